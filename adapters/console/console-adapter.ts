@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Card, ChatAdapter, Inbound, Person, Place, Reply } from '../../src/ports.js';
+import { parseConsoleLine } from './parse-line.js';
+
+export interface ConsoleAdapterOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  now: () => number;
+  /** Run after each line, before the next is read (the composition root drains the outbox here). */
+  afterLine?: () => Promise<void>;
+  /** Called once at end of input, after the last line was handled. */
+  onEnd?: () => void;
+  /** Show a `> ` prompt (interactive terminals). */
+  prompt?: boolean;
+}
+
+export const CONSOLE_SPACE = 'local';
+const HERE: Place = { platform: 'console', space: CONSOLE_SPACE, channel: 'console' };
+
+/**
+ * A chat in the terminal: every input line is `<user>: <text>`; every message the bot sends is
+ * printed with its destination (channel, thread, or DM) and its plain-text rendering.
+ */
+export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapter {
+  const session = randomUUID().slice(0, 8);
+  const titles = new Map<string, string>();
+  let seq = 0;
+  let lineNo = 0;
+  let stopped = false;
+  const out = (text: string) => options.output.write(text.endsWith('\n') ? text : `${text}\n`);
+
+  const where = (place: Place): string => {
+    const base = place.channel.startsWith('dm:') ? `DM to ${place.channel.slice(3)}` : `#${place.channel}`;
+    if (place.thread === undefined) return base;
+    return `${base} › thread "${titles.get(place.thread) ?? `message ${place.thread}`}"`;
+  };
+
+  const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+
+  async function handle(deliver: (e: Inbound) => Promise<Reply | void>, raw: string): Promise<void> {
+    lineNo++;
+    const parsed = parseConsoleLine(raw);
+    if (parsed.kind === 'blank') return;
+    if (parsed.kind === 'invalid') return void out(`! ${parsed.reason}`);
+    const from: Person = { platform: 'console', space: CONSOLE_SPACE, id: parsed.user, name: parsed.user };
+    const base = { key: `console:${session}:${lineNo}`, at: options.now(), from, place: HERE };
+    let event: Inbound;
+    if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
+    else if (parsed.ticket !== undefined) event = { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
+    else return void out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>. /help lists the commands.`);
+    const reply = await deliver(event);
+    if (reply) out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
+  }
+
+  return {
+    platform: 'console',
+    async start(deliver) {
+      const rl = createInterface({ input: options.input, terminal: false });
+      const ask = () => options.prompt && !stopped && options.output.write('> ');
+      void (async () => {
+        ask();
+        for await (const line of rl) {
+          if (stopped) break;
+          try {
+            await handle(deliver, line);
+            await options.afterLine?.();
+          } catch (err) {
+            out(`! ${err instanceof Error ? err.message : String(err)}`);
+          }
+          ask();
+        }
+        options.onEnd?.();
+      })();
+    },
+    async stop() {
+      stopped = true;
+    },
+    async post(place, card: Card) {
+      const messageId = `${session}.${++seq}`;
+      titles.set(messageId, card.title);
+      out(`→ ${where(place)}:\n${indent(card.fallback)}`);
+      return { messageId, place };
+    },
+    async edit(place, messageId, card: Card) {
+      titles.set(messageId, card.title);
+      out(`✎ ${where(place)} (updated):\n${indent(card.fallback)}`);
+    },
+    async openDirect(person) {
+      return { platform: 'console', space: person.space, channel: `dm:${person.id}` };
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+
+// Frozen once landed: change the schema with a new migration, never by editing this one.
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('tickets')
+    .addColumn('number', 'integer', (c) => c.primaryKey())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('description', 'text', (c) => c.notNull())
+    .addColumn('category', 'text')
+    .addColumn('product', 'text')
+    .addColumn('product_version', 'text')
+    .addColumn('impact', 'text', (c) => c.notNull())
+    .addColumn('urgency', 'text', (c) => c.notNull())
+    .addColumn('priority', 'text', (c) => c.notNull())
+    .addColumn('tier', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('requester_platform', 'text', (c) => c.notNull())
+    .addColumn('requester_space', 'text', (c) => c.notNull())
+    .addColumn('requester_id', 'text', (c) => c.notNull())
+    .addColumn('requester_name', 'text', (c) => c.notNull())
+    .addColumn('origin', 'text')
+    .addColumn('assignee', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('first_response_at', 'bigint')
+    .addColumn('resolved_at', 'bigint')
+    .addColumn('closed_at', 'bigint')
+    .addColumn('resolution', 'text')
+    .addColumn('revision', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('tickets_status_tier').on('tickets').columns(['status', 'tier']).execute();
+  await db.schema.createIndex('tickets_requester').on('tickets').columns(['requester_platform', 'requester_space', 'requester_id']).execute();
+  await db.schema.createIndex('tickets_assignee').on('tickets').columns(['assignee', 'status']).execute();
+
+  await db.schema
+    .createTable('ticket_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('ticket', 'integer', (c) => c.notNull().references('tickets.number'))
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('ticket_events_ticket').on('ticket_events').columns(['ticket', 'id']).execute();
+
+  await db.schema
+    .createTable('counters')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('messages')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('platform', 'text', (c) => c.notNull())
+    .addColumn('space', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('thread', 'text')
+    .addColumn('message_id', 'text', (c) => c.notNull())
+    .addColumn('ticket', 'integer')
+    .addColumn('side', 'text')
+    .addColumn('posted_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('messages_by_platform_id').on('messages').columns(['platform', 'channel', 'message_id']).execute();
+
+  await db.schema
+    .createTable('outbox')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('target', 'text', (c) => c.notNull())
+    .addColumn('op', 'text', (c) => c.notNull())
+    .addColumn('message_key', 'text')
+    .addColumn('ticket', 'integer')
+    .addColumn('side', 'text')
+    .addColumn('card', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+    .addColumn('lease_until', 'bigint')
+    .addColumn('last_error', 'text')
+    .addColumn('sent_at', 'bigint')
+    .execute();
+  await db.schema.createIndex('outbox_pending').on('outbox').columns(['status', 'next_attempt_at']).execute();
+
+  await db.schema
+    .createTable('timers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('due_at', 'bigint', (c) => c.notNull())
+    .addColumn('data', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('lease_until', 'bigint')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('timers_due').on('timers').columns(['due_at']).execute();
+  await db.schema.createIndex('timers_lease').on('timers').columns(['lease_until']).execute();
+
+  await db.schema
+    .createTable('inbound_keys')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('inbound_keys_at').on('inbound_keys').columns(['at']).execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['inbound_keys', 'timers', 'outbox', 'messages', 'counters', 'ticket_events', 'tickets']) {
+    await db.schema.dropTable(table).execute();
+  }
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as core from './2026-11-26-01-core.js';
+
+/**
+ * Every migration, in order, by name. A static index: no directory scanning, so bundling and
+ * `tsx` behave the same. Names are date-prefixed and never change once landed.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26-01-core': core,
+};

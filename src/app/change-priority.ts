@@ -1,0 +1,42 @@
+import { UserError } from '../domain/errors.js';
+import { LEVELS, isLevel, isPriority, priorityOf, type Level, type Priority } from '../domain/priority.js';
+import { nextStatus } from '../domain/ticket.js';
+import type { Reply } from '../ports.js';
+import { change, refreshCards, ticketForAgent, type Request } from './request.js';
+import { saveTicket } from './ticket-model.js';
+import type { Core } from './work.js';
+
+/**
+ * Agents may correct impact and urgency (the priority follows the matrix) or set the priority
+ * outright. The change is an event in the ticket's history.
+ */
+export async function changePriority(core: Core, req: Request, number: number, input: { impact?: string; urgency?: string; priority?: string }): Promise<Reply> {
+  const pick = (v: string | undefined, flag: string): Level | undefined => {
+    if (v === undefined) return undefined;
+    const l = v.trim().toLowerCase();
+    if (!isLevel(l)) throw new UserError('bad_level', `--${flag} must be ${LEVELS.join(', ')}.`);
+    return l;
+  };
+  const impact = pick(input.impact, 'impact');
+  const urgency = pick(input.urgency, 'urgency');
+  const explicit = input.priority?.trim().toUpperCase();
+  if (explicit !== undefined && !isPriority(explicit)) throw new UserError('bad_priority', '--priority must be P1, P2, P3, P4 or P5.');
+  if (impact === undefined && urgency === undefined && explicit === undefined) {
+    throw new UserError('nothing_to_change', `Say what to change: /ticket priority ${number} [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]`);
+  }
+  return change(core, req, async (work) => {
+    const t = await ticketForAgent(core, work, req, number, 'change the priority of');
+    nextStatus(t.status, 'change_priority', t.assignee !== undefined);
+    const next = { impact: impact ?? t.impact, urgency: urgency ?? t.urgency };
+    const priority: Priority = (explicit as Priority | undefined) ?? priorityOf(core.config.priority.matrix, next.impact, next.urgency);
+    if (priority === t.priority && next.impact === t.impact && next.urgency === t.urgency) return { text: `#${number} already has that priority (${priority}).` };
+    await saveTicket(work.db, t, { ...next, priority }, work.now);
+    await work.event(number, req.actor, 'priority_changed', {
+      from: { priority: t.priority, impact: t.impact, urgency: t.urgency },
+      to: { priority, ...next },
+      ...(explicit ? { overridden: true } : {}),
+    });
+    await refreshCards(core, work, { ...t, ...next, priority, updatedAt: work.now });
+    return { text: `#${number} is now ${priority} (impact ${next.impact}, urgency ${next.urgency}; was ${t.priority}).` };
+  });
+}

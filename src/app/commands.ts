@@ -1,0 +1,102 @@
+import { UserError } from '../domain/errors.js';
+import type { Reply } from '../ports.js';
+import { changePriority } from './change-priority.js';
+import { claimTicket } from './claim-ticket.js';
+import { parseLine, type ParsedLine } from './command-line.js';
+import { addNote, replyToRequester } from './converse.js';
+import { escalateTicket } from './escalate-ticket.js';
+import { openTicket } from './open-ticket.js';
+import { ticketNumber, type Request } from './request.js';
+import { confirmResolution, reopenTicket, resolveTicket } from './resolve-ticket.js';
+import { listTicketsFor, showTicket, ticketHistory } from './view-tickets.js';
+import { waitOnRequester } from './wait-on-requester.js';
+import type { Core } from './work.js';
+
+/** One `/ticket` sub-command: its help, who may run it, its options, and what it does. */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  who: 'anyone' | 'agents' | 'requester';
+  values?: readonly string[];
+  booleans?: readonly string[];
+  run(core: Core, req: Request, line: ParsedLine): Promise<Reply>;
+}
+
+const num = (line: ParsedLine, usage: string) => ticketNumber(line.words[0], usage);
+const rest = (line: ParsedLine) => line.words.slice(1).join(' ');
+const flag = (line: ParsedLine, name: string) => (typeof line.flags[name] === 'string' ? (line.flags[name] as string) : undefined);
+
+/** Every command, in the order /help lists them. Each card button has a twin here. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'new',
+    usage: '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X]',
+    summary: 'open a ticket',
+    who: 'anyone',
+    values: ['description', 'urgency', 'impact', 'category', 'product', 'version'],
+    run: (core, req, line) => {
+      const input: Record<string, string | undefined> = { title: line.words.join(' ') };
+      for (const f of ['description', 'urgency', 'impact', 'category', 'product', 'version']) input[f] = flag(line, f);
+      return openTicket(core, req, input);
+    },
+  },
+  { name: 'show', usage: '/ticket show <N>', summary: 'show a ticket', who: 'anyone', run: (core, req, line) => showTicket(core, req.actor, num(line, '/ticket show <N>')) },
+  {
+    name: 'list',
+    usage: '/ticket list [--mine] [--tier L2] [--status open|claimed|waiting|resolved|closed|all]',
+    summary: 'list tickets (yours, or for agents the queue)',
+    who: 'anyone',
+    values: ['tier', 'status'],
+    booleans: ['mine'],
+    run: (core, req, line) => listTicketsFor(core, req.actor, { mine: line.flags.mine === true, ...optional('tier', flag(line, 'tier')), ...optional('status', flag(line, 'status')) }),
+  },
+  { name: 'history', usage: '/ticket history <N>', summary: 'every change to a ticket: who, what, when', who: 'anyone', run: (core, req, line) => ticketHistory(core, req.actor, num(line, '/ticket history <N>')) },
+  {
+    name: 'claim', usage: '/ticket claim <N> [--force]', summary: 'take a ticket (--force takes it over from another agent)', who: 'agents', booleans: ['force'],
+    run: (core, req, line) => claimTicket(core, req, num(line, '/ticket claim <N> [--force]'), line.flags.force === true),
+  },
+  { name: 'reply', usage: '/ticket reply <N> <text>', summary: 'answer the requester (public)', who: 'agents', run: (core, req, line) => replyToRequester(core, req, num(line, '/ticket reply <N> <text>'), rest(line)) },
+  { name: 'note', usage: '/ticket note <N> <text>', summary: 'internal note, never shown to the requester', who: 'agents', run: (core, req, line) => addNote(core, req, num(line, '/ticket note <N> <text>'), rest(line)) },
+  { name: 'wait', usage: '/ticket wait <N> [question]', summary: 'wait on the requester (their answer resumes it)', who: 'agents', run: (core, req, line) => waitOnRequester(core, req, num(line, '/ticket wait <N> [question]'), rest(line)) },
+  {
+    name: 'escalate', usage: '/ticket escalate <N> <reason> [--to L3]', summary: 'move to the next tier (or --to a higher one)', who: 'agents', values: ['to'],
+    run: (core, req, line) => escalateTicket(core, req, num(line, '/ticket escalate <N> <reason> [--to L3]'), rest(line), flag(line, 'to')),
+  },
+  { name: 'resolve', usage: '/ticket resolve <N> <resolution>', summary: 'resolve, telling the requester how', who: 'agents', run: (core, req, line) => resolveTicket(core, req, num(line, '/ticket resolve <N> <resolution>'), rest(line)) },
+  {
+    name: 'priority', usage: '/ticket priority <N> [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]', summary: 'change impact, urgency or priority', who: 'agents', values: ['impact', 'urgency', 'priority'],
+    run: (core, req, line) => changePriority(core, req, num(line, '/ticket priority <N> ...'), { ...optional('impact', flag(line, 'impact')), ...optional('urgency', flag(line, 'urgency')), ...optional('priority', flag(line, 'priority')) }),
+  },
+  { name: 'confirm', usage: '/ticket confirm <N>', summary: 'confirm the resolution and close', who: 'requester', run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')) },
+  { name: 'reopen', usage: '/ticket reopen <N> [reason]', summary: 'reopen a resolved ticket within the reopen window', who: 'requester', run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)) },
+];
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/** The help text: every command with its usage, grouped by who uses it. */
+export function helpText(): string {
+  const group = (who: CommandSpec['who'], title: string) => [title, ...COMMANDS.filter((c) => c.who === who).map((c) => `  ${c.usage}\n      ${c.summary}`)];
+  return [
+    'tierdesk commands',
+    ...group('anyone', 'Everyone:'),
+    ...group('requester', 'Requesters:'),
+    ...group('agents', 'Agents:'),
+    'In a ticket\'s conversation, just write: the requester\'s messages reach the agents; an agent\'s message is a public reply.',
+  ].join('\n');
+}
+
+/** Run a `/ticket ...` line: parse it against its command's spec and run it. */
+export async function runTicketCommand(core: Core, req: Request, text: string): Promise<Reply> {
+  const trimmed = text.trim();
+  if (trimmed.length > 10_000) throw new UserError('too_long', `That command is ${trimmed.length} characters; the limit is 10000.`);
+  const [name = '', ...rest] = trimmed.split(/\s+/);
+  const sub = name.toLowerCase();
+  if (sub === '' || sub === 'help') return { text: helpText() };
+  const spec = COMMANDS.find((c) => c.name === sub);
+  if (!spec) return { text: `Unknown command "${name.slice(0, 40)}".\n\n${helpText()}` };
+  const line = parseLine(rest.join(' '), { values: spec.values ?? [], booleans: spec.booleans ?? [] });
+  return spec.run(core, req, line);
+}

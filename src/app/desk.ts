@@ -1,0 +1,72 @@
+import type { Config } from '../config.js';
+import type { ChatAdapter, Clock, Inbound, Logger, Platform, Reply } from '../ports.js';
+import type { Db } from '../store/connect.js';
+import { closeAfterReopenWindow } from './close-ticket.js';
+import { Directory } from './directory.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { createIdSource } from './ids.js';
+import { AUTO_CLOSE } from './resolve-ticket.js';
+import { createRouter } from './router.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import type { Core } from './work.js';
+
+export interface DeskOptions {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  adapters: ChatAdapter[];
+  dispatcher?: DispatcherOptions;
+  scheduler?: SchedulerOptions;
+}
+
+/** The help desk core, wired: router, dispatcher, scheduler, and the adapters it serves. */
+export interface Desk {
+  core: Core;
+  /** Deliver one inbound event (what adapters call). */
+  handle(event: Inbound): Promise<Reply | void>;
+  dispatcher: Dispatcher;
+  scheduler: Scheduler;
+  /** Start adapters and the background loops. */
+  start(): Promise<void>;
+  /** Stop taking work, then let in-flight passes finish. */
+  stop(): Promise<void>;
+}
+
+export function createDesk(options: DeskOptions): Desk {
+  let dispatcher: Dispatcher | undefined;
+  let scheduler: Scheduler | undefined;
+  const core: Core = {
+    db: options.db,
+    config: options.config,
+    clock: options.clock,
+    logger: options.logger,
+    directory: new Directory(options.config),
+    newId: createIdSource(() => options.clock.now()),
+    wake: () => {
+      dispatcher?.nudge();
+      scheduler?.nudge();
+    },
+  };
+  const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));
+  dispatcher = new Dispatcher(core, adapters, options.dispatcher);
+  scheduler = new Scheduler(core, options.scheduler);
+  scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
+  const handle = createRouter(core);
+  return {
+    core,
+    handle,
+    dispatcher,
+    scheduler,
+    async start() {
+      for (const a of adapters.values()) await a.start(handle);
+      dispatcher!.start();
+      scheduler!.start();
+    },
+    async stop() {
+      for (const a of adapters.values()) await a.stop();
+      await scheduler!.stop();
+      await dispatcher!.stop();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Config, PersonConfig, TierConfig } from '../config.js';
+import type { Person, Place, Platform } from '../ports.js';
+import { cleanLine } from '../domain/text.js';
+
+/** Who someone is to tierdesk: the platform identity, and the configured person behind it, if any. */
+export interface Actor {
+  person: Person;
+  /** The `people` id, when the person is configured. */
+  personId?: string;
+  name: string;
+}
+
+/**
+ * Answers identity and tier questions from config: which person is behind a platform id, who is an
+ * agent of which tier, and where a tier's agents read their tickets.
+ */
+export class Directory {
+  private readonly byPlatform = new Map<string, PersonConfig>();
+
+  constructor(private readonly config: Config) {
+    for (const p of config.people) {
+      for (const platform of ['slack', 'discord', 'console'] as const) {
+        const id = p[platform];
+        if (id !== undefined) this.byPlatform.set(`${platform}:${id}`, p);
+      }
+    }
+  }
+
+  /** Build the Actor for an inbound person. Platform display names are untrusted text. */
+  actor(person: Person): Actor {
+    const configured = this.byPlatform.get(`${person.platform}:${person.id}`);
+    const name = configured?.name ?? (cleanLine(person.name).slice(0, 80) || person.id);
+    const actor: Actor = { person: { ...person, name }, name };
+    if (configured) actor.personId = configured.id;
+    return actor;
+  }
+
+  person(id: string): PersonConfig | undefined {
+    return this.config.people.find((p) => p.id === id);
+  }
+
+  nameOf(personId: string | null | undefined): string {
+    if (!personId) return 'nobody';
+    return this.person(personId)?.name ?? personId;
+  }
+
+  get tiers(): readonly TierConfig[] {
+    return this.config.tiers;
+  }
+
+  /** A tier by id, case-insensitively (people type `l2`). */
+  tier(id: string): TierConfig | undefined {
+    const wanted = id.trim().toUpperCase();
+    return this.config.tiers.find((t) => t.id.toUpperCase() === wanted);
+  }
+
+  /** The rung above `id`, or undefined at the top. */
+  nextTier(id: string): TierConfig | undefined {
+    const i = this.config.tiers.findIndex((t) => t.id === id);
+    return i >= 0 ? this.config.tiers[i + 1] : undefined;
+  }
+
+  tierIndex(id: string): number {
+    return this.config.tiers.findIndex((t) => t.id === id);
+  }
+
+  /** The tier a new ticket enters: the first routing rule for its category, else the first rung. */
+  entryTier(category: string | undefined): TierConfig {
+    const rule = category ? this.config.routing.find((r) => r.category.toLowerCase() === category.toLowerCase()) : undefined;
+    return (rule && this.tier(rule.tier)) ?? this.config.tiers[0]!;
+  }
+
+  isAgentOf(actor: Actor, tierId: string): boolean {
+    return actor.personId !== undefined && (this.tier(tierId)?.agents.includes(actor.personId) ?? false);
+  }
+
+  isAgent(actor: Actor): boolean {
+    return actor.personId !== undefined && this.config.tiers.some((t) => t.agents.includes(actor.personId!));
+  }
+
+  /** The tiers this person works in, first rung first. */
+  tiersOf(actor: Actor): TierConfig[] {
+    return actor.personId === undefined ? [] : this.config.tiers.filter((t) => t.agents.includes(actor.personId!));
+  }
+
+  /**
+   * Where a tier's agents see cards for a ticket raised on `platform`: that platform's channel when
+   * the tier has one there, else the tier's first configured channel.
+   */
+  agentChannel(tier: TierConfig, platform: Platform, space: string): Place {
+    const own = tier.channels[platform];
+    if (own !== undefined) return { platform, space, channel: own };
+    for (const p of ['slack', 'discord', 'console'] as const) {
+      const c = tier.channels[p];
+      if (c !== undefined) return { platform: p, space: p === platform ? space : '', channel: c };
+    }
+    return { platform: 'console', space: 'local', channel: `${tier.id.toLowerCase()}-desk` };
+  }
+
+  /** The platform identity of a configured person on `platform`, to DM them. */
+  personOn(personId: string, platform: Platform, space: string): Person | undefined {
+    const p = this.person(personId);
+    const id = p?.[platform];
+    return p && id !== undefined ? { platform, space, id, name: p.name } : undefined;
+  }
+}

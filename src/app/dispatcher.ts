@@ -1,0 +1,186 @@
+import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Place, type Platform } from '../ports.js';
+import { findMessage, saveMessage } from '../store/messages.js';
+import { markDead, markRetry, markSent, nextOutboxDue, pendingOutbox } from '../store/outbox.js';
+import type { OutboxRow } from '../store/schema.js';
+import { Pump } from './pump.js';
+import type { Core, Target } from './work.js';
+
+export interface DispatcherOptions {
+  /** Rows read per pass. */
+  batch?: number;
+  /** After this many failed attempts a row is given up (status `dead`) and logged. */
+  maxAttempts?: number;
+  /** Jitter source; tests pass a constant. */
+  random?: () => number;
+}
+
+/** Not yet deliverable (its parent message is not posted yet); retried without counting as a failure. */
+class NotYet extends Error {}
+
+export interface PassResult {
+  sent: number;
+  failed: number;
+  waiting: number;
+}
+
+/**
+ * Delivers outbox rows after commit: in order per conversation, with retry and exponential backoff,
+ * honouring Retry-After on 429. Stores the platform message id so later edits and thread replies
+ * find the message. Rows survive restarts: whatever was not delivered goes out on the next start.
+ */
+export class Dispatcher {
+  private readonly batch: number;
+  private readonly maxAttempts: number;
+  private readonly random: () => number;
+  private readonly missingAdapterLogged = new Set<string>();
+  private readonly pump: Pump;
+
+  constructor(
+    private readonly core: Core,
+    private readonly adapters: ReadonlyMap<Platform, ChatAdapter>,
+    options: DispatcherOptions = {},
+  ) {
+    this.batch = options.batch ?? 200;
+    this.maxAttempts = options.maxAttempts ?? 12;
+    this.random = options.random ?? Math.random;
+    this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), () => nextOutboxDue(core.db));
+  }
+
+  /**
+   * One pass over pending rows: deliver every row that is due and whose conversation is not
+   * blocked. Passes in this process never overlap (the background loop and a drain may both ask).
+   */
+  deliverDue(): Promise<PassResult> {
+    const pass = this.passing.then(() => this.pass());
+    this.passing = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private passing: Promise<unknown> = Promise.resolve();
+
+  private async pass(): Promise<PassResult> {
+    const now = this.core.clock.now();
+    const rows = await pendingOutbox(this.core.db, this.batch);
+    const blocked = new Set<string>();
+    const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
+    for (const row of rows) {
+      const conversation = conversationOf(row);
+      if (blocked.has(conversation)) {
+        result.waiting++;
+        continue;
+      }
+      if (Number(row.next_attempt_at) > now) {
+        blocked.add(conversation); // keep order: nothing later in this conversation overtakes it
+        result.waiting++;
+        continue;
+      }
+      const outcome = await this.deliver(row, now);
+      if (outcome === 'sent') result.sent++;
+      else {
+        blocked.add(conversation);
+        if (outcome === 'failed') result.failed++;
+        else result.waiting++;
+      }
+    }
+    return result;
+  }
+
+  /** Deliver until nothing due is left (console end of input, tests). Rows waiting for a later retry stay. */
+  async drain(maxPasses = 1000): Promise<void> {
+    for (let i = 0; i < maxPasses; i++) {
+      const r = await this.deliverDue();
+      if (r.sent === 0) return;
+    }
+  }
+
+  start(): void {
+    this.pump.start();
+  }
+
+  nudge(): void {
+    this.pump.nudge();
+  }
+
+  async stop(): Promise<void> {
+    await this.pump.stop();
+  }
+
+  private async deliver(row: OutboxRow, now: number): Promise<'sent' | 'failed' | 'waiting'> {
+    const target = JSON.parse(row.target) as Target;
+    const card = JSON.parse(row.card) as Card;
+    const platform = await this.platformOf(target);
+    const adapter = platform ? this.adapters.get(platform) : undefined;
+    if (!adapter) {
+      if (platform && !this.missingAdapterLogged.has(platform)) {
+        this.missingAdapterLogged.add(platform);
+        this.core.logger.warn('messages are waiting for a platform that is not running', { platform });
+      }
+      return 'waiting';
+    }
+    try {
+      if (row.op === 'edit') {
+        const msg = await findMessage(this.core.db, row.message_key ?? '');
+        if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
+        await adapter.edit(placeOf(msg), msg.message_id, card);
+      } else {
+        const place = await this.resolve(target, adapter);
+        const posted = await adapter.post(place, card);
+        if (row.message_key !== null) {
+          await saveMessage(this.core.db, {
+            key: row.message_key, platform: posted.place.platform, space: posted.place.space, channel: posted.place.channel,
+            thread: posted.place.thread ?? null, message_id: posted.messageId, ticket: row.ticket, side: row.side, posted_at: this.core.clock.now(),
+          });
+        }
+      }
+      await markSent(this.core.db, row.id, this.core.clock.now());
+      return 'sent';
+    } catch (err) {
+      return this.failed(row, err, now);
+    }
+  }
+
+  private async failed(row: OutboxRow, err: unknown, now: number): Promise<'failed' | 'waiting'> {
+    const attempts = Number(row.attempts) + 1;
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentDeliveryError || attempts >= this.maxAttempts) {
+      await markDead(this.core.db, row.id, attempts, message);
+      this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, attempts, error: message });
+      return 'failed';
+    }
+    const backoff = Math.min(1000 * 2 ** (attempts - 1), 300_000) * (0.5 + this.random() / 2);
+    const wait = err instanceof RateLimitedError ? Math.max(err.retryAfterMs, backoff) : err instanceof NotYet ? 1000 : backoff;
+    await markRetry(this.core.db, row.id, attempts, now + Math.round(wait), message);
+    if (err instanceof NotYet) return 'waiting';
+    this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
+    return 'failed';
+  }
+
+  private async platformOf(target: Target): Promise<Platform | undefined> {
+    if (target.kind === 'place') return target.place.platform;
+    if (target.kind === 'direct') return target.person.platform;
+    const parent = await findMessage(this.core.db, target.of);
+    return parent?.platform as Platform | undefined;
+  }
+
+  private async resolve(target: Target, adapter: ChatAdapter): Promise<Place> {
+    if (target.kind === 'place') return target.place;
+    if (target.kind === 'direct') return adapter.openDirect(target.person);
+    const parent = await findMessage(this.core.db, target.of);
+    if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
+    return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
+  }
+}
+
+function placeOf(msg: { platform: string; space: string; channel: string; thread: string | null }): Place {
+  const place: Place = { platform: msg.platform as Platform, space: msg.space, channel: msg.channel };
+  if (msg.thread !== null) place.thread = msg.thread;
+  return place;
+}
+
+/** Rows to the same conversation are delivered in order. */
+function conversationOf(row: OutboxRow): string {
+  const t = JSON.parse(row.target) as Target;
+  if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
+  if (t.kind === 'direct') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
+  return `thread:${t.of}`;
+}

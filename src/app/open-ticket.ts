@@ -1,0 +1,97 @@
+import { UserError } from '../domain/errors.js';
+import { LEVELS, isLevel, priorityOf, type Level } from '../domain/priority.js';
+import { cleanLine, cleanUserText } from '../domain/text.js';
+import type { Reply } from '../ports.js';
+import { insertTicket, nextTicketNumber } from '../store/tickets.js';
+import { agentCard, requesterCard } from './render.js';
+import { change, type Request } from './request.js';
+import { messageKeys, type Ticket } from './ticket-model.js';
+import type { Core } from './work.js';
+
+/** What a requester fills in; every field is untrusted text. */
+export interface NewTicketInput {
+  title?: string;
+  description?: string;
+  urgency?: string;
+  impact?: string;
+  category?: string;
+  product?: string;
+  version?: string;
+}
+
+const SHORT_FIELD_MAX = 100;
+
+function level(value: string | undefined, flag: string, fallback: Level): Level {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if (!isLevel(v)) throw new UserError('bad_level', `--${flag} must be ${LEVELS.join(', ')}; "${cleanLine(value).slice(0, 40)}" is not one of them.`);
+  return v;
+}
+
+function shortField(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const v = cleanLine(value);
+  if (v === '') throw new UserError('empty_field', `--${flag} needs a value.`);
+  if (v.length > SHORT_FIELD_MAX) throw new UserError('too_long', `--${flag} is ${v.length} characters; the limit is ${SHORT_FIELD_MAX}.`);
+  return v;
+}
+
+/** Validate and clean the input; every refusal names the field. */
+export function validateNewTicket(core: Core, input: NewTicketInput) {
+  const limits = core.config.tickets;
+  const title = cleanLine(input.title ?? '');
+  if (title === '') throw new UserError('missing_title', 'A ticket needs a title: /ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low]');
+  if (title.length > limits.titleMax) throw new UserError('too_long', `The title is ${title.length} characters; the limit is ${limits.titleMax}. Put the details in --description.`);
+  const description = cleanUserText(input.description ?? '').trim();
+  if (description.length > limits.descriptionMax) throw new UserError('too_long', `The description is ${description.length} characters; the limit is ${limits.descriptionMax}.`);
+  const urgency = level(input.urgency, 'urgency', limits.defaultUrgency);
+  const impact = level(input.impact, 'impact', limits.defaultImpact);
+  let category = shortField(input.category, 'category');
+  if (category !== undefined && limits.categories) {
+    const known = limits.categories.find((c) => c.toLowerCase() === category!.toLowerCase());
+    if (!known) throw new UserError('bad_category', `"${category}" is not a category here. Choose one of: ${limits.categories.join(', ')}.`);
+    category = known;
+  }
+  const product = shortField(input.product, 'product');
+  const version = shortField(input.version, 'version');
+  if (version !== undefined && product === undefined) throw new UserError('version_without_product', '--version says which version of a product: add --product NAME.');
+  return { title, description, urgency, impact, category, product, version };
+}
+
+/**
+ * Open a ticket: the next number, the priority from the matrix, the entry tier (routing by
+ * category), a card in that tier's agent channel and the requester's confirmation, in one transaction.
+ */
+export async function openTicket(core: Core, req: Request, input: NewTicketInput): Promise<Reply> {
+  const v = validateNewTicket(core, input);
+  const tier = core.directory.entryTier(v.category);
+  const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
+  const requester = req.actor.person;
+  const origin = req.place.channel.startsWith('dm:') ? undefined : req.place;
+
+  const ticket = await change(core, req, async (work) => {
+    const number = await nextTicketNumber(work.db);
+    const t: Ticket = {
+      number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
+      tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0,
+      ...(v.category !== undefined ? { category: v.category } : {}),
+      ...(v.product !== undefined ? { product: v.product } : {}),
+      ...(v.version !== undefined ? { version: v.version } : {}),
+      ...(origin ? { origin } : {}),
+    };
+    await insertTicket(work.db, {
+      number, title: t.title, description: t.description, category: t.category ?? null, product: t.product ?? null,
+      product_version: t.version ?? null, impact: t.impact, urgency: t.urgency, priority: t.priority, tier: t.tier,
+      status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
+      requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null,
+      created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
+    });
+    await work.event(number, req.actor, 'opened', { title: t.title, tier: t.tier, priority, impact: t.impact, urgency: t.urgency, ...(t.category ? { category: t.category } : {}) });
+    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory), {
+      key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
+    });
+    await work.post({ kind: 'direct', person: requester }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
+    return t;
+  });
+  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). You'll hear back in your direct messages.` };
+}

@@ -1,0 +1,70 @@
+import type { Core } from './work.js';
+
+/** How long a background loop sleeps at most when it knows of nothing due; a cheap safety net. */
+const IDLE_MS = 30_000;
+
+/**
+ * A background loop for the dispatcher and the scheduler: run a pass, then sleep until the next
+ * row is due. The setTimeout is only a wake-up hint (the database is the truth), and `nudge()`
+ * after a commit runs a pass at once. Passes never overlap.
+ */
+export class Pump {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+
+  constructor(
+    private readonly core: Core,
+    private readonly name: string,
+    private readonly pass: () => Promise<unknown>,
+    private readonly nextDue: () => Promise<number | undefined>,
+  ) {}
+
+  start(): void {
+    this.started = true;
+    this.nudge();
+  }
+
+  nudge(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (err) {
+        this.core.logger.error(`${this.name} pass failed`, { error: err instanceof Error ? err.message : String(err) });
+      }
+    } while (this.again && this.started);
+    if (!this.started) return;
+    let wait = IDLE_MS;
+    try {
+      const due = await this.nextDue();
+      if (due !== undefined) wait = Math.min(IDLE_MS, Math.max(0, due - this.core.clock.now()));
+    } catch {
+      // keep the idle wait; the next pass will log what is wrong
+    }
+    // A tiny floor so a row that keeps failing immediately cannot spin the CPU.
+    this.timer = setTimeout(() => this.nudge(), Math.max(wait, 10));
+    this.timer.unref?.();
+  }
+}

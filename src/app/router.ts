@@ -1,0 +1,71 @@
+import { UserError, isUserError } from '../domain/errors.js';
+import { cleanLine } from '../domain/text.js';
+import type { Inbound, Reply } from '../ports.js';
+import { findMessageByPlatformId } from '../store/messages.js';
+import { runTicketCommand, helpText } from './commands.js';
+import { addNote, messageInTicket } from './converse.js';
+import { errorReference } from './ids.js';
+import { DuplicateEvent, type Request } from './request.js';
+import { openTicket } from './open-ticket.js';
+import type { Core } from './work.js';
+
+/**
+ * The router: turns an Inbound event into a use case and its outcome into a Reply. Expected
+ * refusals (UserError) are shown to the user; anything else is logged with a reference id and the
+ * user gets a short apology carrying that id. A repeated event (same idempotency key) does nothing.
+ */
+export function createRouter(core: Core): (event: Inbound) => Promise<Reply | void> {
+  return async (event) => {
+    const actor = core.directory.actor(event.from);
+    const req: Request = { actor, place: event.place, key: event.key };
+    try {
+      return await route(core, req, event);
+    } catch (err) {
+      if (err instanceof DuplicateEvent) {
+        core.logger.debug('duplicate inbound event ignored', { key: event.key, kind: event.kind });
+        return;
+      }
+      if (isUserError(err)) return { text: err.message };
+      const ref = errorReference();
+      core.logger.error('unexpected error handling an inbound event', {
+        ref, kind: event.kind, platform: event.from.platform, key: event.key,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      return { text: `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again or tell an operator the reference.` };
+    }
+  };
+}
+
+async function route(core: Core, req: Request, event: Inbound): Promise<Reply | void> {
+  switch (event.kind) {
+    case 'command': {
+      const name = event.name.replace(/^\//, '').toLowerCase();
+      if (name === 'help') return { text: helpText() };
+      if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
+      if (event.args && event.args.sub === 'new') return openTicket(core, req, event.args);
+      return runTicketCommand(core, req, event.text ?? '');
+    }
+    case 'action':
+      // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`.
+      return runTicketCommand(core, req, [event.action, event.value, event.text ?? ''].join(' '));
+    case 'message':
+      return routeMessage(core, req, event);
+    case 'reaction':
+      return;
+  }
+}
+
+async function routeMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
+  if (event.ticket !== undefined) return messageInTicket(core, req, event.ticket, event.text);
+  const thread = event.place.thread;
+  if (thread === undefined) return;
+  const anchor = await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread);
+  if (!anchor || anchor.ticket === null) return; // a conversation tierdesk is not part of
+  const number = Number(anchor.ticket);
+  // In the agents' card thread, writing is internal by default: a slip can never reach the requester.
+  if (anchor.side === 'agents') {
+    if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', 'Only agents can write in a ticket\'s agent thread.');
+    return addNote(core, req, number, event.text);
+  }
+  return messageInTicket(core, req, number, event.text);
+}

@@ -1,0 +1,90 @@
+import { UserError } from '../domain/errors.js';
+import { STATUSES, isStatus, label } from '../domain/ticket.js';
+import type { Reply } from '../ports.js';
+import { listEvents } from '../store/events.js';
+import { listTickets, type TicketFilter } from '../store/tickets.js';
+import type { Actor } from './directory.js';
+import { agentCard, card, formatInstant, requesterCard } from './render.js';
+import { assertCanSee } from './request.js';
+import { loadTicket, ticketFromRow } from './ticket-model.js';
+import type { Core } from './work.js';
+
+/** `/ticket show N`: the ticket as the asker may see it. */
+export async function showTicket(core: Core, actor: Actor, number: number): Promise<Reply> {
+  const t = await loadTicket(core.db, number);
+  assertCanSee(core, actor, t);
+  const agent = core.directory.isAgent(actor);
+  const c = agent ? agentCard(t, core.directory) : requesterCard(t, core.directory);
+  return { text: c.fallback, card: c };
+}
+
+const ACTIVE = ['open', 'claimed', 'waiting_on_requester'];
+
+/**
+ * `/ticket list [--mine] [--tier L2] [--status open|all]`: agents see every ticket (active ones by
+ * default); anyone else sees only their own.
+ */
+export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: boolean; tier?: string; status?: string }): Promise<Reply> {
+  const agent = core.directory.isAgent(actor);
+  const filter: TicketFilter = { limit: 50 };
+  if (opts.status === undefined || opts.status === '') filter.statuses = ACTIVE;
+  else if (opts.status !== 'all') {
+    const s = opts.status.trim().toLowerCase().replace(/^waiting$/, 'waiting_on_requester');
+    if (!isStatus(s)) throw new UserError('bad_status', `--status must be one of ${STATUSES.join(', ')} or all.`);
+    filter.statuses = [s];
+  }
+  if (opts.tier !== undefined) {
+    const tier = core.directory.tier(opts.tier);
+    if (!tier) throw new UserError('no_such_tier', `There is no tier "${opts.tier}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`);
+    filter.tier = tier.id;
+  }
+  if (!agent) filter.requester = actor.person;
+  else if (opts.mine) filter.assignee = actor.personId!;
+  const rows = await listTickets(core.db, filter);
+  if (rows.length === 0) return { text: 'No tickets match.' };
+  const lines = rows.map(ticketFromRow).map((t) => {
+    const who = t.assignee ? core.directory.nameOf(t.assignee) : 'unclaimed';
+    return `#${t.number} ${t.priority} ${label(t.status)} ${t.tier} · ${t.title} · ${agent ? `${t.requester.name} → ${who}` : who}`;
+  });
+  const more = rows.length === filter.limit ? `\n(showing the newest ${filter.limit})` : '';
+  return { text: lines.join('\n') + more };
+}
+
+/** `/ticket history N`: every change, who and when. Internal notes are hidden from the requester. */
+export async function ticketHistory(core: Core, actor: Actor, number: number): Promise<Reply> {
+  const t = await loadTicket(core.db, number);
+  assertCanSee(core, actor, t);
+  const agent = core.directory.isAgent(actor);
+  const events = await listEvents(core.db, number);
+  const lines: string[] = [];
+  for (const e of events) {
+    if (e.kind === 'note' && !agent) continue;
+    const who = JSON.parse(e.actor) as { kind: string; name?: string };
+    const data = JSON.parse(e.data) as Record<string, unknown>;
+    lines.push(`${formatInstant(Number(e.at))}  ${who.kind === 'system' ? 'tierdesk' : who.name}  ${describe(e.kind, data, core)}`);
+  }
+  const c = card({ title: `History of #${number} ${t.title}`, text: lines.join('\n') });
+  return { text: c.fallback, card: c };
+}
+
+function describe(kind: string, d: Record<string, unknown>, core: Core): string {
+  const s = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  switch (kind) {
+    case 'opened': return `opened it (${s(d.priority)}, ${s(d.tier)})`;
+    case 'claimed': return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
+    case 'replied': return `replied: ${s(d.text)}`;
+    case 'note': return `internal note: ${s(d.text)}`;
+    case 'requester_message': return `wrote: ${s(d.text)}`;
+    case 'waiting': return d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester';
+    case 'resumed': return 'answered, so it is back in work';
+    case 'escalated': return `escalated it from ${s(d.from)} to ${s(d.to)}: ${s(d.reason)}`;
+    case 'resolved': return `resolved it: ${s(d.resolution)}`;
+    case 'reopened': return d.reason ? `reopened it: ${s(d.reason)}` : 'reopened it';
+    case 'closed': return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
+    case 'priority_changed': {
+      const from = d.from as { priority: string }; const to = d.to as { priority: string; impact: string; urgency: string };
+      return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})`;
+    }
+    default: return kind;
+  }
+}

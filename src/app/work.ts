@@ -1,0 +1,95 @@
+import type { Config } from '../config.js';
+import type { Card, Clock, Logger, Person, Place } from '../ports.js';
+import type { Db } from '../store/connect.js';
+import { insertEvent } from '../store/events.js';
+import { dropPendingEdits, insertOutbox } from '../store/outbox.js';
+import { cancelTimer, setTimer } from '../store/timers.js';
+import type { Actor, Directory } from './directory.js';
+
+/** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
+export type Target =
+  | { kind: 'place'; place: Place }
+  | { kind: 'direct'; person: Person }
+  | { kind: 'thread'; of: string };
+
+/** The side of a ticket a thread belongs to: the agents' card thread or the requester's conversation. */
+export type Side = 'agents' | 'requester';
+
+/** What every use case needs; built once by createDesk. */
+export interface Core {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  directory: Directory;
+  newId: () => string;
+  /** Hint the dispatcher and scheduler that new rows may be waiting (after a commit). */
+  wake: () => void;
+}
+
+/**
+ * One unit of work: a transaction plus the helpers that write an event, an outbox row or a timer
+ * inside it. Nothing here talks to a platform; the dispatcher sends after commit.
+ */
+export class Work {
+  constructor(
+    readonly db: Db,
+    readonly core: Core,
+    readonly now: number,
+  ) {}
+
+  /** Append to a ticket's audit log. */
+  async event(ticket: number, actor: Actor | 'system', kind: string, data: Record<string, unknown> = {}): Promise<void> {
+    const who =
+      actor === 'system'
+        ? { kind: 'system' }
+        : { kind: 'person', platform: actor.person.platform, space: actor.person.space, id: actor.person.id, name: actor.name, ...(actor.personId ? { personId: actor.personId } : {}) };
+    await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
+  }
+
+  /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
+  async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
+    await insertOutbox(this.db, {
+      id: this.core.newId(),
+      created_at: this.now,
+      target: JSON.stringify(target),
+      op: 'post',
+      message_key: opts.key ?? null,
+      ticket: opts.ticket ?? null,
+      side: opts.side ?? null,
+      card: JSON.stringify(card),
+      next_attempt_at: this.now,
+    });
+  }
+
+  /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
+  async edit(key: string, card: Card, ticket?: number): Promise<void> {
+    await dropPendingEdits(this.db, key);
+    await insertOutbox(this.db, {
+      id: this.core.newId(),
+      created_at: this.now,
+      target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
+      op: 'edit',
+      message_key: key,
+      ticket: ticket ?? null,
+      side: null,
+      card: JSON.stringify(card),
+      next_attempt_at: this.now,
+    });
+  }
+
+  async setTimer(kind: string, subject: string, dueAt: number, data?: unknown): Promise<void> {
+    await setTimer(this.db, { kind, subject, dueAt, data, now: this.now });
+  }
+
+  async cancelTimer(kind: string, subject: string): Promise<void> {
+    await cancelTimer(this.db, kind, subject);
+  }
+}
+
+/** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */
+export async function inTransaction<T>(core: Core, fn: (work: Work) => Promise<T>): Promise<T> {
+  const result = await core.db.transaction().execute((trx) => fn(new Work(trx, core, core.clock.now())));
+  core.wake();
+  return result;
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+/**
+ * The composition root: reads the config and environment, opens the database, picks the adapters,
+ * and wires them to the core. The only file under src/ allowed to import adapters/ and platform SDKs.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { createDesk } from './app/desk.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { systemClock, type ChatAdapter } from './ports.js';
+import { openDatabase, type Db } from './store/connect.js';
+import { migrateDownAll, migrateToLatest } from './store/migrate.js';
+
+const USAGE = `Usage: tierdesk [command] [--config FILE]
+
+Commands:
+  start              run tierdesk (the default). With no platform credentials it runs the console chat.
+  migrate            bring the database schema up to date (also done by start)
+  migrate --down-all revert every migration (drops tierdesk's tables)
+  check              validate the configuration and environment, then exit
+  help               this text
+
+Environment:
+  TIERDESK_CONFIG    path of tierdesk.yaml (or --config); without one a built-in demo config is used
+  DATABASE_URL       SQLite file path (default ./data/tierdesk.db) or :memory:
+  TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
+
+export interface Io {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+interface Args {
+  command: string;
+  rest: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const flags = new Map<string, string | true>();
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const next = argv[i + 1];
+      if (inline !== undefined) flags.set(name, inline);
+      else if (next !== undefined && !next.startsWith('--') && ['config'].includes(name)) flags.set(name, argv[++i]!);
+      else flags.set(name, true);
+    } else words.push(a);
+  }
+  return { command: words[0] ?? 'start', rest: words.slice(1), flags };
+}
+
+/** Run the CLI; resolves with the exit code. */
+export async function main(io: Io): Promise<number> {
+  const args = parseArgs(io.argv);
+  const say = (text: string) => io.stdout.write(`${text}\n`);
+  const complain = (text: string) => io.stderr.write(`${text}\n`);
+  if (args.command === 'help' || args.flags.has('help')) return say(USAGE), 0;
+
+  let config: Config;
+  try {
+    const configPath = args.flags.get('config');
+    config = loadConfig({ ...(typeof configPath === 'string' ? { path: configPath } : {}), env: io.env });
+  } catch (err) {
+    if (err instanceof ConfigError) return complain(err.message), 1;
+    throw err;
+  }
+  const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr });
+
+  switch (args.command) {
+    case 'check':
+      say(`${config.source}: OK (${config.tiers.length} tiers, ${config.people.length} people, database ${config.database.url})`);
+      return 0;
+    case 'migrate': {
+      const db = openDatabase(config.database.url);
+      try {
+        const done = args.flags.has('down-all') ? await migrateDownAll(db) : await migrateToLatest(db);
+        say(done.length > 0 ? done.join('\n') : 'The database is up to date.');
+        return 0;
+      } finally {
+        await db.destroy();
+      }
+    }
+    case 'start':
+      return start(io, config, logger);
+    default:
+      complain(`Unknown command "${args.command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+  let db: Db;
+  try {
+    db = openDatabase(config.database.url);
+    await migrateToLatest(db);
+  } catch (err) {
+    io.stderr.write(`Cannot open the database at ${config.database.url}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  let finish!: (code: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const interactive = io.stdin.isTTY === true;
+  // eslint-disable-next-line prefer-const
+  let desk: ReturnType<typeof createDesk>;
+  const adapters: ChatAdapter[] = [
+    createConsoleAdapter({
+      input: io.stdin,
+      output: io.stdout,
+      now: () => systemClock.now(),
+      prompt: interactive,
+      afterLine: () => desk.dispatcher.drain(),
+      onEnd: () => finish(0),
+    }),
+  ];
+  desk = createDesk({ db, config, clock: systemClock, logger, adapters });
+  io.stdout.write(banner(config));
+  const onSignal = () => finish(0);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await desk.start();
+  const code = await finished;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  // End of input: deliver what is still due, then stop cleanly. Anything that cannot go out now
+  // stays in the outbox and is delivered on the next start.
+  await desk.dispatcher.drain();
+  await desk.stop();
+  await db.destroy();
+  return code;
+}
+
+function banner(config: Config): string {
+  const lines = [`tierdesk · console chat · config: ${config.source} · database: ${config.database.url}`];
+  lines.push('Tiers:');
+  for (const t of config.tiers) {
+    const agents = t.agents.map((a) => config.people.find((p) => p.id === a)?.console ?? a).join(', ') || '(no agents)';
+    lines.push(`  ${t.id} ${t.name}: agents ${agents}; channel #${t.channels.console}`);
+  }
+  const agentIds = new Set(config.tiers.flatMap((t) => t.agents));
+  const others = config.people.filter((p) => !agentIds.has(p.id)).map((p) => p.console);
+  lines.push(`Requesters: ${others.length > 0 ? others.join(', ') : '(anyone)'} (anyone not listed can open tickets too)`);
+  lines.push('Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high');
+  lines.push('Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.');
+  return `${lines.join('\n')}\n`;
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`tierdesk crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,302 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { parseDuration } from './domain/duration.js';
+import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type Level, type PriorityMatrix } from './domain/priority.js';
+import type { Platform } from './ports.js';
+
+/** One person known to tierdesk, with their id on each platform. */
+export interface PersonConfig {
+  id: string;
+  name: string;
+  slack?: string;
+  discord?: string;
+  /** The name they type in the console; defaults to the person id. */
+  console: string;
+}
+
+/** A rung of the support ladder. */
+export interface TierConfig {
+  id: string;
+  name: string;
+  /** People ids. */
+  agents: string[];
+  channels: Partial<Record<Platform, string>>;
+}
+
+export interface Config {
+  /** Where the config came from: a path, or `built-in demo`. */
+  source: string;
+  people: PersonConfig[];
+  tiers: TierConfig[];
+  tickets: {
+    defaultImpact: Level;
+    defaultUrgency: Level;
+    reopenWindowMs: number;
+    /** When set, only these categories are accepted. */
+    categories?: string[];
+    titleMax: number;
+    descriptionMax: number;
+  };
+  priority: { matrix: PriorityMatrix };
+  /** The first rule whose category matches picks the entry tier. */
+  routing: Array<{ category: string; tier: string }>;
+  database: { url: string };
+}
+
+/** Raised by loadConfig with every problem found, each naming its key path. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], readonly source: string) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The built-in configuration used when no tierdesk.yaml exists: enough to try every feature. */
+export const DEMO_CONFIG_YAML = `
+people:
+  requester:  { name: Requester }
+  agent1:     { name: Agent One }
+  agent2:     { name: Agent Two }
+  specialist: { name: Sam Specialist }
+tiers:
+  - id: L1
+    name: Help desk
+    agents: [agent1]
+    channels: { console: l1-desk }
+  - id: L2
+    name: Second level
+    agents: [agent2]
+    channels: { console: l2-desk }
+  - id: L3
+    name: Specialists
+    agents: [specialist]
+    channels: { console: l3-desk }
+`;
+
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing'];
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface LoadOptions {
+  /** Path from --config; falls back to TIERDESK_CONFIG, then ./tierdesk.yaml, then the demo. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Use this YAML text instead of reading a file (tests). */
+  text?: string;
+}
+
+/** Load and validate the configuration and environment. Throws ConfigError listing every problem. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  let source: string;
+  let text: string;
+  if (options.text !== undefined) {
+    source = 'inline config';
+    text = options.text;
+  } else {
+    const path = options.path ?? env.TIERDESK_CONFIG ?? (existsSync('tierdesk.yaml') ? 'tierdesk.yaml' : undefined);
+    if (path === undefined) {
+      source = 'built-in demo';
+      text = DEMO_CONFIG_YAML;
+    } else {
+      source = path;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (err) {
+        throw new ConfigError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`], path);
+      }
+    }
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`), source);
+  return validateConfig(doc.toJS() ?? {}, source, env);
+}
+
+/** Validate an already-parsed configuration object. */
+export function validateConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv = {}): Config {
+  const problems: string[] = [];
+  const bad = (path: string, msg: string) => problems.push(`${path}: ${msg}`);
+  const root = isRecord(raw) ? raw : (bad('(root)', 'must be a mapping of sections'), {});
+
+  for (const key of Object.keys(root)) {
+    if (!KNOWN_SECTIONS.includes(key)) bad(key, `unknown section (known: ${KNOWN_SECTIONS.join(', ')})`);
+  }
+
+  const people = readPeople(root.people, bad);
+  const tiers = readTiers(root.tiers, new Set(people.map((p) => p.id)), bad);
+  const tierIds = new Set(tiers.map((t) => t.id));
+  const tickets = readTickets(root.tickets, bad);
+  const matrix = readMatrix(root.priority, bad);
+  const routing = readRouting(root.routing, tierIds, tickets.categories, bad);
+
+  const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
+  if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
+
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url } };
+}
+
+type Bad = (path: string, msg: string) => void;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function optionalString(v: unknown, path: string, bad: Bad): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  if (typeof v === 'number') bad(path, 'a large numeric id must be quoted ("100000000000000001") or YAML rounds it');
+  else bad(path, 'must be a non-empty string');
+  return undefined;
+}
+
+function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
+  if (raw === undefined) return [];
+  if (!isRecord(raw)) return bad('people', 'must be a mapping of person id → { name, slack, discord }'), [];
+  const people: PersonConfig[] = [];
+  for (const [id, value] of Object.entries(raw)) {
+    const path = `people.${id}`;
+    if (!ID.test(id)) bad(path, 'a person id is letters, digits, ".", "_" or "-" (at most 64)');
+    const v = isRecord(value) ? value : value === null ? {} : (bad(path, 'must be a mapping like { name: Ada Lovelace, slack: U123 }'), {});
+    for (const key of Object.keys(v)) {
+      if (!['name', 'slack', 'discord', 'console'].includes(key)) bad(`${path}.${key}`, 'unknown key (known: name, slack, discord, console)');
+    }
+    const name = optionalString(v.name, `${path}.name`, bad) ?? id;
+    const person: PersonConfig = { id, name, console: optionalString(v.console, `${path}.console`, bad) ?? id };
+    const slack = optionalString(v.slack, `${path}.slack`, bad);
+    const discord = optionalString(v.discord, `${path}.discord`, bad);
+    if (slack !== undefined) person.slack = slack;
+    if (discord !== undefined) {
+      if (!/^\d{15,21}$/.test(discord)) bad(`${path}.discord`, 'a Discord user id is a snowflake of 15 to 21 digits');
+      person.discord = discord;
+    }
+    people.push(person);
+  }
+  for (const platform of ['slack', 'discord', 'console'] as const) {
+    const seen = new Map<string, string>();
+    for (const p of people) {
+      const pid = p[platform];
+      if (pid === undefined) continue;
+      const other = seen.get(pid);
+      if (other !== undefined) bad(`people.${p.id}.${platform}`, `${pid} is already used by people.${other}`);
+      seen.set(pid, p.id);
+    }
+  }
+  return people;
+}
+
+function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    bad('tiers', 'must list at least one tier, first rung first (e.g. - { id: L1, name: Help desk, agents: [agent1] })');
+    return [];
+  }
+  const tiers: TierConfig[] = [];
+  const ids = new Set<string>();
+  raw.forEach((value, i) => {
+    const path = `tiers[${i}]`;
+    if (!isRecord(value)) return bad(path, 'must be a mapping with id, name, agents, channels');
+    for (const key of Object.keys(value)) {
+      if (!['id', 'name', 'agents', 'channels'].includes(key)) bad(`${path}.${key}`, 'unknown key (known: id, name, agents, channels)');
+    }
+    const id = optionalString(value.id, `${path}.id`, bad);
+    if (id === undefined) return bad(`${path}.id`, 'is required (e.g. L1)');
+    if (!ID.test(id)) bad(`${path}.id`, 'a tier id is letters, digits, ".", "_" or "-"');
+    if (ids.has(id.toUpperCase())) bad(`${path}.id`, `${id} is used by another tier`);
+    ids.add(id.toUpperCase());
+    const name = optionalString(value.name, `${path}.name`, bad) ?? id;
+    const agents: string[] = [];
+    if (value.agents !== undefined && !Array.isArray(value.agents)) bad(`${path}.agents`, 'must be a list of people ids');
+    (Array.isArray(value.agents) ? value.agents : []).forEach((a, j) => {
+      if (typeof a !== 'string' || !personIds.has(a)) bad(`${path}.agents[${j}]`, `${JSON.stringify(a)} is not a person under people`);
+      else agents.push(a);
+    });
+    const channels: Partial<Record<Platform, string>> = {};
+    if (value.channels !== undefined && !isRecord(value.channels)) bad(`${path}.channels`, 'must be a mapping like { console: l1-desk, slack: C0123 }');
+    const rawChannels = isRecord(value.channels) ? value.channels : {};
+    for (const [platform, channel] of Object.entries(rawChannels)) {
+      if (!['console', 'slack', 'discord'].includes(platform)) {
+        bad(`${path}.channels.${platform}`, 'unknown platform (known: console, slack, discord)');
+        continue;
+      }
+      const c = optionalString(channel, `${path}.channels.${platform}`, bad);
+      if (c !== undefined) channels[platform as Platform] = c;
+    }
+    channels.console ??= `${id.toLowerCase()}-desk`;
+    tiers.push({ id, name, agents, channels });
+  });
+  return tiers;
+}
+
+function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
+  const t: Config['tickets'] = { defaultImpact: 'medium', defaultUrgency: 'medium', reopenWindowMs: 7 * 86_400_000, titleMax: 200, descriptionMax: 4000 };
+  if (raw === undefined) return t;
+  if (!isRecord(raw)) return bad('tickets', 'must be a mapping'), t;
+  for (const key of Object.keys(raw)) {
+    if (!['default_impact', 'default_urgency', 'reopen_window', 'categories'].includes(key)) {
+      bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories)');
+    }
+  }
+  for (const [key, field] of [['default_impact', 'defaultImpact'], ['default_urgency', 'defaultUrgency']] as const) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (isLevel(v)) t[field] = v;
+    else bad(`tickets.${key}`, `must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(v)}`);
+  }
+  if (raw.reopen_window !== undefined) {
+    const ms = parseDuration(raw.reopen_window);
+    if (ms === undefined) bad('tickets.reopen_window', `must be a positive duration like "7 days" or "36 hours", not ${JSON.stringify(raw.reopen_window)}`);
+    else t.reopenWindowMs = ms;
+  }
+  if (raw.categories !== undefined) {
+    if (!Array.isArray(raw.categories) || raw.categories.some((c) => typeof c !== 'string' || c.trim() === '')) {
+      bad('tickets.categories', 'must be a list of category names');
+    } else {
+      t.categories = raw.categories.map((c: string) => c.trim());
+    }
+  }
+  return t;
+}
+
+function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
+  if (raw === undefined) return ITIL_MATRIX;
+  if (!isRecord(raw)) return bad('priority', 'must be a mapping with a matrix'), ITIL_MATRIX;
+  for (const key of Object.keys(raw)) if (key !== 'matrix') bad(`priority.${key}`, 'unknown key (known: matrix)');
+  if (raw.matrix === undefined) return ITIL_MATRIX;
+  if (!isRecord(raw.matrix)) return bad('priority.matrix', 'must map impact → urgency → priority'), ITIL_MATRIX;
+  const m = structuredClone(ITIL_MATRIX);
+  for (const impact of Object.keys(raw.matrix)) {
+    if (!isLevel(impact)) bad(`priority.matrix.${impact}`, `impact must be one of ${LEVELS.join(', ')}`);
+  }
+  for (const impact of LEVELS) {
+    const row = raw.matrix[impact];
+    if (!isRecord(row)) {
+      bad(`priority.matrix.${impact}`, 'is missing: give every impact a row { high: P1, medium: P2, low: P3 }');
+      continue;
+    }
+    for (const urgency of Object.keys(row)) if (!isLevel(urgency)) bad(`priority.matrix.${impact}.${urgency}`, `urgency must be one of ${LEVELS.join(', ')}`);
+    for (const urgency of LEVELS) {
+      const p = row[urgency];
+      if (isPriority(p)) m[impact][urgency] = p;
+      else bad(`priority.matrix.${impact}.${urgency}`, `must be one of P1..P5, not ${JSON.stringify(p)}`);
+    }
+  }
+  return m;
+}
+
+function readRouting(raw: unknown, tierIds: Set<string>, categories: string[] | undefined, bad: Bad): Config['routing'] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return bad('routing', 'must be a list like - { category: access, tier: L2 }'), [];
+  const rules: Config['routing'] = [];
+  raw.forEach((r, i) => {
+    const path = `routing[${i}]`;
+    if (!isRecord(r)) return bad(path, 'must be a mapping { category, tier }');
+    const category = optionalString(r.category, `${path}.category`, bad);
+    const tier = optionalString(r.tier, `${path}.tier`, bad);
+    if (category === undefined) bad(`${path}.category`, 'is required');
+    else if (categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase())) bad(`${path}.category`, `${category} is not in tickets.categories`);
+    if (tier === undefined) bad(`${path}.tier`, 'is required');
+    else if (!tierIds.has(tier)) bad(`${path}.tier`, `${tier} is not a tier id (known: ${[...tierIds].join(', ')})`);
+    if (category !== undefined && tier !== undefined) rules.push({ category, tier });
+  });
+  return rules;
+}

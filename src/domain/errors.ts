@@ -1,0 +1,20 @@
+/**
+ * An error the person who caused it should see and can fix: bad input, a refusal, a missing ticket.
+ * `code` is stable (for tests, logs and translations); `message` is written for a human.
+ * Anything that is not a UserError is unexpected: it is logged with a reference id and the user
+ * only gets a short apology carrying that id.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** True when `err` is a UserError (also across module copies). */
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof UserError || (err instanceof Error && err.name === 'UserError' && 'code' in err);
+}

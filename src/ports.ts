@@ -1,0 +1,142 @@
+/**
+ * The ports: what the core needs from the outside world. Adapters (console, Slack, Discord) implement
+ * ChatAdapter; the composition root (src/cli.ts) provides a real Clock and Logger; tests provide fakes.
+ */
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+/** Where a message lives. `space` is the workspace or guild; `thread` the parent message, if any. */
+export interface Place {
+  platform: Platform;
+  space: string;
+  channel: string;
+  thread?: string;
+}
+
+/** A person is (platform, space, id); `name` is only for display. */
+export interface Person {
+  platform: Platform;
+  space: string;
+  id: string;
+  name: string;
+}
+
+interface InboundBase {
+  /** Idempotency key: Slack event id / trigger id, Discord interaction id, a console line id. */
+  key: string;
+  /** When the platform says it happened (epoch ms). */
+  at: number;
+  from: Person;
+  place: Place;
+  /** The platform payload, kept as an escape hatch for logging and debugging. Never rendered. */
+  raw?: unknown;
+}
+
+/** What adapters deliver to the router. */
+export type Inbound = InboundBase &
+  (
+    | { kind: 'command'; name: string; text?: string; args?: Record<string, string> }
+    | { kind: 'action'; action: string; value: string; message?: string; text?: string }
+    | { kind: 'message'; text: string; ticket?: number }
+    | { kind: 'reaction'; emoji: string; message: string }
+  );
+
+/** The immediate answer to whoever sent an Inbound; shown only to them where the platform can. */
+export interface Reply {
+  text: string;
+  card?: Card;
+}
+
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+export interface CardButton {
+  /** Router action name, e.g. `claim`. */
+  action: string;
+  label: string;
+  /** Passed back in the Inbound action, e.g. the ticket number. */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/**
+ * A neutral message. Every adapter renders it its own way; `fallback` is the complete plain-text
+ * rendering, used by the console and by platforms for notifications.
+ */
+export interface Card {
+  title: string;
+  text?: string;
+  fields?: CardField[];
+  buttons?: CardButton[];
+  /** `note` marks internal text that must look unlike anything a requester sees. */
+  tone?: 'info' | 'public' | 'note' | 'warning' | 'success';
+  /** A small footer line (who did what, when). */
+  context?: string;
+  fallback: string;
+}
+
+/** A chat platform as the core sees it. Adapters only translate; no business rule lives in them. */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /** Connect and start delivering inbound events. Adapters ack the platform before slow work. */
+  start(deliver: (event: Inbound) => Promise<Reply | void>): Promise<void>;
+  stop(): Promise<void>;
+  /** Post a card; returns the platform's message id so later edits find it. */
+  post(place: Place, card: Card): Promise<{ messageId: string; place: Place }>;
+  edit(place: Place, messageId: string, card: Card): Promise<void>;
+  /** The private conversation with one person. */
+  openDirect(person: Person): Promise<Place>;
+}
+
+/**
+ * Raised by adapters when the platform asked us to slow down; the dispatcher waits at least
+ * `retryAfterMs` before trying that row again.
+ */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
+    super(message);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** Raised by adapters for a failure that retrying cannot fix (channel gone, no permission). */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** Time, injected: the core never reads the system clock itself. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export type LogFields = Record<string, unknown>;
+
+/** Structured logging. Implementations must never receive tokens or secrets; callers don't pass them. */
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock tests move by hand. */
+export class FakeClock implements Clock {
+  constructor(private ms: number) {}
+  now(): number {
+    return this.ms;
+  }
+  set(ms: number | string): void {
+    this.ms = typeof ms === 'string' ? Date.parse(ms) : ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}

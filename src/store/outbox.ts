@@ -1,0 +1,50 @@
+import type { Db } from './connect.js';
+import type { OutboxRow } from './schema.js';
+
+export type NewOutboxRow = Omit<OutboxRow, 'status' | 'attempts' | 'lease_until' | 'last_error' | 'sent_at'>;
+
+export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<void> {
+  await db.insertInto('outbox').values({ ...row, status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null }).execute();
+}
+
+/**
+ * Drop pending, unleased edits of `messageKey`: a newer edit replaces the whole card, so only the
+ * latest needs sending (fewer calls when a platform is rate limiting us).
+ */
+export async function dropPendingEdits(db: Db, messageKey: string): Promise<void> {
+  await db
+    .deleteFrom('outbox')
+    .where('status', '=', 'pending')
+    .where('op', '=', 'edit')
+    .where('message_key', '=', messageKey)
+    .where('lease_until', 'is', null)
+    .execute();
+}
+
+/** The oldest pending rows, due or not (the dispatcher keeps per-conversation order with them). */
+export async function pendingOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+}
+
+export async function markSent(db: Db, id: string, at: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: at, lease_until: null, last_error: null }).where('id', '=', id).execute();
+}
+
+export async function markRetry(db: Db, id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ attempts, next_attempt_at: nextAttemptAt, last_error: error, lease_until: null }).where('id', '=', id).execute();
+}
+
+export async function markDead(db: Db, id: string, attempts: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'dead', attempts, last_error: error, lease_until: null }).where('id', '=', id).execute();
+}
+
+export async function countPending(db: Db): Promise<number> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** When the earliest pending row may be tried. */
+export async function nextOutboxDue(db: Db): Promise<number | undefined> {
+  const row = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').orderBy('next_attempt_at').limit(1).executeTakeFirst();
+  return row ? Number(row.next_attempt_at) : undefined;
+}

@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Db } from './connect.js';
+import type { NewTicketRow, TicketRow, TicketUpdate } from './schema.js';
+
+/** Allocate the next ticket number. Inside a transaction, so numbers are never reused or skipped by a rollback. */
+export async function nextTicketNumber(db: Db): Promise<number> {
+  const bumped = await db
+    .updateTable('counters')
+    .set({ value: sql<number>`value + 1` })
+    .where('name', '=', 'ticket')
+    .returning('value')
+    .executeTakeFirst();
+  if (bumped) return Number(bumped.value);
+  await db.insertInto('counters').values({ name: 'ticket', value: 1 }).execute();
+  return 1;
+}
+
+export async function insertTicket(db: Db, row: NewTicketRow): Promise<void> {
+  await db.insertInto('tickets').values(row).execute();
+}
+
+export async function findTicket(db: Db, number: number): Promise<TicketRow | undefined> {
+  return db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+/**
+ * Write `patch` only if nobody changed the ticket since `revision` was read; bumps the revision.
+ * Returns false when someone else got there first.
+ */
+export async function updateTicket(db: Db, number: number, revision: number, patch: TicketUpdate): Promise<boolean> {
+  const result = await db
+    .updateTable('tickets')
+    .set({ ...patch, revision: revision + 1 })
+    .where('number', '=', number)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface TicketFilter {
+  statuses?: string[];
+  tier?: string;
+  assignee?: string;
+  requester?: { platform: string; space: string; id: string };
+  limit: number;
+}
+
+/** Newest first. */
+export async function listTickets(db: Db, filter: TicketFilter): Promise<TicketRow[]> {
+  let q = db.selectFrom('tickets').selectAll();
+  if (filter.statuses && filter.statuses.length > 0) q = q.where('status', 'in', filter.statuses);
+  if (filter.tier !== undefined) q = q.where('tier', '=', filter.tier);
+  if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
+  if (filter.requester) {
+    q = q
+      .where('requester_platform', '=', filter.requester.platform)
+      .where('requester_space', '=', filter.requester.space)
+      .where('requester_id', '=', filter.requester.id);
+  }
+  return q.orderBy('number', 'desc').limit(filter.limit).execute();
+}
+
+/** How many of this requester's tickets are not resolved or closed. */
+export async function countOpenTicketsOf(db: Db, requester: { platform: string; space: string; id: string }): Promise<number> {
+  const row = await db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('requester_platform', '=', requester.platform)
+    .where('requester_space', '=', requester.space)
+    .where('requester_id', '=', requester.id)
+    .where('status', 'in', ['open', 'claimed', 'waiting_on_requester'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

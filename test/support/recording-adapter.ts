@@ -1,0 +1,45 @@
+import type { Card, ChatAdapter, Inbound, Place, Reply } from '../../src/ports.js';
+
+export interface Recorded {
+  id: string;
+  place: Place;
+  card: Card;
+  /** Every version of the card, oldest first. */
+  versions: Card[];
+}
+
+/**
+ * A chat platform that records what the bot sends, like Hubot's dummy adapter. It can be told to
+ * fail the next calls, to exercise the dispatcher's retries.
+ */
+export class RecordingAdapter implements ChatAdapter {
+  readonly platform = 'console' as const;
+  readonly messages: Recorded[] = [];
+  /** Errors to throw from the next post/edit calls, in order. */
+  readonly failures: Error[] = [];
+  private seq = 0;
+
+  async start(_deliver: (event: Inbound) => Promise<Reply | void>): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  async post(place: Place, card: Card) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const id = `m${++this.seq}`;
+    this.messages.push({ id, place, card, versions: [card] });
+    return { messageId: id, place };
+  }
+
+  async edit(_place: Place, messageId: string, card: Card) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const m = this.messages.find((x) => x.id === messageId);
+    if (!m) throw new Error(`edit of unknown message ${messageId}`);
+    m.card = card;
+    m.versions.push(card);
+  }
+
+  async openDirect(person: { id: string; space: string }): Promise<Place> {
+    return { platform: 'console', space: person.space, channel: `dm:${person.id}` };
+  }
+}
