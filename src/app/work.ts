@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Card, Clock, Logger, Person, Place } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { insertEvent } from '../store/events.js';
-import { dropPendingEdits, insertOutbox } from '../store/outbox.js';
+import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
 
@@ -32,6 +32,9 @@ export interface Core {
  * inside it. Nothing here talks to a platform; the dispatcher sends after commit.
  */
 export class Work {
+  /** Outbox rows written in one statement at the end of the unit (they are many, and small). */
+  private readonly outbox: NewOutboxRow[] = [];
+
   constructor(
     readonly db: Db,
     readonly core: Core,
@@ -49,7 +52,7 @@ export class Work {
 
   /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
   async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
-    await insertOutbox(this.db, {
+    this.outbox.push({
       id: this.core.newId(),
       created_at: this.now,
       target: JSON.stringify(target),
@@ -65,7 +68,9 @@ export class Work {
   /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
   async edit(key: string, card: Card, ticket?: number): Promise<void> {
     await dropPendingEdits(this.db, key);
-    await insertOutbox(this.db, {
+    const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
+    if (superseded >= 0) this.outbox.splice(superseded, 1);
+    this.outbox.push({
       id: this.core.newId(),
       created_at: this.now,
       target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
@@ -76,6 +81,11 @@ export class Work {
       card: JSON.stringify(card),
       next_attempt_at: this.now,
     });
+  }
+
+  /** Write the queued outbox rows; called once, just before commit. */
+  async flush(): Promise<void> {
+    if (this.outbox.length > 0) await insertOutbox(this.db, this.outbox.splice(0));
   }
 
   async setTimer(kind: string, subject: string, dueAt: number, data?: unknown): Promise<void> {
@@ -89,7 +99,12 @@ export class Work {
 
 /** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */
 export async function inTransaction<T>(core: Core, fn: (work: Work) => Promise<T>): Promise<T> {
-  const result = await core.db.transaction().execute((trx) => fn(new Work(trx, core, core.clock.now())));
+  const result = await core.db.transaction().execute(async (trx) => {
+    const work = new Work(trx, core, core.clock.now());
+    const value = await fn(work);
+    await work.flush();
+    return value;
+  });
   core.wake();
   return result;
 }

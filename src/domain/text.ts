@@ -11,7 +11,8 @@ const ZWJ = '\u200B';
 const MASS_MENTIONS: Array<[RegExp, (m: string) => string]> = [
   [/<!(channel|here|everyone)(\|[^>]*)?>/gi, (m) => `<${ZWJ}!${m.slice(2)}`],
   [/<!subteam\^[A-Z0-9]+(\|[^>]*)?>/gi, (m) => `<${ZWJ}${m.slice(1)}`],
-  [/@(everyone|here|channel)\b/gi, (m) => `@${ZWJ}${m.slice(1)}`],
+  // Not inside an e-mail address (me@here.com) or a longer word.
+  [/(?<![\w.+-])@(everyone|here|channel)\b(?!\.\w)/gi, (m) => `@${ZWJ}${m.slice(1)}`],
   [/<@&\d+>/g, (m) => `<${ZWJ}${m.slice(1)}`], // Discord role mention
 ];
 

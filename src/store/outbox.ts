@@ -3,8 +3,12 @@ import type { OutboxRow } from './schema.js';
 
 export type NewOutboxRow = Omit<OutboxRow, 'status' | 'attempts' | 'lease_until' | 'last_error' | 'sent_at'>;
 
-export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<void> {
-  await db.insertInto('outbox').values({ ...row, status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null }).execute();
+export async function insertOutbox(db: Db, rows: NewOutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('outbox')
+    .values(rows.map((row) => ({ ...row, status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null })))
+    .execute();
 }
 
 /**

@@ -17,6 +17,7 @@ const HERE: Place = { platform: 'console', space: 'local', channel: 'console' };
  */
 export class TestDesk {
   private keySeq = 0;
+  private readonly session = Math.random().toString(36).slice(2, 10);
   constructor(
     readonly desk: Desk,
     readonly db: Db,
@@ -31,7 +32,7 @@ export class TestDesk {
     const parsed = parseConsoleLine(`${user}: ${text}`);
     if (parsed.kind === 'blank' || parsed.kind === 'invalid') throw new Error(`test line not understood: ${text}`);
     const from = { platform: 'console' as const, space: 'local', id: user, name: user };
-    const base = { key: key ?? `test:${++this.keySeq}`, at: this.clock.now(), from, place: HERE };
+    const base = { key: key ?? `test:${this.session}:${++this.keySeq}`, at: this.clock.now(), from, place: HERE };
     const event: Inbound =
       parsed.kind === 'command'
         ? { ...base, kind: 'command', name: parsed.name, text: parsed.text }
