@@ -34,8 +34,8 @@ export interface Desk {
 }
 
 export function createDesk(options: DeskOptions): Desk {
-  let dispatcher: Dispatcher | undefined;
-  let scheduler: Scheduler | undefined;
+  // The core wakes the loops after each commit; they are built right after it.
+  const loops: { dispatcher?: Dispatcher; scheduler?: Scheduler } = {};
   const core: Core = {
     db: options.db,
     config: options.config,
@@ -44,13 +44,13 @@ export function createDesk(options: DeskOptions): Desk {
     directory: new Directory(options.config),
     newId: createIdSource(() => options.clock.now()),
     wake: () => {
-      dispatcher?.nudge();
-      scheduler?.nudge();
+      loops.dispatcher?.nudge();
+      loops.scheduler?.nudge();
     },
   };
   const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));
-  dispatcher = new Dispatcher(core, adapters, options.dispatcher);
-  scheduler = new Scheduler(core, options.scheduler);
+  const dispatcher = (loops.dispatcher = new Dispatcher(core, adapters, options.dispatcher));
+  const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
   const handle = createRouter(core);
   return {
@@ -60,13 +60,13 @@ export function createDesk(options: DeskOptions): Desk {
     scheduler,
     async start() {
       for (const a of adapters.values()) await a.start(handle);
-      dispatcher!.start();
-      scheduler!.start();
+      dispatcher.start();
+      scheduler.start();
     },
     async stop() {
       for (const a of adapters.values()) await a.stop();
-      await scheduler!.stop();
-      await dispatcher!.stop();
+      await scheduler.stop();
+      await dispatcher.stop();
     },
   };
 }

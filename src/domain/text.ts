@@ -17,7 +17,6 @@ const MASS_MENTIONS: Array<[RegExp, (m: string) => string]> = [
 ];
 
 // C0 and C1 controls except \t and \n; \r is dropped (a \r\n becomes \n).
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Neutralise mass mentions and strip control characters. Idempotent. */
