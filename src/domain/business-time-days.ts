@@ -9,6 +9,7 @@
 import { IANAZone } from 'luxon';
 import type { Calendar } from './calendar.js';
 
+/** Milliseconds in a day of the "local ms" numbering (not every real local day lasts this long). */
 export const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** Day numbers past this (9999-12-31) are refused: a walk that far is a runaway budget, not an SLA. */
