@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as core from './2026-11-26-01-core.js';
+import * as sla from './2026-11-26-02-sla.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -7,4 +8,5 @@ import * as core from './2026-11-26-01-core.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-26-01-core': core,
+  '2026-11-26-02-sla': sla,
 };

@@ -12,6 +12,8 @@ import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase, type Db } from './store/connect.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
+import { reportCommand, slaCommand } from './cli-sla.js';
+import { one, parseArgs } from './cli-args.js';
 
 const USAGE = `Usage: tierdesk [command] [--config FILE]
 
@@ -20,6 +22,12 @@ Commands:
   migrate            bring the database schema up to date (also done by start)
   migrate --down-all revert every migration (drops tierdesk's tables)
   check              validate the configuration and environment, then exit
+  sla due --calendar NAME --start ISO --minutes N [--pause ISO/ISO]... [--json]
+                     the instant N business minutes after start, in UTC
+  sla between --calendar NAME --from ISO --to ISO [--pause ISO/ISO]... [--json]
+                     business minutes between two instants
+  report [--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]
+                     SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)
   help               this text
 
 Environment:
@@ -35,28 +43,6 @@ export interface Io {
   stderr: NodeJS.WritableStream;
 }
 
-interface Args {
-  command: string;
-  rest: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[]): Args {
-  const flags = new Map<string, string | true>();
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      const next = argv[i + 1];
-      if (inline !== undefined) flags.set(name, inline);
-      else if (next !== undefined && !next.startsWith('--') && ['config'].includes(name)) flags.set(name, argv[++i]!);
-      else flags.set(name, true);
-    } else words.push(a);
-  }
-  return { command: words[0] ?? 'start', rest: words.slice(1), flags };
-}
-
 /** Run the CLI; resolves with the exit code. */
 export async function main(io: Io): Promise<number> {
   const args = parseArgs(io.argv);
@@ -66,8 +52,8 @@ export async function main(io: Io): Promise<number> {
 
   let config: Config;
   try {
-    const configPath = args.flags.get('config');
-    config = loadConfig({ ...(typeof configPath === 'string' ? { path: configPath } : {}), env: io.env });
+    const configPath = one(args, 'config');
+    config = loadConfig({ ...(configPath !== undefined ? { path: configPath } : {}), env: io.env });
   } catch (err) {
     if (err instanceof ConfigError) return complain(err.message), 1;
     throw err;
@@ -90,6 +76,10 @@ export async function main(io: Io): Promise<number> {
     }
     case 'start':
       return start(io, config, logger);
+    case 'sla':
+      return slaCommand(args, config, say, complain);
+    case 'report':
+      return reportCommand(args, config, logger, say, complain);
     default:
       complain(`Unknown command "${args.command}".\n\n${USAGE}`);
       return 2;

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { parseCalendars, type Calendar } from './domain/calendar.js';
 import { parseDuration } from './domain/duration.js';
+import { readSla, type SlaConfig } from './config-sla.js';
 import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type Level, type PriorityMatrix } from './domain/priority.js';
 import type { Platform } from './ports.js';
 
@@ -41,6 +43,10 @@ export interface Config {
   /** The first rule whose category matches picks the entry tier. */
   routing: Array<{ category: string; tier: string }>;
   database: { url: string };
+  /** Business-hour calendars by name, the built-in 24x7 and 12x5 included. */
+  calendars: Map<string, Calendar>;
+  /** SLA policies; without them tickets have no SLA clocks. */
+  sla?: SlaConfig;
 }
 
 /** Raised by loadConfig with every problem found, each naming its key path. */
@@ -71,9 +77,18 @@ tiers:
     name: Specialists
     agents: [specialist]
     channels: { console: l3-desk }
+calendars:
+  office: { zone: UTC, hours: 24x7 }
+sla:
+  policies:
+    - { priority: P1, first_response: 15 minutes, resolution: 4 hours, calendar: office }
+    - { priority: P2, first_response: 1 hour, resolution: 8 hours, calendar: office }
+    - { priority: P3, first_response: 4 hours, resolution: 3 days, calendar: office }
+    - { priority: P4, first_response: 1 day, resolution: 5 days, calendar: office }
+    - { priority: P5, first_response: 2 days, resolution: 10 days, calendar: office }
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing'];
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface LoadOptions {
@@ -127,12 +142,15 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const tickets = readTickets(root.tickets, bad);
   const matrix = readMatrix(root.priority, bad);
   const routing = readRouting(root.routing, tierIds, tickets.categories, bad);
+  const cal = parseCalendars(root.calendars);
+  problems.push(...cal.problems);
+  const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
 
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
   if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url } };
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}) };
 }
 
 type Bad = (path: string, msg: string) => void;

@@ -19,6 +19,8 @@ export interface Person {
   space: string;
   id: string;
   name: string;
+  /** Platform groups the adapter saw the person in (Slack user group ids, Discord role ids). */
+  memberOf?: string[];
 }
 
 interface InboundBase {
@@ -49,7 +51,10 @@ export interface Reply {
 
 export interface CardField {
   label: string;
+  /** The plain-text value (instants in UTC). */
   value: string;
+  /** An instant the value is about (epoch ms): platforms that can show it in each reader's own time zone do. */
+  instant?: number;
 }
 
 export interface CardButton {

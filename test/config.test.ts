@@ -76,3 +76,58 @@ slackk: {}
     expect(problems(DEMO_CONFIG_YAML, { DATABASE_URL: 'postgres://x@localhost/db' })).toEqual([expect.stringMatching(/^DATABASE_URL: PostgreSQL is not supported yet/)]);
   });
 });
+
+describe('calendars and SLA policies in config', () => {
+  const base = `
+people: { ada: {} }
+tiers: [ { id: L1, agents: [ada] } ]
+`;
+  it('accepts calendars and policies, with the built-in 24x7 and 12x5', () => {
+    const c = loadConfig({
+      env: {},
+      text: `${base}
+calendars:
+  berlin: { zone: Europe/Berlin, hours: { mon: ["09:00-17:00"] }, holidays: ["2024-12-25"] }
+sla:
+  warnings: [80%]
+  groups: { gold: { people: [ada], ids: ["slack:U1"], discord_roles: ["300000000000000001"] } }
+  policies:
+    - { priority: P1, first_response: 30 minutes, resolution: 4 hours, calendar: 24x7 }
+    - { priorities: [P2, P3], first_response: 2 hours, resolution: 2 days, calendar: berlin }
+    - { priority: P1, group: gold, first_response: 10 minutes, resolution: 1 hour, calendar: 12x5, warnings: [50%, 90%] }
+`,
+    });
+    expect([...c.calendars.keys()].sort()).toEqual(['12x5', '24x7', 'berlin']);
+    expect(c.sla?.policies.map((p) => `${p.name}:${p.firstResponseMinutes}/${p.resolutionMinutes}@${p.calendar.name}:${p.warnings.join(',')}`)).toEqual([
+      'P1:30/240@24x7:0.8',
+      'P2+P3:120/2880@berlin:0.8',
+      'P1/gold:10/60@12x5:0.5,0.9',
+    ]);
+  });
+
+  it('names the key of every bad calendar or policy; nothing is clamped', () => {
+    const found = problems(`${base}
+calendars:
+  bad: { zone: Mars/Olympus, hours: { mon: ["25:00-26:00", "17:00-09:00"], tue: ["09:00-12:00", "11:00-13:00"] }, holidays: ["2024-02-30"] }
+sla:
+  policies:
+    - { priority: P1, first_response: 0 minutes, resolution: -4 hours, calendar: nowhere }
+    - { priority: P9, group: platinum, first_response: 1 hour, resolution: 2 hours, calendar: 24x7, warnings: [120%] }
+`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^calendars\.bad\.zone: "Mars\/Olympus" is not a known IANA time zone/),
+        expect.stringMatching(/^calendars\.bad\.hours\.mon\[0\]/),
+        expect.stringMatching(/^calendars\.bad\.hours\.mon\[1\]/),
+        expect.stringMatching(/^calendars\.bad\.hours\.tue/),
+        expect.stringMatching(/^calendars\.bad\.holidays\[0\]: "2024-02-30" is not a valid date/),
+        expect.stringMatching(/^sla\.policies\[0\]\.first_response: must be a positive duration/),
+        expect.stringMatching(/^sla\.policies\[0\]\.resolution: must be a positive duration/),
+        expect.stringMatching(/^sla\.policies\[0\]\.calendar: "nowhere" is not a calendar/),
+        expect.stringMatching(/^sla\.policies\[1\]\.priority: must be one of P1, P2, P3, P4, P5/),
+        expect.stringMatching(/^sla\.policies\[1\]\.group: "platinum" is not a group/),
+        expect.stringMatching(/^sla\.policies\[1\]\.warnings\[0\]: "120%" is not a percentage between 0% and 100%/),
+      ]),
+    );
+  });
+});

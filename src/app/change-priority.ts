@@ -3,7 +3,9 @@ import { LEVELS, isLevel, isPriority, priorityOf, type Level, type Priority } fr
 import { nextStatus } from '../domain/ticket.js';
 import type { Reply } from '../ports.js';
 import { change, refreshCards, ticketForAgent, type Request } from './request.js';
-import { saveTicket } from './ticket-model.js';
+import { saveTicket, type Ticket } from './ticket-model.js';
+import { levelsOf, policyFor, slaSnapshot } from './sla-clocks.js';
+import { instantAtFraction, type ClockName } from '../domain/sla.js';
 import type { Core } from './work.js';
 
 /**
@@ -30,13 +32,29 @@ export async function changePriority(core: Core, req: Request, number: number, i
     const next = { impact: impact ?? t.impact, urgency: urgency ?? t.urgency };
     const priority: Priority = (explicit as Priority | undefined) ?? priorityOf(core.config.priority.matrix, next.impact, next.urgency);
     if (priority === t.priority && next.impact === t.impact && next.urgency === t.urgency) return { text: `#${number} already has that priority (${priority}).` };
-    await saveTicket(work.db, t, { ...next, priority }, work.now);
+    // The SLA follows the new priority: due times are recomputed from creation with the new targets,
+    // and warnings not yet reached under them may be given again.
+    const changed: Ticket = { ...t, ...next, priority, updatedAt: work.now };
+    const policy = policyFor(core, changed);
+    if (policy) changed.slaPolicy = policy.name;
+    else delete changed.slaPolicy;
+    const sla = await slaSnapshot(core, work.db, changed, work.now);
+    if (sla) {
+      changed.slaMarks = t.slaMarks.filter((mark) => {
+        const [clock, key] = mark.split(':') as [ClockName, string];
+        const level = levelsOf(sla.policy).find((l) => l.key === key);
+        return level !== undefined && instantAtFraction(sla.inputs[clock], level.fraction) <= work.now;
+      });
+    }
+    await saveTicket(work, t, { ...next, priority, sla_policy: changed.slaPolicy ?? null, sla_marks: JSON.stringify(changed.slaMarks) });
+    const due = (clock: ClockName) => sla?.clocks[clock].dueAt;
     await work.event(number, req.actor, 'priority_changed', {
       from: { priority: t.priority, impact: t.impact, urgency: t.urgency },
       to: { priority, ...next },
       ...(explicit ? { overridden: true } : {}),
+      ...(sla ? { sla: { policy: sla.policy.name, firstResponseDue: due('first_response') ?? null, resolutionDue: due('resolution') ?? null } } : {}),
     });
-    await refreshCards(core, work, { ...t, ...next, priority, updatedAt: work.now });
+    await refreshCards(core, work, { ...changed, revision: t.revision + 1 });
     return { text: `#${number} is now ${priority} (impact ${next.impact}, urgency ${next.urgency}; was ${t.priority}).` };
   });
 }

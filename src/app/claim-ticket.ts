@@ -19,7 +19,7 @@ export async function claimTicket(core: Core, req: Request, number: number, forc
     if (t.assignee && !force) {
       throw new UserError('already_claimed', `#${number} is already claimed by ${core.directory.nameOf(t.assignee)}. To take it over: /ticket claim ${number} --force`);
     }
-    await saveTicket(work.db, t, { assignee: me, status }, work.now);
+    await saveTicket(work, t, { assignee: me, status });
     const updated = { ...t, assignee: me, status, updatedAt: work.now };
     await work.event(number, req.actor, 'claimed', t.assignee ? { takenOverFrom: t.assignee } : {});
     await refreshCards(core, work, updated);

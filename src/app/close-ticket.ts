@@ -16,7 +16,7 @@ export async function closeAfterReopenWindow(core: Core, work: Work, number: num
   const t = ticketFromRow(row);
   if (t.status !== 'resolved') return;
   const status = nextStatus(t.status, 'auto_close', t.assignee !== undefined);
-  await saveTicket(work.db, t, { status, closed_at: work.now }, work.now);
+  await saveTicket(work, t, { status, closed_at: work.now });
   await work.event(number, 'system', 'closed', { reason: 'the reopen window ended', ...(late ? { late: true } : {}) });
   await refreshCards(core, work, { ...t, status, closedAt: work.now, updatedAt: work.now });
   await work.post(requesterThread(t), conversationCard('notice', t, '', 'closed: the reopen window has ended. Open a new ticket if you need more help.'), { ticket: number });

@@ -10,6 +10,7 @@ import { ticketNumber, type Request } from './request.js';
 import { confirmResolution, reopenTicket, resolveTicket } from './resolve-ticket.js';
 import { listTicketsFor, showTicket, ticketHistory } from './view-tickets.js';
 import { waitOnRequester } from './wait-on-requester.js';
+import { ticketStats } from './ticket-stats.js';
 import type { Core } from './work.js';
 
 /** One `/ticket` sub-command: its help, who may run it, its options, and what it does. */
@@ -67,6 +68,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'priority', usage: '/ticket priority <N> [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]', summary: 'change impact, urgency or priority', who: 'agents', values: ['impact', 'urgency', 'priority'],
     run: (core, req, line) => changePriority(core, req, num(line, '/ticket priority <N> ...'), { ...optional('impact', flag(line, 'impact')), ...optional('urgency', flag(line, 'urgency')), ...optional('priority', flag(line, 'priority')) }),
+  },
+  {
+    name: 'stats', usage: '/ticket stats [--by tier|priority|agent] [--days N]', summary: 'SLA attainment, breaches, response and resolution times, backlog', who: 'agents', values: ['by', 'days'],
+    run: (core, req, line) => ticketStats(core, req, flag(line, 'by'), flag(line, 'days')),
   },
   { name: 'confirm', usage: '/ticket confirm <N>', summary: 'confirm the resolution and close', who: 'requester', run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')) },
   { name: 'reopen', usage: '/ticket reopen <N> [reason]', summary: 'reopen a resolved ticket within the reopen window', who: 'requester', run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)) },

@@ -26,10 +26,11 @@ export async function replyToRequester(core: Core, req: Request, number: number,
     const t = await ticketForAgent(core, work, req, number, 'reply to');
     nextStatus(t.status, 'agent_reply', t.assignee !== undefined);
     const first = t.firstResponseAt === undefined;
-    await saveTicket(work.db, t, first ? { first_response_at: work.now } : {}, work.now);
+    await saveTicket(work, t, first ? { first_response_at: work.now } : {});
     await work.event(number, req.actor, 'replied', { text, ...(first ? { firstResponse: true } : {}) });
     await work.post(requesterThread(t), conversationCard('reply', t, req.actor.name, text), { ticket: number });
     await work.post(agentThread(t), conversationCard('reply-echo', t, req.actor.name, text), { ticket: number });
+    if (first) await refreshCards(core, work, { ...t, firstResponseAt: work.now, updatedAt: work.now }); // the reaction clock stops
     return { text: `Reply sent to ${t.requester.name} on #${number}.` };
   });
 }
@@ -41,7 +42,7 @@ export async function addNote(core: Core, req: Request, number: number, raw: str
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
     nextStatus(t.status, 'note', t.assignee !== undefined);
-    await saveTicket(work.db, t, {}, work.now);
+    await saveTicket(work, t, {});
     await work.event(number, req.actor, 'note', { text });
     await work.post(agentThread(t), conversationCard('note', t, req.actor.name, text), { ticket: number });
     return { text: `Internal note added to #${number} (agents only).` };
@@ -58,7 +59,7 @@ export async function requesterMessage(core: Core, req: Request, number: number,
     const t = await loadTicket(work.db, number);
     if (!isRequester(t, req.actor.person)) throw new UserError('not_yours', `Ticket #${number} is not yours.`);
     const status = nextStatus(t.status, 'requester_reply', t.assignee !== undefined);
-    await saveTicket(work.db, t, { status }, work.now);
+    await saveTicket(work, t, { status });
     await work.event(number, req.actor, 'requester_message', { text });
     await work.post(agentThread(t), conversationCard('requester', t, req.actor.name, text), { ticket: number });
     if (status !== t.status) {

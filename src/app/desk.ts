@@ -6,6 +6,8 @@ import { Directory } from './directory.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { createIdSource } from './ids.js';
 import { AUTO_CLOSE } from './resolve-ticket.js';
+import { slaTimerFired } from './sla-alerts.js';
+import { SLA_TIMER } from './sla-clocks.js';
 import { createRouter } from './router.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
@@ -43,6 +45,7 @@ export function createDesk(options: DeskOptions): Desk {
     logger: options.logger,
     directory: new Directory(options.config),
     newId: createIdSource(() => options.clock.now()),
+    hooks: { slaBreached: [] },
     wake: () => {
       loops.dispatcher?.nudge();
       loops.scheduler?.nudge();
@@ -52,6 +55,7 @@ export function createDesk(options: DeskOptions): Desk {
   const dispatcher = (loops.dispatcher = new Dispatcher(core, adapters, options.dispatcher));
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
+  scheduler.on(SLA_TIMER, (work, timer) => slaTimerFired(core, work, timer.subject, timer.late));
   const handle = createRouter(core);
   return {
     core,

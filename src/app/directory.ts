@@ -97,6 +97,23 @@ export class Directory {
     return { platform: 'console', space: 'local', channel: `${tier.id.toLowerCase()}-desk` };
   }
 
+  /**
+   * The first customer group (config `sla.groups`) the person belongs to: by people id, by
+   * `platform:id`, or by a Slack user group / Discord role the adapter saw them in.
+   */
+  customerGroupOf(actor: Actor): string | undefined {
+    const groups = this.config.sla?.groups ?? [];
+    const platformId = `${actor.person.platform}:${actor.person.id}`;
+    const memberOf = actor.person.memberOf ?? [];
+    return groups.find(
+      (g) =>
+        (actor.personId !== undefined && g.people.includes(actor.personId)) ||
+        g.ids.includes(platformId) ||
+        (actor.person.platform === 'slack' && g.slackUsergroups.some((u) => memberOf.includes(u))) ||
+        (actor.person.platform === 'discord' && g.discordRoles.some((r) => memberOf.includes(r))),
+    )?.id;
+  }
+
   /** The platform identity of a configured person on `platform`, to DM them. */
   personOn(personId: string, platform: Platform, space: string): Person | undefined {
     const p = this.person(personId);

@@ -23,7 +23,7 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
       throw new UserError('not_higher', `--to must name a tier above ${t.tier}; ${target.id} is not.`);
     }
     const status = nextStatus(t.status, 'escalate', false);
-    await saveTicket(work.db, t, { tier: target.id, status, assignee: null }, work.now);
+    await saveTicket(work, t, { tier: target.id, status, assignee: null });
     const moved = { ...t, tier: target.id, status, updatedAt: work.now };
     delete moved.assignee;
     await work.event(number, req.actor, 'escalated', { from: t.tier, to: target.id, reason, ...(t.assignee ? { unassigned: t.assignee } : {}) });

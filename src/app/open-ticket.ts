@@ -6,6 +6,7 @@ import { insertTicket, nextTicketNumber } from '../store/tickets.js';
 import { agentCard, requesterCard } from './render.js';
 import { change, type Request } from './request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
+import { policyFor, scheduleSla, slaFields, snapshotWith } from './sla-clocks.js';
 import type { Core } from './work.js';
 
 /** What a requester fills in; every field is untrusted text. */
@@ -68,12 +69,15 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
   const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
   const requester = req.actor.person;
   const origin = req.place.channel.startsWith('dm:') ? undefined : req.place;
+  const group = core.directory.customerGroupOf(req.actor);
+  const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
 
   const ticket = await change(core, req, async (work) => {
     const number = await nextTicketNumber(work.db);
     const t: Ticket = {
       number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
-      tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0,
+      tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0, slaMarks: [],
+      ...(group !== undefined ? { slaGroup: group } : {}),
       ...(v.category !== undefined ? { category: v.category } : {}),
       ...(v.product !== undefined ? { product: v.product } : {}),
       ...(v.version !== undefined ? { version: v.version } : {}),
@@ -85,12 +89,15 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
       status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
       requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null,
       created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
+      sla_policy: policy?.name ?? null, sla_group: group ?? null, sla_marks: null,
     });
+    const sla = snapshotWith(core, t, [], work.now);
     await work.event(number, req.actor, 'opened', { title: t.title, tier: t.tier, priority, impact: t.impact, urgency: t.urgency, ...(t.category ? { category: t.category } : {}) });
-    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory), {
+    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory, slaFields(sla)), {
       key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
     });
     await work.post({ kind: 'direct', person: requester }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
+    await scheduleSla(core, work, t, sla);
     return t;
   });
   return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). You'll hear back in your direct messages.` };

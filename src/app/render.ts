@@ -49,12 +49,12 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
 }
 
 /** The card in a tier's agent channel: the ticket's state and what can be done with it. */
-export function agentCard(t: Ticket, dir: Directory): Card {
-  const text = [t.description, t.resolution ? `Resolution: ${t.resolution}` : ''].filter(Boolean).join('\n');
+export function agentCard(t: Ticket, dir: Directory, extraFields: CardField[] = []): Card {
+  const text = [t.description, t.resolution ? `Resolved: ${t.resolution}` : ''].filter(Boolean).join('\n');
   return card({
     title: `🎫 #${t.number} ${t.title}`,
     ...(text ? { text: clip(text, 1500) } : {}),
-    fields: ticketFields(t, dir),
+    fields: [...ticketFields(t, dir), ...extraFields],
     buttons: agentButtons(t, dir),
     tone: t.status === 'resolved' || t.status === 'closed' ? 'success' : 'info',
     context: `Opened ${formatInstant(t.createdAt)} by ${t.requester.name} · updated ${formatInstant(t.updatedAt)}`,

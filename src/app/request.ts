@@ -5,6 +5,7 @@ import type { Actor } from './directory.js';
 import { TicketConflict, isRequester, loadTicket, messageKeys, type Ticket } from './ticket-model.js';
 import { inTransaction, type Core, type Target, type Work } from './work.js';
 import { agentCard, requesterCard } from './render.js';
+import { scheduleSla, slaFields, slaSnapshot } from './sla-clocks.js';
 
 /** Who asks, from where, and the inbound event's idempotency key (recorded with the state change). */
 export interface Request {
@@ -70,10 +71,15 @@ export function agentThread(t: Ticket): Target {
   return { kind: 'thread', of: messageKeys.card(t.number, t.tier) };
 }
 
-/** Bring both of the ticket's cards (current tier, requester) up to date, in place. */
+/**
+ * After a change: bring both of the ticket's cards (current tier, requester) up to date in place,
+ * and move its SLA timers to match the clocks.
+ */
 export async function refreshCards(core: Core, work: Work, t: Ticket): Promise<void> {
-  await work.edit(messageKeys.card(t.number, t.tier), agentCard(t, core.directory), t.number);
+  const sla = await slaSnapshot(core, work.db, t, work.now);
+  await work.edit(messageKeys.card(t.number, t.tier), agentCard(t, core.directory, slaFields(sla)), t.number);
   await work.edit(messageKeys.requester(t.number), requesterCard(t, core.directory), t.number);
+  await scheduleSla(core, work, t, sla);
 }
 
 /** Parse a ticket reference: `12` or `#12`. */

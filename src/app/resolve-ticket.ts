@@ -22,10 +22,10 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
     const t = await ticketForAgent(core, work, req, number, 'resolve');
     const status = nextStatus(t.status, 'resolve', t.assignee !== undefined);
     const firstResponse = t.firstResponseAt === undefined;
-    await saveTicket(work.db, t, { status, resolution, resolved_at: work.now, ...(firstResponse ? { first_response_at: work.now } : {}) }, work.now);
+    await saveTicket(work, t, { status, resolution, resolved_at: work.now, ...(firstResponse ? { first_response_at: work.now } : {}) });
     await work.event(number, req.actor, 'resolved', { resolution, ...(firstResponse ? { firstResponse: true } : {}) });
     await work.setTimer(AUTO_CLOSE, String(number), work.now + windowMs, { resolvedAt: work.now });
-    const updated = { ...t, status, resolution, resolvedAt: work.now, updatedAt: work.now };
+    const updated = { ...t, status, resolution, resolvedAt: work.now, updatedAt: work.now, ...(firstResponse ? { firstResponseAt: work.now } : {}) };
     await refreshCards(core, work, updated);
     await work.post(
       requesterThread(t),
@@ -42,7 +42,7 @@ export async function confirmResolution(core: Core, req: Request, number: number
     const t = await loadTicket(work.db, number);
     if (!isRequester(t, req.actor.person)) throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can confirm its resolution.`);
     const status = nextStatus(t.status, 'confirm', t.assignee !== undefined);
-    await saveTicket(work.db, t, { status, closed_at: work.now }, work.now);
+    await saveTicket(work, t, { status, closed_at: work.now });
     await work.cancelTimer(AUTO_CLOSE, String(number));
     await work.event(number, req.actor, 'closed', { reason: 'confirmed by the requester' });
     await refreshCards(core, work, { ...t, status, closedAt: work.now, updatedAt: work.now });
@@ -60,7 +60,7 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
     const status = nextStatus(t.status, 'reopen', t.assignee !== undefined);
     const windowEnd = (t.resolvedAt ?? work.now) + core.config.tickets.reopenWindowMs;
     if (work.now >= windowEnd) throw new UserError('reopen_window_ended', `The reopen window for #${number} ended; please open a new ticket.`);
-    await saveTicket(work.db, t, { status, resolved_at: null, resolution: null }, work.now);
+    await saveTicket(work, t, { status, resolved_at: null, resolution: null });
     await work.cancelTimer(AUTO_CLOSE, String(number));
     await work.event(number, req.actor, 'reopened', reason ? { reason } : {});
     const updated = { ...t, status, updatedAt: work.now };

@@ -3,6 +3,7 @@ import type { Level, Priority } from '../domain/priority.js';
 import type { TicketStatus } from '../domain/ticket.js';
 import type { Person, Place, Platform } from '../ports.js';
 import type { Db } from '../store/connect.js';
+import { closePauses, openPause } from '../store/sla-pauses.js';
 import type { TicketRow, TicketUpdate } from '../store/schema.js';
 import { findTicket, updateTicket } from '../store/tickets.js';
 
@@ -29,6 +30,12 @@ export interface Ticket {
   closedAt?: number;
   resolution?: string;
   revision: number;
+  /** The SLA policy's name, when one applies. */
+  slaPolicy?: string;
+  /** The requester's customer group the policy was chosen for. */
+  slaGroup?: string;
+  /** SLA warnings and breaches already announced, e.g. `first_response:75`, `resolution:breach`. */
+  slaMarks: string[];
 }
 
 export function ticketFromRow(r: TicketRow): Ticket {
@@ -45,7 +52,10 @@ export function ticketFromRow(r: TicketRow): Ticket {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     revision: Number(r.revision),
+    slaMarks: r.sla_marks ? (JSON.parse(r.sla_marks) as string[]) : [],
   };
+  if (r.sla_policy !== null) t.slaPolicy = r.sla_policy;
+  if (r.sla_group !== null) t.slaGroup = r.sla_group;
   if (r.category !== null) t.category = r.category;
   if (r.product !== null) t.product = r.product;
   if (r.product_version !== null) t.version = r.product_version;
@@ -73,10 +83,21 @@ export class TicketConflict extends Error {
   }
 }
 
-/** Write `patch` (stamping updated_at), or throw TicketConflict if the ticket changed since it was loaded. */
-export async function saveTicket(db: Db, ticket: Ticket, patch: TicketUpdate, now: number): Promise<void> {
-  const ok = await updateTicket(db, ticket.number, ticket.revision, { ...patch, updated_at: now });
+/**
+ * Write `patch` (stamping updated_at), or throw TicketConflict if the ticket changed since it was
+ * loaded. A status change also opens or closes the SLA pauses it implies: waiting on the requester
+ * stops both clocks; time spent resolved does not count if the ticket is reopened.
+ */
+export async function saveTicket(work: { db: Db; now: number; core: { newId: () => string } }, ticket: Ticket, patch: TicketUpdate): Promise<void> {
+  const ok = await updateTicket(work.db, ticket.number, ticket.revision, { ...patch, updated_at: work.now });
   if (!ok) throw new TicketConflict(ticket.number);
+  const to = patch.status as TicketStatus | undefined;
+  if (to === undefined || to === ticket.status) return;
+  for (const reason of ['waiting_on_requester', 'resolved'] as const) {
+    const pause = reason === 'waiting_on_requester' ? 'waiting' : 'resolved';
+    if (ticket.status === reason) await closePauses(work.db, ticket.number, pause, work.now);
+    if (to === reason) await openPause(work.db, work.core.newId(), ticket.number, pause, work.now);
+  }
 }
 
 export function isRequester(ticket: Ticket, person: Person): boolean {

@@ -6,6 +6,7 @@ import { listTickets, type TicketFilter } from '../store/tickets.js';
 import type { Actor } from './directory.js';
 import { agentCard, card, formatInstant, requesterCard } from './render.js';
 import { assertCanSee } from './request.js';
+import { slaFields, slaSnapshot } from './sla-clocks.js';
 import { loadTicket, ticketFromRow } from './ticket-model.js';
 import type { Core } from './work.js';
 
@@ -14,7 +15,8 @@ export async function showTicket(core: Core, actor: Actor, number: number): Prom
   const t = await loadTicket(core.db, number);
   assertCanSee(core, actor, t);
   const agent = core.directory.isAgent(actor);
-  const c = agent ? agentCard(t, core.directory) : requesterCard(t, core.directory);
+  const sla = await slaSnapshot(core, core.db, t, core.clock.now());
+  const c = agent ? agentCard(t, core.directory, slaFields(sla)) : requesterCard(t, core.directory);
   return { text: c.fallback, card: c };
 }
 
@@ -69,6 +71,7 @@ export async function ticketHistory(core: Core, actor: Actor, number: number): P
 
 function describe(kind: string, d: Record<string, unknown>, core: Core): string {
   const s = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const label = (clock: unknown) => (clock === 'first_response' ? 'first response' : 'resolution');
   switch (kind) {
     case 'opened': return `opened it (${s(d.priority)}, ${s(d.tier)})`;
     case 'claimed': return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
@@ -83,8 +86,14 @@ function describe(kind: string, d: Record<string, unknown>, core: Core): string 
     case 'closed': return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
     case 'priority_changed': {
       const from = d.from as { priority: string }; const to = d.to as { priority: string; impact: string; urgency: string };
-      return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})`;
+      const sla = d.sla as { policy: string; firstResponseDue: number | null; resolutionDue: number | null } | undefined;
+      const dues = sla
+        ? `; SLA recomputed from creation (${sla.policy}): first response due ${sla.firstResponseDue ? formatInstant(sla.firstResponseDue) : 'met'}, resolution due ${sla.resolutionDue ? formatInstant(sla.resolutionDue) : 'met'}`
+        : '';
+      return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})${dues}`;
     }
+    case 'sla_warning': return `SLA warning: ${label(d.clock)} ${s(d.percent)}% used${d.late ? ' [late]' : ''}`;
+    case 'sla_breached': return `SLA breached: ${label(d.clock)} was due ${typeof d.dueAt === 'number' ? formatInstant(d.dueAt) : '?'}${d.late ? ' [late]' : ''}`;
     default: return kind;
   }
 }

@@ -16,9 +16,9 @@ export async function waitOnRequester(core: Core, req: Request, number: number, 
     const t = await ticketForAgent(core, work, req, number, 'set waiting on');
     const status = nextStatus(t.status, 'wait', t.assignee !== undefined);
     const firstResponse = text !== undefined && t.firstResponseAt === undefined;
-    await saveTicket(work.db, t, { status, ...(firstResponse ? { first_response_at: work.now } : {}) }, work.now);
+    await saveTicket(work, t, { status, ...(firstResponse ? { first_response_at: work.now } : {}) });
     await work.event(number, req.actor, 'waiting', text ? { question: text, ...(firstResponse ? { firstResponse: true } : {}) } : {});
-    const updated = { ...t, status, updatedAt: work.now };
+    const updated = { ...t, status, updatedAt: work.now, ...(firstResponse ? { firstResponseAt: work.now } : {}) };
     await refreshCards(core, work, updated);
     if (text) {
       await work.post(requesterThread(t), conversationCard('reply', t, req.actor.name, text), { ticket: number });

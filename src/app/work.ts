@@ -5,6 +5,7 @@ import { insertEvent } from '../store/events.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
+import type { SlaBreachHook } from './sla-alerts.js';
 
 /** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
 export type Target =
@@ -25,6 +26,8 @@ export interface Core {
   newId: () => string;
   /** Hint the dispatcher and scheduler that new rows may be waiting (after a commit). */
   wake: () => void;
+  /** Extension points other features hang on, run inside the transaction that raised them. */
+  hooks: { slaBreached: SlaBreachHook[] };
 }
 
 /**

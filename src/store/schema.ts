@@ -12,6 +12,16 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   inbound_keys: InboundKeysTable;
+  sla_pauses: SlaPausesTable;
+}
+
+export interface SlaPausesTable {
+  id: string;
+  ticket: number;
+  /** `waiting` or `resolved`. */
+  reason: string;
+  start_at: number;
+  end_at: number | null;
 }
 
 export interface TicketsTable {
@@ -42,6 +52,10 @@ export interface TicketsTable {
   resolution: string | null;
   /** Optimistic concurrency: every update checks and bumps it. */
   revision: number;
+  sla_policy: string | null;
+  sla_group: string | null;
+  /** JSON list of SLA warnings/breaches already announced. */
+  sla_marks: string | null;
 }
 
 export interface TicketEventsTable {
