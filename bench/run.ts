@@ -8,6 +8,7 @@ type Emit = (name: string, value: number, unit: string) => void;
 const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> }>> = {
   core: () => import('./core.js'),
   sla: () => import('./sla.js'),
+  scheduler: () => import('./scheduler.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

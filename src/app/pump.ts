@@ -65,6 +65,5 @@ export class Pump {
     }
     // A tiny floor so a row that keeps failing immediately cannot spin the CPU.
     this.timer = setTimeout(() => this.nudge(), Math.max(wait, 10));
-    this.timer.unref?.();
   }
 }
