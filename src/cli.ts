@@ -154,7 +154,8 @@ function isMain(): boolean {
 
 if (isMain()) {
   main({ argv: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => process.exit(code),
+    // Exit only once everything written to stdout has reached the OS (a pipe may still hold some).
+    (code) => process.stdout.write('', () => process.exit(code)),
     (err) => {
       process.stderr.write(`tierdesk crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);

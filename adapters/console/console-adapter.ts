@@ -28,12 +28,17 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
   let seq = 0;
   let lineNo = 0;
   let stopped = false;
-  const out = (text: string) => options.output.write(text.endsWith('\n') ? text : `${text}\n`);
+  // Resolves once the text is handed to the OS, so a message counts as delivered only when it is.
+  const out = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      options.output.write(text.endsWith('\n') ? text : `${text}\n`, (err) => (err ? reject(err) : resolve()));
+    });
 
   const where = (place: Place): string => {
     const base = place.channel.startsWith('dm:') ? `DM to ${place.channel.slice(3)}` : `#${place.channel}`;
     if (place.thread === undefined) return base;
-    return `${base} › thread "${titles.get(place.thread) ?? `message ${place.thread}`}"`;
+    // Message ids carry their card's title, so a thread is named even after a restart.
+    return `${base} › thread "${titles.get(place.thread) ?? place.thread.slice(place.thread.indexOf(':') + 1)}"`;
   };
 
   const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
@@ -42,15 +47,15 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     lineNo++;
     const parsed = parseConsoleLine(raw);
     if (parsed.kind === 'blank') return;
-    if (parsed.kind === 'invalid') return void out(`! ${parsed.reason}`);
+    if (parsed.kind === 'invalid') return out(`! ${parsed.reason}`);
     const from: Person = { platform: 'console', space: CONSOLE_SPACE, id: parsed.user, name: parsed.user };
     const base = { key: `console:${session}:${lineNo}`, at: options.now(), from, place: HERE };
     let event: Inbound;
     if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
     else if (parsed.ticket !== undefined) event = { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
-    else return void out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>. /help lists the commands.`);
+    else return out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>. /help lists the commands.`);
     const reply = await deliver(event);
-    if (reply) out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
+    if (reply) await out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
   }
 
   return {
@@ -66,7 +71,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
             await handle(deliver, line);
             await options.afterLine?.();
           } catch (err) {
-            out(`! ${err instanceof Error ? err.message : String(err)}`);
+            await out(`! ${err instanceof Error ? err.message : String(err)}`);
           }
           ask();
         }
@@ -77,14 +82,14 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
       stopped = true;
     },
     async post(place, card: Card) {
-      const messageId = `${session}.${++seq}`;
+      const messageId = `${session}.${++seq}:${card.title.slice(0, 80)}`;
       titles.set(messageId, card.title);
-      out(`→ ${where(place)}:\n${indent(card.fallback)}`);
+      await out(`→ ${where(place)}:\n${indent(card.fallback)}`);
       return { messageId, place };
     },
     async edit(place, messageId, card: Card) {
       titles.set(messageId, card.title);
-      out(`✎ ${where(place)} (updated):\n${indent(card.fallback)}`);
+      await out(`✎ ${where(place)} (updated):\n${indent(card.fallback)}`);
     },
     async openDirect(person) {
       return { platform: 'console', space: person.space, channel: `dm:${person.id}` };

@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.js';
+import { cleanLine } from '../domain/text.js';
 import type { Reply } from '../ports.js';
 import { changePriority } from './change-priority.js';
 import { claimTicket } from './claim-ticket.js';
@@ -101,7 +102,7 @@ export async function runTicketCommand(core: Core, req: Request, text: string): 
   const sub = name.toLowerCase();
   if (sub === '' || sub === 'help') return { text: helpText() };
   const spec = COMMANDS.find((c) => c.name === sub);
-  if (!spec) return { text: `Unknown command "${name.slice(0, 40)}".\n\n${helpText()}` };
+  if (!spec) return { text: `Unknown command "${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
   const line = parseLine(rest.join(' '), { values: spec.values ?? [], booleans: spec.booleans ?? [] });
   return spec.run(core, req, line);
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.js';
+import { cleanLine } from '../domain/text.js';
 import { nextStatus } from '../domain/ticket.js';
 import type { Reply } from '../ports.js';
 import { messageText } from './converse.js';
@@ -17,7 +18,7 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     const t = await ticketForAgent(core, work, req, number, 'escalate');
     const dir = core.directory;
     const target = to !== undefined ? dir.tier(to) : dir.nextTier(t.tier);
-    if (to !== undefined && !target) throw new UserError('no_such_tier', `There is no tier "${to}". Tiers: ${dir.tiers.map((x) => x.id).join(', ')}.`);
+    if (to !== undefined && !target) throw new UserError('no_such_tier', `There is no tier "${cleanLine(to).slice(0, 40)}". Tiers: ${dir.tiers.map((x) => x.id).join(', ')}.`);
     if (!target) throw new UserError('top_tier', `#${number} is already at the top tier (${t.tier}); there is nowhere to escalate it.`);
     if (dir.tierIndex(target.id) <= dir.tierIndex(t.tier)) {
       throw new UserError('not_higher', `--to must name a tier above ${t.tier}; ${target.id} is not.`);

@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.js';
+import { cleanLine } from '../domain/text.js';
 import type { Place } from '../ports.js';
 import { recordInboundKey } from '../store/inbound-keys.js';
 import type { Actor } from './directory.js';
@@ -85,6 +86,6 @@ export async function refreshCards(core: Core, work: Work, t: Ticket): Promise<v
 /** Parse a ticket reference: `12` or `#12`. */
 export function ticketNumber(text: string | undefined, usage: string): number {
   const m = /^#?(\d{1,9})$/.exec((text ?? '').trim());
-  if (!m) throw new UserError('bad_ticket_number', text ? `"${text}" is not a ticket number. Usage: ${usage}` : `Which ticket? Usage: ${usage}`);
+  if (!m) throw new UserError('bad_ticket_number', text ? `"${cleanLine(text).slice(0, 40)}" is not a ticket number. Usage: ${usage}` : `Which ticket? Usage: ${usage}`);
   return Number(m[1]);
 }

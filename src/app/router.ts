@@ -1,5 +1,5 @@
 import { UserError, isUserError } from '../domain/errors.js';
-import { cleanLine } from '../domain/text.js';
+import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
 import { findMessageByPlatformId } from '../store/messages.js';
 import { runTicketCommand, helpText } from './commands.js';
@@ -19,13 +19,15 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
     const actor = core.directory.actor(event.from);
     const req: Request = { actor, place: event.place, key: event.key };
     try {
-      return await route(core, req, event);
+      const reply = await route(core, req, event);
+      // A safety net: a refusal that quotes what the user typed must not ping anyone either.
+      return reply ? { ...reply, text: cleanUserText(reply.text) } : reply;
     } catch (err) {
       if (err instanceof DuplicateEvent) {
         core.logger.debug('duplicate inbound event ignored', { key: event.key, kind: event.kind });
         return;
       }
-      if (isUserError(err)) return { text: err.message };
+      if (isUserError(err)) return { text: cleanUserText(err.message) };
       const ref = errorReference();
       core.logger.error('unexpected error handling an inbound event', {
         ref, kind: event.kind, platform: event.from.platform, key: event.key,

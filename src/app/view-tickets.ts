@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.js';
+import { cleanLine } from '../domain/text.js';
 import { STATUSES, isStatus, label } from '../domain/ticket.js';
 import type { Reply } from '../ports.js';
 import { listEvents } from '../store/events.js';
@@ -37,7 +38,7 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
   }
   if (opts.tier !== undefined) {
     const tier = core.directory.tier(opts.tier);
-    if (!tier) throw new UserError('no_such_tier', `There is no tier "${opts.tier}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`);
+    if (!tier) throw new UserError('no_such_tier', `There is no tier "${cleanLine(opts.tier).slice(0, 40)}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`);
     filter.tier = tier.id;
   }
   if (!agent) filter.requester = actor.person;

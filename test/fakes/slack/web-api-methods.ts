@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { SlackApiError, type FakeMessage, type FakeView, type Workspace } from './workspace.js';
+
+/** Arguments of a Web API call, after form/JSON decoding (JSON-valued fields like `blocks` parsed). */
+export type ApiArgs = Record<string, unknown>;
+
+/** Answers one Web API method; returns the body without `ok`, or throws `SlackApiError`. */
+export type MethodHandler = (ws: Workspace, args: ApiArgs) => Record<string, unknown>;
+
+const MAX_TEXT = 40_000;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Slack wants text, blocks or attachments; `text` alone is limited to 40k characters. */
+function messageContent(args: ApiArgs): Pick<FakeMessage, 'text' | 'blocks' | 'attachments' | 'metadata'> {
+  const text = typeof args.text === 'string' ? args.text : '';
+  if (args.blocks !== undefined && !Array.isArray(args.blocks)) throw new SlackApiError('invalid_blocks');
+  if (text === '' && args.blocks === undefined && args.attachments === undefined) throw new SlackApiError('no_text');
+  if (text.length > MAX_TEXT) throw new SlackApiError('msg_too_long');
+  return {
+    text,
+    ...(args.blocks !== undefined ? { blocks: args.blocks } : {}),
+    ...(args.attachments !== undefined ? { attachments: args.attachments } : {}),
+    ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
+  };
+}
+
+function withoutChannel(message: FakeMessage): Omit<FakeMessage, 'channel'> {
+  const { channel: _channel, ...rest } = message;
+  return rest;
+}
+
+function newHash(ws: Workspace): string {
+  return `${Math.floor(ws.now() / 1000)}.${randomBytes(6).toString('hex')}`;
+}
+
+function viewArg(args: ApiArgs, type: string): Record<string, unknown> {
+  const view = args.view;
+  if (typeof view !== 'object' || view === null || Array.isArray(view)) throw new SlackApiError('invalid_arguments');
+  if ((view as { type?: unknown }).type !== type) throw new SlackApiError('invalid_arguments');
+  return view as Record<string, unknown>;
+}
+
+function storeView(ws: Workspace, view: Record<string, unknown>, previous?: FakeView): FakeView {
+  const id = previous?.id ?? ws.mintId('V');
+  const stored: FakeView = {
+    private_metadata: '',
+    callback_id: '',
+    external_id: '',
+    ...view,
+    id,
+    type: String(view.type),
+    team_id: ws.team.teamId,
+    app_id: ws.team.appId,
+    bot_id: ws.team.botId,
+    app_installed_team_id: ws.team.teamId,
+    state: { values: {} },
+    hash: newHash(ws),
+    root_view_id: previous?.root_view_id ?? id,
+    previous_view_id: null,
+  };
+  ws.views.set(id, stored);
+  return stored;
+}
+
+function findView(ws: Workspace, args: ApiArgs): FakeView {
+  const byId = str(args.view_id);
+  const byExternal = str(args.external_id);
+  const view = byId
+    ? ws.views.get(byId)
+    : [...ws.views.values()].find((v) => byExternal !== undefined && v.external_id === byExternal);
+  if (!view) throw new SlackApiError('not_found');
+  const hash = str(args.hash);
+  if (hash !== undefined && hash !== view.hash) throw new SlackApiError('hash_conflict');
+  return view;
+}
+
+function isThreadRoot(m: FakeMessage): boolean {
+  return m.thread_ts === undefined || m.thread_ts === m.ts;
+}
+
+/** The Web API methods tierdesk uses, keyed by method name. `apps.connections.open` lives in web-api.ts. */
+export const METHODS: Record<string, MethodHandler> = {
+  'auth.test': (ws) => ({
+    url: `https://${ws.team.teamDomain}.slack.com/`,
+    team: ws.team.teamName,
+    user: ws.user(ws.team.botUserId).name,
+    team_id: ws.team.teamId,
+    user_id: ws.team.botUserId,
+    bot_id: ws.team.botId,
+    is_enterprise_install: false,
+  }),
+
+  'chat.postMessage': (ws, args) => {
+    const channel = ws.resolveChannel(args.channel);
+    const threadTs = str(args.thread_ts);
+    const message = ws.addMessage({
+      channel,
+      user: ws.team.botUserId,
+      bot_id: ws.team.botId,
+      app_id: ws.team.appId,
+      ...messageContent(args),
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
+    return { channel, ts: message.ts, message: withoutChannel(message) };
+  },
+
+  'chat.update': (ws, args) => {
+    const channel = ws.resolveChannel(args.channel);
+    const message = ws.findMessage(channel, args.ts);
+    if (message.user !== ws.team.botUserId) throw new SlackApiError('cant_update_message');
+    Object.assign(message, messageContent(args), { edited: { user: ws.team.botUserId, ts: ws.nextTs() } });
+    return { channel, ts: message.ts, text: message.text, message: withoutChannel(message) };
+  },
+
+  'chat.postEphemeral': (ws, args) => {
+    ws.resolveChannel(args.channel);
+    ws.user(args.user);
+    messageContent(args);
+    return { message_ts: ws.nextTs() };
+  },
+
+  'chat.getPermalink': (ws, args) => {
+    const channel = ws.resolveChannel(args.channel);
+    const message = ws.findMessage(channel, args.message_ts);
+    const base = `https://${ws.team.teamDomain}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
+    const thread = isThreadRoot(message) ? '' : `?thread_ts=${message.thread_ts}&cid=${channel}`;
+    return { channel, permalink: base + thread };
+  },
+
+  'conversations.open': (ws, args) => {
+    const users = (str(args.users) ?? '').split(',').filter(Boolean);
+    if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
+    return { channel: { id: ws.conversationWith(users) } };
+  },
+
+  'conversations.history': (ws, args) => {
+    const channel = ws.resolveChannel(args.channel);
+    const latest = Number(args.latest ?? Infinity);
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Number(args.limit ?? 100);
+    const inRange = ws
+      .messagesIn(channel)
+      .filter((m) => isThreadRoot(m) && Number(m.ts) < latest && Number(m.ts) > oldest)
+      .reverse();
+    return {
+      messages: inRange.slice(0, limit).map(withoutChannel),
+      has_more: inRange.length > limit,
+      pin_count: 0,
+      response_metadata: { next_cursor: '' },
+    };
+  },
+
+  'conversations.replies': (ws, args) => {
+    const channel = ws.resolveChannel(args.channel);
+    const asked = ws.messagesIn(channel).find((m) => m.ts === args.ts);
+    if (!asked) throw new SlackApiError('thread_not_found');
+    const rootTs = asked.thread_ts ?? asked.ts;
+    const thread = ws.messagesIn(channel).filter((m) => m.ts === rootTs || m.thread_ts === rootTs);
+    return { messages: thread.map(withoutChannel), has_more: false, response_metadata: { next_cursor: '' } };
+  },
+
+  'views.open': (ws, args) => {
+    ws.useTrigger(args.trigger_id);
+    return { view: storeView(ws, viewArg(args, 'modal')) };
+  },
+
+  'views.update': (ws, args) => {
+    const previous = findView(ws, args);
+    return { view: storeView(ws, viewArg(args, previous.type), previous) };
+  },
+
+  'views.publish': (ws, args) => {
+    const user = ws.user(args.user_id);
+    const previousId = ws.homeTabs.get(user.id);
+    const view = storeView(ws, viewArg(args, 'home'), previousId ? ws.views.get(previousId) : undefined);
+    ws.homeTabs.set(user.id, view.id);
+    return { view };
+  },
+
+  'users.info': (ws, args) => ({ user: ws.user(args.user) }),
+
+  'usergroups.users.list': (ws, args) => {
+    const users = ws.usergroups.get(str(args.usergroup) ?? '');
+    if (!users) throw new SlackApiError('no_such_subteam');
+    return { users: [...users] };
+  },
+
+  'reactions.add': (ws, args) => {
+    const name = str(args.name);
+    if (!name) throw new SlackApiError('invalid_name');
+    const message = ws.findMessage(ws.resolveChannel(args.channel), args.timestamp);
+    const reactions = (message.reactions ??= []);
+    let reaction = reactions.find((r) => r.name === name);
+    if (!reaction) {
+      reaction = { name, users: [], count: 0 };
+      reactions.push(reaction);
+    }
+    if (reaction.users.includes(ws.team.botUserId)) throw new SlackApiError('already_reacted');
+    reaction.users.push(ws.team.botUserId);
+    reaction.count += 1;
+    return {};
+  },
+};
