@@ -22,7 +22,8 @@ async function fill(db: Db, count: number, from: number): Promise<void> {
     await db.transaction().execute(async (trx) => {
       const rows = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => {
         const n = i + j;
-        return { id: `bench:${n}`, kind: 'bench', subject: String(n), due_at: from + 60_000 + Math.floor(((n * 7919) % count) / count * 30 * DAY), data: null, attempts: 0, lease_until: null, created_at: from };
+        const due = from + 60_000 + Math.floor((((n * 7919) % count) / count) * 30 * DAY);
+        return { id: `bench:${n}`, kind: 'bench', subject: String(n), due_at: due, next_at: due, data: null, attempts: 0, lease_until: null, created_at: from };
       });
       for (let k = 0; k < rows.length; k += 500) await trx.insertInto('timers').values(rows.slice(k, k + 500)).execute();
     });
@@ -74,7 +75,7 @@ export async function run(emit: Emit): Promise<void> {
     const t0 = Date.now() + 500;
     await db.transaction().execute(async (trx) => {
       for (let k = 0; k < due; k += 500) {
-        await trx.insertInto('timers').values(Array.from({ length: 500 }, (_, j) => ({ id: `lag:${k + j}`, kind: 'lag', subject: String(k + j), due_at: t0 + Math.floor(((k + j) * 4000) / due), data: null, attempts: 0, lease_until: null, created_at: start }))).execute();
+        await trx.insertInto('timers').values(Array.from({ length: 500 }, (_, j) => ({ id: `lag:${k + j}`, kind: 'lag', subject: String(k + j), due_at: t0 + Math.floor(((k + j) * 4000) / due), next_at: t0 + Math.floor(((k + j) * 4000) / due), data: null, attempts: 0, lease_until: null, created_at: start }))).execute();
       }
     });
     desk.scheduler.start();

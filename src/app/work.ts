@@ -3,7 +3,7 @@ import type { Card, Clock, Logger, Person, Place } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { insertEvent } from '../store/events.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
-import { cancelTimer, setTimer } from '../store/timers.js';
+import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
 import type { SlaBreachHook } from './sla-alerts.js';
 
@@ -37,6 +37,8 @@ export interface Core {
 export class Work {
   /** Outbox rows written in one statement at the end of the unit (they are many, and small). */
   private readonly outbox: NewOutboxRow[] = [];
+  /** Timers set in this unit, by id, written in one statement at the end (the last setting wins). */
+  private readonly timers = new Map<string, NewTimer>();
 
   constructor(
     readonly db: Db,
@@ -89,13 +91,19 @@ export class Work {
   /** Write the queued outbox rows; called once, just before commit. */
   async flush(): Promise<void> {
     if (this.outbox.length > 0) await insertOutbox(this.db, this.outbox.splice(0));
+    if (this.timers.size > 0) {
+      await setTimers(this.db, [...this.timers.values()], this.now);
+      this.timers.clear();
+    }
   }
 
+  /** Create or move the timer `kind` for `subject`; written at commit. */
   async setTimer(kind: string, subject: string, dueAt: number, data?: unknown): Promise<void> {
-    await setTimer(this.db, { kind, subject, dueAt, data, now: this.now });
+    this.timers.set(`${kind}:${subject}`, { kind, subject, dueAt, ...(data !== undefined ? { data } : {}) });
   }
 
   async cancelTimer(kind: string, subject: string): Promise<void> {
+    this.timers.delete(`${kind}:${subject}`);
     await cancelTimer(this.db, kind, subject);
   }
 }

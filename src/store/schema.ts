@@ -113,7 +113,10 @@ export interface TimersTable {
   id: string;
   kind: string;
   subject: string;
+  /** When it is due. */
   due_at: number;
+  /** When the scheduler should next look at it: due_at, or the end of its lease or backoff. */
+  next_at: number;
   data: string | null;
   attempts: number;
   lease_until: number | null;

@@ -1,14 +1,29 @@
 import type { Db } from './connect.js';
 import type { TimerRow } from './schema.js';
 
-/** Create or move the timer `kind` for `subject` (one per pair). */
-export async function setTimer(db: Db, t: { kind: string; subject: string; dueAt: number; data?: unknown; now: number }): Promise<void> {
-  const id = `${t.kind}:${t.subject}`;
-  const data = t.data === undefined ? null : JSON.stringify(t.data);
+export interface NewTimer {
+  kind: string;
+  subject: string;
+  dueAt: number;
+  data?: unknown;
+}
+
+/** Create or move timers (one per kind and subject), in one statement. */
+export async function setTimers(db: Db, timers: readonly NewTimer[], now: number): Promise<void> {
+  if (timers.length === 0) return;
   await db
     .insertInto('timers')
-    .values({ id, kind: t.kind, subject: t.subject, due_at: t.dueAt, data, attempts: 0, lease_until: null, created_at: t.now })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ due_at: t.dueAt, data, attempts: 0, lease_until: null }))
+    .values(
+      timers.map((t) => ({
+        id: `${t.kind}:${t.subject}`, kind: t.kind, subject: t.subject, due_at: t.dueAt, next_at: t.dueAt,
+        data: t.data === undefined ? null : JSON.stringify(t.data), attempts: 0, lease_until: null, created_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        due_at: eb.ref('excluded.due_at'), next_at: eb.ref('excluded.next_at'), data: eb.ref('excluded.data'), attempts: 0, lease_until: null,
+      })),
+    )
     .execute();
 }
 
@@ -16,33 +31,25 @@ export async function cancelTimer(db: Db, kind: string, subject: string): Promis
   await db.deleteFrom('timers').where('id', '=', `${kind}:${subject}`).execute();
 }
 
-/** The earliest instant any timer wants attention (due, or its lease expiring). */
+/** The earliest instant any timer wants attention (due, or its lease or backoff ending). */
 export async function nextTimerDue(db: Db): Promise<number | undefined> {
-  const free = await db.selectFrom('timers').select('due_at').where('lease_until', 'is', null).orderBy('due_at').limit(1).executeTakeFirst();
-  const leased = await db.selectFrom('timers').select('lease_until').where('lease_until', 'is not', null).orderBy('lease_until').limit(1).executeTakeFirst();
-  const candidates = [free?.due_at, leased?.lease_until].filter((v): v is number => v !== undefined && v !== null).map(Number);
-  return candidates.length > 0 ? Math.min(...candidates) : undefined;
+  const row = await db.selectFrom('timers').select('next_at').orderBy('next_at').limit(1).executeTakeFirst();
+  return row ? Number(row.next_at) : undefined;
 }
 
 /**
- * Lease up to `limit` due timers whose lease is free or expired. Leasing bumps `attempts`; a
- * replica that dies holding a lease loses it when `leaseUntil` passes.
+ * Lease up to `limit` timers that need attention now: due ones, and leased ones whose lease ran out
+ * (their holder died). Leasing bumps `attempts` and moves `next_at` to the lease's end, so a
+ * replica that dies holding a lease has its work picked up when the lease expires.
  */
 export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, limit: number): Promise<TimerRow[]> {
-  const due = await db
-    .selectFrom('timers')
-    .select('id')
-    .where('due_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .orderBy('due_at')
-    .limit(limit)
-    .execute();
+  const due = await db.selectFrom('timers').select('id').where('next_at', '<=', now).orderBy('next_at').limit(limit).execute();
   if (due.length === 0) return [];
   return db
     .updateTable('timers')
-    .set((eb) => ({ lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({ lease_until: leaseUntil, next_at: leaseUntil, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', due.map((d) => d.id))
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .where('next_at', '<=', now)
     .returningAll()
     .execute();
 }
@@ -53,7 +60,7 @@ export async function completeTimer(db: Db, id: string, lease: number): Promise<
   return Number(r.numDeletedRows) === 1;
 }
 
-/** Give a lease back after a failed attempt, to be retried at `retryAt`. */
+/** Give a lease back after a failed attempt, to be tried again at `retryAt`. */
 export async function retryTimer(db: Db, id: string, lease: number, retryAt: number): Promise<void> {
-  await db.updateTable('timers').set({ lease_until: retryAt }).where('id', '=', id).where('lease_until', '=', lease).execute();
+  await db.updateTable('timers').set({ lease_until: null, next_at: retryAt }).where('id', '=', id).where('lease_until', '=', lease).execute();
 }

@@ -32,7 +32,7 @@ describe('migrations', () => {
   it('store instants as integer epoch milliseconds', async () => {
     const db = openDatabase(':memory:');
     await migrateToLatest(db);
-    await db.insertInto('timers').values({ id: 'k:s', kind: 'k', subject: 's', due_at: 1_717_405_200_123, data: null, attempts: 0, lease_until: null, created_at: 0 }).execute();
+    await db.insertInto('timers').values({ id: 'k:s', kind: 'k', subject: 's', due_at: 1_717_405_200_123, next_at: 1_717_405_200_123, data: null, attempts: 0, lease_until: null, created_at: 0 }).execute();
     const row = await db.selectFrom('timers').select('due_at').executeTakeFirstOrThrow();
     expect(row.due_at).toBe(1_717_405_200_123);
     await db.destroy();
