@@ -6,7 +6,7 @@ export interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'down-all', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'down-all', 'help', 'socket-mode']);
 
 export function parseArgs(argv: string[]): Args {
   const flags = new Map<string, string[]>();

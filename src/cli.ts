@@ -6,6 +6,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { slackManifest } from '../adapters/slack/manifest.js';
+import { Directory } from './app/directory.js';
 import { createDesk } from './app/desk.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -26,6 +29,8 @@ Commands:
                      the instant N business minutes after start, in UTC
   sla between --calendar NAME --from ISO --to ISO [--pause ISO/ISO]... [--json]
                      business minutes between two instants
+  slack manifest [--name NAME] [--url https://host/slack/events] [--socket-mode]
+                     the Slack app manifest to paste at api.slack.com/apps (Create New App → From a manifest)
   report [--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]
                      SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)
   help               this text
@@ -33,6 +38,9 @@ Commands:
 Environment:
   TIERDESK_CONFIG    path of tierdesk.yaml (or --config); without one a built-in demo config is used
   DATABASE_URL       SQLite file path (default ./data/tierdesk.db) or :memory:
+  SLACK_BOT_TOKEN    xoxb-…: runs the Slack adapter (with SLACK_SIGNING_SECRET for HTTP mode on PORT,
+                     or SLACK_APP_TOKEN xapp-… for Socket Mode); SLACK_API_URL overrides the Web API base URL
+  PORT               HTTP port for Slack's HTTP mode (default 3000; path /slack/events)
   TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
 
 export interface Io {
@@ -80,6 +88,13 @@ export async function main(io: Io): Promise<number> {
       return slaCommand(args, config, say, complain);
     case 'report':
       return reportCommand(args, config, logger, say, complain);
+    case 'slack':
+      if (args.rest[0] === 'manifest') {
+        say(slackManifest({ name: one(args, 'name') ?? 'tierdesk', ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}), socketMode: args.flags.has('socket-mode') }));
+        return 0;
+      }
+      complain('Usage: tierdesk slack manifest [--name NAME] [--url https://your.host/slack/events] [--socket-mode]');
+      return 2;
     default:
       complain(`Unknown command "${args.command}".\n\n${USAGE}`);
       return 2;
@@ -100,22 +115,54 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
   const interactive = io.stdin.isTTY === true;
   // eslint-disable-next-line prefer-const
   let desk: ReturnType<typeof createDesk>;
-  const adapters: ChatAdapter[] = [
-    createConsoleAdapter({
-      input: io.stdin,
-      output: io.stdout,
-      now: () => systemClock.now(),
-      prompt: interactive,
-      afterLine: () => desk.dispatcher.drain(),
-      onEnd: () => finish(0),
-    }),
-  ];
+  const adapters: ChatAdapter[] = [];
+  const directory = new Directory(config);
+  const slack = config.secrets.slack;
+  if (slack) {
+    adapters.push(
+      createSlackAdapter({
+        botToken: slack.botToken,
+        ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
+        ...(slack.appToken ? { appToken: slack.appToken } : {}),
+        ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+        port: config.port,
+        reaction: config.slack.reaction,
+        tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+        ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
+        defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
+        platformGroups: directory.platformGroups('slack'),
+        logger,
+        now: () => systemClock.now(),
+      }),
+    );
+  }
+  // The console runs only when no platform does: it is the no-accounts way to try tierdesk.
+  if (adapters.length === 0) {
+    adapters.push(
+      createConsoleAdapter({
+        input: io.stdin,
+        output: io.stdout,
+        now: () => systemClock.now(),
+        prompt: interactive,
+        afterLine: () => desk.dispatcher.drain(),
+        onEnd: () => finish(0),
+      }),
+    );
+    io.stdout.write(banner(config));
+  }
   desk = createDesk({ db, config, clock: systemClock, logger, adapters });
-  io.stdout.write(banner(config));
   const onSignal = () => finish(0);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  await desk.start();
+  try {
+    await desk.start();
+  } catch (err) {
+    io.stderr.write(`Cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await desk.stop().catch(() => undefined);
+    await db.destroy();
+    return 1;
+  }
+  for (const a of adapters) if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
   const code = await finished;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

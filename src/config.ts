@@ -23,6 +23,18 @@ export interface TierConfig {
   /** People ids. */
   agents: string[];
   channels: Partial<Record<Platform, string>>;
+  /** Members of this Slack user group are agents of the tier too. */
+  slackUsergroup?: string;
+  /** Members with this Discord role are agents of the tier too. */
+  discordRole?: string;
+}
+
+/** Slack settings that are not secrets (those come from the environment). */
+export interface SlackConfig {
+  /** Channels where the ticket reaction on a message opens a ticket from it. */
+  reactionChannels: string[];
+  /** The reaction's emoji name, without colons. */
+  reaction: string;
 }
 
 export interface Config {
@@ -47,6 +59,18 @@ export interface Config {
   calendars: Map<string, Calendar>;
   /** SLA policies; without them tickets have no SLA clocks. */
   sla?: SlaConfig;
+  slack: SlackConfig;
+  /** Credentials from the environment; never logged, never in the file. */
+  secrets: { slack?: SlackSecrets };
+  /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
+  port: number;
+}
+
+export interface SlackSecrets {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
 }
 
 /** Raised by loadConfig with every problem found, each naming its key path. */
@@ -88,7 +112,7 @@ sla:
     - { priority: P5, first_response: 2 days, resolution: 10 days, calendar: office }
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla'];
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface LoadOptions {
@@ -145,12 +169,16 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const cal = parseCalendars(root.calendars);
   problems.push(...cal.problems);
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
+  const slack = readSlack(root.slack, bad);
 
+  const secrets = readSecrets(env, bad);
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) bad('PORT', `must be a TCP port number, not ${JSON.stringify(env.PORT)}`);
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
   if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}) };
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, secrets, port };
 }
 
 type Bad = (path: string, msg: string) => void;
@@ -214,7 +242,9 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
     const path = `tiers[${i}]`;
     if (!isRecord(value)) return bad(path, 'must be a mapping with id, name, agents, channels');
     for (const key of Object.keys(value)) {
-      if (!['id', 'name', 'agents', 'channels'].includes(key)) bad(`${path}.${key}`, 'unknown key (known: id, name, agents, channels)');
+      if (!['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role'].includes(key)) {
+        bad(`${path}.${key}`, 'unknown key (known: id, name, agents, channels, slack_usergroup, discord_role)');
+      }
     }
     const id = optionalString(value.id, `${path}.id`, bad);
     if (id === undefined) return bad(`${path}.id`, 'is required (e.g. L1)');
@@ -240,9 +270,56 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
       if (c !== undefined) channels[platform as Platform] = c;
     }
     channels.console ??= `${id.toLowerCase()}-desk`;
-    tiers.push({ id, name, agents, channels });
+    const tier: TierConfig = { id, name, agents, channels };
+    const usergroup = optionalString(value.slack_usergroup, `${path}.slack_usergroup`, bad);
+    if (usergroup !== undefined) {
+      if (!/^S[A-Z0-9]{2,}$/.test(usergroup)) bad(`${path}.slack_usergroup`, 'a Slack user group id looks like S0123ABCD');
+      tier.slackUsergroup = usergroup;
+    }
+    const role = optionalString(value.discord_role, `${path}.discord_role`, bad);
+    if (role !== undefined) {
+      if (!/^\d{15,21}$/.test(role)) bad(`${path}.discord_role`, 'a Discord role id is a snowflake of 15 to 21 digits');
+      tier.discordRole = role;
+    }
+    tiers.push(tier);
   });
   return tiers;
+}
+
+/** Platform credentials from the environment. Problems name the variable, never its value. */
+function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets'] {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const botToken = get('SLACK_BOT_TOKEN');
+  const signingSecret = get('SLACK_SIGNING_SECRET');
+  const appToken = get('SLACK_APP_TOKEN');
+  const apiUrl = get('SLACK_API_URL');
+  if (!botToken) {
+    if (signingSecret || appToken) bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
+    return {};
+  }
+  if (!botToken.startsWith('xoxb-')) bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)');
+  if (appToken && !appToken.startsWith('xapp-')) bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
+  if (!appToken && !signingSecret) bad('SLACK_SIGNING_SECRET', 'is missing: HTTP mode verifies every request with it (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) bad('SLACK_API_URL', 'must be an http(s) URL ending in / (e.g. https://slack.com/api/)');
+  return { slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) } };
+}
+
+function readSlack(raw: unknown, bad: Bad): SlackConfig {
+  const slack: SlackConfig = { reactionChannels: [], reaction: 'ticket' };
+  if (raw === undefined || raw === null) return slack;
+  if (!isRecord(raw)) return bad('slack', 'must be a mapping (secrets go in the environment, not here)'), slack;
+  for (const key of Object.keys(raw)) {
+    if (!['reaction_channels', 'reaction'].includes(key)) bad(`slack.${key}`, 'unknown key (known: reaction_channels, reaction; tokens belong in the environment)');
+  }
+  if (raw.reaction_channels !== undefined) {
+    if (!Array.isArray(raw.reaction_channels)) bad('slack.reaction_channels', 'must be a list of channel ids like C0123ABCD');
+    else raw.reaction_channels.forEach((c, i) => (typeof c === 'string' && /^[CG][A-Z0-9]{2,}$/.test(c) ? slack.reactionChannels.push(c) : bad(`slack.reaction_channels[${i}]`, `${JSON.stringify(c)} is not a Slack channel id like C0123ABCD`)));
+  }
+  if (raw.reaction !== undefined) {
+    if (typeof raw.reaction !== 'string' || !/^[a-z0-9_+'-]+$/.test(raw.reaction.replace(/^:|:$/g, ''))) bad('slack.reaction', 'must be an emoji name like ticket');
+    else slack.reaction = raw.reaction.replace(/^:|:$/g, '');
+  }
+  return slack;
 }
 
 function readTickets(raw: unknown, bad: Bad): Config['tickets'] {

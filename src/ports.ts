@@ -40,13 +40,17 @@ export type Inbound = InboundBase &
     | { kind: 'command'; name: string; text?: string; args?: Record<string, string> }
     | { kind: 'action'; action: string; value: string; message?: string; text?: string }
     | { kind: 'message'; text: string; ticket?: number }
-    | { kind: 'reaction'; emoji: string; message: string }
+    | { kind: 'reaction'; emoji: string; message: string; text?: string; link?: string }
   );
 
 /** The immediate answer to whoever sent an Inbound; shown only to them where the platform can. */
 export interface Reply {
   text: string;
   card?: Card;
+  /** Several cards (a home view, a list). */
+  cards?: Card[];
+  /** Problems by input field, for forms that can show them next to the field (a Slack modal). */
+  fieldErrors?: Record<string, string>;
 }
 
 export interface CardField {

@@ -13,7 +13,7 @@ import type { Core } from './work.js';
 export async function claimTicket(core: Core, req: Request, number: number, force: boolean): Promise<Reply> {
   return change(core, req, async (work) => {
     const t = await ticketForAgent(core, work, req, number, 'claim');
-    const me = req.actor.personId!;
+    const me = core.directory.agentId(req.actor);
     if (t.assignee === me) throw new UserError('already_yours', `You already have #${number}.`);
     const status = nextStatus(t.status, 'claim', true);
     if (t.assignee && !force) {

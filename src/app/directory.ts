@@ -39,6 +39,14 @@ export class Directory {
     return this.config.people.find((p) => p.id === id);
   }
 
+  /**
+   * How an agent is recorded as an assignee: their people id, or `platform:id` for someone who is an
+   * agent only through a Slack user group or Discord role.
+   */
+  agentId(actor: Actor): string {
+    return actor.personId ?? `${actor.person.platform}:${actor.person.id}`;
+  }
+
   nameOf(personId: string | null | undefined): string {
     if (!personId) return 'nobody';
     return this.person(personId)?.name ?? personId;
@@ -70,17 +78,34 @@ export class Directory {
     return (rule && this.tier(rule.tier)) ?? this.config.tiers[0]!;
   }
 
+  /** Is the person an agent of the tier: listed in its agents, or in its Slack user group / Discord role? */
   isAgentOf(actor: Actor, tierId: string): boolean {
-    return actor.personId !== undefined && (this.tier(tierId)?.agents.includes(actor.personId) ?? false);
+    const tier = this.tier(tierId);
+    return tier !== undefined && this.worksIn(actor, tier);
   }
 
   isAgent(actor: Actor): boolean {
-    return actor.personId !== undefined && this.config.tiers.some((t) => t.agents.includes(actor.personId!));
+    return this.config.tiers.some((t) => this.worksIn(actor, t));
   }
 
   /** The tiers this person works in, first rung first. */
   tiersOf(actor: Actor): TierConfig[] {
-    return actor.personId === undefined ? [] : this.config.tiers.filter((t) => t.agents.includes(actor.personId!));
+    return this.config.tiers.filter((t) => this.worksIn(actor, t));
+  }
+
+  private worksIn(actor: Actor, tier: TierConfig): boolean {
+    if (actor.personId !== undefined && tier.agents.includes(actor.personId)) return true;
+    const memberOf = actor.person.memberOf ?? [];
+    if (actor.person.platform === 'slack' && tier.slackUsergroup !== undefined) return memberOf.includes(tier.slackUsergroup);
+    if (actor.person.platform === 'discord' && tier.discordRole !== undefined) return memberOf.includes(tier.discordRole);
+    return false;
+  }
+
+  /** Platform groups worth telling the core about: the tiers' and the customer groups' user groups / roles. */
+  platformGroups(platform: 'slack' | 'discord'): string[] {
+    const fromTiers = this.config.tiers.map((t) => (platform === 'slack' ? t.slackUsergroup : t.discordRole));
+    const fromGroups = (this.config.sla?.groups ?? []).flatMap((g) => (platform === 'slack' ? g.slackUsergroups : g.discordRoles));
+    return [...new Set([...fromTiers, ...fromGroups].filter((g): g is string => g !== undefined))];
   }
 
   /**
@@ -116,6 +141,8 @@ export class Directory {
 
   /** The platform identity of a configured person on `platform`, to DM them. */
   personOn(personId: string, platform: Platform, space: string): Person | undefined {
+    const prefixed = /^(slack|discord|console):(.+)$/.exec(personId);
+    if (prefixed) return prefixed[1] === platform ? { platform, space, id: prefixed[2]!, name: prefixed[2]! } : undefined;
     const p = this.person(personId);
     const id = p?.[platform];
     return p && id !== undefined ? { platform, space, id, name: p.name } : undefined;

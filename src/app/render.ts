@@ -41,6 +41,7 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
   const n = String(t.number);
   const buttons: CardButton[] = [];
   if (canDo(t.status, 'claim')) buttons.push({ action: 'claim', label: t.assignee ? 'Take over' : 'Claim', value: t.assignee ? `${n} --force` : n, style: 'primary' });
+  if (canDo(t.status, 'agent_reply') && t.status !== 'resolved') buttons.push({ action: 'reply', label: 'Reply to requester', value: n });
   if (canDo(t.status, 'wait')) buttons.push({ action: 'wait', label: 'Waiting on requester', value: n });
   if (canDo(t.status, 'escalate') && dir.nextTier(t.tier)) buttons.push({ action: 'escalate', label: 'Escalate', value: n });
   if (canDo(t.status, 'resolve')) buttons.push({ action: 'resolve', label: 'Resolve', value: n, style: 'primary' });

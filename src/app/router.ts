@@ -7,6 +7,8 @@ import { addNote, messageInTicket } from './converse.js';
 import { errorReference } from './ids.js';
 import { DuplicateEvent, type Request } from './request.js';
 import { openTicket } from './open-ticket.js';
+import { homeView } from './home-view.js';
+import { ticketFromReaction } from './ticket-from-message.js';
 import type { Core } from './work.js';
 
 /**
@@ -27,7 +29,10 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
         core.logger.debug('duplicate inbound event ignored', { key: event.key, kind: event.kind });
         return;
       }
-      if (isUserError(err)) return { text: cleanUserText(err.message) };
+      if (isUserError(err)) {
+        const text = cleanUserText(err.message);
+        return err.field !== undefined ? { text, fieldErrors: { [err.field]: text } } : { text };
+      }
       const ref = errorReference();
       core.logger.error('unexpected error handling an inbound event', {
         ref, kind: event.kind, platform: event.from.platform, key: event.key,
@@ -43,6 +48,7 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
     case 'command': {
       const name = event.name.replace(/^\//, '').toLowerCase();
       if (name === 'help') return { text: helpText() };
+      if (name === 'home') return homeView(core, req.actor);
       if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
       if (event.args && event.args.sub === 'new') return openTicket(core, req, event.args);
       return runTicketCommand(core, req, event.text ?? '');
@@ -53,7 +59,7 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
     case 'message':
       return routeMessage(core, req, event);
     case 'reaction':
-      return;
+      return ticketFromReaction(core, req, event);
   }
 }
 

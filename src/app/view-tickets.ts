@@ -42,7 +42,7 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
     filter.tier = tier.id;
   }
   if (!agent) filter.requester = actor.person;
-  else if (opts.mine) filter.assignee = actor.personId!;
+  else if (opts.mine) filter.assignee = core.directory.agentId(actor);
   const rows = await listTickets(core.db, filter);
   if (rows.length === 0) return { text: 'No tickets match.' };
   const lines = rows.map(ticketFromRow).map((t) => {

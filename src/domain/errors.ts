@@ -8,6 +8,8 @@ export class UserError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The input field at fault, when there is one (forms show the message next to it). */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'UserError';

@@ -1,0 +1,76 @@
+/**
+ * Neutral cards → Slack Block Kit. Everything from a card is text to show, never markup to obey:
+ * `&`, `<` and `>` are escaped, so `<!channel>`, `<!here>` and `<@U…>` typed by a user are shown, not
+ * pinged. Block Kit's limits are respected: long text is cut with a pointer to where the rest is.
+ */
+import type { types } from '@slack/bolt';
+import type { Card, CardField } from '../../src/ports.js';
+
+export const LIMITS = { sectionText: 3000, fieldText: 2000, fields: 10, headerText: 150, blocks: 50, buttonText: 75, buttonValue: 2000, messageText: 3000 } as const;
+
+/** Escape text for Slack mrkdwn and plain_text: the only three characters Slack asks to escape. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cut `text` to `max` characters, saying where the rest can be read. */
+export function cut(text: string, max: number, rest = 'the rest is in /ticket show'): string {
+  if (text.length <= max) return text;
+  const note = `… (cut: ${rest})`;
+  return text.slice(0, max - note.length) + note;
+}
+
+const UTC_INSTANT = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/;
+
+/**
+ * A field's value, with its instant shown in each reader's own time zone (Slack's date token,
+ * falling back to the UTC text for clients that cannot render it).
+ */
+export function fieldValue(field: CardField): string {
+  const escaped = escapeSlack(field.value);
+  if (field.instant === undefined) return escaped;
+  const token = `<!date^${Math.floor(field.instant / 1000)}^{date_short_pretty} {time}|${escaped.match(UTC_INSTANT)?.[0] ?? escaped}>`;
+  return UTC_INSTANT.test(escaped) ? escaped.replace(UTC_INSTANT, token) : `${escaped} (${token})`;
+}
+
+type Block = types.KnownBlock;
+
+/** The message for a card: blocks plus the notification text (the card's plain-text fallback). */
+export function renderCard(card: Card, rest?: string): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [];
+  blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(card.title, LIMITS.headerText, rest), emoji: true } });
+  if (card.text) {
+    // A section holds 3,000 characters; longer text gets a few sections, then a pointer.
+    const text = escapeSlack(card.text);
+    const chunks = text.match(/[\s\S]{1,2900}/g) ?? [];
+    chunks.slice(0, 3).forEach((chunk, i, all) => {
+      const last = i === all.length - 1;
+      const body = last && chunks.length > 3 ? cut(chunk, LIMITS.sectionText, rest) : chunk;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: body } });
+    });
+  }
+  const fields = card.fields ?? [];
+  for (let i = 0; i < fields.length; i += LIMITS.fields) {
+    blocks.push({
+      type: 'section',
+      fields: fields.slice(i, i + LIMITS.fields).map((f) => ({ type: 'mrkdwn', text: cut(`*${escapeSlack(f.label)}*\n${fieldValue(f)}`, LIMITS.fieldText, rest) })),
+    });
+  }
+  const buttons = card.buttons ?? [];
+  if (buttons.length > 0) {
+    blocks.push({
+      type: 'actions',
+      elements: buttons.slice(0, 25).map((b) => ({
+        type: 'button',
+        action_id: `tierdesk:${b.action}`,
+        text: { type: 'plain_text', text: cut(b.label, LIMITS.buttonText), emoji: true },
+        value: b.value.slice(0, LIMITS.buttonValue),
+        ...(b.style ? { style: b.style } : {}),
+      })),
+    });
+  }
+  const context = card.tone === 'note' ? [':lock: Internal note: agents only, never shown to the requester', card.context] : [card.context];
+  const lines = context.filter((c): c is string => Boolean(c));
+  if (lines.length > 0) blocks.push({ type: 'context', elements: lines.map((c) => ({ type: 'mrkdwn', text: cut(escapeSlack(c), LIMITS.sectionText) })) });
+  return { text: cut(escapeSlack(card.fallback), LIMITS.messageText, rest), blocks: blocks.slice(0, LIMITS.blocks) };
+}

@@ -1,0 +1,174 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
+import { escapeSlack, renderCard } from './block-kit.js';
+import { registerListeners } from './listeners.js';
+import { homeView } from './home.js';
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  /** HTTP mode: requests are verified with it. */
+  signingSecret?: string;
+  /** Socket Mode when set (`xapp-…`). */
+  appToken?: string;
+  /** Web API base URL (a proxy, or a test server); default Slack's. */
+  apiUrl?: string;
+  /** HTTP mode: where Bolt's receiver listens (`/slack/events`). Port 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** The ticket reaction's emoji name. */
+  reaction: string;
+  /** Tiers, for the escalation form. */
+  tiers: Array<{ id: string; name: string }>;
+  categories?: string[];
+  defaults: { urgency: string; impact: string };
+  /** User groups whose membership the core needs (tier agents, customer groups). */
+  platformGroups: string[];
+  logger: Logger;
+  now: () => number;
+}
+
+export interface SlackAdapter extends ChatAdapter {
+  /** HTTP mode: the URL the receiver listens on, once started. */
+  readonly url: string | undefined;
+}
+
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'user_not_found', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text', 'restricted_action', 'cannot_dm_bot', 'user_disabled']);
+
+/** Platform failures → the dispatcher's vocabulary: wait for Retry-After, give up, or retry. */
+export function deliveryError(err: unknown): Error {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (e?.code === webApi.ErrorCode.RateLimitedError) return new RateLimitedError(Math.max(1, e.retryAfter ?? 1) * 1000);
+  if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error)) return new PermanentDeliveryError(`slack: ${e.data.error}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Slack through the real Bolt App: HTTP mode (signed requests to `/slack/events`) or Socket Mode.
+ * It only translates: Slack payloads → Inbound events, cards → Block Kit. It acks before slow work.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+  const boltLogger = {
+    debug: (...m: unknown[]) => options.logger.debug('slack', { detail: m.map(String).join(' ') }),
+    info: (...m: unknown[]) => options.logger.debug('slack', { detail: m.map(String).join(' ') }),
+    warn: (...m: unknown[]) => options.logger.warn('slack', { detail: m.map(String).join(' ') }),
+    error: (...m: unknown[]) => options.logger.error('slack', { detail: m.map(String).join(' ') }),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+  const receiver = options.appToken
+    ? new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {} } })
+    : undefined;
+  if (!receiver && !options.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
+  const app = new App({
+    token: options.botToken,
+    ...(receiver ? { receiver } : { signingSecret: options.signingSecret! }),
+    clientOptions,
+    logger: boltLogger,
+    deferInitialization: true,
+  });
+  const client = app.client;
+  let server: Server | undefined;
+  const directs = new Map<string, string>();
+  const names = new Map<string, { name: string; at: number }>();
+  let groups: { at: number; members: Map<string, string[]> } | undefined;
+
+  /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
+  async function person(team: string, user: string, nameHint?: string): Promise<Person> {
+    const now = options.now();
+    let name = nameHint;
+    const cached = names.get(user);
+    if (!name && cached && now - cached.at < 600_000) name = cached.name;
+    if (!name) {
+      try {
+        const info = (await client.users.info({ user })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
+        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || user;
+      } catch {
+        name = user;
+      }
+    }
+    names.set(user, { name, at: now });
+    const memberOf = await userGroupsOf(user);
+    return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
+  }
+
+  async function userGroupsOf(user: string): Promise<string[]> {
+    if (options.platformGroups.length === 0) return [];
+    const now = options.now();
+    if (!groups || now - groups.at > 300_000) {
+      const members = new Map<string, string[]>();
+      for (const g of options.platformGroups) {
+        try {
+          const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
+          members.set(g, r.users ?? []);
+        } catch (err) {
+          options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
+          members.set(g, groups?.members.get(g) ?? []);
+        }
+      }
+      groups = { at: now, members };
+    }
+    return [...groups.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
+  }
+
+  const adapter: SlackAdapter = {
+    platform: 'slack',
+    get url() {
+      const address = server?.address() as AddressInfo | null | undefined;
+      return address ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
+    },
+    async start(deliver: (event: Inbound) => Promise<Reply | void>) {
+      await app.init();
+      registerListeners(app, { ...options, deliver, person, publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined) });
+      if (receiver) await app.start();
+      else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
+    },
+    async stop() {
+      await app.stop();
+    },
+    async post(place: Place, card: Card) {
+      const { text, blocks } = renderCard(card);
+      try {
+        const r = (await client.chat.postMessage({
+          channel: place.channel, text, blocks, unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none',
+          ...(place.thread ? { thread_ts: place.thread } : {}),
+        })) as { ts?: string; channel?: string };
+        return { messageId: String(r.ts), place: { ...place, channel: r.channel ?? place.channel } };
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async edit(place: Place, messageId: string, card: Card) {
+      const { text, blocks } = renderCard(card);
+      try {
+        await client.chat.update({ channel: place.channel, ts: messageId, text, blocks, link_names: false, parse: 'none' });
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async openDirect(p: Person) {
+      let channel = directs.get(p.id);
+      if (!channel) {
+        try {
+          const r = (await client.conversations.open({ users: p.id })) as { channel?: { id?: string } };
+          channel = r.channel?.id;
+        } catch (err) {
+          throw deliveryError(err);
+        }
+        if (!channel) throw new Error('slack: conversations.open returned no channel');
+        directs.set(p.id, channel);
+      }
+      return { platform: 'slack', space: p.space, channel };
+    },
+  };
+  return adapter;
+}
+
+/** Text for an ephemeral answer: escaped, so nothing in it pings or links. */
+export function replyText(reply: Reply): string {
+  return escapeSlack(reply.text).slice(0, 3000);
+}
