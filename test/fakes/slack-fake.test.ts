@@ -1,7 +1,7 @@
 import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { boltEventsUrl, startFakeSlack, type FakeSlack } from './slack/index.js';
+import { boltEventsUrl, startFakeSlack, type FakeSlack } from './slack-api/index.js';
 
 // The real @slack/bolt App and WebClient, against the fake over loopback. No sleeps in here:
 // every wait is on a request, an ack or a connection arriving.
