@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   core: () => import('./core.js'),
   sla: () => import('./sla.js'),
   scheduler: () => import('./scheduler.js'),
+  intake: () => import('./intake-slack.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

@@ -96,7 +96,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_error', 'text')
     .addColumn('sent_at', 'bigint')
     .execute();
-  await db.schema.createIndex('outbox_pending').on('outbox').columns(['status', 'next_attempt_at']).execute();
+  // Reading the pending rows in order must not sort the whole backlog on every pass; knowing when
+  // the next one is due must not scan it either.
+  await db.schema.createIndex('outbox_pending').on('outbox').columns(['status', 'id']).execute();
+  await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
 
   // `next_at` is when the scheduler should look at a timer: its due time, or, while it is leased or
   // backing off after a failure, the end of that lease. One index serves finding due work and

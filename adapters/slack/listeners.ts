@@ -27,14 +27,25 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
 
   // /ticket: no text opens the form; text runs the command and answers only the caller.
   app.command('/ticket', async ({ command, ack, respond, client }) => {
-    await ack();
     const team = command.team_id;
     if (command.text.trim() === '') {
+      await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: newTicketModal({ ...ctx.defaults, ...(ctx.categories ? { categories: ctx.categories } : {}), channel: command.channel_id }) }).catch(failed('views.open'));
       return;
     }
-    const from = await ctx.person(team, command.user_id, command.user_name);
-    const reply = await ctx.deliver({ kind: 'command', name: 'ticket', text: command.text, key: `slack:${team}:command:${command.trigger_id}`, at: ctx.now(), from, place: place(team, command.channel_id), raw: command });
+    // Most commands take a millisecond: answer in the ack itself (no second request). One that is
+    // slow (a busy database) is acked empty well before Slack's 3 s, and answered when done.
+    const work = (async () => {
+      const from = await ctx.person(team, command.user_id, command.user_name);
+      return ctx.deliver({ kind: 'command', name: 'ticket', text: command.text, key: `slack:${team}:command:${command.trigger_id}`, at: ctx.now(), from, place: place(team, command.channel_id), raw: command });
+    })();
+    const quick = await Promise.race([work.then((reply) => ({ reply })), ackDeadline()]);
+    if (quick) {
+      await ack(quick.reply ? { response_type: 'ephemeral', text: replyText(quick.reply) } : undefined);
+      return;
+    }
+    await ack();
+    const reply = await work;
     if (reply) await respond({ response_type: 'ephemeral', text: replyText(reply) }).catch(failed('respond'));
   });
 
@@ -173,6 +184,11 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   app.error(async (err) => failed('listener')(err));
+}
+
+/** Resolves with undefined after 1.5 s: past it, a command is acked first and answered later. */
+function ackDeadline(): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
 }
 
 function safeJson(text: string | undefined): unknown {

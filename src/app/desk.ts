@@ -46,9 +46,9 @@ export function createDesk(options: DeskOptions): Desk {
     directory: new Directory(options.config),
     newId: createIdSource(() => options.clock.now()),
     hooks: { slaBreached: [] },
-    wake: () => {
-      loops.dispatcher?.nudge();
-      loops.scheduler?.nudge();
+    wake: (what) => {
+      if (what.outbox) loops.dispatcher?.nudge();
+      if (what.timers) loops.scheduler?.nudge();
     },
   };
   const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));

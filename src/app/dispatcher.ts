@@ -12,6 +12,8 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** Jitter source; tests pass a constant. */
   random?: () => number;
+  /** How many conversations are delivered to side by side. */
+  concurrency?: number;
 }
 
 /** Not yet deliverable (its parent message is not posted yet); retried without counting as a failure. */
@@ -32,6 +34,7 @@ export class Dispatcher {
   private readonly batch: number;
   private readonly maxAttempts: number;
   private readonly random: () => number;
+  private readonly concurrency: number;
   private readonly missingAdapterLogged = new Set<string>();
   private readonly pump: Pump;
 
@@ -43,6 +46,7 @@ export class Dispatcher {
     this.batch = options.batch ?? 200;
     this.maxAttempts = options.maxAttempts ?? 12;
     this.random = options.random ?? Math.random;
+    this.concurrency = options.concurrency ?? 8;
     this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), () => nextOutboxDue(core.db));
   }
 
@@ -61,27 +65,36 @@ export class Dispatcher {
   private async pass(): Promise<PassResult> {
     const now = this.core.clock.now();
     const rows = await pendingOutbox(this.core.db, this.batch);
-    const blocked = new Set<string>();
     const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
+    // Rows of one conversation go out in order, one after another; conversations go out side by
+    // side, so one slow or failing ticket does not hold up the others.
+    const queues = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      const conversation = conversationOf(row);
-      if (blocked.has(conversation)) {
-        result.waiting++;
-        continue;
-      }
-      if (Number(row.next_attempt_at) > now) {
-        blocked.add(conversation); // keep order: nothing later in this conversation overtakes it
-        result.waiting++;
-        continue;
-      }
-      const outcome = await this.deliver(row, now);
-      if (outcome === 'sent') result.sent++;
-      else {
-        blocked.add(conversation);
-        if (outcome === 'failed') result.failed++;
-        else result.waiting++;
-      }
+      const key = conversationOf(row);
+      const queue = queues.get(key);
+      if (queue) queue.push(row);
+      else queues.set(key, [row]);
     }
+    const work = [...queues.values()];
+    const lane = async () => {
+      for (let queue = work.shift(); queue; queue = work.shift()) {
+        for (const [i, row] of queue.entries()) {
+          if (Number(row.next_attempt_at) > now) {
+            result.waiting += queue.length - i; // keep order: nothing later overtakes it
+            break;
+          }
+          const outcome = await this.deliver(row, now);
+          if (outcome === 'sent') {
+            result.sent++;
+            continue;
+          }
+          if (outcome === 'failed') result.failed++;
+          result.waiting += queue.length - i - (outcome === 'failed' ? 1 : 0);
+          break;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, lane));
     return result;
   }
 
@@ -125,12 +138,18 @@ export class Dispatcher {
       } else {
         const place = await this.resolve(target, adapter);
         const posted = await adapter.post(place, card);
-        if (row.message_key !== null) {
-          await saveMessage(this.core.db, {
-            key: row.message_key, platform: posted.place.platform, space: posted.place.space, channel: posted.place.channel,
-            thread: posted.place.thread ?? null, message_id: posted.messageId, ticket: row.ticket, side: row.side, posted_at: this.core.clock.now(),
-          });
-        }
+        const key = row.message_key;
+        // The message id and the row's delivery are recorded together.
+        await this.core.db.transaction().execute(async (trx) => {
+          if (key !== null) {
+            await saveMessage(trx, {
+              key, platform: posted.place.platform, space: posted.place.space, channel: posted.place.channel,
+              thread: posted.place.thread ?? null, message_id: posted.messageId, ticket: row.ticket, side: row.side, posted_at: this.core.clock.now(),
+            });
+          }
+          await markSent(trx, row.id, this.core.clock.now());
+        });
+        return 'sent';
       }
       await markSent(this.core.db, row.id, this.core.clock.now());
       return 'sent';
@@ -177,9 +196,20 @@ function placeOf(msg: { platform: string; space: string; channel: string; thread
   return place;
 }
 
-/** Rows to the same conversation are delivered in order. */
+/**
+ * Rows of one conversation are delivered in order. A ticket has two: the agents' side (its cards,
+ * their edits, the threads under them) and the requester's side (their anchor message and its
+ * thread), so a failing agent channel does not hold up the requester, nor the other way round.
+ * Other messages are ordered per destination.
+ */
 function conversationOf(row: OutboxRow): string {
   const t = JSON.parse(row.target) as Target;
+  if (row.ticket !== null) {
+    const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
+    if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;
+    if (t.kind === 'direct') return `ticket:${row.ticket}:dm:${t.person.platform}:${t.person.id}`;
+    return `ticket:${row.ticket}:agents`;
+  }
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
   if (t.kind === 'direct') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
   return `thread:${t.of}`;

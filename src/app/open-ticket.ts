@@ -97,7 +97,7 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
       key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
     });
     await work.post({ kind: 'direct', person: requester }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
-    await scheduleSla(core, work, t, sla);
+    if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
     return t;
   });
   return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). You'll hear back in your direct messages.` };

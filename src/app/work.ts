@@ -24,8 +24,8 @@ export interface Core {
   logger: Logger;
   directory: Directory;
   newId: () => string;
-  /** Hint the dispatcher and scheduler that new rows may be waiting (after a commit). */
-  wake: () => void;
+  /** Hint the dispatcher (new outbox rows) and the scheduler (new or moved timers) after a commit. */
+  wake: (what: { outbox: boolean; timers: boolean }) => void;
   /** Extension points other features hang on, run inside the transaction that raised them. */
   hooks: { slaBreached: SlaBreachHook[] };
 }
@@ -88,10 +88,17 @@ export class Work {
     });
   }
 
-  /** Write the queued outbox rows; called once, just before commit. */
+  /** What this unit wrote, so only the loops with new work are woken. */
+  readonly wrote = { outbox: false, timers: false };
+
+  /** Write the queued outbox rows and timers; called once, just before commit. */
   async flush(): Promise<void> {
-    if (this.outbox.length > 0) await insertOutbox(this.db, this.outbox.splice(0));
+    if (this.outbox.length > 0) {
+      this.wrote.outbox = true;
+      await insertOutbox(this.db, this.outbox.splice(0));
+    }
     if (this.timers.size > 0) {
+      this.wrote.timers = true;
       await setTimers(this.db, [...this.timers.values()], this.now);
       this.timers.clear();
     }
@@ -110,12 +117,14 @@ export class Work {
 
 /** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */
 export async function inTransaction<T>(core: Core, fn: (work: Work) => Promise<T>): Promise<T> {
+  let wrote = { outbox: false, timers: false };
   const result = await core.db.transaction().execute(async (trx) => {
     const work = new Work(trx, core, core.clock.now());
     const value = await fn(work);
     await work.flush();
+    wrote = work.wrote;
     return value;
   });
-  core.wake();
+  if (wrote.outbox || wrote.timers) core.wake(wrote);
   return result;
 }

@@ -16,8 +16,8 @@ describe('a ticket in Slack, end to end with the real Bolt App', () => {
     const card = await t.slack.web.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0L1DESK');
     expect(messageText(card.args)).toContain('#1 Printer on fire');
     expect(JSON.stringify(card.args.blocks)).toContain('tierdesk:claim');
-    const answer = await t.slack.web.waitForResponse(sent.responseUrl);
-    expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Ticket #1 opened \(P2, Help desk\)/) });
+    // A fast command is answered in the ack itself, only to the caller.
+    expect(sent.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Ticket #1 opened \(P2, Help desk\)/) });
     const dm = await t.slack.web.waitForCall('chat.postMessage', (c) => String(c.args.channel).startsWith('D'));
     expect(messageText(dm.args)).toContain('Ticket #1: Printer on fire');
   });

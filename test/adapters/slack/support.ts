@@ -3,14 +3,27 @@ import { createDesk, type Desk } from '../../../src/app/desk.js';
 import { Directory } from '../../../src/app/directory.js';
 import { loadConfig } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/logger.js';
-import { FakeClock } from '../../../src/ports.js';
+import { FakeClock, type ChatAdapter, type Inbound, type Reply } from '../../../src/ports.js';
 import { openDatabase, type Db } from '../../../src/store/connect.js';
+import { findMessage } from '../../../src/store/messages.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
-import { startFakeSlack, type FakeSlack, type SlackHttpSender } from '../../fakes/slack-api/index.js';
+import type { MessageRow } from '../../../src/store/schema.js';
+import { startFakeSlack, type FakeSlack, type RecordedCall, type SlackHttpSender } from '../../fakes/slack-api/index.js';
+import { Recording } from '../../fakes/slack-api/recording.js';
 
 export const BOT_TOKEN = 'xoxb-test-token';
 export const SIGNING_SECRET = 'test-signing-secret';
 export const APP_TOKEN = 'xapp-test-token';
+
+/** The people of the test workspace, by Slack user id. */
+export const EMPLOYEE = 'U0EMP';
+export const ANN = 'U0ANN'; // L1 agent, configured in people
+export const BOB = 'U0BOB'; // L2 agent, configured in people
+export const GUS = 'U0GRP'; // L1 agent only through the S0DESK user group
+export const OLGA = 'U0OUT'; // nobody in particular
+export const L1_DESK = 'C0L1DESK';
+export const L2_DESK = 'C0L2DESK';
+export const GENERAL = 'C0GENERAL';
 
 /** A workspace: an employee, three agents (one only through a user group), tier channels. */
 export const SLACK_YAML = `
@@ -27,6 +40,12 @@ sla:
     - { priority: P2, first_response: 1 hour, resolution: 8 hours, calendar: 24x7 }
 `;
 
+/** One inbound event the core finished handling (its transaction committed), and its answer. */
+export interface Handled {
+  event: Inbound;
+  reply: Reply | void;
+}
+
 export interface SlackDesk {
   slack: FakeSlack;
   desk: Desk;
@@ -36,6 +55,13 @@ export interface SlackDesk {
   logger: ReturnType<typeof createMemoryLogger>;
   /** Signed HTTP requests to the adapter's receiver (HTTP mode). */
   sender: SlackHttpSender;
+  /**
+   * Resolves once the core has handled the `nth` inbound event whose raw Slack payload carries `id`
+   * (a trigger id, event id or view id): past or future, so send first, then wait.
+   */
+  handled(id: string, nth?: number): Promise<Handled>;
+  /** Every inbound event handled so far, oldest first. */
+  readonly inbound: readonly Handled[];
   close(): Promise<void>;
 }
 
@@ -47,13 +73,13 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
     signingSecret: SIGNING_SECRET,
     appToken: APP_TOKEN,
     users: [
-      { id: 'U0EMP', name: 'erin', real_name: 'Erin Employee', tz: 'Europe/Berlin' },
-      { id: 'U0ANN', name: 'ann', real_name: 'Ann Agent' },
-      { id: 'U0BOB', name: 'bob', real_name: 'Bob Backline' },
-      { id: 'U0GRP', name: 'gus', real_name: 'Gus Groupmember' },
-      { id: 'U0OUT', name: 'olga', real_name: 'Olga Outsider' },
+      { id: EMPLOYEE, name: 'erin', real_name: 'Erin Employee', tz: 'Europe/Berlin' },
+      { id: ANN, name: 'ann', real_name: 'Ann Agent' },
+      { id: BOB, name: 'bob', real_name: 'Bob Backline' },
+      { id: GUS, name: 'gus', real_name: 'Gus Groupmember' },
+      { id: OLGA, name: 'olga', real_name: 'Olga Outsider' },
     ],
-    usergroups: { S0DESK: ['U0GRP'] },
+    usergroups: { S0DESK: [GUS] },
     now: () => clock.now(),
   });
   const config = loadConfig({ text: options.yaml ?? SLACK_YAML, env: {} });
@@ -73,20 +99,99 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
     logger,
     now: () => clock.now(),
   });
-  const desk = createDesk({ db, config, clock, logger, adapters: [adapter], dispatcher: { random: () => 0.5 } });
+  const handled = new Recording<Handled>();
+  const desk = createDesk({ db, config, clock, logger, adapters: [observed(adapter, handled)], dispatcher: { random: () => 0.5 } });
   await desk.start();
   const sender = slack.sender(adapter.url ?? 'http://127.0.0.1:1/unused');
   return {
     slack, desk, db, clock, adapter, logger, sender,
+    handled(id, nth = 1) {
+      let seen = 0;
+      return handled.waitFor(`inbound event #${nth} carrying ${id}`, (h) => JSON.stringify(h.event.raw ?? null).includes(id) && ++seen === nth);
+    },
+    get inbound() {
+      return handled.all;
+    },
     async close() {
       await desk.stop();
+      handled.close(() => `Inbound events handled: ${handled.all.length}.`);
       await slack.stop();
       await db.destroy();
     },
   };
 }
 
+/** The adapter as the desk sees it, recording each inbound event once the core has answered it. */
+function observed(adapter: SlackAdapter, handled: Recording<Handled>): ChatAdapter {
+  return {
+    platform: adapter.platform,
+    start: (deliver) =>
+      adapter.start(async (event) => {
+        const reply = await deliver(event);
+        handled.add({ event, reply });
+        return reply;
+      }),
+    stop: () => adapter.stop(),
+    post: (place, card) => adapter.post(place, card),
+    edit: (place, id, card) => adapter.edit(place, id, card),
+    openDirect: (person) => adapter.openDirect(person),
+  };
+}
+
 /** Every text a bot message carries (notification text and block texts), for assertions. */
 export function messageText(args: Record<string, unknown>): string {
   return JSON.stringify([args.text, args.blocks]);
+}
+
+/** Did Slack accept the call? */
+export function succeeded(call: RecordedCall): boolean {
+  return call.status === 200 && typeof call.response === 'object' && call.response.ok === true;
+}
+
+/** The successful `method` calls aimed at `channel`. */
+export function callsTo(t: SlackDesk, method: string, channel: string): RecordedCall[] {
+  return t.slack.web.calls(method).filter((c) => c.args.channel === channel && succeeded(c));
+}
+
+/** Where tierdesk posted a keyed message (`ticket:1:card:L1`, `ticket:1:requester`). */
+export async function posted(t: SlackDesk, key: string): Promise<MessageRow> {
+  const row = await findMessage(t.db, key);
+  if (!row) throw new Error(`message ${key} was never posted`);
+  return row;
+}
+
+export interface OpenedTicket {
+  number: number;
+  /** The card in the L1 agents' channel. */
+  card: { channel: string; ts: string };
+  /** The requester's anchor message in their DM with the bot. */
+  dm: { channel: string; ts: string };
+}
+
+/** `/ticket new <text>` from `user`; waits until the core has opened it and its messages are out. */
+export async function openTicket(t: SlackDesk, text: string, user = EMPLOYEE): Promise<OpenedTicket> {
+  const sent = await t.sender.slashCommand({ command: '/ticket', text: `new ${text}`, user_id: user, channel_id: 'C0RANDOM' });
+  const { reply } = await t.handled(sent.triggerId);
+  const number = Number(/#(\d+) opened/.exec(reply?.text ?? '')?.[1]);
+  if (!Number.isInteger(number)) throw new Error(`no ticket opened: ${reply?.text}`);
+  await t.desk.dispatcher.drain();
+  return { number, ...(await ticketMessages(t, number)) };
+}
+
+/** The L1 card and the requester's DM anchor of ticket `number`. */
+export async function ticketMessages(t: SlackDesk, number: number, tier = 'L1'): Promise<Omit<OpenedTicket, 'number'>> {
+  const card = await posted(t, `ticket:${number}:card:${tier}`);
+  const dm = await posted(t, `ticket:${number}:requester`);
+  return { card: { channel: card.channel, ts: card.message_id }, dm: { channel: dm.channel, ts: dm.message_id } };
+}
+
+/** How many tickets exist. */
+export async function ticketCount(t: SlackDesk): Promise<number> {
+  const row = await t.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A ticket's row, as stored. */
+export function ticketRow(t: SlackDesk, number: number) {
+  return t.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
 }
