@@ -131,3 +131,47 @@ sla:
     );
   });
 });
+
+describe('Slack settings and credentials', () => {
+  const base = `
+people: { ann: { slack: U0ANN } }
+tiers: [ { id: L1, agents: [ann], slack_usergroup: S0DESK, channels: { slack: C0L1DESK } } ]
+slack: { reaction_channels: [C0GENERAL], reaction: ":ticket:" }
+`;
+  it('reads the reaction channels, the tier user group and the credentials from the environment', () => {
+    const c = loadConfig({ text: base, env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'shh', PORT: '8080' } });
+    expect(c.slack).toEqual({ reactionChannels: ['C0GENERAL'], reaction: 'ticket' });
+    expect(c.tiers[0]?.slackUsergroup).toBe('S0DESK');
+    expect(c.secrets.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 'shh' });
+    expect(c.port).toBe(8080);
+    expect(loadConfig({ text: base, env: {} }).secrets.slack).toBeUndefined();
+  });
+
+  it('names the variable that is wrong, never its value', () => {
+    const bad = problems(base, { SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_APP_TOKEN: 'nope-secret', PORT: 'eighty' });
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SLACK_BOT_TOKEN: must be a bot token starting with xoxb-/),
+        expect.stringMatching(/^SLACK_APP_TOKEN: must be an app-level token starting with xapp-/),
+        expect.stringMatching(/^PORT: must be a TCP port number/),
+      ]),
+    );
+    expect(bad.join('\n')).not.toMatch(/user-token-secret|nope-secret/);
+    expect(problems(base, { SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET: is missing/)]);
+    expect(problems(base, { SLACK_SIGNING_SECRET: 'x' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: is missing/)]);
+  });
+
+  it('checks the ids it is given', () => {
+    expect(problems(`
+people: {}
+tiers: [ { id: L1, slack_usergroup: everyone } ]
+slack: { reaction_channels: ["#general"], tokens: x }
+`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tiers\[0\]\.slack_usergroup: a Slack user group id looks like S0123ABCD/),
+        expect.stringMatching(/^slack\.reaction_channels\[0\]: "#general" is not a Slack channel id/),
+        expect.stringMatching(/^slack\.tokens: unknown key .*tokens belong in the environment/),
+      ]),
+    );
+  });
+});
