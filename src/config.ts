@@ -50,6 +50,10 @@ export interface Config {
     categories?: string[];
     titleMax: number;
     descriptionMax: number;
+    /** Per requester: at most this many tickets not yet resolved (agents are exempt). */
+    maxOpenPerRequester?: number;
+    /** Per requester: at least this long between two new tickets, in ms (agents are exempt). */
+    cooldownMs?: number;
   };
   priority: { matrix: PriorityMatrix };
   /** The first rule whose category matches picks the entry tier. */
@@ -327,8 +331,8 @@ function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
   if (raw === undefined) return t;
   if (!isRecord(raw)) return bad('tickets', 'must be a mapping'), t;
   for (const key of Object.keys(raw)) {
-    if (!['default_impact', 'default_urgency', 'reopen_window', 'categories'].includes(key)) {
-      bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories)');
+    if (!['default_impact', 'default_urgency', 'reopen_window', 'categories', 'max_open_per_requester', 'cooldown'].includes(key)) {
+      bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories, max_open_per_requester, cooldown)');
     }
   }
   for (const [key, field] of [['default_impact', 'defaultImpact'], ['default_urgency', 'defaultUrgency']] as const) {
@@ -341,6 +345,16 @@ function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
     const ms = parseDuration(raw.reopen_window);
     if (ms === undefined) bad('tickets.reopen_window', `must be a positive duration like "7 days" or "36 hours", not ${JSON.stringify(raw.reopen_window)}`);
     else t.reopenWindowMs = ms;
+  }
+  if (raw.max_open_per_requester !== undefined) {
+    const n = raw.max_open_per_requester;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) bad('tickets.max_open_per_requester', `must be a whole number, 1 or more, not ${JSON.stringify(n)}`);
+    else t.maxOpenPerRequester = n;
+  }
+  if (raw.cooldown !== undefined) {
+    const ms = parseDuration(raw.cooldown);
+    if (ms === undefined) bad('tickets.cooldown', `must be a positive duration like "1 minute", not ${JSON.stringify(raw.cooldown)}`);
+    else t.cooldownMs = ms;
   }
   if (raw.categories !== undefined) {
     if (!Array.isArray(raw.categories) || raw.categories.some((c) => typeof c !== 'string' || c.trim() === '')) {

@@ -97,6 +97,13 @@ export interface ChatAdapter {
   edit(place: Place, messageId: string, card: Card): Promise<void>;
   /** The private conversation with one person. */
   openDirect(person: Person): Promise<Place>;
+  /**
+   * Optional: a private place for one ticket's conversation (a Discord private thread) that the
+   * requester and the agents working it can see. Without it the core uses the requester's DM.
+   */
+  openPrivateThread?(person: Person, title: string): Promise<Place>;
+  /** Optional: let these people into a private thread opened by openPrivateThread. */
+  addMembers?(place: Place, people: Person[]): Promise<void>;
 }
 
 /**

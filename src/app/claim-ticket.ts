@@ -3,7 +3,7 @@ import { nextStatus } from '../domain/ticket.js';
 import type { Reply } from '../ports.js';
 import { conversationCard } from './render.js';
 import { change, refreshCards, requesterThread, ticketForAgent, type Request } from './request.js';
-import { saveTicket } from './ticket-model.js';
+import { messageKeys, saveTicket } from './ticket-model.js';
 import type { Core } from './work.js';
 
 /**
@@ -23,6 +23,8 @@ export async function claimTicket(core: Core, req: Request, number: number, forc
     const updated = { ...t, assignee: me, status, updatedAt: work.now };
     await work.event(number, req.actor, 'claimed', t.assignee ? { takenOverFrom: t.assignee } : {});
     await refreshCards(core, work, updated);
+    // On platforms with private ticket threads, the assignee joins the conversation.
+    await work.addMembers(messageKeys.requester(number), [req.actor.person], number);
     await work.post(requesterThread(t), conversationCard('notice', t, '', `${req.actor.name} is working on your ticket.`), { ticket: number });
     const from = t.assignee ? ` (taken over from ${core.directory.nameOf(t.assignee)})` : '';
     return { text: `You have claimed #${number}${from}.` };

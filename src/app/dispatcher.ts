@@ -1,4 +1,4 @@
-import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Place, type Platform } from '../ports.js';
+import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform } from '../ports.js';
 import { findMessage, saveMessage } from '../store/messages.js';
 import { markDead, markRetry, markSent, nextOutboxDue, pendingOutbox } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -135,6 +135,11 @@ export class Dispatcher {
         const msg = await findMessage(this.core.db, row.message_key ?? '');
         if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
         await adapter.edit(placeOf(msg), msg.message_id, card);
+      } else if (row.op === 'members') {
+        const msg = await findMessage(this.core.db, row.message_key ?? '');
+        if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
+        const people = (JSON.parse(row.card) as { people: Person[] }).people;
+        if (adapter.addMembers) await adapter.addMembers(placeOf(msg), people);
       } else {
         const place = await this.resolve(target, adapter);
         const posted = await adapter.post(place, card);
@@ -176,7 +181,7 @@ export class Dispatcher {
 
   private async platformOf(target: Target): Promise<Platform | undefined> {
     if (target.kind === 'place') return target.place.platform;
-    if (target.kind === 'direct') return target.person.platform;
+    if (target.kind === 'direct' || target.kind === 'private') return target.person.platform;
     const parent = await findMessage(this.core.db, target.of);
     return parent?.platform as Platform | undefined;
   }
@@ -184,6 +189,7 @@ export class Dispatcher {
   private async resolve(target: Target, adapter: ChatAdapter): Promise<Place> {
     if (target.kind === 'place') return target.place;
     if (target.kind === 'direct') return adapter.openDirect(target.person);
+    if (target.kind === 'private') return adapter.openPrivateThread ? adapter.openPrivateThread(target.person, target.title) : adapter.openDirect(target.person);
     const parent = await findMessage(this.core.db, target.of);
     if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
     return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
@@ -208,9 +214,10 @@ function conversationOf(row: OutboxRow): string {
     const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
     if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;
     if (t.kind === 'direct') return `ticket:${row.ticket}:dm:${t.person.platform}:${t.person.id}`;
+    if (t.kind === 'private') return `ticket:${row.ticket}:requester`;
     return `ticket:${row.ticket}:agents`;
   }
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
-  if (t.kind === 'direct') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
+  if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
   return `thread:${t.of}`;
 }

@@ -35,6 +35,8 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     });
     await work.post({ kind: 'thread', of: messageKeys.card(number, target.id) }, conversationCard('note', moved, req.actor.name, `Escalated from ${t.tier}: ${reason}`), { ticket: number });
     await work.edit(messageKeys.requester(number), requesterCard(moved, dir), number);
+    const newAgents = target.agents.map((a) => dir.personOn(a, requester.platform, requester.space)).filter((p): p is NonNullable<typeof p> => p !== undefined);
+    await work.addMembers(messageKeys.requester(number), newAgents, number);
     await work.post(requesterThread(t), conversationCard('notice', t, '', `Your ticket has moved to ${target.name}.`), { ticket: number });
     return { text: `#${number} escalated from ${t.tier} to ${target.id} ${target.name}.` };
   });

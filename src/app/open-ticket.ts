@@ -2,7 +2,8 @@ import { UserError } from '../domain/errors.js';
 import { LEVELS, isLevel, priorityOf, type Level } from '../domain/priority.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Reply } from '../ports.js';
-import { insertTicket, nextTicketNumber } from '../store/tickets.js';
+import { countOpenTicketsOf, insertTicket, lastTicketOpenedBy, nextTicketNumber } from '../store/tickets.js';
+import type { Db } from '../store/connect.js';
 import { agentCard, requesterCard } from './render.js';
 import { change, type Request } from './request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
@@ -59,6 +60,22 @@ export function validateNewTicket(core: Core, input: NewTicketInput) {
   return { title, description, urgency, impact, category, product, version };
 }
 
+/** Spam protection for public communities: an open-ticket cap and a cooldown per requester. */
+async function checkRequesterLimits(core: Core, req: Request, db: Db, now: number): Promise<void> {
+  const { maxOpenPerRequester: cap, cooldownMs } = core.config.tickets;
+  if ((cap === undefined && cooldownMs === undefined) || core.directory.isAgent(req.actor)) return;
+  if (cap !== undefined && (await countOpenTicketsOf(db, req.actor.person)) >= cap) {
+    throw new UserError('too_many_open', `You already have ${cap} open ticket${cap === 1 ? '' : 's'}, the most allowed here. Add to one of them (/ticket list) or wait until one is resolved.`);
+  }
+  if (cooldownMs !== undefined) {
+    const last = await lastTicketOpenedBy(db, req.actor.person);
+    if (last !== undefined && now - last < cooldownMs) {
+      const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
+      throw new UserError('cooldown', `You opened a ticket moments ago; you can open another in ${wait} second${wait === 1 ? '' : 's'}.`);
+    }
+  }
+}
+
 /**
  * Open a ticket: the next number, the priority from the matrix, the entry tier (routing by
  * category), a card in that tier's agent channel and the requester's confirmation, in one transaction.
@@ -73,6 +90,7 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
   const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
 
   const ticket = await change(core, req, async (work) => {
+    await checkRequesterLimits(core, req, work.db, work.now);
     const number = await nextTicketNumber(work.db);
     const t: Ticket = {
       number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
@@ -96,7 +114,7 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
     await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory, slaFields(sla)), {
       key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
     });
-    await work.post({ kind: 'direct', person: requester }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
+    await work.post({ kind: 'private', person: requester, title: `#${number} ${t.title}` }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
     if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
     return t;
   });

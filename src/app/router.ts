@@ -1,7 +1,7 @@
 import { UserError, isUserError } from '../domain/errors.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
-import { findMessageByPlatformId } from '../store/messages.js';
+import { findConversationByChannel, findMessageByPlatformId } from '../store/messages.js';
 import { runTicketCommand, helpText } from './commands.js';
 import { addNote, messageInTicket } from './converse.js';
 import { errorReference } from './ids.js';
@@ -66,8 +66,10 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
 async function routeMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
   if (event.ticket !== undefined) return messageInTicket(core, req, event.ticket, event.text);
   const thread = event.place.thread;
-  if (thread === undefined) return;
-  const anchor = await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread);
+  const anchor =
+    thread !== undefined
+      ? await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread)
+      : await findConversationByChannel(core.db, event.place.platform, event.place.channel); // a thread that is a channel
   if (!anchor || anchor.ticket === null) return; // a conversation tierdesk is not part of
   const number = Number(anchor.ticket);
   // In the agents' card thread, writing is internal by default: a slip can never reach the requester.

@@ -11,6 +11,8 @@ import type { SlaBreachHook } from './sla-alerts.js';
 export type Target =
   | { kind: 'place'; place: Place }
   | { kind: 'direct'; person: Person }
+  /** A private place for one ticket's conversation (a private thread where the platform has them, else a DM). */
+  | { kind: 'private'; person: Person; title: string }
   | { kind: 'thread'; of: string };
 
 /** The side of a ticket a thread belongs to: the agents' card thread or the requester's conversation. */
@@ -90,6 +92,22 @@ export class Work {
 
   /** What this unit wrote, so only the loops with new work are woken. */
   readonly wrote = { outbox: false, timers: false };
+
+  /** Let people into the private conversation under `key` (where the platform has membership). */
+  async addMembers(key: string, people: Person[], ticket: number): Promise<void> {
+    if (people.length === 0) return;
+    this.outbox.push({
+      id: this.core.newId(),
+      created_at: this.now,
+      target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
+      op: 'members',
+      message_key: key,
+      ticket,
+      side: null,
+      card: JSON.stringify({ people }),
+      next_attempt_at: this.now,
+    });
+  }
 
   /** Write the queued outbox rows and timers; called once, just before commit. */
   async flush(): Promise<void> {

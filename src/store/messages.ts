@@ -13,6 +13,18 @@ export async function findMessage(db: Db, key: string): Promise<MessageRow | und
   return db.selectFrom('messages').selectAll().where('key', '=', key).executeTakeFirst();
 }
 
+/**
+ * The conversation a message written directly in `channel` belongs to, on platforms where a thread
+ * is a channel of its own (Discord): a thread started from a message tierdesk posted (its id is the
+ * message's), or a private thread whose anchor message tierdesk posted inside it.
+ */
+export async function findConversationByChannel(db: Db, platform: string, channel: string): Promise<MessageRow | undefined> {
+  const startedFrom = await db.selectFrom('messages').selectAll().where('platform', '=', platform).where('message_id', '=', channel).executeTakeFirst();
+  if (startedFrom) return startedFrom;
+  const inside = await db.selectFrom('messages').selectAll().where('platform', '=', platform).where('channel', '=', channel).where('side', '=', 'requester').limit(2).execute();
+  return inside.length === 1 ? inside[0] : undefined; // a DM with several tickets is ambiguous
+}
+
 /** The message tierdesk posted whose thread an inbound message was written in. */
 export async function findMessageByPlatformId(db: Db, platform: string, channel: string, messageId: string): Promise<MessageRow | undefined> {
   return db

@@ -72,3 +72,15 @@ export async function countOpenTicketsOf(db: Db, requester: { platform: string; 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** When this requester last opened a ticket, if ever. */
+export async function lastTicketOpenedBy(db: Db, requester: { platform: string; space: string; id: string }): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('requester_platform', '=', requester.platform)
+    .where('requester_space', '=', requester.space)
+    .where('requester_id', '=', requester.id)
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+}

@@ -103,3 +103,26 @@ describe('idempotency and unexpected errors', () => {
     expect(await desk.say('agent1', '/ticket show 1')).toContain('Status: open');
   });
 });
+
+describe('per-requester limits', () => {
+  it('caps open tickets per requester and enforces a cooldown, but not for agents', async () => {
+    const limited = await createTestDesk({
+      yaml: `
+people: { agent1: {} }
+tiers: [ { id: L1, agents: [agent1] } ]
+tickets: { max_open_per_requester: 2, cooldown: 1 minute }
+`,
+    });
+    expect(await limited.say('spammer', '/ticket new One')).toMatch(/#1 opened/);
+    expect(await limited.say('spammer', '/ticket new Two')).toMatch(/you can open another in 60 seconds/);
+    limited.clock.advance(60_000);
+    expect(await limited.say('spammer', '/ticket new Two')).toMatch(/#2 opened/);
+    limited.clock.advance(60_000);
+    expect(await limited.say('spammer', '/ticket new Three')).toMatch(/You already have 2 open tickets, the most allowed here/);
+    await limited.say('agent1', '/ticket resolve 1 done');
+    expect(await limited.say('spammer', '/ticket new Three')).toMatch(/#3 opened/);
+    expect(await limited.say('agent1', '/ticket new A')).toMatch(/opened/);
+    expect(await limited.say('agent1', '/ticket new B')).toMatch(/opened/);
+    await limited.close();
+  });
+});
