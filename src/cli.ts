@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { slackManifest } from '../adapters/slack/manifest.js';
+import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { discordCommand } from '../adapters/discord/cli.js';
 import { Directory } from './app/directory.js';
 import { createDesk } from './app/desk.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -31,6 +33,10 @@ Commands:
                      business minutes between two instants
   slack manifest [--name NAME] [--url https://host/slack/events] [--socket-mode]
                      the Slack app manifest to paste at api.slack.com/apps (Create New App → From a manifest)
+  discord register [--guild ID]
+                     register the /ticket command: in one guild (instant, for testing) or globally
+  discord panel CHANNEL_ID
+                     post an "Open a ticket" panel message in a channel
   report [--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]
                      SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)
   help               this text
@@ -41,6 +47,8 @@ Environment:
   SLACK_BOT_TOKEN    xoxb-…: runs the Slack adapter (with SLACK_SIGNING_SECRET for HTTP mode on PORT,
                      or SLACK_APP_TOKEN xapp-… for Socket Mode); SLACK_API_URL overrides the Web API base URL
   PORT               HTTP port for Slack's HTTP mode (default 3000; path /slack/events)
+  DISCORD_TOKEN, DISCORD_APPLICATION_ID
+                     run the Discord adapter; DISCORD_API_URL overrides the REST base URL (…/api)
   TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
 
 export interface Io {
@@ -88,6 +96,8 @@ export async function main(io: Io): Promise<number> {
       return slaCommand(args, config, say, complain);
     case 'report':
       return reportCommand(args, config, logger, say, complain);
+    case 'discord':
+      return discordCommand(args, config, say, complain);
     case 'slack':
       if (args.rest[0] === 'manifest') {
         say(slackManifest({ name: one(args, 'name') ?? 'tierdesk', ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}), socketMode: args.flags.has('socket-mode') }));
@@ -131,6 +141,23 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
         ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
         defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
         platformGroups: directory.platformGroups('slack'),
+        logger,
+        now: () => systemClock.now(),
+      }),
+    );
+  }
+  const discord = config.secrets.discord;
+  if (discord) {
+    adapters.push(
+      createDiscordAdapter({
+        token: discord.token,
+        applicationId: discord.applicationId,
+        ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
+        guilds: config.discord.guilds,
+        ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
+        tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+        defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
+        platformGroups: directory.platformGroups('discord'),
         logger,
         now: () => systemClock.now(),
       }),

@@ -64,10 +64,25 @@ export interface Config {
   /** SLA policies; without them tickets have no SLA clocks. */
   sla?: SlaConfig;
   slack: SlackConfig;
+  discord: DiscordConfig;
   /** Credentials from the environment; never logged, never in the file. */
-  secrets: { slack?: SlackSecrets };
+  secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
   port: number;
+}
+
+export interface DiscordSecrets {
+  token: string;
+  applicationId: string;
+  apiUrl?: string;
+}
+
+/** Discord settings that are not secrets. */
+export interface DiscordConfig {
+  /** Guild (server) ids tierdesk serves. */
+  guilds: string[];
+  /** The text channel in which each ticket gets a private thread with its requester. */
+  ticketsChannel?: string;
 }
 
 export interface SlackSecrets {
@@ -116,7 +131,7 @@ sla:
     - { priority: P5, first_response: 2 days, resolution: 10 days, calendar: office }
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack'];
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface LoadOptions {
@@ -174,6 +189,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   problems.push(...cal.problems);
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
   const slack = readSlack(root.slack, bad);
+  const discord = readDiscord(root.discord, bad);
 
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);
@@ -182,7 +198,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, secrets, port };
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, secrets, port };
 }
 
 type Bad = (path: string, msg: string) => void;
@@ -297,15 +313,46 @@ function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets'] {
   const signingSecret = get('SLACK_SIGNING_SECRET');
   const appToken = get('SLACK_APP_TOKEN');
   const apiUrl = get('SLACK_API_URL');
+  const discord = readDiscordSecrets(env, bad);
   if (!botToken) {
     if (signingSecret || appToken) bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
-    return {};
+    return discord ? { discord } : {};
   }
   if (!botToken.startsWith('xoxb-')) bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)');
   if (appToken && !appToken.startsWith('xapp-')) bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
   if (!appToken && !signingSecret) bad('SLACK_SIGNING_SECRET', 'is missing: HTTP mode verifies every request with it (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
   if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) bad('SLACK_API_URL', 'must be an http(s) URL ending in / (e.g. https://slack.com/api/)');
-  return { slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) } };
+  return { slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) }, ...(discord ? { discord } : {}) };
+}
+
+function readDiscordSecrets(env: NodeJS.ProcessEnv, bad: Bad): DiscordSecrets | undefined {
+  const token = env.DISCORD_TOKEN?.trim() || undefined;
+  const applicationId = env.DISCORD_APPLICATION_ID?.trim() || undefined;
+  const apiUrl = env.DISCORD_API_URL?.trim() || undefined;
+  if (!token) {
+    if (applicationId) bad('DISCORD_TOKEN', 'is missing: set the bot token (Developer Portal → Bot → Reset Token) to run the Discord adapter');
+    return undefined;
+  }
+  if (!applicationId) bad('DISCORD_APPLICATION_ID', 'is missing: the application id (Developer Portal → General Information)');
+  else if (!/^\d{15,21}$/.test(applicationId)) bad('DISCORD_APPLICATION_ID', 'must be a snowflake of 15 to 21 digits');
+  if (apiUrl && !/^https?:\/\/\S+$/.test(apiUrl)) bad('DISCORD_API_URL', 'must be an http(s) URL such as https://discord.com/api');
+  return { token, applicationId: applicationId ?? '', ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}) };
+}
+
+function readDiscord(raw: unknown, bad: Bad): DiscordConfig {
+  const discord: DiscordConfig = { guilds: [] };
+  if (raw === undefined || raw === null) return discord;
+  if (!isRecord(raw)) return bad('discord', 'must be a mapping (the token belongs in the environment, not here)'), discord;
+  for (const key of Object.keys(raw)) if (!['guilds', 'tickets_channel'].includes(key)) bad(`discord.${key}`, 'unknown key (known: guilds, tickets_channel)');
+  if (raw.guilds !== undefined) {
+    if (!Array.isArray(raw.guilds)) bad('discord.guilds', 'must be a list of guild ids (quoted)');
+    else raw.guilds.forEach((g, i) => (typeof g === 'string' && /^\d{15,21}$/.test(g) ? discord.guilds.push(g) : bad(`discord.guilds[${i}]`, `${JSON.stringify(g)} is not a guild id; quote it: "100000000000000000"`)));
+  }
+  if (raw.tickets_channel !== undefined) {
+    if (typeof raw.tickets_channel !== 'string' || !/^\d{15,21}$/.test(raw.tickets_channel)) bad('discord.tickets_channel', 'must be a channel id (quoted snowflake)');
+    else discord.ticketsChannel = raw.tickets_channel;
+  }
+  return discord;
 }
 
 function readSlack(raw: unknown, bad: Bad): SlackConfig {

@@ -1,0 +1,112 @@
+import { MessageFlags, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import type { Inbound, Person, Reply } from '../../src/ports.js';
+import { actionModal, NEW_TICKET_MODAL, newTicketModal } from './commands.js';
+import type { DiscordAdapterOptions } from './discord-adapter.js';
+
+export interface InteractionContext extends DiscordAdapterOptions {
+  deliver: (event: Inbound) => Promise<Reply | void>;
+  from: Person;
+}
+
+/** Buttons that need words first show a form. */
+const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
+
+/** `/ticket <sub> ...` options → the command line the core understands. */
+export function commandLine(i: ChatInputCommandInteraction): string {
+  const sub = i.options.getSubcommand();
+  const o = i.options;
+  const n = o.getInteger('number');
+  const parts = [sub, n !== null ? String(n) : ''];
+  const words = o.getString('text') ?? o.getString('reason') ?? o.getString('resolution');
+  if (words) parts.push(words);
+  const flags: Array<[string, string | boolean | null]> = [
+    ['force', o.getBoolean('force')], ['mine', o.getBoolean('mine')], ['to', o.getString('to')], ['tier', o.getString('tier')],
+    ['status', o.getString('status')], ['impact', o.getString('impact')], ['urgency', o.getString('urgency')], ['priority', o.getString('priority')],
+  ];
+  for (const [name, value] of flags) {
+    if (value === true) parts.push(`--${name}`);
+    else if (typeof value === 'string') parts.push(`--${name} ${value}`);
+  }
+  return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * One interaction → one Inbound event. Discord wants an answer within 3 s: forms are shown at once,
+ * everything else is deferred (ephemeral) first, then answered by editing the deferred reply.
+ * Errors and refusals are ephemeral; the interaction id is the idempotency key.
+ */
+export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
+  const guild = interaction.guildId!;
+  const base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place: { platform: 'discord' as const, space: guild, channel: interaction.channelId ?? guild } };
+
+  if (interaction.isChatInputCommand() && interaction.commandName === 'ticket') {
+    const sub = interaction.options.getSubcommand();
+    if (sub === 'new' && !interaction.options.getString('title')) {
+      await interaction.showModal(newTicketModal(ctx.defaults));
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    let event: Inbound;
+    if (sub === 'new') {
+      const o = interaction.options;
+      const args: Record<string, string> = { sub: 'new' };
+      for (const f of ['title', 'description', 'urgency', 'impact', 'category', 'product', 'version']) {
+        const v = o.getString(f);
+        if (v !== null) args[f] = v;
+      }
+      event = { ...base, kind: 'command', name: 'ticket', args };
+    } else {
+      event = { ...base, kind: 'command', name: 'ticket', text: commandLine(interaction) };
+    }
+    await answer(interaction, await ctx.deliver(event));
+    return;
+  }
+
+  if (interaction.isModalSubmit()) {
+    const id = interaction.customId;
+    const value = (field: string) => {
+      try {
+        return interaction.fields.getTextInputValue(field);
+      } catch {
+        return '';
+      }
+    };
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    if (id === NEW_TICKET_MODAL) {
+      const args: Record<string, string> = { sub: 'new', title: value('title') };
+      if (value('description').trim()) args.description = value('description');
+      for (const f of ['urgency', 'impact']) if (value(f).trim()) args[f] = value(f).trim().toLowerCase();
+      const product = value('product').trim();
+      if (product) {
+        const m = /^(.*?)\s+v?(\d[\w.-]*)$/.exec(product);
+        if (m) Object.assign(args, { product: m[1]!, version: m[2]! });
+        else args.product = product;
+      }
+      await answer(interaction, await ctx.deliver({ ...base, kind: 'command', name: 'ticket', args }));
+      return;
+    }
+    const m = /^tierdesk:act:([a-z]+):(\d+)$/.exec(id);
+    if (m) await answer(interaction, await ctx.deliver({ ...base, kind: 'action', action: m[1]!, value: m[2]!, text: value('text') }));
+    return;
+  }
+
+  if (interaction.isButton()) {
+    const m = /^tierdesk:([a-z]+):?(.*)$/.exec(interaction.customId);
+    if (!m) return;
+    const [, action, value] = m as unknown as [string, string, string];
+    if (action === 'panel') {
+      await interaction.showModal(newTicketModal(ctx.defaults));
+      return;
+    }
+    if (NEEDS_TEXT.has(action)) {
+      await interaction.showModal(actionModal(action, value.split(' ')[0] ?? ''));
+      return;
+    }
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await answer(interaction, await ctx.deliver({ ...base, kind: 'action', action, value, message: interaction.message.id }));
+  }
+}
+
+async function answer(interaction: { editReply: (o: { content: string; allowedMentions: { parse: [] } }) => Promise<unknown> }, reply: Reply | void): Promise<void> {
+  await interaction.editReply({ content: reply ? reply.text.slice(0, 2000) : 'Done.', allowedMentions: { parse: [] } });
+}
