@@ -34,6 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('requester_name', 'text', (c) => c.notNull())
     .addColumn('origin', 'text')
     .addColumn('assignee', 'text')
+    .addColumn('assignee_name', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('first_response_at', 'bigint')

@@ -11,23 +11,20 @@ export interface InteractionContext extends DiscordAdapterOptions {
 /** Buttons that need words first show a form. */
 const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
 
-/** `/ticket <sub> ...` options → the command line the core understands. */
-export function commandLine(i: ChatInputCommandInteraction): string {
-  const sub = i.options.getSubcommand();
+/** `/ticket <sub> ...` options → structured arguments (free text stays verbatim). */
+export function commandArgs(i: ChatInputCommandInteraction): Record<string, string> {
   const o = i.options;
+  const args: Record<string, string> = { sub: o.getSubcommand() };
   const n = o.getInteger('number');
-  const parts = [sub, n !== null ? String(n) : ''];
+  if (n !== null) args.number = String(n);
   const words = o.getString('text') ?? o.getString('reason') ?? o.getString('resolution');
-  if (words) parts.push(words);
-  const flags: Array<[string, string | boolean | null]> = [
-    ['force', o.getBoolean('force')], ['mine', o.getBoolean('mine')], ['to', o.getString('to')], ['tier', o.getString('tier')],
-    ['status', o.getString('status')], ['impact', o.getString('impact')], ['urgency', o.getString('urgency')], ['priority', o.getString('priority')],
-  ];
-  for (const [name, value] of flags) {
-    if (value === true) parts.push(`--${name}`);
-    else if (typeof value === 'string') parts.push(`--${name} ${value}`);
+  if (words !== null) args.text = words;
+  for (const name of ['force', 'mine']) if (o.getBoolean(name) === true) args[name] = 'true';
+  for (const name of ['to', 'tier', 'status', 'impact', 'urgency', 'priority', 'title', 'description', 'category', 'product', 'version']) {
+    const v = o.getString(name);
+    if (v !== null) args[name] = v;
   }
-  return parts.filter(Boolean).join(' ');
+  return args;
 }
 
 /**
@@ -46,19 +43,7 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    let event: Inbound;
-    if (sub === 'new') {
-      const o = interaction.options;
-      const args: Record<string, string> = { sub: 'new' };
-      for (const f of ['title', 'description', 'urgency', 'impact', 'category', 'product', 'version']) {
-        const v = o.getString(f);
-        if (v !== null) args[f] = v;
-      }
-      event = { ...base, kind: 'command', name: 'ticket', args };
-    } else {
-      event = { ...base, kind: 'command', name: 'ticket', text: commandLine(interaction) };
-    }
-    await answer(interaction, await ctx.deliver(event));
+    await answer(interaction, await ctx.deliver({ ...base, kind: 'command', name: 'ticket', args: commandArgs(interaction) }));
     return;
   }
 

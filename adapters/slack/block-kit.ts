@@ -35,19 +35,37 @@ export function fieldValue(field: CardField): string {
 
 type Block = types.KnownBlock;
 
+/** Split text into at most `max` escaped sections of ≤ 3,000 characters; cut the last with a pointer. */
+export function sections(raw: string, max: number, rest?: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < raw.length && out.length < max) {
+    // Take as much raw text as fits once escaped.
+    let end = Math.min(raw.length, i + LIMITS.sectionText);
+    while (escapeSlack(raw.slice(i, end)).length > LIMITS.sectionText) end = i + Math.floor((end - i) * 0.8);
+    out.push(escapeSlack(raw.slice(i, end)));
+    i = end;
+  }
+  if (i < raw.length && out.length > 0) {
+    const note = `… (cut: ${rest ?? 'the full text is in /ticket show or /ticket history'})`;
+    const last = out.pop()!;
+    // Trim whole escaped characters off the end to make room for the note.
+    let trimmed = last.slice(0, LIMITS.sectionText - note.length);
+    trimmed = trimmed.replace(/&[a-z]{0,3}$/, '');
+    out.push(trimmed + note);
+  }
+  return out;
+}
+
 /** The message for a card: blocks plus the notification text (the card's plain-text fallback). */
 export function renderCard(card: Card, rest?: string): { text: string; blocks: Block[] } {
   const blocks: Block[] = [];
   blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(card.title, LIMITS.headerText, rest), emoji: true } });
   if (card.text) {
-    // A section holds 3,000 characters; longer text gets a few sections, then a pointer.
-    const text = escapeSlack(card.text);
-    const chunks = text.match(/[\s\S]{1,2900}/g) ?? [];
-    chunks.slice(0, 3).forEach((chunk, i, all) => {
-      const last = i === all.length - 1;
-      const body = last && chunks.length > 3 ? cut(chunk, LIMITS.sectionText, rest) : chunk;
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: body } });
-    });
+    // A section holds 3,000 characters; longer text gets up to three sections, then a pointer.
+    // The raw text is split first and each piece escaped (escaping can grow it up to five times),
+    // so no section ends inside an escaped character and nothing is lost without saying so.
+    for (const section of sections(card.text, 3, rest)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
   }
   const fields = card.fields ?? [];
   for (let i = 0; i < fields.length; i += LIMITS.fields) {

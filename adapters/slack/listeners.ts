@@ -110,7 +110,18 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       kind: 'action', action: name, value: String(a.value ?? ''), key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from,
       place: place(team, channel), ...(b.message?.ts ? { message: b.message.ts } : {}), raw: body,
     });
-    if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: replyText(reply) }).catch(failed('respond'));
+    if (!reply) return;
+    if (typeof respond === 'function' && b.response_url !== undefined) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: replyText(reply) }).catch(failed('respond'));
+      return;
+    }
+    // A button on the App Home has no response_url: answer by DM and refresh the Home tab.
+    const dm = (await client.conversations.open({ users: b.user.id }).catch(failed('conversations.open'))) as Any | undefined;
+    if (dm?.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: replyText(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+    if (b.view?.type === 'home') {
+      const home = await ctx.deliver({ kind: 'command', name: 'home', key: `slack:${team}:home:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from, place: place(team, `dm:${b.user.id}`) });
+      if (home) await ctx.publishHome(b.user.id, home).catch(failed('views.publish'));
+    }
   });
 
   // Message shortcut "Create ticket": the form, filled in from the message.

@@ -17,16 +17,16 @@ export async function claimTicket(core: Core, req: Request, number: number, forc
     if (t.assignee === me) throw new UserError('already_yours', `You already have #${number}.`);
     const status = nextStatus(t.status, 'claim', true);
     if (t.assignee && !force) {
-      throw new UserError('already_claimed', `#${number} is already claimed by ${core.directory.nameOf(t.assignee)}. To take it over: /ticket claim ${number} --force`);
+      throw new UserError('already_claimed', `#${number} is already claimed by ${t.assigneeName ?? core.directory.nameOf(t.assignee)}. To take it over: /ticket claim ${number} --force`);
     }
-    await saveTicket(work, t, { assignee: me, status });
-    const updated = { ...t, assignee: me, status, updatedAt: work.now };
+    await saveTicket(work, t, { assignee: me, assignee_name: req.actor.name, status });
+    const updated = { ...t, assignee: me, assigneeName: req.actor.name, status, updatedAt: work.now };
     await work.event(number, req.actor, 'claimed', t.assignee ? { takenOverFrom: t.assignee } : {});
     await refreshCards(core, work, updated);
     // On platforms with private ticket threads, the assignee joins the conversation.
     await work.addMembers(messageKeys.requester(number), [req.actor.person], number);
     await work.post(requesterThread(t), conversationCard('notice', t, '', `${req.actor.name} is working on your ticket.`), { ticket: number });
-    const from = t.assignee ? ` (taken over from ${core.directory.nameOf(t.assignee)})` : '';
+    const from = t.assignee ? ` (taken over from ${t.assigneeName ?? core.directory.nameOf(t.assignee)})` : '';
     return { text: `You have claimed #${number}${from}.` };
   });
 }

@@ -5,6 +5,11 @@ export interface ParsedLine {
   /** Words before (and between) flags, in order. */
   words: string[];
   flags: Record<string, string | true>;
+  /**
+   * Free text given apart from the line (a form field, a Discord option): used verbatim, line
+   * breaks and `--` included, instead of the words after the ticket number.
+   */
+  text?: string;
 }
 
 /**

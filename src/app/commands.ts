@@ -26,7 +26,7 @@ export interface CommandSpec {
 }
 
 const num = (line: ParsedLine, usage: string) => ticketNumber(line.words[0], usage);
-const rest = (line: ParsedLine) => line.words.slice(1).join(' ');
+const rest = (line: ParsedLine) => line.text ?? line.words.slice(1).join(' ');
 const flag = (line: ParsedLine, name: string) => (typeof line.flags[name] === 'string' ? (line.flags[name] as string) : undefined);
 
 /** Every command, in the order /help lists them. Each card button has a twin here. */
@@ -94,8 +94,26 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/**
+ * Run a sub-command given as structured arguments (a form, a button, Discord options): `sub`, the
+ * ticket `number`, free `text` kept verbatim, and flags by name (`to`, `force`, `tier`, ...).
+ */
+export async function runTicketArgs(core: Core, req: Request, args: Record<string, string | boolean | undefined>): Promise<Reply> {
+  const sub = String(args.sub ?? '').toLowerCase();
+  if (sub === 'new') return openTicket(core, req, args as Record<string, string>);
+  if (sub === '' || sub === 'help') return { text: helpText() };
+  const spec = COMMANDS.find((c) => c.name === sub);
+  if (!spec) return { text: `Unknown command "${cleanLine(sub).slice(0, 40)}".\n\n${helpText()}` };
+  const flags: Record<string, string | true> = {};
+  for (const name of spec.values ?? []) if (typeof args[name] === 'string' && args[name] !== '') flags[name] = args[name] as string;
+  for (const name of spec.booleans ?? []) if (args[name] === true || args[name] === 'true') flags[name] = true;
+  const line: ParsedLine = { words: args.number !== undefined ? [String(args.number)] : [], flags };
+  if (typeof args.text === 'string') line.text = args.text;
+  return spec.run(core, req, line);
+}
+
 /** Run a `/ticket ...` line: parse it against its command's spec and run it. */
-export async function runTicketCommand(core: Core, req: Request, text: string): Promise<Reply> {
+export async function runTicketCommand(core: Core, req: Request, text: string, freeText?: string): Promise<Reply> {
   const trimmed = text.trim();
   if (trimmed.length > 10_000) throw new UserError('too_long', `That command is ${trimmed.length} characters; the limit is 10000.`);
   const [name = '', ...rest] = trimmed.split(/\s+/);
@@ -104,5 +122,6 @@ export async function runTicketCommand(core: Core, req: Request, text: string): 
   const spec = COMMANDS.find((c) => c.name === sub);
   if (!spec) return { text: `Unknown command "${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
   const line = parseLine(rest.join(' '), { values: spec.values ?? [], booleans: spec.booleans ?? [] });
+  if (freeText !== undefined) line.text = freeText;
   return spec.run(core, req, line);
 }

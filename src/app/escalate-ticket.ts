@@ -24,9 +24,10 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
       throw new UserError('not_higher', `--to must name a tier above ${t.tier}; ${target.id} is not.`);
     }
     const status = nextStatus(t.status, 'escalate', false);
-    await saveTicket(work, t, { tier: target.id, status, assignee: null });
+    await saveTicket(work, t, { tier: target.id, status, assignee: null, assignee_name: null });
     const moved = { ...t, tier: target.id, status, updatedAt: work.now };
     delete moved.assignee;
+    delete moved.assigneeName;
     await work.event(number, req.actor, 'escalated', { from: t.tier, to: target.id, reason, ...(t.assignee ? { unassigned: t.assignee } : {}) });
     await work.edit(messageKeys.card(number, t.tier), escalatedAwayCard(moved, t.tier, target.id, req.actor.name, reason, dir), number);
     const requester = t.requester;

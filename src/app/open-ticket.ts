@@ -105,7 +105,7 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
       number, title: t.title, description: t.description, category: t.category ?? null, product: t.product ?? null,
       product_version: t.version ?? null, impact: t.impact, urgency: t.urgency, priority: t.priority, tier: t.tier,
       status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
-      requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null,
+      requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null, assignee_name: null,
       created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
       sla_policy: policy?.name ?? null, sla_group: group ?? null, sla_marks: null,
     });

@@ -29,7 +29,7 @@ function ticketFields(t: Ticket, dir: Directory): CardField[] {
     { label: 'Status', value: label(t.status) },
     { label: 'Tier', value: tier ? `${tier.id} ${tier.name}` : t.tier },
     { label: 'Requester', value: t.requester.name },
-    { label: 'Assignee', value: t.assignee ? dir.nameOf(t.assignee) : 'unclaimed' },
+    { label: 'Assignee', value: t.assignee ? (t.assigneeName ?? dir.nameOf(t.assignee)) : 'unclaimed' },
   ];
   if (t.category) fields.push({ label: 'Category', value: t.category });
   if (t.product) fields.push({ label: 'Product', value: t.version ? `${t.product} ${t.version}` : t.product });
@@ -50,11 +50,13 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
 }
 
 /** The card in a tier's agent channel: the ticket's state and what can be done with it. */
-export function agentCard(t: Ticket, dir: Directory, extraFields: CardField[] = []): Card {
-  const text = [t.description, t.resolution ? `Resolved: ${t.resolution}` : ''].filter(Boolean).join('\n');
+export function agentCard(t: Ticket, dir: Directory, extraFields: CardField[] = [], opts: { full?: boolean } = {}): Card {
+  // A channel card stays short; `/ticket show` has the whole description.
+  const description = opts.full ? t.description : clip(t.description, 1500, ` (cut: /ticket show ${t.number} has the rest)`);
+  const text = [description, t.resolution ? `Resolved: ${t.resolution}` : ''].filter(Boolean).join('\n');
   return card({
     title: `🎫 #${t.number} ${t.title}`,
-    ...(text ? { text: clip(text, 1500) } : {}),
+    ...(text ? { text } : {}),
     fields: [...ticketFields(t, dir), ...extraFields],
     buttons: agentButtons(t, dir),
     tone: t.status === 'resolved' || t.status === 'closed' ? 'success' : 'info',
@@ -75,7 +77,7 @@ export function escalatedAwayCard(t: Ticket, fromTier: string, toTier: string, b
 }
 
 /** The requester's anchor message: the conversation about their ticket happens under it. */
-export function requesterCard(t: Ticket, dir: Directory): Card {
+export function requesterCard(t: Ticket, dir: Directory, opts: { full?: boolean } = {}): Card {
   const tier = dir.tier(t.tier);
   const next =
     t.status === 'resolved' ? `Resolved: ${t.resolution ?? ''}\nConfirm with /ticket confirm ${t.number}, or reopen it with /ticket reopen ${t.number}.`
@@ -84,7 +86,7 @@ export function requesterCard(t: Ticket, dir: Directory): Card {
     : 'Reply here to add details.';
   return card({
     title: `🎫 Ticket #${t.number}: ${t.title}`,
-    text: next,
+    text: opts.full && t.description ? `${t.description}\n\n${next}` : next,
     fields: [
       { label: 'Priority', value: t.priority },
       { label: 'Status', value: label(t.status) },
@@ -110,6 +112,6 @@ export function conversationCard(kind: 'requester' | 'reply' | 'reply-echo' | 'n
   }
 }
 
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+export function clip(text: string, max: number, pointer = ''): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1 - pointer.length)}…${pointer}`;
 }

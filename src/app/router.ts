@@ -2,11 +2,10 @@ import { UserError, isUserError } from '../domain/errors.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
 import { findConversationByChannel, findMessageByPlatformId } from '../store/messages.js';
-import { runTicketCommand, helpText } from './commands.js';
+import { helpText, runTicketArgs, runTicketCommand } from './commands.js';
 import { addNote, messageInTicket } from './converse.js';
 import { errorReference } from './ids.js';
 import { DuplicateEvent, type Request } from './request.js';
-import { openTicket } from './open-ticket.js';
 import { homeView } from './home-view.js';
 import { ticketFromReaction } from './ticket-from-message.js';
 import type { Core } from './work.js';
@@ -50,12 +49,13 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
       if (name === 'help') return { text: helpText() };
       if (name === 'home') return homeView(core, req.actor);
       if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
-      if (event.args && event.args.sub === 'new') return openTicket(core, req, event.args);
+      if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
       return runTicketCommand(core, req, event.text ?? '');
     }
     case 'action':
       // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`.
-      return runTicketCommand(core, req, [event.action, event.value, event.text ?? ''].join(' '));
+      // Words typed into the action's form are free text, kept as written (no option parsing).
+      return runTicketCommand(core, req, `${event.action} ${event.value}`, event.text);
     case 'message':
       return routeMessage(core, req, event);
     case 'reaction':

@@ -23,6 +23,7 @@ export interface Ticket {
   requester: Person;
   origin?: Place;
   assignee?: string;
+  assigneeName?: string;
   createdAt: number;
   updatedAt: number;
   firstResponseAt?: number;
@@ -61,6 +62,7 @@ export function ticketFromRow(r: TicketRow): Ticket {
   if (r.product_version !== null) t.version = r.product_version;
   if (r.origin !== null) t.origin = JSON.parse(r.origin) as Place;
   if (r.assignee !== null) t.assignee = r.assignee;
+  if (r.assignee_name !== null) t.assigneeName = r.assignee_name;
   if (r.first_response_at !== null) t.firstResponseAt = Number(r.first_response_at);
   if (r.resolved_at !== null) t.resolvedAt = Number(r.resolved_at);
   if (r.closed_at !== null) t.closedAt = Number(r.closed_at);

@@ -17,7 +17,7 @@ export async function showTicket(core: Core, actor: Actor, number: number): Prom
   assertCanSee(core, actor, t);
   const agent = core.directory.isAgent(actor);
   const sla = await slaSnapshot(core, core.db, t, core.clock.now());
-  const c = agent ? agentCard(t, core.directory, slaFields(sla)) : requesterCard(t, core.directory);
+  const c = agent ? agentCard(t, core.directory, slaFields(sla), { full: true }) : requesterCard(t, core.directory, { full: true });
   return { text: c.fallback, card: c };
 }
 

@@ -74,7 +74,7 @@ export class Work {
 
   /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
   async edit(key: string, card: Card, ticket?: number): Promise<void> {
-    await dropPendingEdits(this.db, key);
+    const waitUntil = await dropPendingEdits(this.db, key);
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
     this.outbox.push({
@@ -86,7 +86,7 @@ export class Work {
       ticket: ticket ?? null,
       side: null,
       card: JSON.stringify(card),
-      next_attempt_at: this.now,
+      next_attempt_at: Math.max(this.now, waitUntil ?? 0),
     });
   }
 

@@ -15,14 +15,17 @@ export async function insertOutbox(db: Db, rows: NewOutboxRow[]): Promise<void> 
  * Drop pending, unleased edits of `messageKey`: a newer edit replaces the whole card, so only the
  * latest needs sending (fewer calls when a platform is rate limiting us).
  */
-export async function dropPendingEdits(db: Db, messageKey: string): Promise<void> {
-  await db
+export async function dropPendingEdits(db: Db, messageKey: string): Promise<number | undefined> {
+  const dropped = await db
     .deleteFrom('outbox')
     .where('status', '=', 'pending')
     .where('op', '=', 'edit')
     .where('message_key', '=', messageKey)
     .where('lease_until', 'is', null)
+    .returning(['next_attempt_at'])
     .execute();
+  // The newer edit inherits any wait the platform asked for (Retry-After), not a fresh start.
+  return dropped.length > 0 ? Math.max(...dropped.map((d) => Number(d.next_attempt_at))) : undefined;
 }
 
 /** The oldest pending rows, due or not (the dispatcher keeps per-conversation order with them). */

@@ -42,8 +42,10 @@ export interface TicketsTable {
   requester_name: string;
   /** JSON Place where the ticket was raised, if it came from a channel. */
   origin: string | null;
-  /** People id of the agent who claimed it. */
+  /** People id of the agent who claimed it (or platform:id for an agent through a group or role). */
   assignee: string | null;
+  /** The assignee's display name when they claimed it. */
+  assignee_name: string | null;
   created_at: number;
   updated_at: number;
   first_response_at: number | null;

@@ -62,6 +62,11 @@ export interface SlackDesk {
   handled(id: string, nth?: number): Promise<Handled>;
   /** Every inbound event handled so far, oldest first. */
   readonly inbound: readonly Handled[];
+  /**
+   * Makes the core slow: inbound events wait before being handled until the returned function is
+   * called (a busy database, as the adapter sees it).
+   */
+  holdCore(): () => void;
   close(): Promise<void>;
 }
 
@@ -100,7 +105,8 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
     now: () => clock.now(),
   });
   const handled = new Recording<Handled>();
-  const desk = createDesk({ db, config, clock, logger, adapters: [observed(adapter, handled)], dispatcher: { random: () => 0.5 } });
+  const gate = { open: Promise.resolve() };
+  const desk = createDesk({ db, config, clock, logger, adapters: [observed(adapter, handled, gate)], dispatcher: { random: () => 0.5 } });
   await desk.start();
   const sender = slack.sender(adapter.url ?? 'http://127.0.0.1:1/unused');
   return {
@@ -112,6 +118,14 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
     get inbound() {
       return handled.all;
     },
+    holdCore() {
+      let release!: () => void;
+      gate.open = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        gate.open = Promise.resolve();
+        release();
+      };
+    },
     async close() {
       await desk.stop();
       handled.close(() => `Inbound events handled: ${handled.all.length}.`);
@@ -122,11 +136,12 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
 }
 
 /** The adapter as the desk sees it, recording each inbound event once the core has answered it. */
-function observed(adapter: SlackAdapter, handled: Recording<Handled>): ChatAdapter {
+function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { open: Promise<void> }): ChatAdapter {
   return {
     platform: adapter.platform,
     start: (deliver) =>
       adapter.start(async (event) => {
+        await gate.open;
         const reply = await deliver(event);
         handled.add({ event, reply });
         return reply;

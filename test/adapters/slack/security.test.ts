@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SendOptions } from '../../fakes/slack-api/index.js';
+import { EMPLOYEE, L1_DESK, callsTo, openTicket, startSlackDesk, ticketCount, type SlackDesk } from './support.js';
+
+// Requests Slack did not sign, or signed too long ago, are refused; what Slack sends twice counts once.
+
+let t: SlackDesk;
+beforeEach(async () => {
+  t = await startSlackDesk();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const NEW_TICKET = { command: '/ticket', text: 'new Printer on fire', user_id: EMPLOYEE, channel_id: 'C0RANDOM' };
+const sixMinutesAgo = () => Math.floor(Date.now() / 1000) - 6 * 60;
+
+describe('request verification', () => {
+  const forgeries: Array<[string, () => SendOptions]> = [
+    ['a bad signature', () => ({ signing: { secret: 'not-the-signing-secret' } })],
+    ['a timestamp more than 5 minutes old', () => ({ signing: { timestampSec: sixMinutesAgo() } })],
+    ['no signature at all', () => ({ signing: { unsigned: true } })],
+  ];
+
+  for (const [what, forged] of forgeries) {
+    it(`a slash command with ${what} → 401, no ticket, no Web API call`, async () => {
+      const callsBefore = t.slack.web.calls().length;
+
+      const sent = await t.sender.slashCommand(NEW_TICKET, forged());
+      await t.desk.dispatcher.drain();
+
+      expect(sent.status).toBe(401);
+      expect(t.inbound).toEqual([]);
+      expect(await ticketCount(t)).toBe(0);
+      expect(t.slack.web.calls().slice(callsBefore)).toEqual([]);
+      expect(t.slack.web.responses(sent.responseUrl)).toEqual([]);
+    });
+  }
+
+  it('an event and a button press with a bad signature → 401 and nothing relayed or changed', async () => {
+    const ticket = await openTicket(t, 'Printer on fire');
+    const callsBefore = t.slack.web.calls().length;
+    const inboundBefore = t.inbound.length;
+    const forged = { signing: { secret: 'not-the-signing-secret' } };
+
+    const event = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'forged', thread_ts: ticket.dm.ts }, forged);
+    const stale = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'stale', thread_ts: ticket.dm.ts }, { signing: { timestampSec: sixMinutesAgo() } });
+    const click = await t.sender.interaction({ type: 'block_actions', user: EMPLOYEE, channel: L1_DESK, message: { type: 'message', ts: ticket.card.ts, text: '' }, actions: [{ type: 'button', action_id: 'tierdesk:claim', value: '1' }] }, forged);
+    await t.desk.dispatcher.drain();
+
+    expect([event.status, stale.status, click.status]).toEqual([401, 401, 401]);
+    expect(t.inbound.length).toBe(inboundBefore);
+    expect(t.slack.web.calls().slice(callsBefore)).toEqual([]);
+  });
+
+  it('a correctly signed request from the same sender still works (the check is not a blanket refusal)', async () => {
+    const sent = await t.sender.slashCommand(NEW_TICKET);
+
+    expect(sent.status).toBe(200);
+    await t.handled(sent.triggerId);
+    expect(await ticketCount(t)).toBe(1);
+  });
+});
+
+describe('acknowledging within Slack\'s 3 seconds', () => {
+  it('a fast command is answered in the ack itself', async () => {
+    const sent = await t.sender.slashCommand(NEW_TICKET);
+
+    expect(sent.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened/) });
+  });
+
+  it('a slow one is acked empty well before 3 s, and answered through its response_url when done', async () => {
+    const release = t.holdCore();
+    const started = performance.now();
+
+    const sent = await t.sender.slashCommand(NEW_TICKET);
+    const ackedAfter = performance.now() - started;
+    release();
+    const answer = await t.slack.web.waitForResponse(sent.responseUrl);
+
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe('');
+    expect(ackedAfter).toBeLessThan(2500);
+    expect(answer.body).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened/) });
+  });
+});
+
+describe('what Slack delivers twice counts once', () => {
+  it('a retried event (same event_id, x-slack-retry-num: 1) relays the message once', async () => {
+    const ticket = await openTicket(t, 'Printer on fire');
+    const reply = { type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'Still smoking', thread_ts: ticket.dm.ts };
+
+    const first = await t.sender.event(reply);
+    const retry = await t.sender.event({ ...reply, ts: (first.callback.event as { ts: string }).ts }, { eventId: first.eventId, retryNum: 1, retryReason: 'http_timeout' });
+    const [once, twice] = [await t.handled(first.eventId), await t.handled(first.eventId, 2)];
+    await t.desk.dispatcher.drain();
+
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(twice.reply).toBeUndefined();
+    expect(once.event.key).toBe(twice.event.key);
+    const relayed = callsTo(t, 'chat.postMessage', L1_DESK).filter((c) => c.args.thread_ts === ticket.card.ts);
+    expect(relayed).toHaveLength(1);
+  });
+
+  it('the same slash command trigger delivered twice opens one ticket and answers once', async () => {
+    const first = await t.sender.slashCommand(NEW_TICKET);
+    const again = await t.sender.slashCommand({ ...NEW_TICKET, trigger_id: first.triggerId });
+    await t.handled(first.triggerId, 2);
+    await t.desk.dispatcher.drain();
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(await ticketCount(t)).toBe(1);
+    expect(callsTo(t, 'chat.postMessage', L1_DESK)).toHaveLength(1);
+    expect(first.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Ticket #1 opened/) });
+    expect(again.body).toBe(''); // the repeat is acked and otherwise ignored
+    expect(t.slack.web.responses()).toEqual([]);
+  });
+
+  it('two different /ticket new commands with the same text are two tickets (only the trigger dedupes)', async () => {
+    const a = await t.sender.slashCommand(NEW_TICKET);
+    const b = await t.sender.slashCommand(NEW_TICKET);
+    await Promise.all([t.handled(a.triggerId), t.handled(b.triggerId)]);
+
+    expect(await ticketCount(t)).toBe(2);
+  });
+});
