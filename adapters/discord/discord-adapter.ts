@@ -50,7 +50,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     intents: INTENTS,
     allowedMentions: { parse: [] },
     // The outbox owns retries and obeys Retry-After: the REST client only reports a 429.
-    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true },
+    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, offset: 0 },
   });
   const guilds = new Set(options.guilds);
 

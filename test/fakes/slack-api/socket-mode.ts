@@ -15,7 +15,7 @@ import {
   type SlashCommandFields,
   type SlashCommandInput,
 } from './payloads.js';
-import { Recording } from './recording.js';
+import { Recording } from '../recording.js';
 
 export type EnvelopeType = 'events_api' | 'slash_commands' | 'interactive';
 

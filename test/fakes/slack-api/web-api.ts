@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Recording } from './recording.js';
+import { Recording } from '../recording.js';
 import { METHODS, type ApiArgs } from './web-api-methods.js';
 import { SlackApiError, type FakeMessage, type Workspace } from './workspace.js';
 

@@ -1,0 +1,79 @@
+import { ChannelType, MessageType, PermissionFlagsBits, type APIInteraction, type APIMessage } from 'discord.js';
+import { createMessage, react } from './messages.js';
+import { editChannel } from './threads.js';
+import type { Json } from './validate.js';
+import type { DiscordWorld, InteractionRecord } from './world.js';
+
+/**
+ * What people do in Discord, as gateway events: each helper changes the fake's state the way
+ * Discord would (a message is stored, a reaction counted) and resolves once the dispatch is written
+ * to every session that should get it. Changes made through REST (the bot posting, creating a
+ * thread, ...) are dispatched the same way: MESSAGE_CREATE, THREAD_CREATE, THREAD_MEMBERS_UPDATE ...
+ */
+export abstract class GatewayEvents {
+  readonly #world: DiscordWorld;
+  #pending: Promise<number>[] | undefined;
+
+  protected constructor(world: DiscordWorld) {
+    this.#world = world;
+    world.dispatch = (t, d) => {
+      const sent = this.dispatch(t, d);
+      this.#pending?.push(sent);
+    };
+  }
+
+  abstract dispatch(t: string, d: Json, shard?: number): Promise<number>;
+
+  /**
+   * INTERACTION_CREATE. The interaction's token is registered first, so the client's callback is
+   * accepted within 3 s of this call on the fake clock. Throws if no session received it.
+   */
+  async interactionCreate(payload: APIInteraction): Promise<InteractionRecord> {
+    const record = this.#world.registerInteraction(payload as unknown as Json);
+    const sent = await this.dispatch('INTERACTION_CREATE', payload as unknown as Json);
+    if (sent === 0) throw new Error('fake Discord: no gateway session took INTERACTION_CREATE; await gateway.waitForReady() after client.login()');
+    return record;
+  }
+
+  /**
+   * A person writes in a channel, thread or DM (MESSAGE_CREATE, with `member` in guilds). Like
+   * Discord, refuses a private thread the author is not a member of (unless they may manage threads).
+   */
+  async messageCreate(input: { channelId: string; authorId: string; content: string; replyTo?: string }): Promise<APIMessage> {
+    const world = this.#world;
+    const author = world.user(input.authorId);
+    const channel = world.channel(input.channelId);
+    if (channel.type === ChannelType.PrivateThread && !world.threadMembers.get(channel.id)?.has(author.id)) {
+      const mayManage = (world.permissionsOf(String(channel.guild_id), author.id) & PermissionFlagsBits.ManageThreads) !== 0n;
+      if (!mayManage) throw new Error(`fake Discord: ${author.username} cannot see private thread ${channel.id}; add them with PUT /channels/{thread}/thread-members/{user}`);
+    }
+    const body: Json = { content: input.content, ...(input.replyTo ? { message_reference: { message_id: input.replyTo } } : {}) };
+    return this.#settle(() => createMessage(world, channel.id, body, { author, ...(input.replyTo ? { type: MessageType.Reply } : {}) }));
+  }
+
+  /** A person reacts (MESSAGE_REACTION_ADD), e.g. ✅ on the answer that solved a peer question. */
+  async reactionAdd(input: { channelId: string; messageId: string; userId: string; emoji: string }): Promise<void> {
+    const message = this.#world.message(input.channelId, input.messageId);
+    return this.#settle(() => react(this.#world, message, input.emoji, input.userId));
+  }
+
+  /** A moderator changes a thread (THREAD_UPDATE): archive, lock, rename, retag. */
+  async threadUpdate(threadId: string, patch: { name?: string; archived?: boolean; locked?: boolean; applied_tags?: string[] }): Promise<Json> {
+    return this.#settle(() => ({ ...editChannel(this.#world, this.#world.channel(threadId), patch) }));
+  }
+
+  /** Runs a state change and waits for the dispatches it caused to be written. */
+  async #settle<T>(change: () => T): Promise<T> {
+    this.#pending = [];
+    let pending: Promise<number>[];
+    let result: T;
+    try {
+      result = change();
+    } finally {
+      pending = this.#pending;
+      this.#pending = undefined;
+    }
+    await Promise.all(pending);
+    return result;
+  }
+}
