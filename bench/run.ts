@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   sla: () => import('./sla.js'),
   scheduler: () => import('./scheduler.js'),
   intake: () => import('./intake-slack.js'),
+  'intake-discord': () => import('./intake-discord.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

@@ -111,7 +111,12 @@ export interface ChatAdapter {
  * `retryAfterMs` before trying that row again.
  */
 export class RateLimitedError extends Error {
-  constructor(readonly retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
+  constructor(
+    readonly retryAfterMs: number,
+    /** The limit covers every call to the platform (Discord's global limit), not just this one. */
+    readonly global = false,
+    message = `rate limited${global ? ' (global)' : ''}; retry after ${retryAfterMs} ms`,
+  ) {
     super(message);
     this.name = 'RateLimitedError';
   }

@@ -35,7 +35,7 @@ export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessage
 
 /** Discord failures → the dispatcher's vocabulary. */
 export function deliveryError(err: unknown): Error {
-  if (err instanceof RateLimitError) return new RateLimitedError(Math.max(1, err.retryAfter));
+  if (err instanceof RateLimitError) return new RateLimitedError(Math.max(1, err.retryAfter), err.global);
   if (err instanceof DiscordAPIError && [400, 403, 404].includes(err.status)) return new PermanentDeliveryError(`discord: ${err.status} ${err.message}`);
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -28,8 +28,8 @@ export function commandArgs(i: ChatInputCommandInteraction): Record<string, stri
 }
 
 /**
- * One interaction → one Inbound event. Discord wants an answer within 3 s: forms are shown at once,
- * everything else is deferred (ephemeral) first, then answered by editing the deferred reply.
+ * One interaction → one Inbound event. Discord wants an answer within 3 s: forms are shown at once;
+ * everything else is answered at once when the core is quick, else deferred (ephemeral) and edited.
  * Errors and refusals are ephemeral; the interaction id is the idempotency key.
  */
 export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
@@ -42,8 +42,7 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
       await interaction.showModal(newTicketModal(ctx.defaults));
       return;
     }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await answer(interaction, await ctx.deliver({ ...base, kind: 'command', name: 'ticket', args: commandArgs(interaction) }));
+    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ticket', args: commandArgs(interaction) }));
     return;
   }
 
@@ -56,7 +55,6 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
         return '';
       }
     };
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     if (id === NEW_TICKET_MODAL) {
       const args: Record<string, string> = { sub: 'new', title: value('title') };
       if (value('description').trim()) args.description = value('description');
@@ -67,11 +65,11 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
         if (m) Object.assign(args, { product: m[1]!, version: m[2]! });
         else args.product = product;
       }
-      await answer(interaction, await ctx.deliver({ ...base, kind: 'command', name: 'ticket', args }));
+      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ticket', args }));
       return;
     }
     const m = /^tierdesk:act:([a-z]+):(\d+)$/.exec(id);
-    if (m) await answer(interaction, await ctx.deliver({ ...base, kind: 'action', action: m[1]!, value: m[2]!, text: value('text') }));
+    if (m) await answerSoon(interaction, ctx.deliver({ ...base, kind: 'action', action: m[1]!, value: m[2]!, text: value('text') }));
     return;
   }
 
@@ -87,11 +85,31 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
       await interaction.showModal(actionModal(action, value.split(' ')[0] ?? ''));
       return;
     }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await answer(interaction, await ctx.deliver({ ...base, kind: 'action', action, value, message: interaction.message.id }));
+    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'action', action, value, message: interaction.message.id }));
   }
 }
 
-async function answer(interaction: { editReply: (o: { content: string; allowedMentions: { parse: [] } }) => Promise<unknown> }, reply: Reply | void): Promise<void> {
-  await interaction.editReply({ content: reply ? reply.text.slice(0, 2000) : 'Done.', allowedMentions: { parse: [] } });
+interface Answerable {
+  reply(o: { content: string; flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
+  deferReply(o: { flags: MessageFlags.Ephemeral }): Promise<unknown>;
+  editReply(o: { content: string; allowedMentions: { parse: [] } }): Promise<unknown>;
+}
+
+/**
+ * Answer within Discord's 3 s: when the core answers within 1.5 s (nearly always) reply at once,
+ * one request; otherwise defer (ephemeral) and edit the deferred reply when the answer comes.
+ */
+async function answerSoon(interaction: Answerable, work: Promise<Reply | void>): Promise<void> {
+  const content = (reply: Reply | void) => (reply ? reply.text.slice(0, 2000) : 'Done.');
+  const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
+  if (quick) {
+    await interaction.reply({ content: content(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await interaction.editReply({ content: content(await work), allowedMentions: { parse: [] } });
+}
+
+function deadline(): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
 }

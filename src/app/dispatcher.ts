@@ -36,6 +36,8 @@ export class Dispatcher {
   private readonly random: () => number;
   private readonly concurrency: number;
   private readonly missingAdapterLogged = new Set<string>();
+  /** Platforms that asked us to stop everything for a while (a global rate limit), until when. */
+  private readonly pausedUntil = new Map<Platform, number>();
   private readonly pump: Pump;
 
   constructor(
@@ -47,7 +49,13 @@ export class Dispatcher {
     this.maxAttempts = options.maxAttempts ?? 12;
     this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency ?? 8;
-    this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), () => nextOutboxDue(core.db));
+    this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), async () => {
+      const due = await nextOutboxDue(core.db);
+      // While a platform is paused, waking before the pause ends would only find the same rows waiting.
+      const now = core.clock.now();
+      const pauses = [...this.pausedUntil.values()].filter((until) => until > now);
+      return due === undefined || pauses.length === 0 ? due : Math.max(due, Math.min(...pauses));
+    });
   }
 
   /**
@@ -122,6 +130,7 @@ export class Dispatcher {
     const target = JSON.parse(row.target) as Target;
     const card = JSON.parse(row.card) as Card;
     const platform = await this.platformOf(target);
+    if (platform && (this.pausedUntil.get(platform) ?? 0) > now) return 'waiting';
     const adapter = platform ? this.adapters.get(platform) : undefined;
     if (!adapter) {
       if (platform && !this.missingAdapterLogged.has(platform)) {
@@ -159,6 +168,12 @@ export class Dispatcher {
       await markSent(this.core.db, row.id, this.core.clock.now());
       return 'sent';
     } catch (err) {
+      if (err instanceof RateLimitedError && err.global && platform) {
+        // Everything to this platform waits; nothing is counted against the row.
+        this.pausedUntil.set(platform, now + err.retryAfterMs);
+        this.core.logger.debug('platform rate limit: delivery paused', { platform, ms: err.retryAfterMs });
+        return 'waiting';
+      }
       return this.failed(row, err, now);
     }
   }
@@ -175,7 +190,8 @@ export class Dispatcher {
     const wait = err instanceof RateLimitedError ? Math.max(err.retryAfterMs, backoff) : err instanceof NotYet ? 1000 : backoff;
     await markRetry(this.core.db, row.id, attempts, now + Math.round(wait), message);
     if (err instanceof NotYet) return 'waiting';
-    this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
+    const log = err instanceof RateLimitedError ? this.core.logger.info : this.core.logger.warn;
+    log('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
     return 'failed';
   }
 
