@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   core: () => import('./core.js'),
   sla: () => import('./sla.js'),
   scheduler: () => import('./scheduler.js'),
+  oncall: () => import('./oncall.js'),
   intake: () => import('./intake-slack.js'),
   'intake-discord': () => import('./intake-discord.js'),
 };

@@ -62,7 +62,7 @@ function readClockTime(raw: unknown, allowEnd: boolean): number | undefined {
 export function readStart(raw: unknown, zone: string | undefined, keyPath: string, problems: string[]): { day: number; minute: number } | undefined {
   const example = 'a local time "YYYY-MM-DDTHH:MM" such as "2024-10-29T09:00" (quoted, no offset: it is read in the zone)';
   if (raw === undefined || raw === null) return problems.push(`${keyPath}: missing; give ${example}`), undefined;
-  const match = typeof raw === 'string' ? /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})\s*$/.exec(raw) : null;
+  const match = typeof raw === 'string' ? /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?\s*$/.exec(raw) : null;
   if (!match) return problems.push(`${keyPath}: ${shown(raw)} is not ${example}`), undefined;
   const [year, month, date, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const check = new Date(Date.UTC(year, month - 1, date));
@@ -141,8 +141,9 @@ export function readWindows(raw: unknown, keyPath: string, problems: string[]): 
     const days = readDays(entry.days, `${path}.days`, problems);
     const from = readClockTime(entry.from, false);
     const to = readClockTime(entry.to, true);
-    if (from === undefined) problems.push(`${path}.from: ${shown(entry.from)} is not a time of day "HH:MM" (00:00 to 23:59)`);
-    if (to === undefined) problems.push(`${path}.to: ${shown(entry.to)} is not a time of day "HH:MM" (00:00 to 24:00)`);
+    const what = (raw: unknown) => (raw === undefined || raw === null ? 'missing; give' : `${shown(raw)} is not`);
+    if (from === undefined) problems.push(`${path}.from: ${what(entry.from)} a time of day "HH:MM" (00:00 to 23:59)`);
+    if (to === undefined) problems.push(`${path}.to: ${what(entry.to)} a time of day "HH:MM" (00:00 to 24:00)`);
     if (from !== undefined && to !== undefined && to === from) {
       problems.push(`${path}: ends where it starts (from ${shown(entry.from)} to ${shown(entry.to)}); for all day use from "00:00" to "24:00"`);
     }

@@ -60,6 +60,7 @@ export interface Layer extends LayerSpec {
   readonly slotMs: number;
   /** Restricted mode: counted slots before slot r of a week of slots (r = 0..slots per week), from slot 0 on. */
   readonly counted?: Int32Array;
+  /** The restriction windows laid out per local date (absent: on call around the clock). */
   readonly windows?: WindowTable;
 }
 
@@ -84,6 +85,8 @@ export function prepareLayer(spec: LayerSpec, clock: ZoneClock): Layer {
   }
   return {
     ...spec,
+    // Frozen because whoIsOnCall hands these very arrays out as answers.
+    entries: Object.freeze(spec.entries.map((entry) => Object.freeze([...entry]))),
     clock,
     startLocalMs,
     startMs: clock.toInstant(startLocalMs),
@@ -117,11 +120,6 @@ function turnOfSlot(layer: Layer, s: number): number {
   const weeks = Math.floor(s / perWeek);
   const countedBefore = weeks * counted[perWeek]! + counted[s - weeks * perWeek]!;
   return Math.floor(countedBefore / layer.turn.amount);
-}
-
-/** The turn number (k ≥ 0) in force at `ms`, hidden or not, or -1 before the layer starts. */
-export function turnAt(layer: Layer, ms: number): number {
-  return ms < layer.startMs ? -1 : turnOfSlot(layer, slotAt(layer, ms));
 }
 
 /** The users this layer has on call at `ms`, or undefined when it has nobody (before start, outside windows). */

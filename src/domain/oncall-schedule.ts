@@ -16,6 +16,7 @@ import { layerNextEdge, layerUsersAt } from './oncall-layer.js';
 import { nextOverrideEdge, overrideAt, type Schedule } from './oncall-prepare.js';
 import { DAY_MS } from './oncall-zone.js';
 
+// One entry point for callers: parsing and the types live in the files next door (file size).
 export { createSchedule, parseSchedule, parseSchedules, type ScheduleParse } from './oncall-schedule-parse.js';
 export type { Override, Schedule } from './oncall-prepare.js';
 export type { Layer, Turn, TurnCounting, TurnUnit } from './oncall-layer.js';
@@ -32,8 +33,11 @@ export interface Shift {
 export const DEFAULT_HORIZON_MS = 731 * DAY_MS;
 const NOBODY: readonly string[] = Object.freeze([]);
 
+/** Dates reach ±8.64e15 ms; past that luxon has no offsets to give and every answer would be NaN-shaped. */
+const LAST_INSTANT = 8.64e15;
+
 function checkInstant(ms: number, what: string): void {
-  if (!Number.isFinite(ms)) throw new RangeError(`${what} must be an epoch-milliseconds instant, got ${ms}`);
+  if (!(Math.abs(ms) <= LAST_INSTANT)) throw new RangeError(`${what} must be an epoch-milliseconds instant, got ${ms}`);
 }
 
 function usersAt(schedule: Schedule, ms: number): readonly string[] {

@@ -8,8 +8,9 @@
  */
 import { DAY_MS, MINUTE_MS, weekdayOf, type ZoneClock } from './oncall-zone.js';
 
-/** Minutes in a day and in a week of wall-clock time. */
+/** Minutes in a day of wall-clock time. */
 export const DAY_MINUTES = 1_440;
+/** Minutes in a week of wall-clock time: the period of every window pattern. */
 export const WEEK_MINUTES = 7 * DAY_MINUTES;
 /** Enough for ~27 years of dates per layer; past that the cache starts over rather than growing forever. */
 const CACHE_LIMIT = 10_000;
