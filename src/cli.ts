@@ -18,6 +18,7 @@ import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase, type Db } from './store/connect.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
+import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
 
 const USAGE = `Usage: tierdesk [command] [--config FILE]
@@ -33,6 +34,12 @@ Commands:
                      business minutes between two instants
   slack manifest [--name NAME] [--url https://host/slack/events] [--socket-mode]
                      the Slack app manifest to paste at api.slack.com/apps (Create New App → From a manifest)
+  oncall who --schedule NAME --at ISO [--json]
+                     who is on call at that instant, one per line
+  oncall shifts --schedule NAME --from ISO --to ISO [--json]
+                     the final shifts (who, from, to) in order
+  oncall plan --policy NAME --at ISO [--json]
+                     the notifications a page started then would send if nobody acknowledged
   discord register [--guild ID]
                      register the /ticket command: in one guild (instant, for testing) or globally
   discord panel CHANNEL_ID
@@ -98,6 +105,8 @@ export async function main(io: Io): Promise<number> {
       return reportCommand(args, config, logger, say, complain);
     case 'discord':
       return discordCommand(args, config, say, complain);
+    case 'oncall':
+      return oncallCommand(args, config, say, complain);
     case 'slack':
       if (args.rest[0] === 'manifest') {
         say(slackManifest({ name: one(args, 'name') ?? 'tierdesk', ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}), socketMode: args.flags.has('socket-mode') }));

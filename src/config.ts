@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { parseCalendars, type Calendar } from './domain/calendar.js';
 import { parseDuration } from './domain/duration.js';
 import { readSla, type SlaConfig } from './config-sla.js';
+import { readOncall, type OncallConfig } from './config-oncall.js';
 import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type Level, type PriorityMatrix } from './domain/priority.js';
 import type { Platform } from './ports.js';
 
@@ -27,6 +28,14 @@ export interface TierConfig {
   slackUsergroup?: string;
   /** Members with this Discord role are agents of the tier too. */
   discordRole?: string;
+  /** The escalation policy pages for this tier climb. */
+  escalationPolicy?: string;
+  /** The schedule `/oncall` shows for this tier. */
+  oncallSchedule?: string;
+  /** The calendar of the tier's staffed hours: a ticket opened outside them may page. */
+  hours?: string;
+  /** People ids who may override the tier's on-call schedule. */
+  leads: string[];
 }
 
 /** Slack settings that are not secrets (those come from the environment). */
@@ -65,6 +74,8 @@ export interface Config {
   sla?: SlaConfig;
   slack: SlackConfig;
   discord: DiscordConfig;
+  /** Schedules, escalation policies and when to page. */
+  oncall: OncallConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -131,8 +142,9 @@ sla:
     - { priority: P5, first_response: 2 days, resolution: 10 days, calendar: office }
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord'];
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord', 'schedules', 'escalation_policies', 'paging'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const TIER_KEYS = ['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role', 'escalation_policy', 'oncall_schedule', 'hours', 'leads'];
 
 export interface LoadOptions {
   /** Path from --config; falls back to TIERDESK_CONFIG, then ./tierdesk.yaml, then the demo. */
@@ -190,6 +202,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
+  const oncall = readOncall(root, { people: new Set(people.map((p) => p.id)), tiers, calendars: cal.calendars }, bad);
 
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);
@@ -198,7 +211,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, secrets, port };
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, secrets, port };
 }
 
 type Bad = (path: string, msg: string) => void;
@@ -262,9 +275,7 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
     const path = `tiers[${i}]`;
     if (!isRecord(value)) return bad(path, 'must be a mapping with id, name, agents, channels');
     for (const key of Object.keys(value)) {
-      if (!['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role'].includes(key)) {
-        bad(`${path}.${key}`, 'unknown key (known: id, name, agents, channels, slack_usergroup, discord_role)');
-      }
+      if (!TIER_KEYS.includes(key)) bad(`${path}.${key}`, `unknown key (known: ${TIER_KEYS.join(', ')})`);
     }
     const id = optionalString(value.id, `${path}.id`, bad);
     if (id === undefined) return bad(`${path}.id`, 'is required (e.g. L1)');
@@ -290,7 +301,16 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
       if (c !== undefined) channels[platform as Platform] = c;
     }
     channels.console ??= `${id.toLowerCase()}-desk`;
-    const tier: TierConfig = { id, name, agents, channels };
+    const tier: TierConfig = { id, name, agents, channels, leads: [] };
+    for (const [key, field] of [['escalation_policy', 'escalationPolicy'], ['oncall_schedule', 'oncallSchedule'], ['hours', 'hours']] as const) {
+      const v = optionalString(value[key], `${path}.${key}`, bad);
+      if (v !== undefined) tier[field] = v; // checked against their sections by readOncall
+    }
+    if (value.leads !== undefined && !Array.isArray(value.leads)) bad(`${path}.leads`, 'must be a list of people ids');
+    (Array.isArray(value.leads) ? value.leads : []).forEach((a, j) => {
+      if (typeof a !== 'string' || !personIds.has(a)) bad(`${path}.leads[${j}]`, `${JSON.stringify(a)} is not a person under people`);
+      else tier.leads.push(a);
+    });
     const usergroup = optionalString(value.slack_usergroup, `${path}.slack_usergroup`, bad);
     if (usergroup !== undefined) {
       if (!/^S[A-Z0-9]{2,}$/.test(usergroup)) bad(`${path}.slack_usergroup`, 'a Slack user group id looks like S0123ABCD');

@@ -12,6 +12,7 @@ import { confirmResolution, reopenTicket, resolveTicket } from './resolve-ticket
 import { listTicketsFor, showTicket, ticketHistory } from './view-tickets.js';
 import { waitOnRequester } from './wait-on-requester.js';
 import { ticketStats } from './ticket-stats.js';
+import { pageCommand } from './page-ticket.js';
 import type { Core } from './work.js';
 
 /** One `/ticket` sub-command: its help, who may run it, its options, and what it does. */
@@ -74,6 +75,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'stats', usage: '/ticket stats [--by tier|priority|agent] [--days N]', summary: 'SLA attainment, breaches, response and resolution times, backlog', who: 'agents', values: ['by', 'days'],
     run: (core, req, line) => ticketStats(core, req, flag(line, 'by'), flag(line, 'days')),
   },
+  { name: 'page', usage: '/ticket page <N>', summary: 'page the tier\'s on-call (its escalation policy)', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket page <N>'), 'page') },
+  { name: 'ack', usage: '/ticket ack <N>', summary: 'acknowledge a page: it stops climbing', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket ack <N>'), 'ack') },
+  { name: 'release', usage: '/ticket release <N>', summary: 'give an acknowledged page back: it climbs again', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket release <N>'), 'release') },
+  { name: 'pass', usage: '/ticket pass <N>', summary: 'send a page to its next step now', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket pass <N>'), 'pass') },
   { name: 'confirm', usage: '/ticket confirm <N>', summary: 'confirm the resolution and close', who: 'requester', run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')) },
   { name: 'reopen', usage: '/ticket reopen <N> [reason]', summary: 'reopen a resolved ticket within the reopen window', who: 'requester', run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)) },
 ];
@@ -90,6 +95,10 @@ export function helpText(): string {
     ...group('anyone', 'Everyone:'),
     ...group('requester', 'Requesters:'),
     ...group('agents', 'Agents:'),
+    'On call:',
+    '  /oncall  who is on call now for each tier, until when, who is next',
+    '  /oncall schedule <NAME>  the next 7 days of a schedule',
+    '  /oncall ack  acknowledge the newest page for your tiers',
     'In a ticket\'s conversation, just write: the requester\'s messages reach the agents; an agent\'s message is a public reply.',
   ].join('\n');
 }

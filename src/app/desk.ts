@@ -8,6 +8,7 @@ import { createIdSource } from './ids.js';
 import { AUTO_CLOSE } from './resolve-ticket.js';
 import { slaTimerFired } from './sla-alerts.js';
 import { SLA_TIMER } from './sla-clocks.js';
+import { PAGE_TIMER, pageTimerFired } from './paging.js';
 import { createRouter } from './router.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
@@ -56,6 +57,7 @@ export function createDesk(options: DeskOptions): Desk {
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
   scheduler.on(SLA_TIMER, (work, timer) => slaTimerFired(core, work, timer.subject, timer.late));
+  scheduler.on(PAGE_TIMER, (work, timer) => pageTimerFired(core, work, timer.subject, timer.data, timer.late));
   const handle = createRouter(core);
   return {
     core,

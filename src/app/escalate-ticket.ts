@@ -6,6 +6,8 @@ import { messageText } from './converse.js';
 import { agentCard, conversationCard, escalatedAwayCard, requesterCard } from './render.js';
 import { change, requesterThread, ticketForAgent, type Request } from './request.js';
 import { messageKeys, saveTicket } from './ticket-model.js';
+import { changePage, maybePage, pageField } from './paging.js';
+import { slaFields, slaSnapshot } from './sla-clocks.js';
 import type { Core } from './work.js';
 
 /**
@@ -30,8 +32,12 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     delete moved.assigneeName;
     await work.event(number, req.actor, 'escalated', { from: t.tier, to: target.id, reason, ...(t.assignee ? { unassigned: t.assignee } : {}) });
     await work.edit(messageKeys.card(number, t.tier), escalatedAwayCard(moved, t.tier, target.id, req.actor.name, reason, dir), number);
+    // A page for the old tier stops; the new tier may be paged (its card shows it).
+    await changePage(core, work, number, 'resolve');
+    await maybePage(core, work, moved, 'escalated_into');
+    const fields = [...slaFields(await slaSnapshot(core, work.db, moved, work.now)), ...(await pageField(work.db, number))];
     const requester = t.requester;
-    await work.post({ kind: 'place', place: dir.agentChannel(target, requester.platform, requester.space) }, agentCard(moved, dir), {
+    await work.post({ kind: 'place', place: dir.agentChannel(target, requester.platform, requester.space) }, agentCard(moved, dir, fields), {
       key: messageKeys.card(number, target.id), ticket: number, side: 'agents',
     });
     await work.post({ kind: 'thread', of: messageKeys.card(number, target.id) }, conversationCard('note', moved, req.actor.name, `Escalated from ${t.tier}: ${reason}`), { ticket: number });

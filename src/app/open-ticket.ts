@@ -8,6 +8,7 @@ import { agentCard, requesterCard } from './render.js';
 import { change, type Request } from './request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
 import { policyFor, scheduleSla, slaFields, snapshotWith } from './sla-clocks.js';
+import { maybePage, outsideHours, pageField } from './paging.js';
 import type { Core } from './work.js';
 
 /** What a requester fills in; every field is untrusted text. */
@@ -116,6 +117,9 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
     });
     await work.post({ kind: 'private', person: requester, title: `#${number} ${t.title}` }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
     if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
+    if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
+      await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]), number);
+    }
     return t;
   });
   return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). You'll hear back in your direct messages.` };

@@ -7,6 +7,7 @@ import { TicketConflict, isRequester, loadTicket, messageKeys, type Ticket } fro
 import { inTransaction, type Core, type Target, type Work } from './work.js';
 import { agentCard, requesterCard } from './render.js';
 import { scheduleSla, slaFields, slaSnapshot } from './sla-clocks.js';
+import { pageField } from './paging.js';
 
 /** Who asks, from where, and the inbound event's idempotency key (recorded with the state change). */
 export interface Request {
@@ -78,7 +79,8 @@ export function agentThread(t: Ticket): Target {
  */
 export async function refreshCards(core: Core, work: Work, t: Ticket): Promise<void> {
   const sla = await slaSnapshot(core, work.db, t, work.now);
-  await work.edit(messageKeys.card(t.number, t.tier), agentCard(t, core.directory, slaFields(sla)), t.number);
+  const page = await pageField(work.db, t.number);
+  await work.edit(messageKeys.card(t.number, t.tier), agentCard(t, core.directory, [...slaFields(sla), ...page]), t.number);
   await work.edit(messageKeys.requester(t.number), requesterCard(t, core.directory), t.number);
   await scheduleSla(core, work, t, sla);
 }

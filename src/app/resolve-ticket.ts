@@ -6,6 +6,7 @@ import { messageText } from './converse.js';
 import { conversationCard } from './render.js';
 import { change, refreshCards, requesterThread, ticketForAgent, type Request } from './request.js';
 import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
+import { changePage } from './paging.js';
 import type { Core } from './work.js';
 
 /** The durable timer that closes a resolved ticket when its reopen window ends. */
@@ -25,6 +26,7 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
     await saveTicket(work, t, { status, resolution, resolved_at: work.now, ...(firstResponse ? { first_response_at: work.now } : {}) });
     await work.event(number, req.actor, 'resolved', { resolution, ...(firstResponse ? { firstResponse: true } : {}) });
     await work.setTimer(AUTO_CLOSE, String(number), work.now + windowMs, { resolvedAt: work.now });
+    await changePage(core, work, number, 'resolve'); // resolving stops any page
     const updated = { ...t, status, resolution, resolvedAt: work.now, updatedAt: work.now, ...(firstResponse ? { firstResponseAt: work.now } : {}) };
     await refreshCards(core, work, updated);
     await work.post(

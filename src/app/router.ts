@@ -7,6 +7,7 @@ import { addNote, messageInTicket } from './converse.js';
 import { errorReference } from './ids.js';
 import { DuplicateEvent, type Request } from './request.js';
 import { homeView } from './home-view.js';
+import { oncallCommand } from './oncall-view.js';
 import { ticketFromReaction } from './ticket-from-message.js';
 import type { Core } from './work.js';
 
@@ -48,6 +49,7 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
       const name = event.name.replace(/^\//, '').toLowerCase();
       if (name === 'help') return { text: helpText() };
       if (name === 'home') return homeView(core, req.actor);
+      if (name === 'oncall') return oncallCommand(core, req, event.text ?? '');
       if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
       if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
       return runTicketCommand(core, req, event.text ?? '');

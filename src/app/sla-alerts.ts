@@ -5,6 +5,7 @@ import { card, formatInstant } from './render.js';
 import { refreshCards } from './request.js';
 import { CLOCK_LABEL, levelsOf, slaSnapshot, type SlaSnapshot } from './sla-clocks.js';
 import { ticketFromRow, type Ticket } from './ticket-model.js';
+import { maybePage } from './paging.js';
 import type { Core, Work } from './work.js';
 
 /** What on-call paging (and anything else) can hang on a breach; runs inside the breach's transaction. */
@@ -33,6 +34,7 @@ export async function slaTimerFired(core: Core, work: Work, subject: string, lat
     const marked: Ticket = { ...t, slaMarks: marks, revision: t.revision + 1 };
     if (announce.key === 'breach') await breach(core, work, marked, clock, snap, late);
     else await warn(core, work, marked, clock, snap, Number(announce.key), late);
+    await maybePage(core, work, marked, announce.key === 'breach' ? 'sla_breach' : 'sla_warning');
     await refreshCards(core, work, marked);
   } else {
     await refreshCards(core, work, t); // early or stale wake-up: just re-arm

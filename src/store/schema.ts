@@ -13,6 +13,22 @@ export interface Database {
   timers: TimersTable;
   inbound_keys: InboundKeysTable;
   sla_pauses: SlaPausesTable;
+  pages: PagesTable;
+}
+
+export interface PagesTable {
+  id: string;
+  ticket: number;
+  tier: string;
+  /** JSON snapshot of the escalation policy. */
+  policy: string;
+  /** JSON page state (src/domain/escalation-page.ts). */
+  state: string;
+  /** paging | acknowledged | resolved, for queries. */
+  status: string;
+  reason: string;
+  started_at: number;
+  updated_at: number;
 }
 
 export interface SlaPausesTable {
