@@ -19,8 +19,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('pages_ticket').on('pages').columns(['ticket', 'status']).execute();
+
+  // Overrides added at run time (`/oncall override`), on top of the configured ones.
+  await db.schema
+    .createTable('oncall_overrides')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('schedule', 'text', (c) => c.notNull())
+    .addColumn('user', 'text', (c) => c.notNull())
+    .addColumn('from_at', 'bigint', (c) => c.notNull())
+    .addColumn('to_at', 'bigint', (c) => c.notNull())
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('oncall_overrides_to').on('oncall_overrides').columns(['to_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('oncall_overrides').execute();
   await db.schema.dropTable('pages').execute();
 }

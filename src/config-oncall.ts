@@ -16,6 +16,8 @@ export interface OncallConfig {
   schedules: Map<string, Schedule>;
   policies: Map<string, EscalationPolicy>;
   paging: PagingRules;
+  /** Also tell the tier channel who comes on call at each handoff (the person is always told). */
+  handoffToChannel: boolean;
 }
 
 type Bad = (path: string, msg: string) => void;
@@ -47,12 +49,19 @@ export function readOncall(
   const p = parseEscalationPolicies(root.escalation_policies, { schedules: new Set(s.schedules.keys()), users: known.people, tiers: new Set(known.tiers.map((t) => t.id)) });
   report(p.problems);
   const paging: PagingRules = { openedOutsideHours: [], slaWarning: [], slaBreach: [], escalatedInto: [] };
+  let handoffToChannel = false;
   const raw = root.paging;
   if (raw !== undefined && raw !== null) {
     if (typeof raw !== 'object' || Array.isArray(raw)) bad('paging', 'must be a mapping like { sla_breach: [P1, P2] }');
     else {
       const rules = raw as Record<string, unknown>;
-      for (const key of Object.keys(rules)) if (!RULES.some(([, k]) => k === key)) bad(`paging.${key}`, `unknown rule (known: ${RULES.map(([, k]) => k).join(', ')})`);
+      for (const key of Object.keys(rules)) {
+        if (key !== 'handoff_to_channel' && !RULES.some(([, k]) => k === key)) bad(`paging.${key}`, `unknown rule (known: ${RULES.map(([, k]) => k).join(', ')}, handoff_to_channel)`);
+      }
+      if (rules.handoff_to_channel !== undefined) {
+        if (typeof rules.handoff_to_channel !== 'boolean') bad('paging.handoff_to_channel', 'must be true or false');
+        else handoffToChannel = rules.handoff_to_channel;
+      }
       for (const [field, key] of RULES) {
         const v = rules[key];
         if (v === undefined) continue;
@@ -67,5 +76,5 @@ export function readOncall(
     if (t.oncallSchedule !== undefined && !s.schedules.has(t.oncallSchedule)) bad(`tiers[${i}].oncall_schedule`, `"${t.oncallSchedule}" is not under schedules`);
     if (t.hours !== undefined && !known.calendars.has(t.hours)) bad(`tiers[${i}].hours`, `"${t.hours}" is not a calendar (known: ${[...known.calendars.keys()].join(', ')})`);
   });
-  return { schedules: s.schedules, policies: p.policies, paging };
+  return { schedules: s.schedules, policies: p.policies, paging, handoffToChannel };
 }

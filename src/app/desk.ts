@@ -9,6 +9,7 @@ import { AUTO_CLOSE } from './resolve-ticket.js';
 import { slaTimerFired } from './sla-alerts.js';
 import { SLA_TIMER } from './sla-clocks.js';
 import { PAGE_TIMER, pageTimerFired } from './paging.js';
+import { armHandoffs, handoffFired, HANDOFF_TIMER } from './handoffs.js';
 import { createRouter } from './router.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
@@ -58,6 +59,7 @@ export function createDesk(options: DeskOptions): Desk {
   scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
   scheduler.on(SLA_TIMER, (work, timer) => slaTimerFired(core, work, timer.subject, timer.late));
   scheduler.on(PAGE_TIMER, (work, timer) => pageTimerFired(core, work, timer.subject, timer.data, timer.late));
+  scheduler.on(HANDOFF_TIMER, (work, timer) => handoffFired(core, work, timer.subject));
   const handle = createRouter(core);
   return {
     core,
@@ -65,6 +67,7 @@ export function createDesk(options: DeskOptions): Desk {
     dispatcher,
     scheduler,
     async start() {
+      await armHandoffs(core);
       for (const a of adapters.values()) await a.start(handle);
       dispatcher.start();
       scheduler.start();

@@ -35,6 +35,15 @@ export class Directory {
     return actor;
   }
 
+  get people(): readonly PersonConfig[] {
+    return this.config.people;
+  }
+
+  /** Is the person one of the tier's leads? */
+  isLead(actor: Actor, tierId: string): boolean {
+    return actor.personId !== undefined && (this.tier(tierId)?.leads.includes(actor.personId) ?? false);
+  }
+
   person(id: string): PersonConfig | undefined {
     return this.config.people.find((p) => p.id === id);
   }

@@ -8,6 +8,7 @@ import { card, formatInstant } from './render.js';
 import type { Ticket } from './ticket-model.js';
 import type { Core, Work } from './work.js';
 import type { Actor } from './directory.js';
+import { currentSchedules } from './schedules.js';
 
 /** The durable timer of a page's next step; subject = page id, data = { index }. */
 export const PAGE_TIMER = 'page';
@@ -106,7 +107,7 @@ async function notifyStep(core: Core, work: Work, page: Page, index: number, lat
   const t = (await work.db.selectFrom('tickets').selectAll().where('number', '=', page.ticket).executeTakeFirst())!;
   const dir = core.directory;
   const tier = dir.tier(page.tier);
-  const who = resolveTarget(step.target, core.config.oncall.schedules, work.now);
+  const who = resolveTarget(step.target, await currentSchedules(core, work.db), work.now);
   const summary = `#${t.number} "${t.title}" (${t.priority}, ${tier?.name ?? page.tier}): ${REASON_TEXT[page.reason]}.`;
   const pageCard = card({
     title: `📟 Page: #${t.number} ${t.title}`,

@@ -89,3 +89,13 @@ export function nextOverrideEdge(schedule: Schedule, ms: number): number {
   const i = edgeIndexAt(schedule, ms) + 1;
   return i < schedule.overrideEdges.length ? schedule.overrideEdges[i]! : Infinity;
 }
+
+/**
+ * The schedule with more overrides after its own (they win over earlier ones where they overlap):
+ * overrides added at run time (`/oncall override`). The prepared layers are shared, not rebuilt.
+ */
+export function withOverrides(schedule: Schedule, extra: readonly Override[]): Schedule {
+  if (extra.length === 0) return schedule;
+  const overrides = [...schedule.overrides, ...extra.map((o) => Object.freeze({ ...o }))];
+  return Object.freeze({ ...schedule, overrides: Object.freeze(overrides), ...overrideTimeline(overrides) });
+}

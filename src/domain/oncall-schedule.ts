@@ -19,6 +19,7 @@ import { DAY_MS } from './oncall-zone.js';
 // One entry point for callers: parsing and the types live in the files next door (file size).
 export { createSchedule, parseSchedule, parseSchedules, type ScheduleParse } from './oncall-schedule-parse.js';
 export type { Override, Schedule } from './oncall-prepare.js';
+export { withOverrides } from './oncall-prepare.js';
 export type { Layer, Turn, TurnCounting, TurnUnit } from './oncall-layer.js';
 export type { RestrictWindow } from './oncall-windows.js';
 

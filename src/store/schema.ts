@@ -14,6 +14,17 @@ export interface Database {
   inbound_keys: InboundKeysTable;
   sla_pauses: SlaPausesTable;
   pages: PagesTable;
+  oncall_overrides: OncallOverridesTable;
+}
+
+export interface OncallOverridesTable {
+  id: string;
+  schedule: string;
+  user: string;
+  from_at: number;
+  to_at: number;
+  created_by: string;
+  created_at: number;
 }
 
 export interface PagesTable {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/connect.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
+import { armHandoffs } from '../../src/app/handoffs.js';
 
 // L2 is paged through l2-default: whoever is on call in l2-primary, then after 5 minutes the lead,
 // 10 more minutes, and the whole thing once more. L2 staffs 09:00-17:00 UTC on weekdays.
@@ -144,9 +145,36 @@ describe('paging a tier through its escalation policy', () => {
 describe('/oncall', () => {
   it('says who is on call for each tier, until when, and who is next; and a week of shifts', async () => {
     const d = await deskAt('2024-06-03T20:00:00Z');
-    expect(await d.say('agent1', '/oncall')).toBe('L2 Second level (l2-primary): Agent Two until 2024-06-04 09:00 UTC; next Agent Two');
+    expect(await d.say('agent1', '/oncall')).toBe('L2 Second level (l2-primary): Agent Two until 2024-06-04 09:00 UTC; next Agent Two from 2024-06-04 17:00 UTC');
     const week = (await d.say('agent1', '/oncall schedule l2-primary')) ?? '';
     expect(week.split('\n')[1]).toBe('2024-06-03 20:00 UTC → 2024-06-04 09:00 UTC  Agent Two');
     expect(await d.say('agent1', '/oncall schedule nope')).toMatch(/There is no schedule "nope"/);
+  });
+});
+
+describe('overrides and handoffs', () => {
+  const LEADS = YAML.replace('escalation_policy: l2-default, hours: l2-office', 'escalation_policy: l2-default, hours: l2-office, leads: [lead1]').replace('sla_breach: [P1]', 'sla_breach: [P1]\n  handoff_to_channel: true');
+
+  it('lets a tier lead put someone on call for a while; pages and /oncall follow it', async () => {
+    const d = await createTestDesk({ yaml: LEADS, now: '2024-06-03T20:00:00Z' });
+    desks.push(d);
+    expect(await d.say('agent2', '/oncall override agent1 --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toMatch(/Only a tier's leads/);
+    expect(await d.say('lead1', '/oncall override nobody --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toMatch(/"nobody" is not a person/);
+    expect(await d.say('lead1', '/oncall override agent1 --from 2024-06-03T23:00Z --to 2024-06-03T20:00Z')).toMatch(/--to must be after --from/);
+    expect(await d.say('lead1', '/oncall override agent1 --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toBe('Agent One is on call in l2-primary from 2024-06-03 20:00 UTC to 2024-06-03 23:00 UTC.');
+    expect(await d.say('agent2', '/oncall')).toMatch(/^L2 Second level \(l2-primary\): Agent One until 2024-06-03 23:00 UTC; next Agent Two/);
+    await d.say('requester', '/ticket new Database down --urgency high --impact high');
+    await d.say('agent1', '/ticket escalate 1 needs a DBA');
+    expect(pages(d, 'agent1')).toHaveLength(1);
+    expect(pages(d, 'agent2')).toHaveLength(0);
+  });
+
+  it('tells the incoming person, and the tier channel when configured, at each handoff', async () => {
+    const d = await createTestDesk({ yaml: LEADS, now: '2024-06-04T08:00:00Z' });
+    desks.push(d);
+    await armHandoffs(d.desk.core);
+    await d.advance(9 * 3_600_000); // 17:00: the night rotation starts
+    expect(d.dm('agent2').filter((m) => m.startsWith('📟 You are on call'))).toEqual([expect.stringMatching(/^📟 You are on call for Second level until 2024-06-05 09:00 UTC/)]);
+    expect(d.channel('l2-desk').some((m) => m.startsWith('📟 On call for Second level: Agent Two until 2024-06-05 09:00 UTC'))).toBe(true);
   });
 });

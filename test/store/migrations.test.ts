@@ -21,7 +21,7 @@ describe('migrations', () => {
     const db = openDatabase(':memory:');
     expect(await tables(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-    expect(await tables(db)).toEqual(['counters', 'inbound_keys', 'messages', 'outbox', 'pages', 'sla_pauses', 'ticket_events', 'tickets', 'timers']);
+    expect(await tables(db)).toEqual(['counters', 'inbound_keys', 'messages', 'oncall_overrides', 'outbox', 'pages', 'sla_pauses', 'ticket_events', 'tickets', 'timers']);
     expect(await migrateToLatest(db)).toEqual([]);
     expect(await migrateDownAll(db)).toEqual(Object.keys(migrations).reverse().map((n) => `reverted ${n}`));
     expect(await tables(db)).toEqual([]);

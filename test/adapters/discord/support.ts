@@ -1,12 +1,15 @@
 import { createDiscordAdapter } from '../../../adapters/discord/discord-adapter.js';
 import { createDesk, type Desk } from '../../../src/app/desk.js';
 import { Directory } from '../../../src/app/directory.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig, type Config } from '../../../src/config.js';
 import { createMemoryLogger } from '../../../src/logger.js';
-import { FakeClock, type ChatAdapter } from '../../../src/ports.js';
+import { FakeClock, type ChatAdapter, type Inbound, type Reply } from '../../../src/ports.js';
 import { openDatabase, type Db } from '../../../src/store/connect.js';
+import { findMessage } from '../../../src/store/messages.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
+import type { MessageRow } from '../../../src/store/schema.js';
 import { guild, member, role, startFakeDiscord, textChannel, user, type FakeDiscord } from '../../fakes/discord/index.js';
+import { Recording } from '../../fakes/recording.js';
 
 export const TOKEN = 'fake-discord-token';
 export const APP = '900000000000000001';
@@ -42,13 +45,29 @@ discord:
   tickets_channel: "${support.id}"
 `;
 
+/** One inbound event the core finished handling (its transaction committed), and its answer. */
+export interface Handled {
+  event: Inbound;
+  reply: Reply | void;
+}
+
 export interface DiscordDesk {
   discord: FakeDiscord;
   desk: Desk;
   db: Db;
   clock: FakeClock;
+  config: Config;
   adapter: ChatAdapter;
   logger: ReturnType<typeof createMemoryLogger>;
+  /**
+   * Resolves once the core has handled the `nth` inbound event with idempotency key `key`
+   * (`discord:interaction:<id>`, `discord:message:<id>`): past or future, so act first, then wait.
+   */
+  handled(key: string, nth?: number): Promise<Handled>;
+  /** Every inbound event the core handled so far, oldest first. */
+  readonly inbound: readonly Handled[];
+  /** Makes the core slow: inbound events wait until the returned function is called. */
+  holdCore(): () => void;
   close(): Promise<void>;
 }
 
@@ -72,14 +91,67 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
     logger,
     now: () => clock.now(),
   });
-  const desk = createDesk({ db, config, clock, logger, adapters: [adapter], dispatcher: { random: () => 0.5 } });
+  const handled = new Recording<Handled>();
+  const gate = { open: Promise.resolve() };
+  // Only `start` is wrapped: post, edit, openPrivateThread and addMembers are the adapter's own.
+  const watched: ChatAdapter = {
+    ...adapter,
+    start: (deliver) =>
+      adapter.start(async (event) => {
+        await gate.open;
+        const reply = await deliver(event);
+        handled.add({ event, reply });
+        return reply;
+      }),
+  };
+  const desk = createDesk({ db, config, clock, logger, adapters: [watched], dispatcher: { random: () => 0.5 } });
   await desk.start();
   return {
-    discord, desk, db, clock, adapter, logger,
+    discord, desk, db, clock, config, adapter, logger,
+    handled(key, nth = 1) {
+      let seen = 0;
+      return handled.waitFor(`inbound event #${nth} with key ${key}`, (h) => h.event.key === key && ++seen === nth);
+    },
+    get inbound() {
+      return handled.all;
+    },
+    holdCore() {
+      let release!: () => void;
+      gate.open = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        gate.open = Promise.resolve();
+        release();
+      };
+    },
     async close() {
       await desk.stop();
+      handled.close(() => `Inbound events handled: ${handled.all.length}.`);
       await discord.stop();
       await db.destroy();
     },
   };
+}
+
+/** Where tierdesk posted a keyed message (`ticket:1:card:L1`, `ticket:1:requester`). */
+export async function posted(t: DiscordDesk, key: string): Promise<MessageRow> {
+  const row = await findMessage(t.db, key);
+  if (!row) throw new Error(`message ${key} was never posted`);
+  return row;
+}
+
+/** A ticket's row, as stored. */
+export function ticketRow(t: DiscordDesk, number: number) {
+  return t.db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+}
+
+/** How many tickets exist. */
+export async function ticketCount(t: DiscordDesk): Promise<number> {
+  const row = await t.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The kinds of a ticket's history events, oldest first. */
+export async function historyKinds(t: DiscordDesk, number: number): Promise<string[]> {
+  const rows = await t.db.selectFrom('ticket_events').select(['kind']).where('ticket', '=', number).orderBy('id').execute();
+  return rows.map((r) => r.kind);
 }

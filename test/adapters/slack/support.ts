@@ -9,7 +9,7 @@ import { findMessage } from '../../../src/store/messages.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import type { MessageRow } from '../../../src/store/schema.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall, type SlackHttpSender } from '../../fakes/slack-api/index.js';
-import { Recording } from '../../fakes/slack-api/recording.js';
+import { Recording } from '../../fakes/recording.js';
 
 export const BOT_TOKEN = 'xoxb-test-token';
 export const SIGNING_SECRET = 'test-signing-secret';
