@@ -51,6 +51,11 @@ export interface Reply {
   cards?: Card[];
   /** Problems by input field, for forms that can show them next to the field (a Slack modal). */
   fieldErrors?: Record<string, string>;
+  /**
+   * A plain acknowledgement of a message written in a conversation ("reply sent"): adapters that
+   * cannot show it to the writer alone show it quietly (a reaction) rather than where others read.
+   */
+  quiet?: boolean;
 }
 
 export interface CardField {

@@ -1,5 +1,5 @@
 import {
-  ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, RateLimitError,
+  ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError,
   type GuildMember, type Message, type MessageCreateOptions, type TextBasedChannel,
 } from 'discord.js';
 
@@ -7,7 +7,7 @@ type Sendable = { id: string; send: (o: MessageCreateOptions) => Promise<Message
 import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { handleInteraction } from './interactions.js';
-import { renderCard } from './render.js';
+import { cut, renderCard } from './render.js';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -81,7 +81,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   let deliver: ((event: Inbound) => Promise<Reply | void>) | undefined;
 
   client.on(Events.InteractionCreate, (interaction) => {
-    if (!deliver || !interaction.guildId || !guilds.has(interaction.guildId)) return;
+    if (!deliver) return;
+    if (!interaction.guildId || !guilds.has(interaction.guildId)) {
+      // Say so rather than let Discord show "This interaction failed".
+      if (interaction.isRepliable()) void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      return;
+    }
     const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId);
     void handleInteraction(interaction, { ...options, deliver, from }).catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
@@ -94,7 +99,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       place: { platform: 'discord', space: message.guildId, channel: message.channelId },
     })
       .then(async (reply) => {
-        if (reply) await message.reply({ content: reply.text.slice(0, 2000), allowedMentions: { parse: [] } });
+        if (!reply) return;
+        // Others read this thread: an acknowledgement is a reaction; only a refusal is written out.
+        if (reply.quiet) await message.react('✅');
+        else await message.reply({ content: cut(reply.text, 2000, 'see /ticket show'), allowedMentions: { parse: [] } });
       })
       .catch((err) => options.logger.error('discord message failed', { error: (err as Error).message }));
   });

@@ -1,4 +1,5 @@
-import { MessageFlags, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { MessageFlags, type APIEmbed, type ChatInputCommandInteraction, type Interaction } from 'discord.js';
+import { cut, renderCard } from './render.js';
 import type { Inbound, Person, Reply } from '../../src/ports.js';
 import { actionModal, NEW_TICKET_MODAL, newTicketModal } from './commands.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
@@ -90,9 +91,15 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
 }
 
 interface Answerable {
-  reply(o: { content: string; flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
+  reply(o: { content: string; embeds?: APIEmbed[]; flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
   deferReply(o: { flags: MessageFlags.Ephemeral }): Promise<unknown>;
-  editReply(o: { content: string; allowedMentions: { parse: [] } }): Promise<unknown>;
+  editReply(o: { content: string; embeds?: APIEmbed[]; allowedMentions: { parse: [] } }): Promise<unknown>;
+}
+
+/** An answer as Discord shows it: a card as an embed (within its limits), plain text cut with a pointer. */
+function answerBody(reply: Reply): { content: string; embeds?: APIEmbed[] } {
+  if (reply.card) return { content: '', embeds: (renderCard(reply.card).embeds ?? []).map((e) => ('toJSON' in e ? (e as { toJSON(): APIEmbed }).toJSON() : (e as APIEmbed))) };
+  return { content: cut(reply.text, 2000, 'see /ticket show') };
 }
 
 /**
@@ -100,14 +107,15 @@ interface Answerable {
  * one request; otherwise defer (ephemeral) and edit the deferred reply when the answer comes.
  */
 async function answerSoon(interaction: Answerable, work: Promise<Reply | void>): Promise<void> {
-  const content = (reply: Reply | void) => (reply ? reply.text.slice(0, 2000) : 'Done.');
   const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
   if (quick) {
-    await interaction.reply({ content: content(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    // No reply means the core saw this interaction before (a redelivery): it was answered then.
+    if (quick.reply) await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     return;
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  await interaction.editReply({ content: content(await work), allowedMentions: { parse: [] } });
+  const reply = await work;
+  await interaction.editReply({ ...(reply ? answerBody(reply) : { content: 'Done.' }), allowedMentions: { parse: [] } });
 }
 
 function deadline(): Promise<undefined> {

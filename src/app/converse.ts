@@ -3,7 +3,7 @@ import { nextStatus } from '../domain/ticket.js';
 import { cleanUserText } from '../domain/text.js';
 import type { Reply } from '../ports.js';
 import { conversationCard } from './render.js';
-import { agentThread, change, refreshCards, requesterThread, ticketForAgent, type Request } from './request.js';
+import { agentThread, change, refreshCards, requesterThread, type Request } from './request.js';
 import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
 import type { Core } from './work.js';
 
@@ -22,8 +22,11 @@ export function messageText(text: string | undefined, what: string, usage: strin
  */
 export async function replyToRequester(core: Core, req: Request, number: number, raw: string): Promise<Reply> {
   const text = messageText(raw, 'A reply', `/ticket reply ${number} <text>`);
+  if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', `Only agents can reply on tickets.`);
   return change(core, req, async (work) => {
-    const t = await ticketForAgent(core, work, req, number, 'reply to');
+    // Any agent may answer (an earlier tier's agent still in the conversation, a specialist asked
+    // in): it is recorded like any reply. Claiming, escalating and resolving stay with the tier.
+    const t = await loadTicket(work.db, number);
     nextStatus(t.status, 'agent_reply', t.assignee !== undefined);
     const first = t.firstResponseAt === undefined;
     await saveTicket(work, t, first ? { first_response_at: work.now } : {});

@@ -179,19 +179,27 @@ export class Dispatcher {
   }
 
   private async failed(row: OutboxRow, err: unknown, now: number): Promise<'failed' | 'waiting'> {
-    const attempts = Number(row.attempts) + 1;
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof RateLimitedError) {
+      // The platform said exactly when to come back: wait that long, counted from when it said so.
+      // Being asked to slow down is not a failure and never makes a message give up.
+      const at = this.core.clock.now() + err.retryAfterMs;
+      await markRetry(this.core.db, row.id, Number(row.attempts), at, message);
+      this.core.logger.info('rate limited; will retry', { outbox: row.id, retryInMs: err.retryAfterMs });
+      return 'waiting';
+    }
+    const attempts = Number(row.attempts) + 1;
+    void now;
     if (err instanceof PermanentDeliveryError || attempts >= this.maxAttempts) {
       await markDead(this.core.db, row.id, attempts, message);
       this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, attempts, error: message });
       return 'failed';
     }
     const backoff = Math.min(1000 * 2 ** (attempts - 1), 300_000) * (0.5 + this.random() / 2);
-    const wait = err instanceof RateLimitedError ? Math.max(err.retryAfterMs, backoff) : err instanceof NotYet ? 1000 : backoff;
-    await markRetry(this.core.db, row.id, attempts, now + Math.round(wait), message);
+    const wait = err instanceof NotYet ? 1000 : backoff;
+    await markRetry(this.core.db, row.id, attempts, this.core.clock.now() + Math.round(wait), message);
     if (err instanceof NotYet) return 'waiting';
-    const log = err instanceof RateLimitedError ? this.core.logger.info : this.core.logger.warn;
-    log('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
+    this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
     return 'failed';
   }
 

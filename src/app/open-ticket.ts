@@ -122,5 +122,5 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
     }
     return t;
   });
-  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). You'll hear back in your direct messages.` };
+  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). Our answers will reach you in the ticket's private conversation.` };
 }

@@ -66,6 +66,11 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
 }
 
 async function routeMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
+  const reply = await conversationMessage(core, req, event);
+  return reply ? { ...reply, quiet: true } : reply; // refusals are thrown, so this is only ever an acknowledgement
+}
+
+async function conversationMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
   if (event.ticket !== undefined) return messageInTicket(core, req, event.ticket, event.text);
   const thread = event.place.thread;
   const anchor =

@@ -44,7 +44,7 @@ describe('a full piped console session', () => {
       {
         line: SCRIPT[0]!,
         expect: [
-          { head: '← to requester (only them):', has: 'Ticket #1 opened (P2, Help desk). You\'ll hear back in your direct messages.' },
+          { head: '← to requester (only them):', has: 'Ticket #1 opened (P2, Help desk). Our answers will reach you in the ticket\'s private conversation.' },
           { head: '→ #l1-desk:', has: ['🎫 #1 Printer on fire', 'Smoke comes out of tray 2', 'Priority: P2 (impact medium, urgency high)', 'Status: open', 'Assignee: unclaimed', '[Claim] /ticket claim 1'] },
           { head: '→ DM to requester:', has: ['🎫 Ticket #1: Printer on fire', 'Status: open', 'With: Help desk'] },
         ],

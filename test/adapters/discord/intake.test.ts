@@ -120,11 +120,8 @@ describe('the private thread', () => {
 });
 
 describe('where the requester will hear back', () => {
-  // Product bug: src/app/open-ticket.ts:125 (openTicket's reply) always answers "You'll hear back
-  // in your direct messages.", but with `discord.tickets_channel` set the conversation is a private
-  // thread in that channel and tierdesk never writes to the requester's DMs. The confirmation should point there
-  // (e.g. "…in a private thread in <#support>"), or at least not promise DMs.
-  it.fails('the confirmation points to the private thread, not to direct messages that never come', async () => {
+  // Regression (found by this suite, fixed).
+  it('the confirmation points to the private thread, not to direct messages that never come', async () => {
     const answer = await command(t, requester, support.id, 'new', { title: 'Printer on fire' });
 
     expect(t.discord.world.dms.size).toBe(0);

@@ -51,7 +51,11 @@ export async function answerOf(t: DiscordDesk, payload: APIInteraction, record: 
   if (type === 5) await t.discord.rest.waitForCall(EDIT_REPLY, (c) => c.params.token === payload.token && c.params.message === '@original');
   else if (type !== 4) throw new Error(`interaction ${payload.id} was answered with callback type ${type}, not a message`);
   const original = record.original;
-  return { payload, record, type, text: String(original?.content ?? ''), ephemeral: (Number(original?.flags ?? 0) & 64) !== 0 };
+  // A card answer is an embed: read it as text (title, description, fields) like the content.
+  const embeds = ((original as { embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> }> } | undefined)?.embeds ?? [])
+    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join('\n'));
+  const text = String(original?.content ?? '') || embeds.join('\n');
+  return { payload, record, type, text, ephemeral: (Number(original?.flags ?? 0) & 64) !== 0 };
 }
 
 /** Waits for the core to handle the interaction and for its answer to be shown; drains the outbox. */
@@ -149,9 +153,12 @@ export async function actWithText(t: DiscordDesk, who: APIUser, at: { channel: s
 export async function write(t: DiscordDesk, who: APIUser, channel: string, content: string): Promise<{ message: APIMessage; handled: Handled; answer?: RecordedCall }> {
   const message = await t.discord.gateway.messageCreate({ channelId: channel, authorId: who.id, content });
   const handled = await t.handled(`discord:message:${message.id}`);
-  const answer = handled.reply
-    ? await t.discord.rest.waitForCall(POST_MESSAGE, (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id)
-    : undefined;
+  // An acknowledgement is a ✅ reaction on the message (others read the thread); a refusal is a reply.
+  const answer = handled.reply?.quiet
+    ? await t.discord.rest.waitForCall('PUT /channels/:channel/messages/:message/reactions/:emoji/@me', (c) => c.params.message === message.id)
+    : handled.reply
+      ? await t.discord.rest.waitForCall(POST_MESSAGE, (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id)
+      : undefined;
   await t.desk.dispatcher.drain();
   return { message, handled, ...(answer ? { answer } : {}) };
 }
