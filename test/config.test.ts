@@ -175,3 +175,49 @@ slack: { reaction_channels: ["#general"], tokens: x }
     );
   });
 });
+
+describe('on-call settings', () => {
+  const base = `
+people: { agent1: {}, agent2: {}, lead1: {} }
+tiers:
+  - { id: L2, agents: [agent2], escalation_policy: l2-default, oncall_schedule: l2-primary, hours: 24x7, leads: [lead1] }
+schedules:
+  l2-primary: { zone: UTC, layers: [ { name: weekly, users: [agent1, agent2], start: "2024-01-01T00:00", turn: 1 week } ] }
+escalation_policies:
+  l2-default: { steps: [ { notify: { schedule: l2-primary } }, { wait: 5m }, { notify: { user: lead1 } } ], repeat: 1 }
+paging: { sla_breach: [P1, P2], escalated_into: all, handoff_to_channel: true }
+`;
+  it('reads schedules, policies, paging rules and the tiers\u2019 references to them', () => {
+    const c = loadConfig({ text: base, env: {} });
+    expect([...c.oncall.schedules.keys()]).toEqual(['l2-primary']);
+    expect([...c.oncall.policies.keys()]).toEqual(['l2-default']);
+    expect(c.oncall.paging).toEqual({ openedOutsideHours: [], slaWarning: [], slaBreach: ['P1', 'P2'], escalatedInto: ['P1', 'P2', 'P3', 'P4', 'P5'] });
+    expect(c.oncall.handoffToChannel).toBe(true);
+    expect(c.tiers[0]).toMatchObject({ escalationPolicy: 'l2-default', oncallSchedule: 'l2-primary', hours: '24x7', leads: ['lead1'] });
+  });
+
+  it('names the key of every broken reference and rule', () => {
+    const found = problems(`
+people: { agent1: {} }
+tiers: [ { id: L2, escalation_policy: nope, oncall_schedule: gone, hours: never, leads: [ghost] } ]
+schedules:
+  s1: { zone: UTC, layers: [ { name: w, users: [], start: "2024-01-01T00:00", turn: 0 days } ] }
+escalation_policies:
+  p1: { steps: [ { notify: { user: stranger } } ] }
+paging: { sla_breach: [P9], when_bored: [P1] }
+`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tiers\[0\]\.leads\[0\]: "ghost" is not a person/),
+        expect.stringMatching(/^tiers\[0\]\.escalation_policy: "nope" is not under escalation_policies/),
+        expect.stringMatching(/^tiers\[0\]\.oncall_schedule: "gone" is not under schedules/),
+        expect.stringMatching(/^tiers\[0\]\.hours: "never" is not a calendar/),
+        expect.stringMatching(/^schedules\.s1\.layers\[0\]\.users/),
+        expect.stringMatching(/^schedules\.s1\.layers\[0\]\.turn/),
+        expect.stringMatching(/^escalation_policies\.p1\.steps\[0\]/),
+        expect.stringMatching(/^paging\.sla_breach\[0\]: must be one of P1/),
+        expect.stringMatching(/^paging\.when_bored: unknown rule/),
+      ]),
+    );
+  });
+});
