@@ -82,12 +82,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (!deliver) return;
-    if (!interaction.guildId || !guilds.has(interaction.guildId)) {
+    // Buttons on a DM tierdesk sent (a page) come without a guild; everything else must come from a served guild.
+    const dmButton = !interaction.guildId && interaction.isButton();
+    if (!dmButton && (!interaction.guildId || !guilds.has(interaction.guildId))) {
       // Say so rather than let Discord show "This interaction failed".
       if (interaction.isRepliable()) void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
       return;
     }
-    const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId);
+    const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId ?? '');
     void handleInteraction(interaction, { ...options, deliver, from }).catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
 

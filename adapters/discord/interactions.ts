@@ -34,7 +34,7 @@ export function commandArgs(i: ChatInputCommandInteraction): Record<string, stri
  * Errors and refusals are ephemeral; the interaction id is the idempotency key.
  */
 export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
-  const guild = interaction.guildId!;
+  const guild = interaction.guildId ?? ''; // '' only for a button on a DM (a page)
   const base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place: { platform: 'discord' as const, space: guild, channel: interaction.channelId ?? guild } };
 
   if (interaction.isChatInputCommand() && interaction.commandName === 'ticket') {

@@ -28,7 +28,8 @@ describe('a page in Slack', () => {
     const page = await t.slack.web.waitForCall('chat.postMessage', (c) => String(c.args.channel).startsWith('D') && messageText(c.args).includes('Page: #1'));
     expect(JSON.stringify(page.args.blocks)).toContain('tierdesk:ack');
     expect(JSON.stringify(page.args.blocks)).toContain('tierdesk:pass');
-    const dm = { channel: String(page.response?.channel ?? page.args.channel), ts: String((page.response as { ts?: string } | undefined)?.ts) };
+    const posted = page.response as { channel?: string; ts?: string } | undefined;
+    const dm = { channel: String(posted?.channel ?? page.args.channel), ts: String(posted?.ts) };
     const ack = await pressButton(t, BOB, dm, 'ack');
     const { reply } = await t.handled(ack.triggerId);
     expect(reply?.text).toMatch(/acknowledged the page for #1/);
