@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonPress, type APIMessage } from '../../fakes/discord/index.js';
+import type { APIMessage } from 'discord.js';
+import { buttonPress } from '../../fakes/discord/index.js';
 import { command, openTicket } from './interactions.js';
 import { bob, DISCORD_YAML, l1Desk, ann, startDiscordDesk, type DiscordDesk } from './support.js';
 
