@@ -31,7 +31,8 @@ describe('a page in Discord', () => {
     const page = await t.discord.rest.waitForCall('POST /channels/:channel/messages', (c) => c.params.channel === dmChannel);
     expect(JSON.stringify(page.body)).toContain('Page: #1');
     const message = page.response as APIMessage;
-    const ack = (message.components ?? []).flatMap((row) => ('components' in row ? row.components : [])).find((b) => 'custom_id' in b && String(b.custom_id).startsWith('tierdesk:ack:'));
+    const buttons = JSON.stringify(message.components ?? []).match(/"custom_id":"(tierdesk:ack:[^"]+)"/);
+    const ack = buttons ? { custom_id: buttons[1]! } : undefined;
     expect(ack).toBeDefined();
     const context = { ...t.discord.context({ channel: l1Desk.id, user: bob.id }) };
     const payload = buttonPress(context, { customId: String((ack as { custom_id: string }).custom_id), message });
