@@ -72,6 +72,8 @@ export class Dispatcher {
 
   private async pass(): Promise<PassResult> {
     const now = this.core.clock.now();
+    // Every platform paused by a global rate limit: nothing can go out, so read nothing.
+    if (this.adapters.size > 0 && [...this.adapters.keys()].every((p) => (this.pausedUntil.get(p) ?? 0) > now)) return { sent: 0, failed: 0, waiting: 0 };
     const rows = await pendingOutbox(this.core.db, this.batch);
     const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
     // Rows of one conversation go out in order, one after another; conversations go out side by
