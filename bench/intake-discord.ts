@@ -1,8 +1,6 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { createDesk } from '../src/app/desk.js';
 import { loadConfig } from '../src/config.js';
@@ -11,6 +9,7 @@ import { systemClock } from '../src/ports.js';
 import { openDatabase } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { countPending } from '../src/store/outbox.js';
+import { startLoadProcess } from './load-process.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -26,16 +25,7 @@ const SECONDS = Number(process.env.BENCH_DISCORD_SECONDS ?? 20);
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-discord-'));
-  const child = fork(fileURLToPath(new URL('./intake-discord-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = <T>(type: string) => new Promise<T>((resolve) => {
-    const on = (m: { type: string }) => {
-      if (m.type === type) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-  });
+  const { child, next } = startLoadProcess('./intake-discord-load.ts');
   const ready = await next<{ apiUrl: string; guild: string; desk: string; support: string; app: string }>('ready');
   const db = openDatabase(join(dir, 'intake.db'));
   await migrateToLatest(db);

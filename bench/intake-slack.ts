@@ -1,9 +1,7 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { createDesk } from '../src/app/desk.js';
 import { loadConfig } from '../src/config.js';
@@ -12,6 +10,7 @@ import { systemClock } from '../src/ports.js';
 import { openDatabase } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { countPending } from '../src/store/outbox.js';
+import { startLoadProcess } from './load-process.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -30,16 +29,7 @@ tiers: [ { id: L1, name: Help desk, agents: [ann], channels: { slack: C0L1DESK }
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-slack-'));
-  const child = fork(fileURLToPath(new URL('./intake-slack-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = <T>(type: string) => new Promise<T>((resolve) => {
-    const on = (m: { type: string }) => {
-      if (m.type === type) {
-        child.off('message', on);
-        resolve(m as T);
-      }
-    };
-    child.on('message', on);
-  });
+  const { child, next } = startLoadProcess('./intake-slack-load.ts');
   const { apiUrl } = await next<{ apiUrl: string }>('ready');
   const db = openDatabase(join(dir, 'intake.db'));
   await migrateToLatest(db);

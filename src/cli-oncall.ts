@@ -1,22 +1,11 @@
 /** `tierdesk oncall who|shifts|plan`: the on-call arithmetic from the command line. */
-import { one, type Args } from './cli-args.js';
+import { CliError, instantArg, isoArg, one, type Args } from './cli-args.js';
 import type { Config } from './config.js';
 import { planPage } from './domain/escalation-policy.js';
 import { shifts, whoIsOnCall } from './domain/oncall-schedule.js';
 
 type Say = (text: string) => void;
 
-class CliError extends Error {}
-
-function instant(text: string | undefined, flag: string): number {
-  if (text === undefined) throw new CliError(`--${flag} is required (an ISO-8601 instant such as 2024-11-05T06:00:00Z)`);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text) || Number.isNaN(Date.parse(text))) {
-    throw new CliError(`--${flag} ${JSON.stringify(text)} is not an ISO-8601 instant with a zone (Z or an offset)`);
-  }
-  return Date.parse(text);
-}
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 function scheduleOf(args: Args, config: Config) {
   const name = one(args, 'schedule');
@@ -32,15 +21,15 @@ export function oncallCommand(args: Args, config: Config, say: Say, complain: Sa
     const sub = args.rest[0];
     const json = args.flags.has('json');
     if (sub === 'who') {
-      const who = whoIsOnCall(scheduleOf(args, config), instant(one(args, 'at'), 'at'));
+      const who = whoIsOnCall(scheduleOf(args, config), instantArg(one(args, 'at'), 'at'));
       say(json ? JSON.stringify(who) : who.join('\n'));
       return 0;
     }
     if (sub === 'shifts') {
-      const from = instant(one(args, 'from'), 'from');
-      const to = instant(one(args, 'to'), 'to');
+      const from = instantArg(one(args, 'from'), 'from');
+      const to = instantArg(one(args, 'to'), 'to');
       if (to <= from) throw new CliError('--to must be after --from');
-      const list = shifts(scheduleOf(args, config), from, to).map((s) => ({ users: [...s.users], from: iso(s.from), to: iso(s.to) }));
+      const list = shifts(scheduleOf(args, config), from, to).map((s) => ({ users: [...s.users], from: isoArg(s.from), to: isoArg(s.to) }));
       say(json ? JSON.stringify(list) : list.map((s) => `${s.from}  ${s.to}  ${s.users.join(',')}`).join('\n'));
       return 0;
     }
@@ -50,10 +39,10 @@ export function oncallCommand(args: Args, config: Config, say: Say, complain: Sa
       if (name === undefined) throw new CliError(`--policy is required (known: ${known})`);
       const policy = config.oncall.policies.get(name);
       if (!policy) throw new CliError(`unknown policy "${name}" (known: ${known})`);
-      const plan = planPage(policy, config.oncall.schedules, instant(one(args, 'at'), 'at'));
+      const plan = planPage(policy, config.oncall.schedules, instantArg(one(args, 'at'), 'at'));
       const rows = plan.map((p) => {
         const target = p.target.kind === 'schedule' ? `schedule ${p.target.schedule}` : p.target.kind === 'user' ? `user ${p.target.user}` : `channel ${p.target.tier}`;
-        return { offsetMinutes: p.offsetMs / 60_000, at: iso(p.atMs), run: p.run + 1, step: p.step + 1, target, who: [...p.who], skipped: p.skipped };
+        return { offsetMinutes: p.offsetMs / 60_000, at: isoArg(p.atMs), run: p.run + 1, step: p.step + 1, target, who: [...p.who], skipped: p.skipped };
       });
       say(json ? JSON.stringify(rows) : rows.map((r) => `+${r.offsetMinutes}m  ${r.at}  run ${r.run} step ${r.step}  ${r.target}  ${r.skipped ? '(nobody on call: skipped)' : r.who.join(',') || '(the channel)'}`).join('\n'));
       return 0;

@@ -1,5 +1,5 @@
 /** `tierdesk sla due|between` and `tierdesk report`: SLA arithmetic and reports from the command line. */
-import { one, type Args } from './cli-args.js';
+import { CliError, instantArg, isoArg, one, type Args } from './cli-args.js';
 import { addBusinessMinutes, businessMinutesBetween, type Pause } from './domain/business-time.js';
 import type { Config } from './config.js';
 import { createDesk } from './app/desk.js';
@@ -11,25 +11,13 @@ import { migrateToLatest } from './store/migrate.js';
 
 type Say = (text: string) => void;
 
-class CliError extends Error {}
-
-/** An ISO-8601 instant with an explicit offset or Z; a local time without a zone would be a guess. */
-function instant(text: string | undefined, flag: string): number {
-  if (text === undefined) throw new CliError(`--${flag} is required (an ISO-8601 instant such as 2024-03-08T21:00:00Z)`);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-    throw new CliError(`--${flag} ${JSON.stringify(text)} is not an ISO-8601 instant with a zone (e.g. 2024-03-08T21:00:00Z or 2024-03-08T16:00:00-05:00)`);
-  }
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new CliError(`--${flag} ${JSON.stringify(text)} is not a valid date`);
-  return ms;
-}
 
 function pauses(args: Args): Pause[] {
   return (args.flags.get('pause') ?? []).map((p) => {
     const [a, b, extra] = p.split('/');
     if (a === undefined || b === undefined || extra !== undefined) throw new CliError(`--pause ${JSON.stringify(p)} must be START/END, two ISO instants`);
-    const start = instant(a, 'pause start');
-    const end = instant(b, 'pause end');
+    const start = instantArg(a, 'pause start');
+    const end = instantArg(b, 'pause end');
     if (end < start) throw new CliError(`--pause ${p} ends before it starts`);
     return { start, end };
   });
@@ -43,26 +31,25 @@ function calendarOf(args: Args, config: Config) {
   return calendar;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 export function slaCommand(args: Args, config: Config, say: Say, complain: Say): number {
   try {
     const sub = args.rest[0];
     const calendar = calendarOf(args, config);
     if (sub === 'due') {
-      const start = instant(one(args, 'start'), 'start');
+      const start = instantArg(one(args, 'start'), 'start');
       const minutesText = one(args, 'minutes');
       const minutes = Number(minutesText);
       if (minutesText === undefined || !Number.isFinite(minutes) || minutes < 0) throw new CliError(`--minutes must be a number of business minutes, 0 or more${minutesText === undefined ? '' : `, not ${JSON.stringify(minutesText)}`}`);
       const due = addBusinessMinutes(calendar, start, minutes, pauses(args));
-      say(args.flags.has('json') ? JSON.stringify({ calendar: calendar.name, start: iso(start), minutes, due: iso(due) }) : iso(due));
+      say(args.flags.has('json') ? JSON.stringify({ calendar: calendar.name, start: isoArg(start), minutes, due: isoArg(due) }) : isoArg(due));
       return 0;
     }
     if (sub === 'between') {
-      const from = instant(one(args, 'from'), 'from');
-      const to = instant(one(args, 'to'), 'to');
+      const from = instantArg(one(args, 'from'), 'from');
+      const to = instantArg(one(args, 'to'), 'to');
       const minutes = businessMinutesBetween(calendar, from, to, pauses(args));
-      say(args.flags.has('json') ? JSON.stringify({ calendar: calendar.name, from: iso(from), to: iso(to), minutes }) : String(minutes));
+      say(args.flags.has('json') ? JSON.stringify({ calendar: calendar.name, from: isoArg(from), to: isoArg(to), minutes }) : String(minutes));
       return 0;
     }
     throw new CliError(`tierdesk sla needs "due" or "between"${sub ? `, not "${sub}"` : ''}`);

@@ -207,8 +207,8 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) bad('PORT', `must be a TCP port number, not ${JSON.stringify(env.PORT)}`);
+  // A SQLite file path or :memory:, or a postgres:// / postgresql:// URL (src/store/connect.ts).
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
-  if (/^postgres(ql)?:\/\//i.test(url)) bad('DATABASE_URL', 'PostgreSQL is not supported yet; use a SQLite file path or :memory:');
 
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, secrets, port };

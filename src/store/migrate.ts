@@ -1,9 +1,27 @@
-import { Migrator, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from './connect.js';
+import { dialectOf } from './dialect.js';
 
-function migrator(db: Db): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * Replicas starting together migrate once: kysely's Migrator takes a lock before it reads which
+ * migrations ran and holds it until they are applied. On PostgreSQL that lock is a session-level
+ * `pg_advisory_lock` (one fixed key per database, an hour's lock_timeout) around one transaction
+ * holding every pending migration (DDL is transactional there): the second replica waits, then finds
+ * nothing left to do; a migration that fails rolls back whole (test/store/migrations.test.ts races
+ * three). SQLite serves one process, which runs the same single transaction.
+ *
+ * On PostgreSQL the bookkeeping tables are pinned to the schema the connection works in
+ * (`current_schema()`, from search_path): kysely otherwise looks for them in every schema of the
+ * database and would take another schema's for ours.
+ */
+async function migrator(db: Db): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrations };
+  if (dialectOf(db) === 'sqlite') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL has no schema to work in: check search_path (none of its schemas exists)');
+  return new Migrator({ db, provider, migrationTableSchema: schema });
 }
 
 function unwrap(result: MigrationResultSet): string[] {
@@ -14,14 +32,14 @@ function unwrap(result: MigrationResultSet): string[] {
   return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
 
-/** Bring the schema to the latest migration; returns what was applied. */
+/** Bring the schema to the latest migration; returns what was applied. Safe to run from several replicas at once. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  return unwrap(await migrator(db).migrateToLatest());
+  return unwrap(await (await migrator(db)).migrateToLatest());
 }
 
 /** Revert every migration (tests, and `tierdesk migrate --down-all` for a clean slate). */
 export async function migrateDownAll(db: Db): Promise<string[]> {
-  const m = migrator(db);
+  const m = await migrator(db);
   const done: string[] = [];
   for (;;) {
     const result = await m.migrateDown();

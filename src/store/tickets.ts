@@ -11,8 +11,15 @@ export async function nextTicketNumber(db: Db): Promise<number> {
     .returning('value')
     .executeTakeFirst();
   if (bumped) return Number(bumped.value);
-  await db.insertInto('counters').values({ name: 'ticket', value: 1 }).execute();
-  return 1;
+  // The very first ticket. Two first tickets at once (PostgreSQL, several connections) both find
+  // no row; the upsert makes the second wait for the first and take 2 instead of failing.
+  const first = await db
+    .insertInto('counters')
+    .values({ name: 'ticket', value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(first.value);
 }
 
 export async function insertTicket(db: Db, row: NewTicketRow): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Db } from './connect.js';
+import { dialectOf } from './dialect.js';
 import type { TimerRow } from './schema.js';
 
 export interface NewTimer {
@@ -43,6 +44,7 @@ export async function nextTimerDue(db: Db): Promise<number | undefined> {
  * replica that dies holding a lease has its work picked up when the lease expires.
  */
 export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, limit: number): Promise<TimerRow[]> {
+  if (dialectOf(db) === 'postgres') return leaseDueTimersLocking(db, now, leaseUntil, limit);
   const due = await db.selectFrom('timers').select('id').where('next_at', '<=', now).orderBy('next_at').limit(limit).execute();
   if (due.length === 0) return [];
   return db
@@ -50,6 +52,22 @@ export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, li
     .set((eb) => ({ lease_until: leaseUntil, next_at: leaseUntil, attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', due.map((d) => d.id))
     .where('next_at', '<=', now)
+    .returningAll()
+    .execute();
+}
+
+/**
+ * PostgreSQL, several replicas: one statement (its own transaction) locks the earliest due rows,
+ * skipping rows another replica is leasing at this moment instead of waiting for them, and leases
+ * what it locked. Replicas ticking together take different timers and none waits on another; the
+ * `next_at` check on the SQLite path is not needed here, as no row can change while it is locked.
+ */
+async function leaseDueTimersLocking(db: Db, now: number, leaseUntil: number, limit: number): Promise<TimerRow[]> {
+  return db
+    .with('due', (q) => q.selectFrom('timers').select('id').where('next_at', '<=', now).orderBy('next_at').limit(limit).forUpdate().skipLocked())
+    .updateTable('timers')
+    .set((eb) => ({ lease_until: leaseUntil, next_at: leaseUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .returningAll()
     .execute();
 }

@@ -1,0 +1,20 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The platform side of an intake bench, in a process of its own (a chat platform is another machine
+ * in real life): start `script` (a .ts file beside this one) and wait for its messages by type.
+ */
+export function startLoadProcess(script: string): { child: ChildProcess; next: <T>(type: string) => Promise<T> } {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', on);
+        resolve(m as T);
+      };
+      child.on('message', on);
+    });
+  return { child, next };
+}
