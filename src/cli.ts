@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase, type Db } from './store/connect.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
+import { redactUrl } from './store/dialect.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
 import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
@@ -50,7 +51,7 @@ Commands:
 
 Environment:
   TIERDESK_CONFIG    path of tierdesk.yaml (or --config); without one a built-in demo config is used
-  DATABASE_URL       SQLite file path (default ./data/tierdesk.db) or :memory:
+  DATABASE_URL       SQLite file path (default ./data/tierdesk.db), :memory:, or postgres://user:pass@host/db
   SLACK_BOT_TOKEN    xoxb-…: runs the Slack adapter (with SLACK_SIGNING_SECRET for HTTP mode on PORT,
                      or SLACK_APP_TOKEN xapp-… for Socket Mode); SLACK_API_URL overrides the Web API base URL
   PORT               HTTP port for Slack's HTTP mode (default 3000; path /slack/events)
@@ -85,7 +86,7 @@ export async function main(io: Io): Promise<number> {
 
   switch (args.command) {
     case 'check':
-      say(`${config.source}: OK (${config.tiers.length} tiers, ${config.people.length} people, database ${config.database.url})`);
+      say(`${config.source}: OK (${config.tiers.length} tiers, ${config.people.length} people, database ${redactUrl(config.database.url)})`);
       return 0;
     case 'migrate': {
       const db = openDatabase(config.database.url);
@@ -126,7 +127,7 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
     db = openDatabase(config.database.url);
     await migrateToLatest(db);
   } catch (err) {
-    io.stderr.write(`Cannot open the database at ${config.database.url}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
   let finish!: (code: number) => void;
@@ -211,7 +212,7 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
 }
 
 function banner(config: Config): string {
-  const lines = [`tierdesk · console chat · config: ${config.source} · database: ${config.database.url}`];
+  const lines = [`tierdesk · console chat · config: ${config.source} · database: ${redactUrl(config.database.url)}`];
   lines.push('Tiers:');
   for (const t of config.tiers) {
     const agents = t.agents.map((a) => config.people.find((p) => p.id === a)?.console ?? a).join(', ') || '(no agents)';

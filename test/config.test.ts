@@ -72,8 +72,9 @@ slackk: {}
     expect(problems('tiers: [ { id: L1 ')[0]).toMatch(/^YAML:/);
   });
 
-  it('refuses a PostgreSQL URL until that support lands, saying so', () => {
-    expect(problems(DEMO_CONFIG_YAML, { DATABASE_URL: 'postgres://x@localhost/db' })).toEqual([expect.stringMatching(/^DATABASE_URL: PostgreSQL is not supported yet/)]);
+  it('takes a PostgreSQL URL as it is', () => {
+    expect(loadConfig({ text: DEMO_CONFIG_YAML, env: { DATABASE_URL: ' postgres://x@localhost/db ' } }).database.url).toBe('postgres://x@localhost/db');
+    expect(problems(DEMO_CONFIG_YAML, { DATABASE_URL: 'postgresql://x@localhost:5433/db?sslmode=require' })).toEqual([]);
   });
 });
 

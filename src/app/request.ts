@@ -36,11 +36,19 @@ export async function change<T>(core: Core, req: Request, fn: (work: Work) => Pr
         return fn(work);
       });
     } catch (err) {
-      if (err instanceof TicketConflict && attempt < 3) continue;
+      // A lost optimistic check, or PostgreSQL choosing this transaction as a deadlock or
+      // serialization victim: the whole unit is safe to run again.
+      if ((err instanceof TicketConflict || isRetryableDbError(err)) && attempt < 3) continue;
       if (err instanceof TicketConflict) throw new UserError('busy', `Ticket #${err.number} is being changed by someone else right now; try again.`);
       throw err;
     }
   }
+}
+
+/** PostgreSQL's deadlock (40P01) and serialization failure (40001): retry the transaction. */
+function isRetryableDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** Load a ticket for a change by an agent of its current tier, or refuse saying why. */

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { openDatabase } from '../../src/store/connect.js';
+import { durableTestDatabase, type DurableTestDatabase } from '../support/database.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
 const opened: TestDesk[] = [];
-const dirs: string[] = [];
+const stores: DurableTestDatabase[] = [];
 async function desk(options: Parameters<typeof createTestDesk>[0] = {}) {
   const d = await createTestDesk(options);
   opened.push(d);
@@ -15,7 +12,7 @@ async function desk(options: Parameters<typeof createTestDesk>[0] = {}) {
 }
 afterEach(async () => {
   for (const d of opened.splice(0)) await d.close().catch(() => undefined);
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const store of stores.splice(0)) await store.remove();
 });
 
 async function pending(d: TestDesk) {
@@ -25,7 +22,7 @@ async function pending(d: TestDesk) {
 describe('the transactional outbox', () => {
   it('keeps a message the platform refused and retries it with backoff until it goes out', async () => {
     const d = await desk();
-    d.adapter.failures.push(new Error('502 bad gateway'));
+    d.adapter.failuresIn.set('l1-desk', [new Error('502 bad gateway')]);
     expect(await d.say('requester', '/ticket new Printer on fire')).toMatch(/#1 opened/);
     expect(d.channel('l1-desk')).toEqual([]); // the agent card failed...
     expect(d.dm('requester')).toHaveLength(1); // ...which holds up no other conversation
@@ -35,7 +32,7 @@ describe('the transactional outbox', () => {
     // Backoff: 1 s × jitter (fixed at 0.75 here) after the first failure, then 2 s × 0.75.
     await d.advance(749);
     expect(d.channel('l1-desk')).toEqual([]);
-    d.adapter.failures.push(new Error('502 bad gateway'));
+    d.adapter.failuresIn.set('l1-desk', [new Error('502 bad gateway')]);
     await d.advance(1);
     expect(d.channel('l1-desk')).toEqual([]); // second failure
     await d.advance(1499);
@@ -47,7 +44,7 @@ describe('the transactional outbox', () => {
 
   it('obeys Retry-After on a 429', async () => {
     const d = await desk();
-    d.adapter.failures.push(new RateLimitedError(30_000));
+    d.adapter.failuresIn.set('l1-desk', [new RateLimitedError(30_000)]);
     await d.say('requester', '/ticket new Printer on fire');
     await d.advance(29_999);
     expect(d.channel('l1-desk')).toEqual([]);
@@ -58,7 +55,7 @@ describe('the transactional outbox', () => {
   it('delivers in order per conversation: nothing overtakes a message waiting for a retry', async () => {
     const d = await desk();
     await d.say('requester', '/ticket new Printer on fire');
-    d.adapter.failures.push(new Error('timeout'));
+    d.adapter.failuresIn.set('dm:requester', [new Error('timeout')]);
     await d.say('agent1', '#1 first');
     await d.say('agent1', '#1 second');
     await d.say('agent1', '#1 third');
@@ -82,7 +79,7 @@ describe('the transactional outbox', () => {
   it('sends only the newest of several pending edits of one card', async () => {
     const d = await desk();
     await d.say('requester', '/ticket new Printer on fire');
-    d.adapter.failures.push(new RateLimitedError(10_000));
+    d.adapter.failuresIn.set('l1-desk', [new RateLimitedError(10_000)]);
     await d.say('agent1', '/ticket claim 1'); // the card edit is refused...
     await d.say('agent1', '/ticket wait 1'); // ...and superseded by this one
     await d.advance(10_000);
@@ -92,7 +89,7 @@ describe('the transactional outbox', () => {
 
   it('gives up on a permanent failure and logs it, without blocking other conversations', async () => {
     const d = await desk();
-    d.adapter.failures.push(new PermanentDeliveryError('channel_not_found'));
+    d.adapter.failuresIn.set('l1-desk', [new PermanentDeliveryError('channel_not_found')]);
     await d.say('requester', '/ticket new Printer on fire');
     const dead = await d.db.selectFrom('outbox').selectAll().where('status', '=', 'dead').execute();
     expect(dead).toHaveLength(1);
@@ -101,16 +98,15 @@ describe('the transactional outbox', () => {
   });
 
   it('delivers on the next start what was committed but not sent before a crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tierdesk-outbox-'));
-    dirs.push(dir);
-    const file = join(dir, 'desk.db');
-    const first = await desk({ db: openDatabase(file) });
-    first.adapter.failures.push(new Error('down'));
+    const store = durableTestDatabase();
+    stores.push(store);
+    const first = await desk({ db: await store.open() });
+    first.adapter.failuresIn.set('l1-desk', [new Error('down')]);
     await first.say('requester', '/ticket new Printer on fire');
     expect(first.channel('l1-desk')).toEqual([]);
     await first.close(); // "crash": the process is gone with the card unsent
 
-    const second = await desk({ db: openDatabase(file) });
+    const second = await desk({ db: await store.open() });
     await second.advance(5_000);
     expect(second.channel('l1-desk')).toHaveLength(1);
     expect(second.channel('l1-desk')[0]).toContain('#1 Printer on fire');
@@ -120,15 +116,14 @@ describe('the transactional outbox', () => {
 
 describe('durable timers', () => {
   it('survive a restart: a resolved ticket still closes when its window ends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tierdesk-timers-'));
-    dirs.push(dir);
-    const file = join(dir, 'desk.db');
-    const first = await desk({ db: openDatabase(file) });
+    const store = durableTestDatabase();
+    stores.push(store);
+    const first = await desk({ db: await store.open() });
     await first.say('requester', '/ticket new Printer on fire');
     await first.say('agent1', '/ticket resolve 1 fixed');
     await first.close();
 
-    const second = await desk({ db: openDatabase(file), now: '2024-06-10T09:00:01Z' });
+    const second = await desk({ db: await store.open(), now: '2024-06-10T09:00:01Z' });
     expect(await second.advance(0)).toBe(1);
     expect(await second.say('agent1', '/ticket show 1')).toContain('Status: closed');
   });

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/connect.js';
+import type { Db } from '../../src/store/connect.js';
+import { durableTestDatabase, type DurableTestDatabase } from '../support/database.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 import { armHandoffs } from '../../src/app/handoffs.js';
 
@@ -38,12 +36,12 @@ paging:
 `;
 const MIN = 60_000;
 const desks: TestDesk[] = [];
-const dirs: string[] = [];
+const stores: DurableTestDatabase[] = [];
 afterEach(async () => {
   for (const d of desks.splice(0)) await d.close().catch(() => undefined);
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const store of stores.splice(0)) await store.remove();
 });
-async function deskAt(now: string, db?: ReturnType<typeof openDatabase>) {
+async function deskAt(now: string, db?: Db) {
   const d = await createTestDesk({ yaml: YAML, now, ...(db ? { db } : {}) });
   desks.push(d);
   return d;
@@ -127,14 +125,13 @@ describe('paging a tier through its escalation policy', () => {
   });
 
   it('a restart in the middle of a page loses no step and fires none twice', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tierdesk-page-'));
-    dirs.push(dir);
-    const file = join(dir, 'desk.db');
-    const first = await deskAt('2024-06-03T20:00:00Z', openDatabase(file));
+    const store = durableTestDatabase();
+    stores.push(store);
+    const first = await deskAt('2024-06-03T20:00:00Z', await store.open());
     await first.say('requester', '/ticket new Database down --urgency high --impact high');
     await first.say('agent1', '/ticket escalate 1 needs a DBA');
     await first.close();
-    const second = await deskAt('2024-06-03T20:07:00Z', openDatabase(file)); // down across the 20:05 step
+    const second = await deskAt('2024-06-03T20:07:00Z', await store.open()); // down across the 20:05 step
     expect(await second.advance(0)).toBe(1);
     expect(await second.advance(0)).toBe(0);
     expect(pages(second, 'lead1')).toHaveLength(1);

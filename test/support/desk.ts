@@ -3,8 +3,9 @@ import { createDesk, type Desk } from '../../src/app/desk.js';
 import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { FakeClock, type Inbound, type Place } from '../../src/ports.js';
-import { openDatabase, type Db } from '../../src/store/connect.js';
+import type { Db } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { testDatabase } from './database.js';
 import { RecordingAdapter } from './recording-adapter.js';
 
 const HERE: Place = { platform: 'console', space: 'local', channel: 'console' };
@@ -13,7 +14,8 @@ const HERE: Place = { platform: 'console', space: 'local', channel: 'console' };
  * A help desk for tests that reads like a conversation:
  *   await desk.say('requester', '/ticket new Printer on fire')
  *   expect(desk.channel('l1-desk')).toContain(...)
- * Fresh in-memory SQLite, a fake clock, and a recording adapter. Every `say` drains the outbox.
+ * A fresh database (in-memory SQLite, or a schema of its own on PostgreSQL: ./database.ts), a fake
+ * clock, and a recording adapter. Every `say` drains the outbox.
  */
 export class TestDesk {
   private keySeq = 0;
@@ -85,7 +87,7 @@ export class TestDesk {
 
 export async function createTestDesk(options: { yaml?: string; now?: string; db?: Db } = {}): Promise<TestDesk> {
   const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: {} });
-  const db = options.db ?? openDatabase(':memory:');
+  const db = options.db ?? (await testDatabase());
   await migrateToLatest(db);
   const clock = new FakeClock(Date.parse(options.now ?? '2024-06-03T09:00:00Z'));
   const adapter = new RecordingAdapter();

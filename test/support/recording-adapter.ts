@@ -17,21 +17,27 @@ export class RecordingAdapter implements ChatAdapter {
   readonly messages: Recorded[] = [];
   /** Errors to throw from the next post/edit calls, in order. */
   readonly failures: Error[] = [];
+  /** Errors to throw from the next post/edit calls to one channel, in order (deliveries run side by side). */
+  readonly failuresIn = new Map<string, Error[]>();
+
+  private nextFailure(place: Place): Error | undefined {
+    return this.failuresIn.get(place.channel)?.shift() ?? this.failures.shift();
+  }
   private seq = 0;
 
   async start(_deliver: (event: Inbound) => Promise<Reply | void>): Promise<void> {}
   async stop(): Promise<void> {}
 
   async post(place: Place, card: Card) {
-    const failure = this.failures.shift();
+    const failure = this.nextFailure(place);
     if (failure) throw failure;
     const id = `m${++this.seq}`;
     this.messages.push({ id, place, card, versions: [card] });
     return { messageId: id, place };
   }
 
-  async edit(_place: Place, messageId: string, card: Card) {
-    const failure = this.failures.shift();
+  async edit(place: Place, messageId: string, card: Card) {
+    const failure = this.nextFailure(place);
     if (failure) throw failure;
     const m = this.messages.find((x) => x.id === messageId);
     if (!m) throw new Error(`edit of unknown message ${messageId}`);
