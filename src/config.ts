@@ -127,12 +127,23 @@ tiers:
     name: Second level
     agents: [agent2]
     channels: { console: l2-desk }
+    escalation_policy: l2-pager
   - id: L3
     name: Specialists
     agents: [specialist]
     channels: { console: l3-desk }
 calendars:
   office: { zone: UTC, hours: 24x7 }
+schedules:
+  l2-on-call:
+    zone: UTC
+    layers: [ { name: always, users: [agent2], start: "2024-01-01T00:00", turn: 1 week } ]
+escalation_policies:
+  l2-pager:
+    steps: [ { notify: { schedule: l2-on-call } }, { wait: 15m }, { notify: { channel: L2 } } ]
+paging:
+  escalated_into: [P1]
+  sla_breach: [P1]
 sla:
   policies:
     - { priority: P1, first_response: 15 minutes, resolution: 4 hours, calendar: office }
