@@ -168,14 +168,17 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   // Messages in threads: the agents' card thread (internal notes) or the requester's conversation.
   app.event('message', async ({ event, body, client }) => {
     const e = event as Any;
-    if (e.subtype !== undefined && e.subtype !== 'thread_broadcast') return; // edits, joins, bot posts
+    // Edits, joins and bot posts are not conversation; a reply with a file is (its text and the file names).
+    if (e.subtype !== undefined && e.subtype !== 'thread_broadcast' && e.subtype !== 'file_share') return;
     if (e.bot_id !== undefined || !e.user) return;
     const team = (body as Any).team_id ?? e.team ?? '';
     const thread = e.thread_ts && e.thread_ts !== e.ts ? (e.thread_ts as string) : undefined;
     if (!thread) return; // top-level chatter in channels and DMs is not tierdesk's business
     const from = await ctx.person(team, e.user);
+    const files = ((e.files ?? []) as Any[]).map((f) => `📎 ${f.name ?? f.title ?? 'a file'}${f.permalink ? ` (${f.permalink})` : ''}`);
+    const text = [String(e.text ?? ''), ...files].filter(Boolean).join('\n');
     const reply = await ctx.deliver({
-      kind: 'message', text: String(e.text ?? ''), key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from,
+      kind: 'message', text, key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from,
       place: place(team, e.channel, thread), raw: body,
     });
     if (reply) {

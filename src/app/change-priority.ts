@@ -5,7 +5,7 @@ import type { Reply } from '../ports.js';
 import { change, refreshCards, ticketForAgent, type Request } from './request.js';
 import { saveTicket, type Ticket } from './ticket-model.js';
 import { levelsOf, policyFor, slaSnapshot } from './sla-clocks.js';
-import { instantAtFraction, type ClockName } from '../domain/sla.js';
+import type { ClockName } from '../domain/sla.js';
 import type { Core } from './work.js';
 
 /**
@@ -40,10 +40,12 @@ export async function changePriority(core: Core, req: Request, number: number, i
     else delete changed.slaPolicy;
     const sla = await slaSnapshot(core, work.db, changed, work.now);
     if (sla) {
+      // Keep only the warnings the clock has really reached under the new target (time used so far,
+      // pauses included, against the level), so lower levels can be given again.
       changed.slaMarks = t.slaMarks.filter((mark) => {
         const [clock, key] = mark.split(':') as [ClockName, string];
         const level = levelsOf(sla.policy).find((l) => l.key === key);
-        return level !== undefined && instantAtFraction(sla.inputs[clock], level.fraction) <= work.now;
+        return level !== undefined && sla.clocks[clock].usedSeconds >= level.fraction * sla.inputs[clock].targetMinutes * 60;
       });
     }
     await saveTicket(work, t, { ...next, priority, sla_policy: changed.slaPolicy ?? null, sla_marks: JSON.stringify(changed.slaMarks) });

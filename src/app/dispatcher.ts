@@ -74,7 +74,7 @@ export class Dispatcher {
     const now = this.core.clock.now();
     // Every platform paused by a global rate limit: nothing can go out, so read nothing.
     if (this.adapters.size > 0 && [...this.adapters.keys()].every((p) => (this.pausedUntil.get(p) ?? 0) > now)) return { sent: 0, failed: 0, waiting: 0 };
-    const rows = await pendingOutbox(this.core.db, this.batch);
+    const rows = await this.readPending(now);
     const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
     // Rows of one conversation go out in order, one after another; conversations go out side by
     // side, so one slow or failing ticket does not hold up the others.
@@ -108,6 +108,31 @@ export class Dispatcher {
     return result;
   }
 
+  /**
+   * The oldest pending rows, in id order, reading past rows that cannot go now (in backoff, or
+   * behind one that is) so that undeliverable rows never hide deliverable ones: up to `batch`
+   * deliverable-looking rows, scanning at most ten pages.
+   */
+  private async readPending(now: number): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = [];
+    const blocked = new Set<string>();
+    let after: string | undefined;
+    let due = 0;
+    for (let page = 0; page < 10 && due < this.batch; page++) {
+      const batch = await pendingOutbox(this.core.db, this.batch, after);
+      for (const row of batch) {
+        rows.push(row);
+        const conversation = conversationOf(row);
+        if (blocked.has(conversation)) continue;
+        if (Number(row.next_attempt_at) > now) blocked.add(conversation);
+        else due++;
+      }
+      if (batch.length < this.batch) break;
+      after = batch[batch.length - 1]!.id;
+    }
+    return rows;
+  }
+
   /** Deliver until nothing due is left (console end of input, tests). Rows waiting for a later retry stay. */
   async drain(maxPasses = 1000): Promise<void> {
     for (let i = 0; i < maxPasses; i++) {
@@ -132,13 +157,26 @@ export class Dispatcher {
     const target = JSON.parse(row.target) as Target;
     const card = JSON.parse(row.card) as Card;
     const platform = await this.platformOf(target);
-    if (platform && (this.pausedUntil.get(platform) ?? 0) > now) return 'waiting';
-    const adapter = platform ? this.adapters.get(platform) : undefined;
+    if (!platform) {
+      // The message this one belongs under was never posted: if it was given up, so is this one;
+      // otherwise wait for it, counting attempts like any failure.
+      const parentKey = target.kind === 'thread' ? target.of : (row.message_key ?? '');
+      if (await this.parentGaveUp(parentKey)) {
+        await markDead(this.core.db, row.id, Number(row.attempts), `the message it belongs to (${parentKey}) could not be delivered`);
+        this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, error: 'its parent message was given up' });
+        return 'failed';
+      }
+      return this.failed(row, new NotYet(`message ${parentKey} is not posted yet`), now);
+    }
+    if ((this.pausedUntil.get(platform) ?? 0) > now) return 'waiting';
+    const adapter = this.adapters.get(platform);
     if (!adapter) {
-      if (platform && !this.missingAdapterLogged.has(platform)) {
+      if (!this.missingAdapterLogged.has(platform)) {
         this.missingAdapterLogged.add(platform);
         this.core.logger.warn('messages are waiting for a platform that is not running', { platform });
       }
+      // Look again in a minute (the platform may come up), rather than on every pass.
+      await markRetry(this.core.db, row.id, Number(row.attempts), this.core.clock.now() + 60_000, `the ${platform} adapter is not running`);
       return 'waiting';
     }
     try {
@@ -203,6 +241,12 @@ export class Dispatcher {
     if (err instanceof NotYet) return 'waiting';
     this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
     return 'failed';
+  }
+
+  /** Whether the keyed message a row depends on was given up (its post row is dead). */
+  private async parentGaveUp(key: string): Promise<boolean> {
+    const row = await this.core.db.selectFrom('outbox').select('status').where('message_key', '=', key).where('op', '=', 'post').orderBy('id', 'desc').executeTakeFirst();
+    return row?.status === 'dead';
   }
 
   private async platformOf(target: Target): Promise<Platform | undefined> {

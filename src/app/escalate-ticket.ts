@@ -7,7 +7,7 @@ import { agentCard, conversationCard, escalatedAwayCard, requesterCard } from '.
 import { change, requesterThread, ticketForAgent, type Request } from './request.js';
 import { messageKeys, saveTicket } from './ticket-model.js';
 import { changePage, maybePage, pageField } from './paging.js';
-import { slaFields, slaSnapshot } from './sla-clocks.js';
+import { scheduleSla, slaFields, slaSnapshot } from './sla-clocks.js';
 import type { Core } from './work.js';
 
 /**
@@ -35,7 +35,9 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     // A page for the old tier stops; the new tier may be paged (its card shows it).
     await changePage(core, work, number, 'resolve');
     await maybePage(core, work, moved, 'escalated_into');
-    const fields = [...slaFields(await slaSnapshot(core, work.db, moved, work.now)), ...(await pageField(work.db, number))];
+    const sla = await slaSnapshot(core, work.db, moved, work.now);
+    await scheduleSla(core, work, moved, sla); // a ticket that was waiting gets its SLA timers back
+    const fields = [...slaFields(sla), ...(await pageField(work.db, number))];
     const requester = t.requester;
     await work.post({ kind: 'place', place: dir.agentChannel(target, requester.platform, requester.space) }, agentCard(moved, dir, fields), {
       key: messageKeys.card(number, target.id), ticket: number, side: 'agents',

@@ -19,12 +19,16 @@ function schedulesInUse(core: Core): Map<string, string[]> {
   return used;
 }
 
-/** Arm each used schedule's next handoff (at start, and after an override moves it). */
+/**
+ * Arm each used schedule's next handoff: at start only where none is armed (one that came due while
+ * tierdesk was down still fires, late), and after an override (`only`), which may move it.
+ */
 export async function armHandoffs(core: Core, work?: Work, only?: string): Promise<void> {
   const run = async (w: Work) => {
     const schedules = await currentSchedules(core, w.db);
     for (const name of schedulesInUse(core).keys()) {
       if (only !== undefined && name !== only) continue;
+      if (only === undefined && (await w.db.selectFrom('timers').select('id').where('id', '=', `${HANDOFF_TIMER}:${name}`).executeTakeFirst())) continue;
       const schedule = schedules.get(name);
       const next = schedule ? nextChange(schedule, w.now) : undefined;
       if (next !== undefined) await w.setTimer(HANDOFF_TIMER, name, next);

@@ -47,23 +47,29 @@ export class Pump {
   }
 
   private async loop(): Promise<void> {
-    do {
-      this.again = false;
+    for (;;) {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (err) {
+          this.core.logger.error(`${this.name} pass failed`, { error: err instanceof Error ? err.message : String(err) });
+        }
+      } while (this.again && this.started);
+      if (!this.started) return;
+      let wait = IDLE_MS;
       try {
-        await this.pass();
-      } catch (err) {
-        this.core.logger.error(`${this.name} pass failed`, { error: err instanceof Error ? err.message : String(err) });
+        const due = await this.nextDue();
+        if (due !== undefined) wait = Math.min(IDLE_MS, Math.max(0, due - this.core.clock.now()));
+      } catch {
+        // keep the idle wait; the next pass will log what is wrong
       }
-    } while (this.again && this.started);
-    if (!this.started) return;
-    let wait = IDLE_MS;
-    try {
-      const due = await this.nextDue();
-      if (due !== undefined) wait = Math.min(IDLE_MS, Math.max(0, due - this.core.clock.now()));
-    } catch {
-      // keep the idle wait; the next pass will log what is wrong
+      // A nudge or a stop may have come while we read: act on it rather than sleep past it.
+      if (!this.started) return;
+      if (this.again) continue;
+      // A tiny floor so a row that keeps failing immediately cannot spin the CPU.
+      this.timer = setTimeout(() => this.nudge(), Math.max(wait, 10));
+      return;
     }
-    // A tiny floor so a row that keeps failing immediately cannot spin the CPU.
-    this.timer = setTimeout(() => this.nudge(), Math.max(wait, 10));
   }
 }

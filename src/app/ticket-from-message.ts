@@ -15,7 +15,8 @@ export function ticketFieldsFromMessage(core: Core, text: string, link?: string)
   const title = firstLine.length > max ? `${firstLine.slice(0, max - 1)}…` : firstLine;
   const suffix = link ? `\n\nFrom: ${link}` : '';
   const room = core.config.tickets.descriptionMax - suffix.length;
-  const body = text.length > room ? `${text.slice(0, room - 30)}\n… (cut; the rest is at the link)` : text;
+  const marker = '\n… (cut; the rest is at the link)';
+  const body = text.length > room ? `${text.slice(0, room - marker.length)}${marker}` : text;
   return { title, description: `${body}${suffix}` };
 }
 

@@ -28,9 +28,11 @@ export async function dropPendingEdits(db: Db, messageKey: string): Promise<numb
   return dropped.length > 0 ? Math.max(...dropped.map((d) => Number(d.next_attempt_at))) : undefined;
 }
 
-/** The oldest pending rows, due or not (the dispatcher keeps per-conversation order with them). */
-export async function pendingOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+/** The oldest pending rows after `after` (an id), due or not: the dispatcher keeps per-conversation order with them. */
+export async function pendingOutbox(db: Db, limit: number, after?: string): Promise<OutboxRow[]> {
+  let q = db.selectFrom('outbox').selectAll().where('status', '=', 'pending');
+  if (after !== undefined) q = q.where('id', '>', after);
+  return q.orderBy('id').limit(limit).execute();
 }
 
 export async function markSent(db: Db, id: string, at: number): Promise<void> {

@@ -31,6 +31,16 @@ const threadUnder = (parent: { channel: string; ts: string }) =>
 const dmTraffic = () => [...callsTo(t, 'chat.postMessage', ticket.dm.channel), ...callsTo(t, 'chat.update', ticket.dm.channel)];
 
 describe('the requester writes in the thread of their DM card', () => {
+  it('with a file attached: the words and the file name reach the agents (Slack says subtype file_share)', async () => {
+    const sent = await t.sender.event({
+      type: 'message', subtype: 'file_share', channel: ticket.dm.channel, user: EMPLOYEE, text: 'Here is a photo', thread_ts: ticket.dm.ts,
+      files: [{ id: 'F0PHOTO', name: 'smoke.jpg', permalink: 'https://example.slack.com/files/U0EMP/F0PHOTO/smoke.jpg' }],
+    });
+    await t.handled(sent.eventId);
+    await t.desk.dispatcher.drain();
+    expect(messageText(threadUnder(ticket.card)[0]!.args)).toMatch(/Here is a photo.*smoke\.jpg/);
+  });
+
   it('reaches the agents\' thread under the card in C0L1DESK', async () => {
     expect(ticket.dm.channel).toMatch(/^D/);
 

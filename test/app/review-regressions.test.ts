@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { armHandoffs } from '../../src/app/handoffs.js';
+import { validateNewTicket } from '../../src/app/open-ticket.js';
+import { Pump } from '../../src/app/pump.js';
+import { ticketFieldsFromMessage } from '../../src/app/ticket-from-message.js';
+import { PermanentDeliveryError } from '../../src/ports.js';
+import { nextOutboxDue } from '../../src/store/outbox.js';
+import { createTestDesk, type TestDesk } from '../support/desk.js';
+
+// Bugs a review found, each pinned by the behaviour that was wrong.
+const desks: TestDesk[] = [];
+afterEach(async () => {
+  for (const d of desks.splice(0)) await d.close();
+});
+async function desk(options: Parameters<typeof createTestDesk>[0] = {}) {
+  const d = await createTestDesk(options);
+  desks.push(d);
+  return d;
+}
+const HOUR = 3_600_000;
+
+describe('the outbox', () => {
+  it('gives up on messages under a card that was given up, and does not spin on them', async () => {
+    const d = await desk();
+    d.adapter.failuresIn.set('l1-desk', [new PermanentDeliveryError('channel_not_found')]);
+    await d.say('requester', '/ticket new Printer on fire');
+    await d.say('agent1', '/ticket note 1 a note under the dead card');
+    const rows = await d.db.selectFrom('outbox').select(['op', 'status', 'target']).where('target', 'like', '%card:L1%').execute();
+    expect(rows.map((r) => r.status)).not.toContain('pending');
+    const due = await nextOutboxDue(d.db);
+    expect(due === undefined || due > d.clock.now()).toBe(true);
+  });
+
+  it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
+    const d = await desk();
+    d.adapter.failuresIn.set('l1-desk', Array.from({ length: 5000 }, () => new Error('l1-desk is down')));
+    for (let i = 0; i < 205; i++) await d.desk.handle({ kind: 'command', name: 'ticket', text: `new Ticket ${i}`, key: `k${i}`, at: d.clock.now(), from: { platform: 'console', space: 'local', id: `user${i}`, name: `user${i}` }, place: { platform: 'console', space: 'local', channel: 'console' } });
+    await d.desk.dispatcher.drain();
+    expect(d.adapter.messages.filter((m) => m.place.channel.startsWith('dm:user'))).toHaveLength(205);
+  });
+});
+
+describe('SLA clocks', () => {
+  it('come back when a ticket waiting on the requester is escalated', async () => {
+    const d = await desk();
+    await d.say('requester', '/ticket new Printer on fire --urgency high'); // P2: 1 h / 8 h
+    await d.say('agent1', '/ticket claim 1');
+    await d.say('agent1', '/ticket wait 1');
+    await d.say('agent1', '/ticket escalate 1 needs L2');
+    await d.advance(10 * HOUR);
+    expect(await d.say('agent2', '/ticket history 1')).toMatch(/SLA breached: resolution/);
+  });
+
+  it('after a priority change during a pause, give again the warnings the new target has not reached', async () => {
+    const d = await desk();
+    await d.say('requester', '/ticket new Database down --urgency high --impact high'); // P1: 15 min / 4 h
+    await d.say('agent1', '#1 looking'); // first response met
+    await d.advance(3.5 * HOUR); // resolution 87% of 4 h: its 75% warning is given
+    await d.say('agent1', '/ticket wait 1');
+    await d.advance(48 * HOUR);
+    await d.say('agent1', '/ticket priority 1 --priority P2'); // 8 h: 44% used
+    await d.say('requester', '#1 back');
+    await d.advance(3 * HOUR); // 6.5 h of 8 h: 81%
+    const history = (await d.say('agent1', '/ticket history 1')) ?? '';
+    expect(history.match(/SLA warning: resolution 75% used/g)).toHaveLength(2);
+  });
+});
+
+describe('on call', () => {
+  it('a handoff that came due while tierdesk was down still tells the person, late', async () => {
+    const d = await desk({ now: '2024-06-03T08:00:00Z' });
+    await armHandoffs(d.desk.core);
+    d.clock.set('2024-06-03T10:00:00Z'); // "down" past a handoff, then restarted:
+    await armHandoffs(d.desk.core);
+    const before = (await d.db.selectFrom('timers').select('due_at').where('kind', '=', 'handoff').executeTakeFirst())?.due_at;
+    expect(before === undefined || Number(before) <= d.clock.now()).toBe(true);
+  });
+});
+
+describe('tickets from messages', () => {
+  it('a very long message becomes a ticket whose description fits, with a pointer to the rest', async () => {
+    const d = await desk();
+    const fields = ticketFieldsFromMessage(d.desk.core, 'x'.repeat(5000), 'https://chat.example/msg/1');
+    expect(() => validateNewTicket(d.desk.core, fields)).not.toThrow();
+    expect(fields.description).toMatch(/cut; the rest is at the link\)\n\nFrom: https:\/\/chat\.example\/msg\/1$/);
+  });
+});
+
+describe('the background loop', () => {
+  it('does not sleep past a nudge that came while it was reading when to wake', async () => {
+    const d = await desk();
+    let passes = 0;
+    let release!: () => void;
+    const reading = new Promise<void>((resolve) => (release = resolve));
+    let firstRead = true;
+    const pump = new Pump(d.desk.core, 'test', async () => void passes++, async () => {
+      if (firstRead) {
+        firstRead = false;
+        await reading;
+      }
+      return undefined;
+    });
+    pump.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    pump.nudge(); // arrives while the loop awaits nextDue()
+    release();
+    for (let i = 0; i < 20 && passes < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    await pump.stop();
+    expect(passes).toBe(2);
+  });
+});
