@@ -1,6 +1,6 @@
 import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform } from '../ports.js';
 import { findMessage, saveMessage } from '../store/messages.js';
-import { markDead, markRetry, markSent, nextOutboxDue, pendingOutbox } from '../store/outbox.js';
+import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
 import type { Core, Target } from './work.js';
@@ -88,7 +88,14 @@ export class Dispatcher {
     const work = [...queues.values()];
     const lane = async () => {
       for (let queue = work.shift(); queue; queue = work.shift()) {
-        for (const [i, row] of queue.entries()) {
+        // Another process holds this conversation (its head is leased): leave it to them.
+        if (Number(queue[0]!.lease_until ?? 0) > now) {
+          result.waiting += queue.length;
+          continue;
+        }
+        const claimed = await this.claim(queue, now);
+        if (claimed < queue.length) result.waiting += queue.length - claimed;
+        for (const [i, row] of queue.slice(0, claimed).entries()) {
           if (Number(row.next_attempt_at) > now) {
             result.waiting += queue.length - i; // keep order: nothing later overtakes it
             break;
@@ -99,13 +106,32 @@ export class Dispatcher {
             continue;
           }
           if (outcome === 'failed') result.failed++;
-          result.waiting += queue.length - i - (outcome === 'failed' ? 1 : 0);
+          result.waiting += claimed - i - (outcome === 'failed' ? 1 : 0);
+          await releaseLeases(this.core.db, queue.slice(i, claimed).map((r) => r.id));
           break;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, lane));
     return result;
+  }
+
+  /**
+   * Lease the due rows at the head of a conversation, so that another process running a
+   * dispatcher on the same database leaves them alone (several replicas on one PostgreSQL). A lease
+   * ends when the row is sent or rescheduled, or after a minute if this process dies. Returns how
+   * many rows from the head were claimed, in order.
+   */
+  private async claim(queue: OutboxRow[], now: number): Promise<number> {
+    let due = 0;
+    while (due < queue.length && Number(queue[due]!.next_attempt_at) <= now) due++;
+    if (due === 0) return 0;
+    const ids = queue.slice(0, due).map((r) => r.id);
+    const won = new Set(await leaseOutbox(this.core.db, ids, now, this.core.clock.now() + 60_000));
+    let claimed = 0;
+    while (claimed < due && won.has(queue[claimed]!.id)) claimed++;
+    if (claimed < won.size) await releaseLeases(this.core.db, ids.slice(claimed).filter((id) => won.has(id)));
+    return claimed;
   }
 
   /**
@@ -124,7 +150,7 @@ export class Dispatcher {
         rows.push(row);
         const conversation = conversationOf(row);
         if (blocked.has(conversation)) continue;
-        if (Number(row.next_attempt_at) > now) blocked.add(conversation);
+        if (Number(row.next_attempt_at) > now || Number(row.lease_until ?? 0) > now) blocked.add(conversation);
         else due++;
       }
       if (batch.length < this.batch) break;

@@ -57,3 +57,26 @@ export async function nextOutboxDue(db: Db): Promise<number | undefined> {
   const row = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').orderBy('next_attempt_at').limit(1).executeTakeFirst();
   return row ? Number(row.next_attempt_at) : undefined;
 }
+
+/**
+ * Lease pending rows whose lease is free or expired; returns the ids won. One conditional update,
+ * so two processes racing for the same rows each win only what the other did not.
+ */
+export async function leaseOutbox(db: Db, ids: string[], now: number, until: number): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const won = await db
+    .updateTable('outbox')
+    .set({ lease_until: until })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .returning('id')
+    .execute();
+  return won.map((r) => r.id);
+}
+
+/** Give leases back (rows this process claimed but will not deliver in this pass). */
+export async function releaseLeases(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+}
