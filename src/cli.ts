@@ -11,6 +11,7 @@ import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
 import { Directory } from './app/directory.js';
+import { startOpsServer } from './ops-server.js';
 import { createDesk } from './app/desk.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -55,6 +56,7 @@ Environment:
   SLACK_BOT_TOKEN    xoxb-…: runs the Slack adapter (with SLACK_SIGNING_SECRET for HTTP mode on PORT,
                      or SLACK_APP_TOKEN xapp-… for Socket Mode); SLACK_API_URL overrides the Web API base URL
   PORT               HTTP port for Slack's HTTP mode (default 3000; path /slack/events)
+  TIERDESK_OPS_PORT  serve GET /healthz and GET /metrics (Prometheus) on this port
   DISCORD_TOKEN, DISCORD_APPLICATION_ID
                      run the Discord adapter; DISCORD_API_URL overrides the REST base URL (…/api)
   TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
@@ -200,7 +202,11 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
     return 1;
   }
   for (const a of adapters) if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
+  const opsPort = io.env.TIERDESK_OPS_PORT;
+  const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
+  if (ops) logger.info('health and metrics', { url: ops.url });
   const code = await finished;
+  await ops?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   // End of input: deliver what is still due, then stop cleanly. Anything that cannot go out now

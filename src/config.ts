@@ -218,6 +218,8 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) bad('PORT', `must be a TCP port number, not ${JSON.stringify(env.PORT)}`);
+  const ops = env.TIERDESK_OPS_PORT;
+  if (ops !== undefined && ops !== '' && !(Number.isInteger(Number(ops)) && Number(ops) >= 0 && Number(ops) <= 65535)) bad('TIERDESK_OPS_PORT', `must be a TCP port number, not ${JSON.stringify(ops)}`);
   // A SQLite file path or :memory:, or a postgres:// / postgresql:// URL (src/store/connect.ts).
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
 

@@ -107,6 +107,8 @@ export interface ChatAdapter {
    * requester and the agents working it can see. Without it the core uses the requester's DM.
    */
   openPrivateThread?(person: Person, title: string): Promise<Place>;
+  /** Optional: whether the platform connection is up right now (for /healthz). */
+  connected?(): boolean;
   /** Optional: let these people into a private thread opened by openPrivateThread. */
   addMembers?(place: Place, people: Person[]): Promise<void>;
 }

@@ -123,6 +123,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       deliver = undefined;
       await client.destroy();
     },
+    connected() {
+      return client.isReady();
+    },
     async post(place: Place, card: Card) {
       try {
         const ch = await target(place);

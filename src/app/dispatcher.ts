@@ -3,6 +3,7 @@ import { findMessage, saveMessage } from '../store/messages.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
+import { processCounters } from './operations.js';
 import type { Core, Target } from './work.js';
 
 export interface DispatcherOptions {
@@ -235,6 +236,7 @@ export class Dispatcher {
       return 'sent';
     } catch (err) {
       if (err instanceof RateLimitedError && err.global && platform) {
+        processCounters.rateLimited++;
         // Everything to this platform waits; nothing is counted against the row.
         this.pausedUntil.set(platform, now + err.retryAfterMs);
         this.core.logger.debug('platform rate limit: delivery paused', { platform, ms: err.retryAfterMs });
@@ -247,6 +249,7 @@ export class Dispatcher {
   private async failed(row: OutboxRow, err: unknown, now: number): Promise<'failed' | 'waiting'> {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RateLimitedError) {
+      processCounters.rateLimited++;
       // The platform said exactly when to come back: wait that long, counted from when it said so.
       // Being asked to slow down is not a failure and never makes a message give up.
       const at = this.core.clock.now() + err.retryAfterMs;

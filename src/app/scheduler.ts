@@ -1,6 +1,7 @@
 import { completeTimer, leaseDueTimers, nextTimerDue, retryTimer } from '../store/timers.js';
 import type { TimerRow } from '../store/schema.js';
 import { Pump } from './pump.js';
+import { processCounters } from './operations.js';
 import { inTransaction, type Core, type Work } from './work.js';
 
 /** What a due timer runs, inside the transaction that also removes it. */
@@ -63,6 +64,7 @@ export class Scheduler {
           this.core.logger.warn('no handler for timer kind; dropped', { kind: timer.kind, subject: timer.subject });
           return false;
         }
+        processCounters.schedulerLagMs = Math.max(0, work.now - dueAt);
         await handler(work, {
           kind: timer.kind, subject: timer.subject, dueAt,
           data: timer.data === null ? undefined : JSON.parse(timer.data),
