@@ -4,7 +4,7 @@ import { findTicket } from '../store/tickets.js';
 import { card, formatInstant } from './render.js';
 import { refreshCards } from './request.js';
 import { CLOCK_LABEL, levelsOf, slaSnapshot, type SlaSnapshot } from './sla-clocks.js';
-import { ticketFromRow, type Ticket } from './ticket-model.js';
+import { saveTicket, ticketFromRow, type Ticket } from './ticket-model.js';
 import { maybePage } from './paging.js';
 import type { Core, Work } from './work.js';
 
@@ -30,7 +30,8 @@ export async function slaTimerFired(core: Core, work: Work, subject: string, lat
   const announce = passed.at(-1);
   if (announce) {
     const marks = [...t.slaMarks, ...passed.map((l) => `${clock}:${l.key}`)];
-    await work.db.updateTable('tickets').set({ sla_marks: JSON.stringify(marks), revision: t.revision + 1 }).where('number', '=', t.number).execute();
+    // Revision-checked like any change: if someone changed the ticket meanwhile, the timer is retried.
+    await saveTicket(work, t, { sla_marks: JSON.stringify(marks) });
     const marked: Ticket = { ...t, slaMarks: marks, revision: t.revision + 1 };
     if (announce.key === 'breach') await breach(core, work, marked, clock, snap, late);
     else await warn(core, work, marked, clock, snap, Number(announce.key), late);
