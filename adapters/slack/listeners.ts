@@ -79,8 +79,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       kind: 'action', action: meta.action ?? '', value, text: values.text ?? '', key: `slack:${team}:view:${view.id}`, at: ctx.now(), from,
       place: place(team, `dm:${body.user.id}`), raw: body,
     });
-    if (reply && /needs some text|Say why/.test(reply.text)) {
-      await ack({ response_action: 'errors', errors: { text: reply.text.slice(0, 150) } });
+    if (reply?.fieldErrors?.text) {
+      await ack({ response_action: 'errors', errors: { text: reply.fieldErrors.text.slice(0, 150) } });
       return;
     }
     await ack();

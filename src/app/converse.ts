@@ -11,8 +11,8 @@ export const MESSAGE_MAX = 4000;
 
 export function messageText(text: string | undefined, what: string, usage: string): string {
   const clean = cleanUserText(text ?? '').trim();
-  if (clean === '') throw new UserError('empty_message', `${what} needs some text. Usage: ${usage}`);
-  if (clean.length > MESSAGE_MAX) throw new UserError('too_long', `${what} is ${clean.length} characters; the limit is ${MESSAGE_MAX}. Split it into several messages.`);
+  if (clean === '') throw new UserError('empty_message', `${what} needs some text. Usage: ${usage}`, 'text');
+  if (clean.length > MESSAGE_MAX) throw new UserError('too_long', `${what} is ${clean.length} characters; the limit is ${MESSAGE_MAX}. Split it into several messages.`, 'text');
   return clean;
 }
 
