@@ -214,6 +214,9 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
   const oncall = readOncall(root, { people: new Set(people.map((p) => p.id)), tiers, calendars: cal.calendars }, bad);
+  if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
+    bad('discord.tickets_channel', 'is required to run the Discord adapter: each ticket gets a private thread with its requester in this text channel');
+  }
 
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);

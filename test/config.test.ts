@@ -222,3 +222,11 @@ paging: { sla_breach: [P9], when_bored: [P1] }
     );
   });
 });
+
+describe('Discord settings', () => {
+  it('needs the channel where private ticket threads are created when Discord runs', () => {
+    const yaml = 'people: {}\ntiers: [ { id: L1 } ]\ndiscord: { guilds: ["400000000000000001"] }\n';
+    expect(problems(yaml, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([expect.stringMatching(/^discord\.tickets_channel: is required to run the Discord adapter/)]);
+    expect(problems(`${yaml.replace('] }', '], tickets_channel: "200000000000000009" }')}`, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([]);
+  });
+});
