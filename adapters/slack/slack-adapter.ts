@@ -79,19 +79,21 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
   async function person(team: string, user: string, nameHint?: string): Promise<Person> {
+    // The display name people know each other by (cached); the handle a slash command carries only
+    // when Slack cannot be asked.
     const now = options.now();
-    let name = nameHint;
     const cached = names.get(user);
-    if (!name && cached && now - cached.at < 600_000) name = cached.name;
+    let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
     if (!name) {
       try {
-        const info = (await client.users.info({ user })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
-        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || user;
+        const info = (await client.users.info({ user })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } } };
+        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
       } catch {
-        name = user;
+        name = undefined;
       }
+      name ||= nameHint || user;
+      names.set(user, { name, at: now });
     }
-    names.set(user, { name, at: now });
     const memberOf = await userGroupsOf(user);
     return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
   }
