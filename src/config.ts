@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { parseCalendars, type Calendar } from './domain/calendar.js';
-import { parseDuration } from './domain/duration.js';
 import { readSla, type SlaConfig } from './config-sla.js';
 import { readOncall, type OncallConfig } from './config-oncall.js';
-import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type Level, type PriorityMatrix } from './domain/priority.js';
+import { readDiscord, readSecrets, readSlack } from './config-platforms.js';
+import { readMatrix, readRouting, readTickets } from './config-tickets.js';
+import type { Level, PriorityMatrix } from './domain/priority.js';
 import type { Platform } from './ports.js';
 
 /** One person known to tierdesk, with their id on each platform. */
@@ -340,155 +341,4 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
     tiers.push(tier);
   });
   return tiers;
-}
-
-/** Platform credentials from the environment. Problems name the variable, never its value. */
-function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets'] {
-  const get = (name: string) => env[name]?.trim() || undefined;
-  const botToken = get('SLACK_BOT_TOKEN');
-  const signingSecret = get('SLACK_SIGNING_SECRET');
-  const appToken = get('SLACK_APP_TOKEN');
-  const apiUrl = get('SLACK_API_URL');
-  const discord = readDiscordSecrets(env, bad);
-  if (!botToken) {
-    if (signingSecret || appToken) bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
-    return discord ? { discord } : {};
-  }
-  if (!botToken.startsWith('xoxb-')) bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)');
-  if (appToken && !appToken.startsWith('xapp-')) bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
-  if (!appToken && !signingSecret) bad('SLACK_SIGNING_SECRET', 'is missing: HTTP mode verifies every request with it (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
-  if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) bad('SLACK_API_URL', 'must be an http(s) URL ending in / (e.g. https://slack.com/api/)');
-  return { slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) }, ...(discord ? { discord } : {}) };
-}
-
-function readDiscordSecrets(env: NodeJS.ProcessEnv, bad: Bad): DiscordSecrets | undefined {
-  const token = env.DISCORD_TOKEN?.trim() || undefined;
-  const applicationId = env.DISCORD_APPLICATION_ID?.trim() || undefined;
-  const apiUrl = env.DISCORD_API_URL?.trim() || undefined;
-  if (!token) {
-    if (applicationId) bad('DISCORD_TOKEN', 'is missing: set the bot token (Developer Portal → Bot → Reset Token) to run the Discord adapter');
-    return undefined;
-  }
-  if (!applicationId) bad('DISCORD_APPLICATION_ID', 'is missing: the application id (Developer Portal → General Information)');
-  else if (!/^\d{15,21}$/.test(applicationId)) bad('DISCORD_APPLICATION_ID', 'must be a snowflake of 15 to 21 digits');
-  if (apiUrl && !/^https?:\/\/\S+$/.test(apiUrl)) bad('DISCORD_API_URL', 'must be an http(s) URL such as https://discord.com/api');
-  return { token, applicationId: applicationId ?? '', ...(apiUrl ? { apiUrl: apiUrl.replace(/\/+$/, '') } : {}) };
-}
-
-function readDiscord(raw: unknown, bad: Bad): DiscordConfig {
-  const discord: DiscordConfig = { guilds: [] };
-  if (raw === undefined || raw === null) return discord;
-  if (!isRecord(raw)) return bad('discord', 'must be a mapping (the token belongs in the environment, not here)'), discord;
-  for (const key of Object.keys(raw)) if (!['guilds', 'tickets_channel'].includes(key)) bad(`discord.${key}`, 'unknown key (known: guilds, tickets_channel)');
-  if (raw.guilds !== undefined) {
-    if (!Array.isArray(raw.guilds)) bad('discord.guilds', 'must be a list of guild ids (quoted)');
-    else raw.guilds.forEach((g, i) => (typeof g === 'string' && /^\d{15,21}$/.test(g) ? discord.guilds.push(g) : bad(`discord.guilds[${i}]`, `${JSON.stringify(g)} is not a guild id; quote it: "100000000000000000"`)));
-  }
-  if (raw.tickets_channel !== undefined) {
-    if (typeof raw.tickets_channel !== 'string' || !/^\d{15,21}$/.test(raw.tickets_channel)) bad('discord.tickets_channel', 'must be a channel id (quoted snowflake)');
-    else discord.ticketsChannel = raw.tickets_channel;
-  }
-  return discord;
-}
-
-function readSlack(raw: unknown, bad: Bad): SlackConfig {
-  const slack: SlackConfig = { reactionChannels: [], reaction: 'ticket' };
-  if (raw === undefined || raw === null) return slack;
-  if (!isRecord(raw)) return bad('slack', 'must be a mapping (secrets go in the environment, not here)'), slack;
-  for (const key of Object.keys(raw)) {
-    if (!['reaction_channels', 'reaction'].includes(key)) bad(`slack.${key}`, 'unknown key (known: reaction_channels, reaction; tokens belong in the environment)');
-  }
-  if (raw.reaction_channels !== undefined) {
-    if (!Array.isArray(raw.reaction_channels)) bad('slack.reaction_channels', 'must be a list of channel ids like C0123ABCD');
-    else raw.reaction_channels.forEach((c, i) => (typeof c === 'string' && /^[CG][A-Z0-9]{2,}$/.test(c) ? slack.reactionChannels.push(c) : bad(`slack.reaction_channels[${i}]`, `${JSON.stringify(c)} is not a Slack channel id like C0123ABCD`)));
-  }
-  if (raw.reaction !== undefined) {
-    if (typeof raw.reaction !== 'string' || !/^[a-z0-9_+'-]+$/.test(raw.reaction.replace(/^:|:$/g, ''))) bad('slack.reaction', 'must be an emoji name like ticket');
-    else slack.reaction = raw.reaction.replace(/^:|:$/g, '');
-  }
-  return slack;
-}
-
-function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
-  const t: Config['tickets'] = { defaultImpact: 'medium', defaultUrgency: 'medium', reopenWindowMs: 7 * 86_400_000, titleMax: 200, descriptionMax: 4000 };
-  if (raw === undefined) return t;
-  if (!isRecord(raw)) return bad('tickets', 'must be a mapping'), t;
-  for (const key of Object.keys(raw)) {
-    if (!['default_impact', 'default_urgency', 'reopen_window', 'categories', 'max_open_per_requester', 'cooldown'].includes(key)) {
-      bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories, max_open_per_requester, cooldown)');
-    }
-  }
-  for (const [key, field] of [['default_impact', 'defaultImpact'], ['default_urgency', 'defaultUrgency']] as const) {
-    const v = raw[key];
-    if (v === undefined) continue;
-    if (isLevel(v)) t[field] = v;
-    else bad(`tickets.${key}`, `must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(v)}`);
-  }
-  if (raw.reopen_window !== undefined) {
-    const ms = parseDuration(raw.reopen_window);
-    if (ms === undefined) bad('tickets.reopen_window', `must be a positive duration like "7 days" or "36 hours", not ${JSON.stringify(raw.reopen_window)}`);
-    else t.reopenWindowMs = ms;
-  }
-  if (raw.max_open_per_requester !== undefined) {
-    const n = raw.max_open_per_requester;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) bad('tickets.max_open_per_requester', `must be a whole number, 1 or more, not ${JSON.stringify(n)}`);
-    else t.maxOpenPerRequester = n;
-  }
-  if (raw.cooldown !== undefined) {
-    const ms = parseDuration(raw.cooldown);
-    if (ms === undefined) bad('tickets.cooldown', `must be a positive duration like "1 minute", not ${JSON.stringify(raw.cooldown)}`);
-    else t.cooldownMs = ms;
-  }
-  if (raw.categories !== undefined) {
-    if (!Array.isArray(raw.categories) || raw.categories.some((c) => typeof c !== 'string' || c.trim() === '')) {
-      bad('tickets.categories', 'must be a list of category names');
-    } else {
-      t.categories = raw.categories.map((c: string) => c.trim());
-    }
-  }
-  return t;
-}
-
-function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
-  if (raw === undefined) return ITIL_MATRIX;
-  if (!isRecord(raw)) return bad('priority', 'must be a mapping with a matrix'), ITIL_MATRIX;
-  for (const key of Object.keys(raw)) if (key !== 'matrix') bad(`priority.${key}`, 'unknown key (known: matrix)');
-  if (raw.matrix === undefined) return ITIL_MATRIX;
-  if (!isRecord(raw.matrix)) return bad('priority.matrix', 'must map impact → urgency → priority'), ITIL_MATRIX;
-  const m = structuredClone(ITIL_MATRIX);
-  for (const impact of Object.keys(raw.matrix)) {
-    if (!isLevel(impact)) bad(`priority.matrix.${impact}`, `impact must be one of ${LEVELS.join(', ')}`);
-  }
-  for (const impact of LEVELS) {
-    const row = raw.matrix[impact];
-    if (!isRecord(row)) {
-      bad(`priority.matrix.${impact}`, 'is missing: give every impact a row { high: P1, medium: P2, low: P3 }');
-      continue;
-    }
-    for (const urgency of Object.keys(row)) if (!isLevel(urgency)) bad(`priority.matrix.${impact}.${urgency}`, `urgency must be one of ${LEVELS.join(', ')}`);
-    for (const urgency of LEVELS) {
-      const p = row[urgency];
-      if (isPriority(p)) m[impact][urgency] = p;
-      else bad(`priority.matrix.${impact}.${urgency}`, `must be one of P1..P5, not ${JSON.stringify(p)}`);
-    }
-  }
-  return m;
-}
-
-function readRouting(raw: unknown, tierIds: Set<string>, categories: string[] | undefined, bad: Bad): Config['routing'] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return bad('routing', 'must be a list like - { category: access, tier: L2 }'), [];
-  const rules: Config['routing'] = [];
-  raw.forEach((r, i) => {
-    const path = `routing[${i}]`;
-    if (!isRecord(r)) return bad(path, 'must be a mapping { category, tier }');
-    const category = optionalString(r.category, `${path}.category`, bad);
-    const tier = optionalString(r.tier, `${path}.tier`, bad);
-    if (category === undefined) bad(`${path}.category`, 'is required');
-    else if (categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase())) bad(`${path}.category`, `${category} is not in tickets.categories`);
-    if (tier === undefined) bad(`${path}.tier`, 'is required');
-    else if (!tierIds.has(tier)) bad(`${path}.tier`, `${tier} is not a tier id (known: ${[...tierIds].join(', ')})`);
-    if (category !== undefined && tier !== undefined) rules.push({ category, tier });
-  });
-  return rules;
 }
