@@ -3,6 +3,7 @@ import { parseEscalationPolicies, type EscalationPolicy } from './domain/escalat
 import { parseSchedules, type Schedule } from './domain/oncall-schedule.js';
 import { PRIORITIES, isPriority, type Priority } from './domain/priority.js';
 import type { TierConfig } from './config.js';
+import { type Bad } from './config-fields.js';
 
 /** When a tier's escalation policy is paged, by ticket priority. */
 export interface PagingRules {
@@ -19,8 +20,6 @@ export interface OncallConfig {
   /** Also tell the tier channel who comes on call at each handoff (the person is always told). */
   handoffToChannel: boolean;
 }
-
-type Bad = (path: string, msg: string) => void;
 
 const RULES: Array<[keyof PagingRules, string]> = [
   ['openedOutsideHours', 'opened_outside_hours'],

@@ -1,11 +1,6 @@
 /** The platform sections of the configuration (`slack`, `discord`) and their credentials from the environment. */
 import type { Config, DiscordConfig, DiscordSecrets, SlackConfig } from './config.js';
-
-type Bad = (path: string, msg: string) => void;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord, type Bad } from './config-fields.js';
 
 /** Platform credentials from the environment. Problems name the variable, never its value. */
 export function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets'] {

@@ -1,6 +1,7 @@
 import type { Calendar } from './domain/calendar.js';
 import { parseDuration } from './domain/duration.js';
 import { PRIORITIES, isPriority, type Priority } from './domain/priority.js';
+import { isRecord, type Bad } from './config-fields.js';
 
 /** A customer group: requesters matched by people id, platform id, Slack user group or Discord role. */
 export interface CustomerGroup {
@@ -29,12 +30,6 @@ export interface SlaPolicy {
 export interface SlaConfig {
   groups: CustomerGroup[];
   policies: SlaPolicy[];
-}
-
-type Bad = (path: string, msg: string) => void;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function stringList(v: unknown, path: string, bad: Bad): string[] {

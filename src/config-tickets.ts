@@ -2,20 +2,7 @@
 import type { Config } from './config.js';
 import { parseDuration } from './domain/duration.js';
 import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type PriorityMatrix } from './domain/priority.js';
-
-type Bad = (path: string, msg: string) => void;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function optionalString(v: unknown, path: string, bad: Bad): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  bad(path, 'must be a non-empty string');
-  return undefined;
-}
+import { isRecord, optionalString, type Bad } from './config-fields.js';
 
 export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
   const t: Config['tickets'] = { defaultImpact: 'medium', defaultUrgency: 'medium', reopenWindowMs: 7 * 86_400_000, titleMax: 200, descriptionMax: 4000 };

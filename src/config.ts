@@ -7,6 +7,7 @@ import { readDiscord, readSecrets, readSlack } from './config-platforms.js';
 import { readMatrix, readRouting, readTickets } from './config-tickets.js';
 import type { Level, PriorityMatrix } from './domain/priority.js';
 import type { Platform } from './ports.js';
+import { isRecord, optionalString, type Bad } from './config-fields.js';
 
 /** One person known to tierdesk, with their id on each platform. */
 export interface PersonConfig {
@@ -229,21 +230,6 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
 
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, secrets, port };
-}
-
-type Bad = (path: string, msg: string) => void;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function optionalString(v: unknown, path: string, bad: Bad): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  if (typeof v === 'number') bad(path, 'a large numeric id must be quoted ("100000000000000001") or YAML rounds it');
-  else bad(path, 'must be a non-empty string');
-  return undefined;
 }
 
 function readPeople(raw: unknown, bad: Bad): PersonConfig[] {

@@ -10,6 +10,7 @@ import { slaTimerFired } from './sla-alerts.js';
 import { SLA_TIMER } from './sla-clocks.js';
 import { PAGE_TIMER, pageTimerFired } from './paging.js';
 import { armHandoffs, handoffFired, HANDOFF_TIMER } from './handoffs.js';
+import { armHousekeeping, housekeepingFired, HOUSEKEEPING_TIMER } from './housekeeping.js';
 import { createRouter } from './router.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
@@ -60,6 +61,7 @@ export function createDesk(options: DeskOptions): Desk {
   scheduler.on(SLA_TIMER, (work, timer) => slaTimerFired(core, work, timer.subject, timer.late));
   scheduler.on(PAGE_TIMER, (work, timer) => pageTimerFired(core, work, timer.subject, timer.data, timer.late));
   scheduler.on(HANDOFF_TIMER, (work, timer) => handoffFired(core, work, timer.subject));
+  scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
   const handle = createRouter(core);
   return {
     core,
@@ -68,6 +70,7 @@ export function createDesk(options: DeskOptions): Desk {
     scheduler,
     async start() {
       await armHandoffs(core);
+      await armHousekeeping(core);
       for (const a of adapters.values()) await a.start(handle);
       dispatcher.start();
       scheduler.start();

@@ -3,6 +3,7 @@ import { findMessage, saveMessage } from '../store/messages.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
+import { conversationOf, placeOf } from './outbox-routing.js';
 import { processCounters } from './operations.js';
 import type { Core, Target } from './work.js';
 
@@ -193,7 +194,7 @@ export class Dispatcher {
         this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, error: 'its parent message was given up' });
         return 'failed';
       }
-      return this.failed(row, new NotYet(`message ${parentKey} is not posted yet`), now);
+      return this.failed(row, new NotYet(`message ${parentKey} is not posted yet`));
     }
     if ((this.pausedUntil.get(platform) ?? 0) > now) return 'waiting';
     const adapter = this.adapters.get(platform);
@@ -242,11 +243,11 @@ export class Dispatcher {
         this.core.logger.debug('platform rate limit: delivery paused', { platform, ms: err.retryAfterMs });
         return 'waiting';
       }
-      return this.failed(row, err, now);
+      return this.failed(row, err);
     }
   }
 
-  private async failed(row: OutboxRow, err: unknown, now: number): Promise<'failed' | 'waiting'> {
+  private async failed(row: OutboxRow, err: unknown): Promise<'failed' | 'waiting'> {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RateLimitedError) {
       processCounters.rateLimited++;
@@ -258,7 +259,6 @@ export class Dispatcher {
       return 'waiting';
     }
     const attempts = Number(row.attempts) + 1;
-    void now;
     if (err instanceof PermanentDeliveryError || attempts >= this.maxAttempts) {
       await markDead(this.core.db, row.id, attempts, message);
       this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, attempts, error: message });
@@ -293,30 +293,4 @@ export class Dispatcher {
     if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
     return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
   }
-}
-
-function placeOf(msg: { platform: string; space: string; channel: string; thread: string | null }): Place {
-  const place: Place = { platform: msg.platform as Platform, space: msg.space, channel: msg.channel };
-  if (msg.thread !== null) place.thread = msg.thread;
-  return place;
-}
-
-/**
- * Rows of one conversation are delivered in order. A ticket has two: the agents' side (its cards,
- * their edits, the threads under them) and the requester's side (their anchor message and its
- * thread), so a failing agent channel does not hold up the requester, nor the other way round.
- * Other messages are ordered per destination.
- */
-function conversationOf(row: OutboxRow): string {
-  const t = JSON.parse(row.target) as Target;
-  if (row.ticket !== null) {
-    const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
-    if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;
-    if (t.kind === 'direct') return `ticket:${row.ticket}:dm:${t.person.platform}:${t.person.id}`;
-    if (t.kind === 'private') return `ticket:${row.ticket}:requester`;
-    return `ticket:${row.ticket}:agents`;
-  }
-  if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
-  if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
-  return `thread:${t.of}`;
 }

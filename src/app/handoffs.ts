@@ -64,8 +64,8 @@ export async function handoffFired(core: Core, work: Work, name: string): Promis
       const tier = core.directory.tier(tierId);
       if (!tier) continue;
       const names = who.length > 0 ? who.map((id) => core.directory.nameOf(id)).join(' + ') : 'nobody';
-      const platform = (['slack', 'discord', 'console'] as const).find((p) => tier.channels[p] !== undefined) ?? 'console';
-      await work.post({ kind: 'place', place: core.directory.agentChannel(tier, platform, platform === 'console' ? 'local' : '') }, card({ title: `📟 On call for ${tier.name}: ${names}${untilText}`, tone: 'info' }));
+      // No ticket says which platform: the tier's first configured channel (agentChannel's own fallback).
+      await work.post({ kind: 'place', place: core.directory.agentChannel(tier, 'slack', '') }, card({ title: `📟 On call for ${tier.name}: ${names}${untilText}`, tone: 'info' }));
     }
   }
   if (until !== undefined) await work.setTimer(HANDOFF_TIMER, name, until);

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Table types. Instants are integer epoch milliseconds (UTC). JSON columns are text and parsed by
@@ -164,6 +164,3 @@ export type EventRow = Selectable<TicketEventsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type TimerRow = Selectable<TimersTable>;
 export type MessageRow = Selectable<MessagesTable>;
-
-// Reserved for generated columns should we need them; kept so the import stays meaningful.
-export type Generated<T> = ColumnType<T, T | undefined, T>;

@@ -109,3 +109,16 @@ describe('the background loop', () => {
     expect(passes).toBe(2);
   });
 });
+
+describe('housekeeping', () => {
+  it('forgets idempotency keys after a week, daily, so the table does not grow for ever', async () => {
+    const { armHousekeeping } = await import('../../src/app/housekeeping.js');
+    const d = await desk();
+    await d.say('requester', '/ticket new Printer on fire', 'evt-old');
+    await armHousekeeping(d.desk.core);
+    await d.advance(8 * 24 * HOUR);
+    const keys = await d.db.selectFrom('inbound_keys').select('key').execute();
+    expect(keys.map((k) => k.key)).not.toContain('evt-old');
+    expect(await d.db.selectFrom('timers').select('id').where('kind', '=', 'housekeeping').execute()).toHaveLength(1);
+  });
+});

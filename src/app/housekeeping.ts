@@ -1,0 +1,22 @@
+import { pruneInboundKeys } from '../store/inbound-keys.js';
+import { inTransaction, type Core, type Work } from './work.js';
+
+/** A daily timer that forgets idempotency keys old enough that no platform will retry them. */
+export const HOUSEKEEPING_TIMER = 'housekeeping';
+const DAY = 86_400_000;
+const KEEP_KEYS_MS = 7 * DAY;
+
+/** Arm the daily housekeeping at start, unless it is armed already (it may be overdue: then it runs now). */
+export async function armHousekeeping(core: Core): Promise<void> {
+  await inTransaction(core, async (work) => {
+    const armed = await work.db.selectFrom('timers').select('id').where('id', '=', `${HOUSEKEEPING_TIMER}:daily`).executeTakeFirst();
+    if (!armed) await work.setTimer(HOUSEKEEPING_TIMER, 'daily', work.now + DAY);
+  });
+}
+
+/** Forget old idempotency keys, then come back tomorrow. */
+export async function housekeepingFired(core: Core, work: Work): Promise<void> {
+  const forgotten = await pruneInboundKeys(work.db, work.now - KEEP_KEYS_MS);
+  if (forgotten > 0) core.logger.info('forgot old inbound event keys', { count: forgotten });
+  await work.setTimer(HOUSEKEEPING_TIMER, 'daily', work.now + DAY);
+}

@@ -1,0 +1,30 @@
+import type { Place, Platform } from '../ports.js';
+import type { OutboxRow } from '../store/schema.js';
+import type { Target } from './work.js';
+
+/** The place of a message tierdesk posted, as the messages table stores it. */
+export function placeOf(msg: { platform: string; space: string; channel: string; thread: string | null }): Place {
+  const place: Place = { platform: msg.platform as Platform, space: msg.space, channel: msg.channel };
+  if (msg.thread !== null) place.thread = msg.thread;
+  return place;
+}
+
+/**
+ * Rows of one conversation are delivered in order. A ticket has two: the agents' side (its cards,
+ * their edits, the threads under them) and the requester's side (their anchor message and its
+ * thread), so a failing agent channel does not hold up the requester, nor the other way round.
+ * Other messages are ordered per destination.
+ */
+export function conversationOf(row: OutboxRow): string {
+  const t = JSON.parse(row.target) as Target;
+  if (row.ticket !== null) {
+    const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
+    if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;
+    if (t.kind === 'direct') return `ticket:${row.ticket}:dm:${t.person.platform}:${t.person.id}`;
+    if (t.kind === 'private') return `ticket:${row.ticket}:requester`;
+    return `ticket:${row.ticket}:agents`;
+  }
+  if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
+  if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
+  return `thread:${t.of}`;
+}
