@@ -1,18 +1,38 @@
+import { pino } from 'pino';
 import type { LogFields, Logger } from './ports.js';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;
 
 // Field names whose values never reach a log, whoever passes them.
-const SECRET_KEY = /token|secret|password|authorization|signature|cookie/i;
-// Values that look like platform credentials, wherever they appear.
-const SECRET_VALUE = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[MN][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,})\b/g;
+const SECRET_KEY = /token|secret|password|passwd|authorization|signature|cookie|credential|api_?key/i;
+// Values that look like credentials, wherever they appear (a message, an error's stack, a URL):
+// Slack bot, user and app tokens (also rotated `xoxe.` ones), Discord bot tokens (the base64 of the
+// bot's id, a timestamp, an HMAC), and the password part of a URL such as DATABASE_URL.
+const SECRET_VALUE = /\b(?:xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,})\b/g;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi;
 
-/** Remove secrets from log fields: by key name, and by the shape of Slack and Discord tokens. */
+/** Keys every line has: `level`, `time`, `msg`, and pino's `pid` and `hostname`. */
+const RESERVED = ['level', 'time', 'msg', 'pid', 'hostname'] as const;
+
+const redactText = (text: string): string => text.replace(SECRET_VALUE, '[redacted]').replace(URL_PASSWORD, '$1:[redacted]@');
+
+/**
+ * Remove secrets from log fields: by key name, and by the shape of Slack and Discord tokens. An
+ * Error becomes `{ type, message, stack }` (its own fields too), each redacted the same way: its
+ * message and stack are not enumerable, so they would otherwise be lost, or logged unredacted.
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { type: value.name, message: redactText(value.message) };
+    if (value.stack !== undefined) out.stack = redactText(value.stack);
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+    if (value.cause !== undefined) out.cause = redact(value.cause, depth + 1);
+    return out;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
@@ -21,15 +41,36 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** A logger writing one JSON object per line (to stderr by default), secrets redacted. */
+/**
+ * A logger writing one JSON object per line (to stderr by default) through pino, secrets redacted:
+ * `{"level":"info","time":"2024-06-03T09:00:00.000Z","pid":…,"hostname":…,"msg":…,…fields}`.
+ * Every field and the message go through `redact` before pino sees them (pino's own `redact` paths
+ * only know key names, not token shapes in values).
+ */
 export function createLogger(options: { level?: string; stream?: NodeJS.WritableStream; now?: () => number } = {}): Logger {
-  const min = LEVELS[(options.level as LogLevel) ?? 'info'] ?? LEVELS.info;
-  const stream = options.stream ?? process.stderr;
+  const level: LogLevel = options.level !== undefined && options.level in LEVELS ? (options.level as LogLevel) : 'info';
   const now = options.now ?? Date.now;
-  const write = (level: LogLevel) => (msg: string, fields?: LogFields) => {
-    if (LEVELS[level] < min) return;
-    const line = { time: new Date(now()).toISOString(), level, msg, ...(fields ? (redact(fields) as LogFields) : {}) };
-    stream.write(`${JSON.stringify(line)}\n`);
+  const stream = options.stream ?? process.stderr;
+  const log = pino(
+    {
+      level,
+      timestamp: () => `,"time":"${new Date(now()).toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      // An Error is already plain data (see `redact`): pino's own `err` serializer must not redo it.
+      serializers: { err: (err: unknown) => err },
+    },
+    { write: (line: string) => void stream.write(line) },
+  );
+  const write = (lvl: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (!log.isLevelEnabled(lvl)) return;
+    const safe = fields ? (redact(fields) as LogFields) : {};
+    // A field named like one of the line's own keys is kept under another name, not written twice.
+    for (const key of RESERVED) {
+      if (!(key in safe)) continue;
+      safe[`${key}_`] = safe[key];
+      delete safe[key];
+    }
+    log[lvl](safe, redactText(msg));
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

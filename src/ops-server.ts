@@ -4,17 +4,26 @@ import { healthReport, metricsText } from './app/operations.js';
 import type { Core } from './app/work.js';
 import type { ChatAdapter, Logger } from './ports.js';
 
+export interface OpsServer {
+  url: string;
+  /** Graceful shutdown has begun: `/healthz` answers 503 (`"stopping": true`) from now on. */
+  stopping(): void;
+  close(): Promise<void>;
+}
+
 /**
- * The operations endpoints: `GET /healthz` (200 when the database answers and every platform is
- * connected, else 503; JSON either way) and `GET /metrics` (Prometheus text).
+ * The operations endpoints: `GET /healthz` (200 when the database answers, every platform is
+ * connected and the process is not stopping, else 503; JSON either way) and `GET /metrics`
+ * (Prometheus text).
  */
-export async function startOpsServer(core: Core, adapters: readonly ChatAdapter[], port: number, logger: Logger, host = '0.0.0.0'): Promise<{ url: string; close(): Promise<void> }> {
+export async function startOpsServer(core: Core, adapters: readonly ChatAdapter[], port: number, logger: Logger, host = '0.0.0.0'): Promise<OpsServer> {
+  let stopping = false;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const answer = async () => {
       if (req.method !== 'GET') return res.writeHead(405, { allow: 'GET' }).end();
       if (path === '/healthz') {
-        const health = await healthReport(core, adapters);
+        const health = await healthReport(core, adapters, { stopping });
         return res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health));
       }
       if (path === '/metrics') return res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(await metricsText(core));
@@ -30,5 +39,14 @@ export async function startOpsServer(core: Core, adapters: readonly ChatAdapter[
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    stopping: () => void (stopping = true),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // A probe's keep-alive connection must not hold the process open.
+        server.closeIdleConnections();
+      }),
+  };
 }

@@ -13,6 +13,8 @@ export class Pump {
   private running: Promise<void> | undefined;
   private again = false;
   private started = false;
+  /** Passes that failed in a row; the retry waits longer after each. */
+  private failures = 0;
 
   constructor(
     private readonly core: Core,
@@ -52,11 +54,19 @@ export class Pump {
         this.again = false;
         try {
           await this.pass();
+          this.failures = 0;
         } catch (err) {
-          this.core.logger.error(`${this.name} pass failed`, { error: err instanceof Error ? err.message : String(err) });
+          this.failures++;
+          this.core.logger.error(`${this.name} pass failed`, { error: err instanceof Error ? err.message : String(err), failures: this.failures });
         }
-      } while (this.again && this.started);
+      } while (this.again && this.started && this.failures === 0);
       if (!this.started) return;
+      if (this.failures > 0) {
+        // The database is unreachable, or something else is wrong with every pass: try again soon,
+        // then less and less often (1 s, 2 s, 4 s … at most the idle wait), rather than spin or sleep long.
+        this.timer = setTimeout(() => this.nudge(), Math.min(IDLE_MS, 1000 * 2 ** (this.failures - 1)));
+        return;
+      }
       let wait = IDLE_MS;
       try {
         const due = await this.nextDue();

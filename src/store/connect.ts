@@ -8,14 +8,22 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
+export interface DatabaseOptions {
+  /**
+   * PostgreSQL: told when a pooled connection breaks (the server restarted, a network cut, a backend
+   * terminated). The pool drops that connection and opens a new one on next use; nothing to do but log.
+   */
+  onConnectionError?: (err: Error) => void;
+}
+
 /**
  * Open the database named by `url`: a PostgreSQL URL (`postgres://` or `postgresql://`), a SQLite
  * file path (its folder is created) or `:memory:`.
  * SQLite runs in WAL mode with synchronous=NORMAL: a commit survives a process crash; only an OS
  * crash or power loss can lose the last transactions, the usual trade for an embedded help desk.
  */
-export function openDatabase(url: string): Db {
-  if (isPostgresUrl(url)) return openPostgres(url.trim());
+export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
+  if (isPostgresUrl(url)) return openPostgres(url.trim(), options);
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -39,17 +47,62 @@ const NUMERIC = 1700;
  * to numbers, on its own connections only (pg's global parsers stay untouched for other code).
  * Connection parameters come from the URL, including `?options=-c search_path=...` for a schema.
  */
-function openPostgres(url: string): Db {
+function openPostgres(url: string, options: DatabaseOptions): Db {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 || oid === NUMERIC ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
-  const pool = new pg.Pool({ connectionString: url, types, idleTimeoutMillis: 30_000 });
-  // A connection that breaks while idle (the server restarted) is dropped by the pool; the next
-  // query opens a fresh one and reports any failure itself. Without a listener pg would crash us.
-  pool.on('error', () => undefined);
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    idleTimeoutMillis: 30_000,
+    // An unreachable server fails a request in seconds (a clear "try again") instead of hanging it,
+    // and TCP keepalive finds a connection whose server vanished without closing it.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
+  // pg emits 'error' on a client whose connection breaks: the pool re-emits it for idle clients, and
+  // a client checked out (a transaction between two statements) emits it itself. Either, unheard,
+  // would crash the process. The pool drops a broken client (when idle at once, when checked out on
+  // release); the next query opens a fresh connection, so tierdesk reconnects on its own once the
+  // server is back, and whoever was using the broken one gets the error from their query.
+  // An idle client's error reaches both listeners (the same object): told once.
+  const told = new WeakSet<Error>();
+  const report = (err: Error) => {
+    if (told.has(err)) return;
+    told.add(err);
+    options.onConnectionError?.(err);
+  };
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/** Network failures: the server (or the way to it) is down, not the request wrong. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EPIPE', 'EAI_AGAIN']);
+/**
+ * PostgreSQL SQLSTATEs meaning "not now": class 08 (connection exception), 57P01 admin_shutdown,
+ * 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, in recovery), 53300 too_many_connections.
+ */
+const UNAVAILABLE_STATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+/** What pg says when a connection ends under a query, or cannot be had in time. */
+const UNAVAILABLE_MESSAGE = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/i;
+
+/**
+ * Whether `err` means the database cannot be reached right now (so the request may simply be tried
+ * again later), as opposed to a bug or a refused request. Looks through `cause` and AggregateError.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_STATE.test(e.code))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** What a person is told when their request failed because the database cannot be reached. */
+export const DATABASE_UNAVAILABLE_REPLY = "tierdesk can't reach its database right now; nothing was changed. Please try again in a minute.";
 
 /**
  * Kysely prepares every query anew; preparing costs more than running a small statement. The same

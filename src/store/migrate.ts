@@ -32,9 +32,24 @@ function unwrap(result: MigrationResultSet): string[] {
   return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
 
-/** Bring the schema to the latest migration; returns what was applied. Safe to run from several replicas at once. */
+/**
+ * Bring the schema to the latest migration; returns what was applied. Safe to run from several
+ * replicas at once. On PostgreSQL kysely reads the tables of every schema in the database to find
+ * its own; another schema dropped at that moment (another tenant, a test run finishing) fails the
+ * read with `schema "…" does not exist`, which says nothing about ours: read again.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  return unwrap(await (await migrator(db)).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const m = await migrator(db);
+    try {
+      return unwrap(await m.migrateToLatest());
+    } catch (err) {
+      const vanished = /schema "([^"]+)" does not exist/.exec(err instanceof Error ? err.message : String(err))?.[1];
+      if (vanished === undefined || attempt >= 5 || dialectOf(db) !== 'postgres') throw err;
+      const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+      if (rows[0]?.schema === vanished) throw err;
+    }
+  }
 }
 
 /** Revert every migration (tests, and `tierdesk migrate --down-all` for a clean slate). */

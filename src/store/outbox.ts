@@ -53,8 +53,15 @@ export async function countPending(db: Db): Promise<number> {
 }
 
 /** When the earliest pending row may be tried. */
-export async function nextOutboxDue(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending').orderBy('next_attempt_at').limit(1).executeTakeFirst();
+/**
+ * When the next pending row is due. Given `now`, rows another process holds a lease on are left
+ * out: they are its to deliver, and waking for them would only find them taken again and again
+ * (the loop's idle wake-up still looks, so a dead holder's rows are taken once its lease ends).
+ */
+export async function nextOutboxDue(db: Db, now?: number): Promise<number | undefined> {
+  let q = db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending');
+  if (now !== undefined) q = q.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
+  const row = await q.orderBy('next_attempt_at').limit(1).executeTakeFirst();
   return row ? Number(row.next_attempt_at) : undefined;
 }
 

@@ -53,6 +53,7 @@ export class FakeSlackWebApi {
   readonly #calls = new Recording<RecordedCall>();
   readonly #responses = new Recording<RecordedResponse>();
   readonly #faults = new Map<string, Fault[]>();
+  readonly #outages: Array<{ until: number; fault: Fault; methods: ReadonlySet<string> | undefined; every: number; calls: number }> = [];
   readonly #hooks = new Map<string, { issuedAt: number; uses: number }>();
   #port = 0;
   #hookSeq = 0;
@@ -108,6 +109,19 @@ export class FakeSlackWebApi {
     this.#faults.set(method, queue);
   }
 
+  /**
+   * An outage: calls get `fault` until the fake's clock reaches `until` (epoch ms), e.g.
+   * `failUntil(t + 20_000, { status: 500 })`. `methods`: only these (default every Web API method);
+   * `every`: only every n-th call of them in that time (`every: 2`: the 2nd, 4th, … fail; default 1,
+   * all), a flaky API rather than a dead one. Several may be set up in advance: while more than one is
+   * on, the one set up first answers, so `failUntil(t + 20_000, { status: 500 })` then
+   * `failUntil(t + 40_000, { status: 429, retryAfter: 5 })` answers 500 for 20 s, then 429 for 20 s.
+   * Faults queued with `failNext` come first.
+   */
+  failUntil(until: number, fault: Fault, options: { methods?: readonly string[]; every?: number } = {}): void {
+    this.#outages.push({ until, fault, methods: options.methods ? new Set(options.methods) : undefined, every: Math.max(1, options.every ?? 1), calls: 0 });
+  }
+
   /** A fresh response_url on this server, like `https://hooks.slack.com/commands/T…/…/…`. */
   issueResponseUrl(kind: 'commands' | 'actions'): string {
     const { teamId } = this.workspace.team;
@@ -158,7 +172,9 @@ export class FakeSlackWebApi {
       args = parseArgs(req.headers['content-type'], body, url.searchParams);
       token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
       delete args.token;
-      const fault = this.#faults.get(method)?.shift();
+      const now = this.workspace.now();
+      const outage = this.#outages.find((o) => now < o.until && (!o.methods || o.methods.has(method)));
+      const fault = this.#faults.get(method)?.shift() ?? (outage && ++outage.calls % outage.every === 0 ? outage.fault : undefined);
       if (fault && 'status' in fault) {
         const text = fault.status === 429 ? '{"ok":false,"error":"ratelimited"}' : `fake Slack: injected HTTP ${fault.status}`;
         const headers: Record<string, string> = { 'content-type': fault.status === 429 ? 'application/json' : 'text/plain' };
