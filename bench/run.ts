@@ -12,6 +12,9 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   oncall: () => import('./oncall.js'),
   intake: () => import('./intake-slack.js'),
   'intake-discord': () => import('./intake-discord.js'),
+  'intake-pg': () => import('./intake-pg.js'),
+  scale: () => import('./scale.js'),
+  kb: () => import('./kb.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

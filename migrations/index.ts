@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as core from './2026-11-26-01-core.js';
 import * as sla from './2026-11-26-02-sla.js';
 import * as pages from './2026-11-26-03-pages.js';
+import * as peerKb from './2026-11-26-04-peer-kb.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-01-core': core,
   '2026-11-26-02-sla': sla,
   '2026-11-26-03-pages': pages,
+  '2026-11-26-04-peer-kb': peerKb,
 };

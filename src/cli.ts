@@ -17,6 +17,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase, type Db } from './store/connect.js';
+import { trackLeases } from './store/leases.js';
+import { InboundGate } from './app/operations.js';
+import { readDiscordShards, type DiscordShards } from './config-discord-shards.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
 import { redactUrl } from './store/dialect.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
@@ -59,6 +62,8 @@ Environment:
   TIERDESK_OPS_PORT  serve GET /healthz and GET /metrics (Prometheus) on this port
   DISCORD_TOKEN, DISCORD_APPLICATION_ID
                      run the Discord adapter; DISCORD_API_URL overrides the REST base URL (…/api)
+  TIERDESK_DISCORD_SHARD_COUNT, TIERDESK_DISCORD_SHARDS
+                     Discord gateway shards: the total across replicas, and the ids this one runs (0,2 or 0-1)
   TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
 
 export interface Io {
@@ -77,9 +82,11 @@ export async function main(io: Io): Promise<number> {
   if (args.command === 'help' || args.flags.has('help')) return say(USAGE), 0;
 
   let config: Config;
+  let shards: DiscordShards;
   try {
     const configPath = one(args, 'config');
     config = loadConfig({ ...(configPath !== undefined ? { path: configPath } : {}), env: io.env });
+    shards = readDiscordShards(io.env);
   } catch (err) {
     if (err instanceof ConfigError) return complain(err.message), 1;
     throw err;
@@ -101,7 +108,7 @@ export async function main(io: Io): Promise<number> {
       }
     }
     case 'start':
-      return start(io, config, logger);
+      return start(io, config, logger, shards);
     case 'sla':
       return slaCommand(args, config, say, complain);
     case 'report':
@@ -123,10 +130,14 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
-async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): Promise<number> {
   let db: Db;
   try {
-    db = openDatabase(config.database.url);
+    // Leases taken through this handle are remembered, so that stopping gives them back at once.
+    db = trackLeases(
+      openDatabase(config.database.url, { onConnectionError: (err) => logger.warn('database connection lost; reconnecting on next use', { error: err.message }) }),
+      () => systemClock.now(),
+    );
     await migrateToLatest(db);
   } catch (err) {
     io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -153,6 +164,7 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
         ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
         defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
         platformGroups: directory.platformGroups('slack'),
+        peerChannels: config.peer.channels.slack ?? [],
         logger,
         now: () => systemClock.now(),
       }),
@@ -170,8 +182,11 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
         tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
         defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
         platformGroups: directory.platformGroups('discord'),
+        peerForums: config.peer.channels.discord ?? [],
+        peerTags: config.peer.tags,
         logger,
         now: () => systemClock.now(),
+        ...shards,
       }),
     );
   }
@@ -183,14 +198,21 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
         output: io.stdout,
         now: () => systemClock.now(),
         prompt: interactive,
+        ...(config.peer.channels.console?.[0] !== undefined ? { peerChannel: config.peer.channels.console[0] } : {}),
         afterLine: () => desk.dispatcher.drain(),
         onEnd: () => finish(0),
       }),
     );
     io.stdout.write(banner(config));
   }
-  desk = createDesk({ db, config, clock: systemClock, logger, adapters });
-  const onSignal = () => finish(0);
+  // Inbound events pass a gate: on a signal it refuses new ones while those under way finish.
+  const gate = new InboundGate();
+  desk = createDesk({ db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) });
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal = received;
+    finish(0);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -206,14 +228,22 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
   const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
   if (ops) logger.info('health and metrics', { url: ops.url });
   const code = await finished;
-  await ops?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  // End of input: deliver what is still due, then stop cleanly. Anything that cannot go out now
-  // stays in the outbox and is delivered on the next start.
-  await desk.dispatcher.drain();
+  // Graceful shutdown (a signal, or the console's end of input): stop taking work (health says
+  // so, new inbound events are refused), let the events under way finish their transactions, stop
+  // the adapters and loops (a delivery pass or timer under way finishes), give back our leases.
+  // A second SIGINT or SIGTERM while this runs ends the process at once.
+  if (signal) logger.info('stopping', { signal });
+  ops?.stopping();
+  if (!(await gate.close(10_000))) logger.warn('inbound events still under way after 10 s; stopping anyway', { inflight: gate.inflight });
+  // The console delivers what is still due first (it prints it). Platform replicas leave the rest
+  // in the outbox for the other replicas, or for the next start.
+  if (!signal || adapters.every((a) => a.platform === 'console')) await desk.dispatcher.drain();
   await desk.stop();
   await db.destroy();
+  await ops?.close();
+  if (signal) logger.info('stopped', { signal });
   return code;
 }
 
@@ -229,6 +259,8 @@ function banner(config: Config): string {
   lines.push(`Requesters: ${others.length > 0 ? others.join(', ') : '(anyone)'} (anyone not listed can open tickets too)`);
   lines.push('Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high');
   lines.push('Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.');
+  const peer = config.peer.channels.console?.[0];
+  if (peer !== undefined) lines.push(`Peer support in #${peer}: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>`);
   return `${lines.join('\n')}\n`;
 }
 

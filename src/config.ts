@@ -8,6 +8,7 @@ import { readMatrix, readRouting, readTickets } from './config-tickets.js';
 import type { Level, PriorityMatrix } from './domain/priority.js';
 import type { Platform } from './ports.js';
 import { isRecord, optionalString, type Bad } from './config-fields.js';
+import { readKb, readPeer, type KbConfig, type PeerConfig } from './config-peer.js';
 
 /** One person known to tierdesk, with their id on each platform. */
 export interface PersonConfig {
@@ -78,6 +79,10 @@ export interface Config {
   discord: DiscordConfig;
   /** Schedules, escalation policies and when to page. */
   oncall: OncallConfig;
+  /** Peer-support channels, helper points, unanswered and stale questions. */
+  peer: PeerConfig;
+  /** Who writes the knowledge base, and whether it is offered before a ticket opens. */
+  kb: KbConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -153,9 +158,16 @@ sla:
     - { priority: P3, first_response: 4 hours, resolution: 3 days, calendar: office }
     - { priority: P4, first_response: 1 day, resolution: 5 days, calendar: office }
     - { priority: P5, first_response: 2 days, resolution: 10 days, calendar: office }
+peer:
+  channels: { console: [peer] }
+  moderators: [agent1]
+  unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office }
+  stale: { ask_after: 3d, close_after: 2d }
+kb:
+  authors: [L2, L3]
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord', 'schedules', 'escalation_policies', 'paging'];
+const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord', 'schedules', 'escalation_policies', 'paging', 'peer', 'kb'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TIER_KEYS = ['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role', 'escalation_policy', 'oncall_schedule', 'hours', 'leads'];
 
@@ -216,6 +228,8 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
   const oncall = readOncall(root, { people: new Set(people.map((p) => p.id)), tiers, calendars: cal.calendars }, bad);
+  const peer = readPeer(root.peer, { people: new Set(people.map((p) => p.id)), tiers: tiers.map((t) => t.id), calendars: cal.calendars }, bad);
+  const kb = readKb(root.kb, tiers.map((t) => t.id), bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad('discord.tickets_channel', 'is required to run the Discord adapter: each ticket gets a private thread with its requester in this text channel');
   }
@@ -229,7 +243,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, secrets, port };
+  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, peer, kb, secrets, port };
 }
 
 function readPeople(raw: unknown, bad: Bad): PersonConfig[] {

@@ -34,13 +34,35 @@ interface InboundBase {
   raw?: unknown;
 }
 
+/** A message someone pointed at (a message shortcut or context-menu command). */
+export interface MessageRef {
+  /** The platform's id of the message. */
+  id: string;
+  author: Person;
+  text: string;
+  /** A permalink, where the platform has one. */
+  link?: string;
+}
+
 /** What adapters deliver to the router. */
 export type Inbound = InboundBase &
   (
     | { kind: 'command'; name: string; text?: string; args?: Record<string, string> }
-    | { kind: 'action'; action: string; value: string; message?: string; text?: string }
-    | { kind: 'message'; text: string; ticket?: number }
-    | { kind: 'reaction'; emoji: string; message: string; text?: string; link?: string }
+    /**
+     * A button, form or message action. `action` is a `/ticket` sub-command, or `family.sub` for
+     * another command family (`kb.vote` runs `/kb vote <value>`). `about` is the message a message
+     * action was used on.
+     */
+    | { kind: 'action'; action: string; value: string; message?: string; text?: string; about?: MessageRef }
+    /**
+     * A message written in a channel or thread. `id` is its platform id. In a peer channel a message
+     * whose `place.thread` is absent or equal to `id` starts a question (a Slack top-level message, a
+     * Discord forum post, whose `title` is the post's title). `ticket` / `question` name the
+     * conversation directly where the platform has no threads to type into (the console).
+     */
+    | { kind: 'message'; text: string; ticket?: number; question?: number; id?: string; title?: string; link?: string }
+    /** `author` is who wrote the message reacted to, when the platform says. */
+    | { kind: 'reaction'; emoji: string; message: string; text?: string; link?: string; author?: Person }
   );
 
 /** The immediate answer to whoever sent an Inbound; shown only to them where the platform can. */
@@ -88,8 +110,16 @@ export interface Card {
   tone?: 'info' | 'public' | 'note' | 'warning' | 'success';
   /** A small footer line (who did what, when). */
   context?: string;
+  /**
+   * Platform groups this message deliberately notifies (a Discord role id, a Slack user group id):
+   * the only mentions an adapter lets through. Everything else in a card never pings anyone.
+   */
+  ping?: string[];
   fallback: string;
 }
+
+/** How a peer-support thread is labelled: a forum tag, a title mark or a reaction, as the platform allows. */
+export type ThreadLabel = 'open' | 'solved' | 'closed';
 
 /** A chat platform as the core sees it. Adapters only translate; no business rule lives in them. */
 export interface ChatAdapter {
@@ -111,6 +141,14 @@ export interface ChatAdapter {
   connected?(): boolean;
   /** Optional: let these people into a private thread opened by openPrivateThread. */
   addMembers?(place: Place, people: Person[]): Promise<void>;
+  /**
+   * Optional: label a peer-support question (`place.thread` is its root message / forum post).
+   * Discord: the forum's Open/Solved tags, and `closed` archives and locks the post (`open` undoes
+   * that); Slack: a reaction on the question. Adapters without labels ignore it.
+   */
+  labelThread?(place: Place, label: ThreadLabel): Promise<void>;
+  /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
+  grantGroup?(person: Person, group: string): Promise<void>;
 }
 
 /**

@@ -230,3 +230,42 @@ describe('Discord settings', () => {
     expect(problems(`${yaml.replace('] }', '], tickets_channel: "200000000000000009" }')}`, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([]);
   });
 });
+
+describe('peer support and knowledge base settings', () => {
+  const tiers = 'people: { a: { name: A } }\ntiers: [ { id: L1, agents: [a] }, { id: L2 }, { id: L3 } ]\n';
+
+  it('reads them, with defaults: points 10/2 capped 15 per question and 50 a day, KB authors every tier but the first', () => {
+    const c = loadConfig({ text: `${tiers}calendars: { office: { zone: UTC, hours: 12x5 } }\npeer:\n  channels: { console: [peer], slack: C0PEER, discord: ["300000000000000001"] }\n  moderators: [a]\n  helper_group: { slack: S0HELP, discord: "400000000000000001" }\n  helper_threshold: 30\n  unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office, tier: l2 }\n  stale: { ask_after: 3 days, close_after: 2 days }\n`, env: {} });
+    expect(c.peer.channels).toEqual({ console: ['peer'], slack: ['C0PEER'], discord: ['300000000000000001'] });
+    expect(c.peer.points).toEqual({ solution: 10, thanks: 2, perThread: 15, perDay: 50 });
+    expect(c.peer).toMatchObject({ moderators: ['a'], helperGroup: { slack: 'S0HELP', discord: '400000000000000001' }, helperThreshold: 30, stale: { askAfterMs: 3 * 86_400_000, closeAfterMs: 2 * 86_400_000 } });
+    expect(c.peer.unanswered).toMatchObject({ pingAfterMs: 1_800_000, ticketAfterMs: 14_400_000, calendarName: 'office', tier: 'L2' });
+    expect(c.kb).toEqual({ authors: ['L2', 'L3'], deflection: true });
+    expect(loadConfig({ text: DEMO_CONFIG_YAML, env: {} }).peer.channels).toEqual({ console: ['peer'] });
+  });
+
+  it('lists every mistake with its key path', () => {
+    expect(problems(`${tiers}peer:\n  channels: { teams: [x], discord: [general] }\n  moderators: [ghost]\n  helper_group: { slack: helpers, discord: "12" }\n  points: { solution: -1, bonus: 3 }\n  helper_threshold: 0\n  unanswered: { ping_after: 4h, ticket_after: 30m, calendar: nope, tier: L9 }\n  stale: { ask_after: soon }\n  tags: { open: "A very long tag name indeed" }\n  colour: blue\nkb: { authors: [L7], deflection: maybe }\n`)).toEqual(expect.arrayContaining([
+      'peer.colour: unknown key (known: channels, moderators, helper_group, points, helper_threshold, unanswered, stale, tags)',
+      'peer.channels.teams: unknown platform (known: console, slack, discord)',
+      'peer.channels.discord[0]: a Discord forum channel id is a snowflake of 15 to 21 digits',
+      'peer.moderators[0]: "ghost" is not a person under people',
+      'peer.helper_group.slack: a Slack user group id looks like S0123ABCD',
+      'peer.helper_group.discord: a Discord role id is a snowflake of 15 to 21 digits',
+      'peer.points.solution: must be a whole number from 0 to 1000000, not -1',
+      'peer.points.bonus: unknown key (known: solution, thanks, per_thread, per_day)',
+      'peer.helper_threshold: must be at least 1 point',
+      'peer.unanswered.ticket_after: must be longer than ping_after: the helpers are asked first',
+      'peer.unanswered.calendar: "nope" is not a calendar under calendars (known: 24x7, 12x5)',
+      'peer.unanswered.tier: "L9" is not a tier (known: L1, L2, L3)',
+      'peer.stale.ask_after: must be a duration like 30m, 4h or 2d, not "soon"',
+      'peer.tags.open: a Discord forum tag name is at most 20 characters',
+      'kb.authors[0]: "L7" is not a tier (known: L1, L2, L3)',
+      'kb.deflection: must be true or false',
+    ]));
+  });
+
+  it('the example file is valid', () => {
+    expect(() => loadConfig({ path: 'tierdesk.example.yaml', env: {} })).not.toThrow();
+  });
+});

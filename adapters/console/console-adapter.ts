@@ -13,6 +13,8 @@ export interface ConsoleAdapterOptions {
   onEnd?: () => void;
   /** Show a `> ` prompt (interactive terminals). */
   prompt?: boolean;
+  /** The console's peer-support channel (config `peer.channels.console`): `Q3 text` lines are written there. */
+  peerChannel?: string;
 }
 
 export const CONSOLE_SPACE = 'local';
@@ -26,6 +28,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
   const session = randomUUID().slice(0, 8);
   const titles = new Map<string, string>();
   let seq = 0;
+  /** Messages written in peer threads, by the number shown for them (m7), so `/mark m7` can name one. */
+  const peerMessages = new Map<string, { author: Person; text: string; question: number; place: Place }>();
   let lineNo = 0;
   let stopped = false;
   // Resolves once the text is handed to the OS, so a message counts as delivered only when it is.
@@ -51,9 +55,23 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     const from: Person = { platform: 'console', space: CONSOLE_SPACE, id: parsed.user, name: parsed.user };
     const base = { key: `console:${session}:${lineNo}`, at: options.now(), from, place: HERE };
     let event: Inbound;
-    if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
+    if (parsed.kind === 'command' && parsed.name === 'mark') {
+      // `/mark m7`: "Mark as solution" on a message written in a peer question's thread.
+      const ref = parsed.text.trim().replace(/^m/i, '');
+      const said = peerMessages.get(`m${ref}`);
+      if (!said) return out(`! There is no message m${ref || '?'} in a question's thread. Messages written with "Q<N> text" get a number (m7) to mark.`);
+      event = { ...base, place: said.place, kind: 'action', action: 'peer.solution', value: String(said.question), about: { id: `m${ref}`, author: said.author, text: said.text } };
+    } else if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
     else if (parsed.ticket !== undefined) event = { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
-    else return out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>. /help lists the commands.`);
+    else if (parsed.question !== undefined && options.peerChannel !== undefined) {
+      const id = `m${lineNo}`;
+      const place: Place = { ...HERE, channel: options.peerChannel };
+      peerMessages.set(id, { author: from, text: parsed.text, question: parsed.question, place });
+      await out(`→ #${options.peerChannel} › Q${parsed.question}: ${parsed.user} (message ${id}):\n${indent(parsed.text)}`);
+      event = { ...base, place, kind: 'message', text: parsed.text, question: parsed.question, id };
+    } else {
+      return out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>${options.peerChannel !== undefined ? `; in a peer question's thread: ${parsed.user}: Q1 <text>` : ''}. /help lists the commands.`);
+    }
     const reply = await deliver(event);
     if (reply) await out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
   }

@@ -3,13 +3,14 @@ export type ConsoleLine =
   | { kind: 'blank' }
   | { kind: 'invalid'; reason: string }
   | { kind: 'command'; user: string; name: string; text: string }
-  | { kind: 'message'; user: string; text: string; ticket?: number };
+  | { kind: 'message'; user: string; text: string; ticket?: number; question?: number };
 
 const USER = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})\s*:\s?(.*)$/s;
 
 /**
  * Parse `<user>: <text>`. `/ticket new ...` is a command; `#12 text` is a message in ticket 12's
- * conversation; a line starting with `//` is a comment (handy in scripts).
+ * conversation; `Q3 text` a message in peer question 3's thread; a line starting with `//` is a
+ * comment (handy in scripts).
  */
 export function parseConsoleLine(line: string): ConsoleLine {
   const trimmed = line.trim();
@@ -25,5 +26,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
   }
   const ref = /^#(\d{1,9})\b\s*(.*)$/s.exec(text);
   if (ref) return { kind: 'message', user, ticket: Number(ref[1]), text: ref[2]! };
+  const question = /^Q(\d{1,9})\b\s*(.*)$/is.exec(text);
+  if (question) return { kind: 'message', user, question: Number(question[1]), text: question[2]! };
   return { kind: 'message', user, text };
 }

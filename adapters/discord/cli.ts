@@ -2,7 +2,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, REST, Routes } from 'discord.js';
 import { one, type Args } from '../../src/cli-args.js';
 import type { Config } from '../../src/config.js';
-import { ticketCommand } from './commands.js';
+import { allCommands } from './commands.js';
 
 type Say = (text: string) => void;
 
@@ -13,9 +13,15 @@ function rest(config: Config): { rest: REST; applicationId: string } | string {
   return { rest: client, applicationId: secrets.applicationId };
 }
 
+/** How a command is named to people: `/ticket`, or `"Mark as solution" (message command)`. */
+function shownName(c: { name: string; type?: number }): string {
+  return (c.type ?? 1) === 1 ? `/${c.name}` : `"${c.name}" (${c.type === 3 ? 'message' : 'user'} command)`;
+}
+
 /**
- * Register `/ticket` by bulk overwrite: in one guild (changes show at once; for testing) or
- * globally (for production). Prints what was added, changed and removed.
+ * Register every command (`/ticket`, `/ask`, `/helpers`, `/kb`, the message command "Mark as
+ * solution") by bulk overwrite: in one guild (changes show at once; for testing) or globally (for
+ * production). Prints what was added, changed and removed.
  */
 export async function discordCommand(args: Args, config: Config, say: Say, complain: Say): Promise<number> {
   const sub = args.rest[0];
@@ -26,15 +32,19 @@ export async function discordCommand(args: Args, config: Config, say: Say, compl
       const guild = one(args, 'guild');
       if (guild !== undefined && !/^\d{15,21}$/.test(guild)) return complain(`tierdesk discord register: --guild ${JSON.stringify(guild)} is not a guild id`), 2;
       const route = guild ? Routes.applicationGuildCommands(r.applicationId, guild) : Routes.applicationCommands(r.applicationId);
-      const before = (await r.rest.get(route)) as Array<{ name: string; description: string; options?: unknown }>;
-      const wanted = [ticketCommand(config.tiers.map((t) => ({ id: t.id, name: t.name })))];
+      const before = (await r.rest.get(route)) as Array<{ name: string; type?: number; description: string; options?: unknown }>;
+      const wanted = allCommands(config.tiers.map((t) => ({ id: t.id, name: t.name })));
       await r.rest.put(route, { body: wanted });
       const lines: string[] = [];
+      const same = (a: { name: string; type?: number }, b: { name: string; type?: number }) => a.name === b.name && (a.type ?? 1) === (b.type ?? 1);
       for (const c of wanted) {
-        const old = before.find((b) => b.name === c.name);
-        lines.push(!old ? `added /${c.name}` : JSON.stringify(old.options ?? []) === JSON.stringify(c.options ?? []) && old.description === c.description ? `unchanged /${c.name}` : `updated /${c.name}`);
+        const old = before.find((b) => same(b, c));
+        const description = 'description' in c ? c.description : '';
+        const options = 'options' in c ? c.options : undefined;
+        const unchanged = old && JSON.stringify(old.options ?? []) === JSON.stringify(options ?? []) && (old.description ?? '') === (description ?? '');
+        lines.push(`${!old ? 'added' : unchanged ? 'unchanged' : 'updated'} ${shownName(c)}`);
       }
-      for (const b of before) if (!wanted.some((c) => c.name === b.name)) lines.push(`removed /${b.name}`);
+      for (const b of before) if (!wanted.some((c) => same(b, c))) lines.push(`removed ${shownName(b)}`);
       say(`${lines.join('\n')}\n(${guild ? `guild ${guild}` : 'global: may take up to an hour to show everywhere'})`);
       return 0;
     }

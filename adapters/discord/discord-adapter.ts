@@ -1,13 +1,18 @@
 import {
-  ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, RateLimitError,
-  type GuildMember, type Message, type MessageCreateOptions, type TextBasedChannel,
+  ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, Partials, RateLimitError, Routes,
+  type Channel, type GuildMember, type Message, type MessageCreateOptions, type MessageReaction, type PartialMessage, type PartialMessageReaction,
+  type PartialUser, type TextBasedChannel, type User,
 } from 'discord.js';
 
 type Sendable = { id: string; send: (o: MessageCreateOptions) => Promise<Message> };
-import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
+import { DEFAULT_PEER_TAGS, ensureTag, isForum, labelPost, placeIn, type PeerTags } from './forum.js';
 import { handleInteraction } from './interactions.js';
 import { cut, renderCard } from './render.js';
+
+/** The reaction that marks a solution in a peer forum post (by the asker); other reactions are just reactions. */
+export const SOLUTION_EMOJI = '✅';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -22,16 +27,26 @@ export interface DiscordAdapterOptions {
   defaults: { urgency: string; impact: string };
   /** Role ids the core cares about (tier roles, customer groups). */
   platformGroups: string[];
+  /** Peer-support forum channels (config `peer.channels.discord`): each post is a question. */
+  peerForums?: string[];
+  /** The forum tags tierdesk manages on questions (config `peer.tags`); default Open and Solved. */
+  peerTags?: PeerTags;
   logger: Logger;
   now: () => number;
+  /** Gateway shards this process connects (replicas split them); default every shard of `shardCount`. */
+  shards?: number[];
+  /** Shards across every replica; default 1. */
+  shardCount?: number;
 }
 
 /**
- * The fewest intents that work: Guilds (interactions, channels, threads), GuildMessages (messages
- * in ticket threads) and MessageContent (privileged: without it those messages arrive empty, and
- * nothing could be relayed). Members' roles arrive with each interaction and message.
+ * The fewest intents that work: Guilds (interactions, channels, threads, forum posts),
+ * GuildMessages (messages in ticket threads and peer forum posts), GuildMessageReactions (the
+ * asker's ✅ that marks a solution) and MessageContent (privileged: without it those messages
+ * arrive empty, and nothing could be relayed). Members' roles arrive with each interaction, message
+ * and reaction.
  */
-export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
+export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
 
 /** Discord failures → the dispatcher's vocabulary. */
 export function deliveryError(err: unknown): Error {
@@ -49,10 +64,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const client = new Client({
     intents: INTENTS,
     allowedMentions: { parse: [] },
+    // A ✅ on a message sent before this process started (not cached) still arrives, as a partial to fetch.
+    partials: [Partials.Message, Partials.Reaction, Partials.User],
     // The outbox owns retries and obeys Retry-After: the REST client only reports a 429.
     rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, offset: 0 },
+    // Which gateway shards this replica runs (TIERDESK_DISCORD_SHARDS, TIERDESK_DISCORD_SHARD_COUNT).
+    ...(options.shards ? { shards: options.shards } : {}),
+    ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
   });
   const guilds = new Set(options.guilds);
+  const peerForums = new Set(options.peerForums ?? []);
+  const peerTags = options.peerTags ?? DEFAULT_PEER_TAGS;
+  const placeOf = (ch: Channel | null | undefined, channelId: string, guildId: string): Place => placeIn(ch, channelId, guildId, peerForums);
 
   function person(member: GuildMember | null | undefined, user: { id: string; username: string; globalName?: string | null }, guildId: string): Person {
     const roles = member ? [...member.roles.cache.keys()] : [];
@@ -66,8 +89,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     return ch as TextBasedChannel & { id: string };
   }
 
-  /** Where a message for `place` goes: the channel, or the thread under a message (created on first use). */
+  /** A forum post (a thread) by id. */
+  async function forumPost(id: string): Promise<TextBasedChannel & { id: string }> {
+    const thread = await client.channels.fetch(id);
+    if (!thread?.isThread()) throw new PermanentDeliveryError(`discord: forum post ${id} is not a thread tierdesk can see`);
+    return thread;
+  }
+
+  /** Where a message for `place` goes: the channel, a forum post, or the thread under a message (created on first use). */
   async function target(place: Place): Promise<Sendable> {
+    const raw = await client.channels.fetch(place.channel);
+    // A forum holds no messages: a place in it is one of its posts.
+    if (isForum(raw) && place.thread !== undefined) return (await forumPost(place.thread)) as unknown as Sendable;
     const ch = await channel(place.channel);
     if (place.thread === undefined || ch.isThread()) return ch as unknown as Sendable;
     const existing = await client.channels.fetch(place.thread).catch(() => null);
@@ -80,6 +113,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   let deliver: ((event: Inbound) => Promise<Reply | void>) | undefined;
 
+  /** Who wrote a message: their member (roles, nickname) from the cache, else fetched; the bare user if they left. */
+  async function authorOf(message: Message | PartialMessage): Promise<Person> {
+    const full = message.partial ? await message.fetch() : message;
+    const guildId = full.guildId ?? '';
+    const guild = full.guild ?? client.guilds.cache.get(guildId);
+    const member = full.member ?? (full.webhookId ? null : await guild?.members.fetch(full.author.id).catch(() => null));
+    return person(member, full.author, guildId);
+  }
+
   client.on(Events.InteractionCreate, (interaction) => {
     if (!deliver) return;
     // Buttons on a DM tierdesk sent (a page) come without a guild; everything else must come from a served guild.
@@ -90,15 +132,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       return;
     }
     const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId ?? '');
-    void handleInteraction(interaction, { ...options, deliver, from }).catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
+    void handleInteraction(interaction, { ...options, deliver, from, placeOf, authorOf }).catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
 
   client.on(Events.MessageCreate, (message: Message) => {
     if (!deliver || message.author.bot || !message.guildId || !guilds.has(message.guildId) || !message.channel.isThread()) return;
     const from = person(message.member, message.author, message.guildId);
+    // In a peer forum the place names the forum and the post; the post's starter message has the post's id.
+    const place = placeOf(message.channel, message.channelId, message.guildId);
+    const peer = place.thread !== undefined;
     void deliver({
-      kind: 'message', text: message.content, key: `discord:message:${message.id}`, at: message.createdTimestamp, from,
-      place: { platform: 'discord', space: message.guildId, channel: message.channelId },
+      kind: 'message', text: message.content, key: `discord:message:${message.id}`, at: message.createdTimestamp, from, place,
+      ...(peer ? { id: message.id, link: message.url } : {}),
+      ...(peer && message.id === message.channelId ? { title: message.channel.name } : {}),
     })
       .then(async (reply) => {
         if (!reply) return;
@@ -109,6 +155,35 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       .catch((err) => options.logger.error('discord message failed', { error: (err as Error).message }));
   });
 
+  // The asker's ✅ on an answer in a peer forum post marks it as the solution (the core checks who reacted).
+  client.on(Events.MessageReactionAdd, (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
+    if (!deliver || user.bot || user.id === client.user?.id || reaction.emoji.name !== SOLUTION_EMOJI) return;
+    const ch = reaction.message.channel;
+    const guildId = reaction.message.guildId;
+    if (!guildId || !guilds.has(guildId) || !ch.isThread() || !ch.parentId || !peerForums.has(ch.parentId)) return;
+    const d = deliver;
+    void (async () => {
+      const message = reaction.message.partial ? await reaction.message.fetch() : reaction.message;
+      const reactor = user.partial ? await user.fetch() : user;
+      const guild = client.guilds.cache.get(guildId);
+      const member = guild?.members.cache.get(reactor.id) ?? (await guild?.members.fetch(reactor.id).catch(() => null));
+      await d({
+        kind: 'reaction', emoji: SOLUTION_EMOJI, message: message.id, author: await authorOf(message), text: message.content, link: message.url,
+        key: `discord:reaction:${message.id}:${reactor.id}:${SOLUTION_EMOJI}`, at: options.now(), from: person(member, reactor, guildId),
+        place: placeOf(ch, ch.id, guildId),
+      });
+    })().catch((err) => options.logger.error('discord reaction failed', { error: (err as Error).message }));
+  });
+
+  /** A configured peer channel that is not a forum tierdesk can see gets no questions: say so once, at start. */
+  async function checkPeerForums(): Promise<void> {
+    for (const id of peerForums) {
+      const ch = await client.channels.fetch(id).catch(() => null);
+      if (!ch) options.logger.warn('discord peer forum not found or not visible to the bot: no questions will come from it', { channel: id });
+      else if (!isForum(ch)) options.logger.warn('discord peer channel is not a forum: only forum posts become questions', { channel: id, type: ch.type });
+    }
+  }
+
   client.on(Events.Error, (err) => options.logger.error('discord client error', { error: err.message }));
 
   return {
@@ -118,6 +193,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
       await ready;
+      void checkPeerForums();
     },
     async stop() {
       deliver = undefined;
@@ -128,6 +204,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     async post(place: Place, card: Card) {
       try {
+        const forum = place.thread === undefined ? await client.channels.fetch(place.channel) : null;
+        if (isForum(forum)) {
+          // A forum takes posts, not messages: the card opens a new post (a question), tagged Open.
+          const open = await ensureTag(forum, peerTags.open, options.logger);
+          const thread = await forum.threads.create({ name: card.title.slice(0, 100) || 'Question', message: renderCard(card), ...(open ? { appliedTags: [open] } : {}) });
+          return { messageId: thread.id, place: { platform: 'discord', space: place.space, channel: forum.id } };
+        }
         const ch = await target(place);
         const sent = await ch.send(renderCard(card));
         return { messageId: sent.id, place: { platform: 'discord', space: place.space, channel: sent.channelId } };
@@ -137,9 +220,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     async edit(place: Place, messageId: string, card: Card) {
       try {
-        const ch = await channel(place.channel);
-        const { embeds, components, allowedMentions } = renderCard(card);
-        await ch.messages.edit(messageId, { embeds: embeds ?? [], components: components ?? [], ...(allowedMentions ? { allowedMentions } : {}) });
+        // In a forum, a message lives in a post: the post's starter message has the post's id.
+        const raw = await client.channels.fetch(place.channel);
+        const ch = isForum(raw) ? await forumPost(place.thread ?? messageId) : await channel(place.channel);
+        const { content, embeds, components, allowedMentions } = renderCard(card);
+        await ch.messages.edit(messageId, { ...(content !== undefined ? { content } : {}), embeds: embeds ?? [], components: components ?? [], ...(allowedMentions ? { allowedMentions } : {}) });
       } catch (err) {
         throw deliveryError(err);
       }
@@ -160,6 +245,27 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         const thread = await parent.threads.create({ name: title.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 10080 });
         await thread.members.add(p.id);
         return { platform: 'discord', space: p.space, channel: thread.id };
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async labelThread(place: Place, label: ThreadLabel) {
+      const id = place.thread;
+      if (id === undefined) return;
+      try {
+        // Fresh state: a moderator may have retagged, archived or locked the post since.
+        const thread = await client.channels.fetch(id, { force: true });
+        if (!thread?.isThread()) throw new PermanentDeliveryError(`discord: ${id} is not a forum post tierdesk can see`);
+        const parent = thread.parentId ? await client.channels.fetch(thread.parentId, { force: true }) : null;
+        await labelPost(thread, parent, label, peerTags, options.logger);
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async grantGroup(p: Person, role: string) {
+      if (p.platform !== 'discord' || !/^\d{15,21}$/.test(role)) return;
+      try {
+        await client.rest.put(Routes.guildMemberRole(p.space, p.id, role), { reason: 'tierdesk: helper points threshold reached' });
       } catch (err) {
         throw deliveryError(err);
       }

@@ -2,7 +2,8 @@
  * Neutral cards → Discord messages: an embed and rows of buttons. Discord's limits are respected
  * (embed description 4,096, 25 fields of 1,024, 5 rows of 5 buttons, custom ids of 100), long text
  * cut with a pointer to the rest. Mentions never ping unless tierdesk means them: every message is
- * sent with `allowedMentions: { parse: [] }`.
+ * sent with `allowedMentions: { parse: [] }`, and a card's `ping` (role ids: the helper role) is the
+ * only exception, as `<@&ID>` in the content with exactly those roles allowed.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type MessageCreateOptions } from 'discord.js';
 import type { Card, CardField } from '../../src/ports.js';
@@ -52,5 +53,12 @@ export function renderCard(card: Card, rest?: string): MessageCreateOptions & { 
       ),
     );
   }
-  return { embeds: [embed], components: rows, allowedMentions: { parse: [] } };
+  const ping = pingedRoles(card);
+  if (ping.length === 0) return { embeds: [embed], components: rows, allowedMentions: { parse: [] } };
+  return { content: ping.map((id) => `<@&${id}>`).join(' '), embeds: [embed], components: rows, allowedMentions: { parse: [], roles: ping } };
+}
+
+/** The role ids a card deliberately pings: snowflakes only (nothing else can become markup), at most 100 as Discord allows. */
+export function pingedRoles(card: Pick<Card, 'ping'>): string[] {
+  return [...new Set((card.ping ?? []).filter((id) => /^\d{15,21}$/.test(id)))].slice(0, 100);
 }

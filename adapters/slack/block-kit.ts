@@ -61,6 +61,9 @@ export function sections(raw: string, max: number, rest?: string): string[] {
 export function renderCard(card: Card, rest?: string): { text: string; blocks: Block[] } {
   const blocks: Block[] = [];
   blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(card.title, LIMITS.headerText, rest), emoji: true } });
+  // The only mentions a card makes: the user groups it deliberately notifies, by id.
+  const ping = pingOf(card);
+  if (ping) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: ping } });
   if (card.text) {
     // A section holds 3,000 characters; longer text gets up to three sections, then a pointer.
     // The raw text is split first and each piece escaped (escaping can grow it up to five times),
@@ -78,9 +81,9 @@ export function renderCard(card: Card, rest?: string): { text: string; blocks: B
   if (buttons.length > 0) {
     blocks.push({
       type: 'actions',
-      elements: buttons.slice(0, 25).map((b) => ({
+      elements: buttons.slice(0, 25).map((b, i, all) => ({
         type: 'button',
-        action_id: `tierdesk:${b.action}`,
+        action_id: actionId(b.action, all.slice(0, i).filter((o) => o.action === b.action).length),
         text: { type: 'plain_text', text: cut(b.label, LIMITS.buttonText), emoji: true },
         value: b.value.slice(0, LIMITS.buttonValue),
         ...(b.style ? { style: b.style } : {}),
@@ -90,5 +93,28 @@ export function renderCard(card: Card, rest?: string): { text: string; blocks: B
   const context = card.tone === 'note' ? [':lock: Internal note: agents only, never shown to the requester', card.context] : [card.context];
   const lines = context.filter((c): c is string => Boolean(c));
   if (lines.length > 0) blocks.push({ type: 'context', elements: lines.map((c) => ({ type: 'mrkdwn', text: cut(escapeSlack(c), LIMITS.sectionText) })) });
-  return { text: cut(escapeSlack(card.fallback), LIMITS.messageText, rest), blocks: blocks.slice(0, LIMITS.blocks) };
+  const text = cut(escapeSlack(card.fallback), LIMITS.messageText - (ping ? ping.length + 1 : 0), rest);
+  return { text: ping ? `${ping} ${text}` : text, blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** A user group id as Slack mints them (`S0123ABCD`): nothing else may become a mention. */
+const GROUP_ID = /^S[A-Z0-9]{2,20}$/;
+
+/** `<!subteam^S…>` for each group a card deliberately notifies (well-formed ids only), or undefined. */
+export function pingOf(card: Card): string | undefined {
+  const ids = [...new Set(card.ping ?? [])].filter((id) => GROUP_ID.test(id));
+  return ids.length > 0 ? ids.map((id) => `<!subteam^${id}>`).join(' ') : undefined;
+}
+
+/**
+ * A button's action id: `tierdesk:<action>`. Slack refuses two elements with one action id in a
+ * block, so a repeated action (three "This solved it" buttons) gets `#2`, `#3`… appended.
+ */
+export function actionId(action: string, repeat = 0): string {
+  return repeat === 0 ? `tierdesk:${action}` : `tierdesk:${action}#${repeat + 1}`;
+}
+
+/** The router action a button's action id stands for: `tierdesk:kb.vote#2` → `kb.vote`. */
+export function actionOf(actionIdText: string): string {
+  return actionIdText.replace(/^tierdesk:/, '').replace(/#\d+$/, '');
 }

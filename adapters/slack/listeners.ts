@@ -1,71 +1,174 @@
-import type { App } from '@slack/bolt';
-import type { Inbound, Person, Place, Reply } from '../../src/ports.js';
-import { actionTextModal, ACTION_TEXT_VIEW, NEW_TICKET_VIEW, newTicketModal, viewValues } from './modals.js';
+import type { App, RespondFn } from '@slack/bolt';
+import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
+import { actionOf } from './block-kit.js';
+import {
+  ACTION_TEXT_VIEW, ASK_VIEW, KB_ARTICLE_VIEW, NEW_TICKET_VIEW,
+  actionTextModal, askModal, formErrors, inputBlocks, kbArticleModal, newTicketModal, viewValues,
+} from './modals.js';
 import type { SlackAdapterOptions } from './slack-adapter.js';
-import { replyText } from './slack-adapter.js';
+import { replyMessage } from './slack-adapter.js';
 
 export interface ListenerContext extends SlackAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
   person: (team: string, user: string, nameHint?: string) => Promise<Person>;
   publishHome: (user: string, reply: Reply) => Promise<void>;
+  /** A message's permalink (built from the workspace URL, else asked of Slack), or undefined. */
+  permalink: (channel: string, ts: string, thread?: string) => Promise<string | undefined>;
 }
 
 /** Buttons that need words first open a small form; the others act at once. */
 const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
+
+/** The reactions an asker marks the answer that solved their question with (✅, ✔️). */
+const SOLVED_REACTIONS = new Set(['white_check_mark', 'heavy_check_mark']);
+
+/** Message shortcuts (callback ids, as in the manifest). */
+export const CREATE_TICKET_SHORTCUT = 'tierdesk_create_ticket';
+export const MARK_SOLUTION_SHORTCUT = 'tierdesk_mark_solution';
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * Translate Slack's payloads into Inbound events. Every listener acks first (Slack wants it within
  * 3 s; a modal's trigger id expires about as fast), then does the work. Nothing here decides
- * anything about tickets: it only asks the core and shows the answer.
+ * anything about tickets or questions: it only asks the core and shows the answer.
  */
 export function registerListeners(app: App, ctx: ListenerContext): void {
   const log = ctx.logger;
+  const peerChannels = new Set(ctx.peerChannels ?? []);
   const place = (team: string, channel: string, thread?: string): Place => ({ platform: 'slack', space: team, channel, ...(thread ? { thread } : {}) });
   const failed = (what: string) => (err: unknown) => log.error(`slack ${what} failed`, { error: err instanceof Error ? err.message : String(err) });
+  const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...replyMessage(reply) });
 
-  // /ticket: no text opens the form; text runs the command and answers only the caller.
+  /**
+   * A slash command with text: run it and answer only the caller. Most commands take a millisecond:
+   * answered in the ack itself (no second request). One that is slow (a busy database) is acked
+   * empty well before Slack's 3 s, and answered through response_url when done.
+   */
+  async function runCommand(name: string, command: Any, ack: (r?: Any) => Promise<void>, respond: RespondFn): Promise<void> {
+    const team = command.team_id as string;
+    const work = (async () => {
+      const from = await ctx.person(team, command.user_id, command.user_name);
+      return ctx.deliver({ kind: 'command', name, text: command.text, key: `slack:${team}:command:${command.trigger_id}`, at: ctx.now(), from, place: place(team, command.channel_id), raw: command });
+    })();
+    const quick = await Promise.race([work.then((reply) => ({ reply })), ackDeadline()]);
+    if (quick) {
+      await ack(quick.reply ? ephemeral(quick.reply) : undefined);
+      return;
+    }
+    await ack();
+    const reply = await work;
+    if (reply) await respond(ephemeral(reply)).catch(failed('respond'));
+  }
+
+  // /ticket: no text opens the form; text runs the command.
   app.command('/ticket', async ({ command, ack, respond, client }) => {
-    const team = command.team_id;
     if (command.text.trim() === '') {
       await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: newTicketModal({ ...ctx.defaults, ...(ctx.categories ? { categories: ctx.categories } : {}), channel: command.channel_id }) }).catch(failed('views.open'));
       return;
     }
-    // Most commands take a millisecond: answer in the ack itself (no second request). One that is
-    // slow (a busy database) is acked empty well before Slack's 3 s, and answered when done.
-    const work = (async () => {
-      const from = await ctx.person(team, command.user_id, command.user_name);
-      return ctx.deliver({ kind: 'command', name: 'ticket', text: command.text, key: `slack:${team}:command:${command.trigger_id}`, at: ctx.now(), from, place: place(team, command.channel_id), raw: command });
-    })();
-    const quick = await Promise.race([work.then((reply) => ({ reply })), ackDeadline()]);
-    if (quick) {
-      await ack(quick.reply ? { response_type: 'ephemeral', text: replyText(quick.reply) } : undefined);
-      return;
-    }
-    await ack();
-    const reply = await work;
-    if (reply) await respond({ response_type: 'ephemeral', text: replyText(reply) }).catch(failed('respond'));
+    await runCommand('ticket', command, ack, respond);
   });
 
-  // The intake form: field errors go back into the form, next to the field.
-  app.view(NEW_TICKET_VIEW, async ({ ack, view, body, client }) => {
+  // /ask: no text opens the question form; text posts the question.
+  app.command('/ask', async ({ command, ack, respond, client }) => {
+    if (command.text.trim() === '') {
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: askModal({ channel: command.channel_id }) }).catch(failed('views.open'));
+      return;
+    }
+    await runCommand('ask', command, ack, respond);
+  });
+
+  // /kb: `add` and `edit ID` with nothing more open the article form; the rest runs as typed.
+  app.command('/kb', async ({ command, ack, respond, client }) => {
+    const words = command.text.trim().split(/\s+/).filter(Boolean);
+    const sub = words[0]?.toLowerCase();
+    if ((sub === 'add' && words.length === 1) || (sub === 'edit' && words.length === 2)) {
+      await ack();
+      const form = sub === 'add' ? { sub: 'add' as const } : { sub: 'edit' as const, id: words[1]!.replace(/^#/, ''), ...(await articleNow(command, words[1]!)) };
+      await client.views.open({ trigger_id: command.trigger_id, view: kbArticleModal({ ...form, channel: command.channel_id }) }).catch(failed('views.open'));
+      return;
+    }
+    await runCommand('kb', command, ack, respond);
+  });
+
+  /**
+   * The article as it stands, to fill the edit form: the card `/kb show ID` answers with (title
+   * after `#ID: `, the body as its text, a Tags field). A field that cannot be read whole (a body
+   * longer than a Slack input holds, or cut in the card) is left empty, and an empty field that
+   * was not filled in means "keep it" on submission. Read within a second: the trigger id expires.
+   */
+  async function articleNow(command: Any, id: string): Promise<{ title?: string; body?: string; tags?: string }> {
+    const team = command.team_id as string;
+    try {
+      const read = (async () => {
+        const from = await ctx.person(team, command.user_id, command.user_name);
+        return ctx.deliver({ kind: 'command', name: 'kb', text: `show ${id}`, key: `slack:${team}:command:${command.trigger_id}:show`, at: ctx.now(), from, place: place(team, command.channel_id) });
+      })();
+      const shown = await Promise.race([read.then((reply) => ({ reply })), ackDeadline(1000)]);
+      const card = shown?.reply ? (shown.reply.card ?? shown.reply.cards?.[0]) : undefined;
+      if (!card) return {};
+      const title = /#\d+:\s*(.+)$/s.exec(card.title)?.[1]?.trim();
+      const body = card.text && card.text.length < MODAL_TEXT_MAX && !card.text.endsWith('the full article is longer)') ? card.text : undefined;
+      const tags = card.fields?.find((f) => /^tags?$/i.test(f.label))?.value;
+      return { ...(title ? { title } : {}), ...(body ? { body } : {}), ...(tags !== undefined ? { tags: tags === 'none' ? '' : tags } : {}) };
+    } catch (err) {
+      failed('reading the article to edit')(err);
+      return {};
+    }
+  }
+
+  // /helpers [week|month|all]: the leaderboard.
+  app.command('/helpers', async ({ command, ack, respond }) => {
+    await runCommand('helpers', command, ack, respond);
+  });
+
+  /**
+   * A form submitted: the core runs `name` with the form's fields as arguments. Field errors go
+   * back into the form, next to the field; otherwise the form closes and the answer is shown to the
+   * person in the channel they started from.
+   */
+  async function submitForm(name: string, args: Record<string, string>, { ack, view, body, client }: Any): Promise<void> {
     const team = body.team?.id ?? body.user.team_id ?? '';
-    const values = viewValues(view);
     const meta = safeJson(view.private_metadata) as { channel?: string | null };
     const from = await ctx.person(team, body.user.id);
     const reply = await ctx.deliver({
-      kind: 'command', name: 'ticket', args: { sub: 'new', ...values }, key: `slack:${team}:view:${view.id}`, at: ctx.now(), from,
+      kind: 'command', name, args, key: `slack:${team}:view:${view.id}`, at: ctx.now(), from,
       place: place(team, meta.channel ?? `dm:${body.user.id}`), raw: body,
     });
-    if (reply?.fieldErrors) {
-      const errors = Object.fromEntries(Object.entries(reply.fieldErrors).map(([field, message]) => [field, message.slice(0, 150)]));
-      await ack({ response_action: 'errors', errors });
+    if (reply?.fieldErrors && Object.keys(reply.fieldErrors).length > 0) {
+      await ack({ response_action: 'errors', errors: formErrors(reply.fieldErrors, inputBlocks(view)) });
       return;
     }
     await ack();
-    if (reply && meta.channel) await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: replyText(reply) }).catch(failed('chat.postEphemeral'));
+    if (reply && meta.channel) await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+  }
+
+  // The intake form.
+  app.view(NEW_TICKET_VIEW, async (a) => submitForm('ticket', { sub: 'new', ...viewValues(a.view) }, a));
+
+  // The article form. Adding: every field is sent, an empty one as '' (the core says what is
+  // missing). Editing: a field the form was filled in with is sent as it now stands (emptied: '');
+  // one it could not be filled in with is sent only when written in (empty keeps the article's).
+  app.view(KB_ARTICLE_VIEW, async (a) => {
+    const meta = safeJson(a.view.private_metadata) as { sub?: string; id?: string | null; filled?: string[] };
+    const values = viewValues(a.view);
+    const editing = meta.sub === 'edit';
+    const args: Record<string, string> = { sub: editing ? 'edit' : 'add' };
+    if (meta.id) args.id = meta.id;
+    for (const field of ['title', 'body', 'tags']) {
+      const value = values[field];
+      if (!editing || meta.filled?.includes(field) || value !== undefined) args[field] = value ?? '';
+    }
+    await submitForm('kb', args, a);
+  });
+
+  // The question form.
+  app.view(ASK_VIEW, async (a) => {
+    const values = viewValues(a.view);
+    await submitForm('ask', { title: values.title ?? '', text: values.text ?? '' }, a);
   });
 
   // The words an action needs (escalation reason, resolution, public reply).
@@ -87,16 +190,16 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (reply) {
       const dm = await client.conversations.open({ users: body.user.id }).catch(failed('conversations.open'));
       const channel = (dm as Any | undefined)?.channel?.id;
-      if (channel) await client.chat.postMessage({ channel, text: replyText(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+      if (channel) await client.chat.postMessage({ channel, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
     }
   });
 
-  // Card buttons: `tierdesk:claim` etc.; the value is the ticket number (and flags).
+  // Card buttons: `tierdesk:claim`, `tierdesk:kb.vote` etc.; the value is the ticket number (and flags) or the family's argument.
   app.action(/^tierdesk:/, async ({ ack, action, body, respond, client }) => {
     await ack();
     const a = action as Any;
     const b = body as Any;
-    const name = String(a.action_id).slice('tierdesk:'.length);
+    const name = actionOf(String(a.action_id));
     const team = b.team?.id ?? b.user?.team_id ?? '';
     const ticket = String(a.value ?? '').split(' ')[0] ?? '';
     if (NEEDS_TEXT.has(name)) {
@@ -105,19 +208,20 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       return;
     }
     const from = await ctx.person(team, b.user.id);
-    const channel = b.channel?.id ?? `dm:${b.user.id}`;
+    const channel = b.channel?.id ?? b.container?.channel_id ?? `dm:${b.user.id}`;
+    const message = b.message?.ts ?? b.container?.message_ts;
     const reply = await ctx.deliver({
       kind: 'action', action: name, value: String(a.value ?? ''), key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from,
-      place: place(team, channel), ...(b.message?.ts ? { message: b.message.ts } : {}), raw: body,
+      place: place(team, channel), ...(message ? { message } : {}), raw: body,
     });
     if (!reply) return;
     if (typeof respond === 'function' && b.response_url !== undefined) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: replyText(reply) }).catch(failed('respond'));
+      await respond({ ...ephemeral(reply), replace_original: false }).catch(failed('respond'));
       return;
     }
     // A button on the App Home has no response_url: answer by DM and refresh the Home tab.
     const dm = (await client.conversations.open({ users: b.user.id }).catch(failed('conversations.open'))) as Any | undefined;
-    if (dm?.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: replyText(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+    if (dm?.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
     if (b.view?.type === 'home') {
       const home = await ctx.deliver({ kind: 'command', name: 'home', key: `slack:${team}:home:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from, place: place(team, `dm:${b.user.id}`) });
       if (home) await ctx.publishHome(b.user.id, home).catch(failed('views.publish'));
@@ -125,7 +229,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   // Message shortcut "Create ticket": the form, filled in from the message.
-  app.shortcut('tierdesk_create_ticket', async ({ ack, shortcut, client }) => {
+  app.shortcut(CREATE_TICKET_SHORTCUT, async ({ ack, shortcut, client }) => {
     await ack();
     const s = shortcut as Any;
     const text: string = s.message?.text ?? '';
@@ -140,12 +244,63 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     await client.views.open({ trigger_id: s.trigger_id, view: newTicketModal({ ...ctx.defaults, title, description, channel: s.channel?.id, ...(ctx.categories ? { categories: ctx.categories } : {}) }) }).catch(failed('views.open'));
   });
 
-  // The ticket reaction on a message: the message and its thread become a ticket (the core decides where it counts).
+  // Message shortcut "Mark as solution": the core decides who may; the answer goes to the presser alone.
+  app.shortcut(MARK_SOLUTION_SHORTCUT, async ({ ack, shortcut, respond }) => {
+    await ack();
+    const s = shortcut as Any;
+    const team = s.team?.id ?? s.user?.team_id ?? '';
+    const channel: string = s.channel?.id ?? '';
+    const m: Any = s.message ?? {};
+    const ts: string = m.ts ?? s.message_ts ?? '';
+    const rootTs: string = m.thread_ts ?? ts;
+    const [from, author, link] = await Promise.all([
+      ctx.person(team, s.user.id),
+      ctx.person(team, String(m.user ?? m.bot_id ?? '')),
+      ctx.permalink(channel, ts, rootTs),
+    ]);
+    const about: MessageRef = { id: ts, author, text: messageText(m), ...(link ? { link } : {}) };
+    const reply = await ctx.deliver({
+      kind: 'action', action: 'peer.solution', value: '', about, key: `slack:${team}:shortcut:${s.trigger_id ?? s.action_ts}`, at: ctx.now(), from,
+      place: place(team, channel, rootTs), message: ts, raw: shortcut,
+    });
+    if (!reply) return;
+    if (typeof respond === 'function' && s.response_url) await respond({ ...ephemeral(reply), replace_original: false }).catch(failed('respond'));
+    else if (channel) await app.client.chat.postEphemeral({ channel, user: s.user.id, thread_ts: rootTs, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+  });
+
   app.event('reaction_added', async ({ event, body, client }) => {
     const e = event as Any;
-    if (e.reaction !== ctx.reaction || e.item?.type !== 'message') return;
-    const team = (body as Any).team_id ?? '';
+    if (e.item?.type !== 'message') return;
     const channel = e.item.channel as string;
+    const team = (body as Any).team_id ?? '';
+    const key = `slack:${team}:event:${(body as Any).event_id}`;
+    if (peerChannels.has(channel)) {
+      // In a peer channel: the asker's ✅ marks a solution (the core decides whose counts).
+      if (!SOLVED_REACTIONS.has(e.reaction) && e.reaction !== ctx.reaction) return;
+      // The reacted message, to know its thread: a reply's root is the question.
+      let reacted: Any | undefined;
+      try {
+        const r = (await client.conversations.replies({ channel, ts: e.item.ts, latest: e.item.ts, inclusive: true, limit: 1 })) as Any;
+        reacted = ((r.messages ?? []) as Any[]).find((m) => m.ts === e.item.ts);
+      } catch (err) {
+        failed('reading the reacted message')(err);
+      }
+      const thread: string | undefined = reacted?.thread_ts && reacted.thread_ts !== e.item.ts ? reacted.thread_ts : undefined;
+      const authorId: string | undefined = e.item_user ?? reacted?.user;
+      const [from, author, link] = await Promise.all([
+        ctx.person(team, e.user),
+        authorId ? ctx.person(team, authorId) : Promise.resolve(undefined),
+        ctx.permalink(channel, e.item.ts, thread),
+      ]);
+      const reply = await ctx.deliver({
+        kind: 'reaction', emoji: e.reaction, message: e.item.ts, ...(reacted ? { text: messageText(reacted) } : {}), ...(link ? { link } : {}),
+        ...(author ? { author } : {}), key, at: ctx.now(), from, place: place(team, channel, thread), raw: body,
+      });
+      if (reply) await client.chat.postEphemeral({ channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+      return;
+    }
+    // Elsewhere: the ticket reaction on a message makes the message and its thread a ticket (the core decides where it counts).
+    if (e.reaction !== ctx.reaction) return;
     let text = '';
     let link: string | undefined;
     try {
@@ -159,31 +314,31 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
     const from = await ctx.person(team, e.user);
     const reply = await ctx.deliver({
-      kind: 'reaction', emoji: e.reaction, message: e.item.ts, text, ...(link ? { link } : {}), key: `slack:${team}:event:${(body as Any).event_id}`,
+      kind: 'reaction', emoji: e.reaction, message: e.item.ts, text, ...(link ? { link } : {}), key,
       at: ctx.now(), from, place: place(team, channel), raw: body,
     });
-    if (reply) await client.chat.postEphemeral({ channel, user: e.user, text: replyText(reply) }).catch(failed('chat.postEphemeral'));
+    if (reply) await client.chat.postEphemeral({ channel, user: e.user, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
   });
 
-  // Messages in threads: the agents' card thread (internal notes) or the requester's conversation.
+  // Messages: in threads (the agents' card thread, the requester's conversation, a question's
+  // answers) and, in peer channels, top-level messages too (each one is a question).
   app.event('message', async ({ event, body, client }) => {
     const e = event as Any;
-    // Edits, joins and bot posts are not conversation; a reply with a file is (its text and the file names).
+    // Edits, deletions, joins and bot posts are not conversation; a message with a file is (its text and the file names).
     if (e.subtype !== undefined && e.subtype !== 'thread_broadcast' && e.subtype !== 'file_share') return;
     if (e.bot_id !== undefined || !e.user) return;
     const team = (body as Any).team_id ?? e.team ?? '';
     const thread = e.thread_ts && e.thread_ts !== e.ts ? (e.thread_ts as string) : undefined;
-    if (!thread) return; // top-level chatter in channels and DMs is not tierdesk's business
-    const from = await ctx.person(team, e.user);
-    const files = ((e.files ?? []) as Any[]).map((f) => `📎 ${f.name ?? f.title ?? 'a file'}${f.permalink ? ` (${f.permalink})` : ''}`);
-    const text = [String(e.text ?? ''), ...files].filter(Boolean).join('\n');
+    const peer = peerChannels.has(e.channel);
+    if (!thread && !peer) return; // top-level chatter in other channels and DMs is not tierdesk's business
+    const [from, link] = await Promise.all([ctx.person(team, e.user), peer ? ctx.permalink(e.channel, e.ts, thread) : Promise.resolve(undefined)]);
     const reply = await ctx.deliver({
-      kind: 'message', text, key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from,
+      kind: 'message', text: messageText(e), id: e.ts, ...(link ? { link } : {}), key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from,
       place: place(team, e.channel, thread), raw: body,
     });
     if (reply) {
-      if (e.channel_type === 'im') await client.chat.postMessage({ channel: e.channel, thread_ts: thread, text: replyText(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
-      else await client.chat.postEphemeral({ channel: e.channel, user: e.user, thread_ts: thread, text: replyText(reply) }).catch(failed('chat.postEphemeral'));
+      if (e.channel_type === 'im') await client.chat.postMessage({ channel: e.channel, thread_ts: thread ?? e.ts, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+      else await client.chat.postEphemeral({ channel: e.channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
     }
   });
 
@@ -200,10 +355,19 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.error(async (err) => failed('listener')(err));
 }
 
-/** Resolves with undefined after 1.5 s: past it, a command is acked first and answered later. */
-function ackDeadline(): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
+/** A message's words: its text and the names (and links) of its files. */
+function messageText(m: Any): string {
+  const files = ((m.files ?? []) as Any[]).map((f) => `📎 ${f.name ?? f.title ?? 'a file'}${f.permalink ? ` (${f.permalink})` : ''}`);
+  return [String(m.text ?? ''), ...files].filter(Boolean).join('\n');
 }
+
+/** Resolves with undefined after `ms` (1.5 s): past it, a command is acked first and answered later. */
+function ackDeadline(ms = 1500): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
+
+/** The most a Slack text input holds. */
+const MODAL_TEXT_MAX = 3000;
 
 function safeJson(text: string | undefined): unknown {
   try {

@@ -1,4 +1,7 @@
-/** The modals tierdesk opens in Slack: a new ticket, and the text an action needs (reason, reply). */
+/**
+ * The modals tierdesk opens in Slack: a new ticket, the text an action needs (reason, reply), a
+ * knowledge-base article (`/kb add`, `/kb edit ID`) and a peer question (`/ask`).
+ */
 import type { types } from '@slack/bolt';
 
 type Block = types.KnownBlock;
@@ -6,6 +9,8 @@ type View = types.ModalView;
 
 export const NEW_TICKET_VIEW = 'tierdesk_new_ticket';
 export const ACTION_TEXT_VIEW = 'tierdesk_action_text';
+export const KB_ARTICLE_VIEW = 'tierdesk_kb_article';
+export const ASK_VIEW = 'tierdesk_ask';
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text, emoji: true });
 
@@ -93,6 +98,79 @@ export function actionTextModal(action: string, ticket: string, tiers?: Array<[s
     private_metadata: JSON.stringify({ action, ticket }),
     blocks,
   };
+}
+
+export interface KbArticleForm {
+  sub: 'add' | 'edit';
+  /** The article edited. */
+  id?: string;
+  title?: string;
+  body?: string;
+  tags?: string;
+  /** Where to answer after submission (the channel the command came from). */
+  channel?: string;
+}
+
+/** A knowledge-base article: title, Markdown body, tags. Block ids are the `/kb` argument names. */
+export function kbArticleModal(f: KbArticleForm): View {
+  const editing = f.sub === 'edit';
+  const filled = (['title', 'body', 'tags'] as const).filter((k) => f[k] !== undefined);
+  const keep = 'Leave empty to keep what the article says now';
+  return {
+    type: 'modal',
+    callback_id: KB_ARTICLE_VIEW,
+    title: plain((editing ? `Edit article ${f.id ?? ''}` : 'New article').slice(0, 24)),
+    submit: plain(editing ? 'Save' : 'Add article'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ sub: f.sub, id: f.id ?? null, channel: f.channel ?? null, ...(editing ? { filled } : {}) }),
+    blocks: [
+      textInput('title', 'Title', {
+        max: 200, optional: editing && f.title === undefined, ...(f.title ? { initial: f.title } : {}),
+        hint: editing && f.title === undefined ? keep : 'What a person searching would type',
+      }),
+      textInput('body', 'Article (Markdown)', {
+        multiline: true, max: 3000, optional: editing && f.body === undefined, ...(f.body ? { initial: f.body } : {}),
+        ...(editing && f.body === undefined ? { hint: `${keep} (a body longer than 3,000 characters is changed with /kb edit ${f.id ?? 'ID'} --body)` } : {}),
+      }),
+      textInput('tags', 'Tags', { max: 300, optional: true, ...(f.tags ? { initial: f.tags } : {}), hint: editing && f.tags === undefined ? keep : 'Separated by commas, like vpn, wifi' }),
+    ],
+  };
+}
+
+/** A question for peers (`/ask` without text): a one-line title and the details. */
+export function askModal(d: { channel?: string; title?: string } = {}): View {
+  return {
+    type: 'modal',
+    callback_id: ASK_VIEW,
+    title: plain('Ask the community'),
+    submit: plain('Post question'),
+    close: plain('Cancel'),
+    private_metadata: JSON.stringify({ channel: d.channel ?? null }),
+    blocks: [
+      textInput('title', 'Your question', { max: 200, ...(d.title ? { initial: d.title } : {}), hint: 'One line: what do you want to know?' }),
+      textInput('text', 'Details', { multiline: true, max: 3000, optional: true, hint: 'What you tried, what you expected, error messages' }),
+    ],
+  };
+}
+
+/** The block ids of a view's input blocks (where field errors can be shown). */
+export function inputBlocks(view: { blocks?: ReadonlyArray<{ type?: string; block_id?: string }> }): string[] {
+  return (view.blocks ?? []).filter((b) => b.type === 'input' && typeof b.block_id === 'string').map((b) => b.block_id!);
+}
+
+/**
+ * A form's field errors for `response_action: errors`: keyed by the view's input blocks, 150
+ * characters each (Slack's limit). An error about a field the form does not have goes next to its
+ * first field, so it is never lost.
+ */
+export function formErrors(fieldErrors: Record<string, string>, blocks: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(fieldErrors)) {
+    const block = blocks.includes(field) ? field : blocks[0];
+    if (block === undefined) continue;
+    out[block] = (out[block] ? `${out[block]} ${message}` : message).slice(0, 150);
+  }
+  return out;
 }
 
 /** Read the values a submitted view carries, by block id. */

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import type { types } from '@slack/bolt';
+import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { escapeSlack, renderCard } from './block-kit.js';
+import { escapeSlack, LIMITS, renderCard, sections } from './block-kit.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
 
@@ -26,6 +27,8 @@ export interface SlackAdapterOptions {
   defaults: { urgency: string; impact: string };
   /** User groups whose membership the core needs (tier agents, customer groups). */
   platformGroups: string[];
+  /** Peer-support channels: each top-level message is a question, its thread the answers. */
+  peerChannels?: string[];
   logger: Logger;
   now: () => number;
 }
@@ -35,7 +38,19 @@ export interface SlackAdapter extends ChatAdapter {
   readonly url: string | undefined;
 }
 
-const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'user_not_found', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long', 'no_text', 'restricted_action', 'cannot_dm_bot', 'user_disabled']);
+const PERMANENT = new Set([
+  'channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'user_not_found', 'message_not_found', 'cant_update_message',
+  'invalid_blocks', 'msg_too_long', 'no_text', 'restricted_action', 'cannot_dm_bot', 'user_disabled',
+  // reactions and user groups
+  'invalid_name', 'too_many_emoji', 'too_many_reactions', 'no_such_subteam', 'invalid_users', 'permission_denied', 'missing_scope',
+]);
+
+/** How a peer question's label shows in Slack: reactions tierdesk adds to the question message. */
+const LABEL_REACTIONS: Record<ThreadLabel, { add?: string; remove: string[] }> = {
+  solved: { add: 'white_check_mark', remove: [] },
+  closed: { add: 'lock', remove: [] },
+  open: { remove: ['white_check_mark', 'lock'] },
+};
 
 /** Platform failures → the dispatcher's vocabulary: wait for Retry-After, give up, or retry. */
 export function deliveryError(err: unknown): Error {
@@ -76,6 +91,35 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const directs = new Map<string, string>();
   const names = new Map<string, { name: string; at: number }>();
   let groups: { at: number; members: Map<string, string[]> } | undefined;
+  let workspaceUrl: Promise<string | undefined> | undefined;
+  /** The grant in progress per user group (see grantGroup). */
+  const grants = new Map<string, Promise<unknown>>();
+
+  /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
+  function teamUrl(): Promise<string | undefined> {
+    workspaceUrl ??= (client.auth.test() as Promise<{ url?: string }>).then(
+      (r) => (r.url && /^https:\/\/[^\s/]+\/$/.test(r.url) ? r.url : undefined),
+      () => {
+        workspaceUrl = undefined; // ask again next time
+        return undefined;
+      },
+    );
+    return workspaceUrl;
+  }
+
+  /** A message's permalink: built from the workspace URL as Slack builds it, else asked of Slack. */
+  async function permalink(channel: string, ts: string, thread?: string): Promise<string | undefined> {
+    const url = await teamUrl();
+    if (url && /^\d+\.\d+$/.test(ts) && /^[A-Z0-9]+$/.test(channel)) {
+      const reply = thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : '';
+      return `${url}archives/${channel}/p${ts.replace('.', '')}${reply}`;
+    }
+    try {
+      return ((await client.chat.getPermalink({ channel, message_ts: ts })) as { permalink?: string }).permalink;
+    } catch {
+      return undefined;
+    }
+  }
 
   /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
   async function person(team: string, user: string, nameHint?: string): Promise<Person> {
@@ -125,7 +169,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     },
     async start(deliver: (event: Inbound) => Promise<Reply | void>) {
       await app.init();
-      registerListeners(app, { ...options, deliver, person, publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined) });
+      registerListeners(app, { ...options, deliver, person, permalink, publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined) });
       if (receiver) await app.start();
       else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
     },
@@ -166,11 +210,82 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
       return { platform: 'slack', space: p.space, channel };
     },
+    async labelThread(place: Place, label: ThreadLabel) {
+      // The question is the thread's root message; its reactions say how it stands.
+      const timestamp = place.thread;
+      if (!timestamp) return;
+      const spec = LABEL_REACTIONS[label];
+      const ignorable = (err: unknown, code: string) => (err as { data?: { error?: string } })?.data?.error === code;
+      for (const name of spec.remove) {
+        try {
+          await client.reactions.remove({ channel: place.channel, timestamp, name });
+        } catch (err) {
+          if (!ignorable(err, 'no_reaction')) throw deliveryError(err);
+        }
+      }
+      if (spec.add) {
+        try {
+          await client.reactions.add({ channel: place.channel, timestamp, name: spec.add });
+        } catch (err) {
+          if (!ignorable(err, 'already_reacted')) throw deliveryError(err);
+        }
+      }
+    },
+    grantGroup(p: Person, group: string) {
+      // Slack only replaces a group's whole member list: grants to one group run one at a time here,
+      // so two helpers granted together do not overwrite each other.
+      const run = (grants.get(group) ?? Promise.resolve()).then(async () => {
+        try {
+          const current = ((await client.usergroups.users.list({ usergroup: group })) as { users?: string[] }).users ?? [];
+          if (current.includes(p.id)) return;
+          const users = [...current, p.id];
+          await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
+          if (groups?.members.has(group)) groups.members.set(group, users);
+        } catch (err) {
+          throw deliveryError(err);
+        }
+      });
+      const settled = run.catch(() => undefined);
+      grants.set(group, settled);
+      void settled.then(() => {
+        if (grants.get(group) === settled) grants.delete(group);
+      });
+      return run;
+    },
   };
   return adapter;
 }
 
-/** Text for an ephemeral answer: escaped, so nothing in it pings or links. */
+type Block = types.KnownBlock;
+
+/**
+ * An answer shown to one person (ephemeral, response_url, a DM): its text, and its cards as blocks
+ * when it has any (a search's results with their buttons), within Slack's 50 blocks.
+ */
+export function replyMessage(reply: Reply): { text: string; blocks?: Block[] } {
+  const text = replyText(reply);
+  const cards = reply.cards ?? (reply.card ? [reply.card] : []);
+  if (cards.length === 0) return { text };
+  const blocks: Block[] = [];
+  // The text is shown too unless it only repeats the cards.
+  const repeats = reply.text.trim() === '' || reply.text === cards.map((c) => c.fallback).join('\n\n') || reply.text === cards[0]!.fallback;
+  if (!repeats) for (const section of sections(reply.text, 1)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
+  for (const card of cards) {
+    const rendered = renderCard(card).blocks;
+    if (blocks.length + rendered.length + (blocks.length > 0 ? 1 : 0) > LIMITS.blocks - 1) {
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'More than fits here.' }] });
+      break;
+    }
+    if (blocks.length > 0) blocks.push({ type: 'divider' });
+    blocks.push(...rendered);
+  }
+  return { text, blocks };
+}
+
+/**
+ * Text for an ephemeral answer: escaped, so nothing in it pings or links; a reference to a channel
+ * by id (`<#C0123>`, which notifies nobody) stays a link to the channel.
+ */
 export function replyText(reply: Reply): string {
-  return escapeSlack(reply.text).slice(0, 3000);
+  return escapeSlack(reply.text).replace(/&lt;#([CG][A-Z0-9]{2,20})&gt;/g, '<#$1>').slice(0, 3000);
 }

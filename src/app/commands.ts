@@ -6,7 +6,7 @@ import { claimTicket } from './claim-ticket.js';
 import { parseLine, type ParsedLine } from './command-line.js';
 import { addNote, replyToRequester } from './converse.js';
 import { escalateTicket } from './escalate-ticket.js';
-import { openTicket } from './open-ticket.js';
+import { newTicketOrOffer } from './deflection.js';
 import { ticketNumber, type Request } from './request.js';
 import { confirmResolution, reopenTicket, resolveTicket } from './resolve-ticket.js';
 import { listTicketsFor, showTicket, ticketHistory } from './view-tickets.js';
@@ -34,14 +34,15 @@ const flag = (line: ParsedLine, name: string) => (typeof line.flags[name] === 's
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'new',
-    usage: '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X]',
-    summary: 'open a ticket',
+    usage: '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X] [--anyway]',
+    summary: 'open a ticket (matching articles are offered first; --anyway skips them)',
     who: 'anyone',
     values: ['description', 'urgency', 'impact', 'category', 'product', 'version'],
+    booleans: ['anyway'],
     run: (core, req, line) => {
       const input: Record<string, string | undefined> = { title: line.words.join(' ') };
       for (const f of ['description', 'urgency', 'impact', 'category', 'product', 'version']) input[f] = flag(line, f);
-      return openTicket(core, req, input);
+      return newTicketOrOffer(core, req, input, { anyway: line.flags.anyway === true });
     },
   },
   { name: 'show', usage: '/ticket show <N>', summary: 'show a ticket', who: 'anyone', run: (core, req, line) => showTicket(core, req.actor, num(line, '/ticket show <N>')) },
@@ -99,6 +100,10 @@ export function helpText(): string {
     '  /oncall  who is on call now for each tier, until when, who is next',
     '  /oncall schedule <NAME>  the next 7 days of a schedule',
     '  /oncall ack  acknowledge the newest page for your tiers',
+    'Peer support and knowledge:',
+    '  /ask <question>  ask the community in the peer channel',
+    '  /helpers [week|month|all]  the helpers with the most points',
+    '  /kb search <words>  search articles and solved questions (/kb help for the rest)',
     'In a ticket\'s conversation, just write: the requester\'s messages reach the agents; an agent\'s message is a public reply.',
   ].join('\n');
 }
@@ -109,7 +114,7 @@ export function helpText(): string {
  */
 export async function runTicketArgs(core: Core, req: Request, args: Record<string, string | boolean | undefined>): Promise<Reply> {
   const sub = String(args.sub ?? '').toLowerCase();
-  if (sub === 'new') return openTicket(core, req, args as Record<string, string>);
+  if (sub === 'new') return newTicketOrOffer(core, req, args, { anyway: args.anyway === true || args.anyway === 'true' });
   if (sub === '' || sub === 'help') return { text: helpText() };
   const spec = COMMANDS.find((c) => c.name === sub);
   if (!spec) return { text: `Unknown command "${cleanLine(sub).slice(0, 40)}".\n\n${helpText()}` };

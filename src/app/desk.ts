@@ -12,8 +12,12 @@ import { PAGE_TIMER, pageTimerFired } from './paging.js';
 import { armHandoffs, handoffFired, HANDOFF_TIMER } from './handoffs.js';
 import { armHousekeeping, housekeepingFired, HOUSEKEEPING_TIMER } from './housekeeping.js';
 import { createRouter } from './router.js';
+import { STALE_TIMER, UNANSWERED_TIMER } from './peer-questions.js';
+import { staleFired, unansweredFired } from './peer-timers.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
+import { releaseHeldLeases } from '../store/leases.js';
+import { searchIndexFor } from '../store/search-index.js';
 
 export interface DeskOptions {
   db: Db;
@@ -48,6 +52,7 @@ export function createDesk(options: DeskOptions): Desk {
     logger: options.logger,
     directory: new Directory(options.config),
     newId: createIdSource(() => options.clock.now()),
+    search: searchIndexFor(options.db),
     hooks: { slaBreached: [] },
     wake: (what) => {
       if (what.outbox) loops.dispatcher?.nudge();
@@ -62,6 +67,8 @@ export function createDesk(options: DeskOptions): Desk {
   scheduler.on(PAGE_TIMER, (work, timer) => pageTimerFired(core, work, timer.subject, timer.data, timer.late));
   scheduler.on(HANDOFF_TIMER, (work, timer) => handoffFired(core, work, timer.subject));
   scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
+  scheduler.on(UNANSWERED_TIMER, (work, timer) => unansweredFired(core, work, timer.subject, timer.data));
+  scheduler.on(STALE_TIMER, (work, timer) => staleFired(core, work, timer.subject, timer.data));
   const handle = createRouter(core);
   return {
     core,
@@ -76,9 +83,13 @@ export function createDesk(options: DeskOptions): Desk {
       scheduler.start();
     },
     async stop() {
-      for (const a of adapters.values()) await a.stop();
+      // The loops first: a delivery pass under way finishes against a platform still connected,
+      // instead of failing against a closed client and spending an attempt.
       await scheduler.stop();
       await dispatcher.stop();
+      for (const a of adapters.values()) await a.stop();
+      // Nothing of ours is being delivered or fired now: hand any lease still held to other replicas.
+      await releaseHeldLeases(core.db, core.clock.now(), core.logger);
     },
   };
 }

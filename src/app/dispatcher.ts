@@ -1,4 +1,4 @@
-import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform } from '../ports.js';
+import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform, type ThreadLabel } from '../ports.js';
 import { findMessage, saveMessage } from '../store/messages.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -16,6 +16,8 @@ export interface DispatcherOptions {
   random?: () => number;
   /** How many conversations are delivered to side by side. */
   concurrency?: number;
+  /** How long a claimed row is ours before another process may take it (default a minute; tests shorten it). */
+  leaseMs?: number;
 }
 
 /** Not yet deliverable (its parent message is not posted yet); retried without counting as a failure. */
@@ -37,6 +39,7 @@ export class Dispatcher {
   private readonly maxAttempts: number;
   private readonly random: () => number;
   private readonly concurrency: number;
+  private readonly leaseMs: number;
   private readonly missingAdapterLogged = new Set<string>();
   /** Platforms that asked us to stop everything for a while (a global rate limit), until when. */
   private readonly pausedUntil = new Map<Platform, number>();
@@ -51,10 +54,11 @@ export class Dispatcher {
     this.maxAttempts = options.maxAttempts ?? 12;
     this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency ?? 8;
+    this.leaseMs = options.leaseMs ?? 60_000;
     this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), async () => {
-      const due = await nextOutboxDue(core.db);
-      // While a platform is paused, waking before the pause ends would only find the same rows waiting.
       const now = core.clock.now();
+      const due = await nextOutboxDue(core.db, now);
+      // While a platform is paused, waking before the pause ends would only find the same rows waiting.
       const pauses = [...this.pausedUntil.values()].filter((until) => until > now);
       return due === undefined || pauses.length === 0 ? due : Math.max(due, Math.min(...pauses));
     });
@@ -129,7 +133,7 @@ export class Dispatcher {
     while (due < queue.length && Number(queue[due]!.next_attempt_at) <= now) due++;
     if (due === 0) return 0;
     const ids = queue.slice(0, due).map((r) => r.id);
-    const won = new Set(await leaseOutbox(this.core.db, ids, now, this.core.clock.now() + 60_000));
+    const won = new Set(await leaseOutbox(this.core.db, ids, now, this.core.clock.now() + this.leaseMs));
     let claimed = 0;
     while (claimed < due && won.has(queue[claimed]!.id)) claimed++;
     if (claimed < won.size) await releaseLeases(this.core.db, ids.slice(claimed).filter((id) => won.has(id)));
@@ -217,6 +221,14 @@ export class Dispatcher {
         if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
         const people = (JSON.parse(row.card) as { people: Person[] }).people;
         if (adapter.addMembers) await adapter.addMembers(placeOf(msg), people);
+      } else if (row.op === 'label') {
+        const msg = await findMessage(this.core.db, row.message_key ?? '');
+        if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);
+        const { label } = JSON.parse(row.card) as { label: ThreadLabel };
+        if (adapter.labelThread) await adapter.labelThread({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, label);
+      } else if (row.op === 'grant') {
+        const { group } = JSON.parse(row.card) as { group: string };
+        if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
       } else {
         const place = await this.resolve(target, adapter);
         const posted = await adapter.post(place, card);

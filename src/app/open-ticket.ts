@@ -1,7 +1,7 @@
 import { UserError } from '../domain/errors.js';
 import { LEVELS, isLevel, priorityOf, type Level } from '../domain/priority.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
-import type { Reply } from '../ports.js';
+import type { Place, Reply } from '../ports.js';
 import { countOpenTicketsOf, insertTicket, lastTicketOpenedBy, nextTicketNumber } from '../store/tickets.js';
 import type { Db } from '../store/connect.js';
 import { agentCard, requesterCard } from './render.js';
@@ -9,7 +9,8 @@ import { change, type Request } from './request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
 import { policyFor, scheduleSla, slaFields, snapshotWith } from './sla-clocks.js';
 import { maybePage, outsideHours, pageField } from './paging.js';
-import type { Core } from './work.js';
+import type { Core, Target, Work } from './work.js';
+import type { Actor } from './directory.js';
 
 /** What a requester fills in; every field is untrusted text. */
 export interface NewTicketInput {
@@ -39,6 +40,8 @@ function shortField(value: string | undefined, flag: string): string | undefined
   return v;
 }
 
+export type ValidTicket = ReturnType<typeof validateNewTicket>;
+
 /** Validate and clean the input; every refusal names the field. */
 export function validateNewTicket(core: Core, input: NewTicketInput) {
   const limits = core.config.tickets;
@@ -62,7 +65,7 @@ export function validateNewTicket(core: Core, input: NewTicketInput) {
 }
 
 /** Spam protection for public communities: an open-ticket cap and a cooldown per requester. */
-async function checkRequesterLimits(core: Core, req: Request, db: Db, now: number): Promise<void> {
+export async function checkRequesterLimits(core: Core, req: Request, db: Db, now: number): Promise<void> {
   const { maxOpenPerRequester: cap, cooldownMs } = core.config.tickets;
   if ((cap === undefined && cooldownMs === undefined) || core.directory.isAgent(req.actor)) return;
   if (cap !== undefined && (await countOpenTicketsOf(db, req.actor.person)) >= cap) {
@@ -83,44 +86,62 @@ async function checkRequesterLimits(core: Core, req: Request, db: Db, now: numbe
  */
 export async function openTicket(core: Core, req: Request, input: NewTicketInput): Promise<Reply> {
   const v = validateNewTicket(core, input);
-  const tier = core.directory.entryTier(v.category);
-  const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
-  const requester = req.actor.person;
-  const origin = req.place.channel.startsWith('dm:') ? undefined : req.place;
-  const group = core.directory.customerGroupOf(req.actor);
-  const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
-
   const ticket = await change(core, req, async (work) => {
     await checkRequesterLimits(core, req, work.db, work.now);
-    const number = await nextTicketNumber(work.db);
-    const t: Ticket = {
-      number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
-      tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0, slaMarks: [],
-      ...(group !== undefined ? { slaGroup: group } : {}),
-      ...(v.category !== undefined ? { category: v.category } : {}),
-      ...(v.product !== undefined ? { product: v.product } : {}),
-      ...(v.version !== undefined ? { version: v.version } : {}),
-      ...(origin ? { origin } : {}),
-    };
-    await insertTicket(work.db, {
-      number, title: t.title, description: t.description, category: t.category ?? null, product: t.product ?? null,
-      product_version: t.version ?? null, impact: t.impact, urgency: t.urgency, priority: t.priority, tier: t.tier,
-      status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
-      requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null, assignee_name: null,
-      created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
-      sla_policy: policy?.name ?? null, sla_group: group ?? null, sla_marks: null,
-    });
-    const sla = snapshotWith(core, t, [], work.now);
-    await work.event(number, req.actor, 'opened', { title: t.title, tier: t.tier, priority, impact: t.impact, urgency: t.urgency, ...(t.category ? { category: t.category } : {}) });
-    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory, slaFields(sla)), {
-      key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
-    });
-    await work.post({ kind: 'private', person: requester, title: `#${number} ${t.title}` }, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
-    if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
-    if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
-      await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]), number);
-    }
-    return t;
+    return createTicket(core, work, req.actor, req.place, v);
   });
-  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier.name}). Our answers will reach you in the ticket's private conversation.` };
+  return openedReply(core, ticket);
+}
+
+/** What the requester is told when their ticket is open (also after a deflection offer: src/app/deflection.ts). */
+export function openedReply(core: Core, ticket: Ticket): Reply {
+  const tier = core.directory.tier(ticket.tier);
+  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier?.name ?? ticket.tier}). Our answers will reach you in the ticket's private conversation.` };
+}
+
+export interface CreateOptions {
+  /** Where the requester's conversation lives instead of a private thread or DM (a peer question's thread). */
+  requesterTarget?: Target;
+  /** The tier to enter instead of the routing's choice. */
+  tier?: string;
+}
+
+/** Create a validated ticket inside `work`: the row, its history, its cards, its SLA timers, a page if due. */
+export async function createTicket(core: Core, work: Work, actor: Actor, place: Place, v: ValidTicket, opts: CreateOptions = {}): Promise<Ticket> {
+  const tier = (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ?? core.directory.entryTier(v.category);
+  const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
+  const requester = actor.person;
+  const origin = place.channel.startsWith('dm:') ? undefined : place;
+  const group = core.directory.customerGroupOf(actor);
+  const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
+  const number = await nextTicketNumber(work.db);
+  const t: Ticket = {
+    number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
+    tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0, slaMarks: [],
+    ...(group !== undefined ? { slaGroup: group } : {}),
+    ...(v.category !== undefined ? { category: v.category } : {}),
+    ...(v.product !== undefined ? { product: v.product } : {}),
+    ...(v.version !== undefined ? { version: v.version } : {}),
+    ...(origin ? { origin } : {}),
+  };
+  await insertTicket(work.db, {
+    number, title: t.title, description: t.description, category: t.category ?? null, product: t.product ?? null,
+    product_version: t.version ?? null, impact: t.impact, urgency: t.urgency, priority: t.priority, tier: t.tier,
+    status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
+    requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null, assignee_name: null,
+    created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
+    sla_policy: policy?.name ?? null, sla_group: group ?? null, sla_marks: null,
+  });
+  const sla = snapshotWith(core, t, [], work.now);
+  await work.event(number, actor, 'opened', { title: t.title, tier: t.tier, priority, impact: t.impact, urgency: t.urgency, ...(t.category ? { category: t.category } : {}) });
+  await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory, slaFields(sla)), {
+    key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
+  });
+  const requesterTarget: Target = opts.requesterTarget ?? { kind: 'private', person: requester, title: `#${number} ${t.title}` };
+  await work.post(requesterTarget, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
+  if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
+  if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
+    await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]), number);
+  }
+  return t;
 }

@@ -8,12 +8,19 @@ export function formatInstant(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
+/** The command a button is the twin of: `claim` → `/ticket claim V`, `kb.vote` → `/kb vote V`. */
+export function commandOf(action: string, value: string): string {
+  const dot = action.indexOf('.');
+  const command = dot < 0 ? `/ticket ${action}` : `/${action.slice(0, dot)} ${action.slice(dot + 1)}`;
+  return value === '' ? command : `${command} ${value}`;
+}
+
 /** The complete plain-text rendering of a card, used by the console and as a platform fallback. */
 export function fallbackOf(card: Omit<Card, 'fallback'>): string {
   const lines = [card.title];
   if (card.text) lines.push(card.text);
   if (card.fields && card.fields.length > 0) lines.push(card.fields.map((f) => `${f.label}: ${f.value}`).join(' · '));
-  if (card.buttons && card.buttons.length > 0) lines.push('Actions: ' + card.buttons.map((b) => `[${b.label}] /ticket ${b.action} ${b.value}`).join('  '));
+  if (card.buttons && card.buttons.length > 0) lines.push('Actions: ' + card.buttons.map((b) => `[${b.label}] ${commandOf(b.action, b.value)}`).join('  '));
   if (card.context) lines.push(card.context);
   return lines.join('\n');
 }
@@ -46,6 +53,8 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
   if (canDo(t.status, 'escalate') && dir.nextTier(t.tier)) buttons.push({ action: 'escalate', label: 'Escalate', value: n });
   if (canDo(t.status, 'resolve')) buttons.push({ action: 'resolve', label: 'Resolve', value: n, style: 'primary' });
   if (t.status === 'resolved') buttons.push({ action: 'reopen', label: 'Reopen', value: n });
+  // The core checks the tier (config kb.authors); the card is the same for every tier's agents.
+  if (t.status === 'resolved' || t.status === 'closed') buttons.push({ action: 'kb.save', label: 'Save as article', value: `ticket ${n}` });
   return buttons;
 }
 

@@ -3,6 +3,7 @@ import { businessSecondsBetween } from '../domain/business-time.js';
 import { UserError } from '../domain/errors.js';
 import { CLOCKS, type ClockName } from '../domain/sla.js';
 import type { PauseRow } from '../store/sla-pauses.js';
+import { deflectionCsv, deflectionFigures, deflectionTable, type DeflectionFigures } from './kb-figures.js';
 import { snapshotWith } from './sla-clocks.js';
 import { ticketFromRow, type Ticket } from './ticket-model.js';
 import type { Core } from './work.js';
@@ -31,6 +32,8 @@ export interface Report {
   rows: ReportRow[];
   /** Active (open, claimed, waiting) tickets per tier right now. */
   backlog: Record<string, number>;
+  /** Knowledge offered before tickets in the period (src/app/kb-figures.ts): the deflection rate and each document's effectiveness. */
+  deflection?: DeflectionFigures;
 }
 
 interface Sample {
@@ -57,7 +60,8 @@ export async function slaReport(core: Core, opts: { from: number; to: number; by
     .execute();
   const backlog: Record<string, number> = Object.fromEntries(core.directory.tiers.map((t) => [t.id, 0]));
   for (const r of backlogRows) backlog[r.tier] = Number(r.n);
-  return { from: opts.from, to: opts.to, by: opts.by, rows: [...groups.map((g) => summarise(g, samples.filter((s) => s.group === g))), summarise('all', samples)], backlog };
+  const deflection = await deflectionFigures(core.db, opts.from, opts.to);
+  return { from: opts.from, to: opts.to, by: opts.by, rows: [...groups.map((g) => summarise(g, samples.filter((s) => s.group === g))), summarise('all', samples)], backlog, deflection };
 }
 
 async function pausesOf(core: Core, numbers: number[]): Promise<Map<number, PauseRow[]>> {
@@ -143,7 +147,9 @@ export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): 
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   if (format === 'csv') {
     const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    return [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => quote(cell(r[k]))).join(','))].join('\n');
+    const sla = [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => quote(cell(r[k]))).join(','))];
+    // The deflection figures are a second table, after a blank line.
+    return (report.deflection ? [...sla, '', ...deflectionCsv(report.deflection, quote)] : sla).join('\n');
   }
   const table = [COLUMNS.map(([, h]) => h), ...report.rows.map((r) => COLUMNS.map(([k]) => cell(r[k]) || '-'))];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -151,5 +157,6 @@ export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): 
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const range = `${new Date(report.from).toISOString().slice(0, 10)} to ${new Date(report.to).toISOString().slice(0, 10)}`;
   const backlog = Object.entries(report.backlog).map(([tier, n]) => `${tier} ${n}`).join(', ');
-  return [`SLA report by ${report.by}, tickets created ${range} (times in business minutes)`, ...lines, `Backlog now: ${backlog || 'none'}`].join('\n');
+  const deflection = report.deflection ? ['', ...deflectionTable(report.deflection)] : [];
+  return [`SLA report by ${report.by}, tickets created ${range} (times in business minutes)`, ...lines, `Backlog now: ${backlog || 'none'}`, ...deflection].join('\n');
 }

@@ -8,6 +8,7 @@ import { inTransaction, type Core, type Target, type Work } from './work.js';
 import { agentCard, requesterCard } from './render.js';
 import { scheduleSla, slaFields, slaSnapshot } from './sla-clocks.js';
 import { pageField } from './paging.js';
+import { QuestionConflict } from './peer-questions.js';
 
 /** Who asks, from where, and the inbound event's idempotency key (recorded with the state change). */
 export interface Request {
@@ -38,8 +39,9 @@ export async function change<T>(core: Core, req: Request, fn: (work: Work) => Pr
     } catch (err) {
       // A lost optimistic check, or PostgreSQL choosing this transaction as a deadlock or
       // serialization victim: the whole unit is safe to run again.
-      if ((err instanceof TicketConflict || isRetryableDbError(err)) && attempt < 3) continue;
+      if ((err instanceof TicketConflict || err instanceof QuestionConflict || isRetryableDbError(err)) && attempt < 3) continue;
       if (err instanceof TicketConflict) throw new UserError('busy', `Ticket #${err.number} is being changed by someone else right now; try again.`);
+      if (err instanceof QuestionConflict) throw new UserError('busy', `Question Q${err.number} is being changed by someone else right now; try again.`);
       throw err;
     }
   }

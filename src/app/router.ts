@@ -9,7 +9,10 @@ import { DuplicateEvent, type Request } from './request.js';
 import { homeView } from './home-view.js';
 import { oncallCommand } from './oncall-view.js';
 import { ticketFromReaction } from './ticket-from-message.js';
+import { isPeerChannel, peerAction, peerCommand, peerMessage, peerReaction } from './peer-commands.js';
+import { kbAction, kbCommand, deflectAction } from './kb-commands.js';
 import type { Core } from './work.js';
+import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/connect.js';
 
 /**
  * The router: turns an Inbound event into a use case and its outcome into a Reply. Expected
@@ -33,6 +36,11 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
         const text = cleanUserText(err.message);
         return err.field !== undefined ? { text, fieldErrors: { [err.field]: text } } : { text };
       }
+      if (isDatabaseUnavailable(err)) {
+        // Retryable, and said so: the platform (or the person) tries again once the database is back.
+        core.logger.warn('database unavailable; inbound event refused', { kind: event.kind, key: event.key, error: err instanceof Error ? err.message : String(err) });
+        return { text: DATABASE_UNAVAILABLE_REPLY };
+      }
       const ref = errorReference();
       core.logger.error('unexpected error handling an inbound event', {
         ref, kind: event.kind, platform: event.from.platform, key: event.key,
@@ -50,17 +58,35 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
       if (name === 'help') return { text: helpText() };
       if (name === 'home') return homeView(core, req.actor);
       if (name === 'oncall') return oncallCommand(core, req, event.text ?? '');
+      if (name === 'ask' || name === 'helpers') return peerCommand(core, req, name, event.text ?? '', event.args);
+      if (name === 'kb') return kbCommand(core, req, event.text ?? '', event.args);
+      // The typed twins of buttons outside /ticket (the console shows them): `/deflect open ID`, `/peer keep 3`.
+      if (name === 'deflect' || name === 'peer') {
+        const [sub = '', ...rest] = (event.text ?? '').trim().split(/\s+/);
+        return name === 'peer' ? peerAction(core, req, sub.toLowerCase(), rest.join(' ')) : deflectAction(core, req, sub.toLowerCase(), rest.join(' '));
+      }
       if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
       if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
       return runTicketCommand(core, req, event.text ?? '');
     }
-    case 'action':
-      // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`.
-      // Words typed into the action's form are free text, kept as written (no option parsing).
-      return runTicketCommand(core, req, `${event.action} ${event.value}`, event.text);
+    case 'action': {
+      // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`;
+      // `kb.vote` + `12 helpful` runs `/kb vote 12 helpful`. Words typed into the action's form are
+      // free text, kept as written (no option parsing).
+      const dot = event.action.indexOf('.');
+      if (dot < 0) return runTicketCommand(core, req, `${event.action} ${event.value}`, event.text);
+      const family = event.action.slice(0, dot);
+      const sub = event.action.slice(dot + 1);
+      if (family === 'peer') return peerAction(core, req, sub, event.value, event.text, event.about);
+      if (family === 'kb') return kbAction(core, req, sub, event.value, event.text);
+      if (family === 'deflect') return deflectAction(core, req, sub, event.value);
+      return { text: `Unknown action "${cleanLine(event.action).slice(0, 40)}".` };
+    }
     case 'message':
+      if (isPeerChannel(core, event.place)) return peerMessage(core, req, event);
       return routeMessage(core, req, event);
     case 'reaction':
+      if (isPeerChannel(core, event.place)) return peerReaction(core, req, event);
       return ticketFromReaction(core, req, event);
   }
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
-import type { Card, Clock, Logger, Person, Place } from '../ports.js';
+import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
+import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
@@ -28,6 +29,8 @@ export interface Core {
   newId: () => string;
   /** Hint the dispatcher (new outbox rows) and the scheduler (new or moved timers) after a commit. */
   wake: (what: { outbox: boolean; timers: boolean }) => void;
+  /** Full-text search over published articles and solved questions. */
+  search: SearchIndex;
   /** Extension points other features hang on, run inside the transaction that raised them. */
   hooks: { slaBreached: SlaBreachHook[] };
 }
@@ -106,6 +109,22 @@ export class Work {
       side: null,
       card: JSON.stringify({ people }),
       next_attempt_at: this.now,
+    });
+  }
+
+  /** Label the peer question whose root message is registered under `key` (src/app/peer-*.ts). */
+  async label(key: string, label: ThreadLabel): Promise<void> {
+    this.outbox.push({
+      id: this.core.newId(), created_at: this.now, target: JSON.stringify({ kind: 'thread', of: key } satisfies Target), op: 'label',
+      message_key: key, ticket: null, side: null, card: JSON.stringify({ label }), next_attempt_at: this.now,
+    });
+  }
+
+  /** Add a person to a platform group (the helper role), where the platform has groups. */
+  async grant(person: Person, group: string): Promise<void> {
+    this.outbox.push({
+      id: this.core.newId(), created_at: this.now, target: JSON.stringify({ kind: 'direct', person } satisfies Target), op: 'grant',
+      message_key: null, ticket: null, side: null, card: JSON.stringify({ group }), next_attempt_at: this.now,
     });
   }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { armHandoffs } from '../../src/app/handoffs.js';
 import { validateNewTicket } from '../../src/app/open-ticket.js';
 import { Pump } from '../../src/app/pump.js';
@@ -29,6 +29,16 @@ describe('the outbox', () => {
     expect(rows.map((r) => r.status)).not.toContain('pending');
     const due = await nextOutboxDue(d.db);
     expect(due === undefined || due > d.clock.now()).toBe(true);
+  });
+
+  it('does not wake for rows another process has leased (they are its to deliver)', async () => {
+    const d = await desk();
+    await d.desk.handle({ kind: 'command', name: 'ticket', text: 'new Leased elsewhere', key: 'leased', at: d.clock.now(), from: { platform: 'console', space: 'local', id: 'u', name: 'u' }, place: { platform: 'console', space: 'local', channel: 'console' } });
+    const now = d.clock.now();
+    expect(await nextOutboxDue(d.db, now)).toBe(now);
+    await d.db.updateTable('outbox').set({ lease_until: now + 60_000 }).where('status', '=', 'pending').execute();
+    expect(await nextOutboxDue(d.db, now)).toBeUndefined();
+    expect(await nextOutboxDue(d.db, now + 60_000)).toBe(now); // the lease ended: due again
   });
 
   it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
@@ -107,6 +117,32 @@ describe('the background loop', () => {
     for (let i = 0; i < 20 && passes < 2; i++) await new Promise((resolve) => setImmediate(resolve));
     await pump.stop();
     expect(passes).toBe(2);
+  });
+});
+
+describe('the background loop when every pass fails (database down)', () => {
+  it('tries again after 1 s, 2 s, 4 s … at most 30 s, and from the start after a pass that works', async () => {
+    const d = await desk(); // before the fake timers: the database's own timers stay real
+    vi.useFakeTimers();
+    try {
+      let failing = true;
+      const at: number[] = [];
+      const start = Date.now();
+      const pump = new Pump(d.desk.core, 'test', async () => {
+        at.push(Date.now() - start);
+        if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      }, async () => undefined);
+      pump.start();
+      for (let i = 0; i < 7; i++) await vi.advanceTimersToNextTimerAsync();
+      expect(at).toEqual([0, 1000, 3000, 7000, 15000, 31000, 61000, 91000]);
+      failing = false;
+      await vi.advanceTimersToNextTimerAsync();
+      await vi.advanceTimersToNextTimerAsync();
+      expect(at.slice(-2)).toEqual([121000, 151000]); // healthy again: the idle wake-up, not the backoff
+      await pump.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -146,6 +146,7 @@ describe.concurrent('tierdesk sub-commands', () => {
           'Requesters: requester (anyone not listed can open tickets too)',
           'Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high',
           'Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.',
+          'Peer support in #peer: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>',
           '',
         ].join('\n'),
       );

@@ -88,7 +88,7 @@ describe('bad input on the console', () => {
         line: LINES[15]!,
         expect: [{ head: `→ #l1-desk › thread "🎫 #2 Ping @${ZWSP}everyone and @${ZWSP}here and <${ZWSP}!channel> please":`, has: `Still broken @${ZWSP}everyone <${ZWSP}!here> @${ZWSP}channel[31m!` }],
       },
-      { line: LINES[16]!, expect: [{ head: '! To write in a ticket\'s conversation, start with its number: requester: #1 <text>. /help lists the commands.' }] },
+      { line: LINES[16]!, expect: [{ head: '! To write in a ticket\'s conversation, start with its number: requester: #1 <text>; in a peer question\'s thread: requester: Q1 <text>. /help lists the commands.' }] },
       { line: LINES[17]!, expect: [{ head: toRequester, has: 'A message is 4001 characters; the limit is 4000. Split it into several messages.' }] },
       { line: LINES[18]!, expect: [{ head: '← to agent1 (only them):', has: 'Internal note added to #2' }] },
       { line: LINES[19]!, expect: [{ head: '← to agent1 (only them):', has: 'You have claimed #2.' }] },

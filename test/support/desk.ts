@@ -2,7 +2,7 @@ import { parseConsoleLine } from '../../adapters/console/parse-line.js';
 import { createDesk, type Desk } from '../../src/app/desk.js';
 import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
-import { FakeClock, type Inbound, type Place } from '../../src/ports.js';
+import { FakeClock, type ChatAdapter, type Inbound, type Place } from '../../src/ports.js';
 import type { Db } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { testDatabase } from './database.js';
@@ -38,7 +38,9 @@ export class TestDesk {
     const event: Inbound =
       parsed.kind === 'command'
         ? { ...base, kind: 'command', name: parsed.name, text: parsed.text }
-        : { ...base, kind: 'message', text: parsed.text, ...(parsed.ticket !== undefined ? { ticket: parsed.ticket } : {}) };
+        : parsed.question !== undefined
+          ? { ...base, place: { ...HERE, channel: this.config.peer.channels.console?.[0] ?? 'peer' }, kind: 'message', text: parsed.text, question: parsed.question, id: `said-${this.keySeq}` }
+          : { ...base, kind: 'message', text: parsed.text, ...(parsed.ticket !== undefined ? { ticket: parsed.ticket } : {}) };
     return this.send(event);
   }
 
@@ -91,13 +93,14 @@ export class TestDesk {
   }
 }
 
-export async function createTestDesk(options: { yaml?: string; now?: string; db?: Db } = {}): Promise<TestDesk> {
+/** `adapters`: platforms beside the recording console one (a test's own fake of what the core asks of Slack, say). */
+export async function createTestDesk(options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[] } = {}): Promise<TestDesk> {
   const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: {} });
   const db = options.db ?? (await testDatabase());
   await migrateToLatest(db);
   const clock = new FakeClock(Date.parse(options.now ?? '2024-06-03T09:00:00Z'));
   const adapter = new RecordingAdapter();
   const logger = createMemoryLogger();
-  const desk = createDesk({ db, config, clock, logger, adapters: [adapter], dispatcher: { random: () => 0.5 } });
+  const desk = createDesk({ db, config, clock, logger, adapters: [adapter, ...(options.adapters ?? [])], dispatcher: { random: () => 0.5 } });
   return new TestDesk(desk, db, clock, adapter, logger, config);
 }

@@ -1,4 +1,4 @@
-import type { Card, ChatAdapter, Inbound, Place, Reply } from '../../src/ports.js';
+import type { Card, ChatAdapter, Inbound, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 
 export interface Recorded {
   id: string;
@@ -43,6 +43,19 @@ export class RecordingAdapter implements ChatAdapter {
     if (!m) throw new Error(`edit of unknown message ${messageId}`);
     m.card = card;
     m.versions.push(card);
+  }
+
+  /** Labels put on peer threads, in order: the thread (root message id) and the label. */
+  readonly labels: Array<{ thread: string; label: ThreadLabel }> = [];
+  /** Platform groups granted, in order. */
+  readonly grants: Array<{ person: string; group: string }> = [];
+
+  async labelThread(place: Place, label: ThreadLabel): Promise<void> {
+    this.labels.push({ thread: place.thread ?? '', label });
+  }
+
+  async grantGroup(person: Person, group: string): Promise<void> {
+    this.grants.push({ person: person.id, group });
   }
 
   async openDirect(person: { id: string; space: string }): Promise<Place> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discordCommand } from '../../../adapters/discord/cli.js';
-import { ticketCommand } from '../../../adapters/discord/commands.js';
+import { allCommands } from '../../../adapters/discord/commands.js';
 import { parseArgs } from '../../../src/cli-args.js';
 import { loadConfig } from '../../../src/config.js';
 import { inputsOf, modalShown, sendPress, submit } from './interactions.js';
@@ -18,6 +18,9 @@ afterEach(async () => {
 });
 
 const GUILD_COMMANDS = 'PUT /applications/:app/guilds/:guild/commands';
+/** The peer-support and knowledge commands registered after /ticket, as `register` reports them. */
+const others = (verb: string) => ['/ask', '/helpers', '/kb', '"Mark as solution" (message command)'].map((c) => `${verb} ${c}`).join('\n');
+const NAMES = ['ticket', 'ask', 'helpers', 'kb', 'Mark as solution'];
 
 /** Runs `tierdesk <argv>` with the Discord credentials in the environment; returns its exit code and output. */
 async function tierdesk(argv: string[], yaml = DISCORD_YAML, env: NodeJS.ProcessEnv = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: t.discord.apiUrl }) {
@@ -32,14 +35,14 @@ describe('tierdesk discord register', () => {
   it('--guild: bulk-overwrites the guild\'s commands with /ticket and says it was added; again: unchanged', async () => {
     const first = await tierdesk(['discord', 'register', '--guild', community.id]);
 
-    expect(first).toEqual({ code: 0, out: `added /ticket\n(guild ${community.id})`, err: '' });
+    expect(first).toEqual({ code: 0, out: `added /ticket\n${others('added')}\n(guild ${community.id})`, err: '' });
     const [put] = t.discord.rest.calls(GUILD_COMMANDS);
     expect(put).toMatchObject({ status: 200, auth: 'bot', params: { app: APP, guild: community.id } });
-    expect(put?.body).toEqual([ticketCommand(t.config.tiers)]);
-    expect(t.discord.world.commands.get(community.id)?.map((c) => c.name)).toEqual(['ticket']);
+    expect(put?.body).toEqual(allCommands(t.config.tiers));
+    expect(t.discord.world.commands.get(community.id)?.map((c) => c.name)).toEqual(NAMES);
 
     const second = await tierdesk(['discord', 'register', '--guild', community.id]);
-    expect(second.out).toBe(`unchanged /ticket\n(guild ${community.id})`);
+    expect(second.out).toBe(`unchanged /ticket\n${others('unchanged')}\n(guild ${community.id})`);
     expect(t.discord.rest.calls(GUILD_COMMANDS)).toHaveLength(2); // a bulk overwrite is idempotent
   });
 
@@ -49,7 +52,7 @@ describe('tierdesk discord register', () => {
 
     const changed = await tierdesk(['discord', 'register', '--guild', community.id], withL3);
 
-    expect(changed.out).toBe(`updated /ticket\n(guild ${community.id})`);
+    expect(changed.out).toBe(`updated /ticket\n${others('unchanged')}\n(guild ${community.id})`);
     const saved = t.discord.world.commands.get(community.id)?.[0] as { options: Array<{ name: string; options?: Array<{ name: string; choices?: Array<{ value: string }> }> }> };
     const to = saved.options.find((o) => o.name === 'escalate')?.options?.find((o) => o.name === 'to');
     expect(to?.choices?.map((c) => c.value)).toEqual(['L1', 'L2', 'L3']);
@@ -60,16 +63,16 @@ describe('tierdesk discord register', () => {
 
     const run = await tierdesk(['discord', 'register', '--guild', community.id]);
 
-    expect(run.out).toBe(`added /ticket\nremoved /oldcmd\n(guild ${community.id})`);
+    expect(run.out).toBe(`added /ticket\n${others('added')}\nremoved /oldcmd\n(guild ${community.id})`);
   });
 
   it('without --guild: registers globally and says it takes a while', async () => {
     const run = await tierdesk(['discord', 'register']);
 
     expect(run.code).toBe(0);
-    expect(run.out).toBe('added /ticket\n(global: may take up to an hour to show everywhere)');
+    expect(run.out).toBe(`added /ticket\n${others('added')}\n(global: may take up to an hour to show everywhere)`);
     expect(t.discord.rest.calls('PUT /applications/:app/commands')).toHaveLength(1);
-    expect(t.discord.world.commands.get('global')?.map((c) => c.name)).toEqual(['ticket']);
+    expect(t.discord.world.commands.get('global')?.map((c) => c.name)).toEqual(NAMES);
   });
 
   it('refuses a guild that is not an id, and runs nothing without credentials', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ticketCommand } from '../../../adapters/discord/commands.js';
+import { kbCommand, ticketCommand } from '../../../adapters/discord/commands.js';
 import { actWithText, command, openTicket, press, textsIn, ticketPlaces, type OpenedTicket } from './interactions.js';
 import { ann, bob, gus, historyKinds, l1Desk, l2Desk, requester, startDiscordDesk, ticketRow, type DiscordDesk } from './support.js';
 
@@ -43,8 +43,13 @@ describe('the twins of the card buttons', () => {
     await actWithText(t, ann, ticket.card, 'escalate', 'Firmware');
     collect();
 
-    expect([...actions].sort()).toEqual(['claim', 'escalate', 'reopen', 'reply', 'resolve', 'wait']);
-    for (const action of actions) expect(subs, `/ticket ${action}`).toContain(action);
+    expect([...actions].sort()).toEqual(['claim', 'escalate', 'kb.save', 'reopen', 'reply', 'resolve', 'wait']);
+    // `kb.save` ("Save as article" on the resolved card) is the twin of `/kb save`.
+    const kbSubs = new Set((kbCommand().options ?? []).map((o) => o.name));
+    for (const action of actions) {
+      if (action.startsWith('kb.')) expect(kbSubs, `/kb ${action.slice(3)}`).toContain(action.slice(3));
+      else expect(subs, `/ticket ${action}`).toContain(action);
+    }
   });
 
   it('/ticket claim number:1, then force:true takes it over', async () => {

@@ -88,6 +88,8 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
     tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
     defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
     platformGroups: new Directory(config).platformGroups('discord'),
+    peerForums: config.peer.channels.discord ?? [],
+    peerTags: config.peer.tags,
     logger,
     now: () => clock.now(),
   });

@@ -101,6 +101,7 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
     tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
     defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
     platformGroups: new Directory(config).platformGroups('slack'),
+    peerChannels: config.peer.channels.slack ?? [],
     logger,
     now: () => clock.now(),
   });
@@ -150,6 +151,8 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     post: (place, card) => adapter.post(place, card),
     edit: (place, id, card) => adapter.edit(place, id, card),
     openDirect: (person) => adapter.openDirect(person),
+    labelThread: (place, label) => adapter.labelThread!(place, label),
+    grantGroup: (person, group) => adapter.grantGroup!(person, group),
   };
 }
 

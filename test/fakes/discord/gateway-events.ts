@@ -1,6 +1,7 @@
-import { ChannelType, MessageType, PermissionFlagsBits, type APIInteraction, type APIMessage } from 'discord.js';
+import { ChannelType, MessageType, PermissionFlagsBits, type APIInteraction, type APIMessage, type APIRole } from 'discord.js';
 import { createMessage, react } from './messages.js';
-import { editChannel } from './threads.js';
+import type { FakeChannel } from './payloads.js';
+import { createThread, editChannel } from './threads.js';
 import type { Json } from './validate.js';
 import type { DiscordWorld, InteractionRecord } from './world.js';
 
@@ -49,6 +50,47 @@ export abstract class GatewayEvents {
     }
     const body: Json = { content: input.content, ...(input.replyTo ? { message_reference: { message_id: input.replyTo } } : {}) };
     return this.#settle(() => createMessage(world, channel.id, body, { author, ...(input.replyTo ? { type: MessageType.Reply } : {}) }));
+  }
+
+  /**
+   * A person opens a post in a forum (type 15): THREAD_CREATE (a public thread owned by them, with
+   * `applied_tags` from the forum's tags), then MESSAGE_CREATE of the starter message, whose id is
+   * the thread's. Resolves with both.
+   */
+  async forumPost(input: { forumId: string; authorId: string; name: string; content: string; tags?: string[] }): Promise<{ thread: FakeChannel; starter: APIMessage }> {
+    const world = this.#world;
+    const owner = world.user(input.authorId);
+    const forum = world.channel(input.forumId);
+    if (forum.type !== ChannelType.GuildForum) throw new Error(`fake Discord: ${input.forumId} is not a forum`);
+    world.member(String(forum.guild_id), owner.id);
+    const created = await this.#settle(() =>
+      createThread(world, forum.id, { name: input.name, message: { content: input.content }, ...(input.tags ? { applied_tags: input.tags } : {}) }, { owner }),
+    );
+    return { thread: world.channel(String(created.id)), starter: created.message as APIMessage };
+  }
+
+  /** A moderator creates a channel (CHANNEL_CREATE), e.g. the help forum after tierdesk connected. */
+  async channelCreate(guildId: string, channel: FakeChannel): Promise<FakeChannel> {
+    const world = this.#world;
+    const g = world.guild(guildId);
+    const added: FakeChannel = { ...structuredClone(channel), guild_id: g.id };
+    return this.#settle(() => {
+      g.channels.push(added);
+      world.channels.set(added.id, added);
+      world.dispatch('CHANNEL_CREATE', { ...added });
+      return added;
+    });
+  }
+
+  /** An admin creates a role (GUILD_ROLE_CREATE), e.g. the helper role granted at a points threshold. */
+  async roleCreate(guildId: string, role: APIRole): Promise<APIRole> {
+    const g = this.#world.guild(guildId);
+    const added = structuredClone(role);
+    return this.#settle(() => {
+      g.roles.push(added);
+      this.#world.dispatch('GUILD_ROLE_CREATE', { guild_id: g.id, role: added });
+      return added;
+    });
   }
 
   /** A person reacts (MESSAGE_REACTION_ADD), e.g. ✅ on the answer that solved a peer question. */

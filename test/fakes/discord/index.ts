@@ -77,6 +77,15 @@ export interface FakeDiscord {
  * the bot's own posts come back as MESSAGE_CREATE; an interaction must be answered within 3 s of
  * `interactionCreate` on the fake clock, once (`10062`, `40060` otherwise); Discord's limits are
  * enforced as `50035 Invalid Form Body`; unknown routes answer 404 and show in `rest.unhandled`.
+ *
+ * Forums (type 15, `forumChannel`) hold posts: `POST /channels/{forum}/threads` with `message` makes a
+ * public thread whose starter message has the thread's id, `gateway.forumPost` is a person doing the
+ * same. `PATCH /channels/{id}` changes a forum's `available_tags` (at most 20; needs Manage
+ * Channels) and a post's `applied_tags` (at most 5 of its forum's), `archived` and `locked`; a
+ * locked post takes messages only from those who may manage threads. `gateway.reactionAdd` is
+ * MESSAGE_REACTION_ADD (GuildMessageReactions intent), `gateway.channelCreate` / `roleCreate` are a
+ * moderator adding a forum or a role, `PUT /guilds/{g}/members/{u}/roles/{r}` grants a role (Manage
+ * Roles, and a role below the bot's), `messageCommand` builds a message context-menu interaction.
  */
 export async function startFakeDiscord(options: FakeDiscordOptions): Promise<FakeDiscord> {
   const now = options.now ?? Date.now;

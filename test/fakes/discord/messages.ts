@@ -40,7 +40,8 @@ export function createMessage(world: DiscordWorld, channelId: string, body: Json
   checkMessage(body, check);
   check.done();
   if (!options.allowEmpty) assertNotEmpty(body, (options.files ?? []).length > 0);
-  if (world.isThread(channel)) reopenForMessage(world, channel);
+  // An ephemeral answer is never in the thread, so it neither needs nor reopens it.
+  if (world.isThread(channel) && !options.ephemeral) reopenForMessage(world, channel, (options.author ?? world.bot).id);
   const reference = body.message_reference as Json | undefined;
   const referenced = reference ? world.messages.get(String(reference.message_id)) : undefined;
   if (reference && !referenced && reference.fail_if_not_exists !== false) throw new ApiError(400, 50035, 'Invalid Form Body', { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } });
@@ -134,11 +135,19 @@ function attachment(world: DiscordWorld, channelId: string, file: UploadedFile):
   return { id, filename: file.name, size: file.size, url, proxy_url: url, content_type: file.contentType };
 }
 
-/** Posting into an archived thread reopens it, unless it is also locked. */
-function reopenForMessage(world: DiscordWorld, thread: FakeChannel): void {
+/**
+ * A locked thread takes messages only from those who may manage threads (moderators, the bot):
+ * anyone else gets `50083 Thread is archived` (archived) or `160005 Thread is locked`. Posting into
+ * an archived thread reopens it; a locked one stays locked.
+ */
+function reopenForMessage(world: DiscordWorld, thread: FakeChannel, authorId: string): void {
   const meta = thread.thread_metadata as Json;
+  if (meta.locked) {
+    const guildId = String(thread.guild_id);
+    const mayManage = world.guilds.get(guildId)?.members.some((m) => m.user.id === authorId) === true && (world.permissionsOf(guildId, authorId) & PermissionFlagsBits.ManageThreads) !== 0n;
+    if (!mayManage) throw meta.archived ? new ApiError(400, 50083, 'Thread is archived') : new ApiError(403, 160005, 'Thread is locked');
+  }
   if (!meta.archived) return;
-  if (meta.locked) throw new ApiError(400, 50083, 'Thread is archived');
   meta.archived = false;
   meta.archive_timestamp = world.iso();
   world.dispatch('THREAD_UPDATE', { ...thread });

@@ -1,3 +1,4 @@
+import { PermissionFlagsBits } from 'discord.js';
 import { ApiError, unknownRole } from './api-error.js';
 import { answerInteraction, editWebhookMessage, followUp, interactionByToken, webhookMessage } from './interactions.js';
 import { guildCreate } from './gateway-payloads.js';
@@ -132,7 +133,14 @@ function changeRole(req: RouteRequest, change: 'add' | 'remove'): undefined {
   const guild = world.guild(param(req, 'guild'));
   const member = world.member(guild.id, param(req, 'user'));
   const roleId = param(req, 'role');
-  if (!guild.roles.some((r) => r.id === roleId)) throw unknownRole();
+  const target = guild.roles.find((r) => r.id === roleId);
+  if (!target) throw unknownRole();
+  // Managing a role takes Manage Roles and a highest role above it (the owner and Administrators are exempt from neither here: the bot is never the owner).
+  const bot = world.member(guild.id, world.bot.id);
+  const botTop = Math.max(0, ...guild.roles.filter((r) => bot.roles.includes(r.id)).map((r) => r.position));
+  if ((world.permissionsOf(guild.id, world.bot.id) & PermissionFlagsBits.ManageRoles) === 0n || target.position >= botTop || target.managed) {
+    throw new ApiError(403, 50013, 'Missing Permissions');
+  }
   const has = member.roles.includes(roleId);
   if (change === 'add' && !has) member.roles.push(roleId);
   if (change === 'remove' && has) member.roles.splice(member.roles.indexOf(roleId), 1);

@@ -1,4 +1,4 @@
-import { ChannelType, MessageFlags, type APIMessage } from 'discord.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits, type APIMessage, type APIUser } from 'discord.js';
 import { ApiError } from './api-error.js';
 import { createMessage, type UploadedFile } from './messages.js';
 import type { FakeChannel } from './payloads.js';
@@ -7,6 +7,25 @@ import type { DiscordWorld } from './world.js';
 
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
 
+/** Discord's forum limits: tags a forum may define, tags a post may carry, characters in a tag's name. */
+export const MAX_FORUM_TAGS = 20;
+export const MAX_APPLIED_TAGS = 5;
+const TAG_NAME_MAX = 20;
+
+/** The tag ids a forum defines. */
+function tagIds(forum: FakeChannel | undefined): string[] {
+  return ((forum?.available_tags as Json[] | undefined) ?? []).map((t) => String(t.id));
+}
+
+/** `applied_tags` of a post (create or PATCH): at most 5, each one of the forum's tags. */
+function checkAppliedTags(check: FormCheck, tags: string[], forum: FakeChannel | undefined): void {
+  if (tags.length > MAX_APPLIED_TAGS) check.fail(['applied_tags'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_APPLIED_TAGS} or fewer in length.`);
+  const known = tagIds(forum);
+  tags.forEach((t, i) => {
+    if (!known.includes(t)) check.fail(['applied_tags', i], 'THREAD_TAG_NOT_FOUND', 'Unknown tag.');
+  });
+}
+
 /**
  * `POST /channels/{id}/threads` and `POST /channels/{id}/messages/{mid}/threads`. In a text channel
  * the body's `type` picks a private (12, the default) or public (11) thread; from a message it is
@@ -14,7 +33,7 @@ const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
  * (`body.message`) has the thread's id. The creator (the bot) is the first member. Dispatches
  * THREAD_CREATE (`newly_created: true`), then MESSAGE_CREATE for a forum post's starter message.
  */
-export function createThread(world: DiscordWorld, parentId: string, body: Json, options: { starter?: APIMessage; files?: UploadedFile[] } = {}): Json {
+export function createThread(world: DiscordWorld, parentId: string, body: Json, options: { starter?: APIMessage; files?: UploadedFile[]; owner?: APIUser } = {}): Json {
   const parent = world.channel(parentId);
   const forum = parent.type === ChannelType.GuildForum;
   const check = new FormCheck();
@@ -24,8 +43,7 @@ export function createThread(world: DiscordWorld, parentId: string, body: Json, 
   const tags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
   if (forum) {
     if (!body.message) check.fail(['message'], 'BASE_TYPE_REQUIRED', 'This field is required');
-    const known = ((parent.available_tags as Json[] | undefined) ?? []).map((t) => String(t.id));
-    if (tags.length > 5 || tags.some((t) => !known.includes(t))) check.fail(['applied_tags'], 'BASE_TYPE_BAD_LENGTH', 'Unknown or too many tags (max 5).');
+    checkAppliedTags(check, tags, parent);
   }
   let type = forum || options.starter ? ChannelType.PublicThread : Number(body.type ?? ChannelType.PrivateThread);
   if (parent.type === ChannelType.GuildAnnouncement && options.starter) type = ChannelType.AnnouncementThread;
@@ -39,11 +57,12 @@ export function createThread(world: DiscordWorld, parentId: string, body: Json, 
   if (options.starter?.thread) throw new ApiError(400, 160004, 'A thread has already been created for this message');
 
   const at = world.iso();
+  const owner = options.owner ?? world.bot;
   const thread: FakeChannel = {
     id: options.starter?.id ?? world.ids.next(),
     guild_id: parent.guild_id,
     parent_id: parent.id,
-    owner_id: world.bot.id,
+    owner_id: owner.id,
     type,
     name: String(body.name),
     last_message_id: null,
@@ -63,26 +82,33 @@ export function createThread(world: DiscordWorld, parentId: string, body: Json, 
     },
   };
   world.channels.set(thread.id, thread);
-  world.threadMembers.set(thread.id, new Map([[world.bot.id, at]]));
-  const self = { id: thread.id, user_id: world.bot.id, join_timestamp: at, flags: 0 };
+  world.threadMembers.set(thread.id, new Map([[owner.id, at]]));
+  const self = { id: thread.id, user_id: owner.id, join_timestamp: at, flags: 0 };
   if (options.starter) {
     options.starter.thread = thread as unknown as APIMessage['thread'];
     options.starter.flags = (Number(options.starter.flags ?? 0) | MessageFlags.HasThread) as MessageFlags;
   }
-  world.dispatch('THREAD_CREATE', { ...thread, newly_created: true, member: self });
-  const response: Json = { ...thread, member: self };
-  if (forum) response.message = createMessage(world, thread.id, body.message as Json, { files: options.files ?? [], extra: { id: thread.id } });
+  // The thread member object is the bot's own, so only a thread the bot created carries it.
+  world.dispatch('THREAD_CREATE', { ...thread, newly_created: true, ...(owner.id === world.bot.id ? { member: self } : {}) });
+  const response: Json = { ...thread, ...(owner.id === world.bot.id ? { member: self } : {}) };
+  if (forum) response.message = createMessage(world, thread.id, body.message as Json, { files: options.files ?? [], author: owner, extra: { id: thread.id } });
   return response;
 }
 
 /**
  * `PATCH /channels/{id}`. A thread takes name, archived, locked, auto_archive_duration, invitable
- * (private threads), applied_tags (forum posts) and rate_limit_per_user; an archived thread must
- * be unarchived in the same request to change anything else (`50083 Thread is archived`).
+ * (private threads), applied_tags (forum posts: at most 5 of the forum's tags) and
+ * rate_limit_per_user; an archived thread must be unarchived in the same request to change
+ * anything else (`50083 Thread is archived`). A forum takes `available_tags` (at most 20, names of
+ * 1–20 characters; a tag without an id is new and gets one), which replaces its list.
  */
 export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Json): FakeChannel {
   if (!world.isThread(channel)) {
-    for (const key of ['name', 'topic', 'position', 'nsfw', 'rate_limit_per_user', 'parent_id', 'available_tags']) {
+    // Changing a channel (its tags too) takes Manage Channels; the fake checks the bot, the only REST caller.
+    const guildId = String(channel.guild_id);
+    if ((world.permissionsOf(guildId, world.bot.id) & PermissionFlagsBits.ManageChannels) === 0n) throw new ApiError(403, 50013, 'Missing Permissions');
+    if (body.available_tags !== undefined) channel.available_tags = availableTags(world, channel, body.available_tags);
+    for (const key of ['name', 'topic', 'position', 'nsfw', 'rate_limit_per_user', 'parent_id']) {
       if (key in body) channel[key] = body[key];
     }
     world.dispatch('CHANNEL_UPDATE', { ...channel });
@@ -91,6 +117,11 @@ export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Jso
   const meta = channel.thread_metadata as Json;
   const check = new FormCheck();
   if ('name' in body) check.between(['name'], body.name, 1, 100);
+  if (body.applied_tags !== undefined && body.applied_tags !== null) {
+    const parent = world.channels.get(String(channel.parent_id));
+    if (parent?.type !== ChannelType.GuildForum && parent?.type !== ChannelType.GuildMedia) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+    checkAppliedTags(check, Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [], parent);
+  }
   check.done();
   if (meta.archived && body.archived !== false && Object.keys(body).some((k) => k !== 'archived' && body[k] !== undefined)) {
     throw new ApiError(400, 50083, 'Thread is archived');
@@ -107,6 +138,31 @@ export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Jso
   }
   world.dispatch('THREAD_UPDATE', { ...channel });
   return channel;
+}
+
+/** A forum's new `available_tags`: validated like Discord (20 tags, names 1–20, unique), new ones get ids. */
+function availableTags(world: DiscordWorld, forum: FakeChannel, raw: unknown): Json[] {
+  if (forum.type !== ChannelType.GuildForum && forum.type !== ChannelType.GuildMedia) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+  const tags = Array.isArray(raw) ? (raw as Json[]) : [];
+  const check = new FormCheck();
+  if (tags.length > MAX_FORUM_TAGS) check.fail(['available_tags'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FORUM_TAGS} or fewer in length.`);
+  const known = tagIds(forum);
+  const names = new Set<string>();
+  tags.forEach((t, i) => {
+    check.between(['available_tags', i, 'name'], t.name, 1, TAG_NAME_MAX);
+    if (t.id !== undefined && t.id !== null && !known.includes(String(t.id))) check.fail(['available_tags', i, 'id'], 'THREAD_TAG_NOT_FOUND', 'Unknown tag.');
+    const name = String(t.name ?? '').toLowerCase();
+    if (names.has(name)) check.fail(['available_tags', i, 'name'], 'TAG_NAME_NOT_UNIQUE', 'Tag names must be unique.');
+    names.add(name);
+  });
+  check.done();
+  return tags.map((t) => ({
+    id: t.id !== undefined && t.id !== null ? String(t.id) : world.ids.next(),
+    name: String(t.name),
+    moderated: t.moderated === true,
+    emoji_id: t.emoji_id ?? null,
+    emoji_name: t.emoji_name ?? null,
+  }));
 }
 
 function threadOf(world: DiscordWorld, id: string): FakeChannel {

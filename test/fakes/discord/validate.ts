@@ -131,9 +131,55 @@ export function checkCommands(commands: Json[], check: FormCheck): void {
     const name = text(command.name);
     const chatInput = (command.type ?? 1) === 1;
     // Slash command names are lower-case words; context-menu names (types 2, 3) may hold spaces and capitals.
-    const valid = chatInput ? /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u.test(name) && name === name.toLowerCase() : name.length >= 1 && name.length <= 32;
+    const valid = chatInput ? validName(name) : name.length >= 1 && name.length <= 32;
     if (!valid) check.fail([i, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     if (chatInput) check.between([i, 'description'], command.description, 1, 100);
-    if (list(command.options).length > 25) check.between([i, 'options'], command.options, 0, 25);
+    else if (text(command.description) !== '') check.fail([i, 'description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have a description');
+    if (!chatInput && list(command.options).length > 0) check.fail([i, 'options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS', 'Context menu commands cannot have options');
+    if (chatInput) checkOptions(list(command.options), check, [i, 'options'], 0);
+  });
+}
+
+const SUBCOMMAND = 1;
+const SUBCOMMAND_GROUP = 2;
+
+function validName(name: string): boolean {
+  return /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u.test(name) && name === name.toLowerCase();
+}
+
+/**
+ * A level of options, as Discord checks it: ≤ 25; lower-case names of 1–32, unique; descriptions of
+ * 1–100; sub-commands (groups) not mixed with plain options, nested at most group → sub-command;
+ * required options before optional ones; ≤ 25 choices of names 1–100 and string values ≤ 100.
+ */
+function checkOptions(options: Json[], check: FormCheck, at: Path, depth: number): void {
+  if (options.length > 25) check.between(at, options, 0, 25);
+  const kinds = options.map((o) => Number(o.type));
+  const subs = kinds.filter((k) => k === SUBCOMMAND || k === SUBCOMMAND_GROUP).length;
+  if (subs > 0 && subs < options.length) check.fail(at, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands and sub-command groups cannot be mixed with other options');
+  const names = new Set<string>();
+  let optionalSeen = false;
+  options.forEach((o, j) => {
+    const path = [...at, j];
+    const name = text(o.name);
+    if (!validName(name)) check.fail([...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+    if (names.has(name)) check.fail([...path, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option names must be unique');
+    names.add(name);
+    check.between([...path, 'description'], o.description, 1, 100);
+    const type = Number(o.type);
+    if (type === SUBCOMMAND_GROUP && depth > 0) check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command groups nest only at the top level');
+    if (type === SUBCOMMAND && depth > 1) check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands nest at most inside a group');
+    if (type === SUBCOMMAND || type === SUBCOMMAND_GROUP) {
+      checkOptions(list(o.options), check, [...path, 'options'], depth + 1);
+      return;
+    }
+    if (o.required === true && optionalSeen) check.fail([...path, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+    if (o.required !== true) optionalSeen = true;
+    const choices = list(o.choices);
+    if (choices.length > 25) check.between([...path, 'choices'], choices, 0, 25);
+    choices.forEach((c, k) => {
+      check.between([...path, 'choices', k, 'name'], c.name, 1, 100);
+      check.maxLength([...path, 'choices', k, 'value'], c.value, 100);
+    });
   });
 }

@@ -10,6 +10,7 @@ export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, b
 /**
  * What the fake's bot may do in every guild (its managed role). MentionEveryone is included on
  * purpose: a leaked `@everyone` then really parses as a mass mention, so tests can catch it.
+ * ManageChannels lets it add tags to a forum; ManageRoles lets it grant a role.
  */
 export const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
@@ -19,6 +20,7 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.CreatePrivateThreads |
   PermissionFlagsBits.ManageThreads |
   PermissionFlagsBits.ManageRoles |
+  PermissionFlagsBits.ManageChannels |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.ReadMessageHistory |
@@ -88,7 +90,9 @@ export class DiscordWorld {
     // A deep copy: tests share seed objects, and the fake edits members and channels in place.
     const g = structuredClone(seed);
     if (!g.members.some((m) => m.user.id === this.bot.id)) {
-      const botRole: APIRole = { ...role({ name: this.bot.username, permissions: this.#botPermissions }), managed: true, tags: { bot_id: this.bot.id } };
+      // Above the guild's other roles, as an admin arranges it so the bot may grant them (Discord puts a new one at the bottom).
+      const position = Math.max(0, ...g.roles.map((r) => r.position)) + 1;
+      const botRole: APIRole = { ...role({ name: this.bot.username, permissions: this.#botPermissions, position }), managed: true, tags: { bot_id: this.bot.id } };
       g.roles.push(botRole);
       g.members.push(memberOf(this.bot, { roles: [botRole], joinedAt: this.iso() }));
     }

@@ -79,6 +79,11 @@ export function eventCallback(src: PayloadSource, input: EventInput, options: Ev
     }
     event.team ??= ws.team.teamId;
   }
+  if ((input.type === 'reaction_added' || input.type === 'reaction_removed') && isRecord(input.item) && input.item.type === 'message') {
+    // Slack names who wrote the reacted message (when a user did), and stamps the event.
+    const stored = ws.messagesIn(String(input.item.channel)).find((m) => m.ts === (input.item as Record<string, unknown>).ts);
+    if (event.item_user === undefined && stored?.user && !stored.bot_id) event.item_user = stored.user;
+  }
   if (input.type === 'app_home_opened' && typeof input.user === 'string') {
     event.channel ??= ws.dmWith(input.user);
     event.tab ??= 'home';
@@ -129,6 +134,15 @@ export function interactionPayload(src: PayloadSource, input: InteractionInput):
     ...rest,
   };
   if (typeof payload.channel === 'string') payload.channel = { id: payload.channel, name: payload.channel.toLowerCase() };
+  if (input.type === 'message_action' && payload.message === undefined && isRecord(payload.channel) && typeof payload.message_ts === 'string') {
+    // A message shortcut carries the message as Slack shows it (without its channel).
+    const stored = ws.messagesIn(String(payload.channel.id)).find((m) => m.ts === payload.message_ts);
+    if (stored) {
+      const { channel: _channel, ...shown } = stored;
+      payload.message = shown;
+    }
+  }
+  if (input.type === 'message_action' && isRecord(payload.message)) payload.message_ts ??= payload.message.ts;
   const needsTrigger = input.type !== 'view_closed' && input.type !== 'block_suggestion';
   if (needsTrigger) payload.trigger_id ??= ws.issueTrigger();
   if (input.type === 'view_submission' || input.type === 'view_closed') {
@@ -168,6 +182,10 @@ function viewFor(src: PayloadSource, given: unknown): Record<string, unknown> {
     ...input,
     id,
   };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function channelType(channel: string): string {

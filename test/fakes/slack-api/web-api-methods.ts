@@ -17,12 +17,32 @@ function messageContent(args: ApiArgs): Pick<FakeMessage, 'text' | 'blocks' | 'a
   if (args.blocks !== undefined && !Array.isArray(args.blocks)) throw new SlackApiError('invalid_blocks');
   if (text === '' && args.blocks === undefined && args.attachments === undefined) throw new SlackApiError('no_text');
   if (text.length > MAX_TEXT) throw new SlackApiError('msg_too_long');
+  if (Array.isArray(args.blocks)) checkBlocks(args.blocks);
   return {
     text,
     ...(args.blocks !== undefined ? { blocks: args.blocks } : {}),
     ...(args.attachments !== undefined ? { attachments: args.attachments } : {}),
     ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
   };
+}
+
+/**
+ * Slack refuses blocks whose interactive elements repeat an `action_id` within one block
+ * (`invalid_blocks`, with the reason in `response_metadata.messages`).
+ */
+function checkBlocks(blocks: unknown[]): void {
+  blocks.forEach((block, i) => {
+    const elements = (block as { elements?: Array<{ action_id?: unknown }> } | null)?.elements;
+    if (!Array.isArray(elements)) return;
+    const seen = new Set<string>();
+    for (const e of elements) {
+      if (typeof e?.action_id !== 'string') continue;
+      if (seen.has(e.action_id)) {
+        throw new SlackApiError('invalid_blocks', { response_metadata: { messages: [`[ERROR] action_id \"${e.action_id}\" is already used in block ${i} [json-pointer:/blocks/${i}/elements]`] } });
+      }
+      seen.add(e.action_id);
+    }
+  });
 }
 
 function withoutChannel(message: FakeMessage): Omit<FakeMessage, 'channel'> {
@@ -73,6 +93,17 @@ function findView(ws: Workspace, args: ApiArgs): FakeView {
   const hash = str(args.hash);
   if (hash !== undefined && hash !== view.hash) throw new SlackApiError('hash_conflict');
   return view;
+}
+
+/** `latest` / `oldest` bounds (exclusive unless `inclusive`), as conversations.history and .replies take them. */
+function inRange(args: ApiArgs): (m: FakeMessage) => boolean {
+  const latest = Number(args.latest ?? Infinity);
+  const oldest = Number(args.oldest ?? 0);
+  const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1' || args.inclusive === 1;
+  return (m) => {
+    const ts = Number(m.ts);
+    return inclusive ? ts <= latest && ts >= oldest : ts < latest && ts > oldest;
+  };
 }
 
 function isThreadRoot(m: FakeMessage): boolean {
@@ -136,16 +167,13 @@ export const METHODS: Record<string, MethodHandler> = {
 
   'conversations.history': (ws, args) => {
     const channel = ws.resolveChannel(args.channel);
-    const latest = Number(args.latest ?? Infinity);
-    const oldest = Number(args.oldest ?? 0);
+    const within = inRange(args);
     const limit = Number(args.limit ?? 100);
-    const inRange = ws
-      .messagesIn(channel)
-      .filter((m) => isThreadRoot(m) && Number(m.ts) < latest && Number(m.ts) > oldest)
-      .reverse();
+    // Newest first; thread replies are not channel history (broadcasts aside).
+    const found = ws.messagesIn(channel).filter((m) => isThreadRoot(m) && within(m)).reverse();
     return {
-      messages: inRange.slice(0, limit).map(withoutChannel),
-      has_more: inRange.length > limit,
+      messages: found.slice(0, limit).map(withoutChannel),
+      has_more: found.length > limit,
       pin_count: 0,
       response_metadata: { next_cursor: '' },
     };
@@ -155,9 +183,14 @@ export const METHODS: Record<string, MethodHandler> = {
     const channel = ws.resolveChannel(args.channel);
     const asked = ws.messagesIn(channel).find((m) => m.ts === args.ts);
     if (!asked) throw new SlackApiError('thread_not_found');
-    const rootTs = asked.thread_ts ?? asked.ts;
-    const thread = ws.messagesIn(channel).filter((m) => m.ts === rootTs || m.thread_ts === rootTs);
-    return { messages: thread.map(withoutChannel), has_more: false, response_metadata: { next_cursor: '' } };
+    // As Slack does: the ts of a thread's parent gives the parent and its replies, oldest first (the
+    // parent always first, whatever the range); the ts of a reply gives that reply alone.
+    if (!isThreadRoot(asked)) return { messages: [withoutChannel(asked)], has_more: false, response_metadata: { next_cursor: '' } };
+    const within = inRange(args);
+    const limit = Number(args.limit ?? 1000);
+    const replies = ws.messagesIn(channel).filter((m) => m !== asked && m.thread_ts === asked.ts && within(m));
+    const thread = [asked, ...replies];
+    return { messages: thread.slice(0, Math.max(1, limit)).map(withoutChannel), has_more: thread.length > Math.max(1, limit), response_metadata: { next_cursor: '' } };
   },
 
   'views.open': (ws, args) => {
@@ -186,13 +219,25 @@ export const METHODS: Record<string, MethodHandler> = {
     return { users: [...users] };
   },
 
+  'usergroups.users.update': (ws, args) => {
+    const id = str(args.usergroup) ?? '';
+    if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
+    const users = (str(args.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    if (users.length === 0) throw new SlackApiError('no_users_provided');
+    if (users.some((u) => !ws.users.has(u))) throw new SlackApiError('invalid_users');
+    // The list replaces the group's members, as in Slack.
+    ws.usergroups.set(id, [...new Set(users)]);
+    return { usergroup: usergroupObject(ws, id) };
+  },
+
   'reactions.add': (ws, args) => {
     const name = str(args.name);
-    if (!name) throw new SlackApiError('invalid_name');
+    if (!name || !/^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/.test(name)) throw new SlackApiError('invalid_name');
     const message = ws.findMessage(ws.resolveChannel(args.channel), args.timestamp);
     const reactions = (message.reactions ??= []);
     let reaction = reactions.find((r) => r.name === name);
     if (!reaction) {
+      if (reactions.length >= 23) throw new SlackApiError('too_many_emoji');
       reaction = { name, users: [], count: 0 };
       reactions.push(reaction);
     }
@@ -201,4 +246,27 @@ export const METHODS: Record<string, MethodHandler> = {
     reaction.count += 1;
     return {};
   },
+
+  'reactions.remove': (ws, args) => {
+    const name = str(args.name);
+    if (!name) throw new SlackApiError('invalid_name');
+    const message = ws.findMessage(ws.resolveChannel(args.channel), args.timestamp);
+    const reactions = message.reactions ?? [];
+    const reaction = reactions.find((r) => r.name === name);
+    if (!reaction || !reaction.users.includes(ws.team.botUserId)) throw new SlackApiError('no_reaction');
+    reaction.users = reaction.users.filter((u) => u !== ws.team.botUserId);
+    reaction.count -= 1;
+    if (reaction.count === 0) message.reactions = reactions.filter((r) => r !== reaction);
+    return {};
+  },
 };
+
+/** A user group as `usergroups.*` methods return it. */
+function usergroupObject(ws: Workspace, id: string): Record<string, unknown> {
+  const users = ws.usergroups.get(id) ?? [];
+  return {
+    id, team_id: ws.team.teamId, is_usergroup: true, is_subteam: true, name: id, handle: id.toLowerCase(), description: '',
+    date_create: 0, date_update: Math.floor(ws.now() / 1000), date_delete: 0, auto_type: null, created_by: ws.team.botUserId,
+    updated_by: ws.team.botUserId, deleted_by: null, prefs: { channels: [], groups: [] }, users: [...users], user_count: users.length,
+  };
+}

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { Db } from './connect.js';
+import type { KbArticleRow, KbArticlesTable, KbArticleVersionsTable } from './schema.js';
+
+/** The knowledge base's tables: articles, their saved versions, and votes. */
+
+/** Allocate the next article id (the `article` counter), inside the caller's transaction. */
+export async function nextArticleId(db: Db): Promise<number> {
+  const bumped = await db
+    .updateTable('counters')
+    .set({ value: sql<number>`value + 1` })
+    .where('name', '=', 'article')
+    .returning('value')
+    .executeTakeFirst();
+  if (bumped) return Number(bumped.value);
+  const first = await db
+    .insertInto('counters')
+    .values({ name: 'article', value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(first.value);
+}
+
+export async function insertArticle(db: Db, row: KbArticlesTable): Promise<void> {
+  await db.insertInto('kb_articles').values(row).execute();
+}
+
+export async function findArticle(db: Db, id: number): Promise<KbArticleRow | undefined> {
+  return db.selectFrom('kb_articles').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findArticles(db: Db, ids: number[]): Promise<KbArticleRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('kb_articles').selectAll().where('id', 'in', ids).execute();
+}
+
+/**
+ * Write `patch` only if nobody changed the article since `revision` was read; bumps the revision.
+ * False when someone else got there first.
+ */
+export async function updateArticle(db: Db, id: number, revision: number, patch: Partial<Omit<KbArticlesTable, 'id' | 'revision'>>): Promise<boolean> {
+  const result = await db
+    .updateTable('kb_articles')
+    .set({ ...patch, revision: revision + 1 })
+    .where('id', '=', id)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A non-deleted article already made from this ticket or question, if any. */
+export async function findArticleBySource(db: Db, kind: 'ticket' | 'question', ref: number): Promise<KbArticleRow | undefined> {
+  return db
+    .selectFrom('kb_articles')
+    .selectAll()
+    .where('source_kind', '=', kind)
+    .where('source_ref', '=', String(ref))
+    .where('state', '<>', 'deleted')
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+export async function listArticlesIn(db: Db, state: string, limit: number): Promise<KbArticleRow[]> {
+  return db.selectFrom('kb_articles').selectAll().where('state', '=', state).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function insertArticleVersion(db: Db, row: KbArticleVersionsTable): Promise<void> {
+  await db.insertInto('kb_article_versions').values(row).execute();
+}
+
+export async function listArticleVersions(db: Db, id: number): Promise<Array<KbArticleVersionsTable>> {
+  const rows = await db.selectFrom('kb_article_versions').selectAll().where('article', '=', id).orderBy('version').execute();
+  return rows.map((r) => ({ ...r, version: Number(r.version), at: Number(r.at), article: Number(r.article) }));
+}
+
+export async function findVote(db: Db, article: number, voter: string): Promise<string | undefined> {
+  const row = await db.selectFrom('kb_votes').select('vote').where('article', '=', article).where('voter', '=', voter).executeTakeFirst();
+  return row?.vote;
+}
+
+export async function saveVote(db: Db, article: number, voter: string, vote: string, at: number, existed: boolean): Promise<void> {
+  if (existed) await db.updateTable('kb_votes').set({ vote, at }).where('article', '=', article).where('voter', '=', voter).execute();
+  else await db.insertInto('kb_votes').values({ article, voter, vote, at }).execute();
+}
+
+/** Move the article's vote counts by the given amounts (no revision bump: votes are not edits). */
+export async function bumpVotes(db: Db, article: number, helpful: number, notHelpful: number): Promise<void> {
+  await db
+    .updateTable('kb_articles')
+    .set({ helpful: sql<number>`helpful + ${helpful}`, not_helpful: sql<number>`not_helpful + ${notHelpful}` })
+    .where('id', '=', article)
+    .execute();
+}

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { Person } from '../ports.js';
+import type { Db } from './connect.js';
+import type { PeerQuestionRow, PeerQuestionsTable } from './schema.js';
+import type { Updateable } from 'kysely';
+
+/** The next question number (counter `question`), race-free on both dialects like ticket numbers. */
+export async function nextQuestionNumber(db: Db): Promise<number> {
+  const bumped = await db.updateTable('counters').set({ value: sql<number>`value + 1` }).where('name', '=', 'question').returning('value').executeTakeFirst();
+  if (bumped) return Number(bumped.value);
+  const first = await db
+    .insertInto('counters')
+    .values({ name: 'question', value: 1 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(first.value);
+}
+
+export async function insertQuestion(db: Db, row: PeerQuestionRow): Promise<void> {
+  await db.insertInto('peer_questions').values(row).execute();
+}
+
+export async function findQuestion(db: Db, number: number): Promise<PeerQuestionRow | undefined> {
+  return db.selectFrom('peer_questions').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+/** The question linked to a ticket (an unanswered question that became one). */
+export async function findQuestionOfTicket(db: Db, ticket: number): Promise<PeerQuestionRow | undefined> {
+  return db.selectFrom('peer_questions').selectAll().where('ticket', '=', ticket).executeTakeFirst();
+}
+
+/** Write `patch` only if nobody changed the question since `revision`; false when someone did. */
+export async function updateQuestion(db: Db, number: number, revision: number, patch: Updateable<PeerQuestionsTable>): Promise<boolean> {
+  const r = await db.updateTable('peer_questions').set({ ...patch, revision: revision + 1 }).where('number', '=', number).where('revision', '=', revision).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertSolution(db: Db, row: { question: number; message: string; link: string | null; author: string; text: string; marked_by: string; at: number }): Promise<boolean> {
+  const r = await db.insertInto('peer_solutions').values(row).onConflict((oc) => oc.columns(['question', 'message']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function solutionsOf(db: Db, question: number) {
+  return db.selectFrom('peer_solutions').selectAll().where('question', '=', question).orderBy('at').execute();
+}
+
+/** Points a helper earned on one question, and since `since` anywhere. */
+export async function pointsEarned(db: Db, person: string, question: number, since: number): Promise<{ thread: number; day: number }> {
+  const thread = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).where('question', '=', question).executeTakeFirstOrThrow();
+  const day = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).where('at', '>=', since).executeTakeFirstOrThrow();
+  return { thread: Number(thread.n), day: Number(day.n) };
+}
+
+export async function totalPoints(db: Db, person: string): Promise<number> {
+  const r = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Record an award once per (kind, message, person); false when it was already given. */
+export async function insertPoints(db: Db, row: { id: string; person: string; name: string; question: number; kind: string; points: number; given_by: string; message: string; at: number }): Promise<boolean> {
+  const r = await db.insertInto('peer_points').values(row).onConflict((oc) => oc.columns(['kind', 'message', 'person']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function leaderboard(db: Db, since: number, limit: number): Promise<Array<{ person: string; name: string; points: number; solutions: number }>> {
+  const rows = await db
+    .selectFrom('peer_points')
+    .select((eb) => [
+      'person',
+      eb.fn.max('name').as('name'),
+      eb.fn.sum<number>('points').as('points'),
+      eb.fn.sum<number>(eb.case().when('kind', '=', 'solution').then(1).else(0).end()).as('solutions'),
+    ])
+    .where('at', '>=', since)
+    .groupBy('person')
+    .having((eb) => eb.fn.sum('points'), '>', 0)
+    .orderBy('points', 'desc')
+    .orderBy('person')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ person: r.person, name: String(r.name), points: Number(r.points), solutions: Number(r.solutions) }));
+}
+
+/** Record that a group was granted; false when it already was. */
+export async function recordGrant(db: Db, person: string, grp: string, at: number): Promise<boolean> {
+  const r = await db.insertInto('peer_grants').values({ person, grp, at }).onConflict((oc) => oc.columns(['person', 'grp']).doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** `platform:id`: how the ledger names a person. */
+export function personKey(p: Pick<Person, 'platform' | 'id'>): string {
+  return `${p.platform}:${p.id}`;
+}
