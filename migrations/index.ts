@@ -3,6 +3,7 @@ import * as core from './2026-11-26-01-core.js';
 import * as sla from './2026-11-26-02-sla.js';
 import * as pages from './2026-11-26-03-pages.js';
 import * as peerKb from './2026-11-26-04-peer-kb.js';
+import * as ticketSequence from './2026-11-26-05-ticket-sequence.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-02-sla': sla,
   '2026-11-26-03-pages': pages,
   '2026-11-26-04-peer-kb': peerKb,
+  '2026-11-26-05-ticket-sequence': ticketSequence,
 };

@@ -1,9 +1,18 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
+import { dialectOf } from './dialect.js';
 import type { NewTicketRow, TicketRow, TicketUpdate } from './schema.js';
 
-/** Allocate the next ticket number. Inside a transaction, so numbers are never reused or skipped by a rollback. */
+/**
+ * Allocate the next ticket number. SQLite: the counter row, inside the transaction, so a rollback
+ * never skips a number. PostgreSQL: the `ticket_numbers` sequence, which holds no lock while the
+ * transaction runs (replicas open tickets side by side); a rolled-back transaction leaves a gap.
+ */
 export async function nextTicketNumber(db: Db): Promise<number> {
+  if (dialectOf(db) === 'postgres') {
+    const { rows } = await sql<{ n: number }>`select nextval('ticket_numbers') as n`.execute(db);
+    return Number(rows[0]!.n);
+  }
   const bumped = await db
     .updateTable('counters')
     .set({ value: sql<number>`value + 1` })

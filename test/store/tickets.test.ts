@@ -1,4 +1,6 @@
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.js';
 import type { Db } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { nextTicketNumber } from '../../src/store/tickets.js';
@@ -24,5 +26,35 @@ describe(`ticket numbers (${TEST_DIALECT})`, () => {
     const both = await Promise.all([a, b].map((db) => db.transaction().execute((trx) => nextTicketNumber(trx))));
     expect(both.sort()).toEqual([1, 2]);
     expect(await a.transaction().execute((trx) => nextTicketNumber(trx))).toBe(3);
+  });
+
+  it.skipIf(TEST_DIALECT !== 'postgres')('on PostgreSQL come from a sequence that continues the counter, and back', async () => {
+    const store = durableTestDatabase();
+    stores.push(store);
+    const db = await store.open();
+    opened.push(db);
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: rows[0]!.schema });
+    // Tickets numbered by the counter, before the sequence existed.
+    expect((await migrator.migrateTo('2026-11-26-04-peer-kb')).error).toBeUndefined();
+    await db.insertInto('counters').values({ name: 'ticket', value: 41 }).execute();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    // Two transactions take numbers side by side: neither waits for the other to commit.
+    // (With the counter row, the second would wait for the first's commit: here, for ever.)
+    const [n1, n2] = await db.transaction().execute(async (trx) => {
+      const first = await nextTicketNumber(trx);
+      const second = await Promise.race([
+        db.transaction().execute((other) => nextTicketNumber(other)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the second transaction waited on the first')), 5_000).unref()),
+      ]);
+      return [first, second];
+    });
+    expect([n1, n2]).toEqual([42, 43]);
+    await sql`insert into tickets (number, title, description, impact, urgency, priority, tier, status, requester_platform, requester_space, requester_id, requester_name, created_at, updated_at, revision)
+              values (43, 't', '', 'low', 'low', 'P5', 'L1', 'open', 'console', 'local', 'u', 'u', 0, 0, 0)`.execute(db);
+    // Down again: the counter continues after the highest ticket.
+    expect((await migrator.migrateTo('2026-11-26-04-peer-kb')).error).toBeUndefined();
+    const counter = await db.selectFrom('counters').select('value').where('name', '=', 'ticket').executeTakeFirstOrThrow();
+    expect(Number(counter.value)).toBe(43);
   });
 });
