@@ -66,6 +66,11 @@ describe('questions and solutions', () => {
     expect(await desk.say('carol', '/kb search vpn hotel wifi')).toMatch(/VPN drops every 10 minutes/);
     await post('dave', 'r2', 'my VPN keeps dropping on hotel wifi');
     expect(threadOf('r2').join('\n')).toMatch(/Similar questions and articles[\s\S]*Q1: VPN drops every 10 minutes/);
+    // And before a ticket: the same words in /ticket new are offered the solved question first.
+    expect(await desk.say('erin', '/ticket new VPN drops on hotel wifi')).toMatch(/VPN drops every 10 minutes on hotel wifi \(solved question\)/);
+    expect(await desk.db.selectFrom('tickets').selectAll().execute()).toEqual([]);
+    const offer = await desk.db.selectFrom('deflection_docs').select('doc').execute();
+    expect(offer).toEqual([{ doc: 'question:1' }]);
   });
 
   it('"me too": the asker joins a similar solved question instead of waiting on their own', async () => {
