@@ -249,6 +249,8 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
     title: `✅ Solved: ${q.title}`,
     text: `Solution by ${authorName}${answer.link ? ` (${answer.link})` : ''}:\n${clip(text, 1500, ' …')}`,
     context: `Marked by ${actor.name}${points > 0 ? ` · ${authorName} earns ${points} point${points === 1 ? '' : 's'}` : ''}`,
+    // For the knowledge base's authors (the core checks who presses it): a draft article from this thread.
+    buttons: [{ action: 'kb.save', label: 'Save as article', value: `question ${q.number}` }],
     tone: 'success',
   }));
   if (!wasSolved || q.status === 'closed') await work.label(questionKey(q.number), 'solved');

@@ -59,6 +59,10 @@ describe('questions and solutions', () => {
     expect((await question(1)).status).toBe('solved');
     expect(desk.adapter.labels).toEqual([{ thread: 'r1', label: 'open' }, { thread: 'r1', label: 'solved' }]);
     expect(threadOf('r1').join('\n')).toMatch(/✅ Solved: VPN drops.*\n.*Solution by bob:\n.*TCP/s);
+    // "Save as article" on the solved thread: a draft for the KB authors (L2, L3), refused to others.
+    expect(threadOf('r1').at(-1)).toMatch(/\[Save as article\] \/kb save question 1/);
+    expect(await desk.say('bob', '/kb save question 1')).toMatch(/L2|author|not/i);
+    expect(await desk.say('agent2', '/kb save question 1')).toMatch(/Draft article #1/);
     expect(await pointsOf('bob')).toBe(10);
     expect(await desk.say('carol', '/helpers week')).toMatch(/1\. bob: 10 points \(1 solution\)/);
 
