@@ -63,6 +63,10 @@ export type Inbound = InboundBase &
     | { kind: 'message'; text: string; ticket?: number; question?: number; id?: string; title?: string; link?: string }
     /** `author` is who wrote the message reacted to, when the platform says. */
     | { kind: 'reaction'; emoji: string; message: string; text?: string; link?: string; author?: Person }
+    /** Someone edited a message (`title`: a Discord forum post renamed). `place.thread` as for messages. */
+    | { kind: 'edited'; message: string; text?: string; title?: string }
+    /** A message, or a whole thread / forum post whose root it was, was deleted. */
+    | { kind: 'deleted'; message: string }
   );
 
 /** The immediate answer to whoever sent an Inbound; shown only to them where the platform can. */

@@ -11,7 +11,7 @@ import { agentThread, change, refreshCards, type Request } from './request.js';
 import { loadTicket, saveTicket } from './ticket-model.js';
 import { conversationCard } from './render.js';
 import {
-  armStale, award, canModerate, createQuestion, isAsker, loadQuestion, markSolution, questionKey, questionText, questionThread, saveQuestion,
+  armStale, award, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, markSolution, questionKey, questionText, questionThread, saveQuestion,
   similarKnowledge, STALE_TIMER, UNANSWERED_TIMER, type Question,
 } from './peer-questions.js';
 import type { Core, Work } from './work.js';
@@ -75,6 +75,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
       if (!isAsker(q, req.actor.person) && !core.directory.isAgent(req.actor) && !core.config.peer.moderators.includes(req.actor.personId ?? '')) {
         throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, can keep it open.`);
       }
+      if (q.status === 'deleted') return { text: `Q${number} was deleted.` };
       if (q.status === 'closed') return { text: `Q${number} is already closed; write in its thread to reopen it.` };
       await saveQuestion(work, q, { activity_at: work.now });
       await armStale(core, work, { ...q, activityAt: work.now });
@@ -89,6 +90,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, number);
       if (!isAsker(q, req.actor.person) && !canModerate(core, req.actor)) throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, or a moderator can reopen it.`);
+      if (q.status === 'deleted') return { text: `Q${number} was deleted; ask again with /ask.` };
       if (q.status !== 'closed') return { text: `Q${number} is not closed.` };
       await reopenQuestion(core, work, q, req.actor.name);
       return { text: `Q${number} is open again.` };
@@ -103,7 +105,8 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
       const q = await loadQuestion(work, mine);
       const other = await loadQuestion(work, same);
       if (!isAsker(q, req.actor.person)) throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${mine}, can say it is the same as another question.`);
-      if (q.status === 'closed') return { text: `Q${mine} is already closed.` };
+      if (q.status === 'closed' || q.status === 'deleted') return { text: `Q${mine} is already closed.` };
+      if (other.status === 'deleted') throw new UserError('question_deleted', `Q${same} was deleted.`);
       await saveQuestion(work, q, { status: 'closed', closed_at: work.now });
       await work.cancelTimer(UNANSWERED_TIMER, String(mine));
       await work.cancelTimer(STALE_TIMER, String(mine));
@@ -144,6 +147,7 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
   const number = event.question ?? (await questionAt(core, event.place));
   if (number === undefined) return; // a thread tierdesk does not track
   const q = await loadQuestion(core, number);
+  if (q.status === 'deleted') return; // what is left of a deleted question's thread (Slack keeps replies)
   const asker = isAsker(q, req.actor.person);
   if (q.ticket !== undefined) return ticketThreadMessage(core, req, q, event.text);
   return change(core, req, async (work) => {
@@ -226,4 +230,48 @@ async function reopenQuestion(core: Core, work: Work, q: Question, by: string, p
   await work.post(questionThread(q.number), card({ title: `Q${q.number} is open again`, text: `${by} brought this question back. Helpers, have a look!`, tone: 'info' }));
   await armStale(core, work, { ...q, status, activityAt: work.now, revision: q.revision + 1 });
   return status;
+}
+
+/**
+ * A message in a peer channel was edited or deleted. The question's own message edited: its title
+ * and words follow (and the search index, once solved). A marked answer edited: the solution's text
+ * follows. The question deleted (its root message, or the whole forum post): it stops — no more
+ * pings, tickets or reminders, out of the search index — and is kept as `deleted` for the record.
+ * Anything else (an ordinary reply, a question already deleted, a thread tierdesk does not track)
+ * changes nothing, quietly.
+ */
+export async function peerChanged(core: Core, req: Request, event: Extract<Inbound, { kind: 'edited' | 'deleted' }>): Promise<void> {
+  const root = await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, event.message);
+  const rootOf = root ? /^question:(\d+)$/.exec(root.key) : null;
+  const number = rootOf ? Number(rootOf[1]) : await questionAt(core, event.place);
+  if (number === undefined) return;
+  await change(core, req, async (work) => {
+    const q = await loadQuestion(work, number);
+    if (q.status === 'deleted') return; // an edit of a deleted question's thread: nothing left to follow
+    if (rootOf && event.kind === 'deleted') {
+      await saveQuestion(work, q, { status: 'deleted', closed_at: work.now });
+      await work.cancelTimer(UNANSWERED_TIMER, String(number));
+      await work.cancelTimer(STALE_TIMER, String(number));
+      await core.search.remove(work.db, 'question', number);
+      return;
+    }
+    if (rootOf && event.kind === 'edited') {
+      if (!isAsker(q, req.actor.person)) return;
+      let text: { title: string; body: string };
+      try {
+        text = questionText({ ...(event.title !== undefined ? { title: event.title } : {}), text: event.text ?? q.body });
+      } catch {
+        return; // emptied or grown past the limit: keep what we had rather than lose the question
+      }
+      await saveQuestion(work, q, { title: text.title, body: text.body });
+      if (q.status === 'solved') await indexQuestion(core, work, { ...q, ...text });
+      return;
+    }
+    // A message inside the thread: only a marked answer matters.
+    const solution = await work.db.selectFrom('peer_solutions').select('message').where('question', '=', number).where('message', '=', event.message).executeTakeFirst();
+    if (!solution) return;
+    if (event.kind === 'deleted') await work.db.deleteFrom('peer_solutions').where('question', '=', number).where('message', '=', event.message).execute();
+    else await work.db.updateTable('peer_solutions').set({ text: cleanUserText(event.text ?? '').trim().slice(0, 4000) }).where('question', '=', number).where('message', '=', event.message).execute();
+    if (q.solvedAt !== undefined) await indexQuestion(core, work, q);
+  });
 }

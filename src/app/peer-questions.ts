@@ -35,7 +35,8 @@ export interface Question {
   asker: Person;
   title: string;
   body: string;
-  status: 'open' | 'solved' | 'closed';
+  /** `deleted`: its root message or whole thread was deleted on the platform; it is kept for the record only. */
+  status: 'open' | 'solved' | 'closed' | 'deleted';
   ticket?: number;
   answeredAt?: number;
   solvedAt?: number;
@@ -228,6 +229,7 @@ async function maybeGrantHelper(core: Core, work: Work, helper: Person): Promise
  */
 export async function markSolution(core: Core, work: Work, actor: Actor, q: Question, answer: MessageRef): Promise<Reply> {
   const asker = isAsker(q, actor.person);
+  if (q.status === 'deleted') throw new UserError('question_deleted', `Q${q.number} was deleted, so it has no solution to mark.`);
   if (!asker && !canModerate(core, actor)) {
     throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${q.number}, or a moderator can mark its solution. If it helped you too, say thanks in the thread!`);
   }

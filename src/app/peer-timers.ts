@@ -67,7 +67,7 @@ export async function staleFired(core: Core, work: Work, subject: string, data: 
   const row = await findQuestion(work.db, Number(subject));
   if (!row) return;
   const q = questionFromRow(row);
-  if (q.status === 'closed' || q.ticket !== undefined) return;
+  if (q.status === 'closed' || q.status === 'deleted' || q.ticket !== undefined) return;
   const { closeAfterMs } = core.config.peer.stale;
   const step = (data as { step?: string } | undefined)?.step;
   if (step === 'ask' && q.status === 'open') {

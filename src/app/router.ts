@@ -9,7 +9,7 @@ import { DuplicateEvent, type Request } from './request.js';
 import { homeView } from './home-view.js';
 import { oncallCommand } from './oncall-view.js';
 import { ticketFromReaction } from './ticket-from-message.js';
-import { isPeerChannel, peerAction, peerCommand, peerMessage, peerReaction } from './peer-commands.js';
+import { isPeerChannel, peerAction, peerChanged, peerCommand, peerMessage, peerReaction } from './peer-commands.js';
 import { kbAction, kbCommand, deflectAction } from './kb-commands.js';
 import type { Core } from './work.js';
 import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/connect.js';
@@ -88,6 +88,11 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
     case 'reaction':
       if (isPeerChannel(core, event.place)) return peerReaction(core, req, event);
       return ticketFromReaction(core, req, event);
+    case 'edited':
+    case 'deleted':
+      // Only peer questions follow their platform messages; a ticket's conversation is its history.
+      if (isPeerChannel(core, event.place)) return peerChanged(core, req, event);
+      return;
   }
 }
 

@@ -343,3 +343,52 @@ describe('the helper group', () => {
     expect(posted.filter((p) => p.ping)).toEqual([{ thread: '1.9', ping: ['S0HELPERS'] }]);
   });
 });
+
+describe('edited and deleted messages', () => {
+  const change = (kind: 'edited' | 'deleted', user: string, message: string, thread?: string, text?: string) =>
+    desk.send({ ...base(user), kind, message, ...(text !== undefined ? { text } : {}), place: { platform: 'console', space: 'local', channel: PEER, ...(thread ? { thread } : {}) } } as Inbound);
+
+  it('the question follows its edits; a marked answer\'s edit reaches the search index', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Wifi is slow');
+    expect(await change('edited', 'bob', 'r1', undefined, 'Not my question to edit')).toBeUndefined();
+    await change('edited', 'alice', 'r1', undefined, 'Guest wifi is slow in building B\nSince Monday.');
+    expect(await question(1)).toMatchObject({ title: 'Guest wifi is slow in building B', body: 'Guest wifi is slow in building B\nSince Monday.' });
+    await change('edited', 'alice', 'r1', undefined, '   '); // emptied: kept as it was
+    expect((await question(1)).title).toBe('Guest wifi is slow in building B');
+    await post('bob', 'a1', 'Use the staff network', 'r1');
+    await react('alice', 'r1', 'a1', 'bob', 'Use the staff network');
+    await change('edited', 'bob', 'a1', 'r1', 'Use the staff network; guest wifi is capped at 2 Mbit/s');
+    expect(await desk.say('carol', '/kb search capped mbit')).toMatch(/Guest wifi is slow in building B/);
+  });
+
+  it('a deleted question stops: no ping, no ticket, out of search; later edits and marks change nothing', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Scanner emails never arrive');
+    await post('alice', 'r2', 'Projector in room 4 flickers');
+    await post('bob', 'a2', 'Swap the HDMI cable', 'r2');
+    await react('alice', 'r2', 'a2', 'bob', 'Swap the HDMI cable');
+    await change('deleted', 'alice', 'r1');
+    await change('deleted', 'alice', 'r2');
+    expect((await question(1)).status).toBe('deleted');
+    expect((await question(2)).status).toBe('deleted');
+    await desk.advance(6 * 86_400_000);
+    expect(threadOf('r1')).toEqual([]);
+    expect((await question(1)).ticket).toBeNull();
+    expect(await desk.say('carol', '/kb search projector flickers')).not.toMatch(/Projector in room 4/);
+    expect(await change('edited', 'alice', 'r1', undefined, 'an edit of a deleted thread')).toBeUndefined();
+    expect((await question(1)).title).toBe('Scanner emails never arrive');
+    await post('bob', 'a1', 'Slack keeps the replies of a deleted message', 'r1');
+    expect(await markAction('alice', 'r1', 'a1', 'bob', 'x')).toMatch(/Q1 was deleted, so it has no solution to mark/);
+    expect(await desk.say('alice', '/peer reopen 1')).toMatch(/Q1 was deleted; ask again with \/ask/);
+  });
+
+  it('edits and deletions outside peer channels, or of ordinary replies, do nothing', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Keyboard types double letters');
+    await post('bob', 'a1', 'Clean it', 'r1');
+    expect(await change('deleted', 'bob', 'a1', 'r1')).toBeUndefined();
+    expect(await desk.send({ ...base('alice'), kind: 'deleted', message: 'x', place: { platform: 'console', space: 'local', channel: 'console' } })).toBeUndefined();
+    expect((await question(1)).status).toBe('open');
+  });
+});
