@@ -62,8 +62,8 @@ async function questionWhere(db: Db, q: { number: number; link: string | null; p
   if (q.link) return q.link;
   const root = await findMessage(db, `question:${q.number}`);
   if (root && q.platform === 'discord') return `https://discord.com/channels/${root.space}/${root.message_id}`;
-  if (root) return `the thread of question #${q.number} in #${root.channel}`;
-  return `question #${q.number}`;
+  if (root) return `the thread of Q${q.number} in #${root.channel}`;
+  return `Q${q.number}`;
 }
 
 /** The words a document is about (title and body; a question with its marked answers), to judge an offer. */
