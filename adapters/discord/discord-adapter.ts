@@ -9,6 +9,7 @@ import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLa
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { DEFAULT_PEER_TAGS, ensureTag, isForum, labelPost, placeIn, type PeerTags } from './forum.js';
 import { handleInteraction } from './interactions.js';
+import { followPeerEdits } from './peer-edits.js';
 import { cut, renderCard } from './render.js';
 
 /** The reaction that marks a solution in a peer forum post (by the asker); other reactions are just reactions. */
@@ -40,11 +41,11 @@ export interface DiscordAdapterOptions {
 }
 
 /**
- * The fewest intents that work: Guilds (interactions, channels, threads, forum posts),
- * GuildMessages (messages in ticket threads and peer forum posts), GuildMessageReactions (the
- * asker's ✅ that marks a solution) and MessageContent (privileged: without it those messages
- * arrive empty, and nothing could be relayed). Members' roles arrive with each interaction, message
- * and reaction.
+ * The fewest intents that work: Guilds (interactions, channels, threads, forum posts, their
+ * renames and deletions), GuildMessages (messages in ticket threads and peer forum posts, their
+ * edits and deletions), GuildMessageReactions (the asker's ✅ that marks a solution) and
+ * MessageContent (privileged: without it those messages arrive empty, and nothing could be
+ * relayed). Members' roles arrive with each interaction, message and reaction.
  */
 export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
 
@@ -174,6 +175,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       });
     })().catch((err) => options.logger.error('discord reaction failed', { error: (err as Error).message }));
   });
+
+  // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
+  followPeerEdits(client, { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now });
 
   /** A configured peer channel that is not a forum tierdesk can see gets no questions: say so once, at start. */
   async function checkPeerForums(): Promise<void> {

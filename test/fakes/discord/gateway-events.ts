@@ -1,7 +1,7 @@
 import { ChannelType, MessageType, PermissionFlagsBits, type APIInteraction, type APIMessage, type APIRole } from 'discord.js';
-import { createMessage, react } from './messages.js';
+import { createMessage, deleteMessage, embedsResolved, personEdit, react } from './messages.js';
 import type { FakeChannel } from './payloads.js';
-import { createThread, editChannel } from './threads.js';
+import { createThread, deleteChannel, editChannel } from './threads.js';
 import type { Json } from './validate.js';
 import type { DiscordWorld, InteractionRecord } from './world.js';
 
@@ -102,6 +102,35 @@ export abstract class GatewayEvents {
   /** A moderator changes a thread (THREAD_UPDATE): archive, lock, rename, retag. */
   async threadUpdate(threadId: string, patch: { name?: string; archived?: boolean; locked?: boolean; applied_tags?: string[] }): Promise<Json> {
     return this.#settle(() => ({ ...editChannel(this.#world, this.#world.channel(threadId), patch) }));
+  }
+
+  /**
+   * A person edits their message (MESSAGE_UPDATE: the whole message, with `guild_id` and the
+   * author's `member`, `edited_timestamp` now). Only the author may: Discord has no edit for others.
+   */
+  async messageUpdate(input: { channelId: string; messageId: string; authorId: string; content: string }): Promise<APIMessage> {
+    const message = this.#world.message(input.channelId, input.messageId);
+    if (message.author.id !== input.authorId) throw new Error(`fake Discord: ${input.authorId} cannot edit message ${message.id} by ${message.author.id}`);
+    return this.#settle(() => structuredClone(personEdit(this.#world, message, input.content)));
+  }
+
+  /** Discord resolved a link's preview in a message: MESSAGE_UPDATE with `embeds`, content and `edited_timestamp` unchanged. */
+  async embedsUpdate(input: { channelId: string; messageId: string; embeds: APIMessage['embeds'] }): Promise<APIMessage> {
+    const message = this.#world.message(input.channelId, input.messageId);
+    return this.#settle(() => structuredClone(embedsResolved(this.#world, message, input.embeds)));
+  }
+
+  /** The author or a moderator deletes a message (MESSAGE_DELETE: `{ id, channel_id, guild_id }`). */
+  async messageDelete(input: { channelId: string; messageId: string }): Promise<void> {
+    const message = this.#world.message(input.channelId, input.messageId);
+    return this.#settle(() => deleteMessage(this.#world, message));
+  }
+
+  /** A post's author or a moderator deletes a thread / forum post (THREAD_DELETE: `{ id, guild_id, parent_id, type }`). */
+  async threadDelete(threadId: string): Promise<void> {
+    const thread = this.#world.channel(threadId);
+    if (!this.#world.isThread(thread)) throw new Error(`fake Discord: ${threadId} is not a thread`);
+    await this.#settle(() => deleteChannel(this.#world, thread));
   }
 
   /** Runs a state change and waits for the dispatches it caused to be written. */

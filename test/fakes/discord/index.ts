@@ -86,6 +86,13 @@ export interface FakeDiscord {
  * MESSAGE_REACTION_ADD (GuildMessageReactions intent), `gateway.channelCreate` / `roleCreate` are a
  * moderator adding a forum or a role, `PUT /guilds/{g}/members/{u}/roles/{r}` grants a role (Manage
  * Roles, and a role below the bot's), `messageCommand` builds a message context-menu interaction.
+ *
+ * Edits and deletions as Discord sends them: `gateway.messageUpdate` (a person edits their message:
+ * MESSAGE_UPDATE with the whole message, `member` and a new `edited_timestamp`), `embedsUpdate` (a
+ * link preview resolved: content and `edited_timestamp` unchanged), `messageDelete` (MESSAGE_DELETE
+ * `{ id, channel_id, guild_id }`), `threadUpdate` (THREAD_UPDATE: the whole thread, e.g. renamed) and
+ * `threadDelete` (THREAD_DELETE `{ id, guild_id, parent_id, type }`; the messages go with it, with no
+ * MESSAGE_DELETE each). `DELETE /channels/{id}` does the same for the bot.
  */
 export async function startFakeDiscord(options: FakeDiscordOptions): Promise<FakeDiscord> {
   const now = options.now ?? Date.now;

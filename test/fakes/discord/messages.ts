@@ -97,6 +97,40 @@ export function editMessage(world: DiscordWorld, message: APIMessage, body: Json
   return message;
 }
 
+/**
+ * A person edits their own message in the client: the content (mentions resolved again), and
+ * `edited_timestamp`; dispatches MESSAGE_UPDATE with the whole message, as Discord does.
+ */
+export function personEdit(world: DiscordWorld, message: APIMessage, content: string): APIMessage {
+  const check = new FormCheck();
+  checkMessage({ content }, check);
+  check.done();
+  const channel = world.channels.get(message.channel_id);
+  message.content = content;
+  if (channel) Object.assign(message, resolveMentions(world, channel, { content }, undefined));
+  message.edited_timestamp = world.iso();
+  world.dispatch('MESSAGE_UPDATE', gatewayMessage(world, message));
+  return message;
+}
+
+/**
+ * Discord resolved a link's preview (or a moderator suppressed it): MESSAGE_UPDATE with new
+ * `embeds`, the content and `edited_timestamp` as they were.
+ */
+export function embedsResolved(world: DiscordWorld, message: APIMessage, embeds: APIMessage['embeds']): APIMessage {
+  message.embeds = embeds;
+  world.dispatch('MESSAGE_UPDATE', gatewayMessage(world, message));
+  return message;
+}
+
+/** Removes a message (its thread counts one fewer) and dispatches MESSAGE_DELETE: `{ id, channel_id, guild_id }`, nothing else. */
+export function deleteMessage(world: DiscordWorld, message: APIMessage): void {
+  world.messages.delete(message.id);
+  const channel = world.channels.get(message.channel_id);
+  if (channel && world.isThread(channel)) channel.message_count = Math.max(0, Number(channel.message_count ?? 0) - 1);
+  world.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}) });
+}
+
 /** MESSAGE_CREATE / MESSAGE_UPDATE `d`: the message plus `guild_id` and the author's `member` in guilds. */
 export function gatewayMessage(world: DiscordWorld, message: APIMessage): Json {
   const guildId = world.channels.get(message.channel_id)?.guild_id;

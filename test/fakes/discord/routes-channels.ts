@@ -1,7 +1,7 @@
 import type { APIMessage } from 'discord.js';
-import { createMessage, editMessage, react } from './messages.js';
+import { createMessage, deleteMessage, editMessage, react } from './messages.js';
 import { jsonObject, route, type Route, type RouteRequest } from './route.js';
-import { addThreadMember, createThread, editChannel, removeThreadMember, threadMembers } from './threads.js';
+import { addThreadMember, createThread, deleteChannel, editChannel, removeThreadMember, threadMembers } from './threads.js';
 import type { DiscordWorld } from './world.js';
 
 const param = (req: RouteRequest, name: string): string => req.params[name] ?? '';
@@ -11,6 +11,7 @@ const userParam = (req: RouteRequest) => (param(req, 'user') === '@me' ? req.wor
 export const channelRoutes: Route[] = [
   route('GET', '/channels/:channel', (req) => req.world.channel(param(req, 'channel'))),
   route('PATCH', '/channels/:channel', (req) => editChannel(req.world, req.world.channel(param(req, 'channel')), jsonObject(req.body))),
+  route('DELETE', '/channels/:channel', (req) => deleteChannel(req.world, req.world.channel(param(req, 'channel')), { checkBot: true })),
 
   route('POST', '/channels/:channel/messages', (req) => createMessage(req.world, param(req, 'channel'), jsonObject(req.body), { files: req.files })),
   route('GET', '/channels/:channel/messages', (req) => listMessages(req.world, param(req, 'channel'), req.query)),
@@ -18,13 +19,7 @@ export const channelRoutes: Route[] = [
   route('PATCH', '/channels/:channel/messages/:message', (req) =>
     editMessage(req.world, req.world.message(param(req, 'channel'), param(req, 'message')), jsonObject(req.body)),
   ),
-  route('DELETE', '/channels/:channel/messages/:message', (req) => {
-    const message = req.world.message(param(req, 'channel'), param(req, 'message'));
-    req.world.messages.delete(message.id);
-    const guildId = req.world.channels.get(message.channel_id)?.guild_id;
-    req.world.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, ...(guildId ? { guild_id: guildId } : {}) });
-    return undefined;
-  }),
+  route('DELETE', '/channels/:channel/messages/:message', (req) => deleteMessage(req.world, req.world.message(param(req, 'channel'), param(req, 'message')))),
   route('PUT', '/channels/:channel/messages/:message/reactions/:emoji/@me', (req) => {
     react(req.world, req.world.message(param(req, 'channel'), param(req, 'message')), param(req, 'emoji'), req.world.bot.id);
     return undefined;

@@ -140,6 +140,34 @@ export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Jso
   return channel;
 }
 
+/**
+ * `DELETE /channels/{id}` (and a person deleting their forum post): a thread goes with its messages
+ * and members, and THREAD_DELETE carries only `{ id, guild_id, parent_id, type }` (Discord sends no
+ * MESSAGE_DELETE for the messages in it); any other guild channel leaves its guild with
+ * CHANNEL_DELETE (the whole channel). Answers the channel as it was. The REST route checks the
+ * bot's permission: Manage Threads for a thread, Manage Channels for a channel.
+ */
+export function deleteChannel(world: DiscordWorld, channel: FakeChannel, options: { checkBot?: boolean } = {}): FakeChannel {
+  const guildId = channel.guild_id;
+  if (!guildId) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+  const thread = world.isThread(channel);
+  if (options.checkBot) {
+    const needed = thread ? PermissionFlagsBits.ManageThreads : PermissionFlagsBits.ManageChannels;
+    if ((world.permissionsOf(guildId, world.bot.id) & needed) === 0n) throw new ApiError(403, 50013, 'Missing Permissions');
+  }
+  world.channels.delete(channel.id);
+  if (thread) {
+    for (const m of world.messagesIn(channel.id)) world.messages.delete(m.id);
+    world.threadMembers.delete(channel.id);
+    world.dispatch('THREAD_DELETE', { id: channel.id, guild_id: guildId, parent_id: channel.parent_id ?? null, type: channel.type });
+    return channel;
+  }
+  const g = world.guild(guildId);
+  g.channels = g.channels.filter((c) => c.id !== channel.id);
+  world.dispatch('CHANNEL_DELETE', { ...channel });
+  return channel;
+}
+
 /** A forum's new `available_tags`: validated like Discord (20 tags, names 1–20, unique), new ones get ids. */
 function availableTags(world: DiscordWorld, forum: FakeChannel, raw: unknown): Json[] {
   if (forum.type !== ChannelType.GuildForum && forum.type !== ChannelType.GuildMedia) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
