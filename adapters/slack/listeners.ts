@@ -324,9 +324,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   // answers) and, in peer channels, top-level messages too (each one is a question).
   app.event('message', async ({ event, body, client }) => {
     const e = event as Any;
-    // Edits, deletions, joins and bot posts are not conversation; a message with a file is (its text and the file names).
-    if (e.subtype !== undefined && e.subtype !== 'thread_broadcast' && e.subtype !== 'file_share') return;
-    if (e.bot_id !== undefined || !e.user) return;
+    if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return messageChange(e, body as Any);
+    // Joins and bot posts are not conversation; a message with a file is (its text and the file names).
+    if (!isConversation(e)) return;
     const team = (body as Any).team_id ?? e.team ?? '';
     const thread = e.thread_ts && e.thread_ts !== e.ts ? (e.thread_ts as string) : undefined;
     const peer = peerChannels.has(e.channel);
@@ -342,6 +342,27 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
   });
 
+  /**
+   * An edit or a deletion in a peer channel: the question or marked answer follows it (the core
+   * decides). Elsewhere a ticket's conversation is its history, so nothing is forwarded. Nothing is
+   * answered either: the change speaks for itself. The key names the change itself (an edit by its
+   * `edited.ts`, a deletion by the message), so a repeat of it, however delivered, changes nothing.
+   */
+  async function messageChange(e: Any, body: Any): Promise<void> {
+    const channel = String(e.channel ?? '');
+    if (!peerChannels.has(channel)) return;
+    const change = changeOf(e);
+    if (!change) return;
+    const team: string = body.team_id ?? e.team ?? '';
+    const from = change.user && change.user !== SLACKBOT ? await ctx.person(team, change.user) : slackSystem(team);
+    const at = ctx.now();
+    const where = place(team, channel, change.thread);
+    const reply = change.kind === 'edited'
+      ? await ctx.deliver({ kind: 'edited', message: change.ts, text: change.text, key: `slack:${team}:edit:${channel}:${change.ts}:${change.editTs ?? e.ts ?? e.event_ts}`, at, from, place: where, raw: body })
+      : await ctx.deliver({ kind: 'deleted', message: change.ts, key: `slack:${team}:delete:${channel}:${change.ts}`, at, from, place: where, raw: body });
+    if (reply) log.debug('slack: a message change was answered; not shown to anyone', { kind: change.kind, channel });
+  }
+
   // App Home: the person's tickets and, for agents, their queue.
   app.event('app_home_opened', async ({ event, body }) => {
     const e = event as Any;
@@ -353,6 +374,60 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   app.error(async (err) => failed('listener')(err));
+}
+
+/** A person's own message (a thread broadcast, one with files too), not a join, a bot post or a notice. */
+function isConversation(m: Any): boolean {
+  if (m.subtype !== undefined && m.subtype !== 'thread_broadcast' && m.subtype !== 'file_share') return false;
+  return m.bot_id === undefined && typeof m.user === 'string' && m.user !== '';
+}
+
+/** An edit or a deletion, as the core needs it: `thread` is the root when the message is a reply. */
+type MessageChange =
+  | { kind: 'edited'; ts: string; thread?: string; user: string; text: string; editTs?: string }
+  | { kind: 'deleted'; ts: string; thread?: string; user?: string };
+
+/**
+ * What a `message_changed` / `message_deleted` event changed, or undefined when nothing a person
+ * wrote did: a bot's edit (tierdesk's own card updates among them), a notice, or a change that left
+ * the words as they were (Slack unfurling a link, a thread's reply count moving). A thread root with
+ * replies deleted is not `message_deleted` but a `message_changed` into a tombstone: a deletion too.
+ */
+function changeOf(e: Any): MessageChange | undefined {
+  const threadOf = (m: Any, ts: string): string | undefined => (typeof m.thread_ts === 'string' && m.thread_ts !== ts ? m.thread_ts : undefined);
+  const previous: Any | undefined = isObject(e.previous_message) ? e.previous_message : undefined;
+  if (e.subtype === 'message_deleted') {
+    const ts = typeof e.deleted_ts === 'string' ? e.deleted_ts : '';
+    if (ts === '') return undefined;
+    const thread = previous ? threadOf(previous, ts) : undefined;
+    const user = previous && typeof previous.user === 'string' && previous.user !== '' ? previous.user : undefined;
+    return { kind: 'deleted', ts, ...(thread ? { thread } : {}), ...(user ? { user } : {}) };
+  }
+  const m: Any = isObject(e.message) ? e.message : {};
+  const ts = typeof m.ts === 'string' ? m.ts : '';
+  if (ts === '') return undefined;
+  const thread = threadOf(m, ts);
+  if (m.subtype === 'tombstone') {
+    const user = previous && typeof previous.user === 'string' && previous.user !== '' ? previous.user : undefined;
+    return { kind: 'deleted', ts, ...(thread ? { thread } : {}), ...(user ? { user } : {}) };
+  }
+  if (!isConversation(m)) return undefined;
+  const text = messageText(m);
+  if (previous && messageText(previous) === text) return undefined;
+  const editTs = isObject(m.edited) && typeof m.edited.ts === 'string' ? m.edited.ts : undefined;
+  return { kind: 'edited', ts, ...(thread ? { thread } : {}), user: m.user, text, ...(editTs ? { editTs } : {}) };
+}
+
+/** Slack's own user: the author of tombstones and notices. */
+const SLACKBOT = 'USLACKBOT';
+
+/** Who a change is from when no person is named (or only Slack is, as on a tombstone): Slack itself. */
+function slackSystem(team: string): Person {
+  return { platform: 'slack', space: team, id: SLACKBOT, name: 'Slack' };
+}
+
+function isObject(v: unknown): v is Any {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A message's words: its text and the names (and links) of its files. */

@@ -41,6 +41,8 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
       },
     },
     settings: {
+      // message.* also deliver edits and deletions (subtypes message_changed / message_deleted), which
+      // peer questions and their marked answers follow; there is no separate event to subscribe to.
       event_subscriptions: withRequestUrl({ bot_events: ['app_home_opened', 'message.channels', 'message.groups', 'message.im', 'reaction_added'] }),
       interactivity: withRequestUrl({ is_enabled: true }),
       org_deploy_enabled: false,

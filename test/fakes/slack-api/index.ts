@@ -5,12 +5,14 @@ import { FakeSlackWebApi } from './web-api.js';
 import { Workspace, type FakeUserSeed, type TeamIdentity } from './workspace.js';
 
 export type { BoltHttpResponse, EventSendOptions, SendOptions } from './http-sender.js';
-export type { EventInput, InteractionInput, SlashCommandInput } from './payloads.js';
+export type { EventInput, InteractionInput, MessageEditInput, SlashCommandInput } from './payloads.js';
+export { messageChanged, messageDeleted } from './payloads.js';
 export type { SigningOverrides } from './signing.js';
 export { slackSignature } from './signing.js';
 export type { SocketAck, SocketConnection } from './socket-mode.js';
 export type { Fault, RecordedCall, RecordedResponse } from './web-api.js';
 export type { FakeMessage, FakeUser, FakeUserSeed, TeamIdentity } from './workspace.js';
+export { SLACKBOT } from './workspace.js';
 export { FakeSlackWebApi, FakeSocketMode, SlackHttpSender };
 
 export interface FakeSlackOptions {

@@ -1,4 +1,5 @@
 import type { FakeSlackWebApi } from './web-api.js';
+import type { FakeMessage } from './workspace.js';
 
 /**
  * Builders for what Slack sends an app: the same shapes travel over HTTP (signed requests) and
@@ -104,6 +105,47 @@ export function eventCallback(src: PayloadSource, input: EventInput, options: Ev
     is_ext_shared_channel: false,
   };
   return { body, eventId };
+}
+
+/** A user's edit of a stored message: new text, or only attachments (Slack unfurling a link in it). */
+export interface MessageEditInput {
+  channel: string;
+  ts: string;
+  text?: string;
+  attachments?: unknown;
+  /** Who edited (`edited.user`); default the author. */
+  by?: string;
+}
+
+/**
+ * Someone edits a stored message: the fake's copy changes, and this is the `message_changed` event
+ * Slack then sends: hidden, stamped with the edit's ts, carrying the message as it now is and as it
+ * was (`previous_message`), neither with a channel. Send it with `sender.event(...)` or
+ * `socket.event(...)`; an unfurl (attachments alone) has no `edited` and the same text as before.
+ */
+export function messageChanged(src: PayloadSource, input: MessageEditInput): EventInput {
+  const { previous, message } = src.workspace.editMessage(input.channel, input.ts, input);
+  const ts = message.edited?.ts ?? src.workspace.nextTs();
+  return { type: 'message', subtype: 'message_changed', hidden: true, channel: input.channel, ts, message: asInEvent(message), previous_message: asInEvent(previous) };
+}
+
+/**
+ * Someone deletes a stored message, and the event Slack then sends. Usually `message_deleted`
+ * (hidden, its own ts, `deleted_ts` naming the message, `previous_message` as it was); but a thread
+ * root with replies is not removed: it turns into a tombstone, announced as a `message_changed`
+ * whose `message` has subtype `tombstone`.
+ */
+export function messageDeleted(src: PayloadSource, input: { channel: string; ts: string }): EventInput {
+  const { previous, tombstone } = src.workspace.deleteMessage(input.channel, input.ts);
+  const ts = src.workspace.nextTs();
+  if (tombstone) return { type: 'message', subtype: 'message_changed', hidden: true, channel: input.channel, ts, message: asInEvent(tombstone), previous_message: asInEvent(previous) };
+  return { type: 'message', subtype: 'message_deleted', hidden: true, channel: input.channel, ts, deleted_ts: input.ts, previous_message: asInEvent(previous) };
+}
+
+/** A message as a message event nests it: without its channel (the event names it). */
+function asInEvent(message: FakeMessage): Record<string, unknown> {
+  const { channel: _channel, ...rest } = message;
+  return rest;
 }
 
 /** An interactivity payload; `user` may be just an id. Other fields are passed through as given. */

@@ -43,6 +43,9 @@ export interface FakeMessage {
   ts: string;
   user: string;
   text: string;
+  /** Set on what is not a plain user message; here only `tombstone` (a deleted thread root). */
+  subtype?: string;
+  hidden?: boolean;
   bot_id?: string;
   app_id?: string;
   team: string;
@@ -51,6 +54,8 @@ export interface FakeMessage {
   attachments?: unknown;
   metadata?: unknown;
   edited?: { user: string; ts: string };
+  /** Who wrote the thread's root, on replies. */
+  parent_user_id?: string;
   reply_count?: number;
   reply_users?: string[];
   latest_reply?: string;
@@ -227,6 +232,7 @@ export class Workspace {
     this.#messages.set(stored.channel, list);
     const root = stored.thread_ts ? list.find((m) => m.ts === stored.thread_ts) : undefined;
     if (root && root !== stored) {
+      stored.parent_user_id ??= root.user;
       root.thread_ts = root.ts;
       root.reply_count = (root.reply_count ?? 0) + 1;
       root.reply_users = [...new Set([...(root.reply_users ?? []), stored.user])];
@@ -234,4 +240,51 @@ export class Workspace {
     }
     return stored;
   }
+
+  /**
+   * Edits a stored message as Slack does, and returns it as it was and as it is now (copies). New
+   * text marks it `edited` by `by` (default its author) at a fresh ts; attachments alone (an unfurl)
+   * do not.
+   */
+  editMessage(channel: string, ts: string, change: { text?: string; attachments?: unknown; by?: string }): { previous: FakeMessage; message: FakeMessage } {
+    const message = this.findMessage(channel, ts);
+    if (message.subtype === 'tombstone') throw new SlackApiError('cant_update_message');
+    const previous = structuredClone(message);
+    if (change.attachments !== undefined) message.attachments = change.attachments;
+    if (change.text !== undefined && change.text !== message.text) {
+      message.text = change.text;
+      delete message.blocks; // Slack rebuilds a user message's rich_text blocks from the new text
+      message.edited = { user: change.by ?? message.user, ts: this.nextTs() };
+    }
+    return { previous, message: structuredClone(message) };
+  }
+
+  /**
+   * Deletes a stored message as Slack does. A thread root with replies stays, as a tombstone
+   * ("This message was deleted.", by USLACKBOT) that keeps the thread together: `tombstone` is it.
+   * Anything else is gone. `previous` is the message as it was.
+   */
+  deleteMessage(channel: string, ts: string): { previous: FakeMessage; tombstone?: FakeMessage } {
+    const message = this.findMessage(channel, ts);
+    const previous = structuredClone(message);
+    const list = this.#messages.get(channel) ?? [];
+    const hasReplies = list.some((m) => m !== message && m.thread_ts === message.ts);
+    if (hasReplies) {
+      for (const key of ['blocks', 'attachments', 'metadata', 'edited', 'bot_id', 'app_id', 'reactions'] as const) delete message[key];
+      Object.assign(message, { subtype: 'tombstone', hidden: true, user: SLACKBOT, parent_user_id: SLACKBOT, text: 'This message was deleted.', thread_ts: message.ts });
+      return { previous, tombstone: structuredClone(message) };
+    }
+    list.splice(list.indexOf(message), 1);
+    const root = message.thread_ts && message.thread_ts !== message.ts ? list.find((m) => m.ts === message.thread_ts) : undefined;
+    if (root) {
+      const replies = list.filter((m) => m !== root && m.thread_ts === root.ts);
+      root.reply_count = replies.length;
+      root.reply_users = [...new Set(replies.map((m) => m.user))];
+      root.latest_reply = replies.at(-1)?.ts ?? root.ts;
+    }
+    return { previous };
+  }
 }
+
+/** Slack's own user: the author of tombstones and system notices. */
+export const SLACKBOT = 'USLACKBOT';
