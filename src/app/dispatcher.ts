@@ -1,6 +1,6 @@
 import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform, type ThreadLabel } from '../ports.js';
 import { findMessage, saveMessage } from '../store/messages.js';
-import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases } from '../store/outbox.js';
+import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
 import { conversationOf, placeOf } from './outbox-routing.js';
@@ -99,11 +99,18 @@ export class Dispatcher {
           result.waiting += queue.length;
           continue;
         }
-        const claimed = await this.claim(queue, now);
+        const { claimed, held } = await this.claim(queue, now);
         if (claimed < queue.length) result.waiting += queue.length - claimed;
         for (const [i, row] of queue.slice(0, claimed).entries()) {
           if (Number(row.next_attempt_at) > now) {
             result.waiting += queue.length - i; // keep order: nothing later overtakes it
+            break;
+          }
+          // The head was leased a moment ago; before each later row, make sure the lease is still
+          // ours (a long pass may outlive it, and another replica may have taken the rest).
+          if (i > 0 && !(await renewLease(this.core.db, row.id, held, this.core.clock.now() + this.leaseMs))) {
+            result.waiting += claimed - i;
+            await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
             break;
           }
           const outcome = await this.deliver(row, now);
@@ -113,7 +120,7 @@ export class Dispatcher {
           }
           if (outcome === 'failed') result.failed++;
           result.waiting += claimed - i - (outcome === 'failed' ? 1 : 0);
-          await releaseLeases(this.core.db, queue.slice(i, claimed).map((r) => r.id));
+          await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
           break;
         }
       }
@@ -128,16 +135,17 @@ export class Dispatcher {
    * ends when the row is sent or rescheduled, or after a minute if this process dies. Returns how
    * many rows from the head were claimed, in order.
    */
-  private async claim(queue: OutboxRow[], now: number): Promise<number> {
+  private async claim(queue: OutboxRow[], now: number): Promise<{ claimed: number; held: number }> {
     let due = 0;
     while (due < queue.length && Number(queue[due]!.next_attempt_at) <= now) due++;
-    if (due === 0) return 0;
+    const held = this.core.clock.now() + this.leaseMs;
+    if (due === 0) return { claimed: 0, held };
     const ids = queue.slice(0, due).map((r) => r.id);
-    const won = new Set(await leaseOutbox(this.core.db, ids, now, this.core.clock.now() + this.leaseMs));
+    const won = new Set(await leaseOutbox(this.core.db, ids, now, held));
     let claimed = 0;
     while (claimed < due && won.has(queue[claimed]!.id)) claimed++;
-    if (claimed < won.size) await releaseLeases(this.core.db, ids.slice(claimed).filter((id) => won.has(id)));
-    return claimed;
+    if (claimed < won.size) await releaseLeases(this.core.db, ids.slice(claimed).filter((id) => won.has(id)), held);
+    return { claimed, held };
   }
 
   /**

@@ -1,5 +1,7 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './connect.js';
-import type { OutboxRow } from './schema.js';
+import { dialectOf } from './dialect.js';
+import type { Database, OutboxRow } from './schema.js';
 
 export type NewOutboxRow = Omit<OutboxRow, 'status' | 'attempts' | 'lease_until' | 'last_error' | 'sent_at'>;
 
@@ -71,19 +73,31 @@ export async function nextOutboxDue(db: Db, now?: number): Promise<number | unde
  */
 export async function leaseOutbox(db: Db, ids: string[], now: number, until: number): Promise<string[]> {
   if (ids.length === 0) return [];
+  const free = (eb: ExpressionBuilder<Database, 'outbox'>) => eb.and([eb('status', '=', 'pending'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)])]);
   const won = await db
     .updateTable('outbox')
     .set({ lease_until: until })
     .where('id', 'in', ids)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .where(free)
+    // PostgreSQL: rows another replica is leasing at this instant are skipped, not waited for.
+    .$if(dialectOf(db) === 'postgres', (q) => q.where('id', 'in', (eb) => eb.selectFrom('outbox').select('id').where('id', 'in', ids).where(free).forUpdate().skipLocked()))
     .returning('id')
     .execute();
   return won.map((r) => r.id);
 }
 
-/** Give leases back (rows this process claimed but will not deliver in this pass). */
-export async function releaseLeases(db: Db, ids: string[]): Promise<void> {
+/**
+ * Extend the lease on a row only if it is still exactly the one this process took (`held`): false
+ * when another process has taken the row since (our lease ran out while we were busy), and then
+ * it is theirs to deliver. Checked against the database, so clocks that disagree cannot fool it.
+ */
+export async function renewLease(db: Db, id: string, held: number, until: number): Promise<boolean> {
+  const r = await db.updateTable('outbox').set({ lease_until: until }).where('id', '=', id).where('status', '=', 'pending').where('lease_until', '=', held).returning('id').execute();
+  return r.length === 1;
+}
+
+/** Give back leases this process holds (`held`: the value it wrote), for rows it will not deliver in this pass. */
+export async function releaseLeases(db: Db, ids: string[], held: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+  await db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').where('lease_until', '=', held).execute();
 }

@@ -6,6 +6,11 @@ import { ticketFieldsFromMessage } from '../../src/app/ticket-from-message.js';
 import { PermanentDeliveryError } from '../../src/ports.js';
 import { nextOutboxDue } from '../../src/store/outbox.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
+import { TEST_DIALECT } from '../support/database.js';
+import { openDatabase } from '../../src/store/connect.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Bugs a review found, each pinned by the behaviour that was wrong.
 const desks: TestDesk[] = [];
@@ -39,6 +44,42 @@ describe('the outbox', () => {
     await d.db.updateTable('outbox').set({ lease_until: now + 60_000 }).where('status', '=', 'pending').execute();
     expect(await nextOutboxDue(d.db, now)).toBeUndefined();
     expect(await nextOutboxDue(d.db, now + 60_000)).toBe(now); // the lease ended: due again
+  });
+
+  it.skipIf(TEST_DIALECT !== 'sqlite')('a pass that outlives its lease stops at the next row: another replica has it (each row once, bar the one in flight)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tierdesk-lease-')), 'desk.db');
+    const a = await desk({ db: openDatabase(file) });
+    const b = await desk({ db: openDatabase(file), now: '2024-06-03T09:01:01Z' }); // 61 s on: A's lease has run out for B
+    try {
+      for (let i = 1; i <= 3; i++) {
+        await a.desk.handle({ kind: 'command', name: 'ask', text: `Question number ${i} about printers`, key: `k${i}`, at: a.clock.now(), from: { platform: 'console', space: 'local', id: 'alice', name: 'alice' }, place: { platform: 'console', space: 'local', channel: 'console' } });
+      }
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const sending = new Promise<void>((resolve) => (entered = resolve));
+      const post = a.adapter.post.bind(a.adapter);
+      let first = true;
+      a.adapter.post = async (place, card) => {
+        if (first) {
+          first = false;
+          entered();
+          await gate; // a platform that hangs past the lease
+        }
+        return post(place, card);
+      };
+      const aPass = a.desk.dispatcher.deliverDue(); // A leases Q1..Q3 (one conversation: the peer channel) and hangs on Q1
+      await sending;
+      await b.desk.dispatcher.drain(); // B finds the lease over and delivers all three
+      release();
+      await aPass; // A finishes Q1, then finds its lease on Q2 taken: it stops
+      const titles = (d: TestDesk) => d.adapter.messages.map((m) => m.card.title).filter((t) => /^Q\d/.test(t));
+      expect(titles(b)).toEqual([expect.stringMatching(/^Q1:/), expect.stringMatching(/^Q2:/), expect.stringMatching(/^Q3:/)]);
+      expect(titles(a)).toEqual([expect.stringMatching(/^Q1:/)]); // the send already under way when the lease ran out (at least once)
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 
   it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
