@@ -76,6 +76,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('peer_points_at').on('peer_points').columns(['at']).execute();
   await db.schema.createIndex('peer_points_once').on('peer_points').columns(['kind', 'message', 'person']).unique().execute();
 
+  // Who wrote in a question's thread: a thanks pays only people who took part.
+  await db.schema
+    .createTable('peer_participants')
+    .addColumn('question', 'integer', (c) => c.notNull())
+    .addColumn('person', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('peer_participants_pk', ['question', 'person'])
+    .execute();
+
   // Platform groups granted at a points threshold (the helper role), so each is granted once.
   await db.schema
     .createTable('peer_grants')
@@ -185,7 +193,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('search_docs').execute();
-  for (const t of ['deflection_docs', 'deflections', 'kb_votes', 'kb_article_versions', 'kb_articles', 'peer_grants', 'peer_points', 'peer_solutions', 'peer_questions']) {
+  for (const t of ['deflection_docs', 'deflections', 'kb_votes', 'kb_article_versions', 'kb_articles', 'peer_grants', 'peer_participants', 'peer_points', 'peer_solutions', 'peer_questions']) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -24,6 +24,8 @@ export function conversationOf(row: OutboxRow): string {
     if (t.kind === 'private') return `ticket:${row.ticket}:requester`;
     return `ticket:${row.ticket}:agents`;
   }
+  // Granting a group rewrites its member list (Slack): one at a time per group, across replicas too.
+  if (row.op === 'grant') return `grant:${t.kind === 'direct' ? t.person.platform : ''}:${(JSON.parse(row.card) as { group?: string }).group ?? ''}`;
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
   if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
   return `thread:${t.of}`;

@@ -3,7 +3,7 @@ import { isPeriod, isSolutionEmoji, mentionedIds, saysThanks, type LeaderboardPe
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../ports.js';
 import { findMessage, findMessageByPlatformId } from '../store/messages.js';
-import { leaderboard } from '../store/peer.js';
+import { addParticipant, isParticipant, leaderboard, personKey } from '../store/peer.js';
 import { periodStart } from '../domain/peer.js';
 import { requesterMessage } from './converse.js';
 import { card } from './render.js';
@@ -11,8 +11,8 @@ import { agentThread, change, refreshCards, type Request } from './request.js';
 import { loadTicket, saveTicket } from './ticket-model.js';
 import { conversationCard } from './render.js';
 import {
-  armStale, award, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, markSolution, questionKey, questionText, questionThread, saveQuestion,
-  similarKnowledge, STALE_TIMER, UNANSWERED_TIMER, type Question,
+  armStale, armUnanswered, award, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, markSolution, questionKey, questionText, questionThread, saveQuestion,
+  similarKnowledge, QUESTION_BODY_MAX, STALE_TIMER, UNANSWERED_TIMER, type Question,
 } from './peer-questions.js';
 import type { Core, Work } from './work.js';
 
@@ -138,7 +138,8 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
   if (starts) {
     if (event.id === undefined) return; // a platform that cannot name the message cannot have it answered
     if (cleanUserText(event.text).trim() === '' && (event.title ?? '').trim() === '') return; // an image or a file alone: nothing to ask
-    const text = questionText({ ...(event.title !== undefined ? { title: event.title } : {}), text: event.text });
+    // The post exists already: a long one is kept (clipped), not refused — its thread must still work.
+    const text = questionText({ ...(event.title !== undefined ? { title: event.title } : {}), text: clipBody(event.text) });
     const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3);
     const place: Place = { platform: event.place.platform, space: event.place.space, channel: event.place.channel };
     await change(core, req, (work) => createQuestion(core, work, req.actor, place, text, { id: event.id!, ...(event.link ? { link: event.link } : {}) }, similar));
@@ -163,6 +164,7 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
       return;
     }
     await saveQuestion(work, fresh, patch);
+    if (!asker) await addParticipant(work.db, number, personKey(req.actor.person));
     const after: Question = { ...fresh, status, activityAt: work.now, revision: fresh.revision + 1 };
     await armStale(core, work, after);
     if (asker && saysThanks(event.text)) await thank(core, work, req, after, event);
@@ -174,7 +176,8 @@ async function thank(core: Core, work: Parameters<typeof award>[1], req: Request
   const ids = mentionedIds(event.text, event.place.platform).slice(0, 5);
   for (const id of ids) {
     const person: Person = resolvePerson(core, event.place.platform, event.place.space, id);
-    if (isAsker(q, person)) continue;
+    // Only someone who helped in this thread: a thanks to a friend who never wrote here pays nothing.
+    if (isAsker(q, person) || !(await isParticipant(work.db, q.number, personKey(person)))) continue;
     await award(core, work, q, person, person.name, 'thanks', event.id ?? req.key ?? `${work.now}`, req.actor.person);
   }
 }
@@ -229,6 +232,8 @@ async function reopenQuestion(core: Core, work: Work, q: Question, by: string, p
   await work.label(questionKey(q.number), status);
   await work.post(questionThread(q.number), card({ title: `Q${q.number} is open again`, text: `${by} brought this question back. Helpers, have a look!`, tone: 'info' }));
   await armStale(core, work, { ...q, status, activityAt: work.now, revision: q.revision + 1 });
+  // Still never answered by anyone else: its clock starts again from now (ping, then ticket).
+  if (status === 'open' && q.answeredAt === undefined && q.ticket === undefined) await armUnanswered(core, work, q, work.now);
   return status;
 }
 
@@ -274,4 +279,10 @@ export async function peerChanged(core: Core, req: Request, event: Extract<Inbou
     else await work.db.updateTable('peer_solutions').set({ text: cleanUserText(event.text ?? '').trim().slice(0, 4000) }).where('question', '=', number).where('message', '=', event.message).execute();
     if (q.solvedAt !== undefined) await indexQuestion(core, work, q);
   });
+}
+
+/** A hand-made question's words, cut to what a question keeps (the platform has the whole post). */
+function clipBody(text: string): string {
+  const marker = '\n… (cut; the whole question is in the post)';
+  return text.length > QUESTION_BODY_MAX ? `${text.slice(0, QUESTION_BODY_MAX - marker.length)}${marker}` : text;
 }

@@ -171,13 +171,13 @@ export async function createQuestion(
 }
 
 /** When the unanswered clock next rings: the ping, else the ticket. Counted on the configured calendar. */
-export async function armUnanswered(core: Core, work: Work, q: Question): Promise<void> {
+export async function armUnanswered(core: Core, work: Work, q: Question, from = q.createdAt): Promise<void> {
   const u = core.config.peer.unanswered;
-  const after = (ms: number) => (u.calendar ? addBusinessSeconds(u.calendar, q.createdAt, ms / 1000) : q.createdAt + ms);
+  const after = (ms: number) => (u.calendar ? addBusinessSeconds(u.calendar, from, ms / 1000) : from + ms);
   if (u.pingAfterMs !== undefined && (core.config.peer.helperGroup.slack || core.config.peer.helperGroup.discord || q.platform === 'console')) {
-    await work.setTimer(UNANSWERED_TIMER, String(q.number), after(u.pingAfterMs), { step: 'ping' });
+    await work.setTimer(UNANSWERED_TIMER, String(q.number), after(u.pingAfterMs), { step: 'ping', from });
   } else if (u.ticketAfterMs !== undefined) {
-    await work.setTimer(UNANSWERED_TIMER, String(q.number), after(u.ticketAfterMs), { step: 'ticket' });
+    await work.setTimer(UNANSWERED_TIMER, String(q.number), after(u.ticketAfterMs), { step: 'ticket', from });
   }
 }
 
@@ -243,7 +243,9 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
   if (!inserted) return { text: `That answer is already marked as a solution to Q${q.number}.` };
   const authorName = core.directory.actor(answer.author).name;
   const own = isAsker(q, answer.author);
-  const points = own ? 0 : await award(core, work, q, answer.author, authorName, 'solution', answer.id, actor.person);
+  // A moderator marking their own answer solves the question, but pays nobody: points come from others.
+  const self = personKey(actor.person) === personKey(answer.author);
+  const points = own || self ? 0 : await award(core, work, q, answer.author, authorName, 'solution', answer.id, actor.person);
   const wasSolved = q.status === 'solved';
   const solved: Question = { ...q, status: 'solved', solvedAt: q.solvedAt ?? work.now, activityAt: work.now, answeredAt: q.answeredAt ?? work.now };
   await saveQuestion(work, q, { status: 'solved', solved_at: solved.solvedAt!, activity_at: work.now, answered_at: solved.answeredAt!, closed_at: null });
@@ -259,8 +261,8 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
   await work.cancelTimer(UNANSWERED_TIMER, String(q.number));
   await armStale(core, work, { ...solved, revision: q.revision + 1 });
   await indexQuestion(core, work, solved);
-  const why = own ? ' No points: it is your own answer.' : points === 0 ? ` No points this time (${authorName} reached the cap for this question or today).` : ` ${authorName} earns ${points} point${points === 1 ? '' : 's'}.`;
-  return { text: `Marked ${own ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}` };
+  const why = own || self ? ' No points: it is your own answer.' : points === 0 ? ` No points this time (${authorName} reached the cap for this question or today).` : ` ${authorName} earns ${points} point${points === 1 ? '' : 's'}.`;
+  return { text: `Marked ${own || self ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}` };
 }
 
 /** A solved question is searchable knowledge: its title, its words and its accepted answers. */

@@ -1,7 +1,8 @@
 import { addBusinessSeconds } from '../domain/business-time.js';
 import { cleanLine } from '../domain/text.js';
 import { findQuestion } from '../store/peer.js';
-import { validateNewTicket, createTicket } from './open-ticket.js';
+import { checkRequesterLimits, createTicket, validateNewTicket } from './open-ticket.js';
+import { isUserError } from '../domain/errors.js';
 import { card } from './render.js';
 import { questionFromRow, questionKey, questionThread, saveQuestion, STALE_TIMER, UNANSWERED_TIMER, type Question } from './peer-questions.js';
 import type { Core, Work } from './work.js';
@@ -28,8 +29,9 @@ export async function unansweredFired(core: Core, work: Work, subject: string, d
     }));
     await saveQuestion(work, q, { pinged_at: work.now });
     if (u.ticketAfterMs !== undefined) {
-      const due = u.calendar ? addBusinessSeconds(u.calendar, q.createdAt, u.ticketAfterMs / 1000) : q.createdAt + u.ticketAfterMs;
-      await work.setTimer(UNANSWERED_TIMER, subject, Math.max(due, work.now), { step: 'ticket' });
+      const from = (data as { from?: number } | undefined)?.from ?? q.createdAt;
+      const due = u.calendar ? addBusinessSeconds(u.calendar, from, u.ticketAfterMs / 1000) : from + u.ticketAfterMs;
+      await work.setTimer(UNANSWERED_TIMER, subject, Math.max(due, work.now), { step: 'ticket', from });
     }
     return;
   }
@@ -44,7 +46,21 @@ async function questionToTicket(core: Core, work: Work, q: Question): Promise<vo
   const title = q.title.length > titleMax ? `${q.title.slice(0, titleMax - 1)}…` : q.title;
   const v = validateNewTicket(core, { title: cleanLine(title), description });
   const actor = core.directory.actor(q.asker);
-  const t = await createTicket(core, work, actor, { platform: q.platform as Question['asker']['platform'], space: q.space, channel: q.channel }, v, {
+  const place = { platform: q.platform as Question['asker']['platform'], space: q.space, channel: q.channel };
+  // The asker's ticket limits apply as if they had opened it: questions are not a way around them.
+  try {
+    await checkRequesterLimits(core, { actor, place }, work.db, work.now);
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    await saveQuestion(work, q, { pinged_at: work.now });
+    await work.post(questionThread(q.number), card({
+      title: `Q${q.number} stays a question`,
+      text: `It is still unanswered, but it cannot become a ticket: ${q.asker.name} ${err.code === 'cooldown' ? 'opened a ticket moments ago' : 'already has as many open tickets as one person may'}. Helpers, can someone take a look?`,
+      tone: 'warning',
+    }));
+    return;
+  }
+  const t = await createTicket(core, work, actor, place, v, {
     requesterTarget: questionThread(q.number),
     tier: core.config.peer.unanswered.tier,
   });

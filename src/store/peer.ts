@@ -92,3 +92,12 @@ export async function recordGrant(db: Db, person: string, grp: string, at: numbe
 export function personKey(p: Pick<Person, 'platform' | 'id'>): string {
   return `${p.platform}:${p.id}`;
 }
+
+/** Remember that someone wrote in a question's thread (once). */
+export async function addParticipant(db: Db, question: number, person: string): Promise<void> {
+  await db.insertInto('peer_participants').values({ question, person }).onConflict((oc) => oc.columns(['question', 'person']).doNothing()).execute();
+}
+
+export async function isParticipant(db: Db, question: number, person: string): Promise<boolean> {
+  return (await db.selectFrom('peer_participants').select('person').where('question', '=', question).where('person', '=', person).executeTakeFirst()) !== undefined;
+}

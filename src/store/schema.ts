@@ -19,6 +19,7 @@ export interface Database {
   peer_solutions: PeerSolutionsTable;
   peer_points: PeerPointsTable;
   peer_grants: PeerGrantsTable;
+  peer_participants: PeerParticipantsTable;
   kb_articles: KbArticlesTable;
   kb_article_versions: KbArticleVersionsTable;
   kb_votes: KbVotesTable;
@@ -70,6 +71,12 @@ export interface PeerPointsTable {
   given_by: string;
   message: string;
   at: number;
+}
+
+export interface PeerParticipantsTable {
+  question: number;
+  /** `platform:id`. */
+  person: string;
 }
 
 export interface PeerGrantsTable {

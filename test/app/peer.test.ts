@@ -162,6 +162,32 @@ describe('questions and solutions', () => {
     expect(await markAction('erin', 'r8', 'a8', 'bob', 'Another answer')).toMatch(/bob earns 10 points/);
   });
 
+  it('points cannot be farmed: thanks pay only people who wrote in the thread, and nobody pays themselves', async () => {
+    desk = await createTestDesk();
+    for (let i = 1; i <= 5; i++) {
+      await post('alice', `r${i}`, `Throw-away question ${i}`);
+      await post('alice', `t${i}`, 'thanks @mallory', `r${i}`);
+    }
+    expect(await pointsOf('mallory')).toBe(0);
+    // A moderator (every agent is one) marking their own answer solves it but earns nothing.
+    await post('carol', 'r9', 'Printer offline after the update');
+    await post('agent2', 'a9', 'Reinstall the driver', 'r9');
+    expect(await markAction('agent2', 'r9', 'a9', 'agent2', 'Reinstall the driver')).toMatch(/Marked your answer as the solution to Q6\. No points: it is your own answer/);
+    expect(await pointsOf('agent2')).toBe(0);
+    expect((await question(6)).status).toBe('solved');
+  });
+
+  it('a long post made by hand is kept as a question (clipped), so its thread still works', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', `Outlook crashes on start\n${'log line\n'.repeat(600)}`);
+    const q = await question(1);
+    expect(q.title).toBe('Outlook crashes on start');
+    expect(q.body.length).toBeLessThanOrEqual(4000);
+    expect(q.body).toMatch(/cut; the whole question is in the post\)$/);
+    await post('bob', 'a1', 'Start it with /safe', 'r1');
+    expect((await question(1)).answered_at).not.toBeNull();
+  });
+
   it('a reaction or action outside any question thread does nothing, and messages in untracked threads are ignored', async () => {
     desk = await createTestDesk();
     expect(await react('alice', 'nowhere', 'a1', 'bob', 'hi')).toBeUndefined();
@@ -239,6 +265,15 @@ describe('unanswered questions', () => {
     expect(threadOf('r1')[0]).toMatch(/Still unanswered/);
   });
 
+  it('the asker\'s ticket limits apply: a flood of questions does not become a flood of tickets', async () => {
+    desk = await createTestDesk({ yaml: `${DEMO_CONFIG_YAML}tickets:\n  max_open_per_requester: 1\n` });
+    for (let i = 1; i <= 3; i++) await post('mallory', `r${i}`, `Spam question number ${i}`);
+    await desk.advance(5 * 3_600_000);
+    expect(await desk.db.selectFrom('tickets').select('number').execute()).toHaveLength(1);
+    expect(threadOf('r2').at(-1)).toMatch(/^Q2 stays a question\nIt is still unanswered, but it cannot become a ticket: mallory already has as many open tickets as one person may\. Helpers, can someone take a look\?/);
+    expect((await question(2)).ticket).toBeNull();
+  });
+
   it('an answer stops the clock: no ping, no ticket', async () => {
     desk = await createTestDesk();
     await post('alice', 'r1', 'Where is the wifi password?');
@@ -290,6 +325,21 @@ describe('stale questions', () => {
     expect(await desk.say('alice', '/peer reopen 1')).toMatch(/Q1 is open again/);
     expect(await desk.say('alice', '/peer reopen 1')).toMatch(/Q1 is not closed/);
     expect((await question(1)).status).toBe('open');
+  });
+
+  it('a reopened question nobody answered starts its unanswered clock again', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Docker will not start');
+    await post('bob', 'a1', 'Enable virtualization', 'r1');
+    await react('alice', 'r1', 'a1', 'bob', 'Enable virtualization');
+    await post('dave', 'r2', 'Docker does not start since the update');
+    await desk.say('dave', '/peer metoo 2 1');
+    await desk.advance(60 * 60_000);
+    expect(await desk.say('dave', '/peer reopen 2')).toMatch(/Q2 is open again/);
+    await desk.advance(29 * 60_000);
+    expect(threadOf('r2').some((t) => /Still unanswered/.test(t))).toBe(false);
+    await desk.advance(60_000);
+    expect(threadOf('r2').at(-1)).toMatch(/Still unanswered: Q2/);
   });
 
   it('a solved question closes quietly after both waits', async () => {

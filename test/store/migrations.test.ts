@@ -42,7 +42,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
     expect(await tables(db)).toEqual([
       'counters', 'deflection_docs', 'deflections', 'inbound_keys', 'kb_article_versions', 'kb_articles', 'kb_votes', 'messages', 'oncall_overrides', 'outbox',
-      'pages', 'peer_grants', 'peer_points', 'peer_questions', 'peer_solutions', 'search_docs', 'sla_pauses', 'ticket_events', 'tickets', 'timers',
+      'pages', 'peer_grants', 'peer_participants', 'peer_points', 'peer_questions', 'peer_solutions', 'search_docs', 'sla_pauses', 'ticket_events', 'tickets', 'timers',
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     expect(await migrateDownAll(db)).toEqual(Object.keys(migrations).reverse().map((n) => `reverted ${n}`));
@@ -67,7 +67,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(20);
+      expect(await tables(replicas[0]!)).toHaveLength(21);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -80,7 +80,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(20);
+    expect(await tables(b)).toHaveLength(21);
   });
 });
 
