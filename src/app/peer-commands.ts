@@ -150,7 +150,8 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
   const q = await loadQuestion(core, number);
   if (q.status === 'deleted') return; // what is left of a deleted question's thread (Slack keeps replies)
   const asker = isAsker(q, req.actor.person);
-  if (q.ticket !== undefined) return ticketThreadMessage(core, req, q, event.text);
+  // While its ticket lives, the thread is the ticket's conversation; once closed, a peer thread again.
+  if (q.ticket !== undefined && (await loadTicket(core.db, q.ticket)).status !== 'closed') return ticketThreadMessage(core, req, q, event.text);
   return change(core, req, async (work) => {
     const fresh = await loadQuestion(work, number);
     const patch: Parameters<typeof saveQuestion>[2] = { activity_at: work.now };

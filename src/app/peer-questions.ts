@@ -5,7 +5,7 @@ import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { MessageRef, Person, Place, Reply } from '../ports.js';
 import { saveMessage } from '../store/messages.js';
 import {
-  findQuestion, insertPoints, insertQuestion, insertSolution, nextQuestionNumber, personKey, pointsEarned, recordGrant,
+  findQuestion, findQuestionOfTicket, insertPoints, insertQuestion, insertSolution, nextQuestionNumber, personKey, pointsEarned, recordGrant,
   solutionsOf, totalPoints, updateQuestion,
 } from '../store/peer.js';
 import type { PeerQuestionRow, PeerQuestionsTable } from '../store/schema.js';
@@ -270,3 +270,38 @@ export async function indexQuestion(core: Core, work: Work, q: Question): Promis
   const solutions = await solutionsOf(work.db, q.number);
   await core.search.put(work.db, { kind: 'question', ref: q.number, title: q.title, body: [q.body, ...solutions.map((s) => s.text)].join('\n\n') });
 }
+
+/**
+ * A ticket that was an unanswered question is resolved: the question is solved by the agent's
+ * resolution (no points: agents are paid otherwise), labelled, and becomes searchable knowledge
+ * like any solved question. Reopening the ticket takes that back.
+ */
+export async function questionTicketResolved(core: Core, work: Work, ticket: number, resolution: string, agent: Actor): Promise<void> {
+  const row = await findQuestionOfTicket(work.db, ticket);
+  if (!row) return;
+  const q = questionFromRow(row);
+  if (q.status === 'deleted') return;
+  await insertSolution(work.db, {
+    question: q.number, message: resolutionId(ticket), link: null, author: JSON.stringify(agent.person), text: resolution.slice(0, 4000),
+    marked_by: JSON.stringify(agent.person), at: work.now,
+  });
+  const solved: Question = { ...q, status: 'solved', solvedAt: work.now, activityAt: work.now };
+  await saveQuestion(work, q, { status: 'solved', solved_at: work.now, activity_at: work.now, closed_at: null });
+  if (q.status !== 'solved') await work.label(questionKey(q.number), 'solved');
+  await indexQuestion(core, work, solved);
+}
+
+export async function questionTicketReopened(core: Core, work: Work, ticket: number): Promise<void> {
+  const row = await findQuestionOfTicket(work.db, ticket);
+  if (!row) return;
+  const q = questionFromRow(row);
+  if (q.status === 'deleted') return;
+  await work.db.deleteFrom('peer_solutions').where('question', '=', q.number).where('message', '=', resolutionId(ticket)).execute();
+  if ((await solutionsOf(work.db, q.number)).length > 0) return; // a member's solution still stands
+  await saveQuestion(work, q, { status: 'open', solved_at: null, closed_at: null, activity_at: work.now });
+  await work.label(questionKey(q.number), 'open');
+  await core.search.remove(work.db, 'question', q.number);
+}
+
+/** The solution a ticket's resolution gives its question, named like a message. */
+const resolutionId = (ticket: number) => `ticket:${ticket}:resolution`;

@@ -5,6 +5,7 @@ import type { Reply } from '../ports.js';
 import { messageText } from './converse.js';
 import { conversationCard } from './render.js';
 import { change, refreshCards, requesterThread, ticketForAgent, type Request } from './request.js';
+import { questionTicketReopened, questionTicketResolved } from './peer-questions.js';
 import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
 import { changePage } from './paging.js';
 import type { Core } from './work.js';
@@ -27,6 +28,7 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
     await work.event(number, req.actor, 'resolved', { resolution, ...(firstResponse ? { firstResponse: true } : {}) });
     await work.setTimer(AUTO_CLOSE, String(number), work.now + windowMs, { resolvedAt: work.now });
     await changePage(core, work, number, 'resolve'); // resolving stops any page
+    await questionTicketResolved(core, work, number, resolution, req.actor); // a ticket that was a peer question solves it
     const updated = { ...t, status, resolution, resolvedAt: work.now, updatedAt: work.now, ...(firstResponse ? { firstResponseAt: work.now } : {}) };
     await refreshCards(core, work, updated);
     await work.post(
@@ -65,6 +67,7 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
     await saveTicket(work, t, { status, resolved_at: null, resolution: null });
     await work.cancelTimer(AUTO_CLOSE, String(number));
     await work.event(number, req.actor, 'reopened', reason ? { reason } : {});
+    await questionTicketReopened(core, work, number);
     const updated = { ...t, status, updatedAt: work.now };
     delete updated.resolvedAt;
     delete updated.resolution;

@@ -256,6 +256,28 @@ describe('unanswered questions', () => {
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'from_question', 'replied', 'requester_message']));
   });
 
+  it('the ticket\'s resolution solves the question (searchable), a reopen takes it back, and after the ticket closes the thread is a peer thread again', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Shared drive S: is missing after login');
+    await desk.advance(5 * 3_600_000);
+    expect((await question(1)).ticket).toBe(1);
+    await desk.say('agent1', '/ticket claim 1');
+    await desk.say('agent1', '/ticket resolve 1 Re-run the login script: net use S: \\\\files\\shared');
+    expect((await question(1)).status).toBe('solved');
+    expect(desk.adapter.labels.at(-1)).toEqual({ thread: 'r1', label: 'solved' });
+    expect(await desk.say('carol', '/kb search shared drive missing')).toMatch(/Shared drive S: is missing after login/);
+    expect(await pointsOf('agent1')).toBe(0);
+    await desk.say('alice', '/ticket reopen 1 still missing');
+    expect((await question(1)).status).toBe('open');
+    expect(desk.adapter.labels.at(-1)).toEqual({ thread: 'r1', label: 'open' });
+    expect(await desk.say('carol', '/kb search shared drive missing')).not.toMatch(/Shared drive S:/);
+    await desk.say('agent1', '/ticket resolve 1 Mapped it by hand');
+    await desk.say('alice', '/ticket confirm 1');
+    // The ticket is closed: the asker's thanks in the thread is a peer message, not a bounce.
+    expect(await post('alice', 'f1', 'thanks, works now', 'r1')).toBeUndefined();
+    expect((await question(1)).status).toBe('solved');
+  });
+
   it('counts the wait on the configured calendar: a question asked on Friday evening is pinged on Monday', async () => {
     desk = await createTestDesk({ yaml: DEMO_CONFIG_YAML.replace('unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office }', 'unanswered: { ping_after: 30m, ticket_after: 4h, calendar: weekdays }').replace('calendars:\n', 'calendars:\n  weekdays: { zone: Europe/Berlin, hours: 12x5 }\n'), now: '2024-06-07T17:45:00Z' }); // Friday 19:45 in Berlin
     await post('alice', 'r1', 'Is the canteen open on Saturday?');
