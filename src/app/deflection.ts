@@ -33,7 +33,7 @@ export async function newTicketOrOffer(core: Core, req: Request, raw: Record<str
   // Bad input is refused before anything is offered: the offer's "open anyway" must be able to open it.
   const v = validateNewTicket(core, input);
   const query = `${v.title} ${v.description}`;
-  const docs = await relevantDocs(core, query, await findDocs(core, core.db, query, OFFER_SIZE));
+  const docs = await relevantDocs(core, query, await findDocs(core, core.db, query, OFFER_SIZE, req.place));
   if (docs.length === 0) return openTicket(core, req, input);
 
   const id = core.newId();

@@ -53,7 +53,7 @@ export async function kbCommand(core: Core, req: Request, text: string, args?: R
     case 'search':
     case 'find':
       // The words are searched as they are: nothing in them is an option or query syntax.
-      return searchKb(core, rest);
+      return searchKb(core, rest, req.place);
     case 'show':
       return showArticle(core, req, articleId(rest, '/kb show <ID>'));
     case 'history':
@@ -98,7 +98,7 @@ async function kbArgs(core: Core, req: Request, args: Args): Promise<Reply> {
     case 'help':
       return { text: kbHelp() };
     case 'search':
-      return searchKb(core, str(args, 'query') ?? str(args, 'text') ?? '');
+      return searchKb(core, str(args, 'query') ?? str(args, 'text') ?? '', req.place);
     case 'add':
       return addArticle(core, req, { ...opt('title', str(args, 'title')), ...opt('body', str(args, 'body')), ...opt('tags', str(args, 'tags')) });
     case 'edit':

@@ -29,8 +29,10 @@ export const SEARCH_USAGE = '/kb search <words>';
  * show. Hits whose document is gone or no longer published are skipped (the index follows the
  * articles in the same transaction, so this is only a safety net).
  */
-export async function findDocs(core: Core, db: Db, query: string, limit: number): Promise<FoundDoc[]> {
-  const hits = await core.search.search(db, query, limit);
+export async function findDocs(core: Core, db: Db, query: string, limit: number, where?: Community): Promise<FoundDoc[]> {
+  // Solved questions stay in their community (an internal Slack's answers are not shown in a public
+  // Discord server); articles are the desk's own and go everywhere. Ask for more to fill the limit.
+  const hits = await core.search.search(db, query, where ? limit * 3 : limit);
   if (hits.length === 0) return [];
   const articleIds = hits.filter((h) => h.kind === 'article').map((h) => h.ref);
   const questionNumbers = hits.filter((h) => h.kind === 'question').map((h) => h.ref);
@@ -43,6 +45,7 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number)
         );
   const out: FoundDoc[] = [];
   for (const h of hits) {
+    if (out.length >= limit) break;
     const snippet = clip(cleanLine(h.snippet), 200);
     if (h.kind === 'article') {
       const a = articles.get(h.ref);
@@ -50,11 +53,21 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number)
       out.push({ kind: 'article', ref: h.ref, key: docKey('article', h.ref), title: a.title, snippet, where: `/kb show ${h.ref}` });
     } else {
       const q = questions.get(h.ref);
-      if (!q) continue;
+      if (!q || (where && !sameCommunity(q, where))) continue;
       out.push({ kind: 'question', ref: h.ref, key: docKey('question', h.ref), title: q.title, snippet, where: await questionWhere(db, q) });
     }
   }
   return out;
+}
+
+/** Where someone is: solved questions are shown only within the community they were asked in. */
+export interface Community {
+  platform: string;
+  space: string;
+}
+
+export function sameCommunity(q: Community, where: Community): boolean {
+  return q.platform === where.platform && q.space === where.space;
 }
 
 /** A link to a solved question: its permalink, else where its thread is. */
@@ -87,7 +100,7 @@ export function docLines(docs: FoundDoc[]): string[] {
 }
 
 /** `/kb search <words>`: up to 5 articles and solved questions. Any text is a valid query. */
-export async function searchKb(core: Core, raw: string | undefined): Promise<Reply> {
+export async function searchKb(core: Core, raw: string | undefined, where?: Community): Promise<Reply> {
   const query = cleanLine(raw ?? '');
   if (query.length > KB_LIMITS.queryMax) throw new UserError('too_long', `The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.`, 'query');
   if (query === '' || isEmptyQuery(query)) {
@@ -99,7 +112,7 @@ export async function searchKb(core: Core, raw: string | undefined): Promise<Rep
       ].join('\n'),
     };
   }
-  const docs = await findDocs(core, core.db, query, 5);
+  const docs = await findDocs(core, core.db, query, 5, where);
   if (docs.length === 0) {
     return { text: `Nothing in the knowledge base matches "${clip(query, 80)}". Try other words, /ask the community, or open a ticket with /ticket new <title>.` };
   }

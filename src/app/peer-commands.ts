@@ -35,7 +35,7 @@ async function ask(core: Core, req: Request, raw: { title?: string; text: string
     throw new UserError('no_peer_channel', `There is no peer-support channel on ${platform} here. Open a ticket instead: /ticket new <title>`);
   }
   const text = questionText(raw);
-  const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3);
+  const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3, req.place);
   const space = req.place.space;
   const q = await change(core, req, (work) => createQuestion(core, work, req.actor, { platform, space, channel }, text, undefined, similar));
   const where = platform === 'console' ? `#${channel}` : platform === 'slack' ? `<#${channel}>` : `<#${channel}>`;
@@ -140,7 +140,7 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
     if (cleanUserText(event.text).trim() === '' && (event.title ?? '').trim() === '') return; // an image or a file alone: nothing to ask
     // The post exists already: a long one is kept (clipped), not refused — its thread must still work.
     const text = questionText({ ...(event.title !== undefined ? { title: event.title } : {}), text: clipBody(event.text) });
-    const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3);
+    const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3, event.place);
     const place: Place = { platform: event.place.platform, space: event.place.space, channel: event.place.channel };
     await change(core, req, (work) => createQuestion(core, work, req.actor, place, text, { id: event.id!, ...(event.link ? { link: event.link } : {}) }, similar));
     return;

@@ -111,13 +111,19 @@ function hitLine(core: Core, hit: SearchHit, links: Map<number, string | undefin
 }
 
 /** Up to `limit` solved questions and published articles like this text, other than question `except`. */
-export async function similarKnowledge(core: Core, text: string, limit: number, except?: number): Promise<{ hits: SearchHit[]; lines: string[] }> {
-  const found = (await core.search.search(core.db, text, limit + 1)).filter((h) => !(h.kind === 'question' && h.ref === except)).slice(0, limit);
+export async function similarKnowledge(core: Core, text: string, limit: number, where: { platform: string; space: string }, except?: number): Promise<{ hits: SearchHit[]; lines: string[] }> {
+  const found: SearchHit[] = [];
   const links = new Map<number, string | undefined>();
-  for (const h of found) {
-    if (h.kind !== 'question') continue;
-    const q = await findQuestion(core.db, h.ref);
-    links.set(h.ref, q?.link ?? undefined);
+  for (const h of await core.search.search(core.db, text, limit * 3)) {
+    if (found.length >= limit) break;
+    if (h.kind === 'question') {
+      if (h.ref === except) continue;
+      const q = await findQuestion(core.db, h.ref);
+      // Only questions of the same community (platform and workspace or server).
+      if (!q || q.platform !== where.platform || q.space !== where.space) continue;
+      links.set(h.ref, q.link ?? undefined);
+    }
+    found.push(h);
   }
   return { hits: found, lines: found.map((h) => hitLine(core, h, links)) };
 }

@@ -464,3 +464,22 @@ describe('edited and deleted messages', () => {
     expect((await question(1)).status).toBe('open');
   });
 });
+
+describe('communities', () => {
+  it('a solved question is found only in the community it was asked in; articles everywhere', async () => {
+    desk = await createTestDesk();
+    await desk.db.insertInto('peer_questions').values({
+      number: 1, platform: 'slack', space: 'T1', channel: 'CPEER', link: 'https://acme.slack.com/archives/CPEER/p1', asker: JSON.stringify({ platform: 'slack', space: 'T1', id: 'U1', name: 'u1' }),
+      asker_key: 'slack:U1', title: 'Payroll portal rejects my password', body: 'Payroll portal rejects my password', status: 'solved', ticket: null, answered_at: 1, pinged_at: null,
+      solved_at: 1, closed_at: null, created_at: 1, activity_at: 1, revision: 0,
+    }).execute();
+    await desk.desk.core.search.put(desk.db, { kind: 'question', ref: 1, title: 'Payroll portal rejects my password', body: 'Reset it in the HR portal.' });
+    const search = (platform: 'slack' | 'discord', space: string) =>
+      desk.send({ key: `c:${++seq}`, at: desk.clock.now(), from: { platform, space, id: 'X', name: 'x' }, place: { platform, space, channel: 'C' }, kind: 'command', name: 'kb', text: 'search payroll password' });
+    expect(await search('slack', 'T1')).toMatch(/Payroll portal rejects my password \(solved question\)/);
+    expect(await search('slack', 'T2')).toMatch(/Nothing in the knowledge base matches/);
+    expect(await search('discord', 'T1')).toMatch(/Nothing in the knowledge base matches/);
+    expect(await desk.say('alice', '/kb search payroll password')).toMatch(/Nothing in the knowledge base matches/);
+    expect(await desk.say('alice', '/ticket new Payroll portal rejects password')).toMatch(/Ticket #1 opened/);
+  });
+});
