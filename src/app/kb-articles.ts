@@ -2,7 +2,7 @@ import { UserError } from '../domain/errors.js';
 import { cleanLine } from '../domain/text.js';
 import type { Reply } from '../ports.js';
 import { helpedCount } from '../store/deflections.js';
-import { bumpVotes, findVote, insertArticle, listArticleVersions, listArticlesIn, nextArticleId, saveVote } from '../store/kb.js';
+import { bumpVotes, findVote, insertArticle, listArticleVersions, listArticlesIn, lockArticle, nextArticleId, saveVote } from '../store/kb.js';
 import { docKey } from '../store/search.js';
 import type { Actor } from './directory.js';
 import {
@@ -148,11 +148,16 @@ export function parseVote(text: string | undefined): Vote {
   throw new UserError('bad_vote', v === '' ? 'Was it helpful? Usage: /kb vote <ID> helpful|not-helpful' : `"${cleanLine(text ?? '').slice(0, 30)}" is not a vote: say helpful or not-helpful.`, 'vote');
 }
 
-/** `/kb vote ID helpful|not-helpful`: one vote per person; voting again changes it, never counts twice. */
+/**
+ * `/kb vote ID helpful|not-helpful`: one vote per person; voting again changes it, never counts twice.
+ * The article row is locked first, so concurrent votes on it (four clicks at once) run one after
+ * another: each reads the vote the one before it left, and the counts move once.
+ */
 export async function voteArticle(core: Core, req: Request, id: number, vote: Vote): Promise<Reply> {
   const voter = `${req.actor.person.platform}:${req.actor.person.id}`;
   const said = (v: Vote) => (v === 'helpful' ? 'helpful' : 'not helpful');
   return changeKb(core, req, async (work) => {
+    await lockArticle(work.db, id);
     const a = await loadArticle(work.db, id);
     assertCanRead(core, req.actor, a);
     if (a.state !== 'published') throw new UserError('not_published', `Article #${id} is a draft: votes open when it is published.`, 'id');

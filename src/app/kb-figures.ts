@@ -82,14 +82,15 @@ export function deflectionTable(f: DeflectionFigures): string[] {
 
 /**
  * The deflection part as CSV, a second table after a blank line: a totals row (`all`) then one row
- * per document, so one header serves both.
+ * per document, so one header serves both. `cell` writes one value: numbers bare, text quoted and
+ * neutralised (titles are user text: report.ts csvCell), so values go to it as they are, not as strings.
  */
-export function deflectionCsv(f: DeflectionFigures, quote: (v: string) => string): string[] {
+export function deflectionCsv(f: DeflectionFigures, cell: (v: string | number | null) => string): string[] {
   const header = 'document,title,offers,helped,opened anyway,no answer yet,helped %';
-  const total = ['all', '', f.offers, f.helped, f.openedAnyway, f.noAnswerYet, f.ratePct ?? ''].map((v) => quote(String(v))).join(',');
+  const total = ['all', '', f.offers, f.helped, f.openedAnyway, f.noAnswerYet, f.ratePct].map(cell).join(',');
   const rows = f.docs.map((d) =>
-    [d.doc, d.title, d.offers, d.helped, d.openedAnyway, d.noAnswerYet, d.offers === 0 ? '' : Math.round((d.helped / d.offers) * 1000) / 10]
-      .map((v) => quote(String(v)))
+    [d.doc, d.title, d.offers, d.helped, d.openedAnyway, d.noAnswerYet, d.offers === 0 ? null : Math.round((d.helped / d.offers) * 1000) / 10]
+      .map(cell)
       .join(','),
   );
   return [header, total, ...rows];

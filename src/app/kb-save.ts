@@ -2,7 +2,7 @@ import { UserError } from '../domain/errors.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Reply } from '../ports.js';
 import { listEvents } from '../store/events.js';
-import { findArticleBySource } from '../store/kb.js';
+import { findArticleBySource, lockArticleSource } from '../store/kb.js';
 import { createDraft, draftReply, type NewArticle } from './kb-articles.js';
 import { assertKbAuthor, changeKb, KB_LIMITS } from './kb-model.js';
 import { clip } from './render.js';
@@ -27,6 +27,8 @@ export function parseSource(text: string | undefined): { kind: 'ticket' | 'quest
 export async function saveAsArticle(core: Core, req: Request, source: { kind: 'ticket' | 'question'; ref: number }): Promise<Reply> {
   assertKbAuthor(core, req.actor, `save ${source.kind === 'ticket' ? 'tickets' : 'questions'} as articles`);
   const a = await changeKb(core, req, async (work) => {
+    // Two saves at once: the second waits here for the first to commit, then finds its draft.
+    await lockArticleSource(work.db, source.kind, source.ref);
     const existing = await findArticleBySource(work.db, source.kind, source.ref);
     if (existing) {
       throw new UserError('already_saved', `${source.kind === 'ticket' ? 'Ticket' : 'Question'} #${source.ref} is already article #${existing.id} (${existing.state}): /kb show ${existing.id}.`);

