@@ -276,7 +276,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     async addMembers(place: Place, people: Person[]) {
       try {
-        const ch = await client.channels.fetch(place.channel);
+        // A private ticket thread is the place's channel; a forum post is its thread.
+        let ch = await client.channels.fetch(place.channel);
+        if (!ch?.isThread() && place.thread !== undefined) ch = await client.channels.fetch(place.thread);
         if (!ch?.isThread()) return;
         for (const p of people) if (p.platform === 'discord') await ch.members.add(p.id);
       } catch (err) {

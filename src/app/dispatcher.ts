@@ -228,7 +228,8 @@ export class Dispatcher {
         const msg = await findMessage(this.core.db, row.message_key ?? '');
         if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
         const people = (JSON.parse(row.card) as { people: Person[] }).people;
-        if (adapter.addMembers) await adapter.addMembers(placeOf(msg), people);
+        // The thread is the message's own (a forum post, a private thread) or the one it is in.
+        if (adapter.addMembers) await adapter.addMembers({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, people);
       } else if (row.op === 'label') {
         const msg = await findMessage(this.core.db, row.message_key ?? '');
         if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);

@@ -24,6 +24,9 @@ export function conversationOf(row: OutboxRow): string {
     if (t.kind === 'private') return `ticket:${row.ticket}:requester`;
     return `ticket:${row.ticket}:agents`;
   }
+  // A keyed message and everything in its thread are one conversation: the thread's rows wait in
+  // line behind it instead of finding it not posted yet (a peer question and its first replies).
+  if (row.op === 'post' && row.message_key !== null) return `thread:${row.message_key}`;
   // Granting a group rewrites its member list (Slack): one at a time per group, across replicas too.
   if (row.op === 'grant') return `grant:${t.kind === 'direct' ? t.person.platform : ''}:${(JSON.parse(row.card) as { group?: string }).group ?? ''}`;
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;

@@ -159,6 +159,8 @@ export async function createQuestion(
     await work.label(questionKey(number), 'open'); // a post made by hand gets the Open tag like one tierdesk made
   } else {
     await work.post({ kind: 'place', place: { platform: place.platform, space: place.space, channel: place.channel } }, questionCard(number, q.title, q.body, actor.name), { key: questionKey(number) });
+    // tierdesk posted it, so the asker follows its thread only if let in (a Discord forum post).
+    await work.addMembers(questionKey(number), [actor.person]);
   }
   if (similar.lines.length > 0) {
     // "Me too": the asker may join a solved question that is the same as theirs instead.

@@ -97,7 +97,7 @@ export class Work {
   readonly wrote = { outbox: false, timers: false };
 
   /** Let people into the private conversation under `key` (where the platform has membership). */
-  async addMembers(key: string, people: Person[], ticket: number): Promise<void> {
+  async addMembers(key: string, people: Person[], ticket?: number): Promise<void> {
     if (people.length === 0) return;
     this.outbox.push({
       id: this.core.newId(),
@@ -105,7 +105,7 @@ export class Work {
       target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
       op: 'members',
       message_key: key,
-      ticket,
+      ticket: ticket ?? null,
       side: null,
       card: JSON.stringify({ people }),
       next_attempt_at: this.now,
