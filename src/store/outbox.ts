@@ -64,7 +64,18 @@ export async function nextOutboxDue(db: Db, now?: number): Promise<number | unde
   let q = db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'pending');
   if (now !== undefined) q = q.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]));
   const row = await q.orderBy('next_attempt_at').limit(1).executeTakeFirst();
-  return row ? Number(row.next_attempt_at) : undefined;
+  const due = row ? Number(row.next_attempt_at) : undefined;
+  if (now === undefined) return due;
+  // A leased row is looked at again when its lease ends: its holder may be gone (a replica that died,
+  // or this process, whose pass failed with the database before it could give the lease back).
+  const leased = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min<number>('lease_until').as('until'))
+    .where('status', '=', 'pending')
+    .where('lease_until', '>', now)
+    .executeTakeFirst();
+  const until = leased?.until === null || leased?.until === undefined ? undefined : Number(leased.until);
+  return due === undefined ? until : until === undefined ? due : Math.min(due, until);
 }
 
 /**
