@@ -49,6 +49,22 @@ export interface DiscordAdapterOptions {
  */
 export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
 
+/** Discord's "Cannot send messages to this user": their DMs are closed to the bot. */
+const CANNOT_DM = 50007;
+
+/**
+ * The core's answer to a ✅ that is worth telling the person who reacted, or undefined when it only
+ * says what the post already shows: a plain success (an acknowledgement, or "Marked olga's answer as
+ * the solution to Q1. olga earns 10 points.", which the "✅ Solved" card repeats). Notes such as "No
+ * points: it is your own answer.", "already marked" and refusals are told. An answer not recognised
+ * as a plain success is told too: a success said twice beats a refusal lost.
+ */
+export function reactionNote(reply: Reply): string | undefined {
+  if (reply.quiet) return undefined;
+  if (/^Marked .+'s answer as the solution to Q\d+\. .+ earns \d+ points?\.$/.test(reply.text)) return undefined;
+  return reply.text;
+}
+
 /** Discord failures → the dispatcher's vocabulary. */
 export function deliveryError(err: unknown): Error {
   if (err instanceof RateLimitError) return new RateLimitedError(Math.max(1, err.retryAfter), err.global);
@@ -165,16 +181,40 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     const d = deliver;
     void (async () => {
       const message = reaction.message.partial ? await reaction.message.fetch() : reaction.message;
+      // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer: its ✅ is only a reaction.
+      if (message.author.bot) {
+        options.logger.debug("discord ✅ on a bot's message: not a solution, ignored", { message: message.id, thread: ch.id, user: user.id });
+        return;
+      }
       const reactor = user.partial ? await user.fetch() : user;
       const guild = client.guilds.cache.get(guildId);
       const member = guild?.members.cache.get(reactor.id) ?? (await guild?.members.fetch(reactor.id).catch(() => null));
-      await d({
+      const reply = await d({
         kind: 'reaction', emoji: SOLUTION_EMOJI, message: message.id, author: await authorOf(message), text: message.content, link: message.url,
         key: `discord:reaction:${message.id}:${reactor.id}:${SOLUTION_EMOJI}`, at: options.now(), from: person(member, reactor, guildId),
         place: placeOf(ch, ch.id, guildId),
       });
+      // A reaction has no interaction to answer ephemerally, and the post is public: a success says
+      // nothing more than the "✅ Solved" card the core posts there; anything else is for the reactor alone.
+      const note = reply ? reactionNote(reply) : undefined;
+      if (note !== undefined) await tellPrivately(reactor, note, message.url);
     })().catch((err) => options.logger.error('discord reaction failed', { error: (err as Error).message }));
   });
+
+  /**
+   * Words for one person that no one else should read, by DM (pinging no one). Closed DMs are the
+   * person's choice, so a refusal there is noted at debug and dropped; any other failure is a warning.
+   */
+  async function tellPrivately(to: User, text: string, about: string): Promise<void> {
+    const context = `\n-# About your ${SOLUTION_EMOJI} on ${about}`;
+    try {
+      const dm = await client.users.createDM(to.id);
+      await dm.send({ content: cut(text, 2000 - context.length, 'see the post') + context, allowedMentions: { parse: [] } });
+    } catch (err) {
+      const closed = err instanceof DiscordAPIError && (err.code === CANNOT_DM || err.status === 403);
+      options.logger[closed ? 'debug' : 'warn']('discord DM to the person who reacted failed: their answer is dropped', { user: to.id, error: (err as Error).message });
+    }
+  }
 
   // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
   followPeerEdits(client, { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now });

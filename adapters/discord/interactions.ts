@@ -15,6 +15,9 @@ export interface InteractionContext extends DiscordAdapterOptions {
   authorOf: (message: Message) => Promise<Person>;
 }
 
+/** The answer to "Mark as solution" on a bot's message. */
+export const NOT_A_PERSONS_ANSWER = "Mark a person's answer, not a bot's message.";
+
 /** Buttons that need words first show a form. */
 const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
 
@@ -103,6 +106,12 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
   }
 
   if (interaction.isMessageContextMenuCommand() && interaction.commandName === MARK_SOLUTION) {
+    // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer:
+    // refused here, at once and to the person alone; the core never hears of it.
+    if (interaction.targetMessage.author.bot) {
+      await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      return;
+    }
     await answerSoon(interaction, markSolution(interaction, ctx, base));
     return;
   }

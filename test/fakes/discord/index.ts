@@ -93,6 +93,10 @@ export interface FakeDiscord {
  * `{ id, channel_id, guild_id }`), `threadUpdate` (THREAD_UPDATE: the whole thread, e.g. renamed) and
  * `threadDelete` (THREAD_DELETE `{ id, guild_id, parent_id, type }`; the messages go with it, with no
  * MESSAGE_DELETE each). `DELETE /channels/{id}` does the same for the bot.
+ *
+ * DMs: `POST /users/@me/channels` opens (once per user) the DM channel the bot writes to
+ * (`world.dms`); a user in `world.closedDms` refuses the bot's DMs as Discord does, with
+ * `403 50007 Cannot send messages to this user` on the message, not on opening the channel.
  */
 export async function startFakeDiscord(options: FakeDiscordOptions): Promise<FakeDiscord> {
   const now = options.now ?? Date.now;

@@ -36,6 +36,9 @@ export function createMessage(world: DiscordWorld, channelId: string, body: Json
   if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
     throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
   }
+  if (channel.type === ChannelType.DM && ((channel.recipients as APIUser[] | undefined) ?? []).some((u) => world.closedDms.has(u.id))) {
+    throw new ApiError(403, 50007, 'Cannot send messages to this user');
+  }
   const check = new FormCheck();
   checkMessage(body, check);
   check.done();

@@ -69,6 +69,11 @@ export class DiscordWorld {
   readonly messages = new Map<string, APIMessage>();
   readonly threadMembers = new Map<string, Map<string, string>>();
   readonly dms = new Map<string, FakeChannel>();
+  /**
+   * Users who accept no DMs from the bot (their privacy settings): opening the DM channel still
+   * works, as on Discord, but a message to it is refused with `403 50007 Cannot send messages to this user`.
+   */
+  readonly closedDms = new Set<string>();
   /** Application commands by scope: `'global'` or a guild id. */
   readonly commands = new Map<string, Json[]>();
   readonly interactions = new Map<string, InteractionRecord>();
