@@ -236,6 +236,9 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
   // A second SIGINT or SIGTERM while this runs ends the process at once.
   if (signal) logger.info('stopping', { signal });
   ops?.stopping();
+  // Stop receiving first (Slack: the socket closes once the envelopes under way are acked), so new
+  // events go to another connection or are redelivered instead of being refused by the gate.
+  await Promise.all(adapters.map((a) => a.stopReceiving?.().catch((err: unknown) => logger.warn('cannot stop receiving', { platform: a.platform, error: err instanceof Error ? err.message : String(err) }))));
   if (!(await gate.close(10_000))) logger.warn('inbound events still under way after 10 s; stopping anyway', { inflight: gate.inflight });
   // The console delivers what is still due first (it prints it). Platform replicas leave the rest
   // in the outbox for the other replicas, or for the next start.

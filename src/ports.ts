@@ -153,6 +153,11 @@ export interface ChatAdapter {
   labelThread?(place: Place, label: ThreadLabel): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
+  /**
+   * Optional: stop taking inbound events (close the socket, stop the HTTP receiver) while those under
+   * way finish and their answers still go out: the first step of a graceful shutdown; stop() follows.
+   */
+  stopReceiving?(): Promise<void>;
 }
 
 /**

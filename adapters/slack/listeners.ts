@@ -1,4 +1,4 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, RespondFn, types } from '@slack/bolt';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
 import { actionOf } from './block-kit.js';
 import {
@@ -22,6 +22,12 @@ const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
 /** The reactions an asker marks the answer that solved their question with (✅, ✔️). */
 const SOLVED_REACTIONS = new Set(['white_check_mark', 'heavy_check_mark']);
 
+/** What "Mark as solution" on a bot's message answers (the core never sees it). */
+export const NOT_A_BOT_MESSAGE = "Mark a person's answer, not a bot's message.";
+
+/** Said above a form's answer sent by DM because it could not be shown where the form was opened. */
+const ANSWERED_BY_DM = 'The answer to the form you just sent: it could not be shown in the conversation you opened the form from.';
+
 /** Message shortcuts (callback ids, as in the manifest). */
 export const CREATE_TICKET_SHORTCUT = 'tierdesk_create_ticket';
 export const MARK_SOLUTION_SHORTCUT = 'tierdesk_mark_solution';
@@ -39,6 +45,29 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   const place = (team: string, channel: string, thread?: string): Place => ({ platform: 'slack', space: team, channel, ...(thread ? { thread } : {}) });
   const failed = (what: string) => (err: unknown) => log.error(`slack ${what} failed`, { error: err instanceof Error ? err.message : String(err) });
   const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...replyMessage(reply) });
+
+  /**
+   * The answer to something a person did from `channel` (a form they submitted), for them alone:
+   * ephemeral there, else in their DM with the app, when it cannot be shown there (the bot is not in
+   * that channel, it is a DM between people) or there is no channel. Never only logged: a form's
+   * answer may be an offer of articles, and nothing is opened until the person answers it, with its
+   * buttons, which work in the DM too.
+   */
+  async function answerPrivately(client: App['client'], user: string, channel: string | undefined, reply: Reply): Promise<void> {
+    if (channel) {
+      try {
+        await client.chat.postEphemeral({ channel, user, ...replyMessage(reply) });
+        return;
+      } catch (err) {
+        log.warn('slack: cannot answer in the channel; answering by DM', { channel, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    const dm = (await client.conversations.open({ users: user }).catch(failed('conversations.open'))) as Any | undefined;
+    const id: string | undefined = dm?.channel?.id;
+    if (!id) return;
+    const message = channel ? withNote(replyMessage(reply), ANSWERED_BY_DM) : replyMessage(reply);
+    await client.chat.postMessage({ channel: id, ...message, link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+  }
 
   /**
    * A slash command with text: run it and answer only the caller. Most commands take a millisecond:
@@ -128,7 +157,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   /**
    * A form submitted: the core runs `name` with the form's fields as arguments. Field errors go
    * back into the form, next to the field; otherwise the form closes and the answer is shown to the
-   * person in the channel they started from.
+   * person in the channel they started from, or by DM when it cannot be (see answerPrivately).
    */
   async function submitForm(name: string, args: Record<string, string>, { ack, view, body, client }: Any): Promise<void> {
     const team = body.team?.id ?? body.user.team_id ?? '';
@@ -143,11 +172,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       return;
     }
     await ack();
-    if (reply && meta.channel) await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+    if (reply) await answerPrivately(client, body.user.id, meta.channel ?? undefined, reply);
   }
 
-  // The intake form.
-  app.view(NEW_TICKET_VIEW, async (a) => submitForm('ticket', { sub: 'new', ...viewValues(a.view) }, a));
+  // The intake form. Opened from the "Create ticket" shortcut it opens the ticket at once: tickets
+  // made from a message are never deflected (the private metadata is ours; Slack returns it as set).
+  app.view(NEW_TICKET_VIEW, async (a) => {
+    const meta = safeJson(a.view.private_metadata) as { from?: string };
+    await submitForm('ticket', { sub: 'new', ...viewValues(a.view), ...(meta.from === 'shortcut' ? { anyway: 'true' } : {}) }, a);
+  });
 
   // The article form. Adding: every field is sent, an empty one as '' (the core says what is
   // missing). Editing: a field the form was filled in with is sent as it now stands (emptied: '');
@@ -241,11 +274,14 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
     const title = (text.split('\n').find((l: string) => l.trim() !== '') ?? '').slice(0, 200);
     const description = `${text}${link ? `\n\nFrom: ${link}` : ''}`.slice(0, 3000);
-    await client.views.open({ trigger_id: s.trigger_id, view: newTicketModal({ ...ctx.defaults, title, description, channel: s.channel?.id, ...(ctx.categories ? { categories: ctx.categories } : {}) }) }).catch(failed('views.open'));
+    const form = newTicketModal({ ...ctx.defaults, title, description, channel: s.channel?.id, from: 'shortcut', ...(ctx.categories ? { categories: ctx.categories } : {}) });
+    await client.views.open({ trigger_id: s.trigger_id, view: form }).catch(failed('views.open'));
   });
 
-  // Message shortcut "Mark as solution": the core decides who may; the answer goes to the presser alone.
-  app.shortcut(MARK_SOLUTION_SHORTCUT, async ({ ack, shortcut, respond }) => {
+  // Message shortcut "Mark as solution": the core decides who may; the answer goes to the presser
+  // alone. A bot's message (tierdesk's own "Similar questions" card among them) is no one's answer:
+  // refused here, and the core never hears of it.
+  app.shortcut(MARK_SOLUTION_SHORTCUT, async ({ ack, shortcut, respond, context }) => {
     await ack();
     const s = shortcut as Any;
     const team = s.team?.id ?? s.user?.team_id ?? '';
@@ -253,6 +289,11 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const m: Any = s.message ?? {};
     const ts: string = m.ts ?? s.message_ts ?? '';
     const rootTs: string = m.thread_ts ?? ts;
+    const answer = async (reply: Reply) => {
+      if (typeof respond === 'function' && s.response_url) await respond({ ...ephemeral(reply), replace_original: false }).catch(failed('respond'));
+      else if (channel) await app.client.chat.postEphemeral({ channel, user: s.user.id, thread_ts: rootTs, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+    };
+    if (isBotMessage(m, context.botUserId)) return answer({ text: NOT_A_BOT_MESSAGE });
     const [from, author, link] = await Promise.all([
       ctx.person(team, s.user.id),
       ctx.person(team, String(m.user ?? m.bot_id ?? '')),
@@ -263,12 +304,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       kind: 'action', action: 'peer.solution', value: '', about, key: `slack:${team}:shortcut:${s.trigger_id ?? s.action_ts}`, at: ctx.now(), from,
       place: place(team, channel, rootTs), message: ts, raw: shortcut,
     });
-    if (!reply) return;
-    if (typeof respond === 'function' && s.response_url) await respond({ ...ephemeral(reply), replace_original: false }).catch(failed('respond'));
-    else if (channel) await app.client.chat.postEphemeral({ channel, user: s.user.id, thread_ts: rootTs, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+    if (reply) await answer(reply);
   });
 
-  app.event('reaction_added', async ({ event, body, client }) => {
+  app.event('reaction_added', async ({ event, body, client, context }) => {
     const e = event as Any;
     if (e.item?.type !== 'message') return;
     const channel = e.item.channel as string;
@@ -287,6 +326,11 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       }
       const thread: string | undefined = reacted?.thread_ts && reacted.thread_ts !== e.item.ts ? reacted.thread_ts : undefined;
       const authorId: string | undefined = e.item_user ?? reacted?.user;
+      // A ✅ on a bot's message (tierdesk's own cards among them) marks no one's answer: not forwarded.
+      if (isBotMessage({ ...reacted, user: authorId }, context.botUserId)) {
+        log.debug('slack: a reaction on a bot message is not a solution; ignored', { channel, ts: e.item.ts });
+        return;
+      }
       const [from, author, link] = await Promise.all([
         ctx.person(team, e.user),
         authorId ? ctx.person(team, authorId) : Promise.resolve(undefined),
@@ -374,6 +418,24 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   });
 
   app.error(async (err) => failed('listener')(err));
+}
+
+/**
+ * A message a bot wrote (another app's, or tierdesk's own, whose author is the bot user): no
+ * person's answer. `botUserId` is tierdesk's bot user, as Bolt learnt it from `auth.test`.
+ */
+function isBotMessage(m: Any | undefined, botUserId: string | undefined): boolean {
+  if (!m) return false;
+  if (m.bot_id !== undefined && m.bot_id !== null && m.bot_id !== '') return true;
+  if (m.subtype === 'bot_message') return true;
+  return botUserId !== undefined && m.user === botUserId;
+}
+
+/** A message with a note above it: a context block, then the message's blocks (its text as a section when it has none). */
+function withNote(message: { text: string; blocks?: types.KnownBlock[] }, note: string): { text: string; blocks: types.KnownBlock[] } {
+  const blocks: types.KnownBlock[] = message.blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: message.text } }];
+  if (blocks.length >= 50) return { text: message.text, blocks }; // Slack's limit: the answer matters more than the note
+  return { text: message.text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] }, ...blocks] };
 }
 
 /** A person's own message (a thread broadcast, one with files too), not a join, a bot post or a notice. */

@@ -53,6 +53,11 @@ export interface NewTicketDefaults {
   impact: string;
   /** Where to answer after submission (the channel the command came from). */
   channel?: string;
+  /**
+   * What opened the form, when not `/ticket`: the "Create ticket" message shortcut, whose tickets
+   * open at once (never deflected: the message was already someone's question).
+   */
+  from?: 'shortcut';
 }
 
 /** The intake form. Block ids are the field names the core reports errors for. */
@@ -72,7 +77,7 @@ export function newTicketModal(d: NewTicketDefaults): View {
     title: plain('New ticket'),
     submit: plain('Open ticket'),
     close: plain('Cancel'),
-    private_metadata: JSON.stringify({ channel: d.channel ?? null }),
+    private_metadata: JSON.stringify({ channel: d.channel ?? null, ...(d.from ? { from: d.from } : {}) }),
     blocks,
   };
 }

@@ -36,7 +36,18 @@ export interface SlackAdapterOptions {
 export interface SlackAdapter extends ChatAdapter {
   /** HTTP mode: the URL the receiver listens on, once started. */
   readonly url: string | undefined;
+  /**
+   * Stop taking events from Slack, the first step of a graceful shutdown (before the inbound gate
+   * closes): Socket Mode disconnects once every envelope received has been acked (at most Slack's
+   * 3 s ack window), so Slack sends new ones to another connection or redelivers them; HTTP mode
+   * closes the receiver (requests under way get their answer). Events under way go on, and their
+   * answers still go out (Web API, response_url). `stop()` does this first too; calling both is fine.
+   */
+  stopReceiving(): Promise<void>;
 }
+
+/** Slack wants an ack within 3 s; past it, an ack is worthless, so no longer waited for. */
+const ACK_WINDOW_MS = 3_000;
 
 const PERMANENT = new Set([
   'channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'user_not_found', 'message_not_found', 'cant_update_message',
@@ -94,6 +105,71 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   let workspaceUrl: Promise<string | undefined> | undefined;
   /** The grant in progress per user group (see grantGroup). */
   const grants = new Map<string, Promise<unknown>>();
+  let receiving: Promise<void> | undefined;
+
+  // Socket Mode: the envelopes received and not yet acked (id → when, real time: Slack's clock), so
+  // that stopping waits for their acks before closing the socket they go back on. Bolt's own
+  // listener runs first and may ack before ours sees the envelope: such acks are remembered.
+  const unacked = new Map<string, number>();
+  const ackedFirst = new Set<string>();
+  let onAcked: (() => void) | undefined;
+  if (receiver) {
+    receiver.client.on('slack_event', (e: { envelope_id?: string }) => {
+      if (!e.envelope_id || ackedFirst.delete(e.envelope_id)) return;
+      unacked.set(e.envelope_id, performance.now());
+    });
+    receiver.client.on('outgoing_message', (m: { envelope_id?: string }) => {
+      if (!m.envelope_id) return;
+      if (!unacked.delete(m.envelope_id)) {
+        if (ackedFirst.size > 1000) ackedFirst.clear();
+        ackedFirst.add(m.envelope_id);
+      }
+      if (unacked.size === 0) onAcked?.();
+    });
+  }
+
+  /** Resolves once every envelope received in the last 3 s is acked, or after 3 s. */
+  async function envelopesAcked(): Promise<void> {
+    const now = performance.now();
+    for (const [id, at] of unacked) if (now - at > ACK_WINDOW_MS) unacked.delete(id); // too late to ack: Slack has given up on it
+    if (unacked.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ACK_WINDOW_MS);
+      function done() {
+        clearTimeout(timer);
+        onAcked = undefined;
+        resolve();
+      }
+      onAcked = done;
+    });
+  }
+
+  /** Closes the socket (Socket Mode) or the HTTP receiver, at most once. */
+  function stopReceiving(): Promise<void> {
+    receiving ??= (async () => {
+      if (receiver) {
+        await envelopesAcked();
+        // Disconnecting a client that never connected is fine; a close handshake Slack never
+        // finishes is cut short by the SDK (and not waited for past 5 s here).
+        await within(receiver.client.disconnect(), 5_000);
+      } else if (server) {
+        // New connections are refused at once; the requests under way get their answers (acks).
+        // Kept-alive connections are closed as soon as they are idle, and any still busy after
+        // Slack's 3 s (it has stopped waiting for their answer) are cut.
+        const http = server;
+        const closed = app.stop();
+        const idle = setInterval(() => http.closeIdleConnections(), 20);
+        try {
+          http.closeIdleConnections();
+          if (!(await within(closed, ACK_WINDOW_MS))) http.closeAllConnections();
+          await closed;
+        } finally {
+          clearInterval(idle);
+        }
+      }
+    })();
+    return receiving;
+  }
 
   /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
   function teamUrl(): Promise<string | undefined> {
@@ -173,8 +249,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       if (receiver) await app.start();
       else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
     },
+    stopReceiving,
     async stop() {
-      await app.stop();
+      // Receiving is all there is to stop: the Web API client needs no closing.
+      await stopReceiving();
     },
     async post(place: Place, card: Card) {
       const { text, blocks } = renderCard(card);
@@ -257,6 +335,17 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 }
 
 type Block = types.KnownBlock;
+
+/** Whether `promise` settled within `ms` (it is left running either way). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * An answer shown to one person (ephemeral, response_url, a DM): its text, and its cards as blocks

@@ -89,7 +89,7 @@ describe('the "Create ticket" message shortcut', () => {
     const values = stateValues(view, {});
     expect(values.title!.value).toMatchObject({ value: 'Can someone reset my MFA?' });
     expect(values.description!.value!.value).toMatch(/^Can someone reset my MFA\?\nI got a new phone\.\n\nFrom: https:\/\/tierdesk-fake\.slack\.com\/archives\/C0GENERAL\/p\d+$/);
-    expect(JSON.parse(view.private_metadata)).toEqual({ channel: GENERAL });
+    expect(JSON.parse(view.private_metadata)).toEqual({ channel: GENERAL, from: 'shortcut' }); // never deflected (form-answers.test.ts)
 
     const submitted = await submitView(t, EMPLOYEE, view, { urgency: 'low' });
     expect(submitted.body).toBe('');

@@ -71,7 +71,7 @@ export interface SlackDesk {
 }
 
 /** tierdesk with the real Bolt App against the fake Slack, on a fresh in-memory database. */
-export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?: string } = {}): Promise<SlackDesk> {
+export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter } = {}): Promise<SlackDesk> {
   const clock = new FakeClock(Date.parse('2024-06-03T09:00:00Z'));
   const slack = await startFakeSlack({
     botToken: BOT_TOKEN,
@@ -107,7 +107,9 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
   });
   const handled = new Recording<Handled>();
   const gate = { open: Promise.resolve() };
-  const desk = createDesk({ db, config, clock, logger, adapters: [observed(adapter, handled, gate)], dispatcher: { random: () => 0.5 } });
+  // `wrap`: what the process puts around the adapter (src/cli.ts: the InboundGate).
+  const seen = observed(adapter, handled, gate);
+  const desk = createDesk({ db, config, clock, logger, adapters: [options.wrap ? options.wrap(seen) : seen], dispatcher: { random: () => 0.5 } });
   await desk.start();
   const sender = slack.sender(adapter.url ?? 'http://127.0.0.1:1/unused');
   return {

@@ -145,8 +145,11 @@ export const METHODS: Record<string, MethodHandler> = {
   },
 
   'chat.postEphemeral': (ws, args) => {
-    ws.resolveChannel(args.channel);
+    const channel = ws.resolveChannel(args.channel);
     ws.user(args.user);
+    // Slack shows an ephemeral message only where the bot is: a DM between people is not found at
+    // all, a channel it was never invited to is `not_in_channel`.
+    if (!ws.isBotIn(channel)) throw new SlackApiError(channel.startsWith('D') ? 'channel_not_found' : 'not_in_channel');
     messageContent(args);
     return { message_ts: ws.nextTs() };
   },

@@ -101,6 +101,8 @@ export class Workspace {
   readonly homeTabs = new Map<string, string>();
   readonly #messages = new Map<string, FakeMessage[]>();
   readonly #dms = new Map<string, string>();
+  /** Channels the bot is not a member of (see `isBotIn`). */
+  readonly #withoutBot = new Set<string>();
   readonly #triggers = new Map<string, number>();
   #lastTsMicros = 0;
   #seq = 0;
@@ -210,6 +212,27 @@ export class Workspace {
     if (/^[UW][A-Z0-9]+$/.test(id)) return this.dmWith(id);
     if (!/^[CGD][A-Z0-9]+$/.test(id)) throw new SlackApiError('channel_not_found');
     return id;
+  }
+
+  /**
+   * Whether the bot is a member of a channel, which `chat.postEphemeral` needs. Channels (C…, G…)
+   * have it unless `removeBot` took it out (the test workspaces invited it everywhere); a direct
+   * message (D…) only when it is the app's own, one `conversations.open` gave out, never a DM
+   * between two people.
+   */
+  isBotIn(channel: string): boolean {
+    if (channel.startsWith('D')) return [...this.#dms.values()].includes(channel);
+    return !this.#withoutBot.has(channel);
+  }
+
+  /** The bot is not in `channel` (never invited, or removed): `chat.postEphemeral` there fails. */
+  removeBot(channel: string): void {
+    this.#withoutBot.add(channel);
+  }
+
+  /** The bot is invited to `channel`. */
+  inviteBot(channel: string): void {
+    this.#withoutBot.delete(channel);
   }
 
   /** Every message in a channel, thread replies included, in ts order. */
