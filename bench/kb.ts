@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase, type Db } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { searchIndexFor } from '../src/store/search-index.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -31,7 +32,7 @@ export async function run(emit: Emit): Promise<void> {
   try {
     await migrateToLatest(db);
     const index = searchIndexFor(db);
-    const rand = mulberry32(7);
+    const rand = seededRandom(7);
     const c = corpus(rand);
 
     const t0 = performance.now();
@@ -228,16 +229,6 @@ function query(rand: () => number, c: Corpus): string {
   return w.join(' ');
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;

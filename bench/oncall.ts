@@ -6,6 +6,7 @@
  * Figures: oncall.who_per_s (goal: over 100,000/s) and oncall.shifts_year_ms.
  */
 import { createSchedule, shifts, whoIsOnCall, type Schedule } from '../src/domain/oncall-schedule.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -15,16 +16,6 @@ const YEAR_START = Date.UTC(2024, 0, 1);
 const YEAR_END = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
 
-/** Seeded so every run times the same instants (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A year of overrides: one every few days, a few hours to two days long, some overlapping. */
 function overrides(next: () => number): Array<{ user: string; from: string; to: string }> {
@@ -61,7 +52,7 @@ function benchSchedule(): Schedule {
         restrict: [{ from: '22:00', to: '06:00' }, { days: ['sat', 'sun'], from: '10:00', to: '14:00' }],
       },
     ],
-    overrides: overrides(random(6)),
+    overrides: overrides(seededRandom(6)),
   });
 }
 
@@ -83,7 +74,7 @@ function rate(count: number, pass: () => number): number {
 /** Runs the bench and reports each figure through `emit`. */
 export async function run(emit: Emit): Promise<void> {
   const schedule = benchSchedule();
-  const next = random(2024);
+  const next = seededRandom(2024);
   const instants = Float64Array.from({ length: QUERIES }, () => Math.floor(YEAR_START + next() * (YEAR_END - YEAR_START)));
   const pass = (): number => {
     let sum = 0;

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { addBusinessMinutes, businessMinutesBetween } from '../src/domain/business-time.js';
 import { BUILT_IN_CALENDARS, createCalendar, type Calendar } from '../src/domain/calendar.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -51,16 +52,6 @@ const US_HOLIDAYS_2024 = ['2024-01-01', '2024-01-15', '2024-05-27', '2024-07-04'
 
 const weekdays = (ranges: string[]) => ({ mon: ranges, tue: ranges, wed: ranges, thu: ranges, fri: ranges });
 
-/** Seeded so every run times the same cases (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Budgets log-uniform over 1 minute .. 5 office days (first-response targets are short, resolutions long). */
 function drawCase(next: () => number, calendar: Calendar, startUnitMs: number): Case {
@@ -77,7 +68,7 @@ function ourMix(): Case[] {
     BUILT_IN_CALENDARS['12x5']!,
     BUILT_IN_CALENDARS['24x7']!,
   ];
-  const next = random(2024);
+  const next = seededRandom(2024);
   return Array.from({ length: MIX_SIZE }, (_, i) => drawCase(next, calendars[i % calendars.length]!, 1_000));
 }
 
@@ -114,7 +105,7 @@ function sharedCalendars(): SharedCalendar[] {
 
 /** The shared set, grouped per calendar because moment-business-time keeps its hours in global locale state. */
 function sharedCases(calendars: SharedCalendar[]): Array<{ shared: SharedCalendar; cases: Case[] }> {
-  const next = random(7);
+  const next = seededRandom(7);
   const perCalendar = SHARED_SIZE / calendars.length;
   return calendars.map((shared) => ({
     shared,

@@ -67,9 +67,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
     return change(core, req, async (work) => markSolution(core, work, req.actor, await loadQuestion(work, number), about));
   }
   if (sub === 'keep') {
-    const m = /^Q?(\d{1,9})$/i.exec(value.trim());
-    if (!m) throw new UserError('bad_question', 'Which question? Usage: /peer keep <N>');
-    const number = Number(m[1]);
+    const number = questionNumber(value, '/peer keep <N>');
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, number);
       if (!isAsker(q, req.actor.person) && !core.directory.isAgent(req.actor) && !core.config.peer.moderators.includes(req.actor.personId ?? '')) {
@@ -84,9 +82,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
   }
   if (sub === 'reopen') {
     // A closed Discord post is locked: the asker cannot write there, so this button is their way back.
-    const m = /^Q?(\d{1,9})$/i.exec(value.trim());
-    if (!m) throw new UserError('bad_question', 'Which question? Usage: /peer reopen <N>');
-    const number = Number(m[1]);
+    const number = questionNumber(value, '/peer reopen <N>');
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, number);
       if (!isAsker(q, req.actor.person) && !canModerate(core, req.actor)) throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, or a moderator can reopen it.`);
@@ -286,4 +282,11 @@ export async function peerChanged(core: Core, req: Request, event: Extract<Inbou
 function clipBody(text: string): string {
   const marker = '\n… (cut; the whole question is in the post)';
   return text.length > QUESTION_BODY_MAX ? `${text.slice(0, QUESTION_BODY_MAX - marker.length)}${marker}` : text;
+}
+
+/** `3` or `Q3`: a question number, or a refusal naming the usage. */
+function questionNumber(value: string, usage: string): number {
+  const m = /^Q?(\d{1,9})$/i.exec(value.trim());
+  if (!m) throw new UserError('bad_question', `Which question? Usage: ${usage}`);
+  return Number(m[1]);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
+import { nextCounter } from './counters.js';
 import { dialectOf } from './dialect.js';
 import type { KbArticleRow, KbArticlesTable, KbArticleVersionsTable } from './schema.js';
 
@@ -7,20 +8,7 @@ import type { KbArticleRow, KbArticlesTable, KbArticleVersionsTable } from './sc
 
 /** Allocate the next article id (the `article` counter), inside the caller's transaction. */
 export async function nextArticleId(db: Db): Promise<number> {
-  const bumped = await db
-    .updateTable('counters')
-    .set({ value: sql<number>`value + 1` })
-    .where('name', '=', 'article')
-    .returning('value')
-    .executeTakeFirst();
-  if (bumped) return Number(bumped.value);
-  const first = await db
-    .insertInto('counters')
-    .values({ name: 'article', value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(first.value);
+  return nextCounter(db, 'article');
 }
 
 export async function insertArticle(db: Db, row: KbArticlesTable): Promise<void> {

@@ -1,20 +1,13 @@
 import { sql } from 'kysely';
 import type { Person } from '../ports.js';
 import type { Db } from './connect.js';
+import { nextCounter } from './counters.js';
 import type { PeerQuestionRow, PeerQuestionsTable } from './schema.js';
 import type { Updateable } from 'kysely';
 
 /** The next question number (counter `question`), race-free on both dialects like ticket numbers. */
 export async function nextQuestionNumber(db: Db): Promise<number> {
-  const bumped = await db.updateTable('counters').set({ value: sql<number>`value + 1` }).where('name', '=', 'question').returning('value').executeTakeFirst();
-  if (bumped) return Number(bumped.value);
-  const first = await db
-    .insertInto('counters')
-    .values({ name: 'question', value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(first.value);
+  return nextCounter(db, 'question');
 }
 
 export async function insertQuestion(db: Db, row: PeerQuestionRow): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
+import { nextCounter } from './counters.js';
 import { dialectOf } from './dialect.js';
 import type { NewTicketRow, TicketRow, TicketUpdate } from './schema.js';
 
@@ -13,22 +14,7 @@ export async function nextTicketNumber(db: Db): Promise<number> {
     const { rows } = await sql<{ n: number }>`select nextval('ticket_numbers') as n`.execute(db);
     return Number(rows[0]!.n);
   }
-  const bumped = await db
-    .updateTable('counters')
-    .set({ value: sql<number>`value + 1` })
-    .where('name', '=', 'ticket')
-    .returning('value')
-    .executeTakeFirst();
-  if (bumped) return Number(bumped.value);
-  // The very first ticket. Two first tickets at once (PostgreSQL, several connections) both find
-  // no row; the upsert makes the second wait for the first and take 2 instead of failing.
-  const first = await db
-    .insertInto('counters')
-    .values({ name: 'ticket', value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`counters.value + 1` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return Number(first.value);
+  return nextCounter(db, 'ticket');
 }
 
 export async function insertTicket(db: Db, row: NewTicketRow): Promise<void> {

@@ -68,6 +68,7 @@ import { tsQueryText } from '../../src/store/search-postgres.js';
 import { ftsMatch, sqliteSearchIndex } from '../../src/store/search-sqlite.js';
 import type { SearchIndex } from '../../src/store/search.js';
 import { TEST_DIALECT, testDatabase } from '../support/database.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const SQLITE = TEST_DIALECT === 'sqlite';
 
@@ -155,7 +156,7 @@ function* wordLists(lists: Lists, keep: (words: string[]) => boolean = () => tru
  * those spelt with the letters of FTS5's and tsquery's keywords (AND, OR, NOT, NEAR): a d e n o r t.
  */
 function sampled(lists: Lists, fraction: number, seed: number): Lists {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const keywordLetters = new Set(Array.from('adenort', (ch) => WORD_CHARS.indexOf(ch) + 1));
   const keywordSpelt = (n: number) => {
     for (; n > 0; n = Math.floor((n - 1) / 36)) if (!keywordLetters.has(((n - 1) % 36) + 1)) return false;
@@ -180,17 +181,6 @@ function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
   if (chunk.length > 0) yield chunk;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32): the same sample every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
 const SEPARATORS = PRINTABLE.filter((ch) => !/[A-Za-z0-9]/.test(ch));
@@ -247,7 +237,7 @@ describe('search query reduction: printable ASCII', () => {
       check(a);
       for (const b of PRINTABLE) check(a + b);
     }
-    const rand = random(7);
+    const rand = seededRandom(7);
     const code = () => 32 + Math.floor(rand() * 95);
     for (let i = 0; i < 100_000; i++) {
       check(i % 2 === 0 ? String.fromCharCode(code(), code(), code()) : String.fromCharCode(code(), code(), code(), code()));
@@ -329,7 +319,7 @@ describe('search query building: exhaustive', () => {
 
   it.runIf(SQLITE)('random unicode: words, quoting and both engine inputs never throw (20,000 strings)', () => {
     // A seeded generator rather than fast-check, whose first use costs most of a second here.
-    const rand = random(44);
+    const rand = seededRandom(44);
     const below = (n: number) => Math.floor(rand() * n);
     const SPECIAL = [...PRINTABLE, 'é', 'ß', 'İ', 'ﬃ', 'ǅ', 'Σ', '\u0301', '\u200d', '東', '🙂', '👩‍👩‍👧', '\u{E000}', '\u{10FFFD}', '\u0000', '\u2028', '\uFEFF', '\uD800', '\uDFFF'];
     const unit = (kind: number): string => {
@@ -442,7 +432,7 @@ describe(`search engines on every distinct input (${TEST_DIALECT})`, () => {
   });
 
   it('search() end to end on raw strings of those words, random case and separators', async () => {
-    const rand = random(12);
+    const rand = seededRandom(12);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const raw = (w: string) => Array.from(w, (ch) => (rand() < 0.5 ? ch.toUpperCase() : ch)).join('');
     const sep = () => (rand() < 0.3 ? '' : pick(SEPARATORS)) + pick(SEPARATORS);
