@@ -53,16 +53,12 @@ export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessage
 const CANNOT_DM = 50007;
 
 /**
- * The core's answer to a ✅ that is worth telling the person who reacted, or undefined when it only
- * says what the post already shows: a plain success (an acknowledgement, or "Marked olga's answer as
- * the solution to Q1. olga earns 10 points.", which the "✅ Solved" card repeats). Notes such as "No
- * points: it is your own answer.", "already marked" and refusals are told. An answer not recognised
- * as a plain success is told too: a success said twice beats a refusal lost.
+ * The core's answer to a ✅ that is worth telling the person who reacted, or undefined when it is a
+ * plain acknowledgement (`quiet`: the post's "✅ Solved" card already says it). Notes such as "No
+ * points: it is your own answer.", "already marked" and refusals are told.
  */
 export function reactionNote(reply: Reply): string | undefined {
-  if (reply.quiet) return undefined;
-  if (/^Marked .+'s answer as the solution to Q\d+\. .+ earns \d+ points?\.$/.test(reply.text)) return undefined;
-  return reply.text;
+  return reply.quiet ? undefined : reply.text;
 }
 
 /** Discord failures → the dispatcher's vocabulary. */

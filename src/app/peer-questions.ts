@@ -270,7 +270,10 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
   await armStale(core, work, { ...solved, revision: q.revision + 1 });
   await indexQuestion(core, work, solved);
   const why = own || self ? ' No points: it is your own answer.' : points === 0 ? ` No points this time (${authorName} reached the cap for this question or today).` : ` ${authorName} earns ${points} point${points === 1 ? '' : 's'}.`;
-  return { text: `Marked ${own || self ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}` };
+  // A plain success says only what the thread's "Solved" card shows: an acknowledgement (`quiet`),
+  // which a platform that cannot answer the marker privately (a Discord reaction) need not repeat.
+  const plain = !own && !self && points > 0;
+  return { text: `Marked ${own || self ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}`, ...(plain ? { quiet: true } : {}) };
 }
 
 /** A solved question is searchable knowledge: its title, its words and its accepted answers. */
