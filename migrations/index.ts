@@ -4,6 +4,7 @@ import * as sla from './2026-11-26-02-sla.js';
 import * as pages from './2026-11-26-03-pages.js';
 import * as peerKb from './2026-11-26-04-peer-kb.js';
 import * as ticketSequence from './2026-11-26-05-ticket-sequence.js';
+import * as outboxLeases from './2026-11-26-06-outbox-leases.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-03-pages': pages,
   '2026-11-26-04-peer-kb': peerKb,
   '2026-11-26-05-ticket-sequence': ticketSequence,
+  '2026-11-26-06-outbox-leases': outboxLeases,
 };

@@ -108,10 +108,15 @@ export class Dispatcher {
           }
           // The head was leased a moment ago; before each later row, make sure the lease is still
           // ours (a long pass may outlive it, and another replica may have taken the rest).
-          if (i > 0 && !(await renewLease(this.core.db, row.id, held, this.core.clock.now() + this.leaseMs))) {
-            result.waiting += claimed - i;
-            await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
-            break;
+          let mine = held;
+          if (i > 0) {
+            const renewed = this.core.clock.now() + this.leaseMs;
+            if (!(await renewLease(this.core.db, row.id, held, renewed))) {
+              result.waiting += claimed - i;
+              await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
+              break;
+            }
+            mine = renewed;
           }
           const outcome = await this.deliver(row, now);
           if (outcome === 'sent') {
@@ -120,7 +125,13 @@ export class Dispatcher {
           }
           if (outcome === 'failed') result.failed++;
           result.waiting += claimed - i - (outcome === 'failed' ? 1 : 0);
-          await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
+          // Give back what this pass will not deliver, this row included when it was left as it was
+          // (a platform paused by a global rate limit); a rescheduled row has no lease any more.
+          if (mine === held) await releaseLeases(this.core.db, queue.slice(i, claimed).map((r) => r.id), held);
+          else {
+            await releaseLeases(this.core.db, [row.id], mine);
+            await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
+          }
           break;
         }
       }

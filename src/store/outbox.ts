@@ -71,7 +71,8 @@ export async function nextOutboxDue(db: Db, now?: number): Promise<number | unde
   const leased = await db
     .selectFrom('outbox')
     .select((eb) => eb.fn.min<number>('lease_until').as('until'))
-    .where('status', '=', 'pending')
+    // Only pending rows hold leases (sending, rescheduling and giving up clear them), so the small
+    // index of leased rows (outbox_leased) answers this without reading the backlog.
     .where('lease_until', '>', now)
     .executeTakeFirst();
   const until = leased?.until === null || leased?.until === undefined ? undefined : Number(leased.until);

@@ -3,7 +3,7 @@ import { armHandoffs } from '../../src/app/handoffs.js';
 import { validateNewTicket } from '../../src/app/open-ticket.js';
 import { Pump } from '../../src/app/pump.js';
 import { ticketFieldsFromMessage } from '../../src/app/ticket-from-message.js';
-import { PermanentDeliveryError } from '../../src/ports.js';
+import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { insertOutbox, nextOutboxDue } from '../../src/store/outbox.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 import { durableTestDatabase } from '../support/database.js';
@@ -80,6 +80,17 @@ describe('the outbox', () => {
       await b.close();
       await store.remove();
     }
+  });
+
+  it('a row held back by a platform-wide rate limit keeps no lease (it would block its conversation for a minute)', async () => {
+    const d = await desk();
+    d.adapter.failures.push(new RateLimitedError(5_000, true));
+    await d.say('requester', '/ticket new Printer on fire');
+    const pending = await d.db.selectFrom('outbox').select(['id', 'lease_until']).where('status', '=', 'pending').execute();
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.filter((r) => r.lease_until !== null)).toEqual([]);
+    await d.advance(5_000);
+    expect(await d.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute()).toEqual([]);
   });
 
   it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
