@@ -57,10 +57,15 @@ export class Dispatcher {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), async () => {
       const now = core.clock.now();
-      const due = await nextOutboxDue(core.db, now);
+      let due = await nextOutboxDue(core.db, now);
       // While a platform is paused, waking before the pause ends would only find the same rows waiting.
       const pauses = [...this.pausedUntil.values()].filter((until) => until > now);
-      return due === undefined || pauses.length === 0 ? due : Math.max(due, Math.min(...pauses));
+      if (due !== undefined && pauses.length > 0) due = Math.max(due, Math.min(...pauses));
+      // A row can be due while its conversation waits on an earlier one (in backoff, or leased
+      // elsewhere): after a pass that sent nothing, look again in a second rather than spin on it.
+      // New work still wakes the loop at once (nudge).
+      if (due !== undefined && this.lastPassSent === 0 && due < now + 1000) due = now + 1000;
+      return due;
     });
   }
 
@@ -75,6 +80,8 @@ export class Dispatcher {
   }
 
   private passing: Promise<unknown> = Promise.resolve();
+  /** How many rows the last pass sent (none: the loop waits a little before looking again). */
+  private lastPassSent = -1;
 
   private async pass(): Promise<PassResult> {
     const now = this.core.clock.now();
@@ -136,7 +143,11 @@ export class Dispatcher {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, work.length) }, lane));
+    // Every lane finishes before the pass ends, even when one fails (passes never overlap).
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, work.length) }, lane));
+    this.lastPassSent = result.sent;
+    const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failure) throw failure.reason;
     return result;
   }
 

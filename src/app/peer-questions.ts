@@ -308,7 +308,10 @@ export async function questionTicketReopened(core: Core, work: Work, ticket: num
   const q = questionFromRow(row);
   if (q.status === 'deleted') return;
   await work.db.deleteFrom('peer_solutions').where('question', '=', q.number).where('message', '=', resolutionId(ticket)).execute();
-  if ((await solutionsOf(work.db, q.number)).length > 0) return; // a member's solution still stands
+  if ((await solutionsOf(work.db, q.number)).length > 0) {
+    await indexQuestion(core, work, q); // a member's solution still stands: searchable without the resolution
+    return;
+  }
   await saveQuestion(work, q, { status: 'open', solved_at: null, closed_at: null, activity_at: work.now });
   await work.label(questionKey(q.number), 'open');
   await core.search.remove(work.db, 'question', q.number);

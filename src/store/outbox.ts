@@ -85,7 +85,10 @@ export async function nextOutboxDue(db: Db, now?: number): Promise<number | unde
  */
 export async function leaseOutbox(db: Db, ids: string[], now: number, until: number): Promise<string[]> {
   if (ids.length === 0) return [];
-  const free = (eb: ExpressionBuilder<Database, 'outbox'>) => eb.and([eb('status', '=', 'pending'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)])]);
+  // Pending, due (a row another process just put back into backoff is not taken from a stale read),
+  // and with no lease or an expired one.
+  const free = (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)])]);
   const won = await db
     .updateTable('outbox')
     .set({ lease_until: until })

@@ -278,6 +278,20 @@ describe('unanswered questions', () => {
     expect((await question(1)).status).toBe('solved');
   });
 
+  it('a reopened ticket takes its resolution out of search even when a member\'s solution stands', async () => {
+    desk = await createTestDesk();
+    await post('alice', 'r1', 'Kerberos ticket expired on the build agent');
+    await desk.advance(5 * 3_600_000);
+    await post('bob', 'a1', 'Run kinit again on the agent', 'r1');
+    await react('alice', 'r1', 'a1', 'bob', 'Run kinit again on the agent');
+    await desk.say('agent1', '/ticket claim 1');
+    await desk.say('agent1', '/ticket resolve 1 Zanzibar xylophone workaround');
+    expect(await desk.say('carol', '/kb search zanzibar xylophone')).toMatch(/Kerberos ticket expired/);
+    await desk.say('alice', '/ticket reopen 1');
+    expect(await desk.say('carol', '/kb search zanzibar xylophone')).toMatch(/Nothing in the knowledge base matches/);
+    expect(await desk.say('carol', '/kb search kinit agent')).toMatch(/Kerberos ticket expired/);
+  });
+
   it('counts the wait on the configured calendar: a question asked on Friday evening is pinged on Monday', async () => {
     desk = await createTestDesk({ yaml: DEMO_CONFIG_YAML.replace('unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office }', 'unanswered: { ping_after: 30m, ticket_after: 4h, calendar: weekdays }').replace('calendars:\n', 'calendars:\n  weekdays: { zone: Europe/Berlin, hours: 12x5 }\n'), now: '2024-06-07T17:45:00Z' }); // Friday 19:45 in Berlin
     await post('alice', 'r1', 'Is the canteen open on Saturday?');

@@ -4,7 +4,7 @@ import { validateNewTicket } from '../../src/app/open-ticket.js';
 import { Pump } from '../../src/app/pump.js';
 import { ticketFieldsFromMessage } from '../../src/app/ticket-from-message.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { insertOutbox, nextOutboxDue } from '../../src/store/outbox.js';
+import { insertOutbox, leaseOutbox, nextOutboxDue } from '../../src/store/outbox.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 import { durableTestDatabase } from '../support/database.js';
 
@@ -91,6 +91,29 @@ describe('the outbox', () => {
     expect(pending.filter((r) => r.lease_until !== null)).toEqual([]);
     await d.advance(5_000);
     expect(await d.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute()).toEqual([]);
+  });
+
+  it('does not spin while a due row waits behind an earlier one in backoff, and leases only due rows', async () => {
+    const d = await desk();
+    const now = d.clock.now();
+    const row = (id: string, due: number) => ({
+      id, created_at: now, target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }), op: 'post',
+      message_key: null, ticket: null, side: null, card: JSON.stringify({ title: id, fallback: id }), next_attempt_at: due,
+    });
+    await insertOutbox(d.db, [row('a-first', now + 5 * 60_000), row('b-second', now)]);
+    // Not due: never leased, whatever a stale read says.
+    expect(await leaseOutbox(d.db, ['a-first'], now, now + 60_000)).toEqual([]);
+    const passes = vi.spyOn(d.desk.dispatcher, 'deliverDue');
+    vi.useFakeTimers();
+    try {
+      d.desk.dispatcher.start();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(passes.mock.calls.length).toBeLessThanOrEqual(2); // was one pass every 10 ms
+      await d.desk.dispatcher.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(d.adapter.messages).toEqual([]); // order kept: b waits for a
   });
 
   it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
