@@ -151,9 +151,9 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
     expect(killed.rows[0]!.n).toBe(2);
     // pg tells each client: the idle one through the pool, the checked-out one itself. Both reach us; neither crashes the process.
     await until('both broken connections were reported', () => lost.length >= 2);
-    // Each backend's 57P01 once (the pool and the client both hear an idle one's), then pg's own note on the checked-out one.
-    // (How many notes each client gets depends on timing under load; at least each backend's own.)
-    expect(lost.filter((e) => (e as { code?: string }).code === '57P01').length).toBeGreaterThanOrEqual(2);
+    // Which note each client gets depends on timing under load: the server's 57P01 for at least one,
+    // for the other possibly only the broken socket ("Connection terminated unexpectedly").
+    expect(lost.filter((e) => (e as { code?: string }).code === '57P01').length).toBeGreaterThanOrEqual(1);
     expect(lost.every((e) => isDatabaseUnavailable(e))).toBe(true);
     terminated();
 
