@@ -4,8 +4,9 @@ import { cleanUserText } from '../domain/text.js';
 import type { Reply } from '../ports.js';
 import { conversationCard } from './render.js';
 import { agentThread, change, refreshCards, requesterThread, type Request } from './request.js';
-import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
-import type { Core } from './work.js';
+import { isRequester, loadTicket, saveTicket, type Ticket } from './ticket-model.js';
+import type { Core, Work } from './work.js';
+import type { Actor } from './directory.js';
 
 export const MESSAGE_MAX = 4000;
 
@@ -28,14 +29,23 @@ export async function replyToRequester(core: Core, req: Request, number: number,
     // in): it is recorded like any reply. Claiming, escalating and resolving stay with the tier.
     const t = await loadTicket(work.db, number);
     nextStatus(t.status, 'agent_reply', t.assignee !== undefined);
-    const first = t.firstResponseAt === undefined;
-    await saveTicket(work, t, first ? { first_response_at: work.now } : {});
-    await work.event(number, req.actor, 'replied', { text, ...(first ? { firstResponse: true } : {}) });
-    await work.post(requesterThread(t), conversationCard('reply', t, req.actor.name, text), { ticket: number });
-    await work.post(agentThread(t), conversationCard('reply-echo', t, req.actor.name, text), { ticket: number });
-    if (first) await refreshCards(core, work, { ...t, firstResponseAt: work.now, updatedAt: work.now }); // the reaction clock stops
+    await recordReply(core, work, req.actor, t, text, 'relay');
     return { text: `Reply sent to ${t.requester.name} on #${number}.` };
   });
+}
+
+/**
+ * Record an agent's public reply: the history, the agents' echo, and the first response (its clock
+ * stops). `relay`: tierdesk carries it to the requester; `in-thread`: the agent wrote it where the
+ * requester reads already (a peer question's thread), so it is not posted again.
+ */
+export async function recordReply(core: Core, work: Work, actor: Actor, t: Ticket, text: string, where: 'relay' | 'in-thread'): Promise<void> {
+  const first = t.firstResponseAt === undefined;
+  await saveTicket(work, t, first ? { first_response_at: work.now } : {});
+  await work.event(t.number, actor, 'replied', { text, ...(where === 'in-thread' ? { inThread: true } : {}), ...(first ? { firstResponse: true } : {}) });
+  if (where === 'relay') await work.post(requesterThread(t), conversationCard('reply', t, actor.name, text), { ticket: t.number });
+  await work.post(agentThread(t), conversationCard('reply-echo', t, actor.name, text), { ticket: t.number });
+  if (first) await refreshCards(core, work, { ...t, firstResponseAt: work.now, updatedAt: work.now }); // the reaction clock stops
 }
 
 /** An internal note: any agent may add one; it goes only to the agents' thread, never to the requester. */

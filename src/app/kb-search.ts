@@ -20,6 +20,8 @@ export interface FoundDoc {
   snippet: string;
   /** `/kb show 12`, or the question's link (or where it is). */
   where: string;
+  /** A question's permalink, when the platform gave one. */
+  link?: string;
 }
 
 export const SEARCH_USAGE = '/kb search <words>';
@@ -54,7 +56,7 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number,
     } else {
       const q = questions.get(h.ref);
       if (!q || (where && !sameCommunity(q, where))) continue;
-      out.push({ kind: 'question', ref: h.ref, key: docKey('question', h.ref), title: q.title, snippet, where: await questionWhere(db, q) });
+      out.push({ kind: 'question', ref: h.ref, key: docKey('question', h.ref), title: q.title, snippet, where: await questionWhere(db, q), ...(q.link ? { link: q.link } : {}) });
     }
   }
   return out;

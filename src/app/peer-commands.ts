@@ -1,19 +1,18 @@
 import { UserError } from '../domain/errors.js';
-import { isPeriod, isSolutionEmoji, mentionedIds, saysThanks, type LeaderboardPeriod } from '../domain/peer.js';
+import { isPeriod, isSolutionEmoji, mentionedIds, periodStart, saysThanks, type LeaderboardPeriod } from '../domain/peer.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../ports.js';
 import { findMessage, findMessageByPlatformId } from '../store/messages.js';
 import { addParticipant, isParticipant, leaderboard, personKey } from '../store/peer.js';
-import { periodStart } from '../domain/peer.js';
-import { requesterMessage } from './converse.js';
+import { recordReply, requesterMessage } from './converse.js';
 import { card } from './render.js';
-import { agentThread, change, refreshCards, type Request } from './request.js';
-import { loadTicket, saveTicket } from './ticket-model.js';
-import { conversationCard } from './render.js';
+import { change, type Request } from './request.js';
+import { loadTicket } from './ticket-model.js';
 import {
-  armStale, armUnanswered, award, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, markSolution, questionKey, questionText, questionThread, saveQuestion,
+  armStale, armUnanswered, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, questionKey, questionText, questionThread, saveQuestion,
   similarKnowledge, QUESTION_BODY_MAX, STALE_TIMER, UNANSWERED_TIMER, type Question,
 } from './peer-questions.js';
+import { award, markSolution } from './peer-solutions.js';
 import type { Core, Work } from './work.js';
 
 /** Is this place (or the channel a thread is in) one of the configured peer channels? */
@@ -70,7 +69,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
     const number = questionNumber(value, '/peer keep <N>');
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, number);
-      if (!isAsker(q, req.actor.person) && !core.directory.isAgent(req.actor) && !core.config.peer.moderators.includes(req.actor.personId ?? '')) {
+      if (!isAsker(q, req.actor.person) && !canModerate(core, req.actor)) {
         throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, can keep it open.`);
       }
       if (q.status === 'deleted') return { text: `Q${number} was deleted.` };
@@ -201,11 +200,7 @@ async function ticketThreadMessage(core: Core, req: Request, q: Question, text: 
   await change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
     if (t.status === 'closed') return;
-    const first = t.firstResponseAt === undefined;
-    await saveTicket(work, t, first ? { first_response_at: work.now } : {});
-    await work.event(number, req.actor, 'replied', { text: clean.slice(0, 4000), inThread: true, ...(first ? { firstResponse: true } : {}) });
-    await work.post(agentThread(t), conversationCard('reply-echo', t, req.actor.name, clean.slice(0, 4000)), { ticket: number });
-    if (first) await refreshCards(core, work, { ...t, firstResponseAt: work.now, updatedAt: work.now });
+    await recordReply(core, work, req.actor, t, clean.slice(0, 4000), 'in-thread');
   });
 }
 

@@ -5,7 +5,7 @@ import type { Reply } from '../ports.js';
 import { messageText } from './converse.js';
 import { conversationCard } from './render.js';
 import { change, refreshCards, requesterThread, ticketForAgent, type Request } from './request.js';
-import { questionTicketReopened, questionTicketResolved } from './peer-questions.js';
+import { questionTicketReopened, questionTicketResolved } from './peer-tickets.js';
 import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
 import { changePage } from './paging.js';
 import type { Core } from './work.js';

@@ -60,19 +60,24 @@ export class Work {
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
   }
 
-  /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
-  async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
+  /** Queue one outbox row: `op` on `target`, with `payload` (a card, or an op's data) as its body. */
+  private queue(op: string, target: Target, payload: unknown, fields: { key?: string; ticket?: number; side?: Side; at?: number } = {}): void {
     this.outbox.push({
       id: this.core.newId(),
       created_at: this.now,
       target: JSON.stringify(target),
-      op: 'post',
-      message_key: opts.key ?? null,
-      ticket: opts.ticket ?? null,
-      side: opts.side ?? null,
-      card: JSON.stringify(card),
-      next_attempt_at: this.now,
+      op,
+      message_key: fields.key ?? null,
+      ticket: fields.ticket ?? null,
+      side: fields.side ?? null,
+      card: JSON.stringify(payload),
+      next_attempt_at: fields.at ?? this.now,
     });
+  }
+
+  /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
+  async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
+    this.queue('post', target, card, opts);
   }
 
   /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
@@ -80,17 +85,7 @@ export class Work {
     const waitUntil = await dropPendingEdits(this.db, key);
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
-    this.outbox.push({
-      id: this.core.newId(),
-      created_at: this.now,
-      target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
-      op: 'edit',
-      message_key: key,
-      ticket: ticket ?? null,
-      side: null,
-      card: JSON.stringify(card),
-      next_attempt_at: Math.max(this.now, waitUntil ?? 0),
-    });
+    this.queue('edit', { kind: 'thread', of: key }, card, { key, ...(ticket !== undefined ? { ticket } : {}), at: Math.max(this.now, waitUntil ?? 0) });
   }
 
   /** What this unit wrote, so only the loops with new work are woken. */
@@ -99,33 +94,17 @@ export class Work {
   /** Let people into the private conversation under `key` (where the platform has membership). */
   async addMembers(key: string, people: Person[], ticket?: number): Promise<void> {
     if (people.length === 0) return;
-    this.outbox.push({
-      id: this.core.newId(),
-      created_at: this.now,
-      target: JSON.stringify({ kind: 'thread', of: key } satisfies Target),
-      op: 'members',
-      message_key: key,
-      ticket: ticket ?? null,
-      side: null,
-      card: JSON.stringify({ people }),
-      next_attempt_at: this.now,
-    });
+    this.queue('members', { kind: 'thread', of: key }, { people }, { key, ...(ticket !== undefined ? { ticket } : {}) });
   }
 
   /** Label the peer question whose root message is registered under `key` (src/app/peer-*.ts). */
   async label(key: string, label: ThreadLabel): Promise<void> {
-    this.outbox.push({
-      id: this.core.newId(), created_at: this.now, target: JSON.stringify({ kind: 'thread', of: key } satisfies Target), op: 'label',
-      message_key: key, ticket: null, side: null, card: JSON.stringify({ label }), next_attempt_at: this.now,
-    });
+    this.queue('label', { kind: 'thread', of: key }, { label }, { key });
   }
 
   /** Add a person to a platform group (the helper role), where the platform has groups. */
   async grant(person: Person, group: string): Promise<void> {
-    this.outbox.push({
-      id: this.core.newId(), created_at: this.now, target: JSON.stringify({ kind: 'direct', person } satisfies Target), op: 'grant',
-      message_key: null, ticket: null, side: null, card: JSON.stringify({ group }), next_attempt_at: this.now,
-    });
+    this.queue('grant', { kind: 'direct', person }, { group });
   }
 
   /** Write the queued outbox rows and timers; called once, just before commit. */
