@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { createDesk } from '../src/app/desk.js';
-import { openTicket } from '../src/app/open-ticket.js';
-import { DEMO_CONFIG_YAML, loadConfig } from '../src/config.js';
+import { createDesk } from '../src/core/desk.js';
+import { openTicket } from '../src/capabilities/tickets/open-ticket.js';
+import { DEMO_CONFIG_YAML, loadConfig } from '../src/config/config.js';
 import { createMemoryLogger } from '../src/logger.js';
 import { systemClock } from '../src/ports.js';
 import { openDatabase, type Db } from '../src/store/connect.js';

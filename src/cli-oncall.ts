@@ -1,6 +1,6 @@
 /** `tierdesk oncall who|shifts|plan`: the on-call arithmetic from the command line. */
 import { CliError, instantArg, isoArg, one, type Args } from './cli-args.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { planPage } from './domain/escalation-policy.js';
 import { shifts, whoIsOnCall } from './domain/oncall-schedule.js';
 

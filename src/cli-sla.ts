@@ -1,9 +1,9 @@
 /** `tierdesk sla due|between` and `tierdesk report`: SLA arithmetic and reports from the command line. */
 import { CliError, instantArg, isoArg, one, type Args } from './cli-args.js';
 import { addBusinessMinutes, businessMinutesBetween, type Pause } from './domain/business-time.js';
-import type { Config } from './config.js';
-import { createDesk } from './app/desk.js';
-import { formatReport, slaReport, type ReportGrouping } from './app/report.js';
+import type { Config } from './config/config.js';
+import { createDesk } from './core/desk.js';
+import { formatReport, slaReport, type ReportGrouping } from './capabilities/sla/report.js';
 import type { Logger } from './ports.js';
 import { systemClock } from './ports.js';
 import { openDatabase } from './store/connect.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { healthReport, metricsText } from './app/operations.js';
-import type { Core } from './app/work.js';
+import { healthReport, metricsText } from './core/operations.js';
+import type { Core } from './core/work.js';
 import type { ChatAdapter, Logger } from './ports.js';
 
 export interface OpsServer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEMO_CONFIG_YAML, loadConfig } from '../src/config.js';
+import { ConfigError, DEMO_CONFIG_YAML, loadConfig } from '../src/config/config.js';
 
 function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {

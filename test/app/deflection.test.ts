@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatReport, slaReport } from '../../src/app/report.js';
-import { DEMO_CONFIG_YAML } from '../../src/config.js';
+import { formatReport, slaReport } from '../../src/capabilities/sla/report.js';
+import { DEMO_CONFIG_YAML } from '../../src/config/config.js';
 import type { Inbound, Person } from '../../src/ports.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 

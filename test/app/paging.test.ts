@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/connect.js';
 import { durableTestDatabase, type DurableTestDatabase } from '../support/database.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
-import { armHandoffs } from '../../src/app/handoffs.js';
+import { armHandoffs } from '../../src/capabilities/oncall/handoffs.js';
 
 // L2 is paged through l2-default: whoever is on call in l2-primary, then after 5 minutes the lead,
 // 10 more minutes, and the whole thing once more. L2 staffs 09:00-17:00 UTC on weekdays.

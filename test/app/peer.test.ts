@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_CONFIG_YAML } from '../../src/config.js';
+import { DEMO_CONFIG_YAML } from '../../src/config/config.js';
 import type { ChatAdapter, Inbound, Person } from '../../src/ports.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 

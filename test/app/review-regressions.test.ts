@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { armHandoffs } from '../../src/app/handoffs.js';
-import { validateNewTicket } from '../../src/app/open-ticket.js';
-import { Pump } from '../../src/app/pump.js';
-import { ticketFieldsFromMessage } from '../../src/app/ticket-from-message.js';
+import { armHandoffs } from '../../src/capabilities/oncall/handoffs.js';
+import { validateNewTicket } from '../../src/capabilities/tickets/open-ticket.js';
+import { Pump } from '../../src/core/pump.js';
+import { ticketFieldsFromMessage } from '../../src/capabilities/tickets/ticket-from-message.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { insertOutbox, leaseOutbox, nextOutboxDue } from '../../src/store/outbox.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
@@ -223,7 +223,7 @@ describe('the background loop when every pass fails (database down)', () => {
 
 describe('housekeeping', () => {
   it('forgets idempotency keys after a week, daily, so the table does not grow for ever', async () => {
-    const { armHousekeeping } = await import('../../src/app/housekeeping.js');
+    const { armHousekeeping } = await import('../../src/core/housekeeping.js');
     const d = await desk();
     await d.say('requester', '/ticket new Printer on fire', 'evt-old');
     await armHousekeeping(d.desk.core);

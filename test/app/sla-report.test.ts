@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatReport, slaReport, type Report } from '../../src/app/report.js';
+import { formatReport, slaReport, type Report } from '../../src/capabilities/sla/report.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
 const YAML = `

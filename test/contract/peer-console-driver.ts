@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { createConsoleAdapter } from '../../adapters/console/console-adapter.js';
-import { createDesk, type Desk } from '../../src/app/desk.js';
-import { loadConfig } from '../../src/config.js';
+import { createDesk, type Desk } from '../../src/core/desk.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { FakeClock } from '../../src/ports.js';
 import { migrateToLatest } from '../../src/store/migrate.js';

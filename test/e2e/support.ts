@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
-import { DEMO_CONFIG_YAML } from '../../src/config.js';
+import { DEMO_CONFIG_YAML } from '../../src/config/config.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDesk } from '../../src/app/desk.js';
-import { InboundGate, STOPPING_REPLY } from '../../src/app/operations.js';
-import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config.js';
+import { createDesk } from '../../src/core/desk.js';
+import { InboundGate, STOPPING_REPLY } from '../../src/core/operations.js';
+import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { startOpsServer } from '../../src/ops-server.js';
 import { FakeClock, type ChatAdapter, type Inbound, type Person, type Place, type Reply } from '../../src/ports.js';

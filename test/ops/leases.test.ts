@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDesk, type Desk } from '../../src/app/desk.js';
-import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config.js';
+import { createDesk, type Desk } from '../../src/core/desk.js';
+import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { FakeClock, type Inbound } from '../../src/ports.js';
 import type { Db } from '../../src/store/connect.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDesk, type Desk } from '../../src/app/desk.js';
-import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config.js';
+import { createDesk, type Desk } from '../../src/core/desk.js';
+import { DEMO_CONFIG_YAML, loadConfig } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import type { Clock, Inbound } from '../../src/ports.js';
 import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable, openDatabase, type Db } from '../../src/store/connect.js';

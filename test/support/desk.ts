@@ -1,6 +1,6 @@
 import { parseConsoleLine } from '../../adapters/console/parse-line.js';
-import { createDesk, type Desk } from '../../src/app/desk.js';
-import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config.js';
+import { createDesk, type Desk } from '../../src/core/desk.js';
+import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { FakeClock, type ChatAdapter, type Inbound, type Place } from '../../src/ports.js';
 import type { Db } from '../../src/store/connect.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discordCommand } from '../../../adapters/discord/cli.js';
 import { allCommands } from '../../../adapters/discord/commands.js';
 import { parseArgs } from '../../../src/cli-args.js';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/config/config.js';
 import { inputsOf, modalShown, sendPress, submit } from './interactions.js';
 import { APP, community, DISCORD_YAML, l1Desk, requester, startDiscordDesk, support, ticketRow, TOKEN, type DiscordDesk } from './support.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { allCommands, kbCommand, markSolutionCommand } from '../../../adapters/discord/commands.js';
 import { BUTTON_ID } from '../../../adapters/discord/interactions.js';
 import { pingedRoles, renderCard } from '../../../adapters/discord/render.js';
-import { card } from '../../../src/app/render.js';
+import { card } from '../../../src/core/render.js';
 import { chatInputCommand, role } from '../../fakes/discord/index.js';
 import { checkCommands, FormCheck, type Json } from '../../fakes/discord/validate.js';
 import { answered } from './interactions.js';

@@ -1,7 +1,7 @@
 import type { APIMessage, APIUser } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatInputCommand, member, user } from '../../fakes/discord/index.js';
-import { card } from '../../../src/app/render.js';
+import { card } from '../../../src/core/render.js';
 import type { Inbound } from '../../../src/ports.js';
 import { answered, openTicket, textsIn, write } from './interactions.js';
 import { community, olga, requester, support, ticketCount, type DiscordDesk, type Handled } from './support.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatInputCommand, messageCommand } from '../../fakes/discord/index.js';
 import { findMessage } from '../../../src/store/messages.js';
-import { card } from '../../../src/app/render.js';
+import { card } from '../../../src/core/render.js';
 import { answered, CALLBACK, modalShown, submit, textsIn } from './interactions.js';
 import { ann, community, olga, requester, support, type DiscordDesk } from './support.js';
 import {

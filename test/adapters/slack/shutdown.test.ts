@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InboundGate, STOPPING_REPLY } from '../../../src/app/operations.js';
+import { InboundGate, STOPPING_REPLY } from '../../../src/core/operations.js';
 import { stateValues } from './interactions.js';
 import { EMPLOYEE, startSlackDesk, succeeded, ticketRow, type SlackDesk } from './support.js';
 

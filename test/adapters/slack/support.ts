@@ -1,7 +1,7 @@
 import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/slack-adapter.js';
-import { createDesk, type Desk } from '../../../src/app/desk.js';
-import { Directory } from '../../../src/app/directory.js';
-import { loadConfig } from '../../../src/config.js';
+import { createDesk, type Desk } from '../../../src/core/desk.js';
+import { Directory } from '../../../src/core/directory.js';
+import { loadConfig } from '../../../src/config/config.js';
 import { createMemoryLogger } from '../../../src/logger.js';
 import { FakeClock, type ChatAdapter, type Inbound, type Reply } from '../../../src/ports.js';
 import { openDatabase, type Db } from '../../../src/store/connect.js';

@@ -1,0 +1,110 @@
+import { UserError } from '../../domain/errors.js';
+import { nextChange, shifts, whoIsOnCall, type Schedule } from '../../domain/oncall-schedule.js';
+import { cleanLine } from '../../domain/text.js';
+import type { Reply } from '../../ports.js';
+import type { Actor } from '../../core/directory.js';
+import { formatInstant } from '../../core/render.js';
+import { activePage, changePage } from './paging.js';
+import { parseLine } from '../../core/command-line.js';
+import { currentSchedules } from './schedules.js';
+import { armHandoffs } from './handoffs.js';
+import { change, refreshCards, type Request } from '../../core/request.js';
+import { loadTicket } from '../tickets/ticket-model.js';
+import type { Core } from '../../core/work.js';
+
+const DAY = 86_400_000;
+
+/** The schedule a tier shows: its `oncall_schedule`, else the first schedule its policy notifies. */
+function scheduleOf(core: Core, tierId: string, schedules: ReadonlyMap<string, Schedule>): { name: string; schedule: Schedule } | undefined {
+  const tier = core.directory.tier(tierId);
+  let name = tier?.oncallSchedule;
+  if (!name && tier?.escalationPolicy) {
+    const step = core.config.oncall.policies.get(tier.escalationPolicy)?.steps.find((s) => s.kind === 'notify' && s.target.kind === 'schedule');
+    if (step?.kind === 'notify' && step.target.kind === 'schedule') name = step.target.schedule;
+  }
+  const schedule = name ? schedules.get(name) : undefined;
+  return name && schedule ? { name, schedule } : undefined;
+}
+
+const names = (core: Core, ids: readonly string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => core.directory.nameOf(id)).join(' + '));
+
+/** `/oncall`: who is on call now for each tier, until when, and who is next. */
+function whoNow(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): string {
+  const lines: string[] = [];
+  for (const tier of core.directory.tiers) {
+    const s = scheduleOf(core, tier.id, schedules);
+    if (!s) continue;
+    const until = nextChange(s.schedule, now);
+    // Who comes next: at the change, or (when nobody is then) whoever comes on call after it.
+    const upcoming = until !== undefined ? shifts(s.schedule, until, until + 14 * DAY)[0] : undefined;
+    const next = upcoming ? `; next ${names(core, upcoming.users)}${upcoming.from > until! ? ` from ${formatInstant(upcoming.from)}` : ''}` : '';
+    lines.push(`${tier.id} ${tier.name} (${s.name}): ${names(core, whoIsOnCall(s.schedule, now))}${until !== undefined ? ` until ${formatInstant(until)}` : ''}${next}`);
+  }
+  return lines.length > 0 ? lines.join('\n') : 'No tier has an on-call schedule (tiers[].oncall_schedule or an escalation policy with a schedule step).';
+}
+
+/** `/oncall schedule NAME`: the shifts of the next 7 days. */
+function nextWeek(core: Core, name: string, now: number, schedules: ReadonlyMap<string, Schedule>): string {
+  const schedule = schedules.get(name);
+  if (!schedule) throw new UserError('no_such_schedule', `There is no schedule "${cleanLine(name).slice(0, 40)}". Schedules: ${[...core.config.oncall.schedules.keys()].join(', ') || 'none'}.`);
+  const list = shifts(schedule, now, now + 7 * DAY);
+  if (list.length === 0) return `Nobody is on call in ${name} in the next 7 days.`;
+  return [`${name}, the next 7 days:`, ...list.map((s) => `${formatInstant(s.from)} → ${formatInstant(s.to)}  ${names(core, s.users)}`)].join('\n');
+}
+
+/** `/oncall [schedule NAME | ack]`. */
+export async function oncallCommand(core: Core, req: Request, text: string): Promise<Reply> {
+  const [sub = '', ...rest] = text.trim().split(/\s+/);
+  const now = core.clock.now();
+  const schedules = await currentSchedules(core, core.db);
+  if (sub === '') return { text: whoNow(core, now, schedules) };
+  if (sub === 'schedule') return { text: nextWeek(core, rest.join(' '), now, schedules) };
+  if (sub === 'ack') return ackLatest(core, req, req.actor);
+  if (sub === 'override') return override(core, req, rest.join(' '), schedules);
+  return { text: 'Usage: /oncall | /oncall schedule NAME | /oncall override USER --from ISO --to ISO [--schedule NAME] | /oncall ack' };
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * `/oncall override USER --from ISO --to ISO [--schedule NAME]`: put someone on call in place of the
+ * rotation for a while. Only the leads of a tier that uses the schedule may.
+ */
+async function override(core: Core, req: Request, text: string, schedules: ReadonlyMap<string, Schedule>): Promise<Reply> {
+  const line = parseLine(text, { values: ['from', 'to', 'schedule'], booleans: [] });
+  const usage = 'Usage: /oncall override USER --from 2024-11-05T06:00Z --to 2024-11-05T18:00Z [--schedule NAME]';
+  const raw = line.words.join(' ').replace(/^<@!?|>$/g, '').replace(/^@/, '');
+  if (!raw) throw new UserError('no_user', `Whom? ${usage}`);
+  const person = core.directory.people.find((p) => p.id === raw || p.console === raw || p.slack === raw || p.discord === raw);
+  if (!person) throw new UserError('unknown_user', `"${cleanLine(raw).slice(0, 40)}" is not a person tierdesk knows (people in tierdesk.yaml).`);
+  const from = typeof line.flags.from === 'string' && ISO.test(line.flags.from) ? Date.parse(line.flags.from) : NaN;
+  const to = typeof line.flags.to === 'string' && ISO.test(line.flags.to) ? Date.parse(line.flags.to) : NaN;
+  if (Number.isNaN(from) || Number.isNaN(to)) throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
+  if (to <= from) throw new UserError('bad_range', '--to must be after --from.');
+  const led = core.directory.tiers.filter((t) => core.directory.isLead(req.actor, t.id));
+  if (led.length === 0) throw new UserError('not_lead', 'Only a tier\'s leads (tiers[].leads) can override its on-call schedule.');
+  const options = [...new Set(led.map((t) => scheduleOf(core, t.id, schedules)?.name).filter((n): n is string => n !== undefined))];
+  const name = typeof line.flags.schedule === 'string' ? line.flags.schedule : options.length === 1 ? options[0] : undefined;
+  if (!name) throw new UserError('which_schedule', `Say which schedule: --schedule ${options.join(' or ') || 'NAME'}.`);
+  if (!options.includes(name)) throw new UserError('not_lead', `You do not lead a tier that uses the schedule "${cleanLine(name).slice(0, 40)}".`);
+  await change(core, req, async (work) => {
+    await work.db.insertInto('oncall_overrides').values({ id: core.newId(), schedule: name, user: person.id, from_at: from, to_at: to, created_by: core.directory.agentId(req.actor), created_at: work.now }).execute();
+    await armHandoffs(core, work, name); // the override may bring the next handoff forward
+  });
+  return { text: `${person.name} is on call in ${name} from ${formatInstant(from)} to ${formatInstant(to)}.` };
+}
+
+/** `/oncall ack`: acknowledge the newest page of a tier the person works in. */
+async function ackLatest(core: Core, req: Request, actor: Actor): Promise<Reply> {
+  const tiers = core.directory.tiersOf(actor).map((t) => t.id);
+  if (tiers.length === 0) throw new UserError('not_agent', 'Only agents can acknowledge pages.');
+  const row = await core.db.selectFrom('pages').select(['ticket']).where('status', '=', 'paging').where('tier', 'in', tiers).orderBy('started_at', 'desc').executeTakeFirst();
+  if (!row) return { text: 'No page is waiting for your tiers.' };
+  const number = Number(row.ticket);
+  return change(core, req, async (work) => {
+    if (!(await activePage(work.db, number))) return { text: 'No page is waiting for your tiers.' };
+    await changePage(core, work, number, 'ack', actor);
+    await refreshCards(core, work, await loadTicket(work.db, number));
+    return { text: `You have acknowledged the page for #${number}.` };
+  });
+}

@@ -1,0 +1,176 @@
+import { BUILT_IN_CALENDARS } from '../../domain/calendar.js';
+import { businessSecondsBetween } from '../../domain/business-time.js';
+import { UserError } from '../../domain/errors.js';
+import { CLOCKS, type ClockName } from '../../domain/sla.js';
+import type { PauseRow } from '../../store/sla-pauses.js';
+import { deflectionCsv, deflectionFigures, deflectionTable, type DeflectionFigures } from '../kb/figures.js';
+import { snapshotWith } from './clocks.js';
+import { ticketFromRow, type Ticket } from '../tickets/ticket-model.js';
+import type { Core } from '../../core/work.js';
+
+export type ReportGrouping = 'tier' | 'priority' | 'agent';
+
+/** One row of the SLA report: a tier, a priority or an agent (or everything, `all`). */
+export interface ReportRow {
+  group: string;
+  tickets: number;
+  /** Per clock: decided clocks met / (met + breached), as a percentage; null when none is decided. */
+  firstResponseAttainmentPct: number | null;
+  resolutionAttainmentPct: number | null;
+  breaches: number;
+  /** Business minutes, over tickets whose clock has stopped. */
+  firstResponseMedianMin: number | null;
+  firstResponseP90Min: number | null;
+  resolutionMedianMin: number | null;
+  resolutionP90Min: number | null;
+}
+
+export interface Report {
+  from: number;
+  to: number;
+  by: ReportGrouping;
+  rows: ReportRow[];
+  /** Active (open, claimed, waiting) tickets per tier right now. */
+  backlog: Record<string, number>;
+  /** Knowledge offered before tickets in the period (src/app/kb-figures.ts): the deflection rate and each document's effectiveness. */
+  deflection?: DeflectionFigures;
+}
+
+interface Sample {
+  group: string;
+  met: Record<ClockName, boolean | undefined>;
+  breached: number;
+  minutes: Record<ClockName, number | undefined>;
+}
+
+/** The SLA report for tickets created in [from, to): attainment, breaches, median and p90 times, backlog. */
+export async function slaReport(core: Core, opts: { from: number; to: number; by: ReportGrouping }): Promise<Report> {
+  if (!(opts.from < opts.to)) throw new UserError('bad_range', '--from must be before --to.');
+  const rows = await core.db.selectFrom('tickets').selectAll().where('created_at', '>=', opts.from).where('created_at', '<', opts.to).orderBy('number').execute();
+  const tickets = rows.map(ticketFromRow);
+  const pauses = await pausesOf(core, tickets.map((t) => t.number));
+  const now = core.clock.now();
+  const samples = tickets.map((t) => sample(core, t, pauses.get(t.number) ?? [], now, opts.by));
+  const groups = [...new Set(samples.map((s) => s.group))].sort();
+  const backlogRows = await core.db
+    .selectFrom('tickets')
+    .select(['tier', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ['open', 'claimed', 'waiting_on_requester'])
+    .groupBy('tier')
+    .execute();
+  const backlog: Record<string, number> = Object.fromEntries(core.directory.tiers.map((t) => [t.id, 0]));
+  for (const r of backlogRows) backlog[r.tier] = Number(r.n);
+  const deflection = await deflectionFigures(core.db, opts.from, opts.to);
+  return { from: opts.from, to: opts.to, by: opts.by, rows: [...groups.map((g) => summarise(g, samples.filter((s) => s.group === g))), summarise('all', samples)], backlog, deflection };
+}
+
+async function pausesOf(core: Core, numbers: number[]): Promise<Map<number, PauseRow[]>> {
+  const out = new Map<number, PauseRow[]>();
+  for (let i = 0; i < numbers.length; i += 500) {
+    const chunk = numbers.slice(i, i + 500);
+    if (chunk.length === 0) break;
+    const rows = await core.db.selectFrom('sla_pauses').selectAll().where('ticket', 'in', chunk).orderBy('start_at').execute();
+    for (const r of rows) {
+      const list = out.get(Number(r.ticket)) ?? [];
+      list.push({ reason: r.reason, start: Number(r.start_at), ...(r.end_at !== null ? { end: Number(r.end_at) } : {}) });
+      out.set(Number(r.ticket), list);
+    }
+  }
+  return out;
+}
+
+function sample(core: Core, t: Ticket, pauses: PauseRow[], now: number, by: ReportGrouping): Sample {
+  const group = by === 'tier' ? t.tier : by === 'priority' ? t.priority : t.assignee ? core.directory.nameOf(t.assignee) : 'unassigned';
+  const snap = snapshotWith(core, t, pauses, now);
+  const s: Sample = { group, met: { first_response: undefined, resolution: undefined }, breached: 0, minutes: { first_response: undefined, resolution: undefined } };
+  for (const clock of CLOCKS) {
+    if (snap) {
+      const v = snap.clocks[clock];
+      if (v.state === 'met') s.met[clock] = true;
+      if (v.breached) {
+        s.met[clock] = false;
+        s.breached++;
+      }
+      if (snap.inputs[clock].stoppedAt !== undefined) s.minutes[clock] = v.usedSeconds / 60;
+    } else {
+      // No policy: measure in wall-clock time so the figures still mean something.
+      const stop = clock === 'first_response' ? t.firstResponseAt : t.resolvedAt;
+      if (stop !== undefined) s.minutes[clock] = businessSecondsBetween(BUILT_IN_CALENDARS['24x7']!, t.createdAt, stop) / 60;
+    }
+  }
+  return s;
+}
+
+function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil(p * sorted.length) - 1; // nearest-rank
+  return Math.round(sorted[Math.max(0, rank)]! * 10) / 10;
+}
+
+function attainment(samples: Sample[], clock: ClockName): number | null {
+  const decided = samples.filter((s) => s.met[clock] !== undefined);
+  if (decided.length === 0) return null;
+  return Math.round((decided.filter((s) => s.met[clock]).length / decided.length) * 1000) / 10;
+}
+
+function summarise(group: string, samples: Sample[]): ReportRow {
+  const mins = (clock: ClockName) => samples.map((s) => s.minutes[clock]).filter((m): m is number => m !== undefined);
+  return {
+    group,
+    tickets: samples.length,
+    firstResponseAttainmentPct: attainment(samples, 'first_response'),
+    resolutionAttainmentPct: attainment(samples, 'resolution'),
+    breaches: samples.reduce((n, s) => n + s.breached, 0),
+    firstResponseMedianMin: percentile(mins('first_response'), 0.5),
+    firstResponseP90Min: percentile(mins('first_response'), 0.9),
+    resolutionMedianMin: percentile(mins('resolution'), 0.5),
+    resolutionP90Min: percentile(mins('resolution'), 0.9),
+  };
+}
+
+const COLUMNS: Array<[keyof ReportRow, string]> = [
+  ['group', 'group'],
+  ['tickets', 'tickets'],
+  ['firstResponseAttainmentPct', 'first response met %'],
+  ['resolutionAttainmentPct', 'resolution met %'],
+  ['breaches', 'breaches'],
+  ['firstResponseMedianMin', 'first response median min'],
+  ['firstResponseP90Min', 'first response p90 min'],
+  ['resolutionMedianMin', 'resolution median min'],
+  ['resolutionP90Min', 'resolution p90 min'],
+];
+
+/** What a spreadsheet would run as a formula (or DDE) if a text cell began with it. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell (RFC 4180 quoting). Numbers are ours and written bare, negative ones too; text may be
+ * anyone's (article and question titles, names), so text starting like a formula gets a leading `'`
+ * (OWASP's advice against CSV injection: the spreadsheet shows it as text, never evaluates it).
+ */
+export function csvCell(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const text = FORMULA_START.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Render a report as an aligned table, JSON, or CSV (RFC 4180 quoting, formula-looking text neutralised). */
+export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  if (format === 'csv') {
+    const sla = [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => csvCell(r[k])).join(','))];
+    // The deflection figures are a second table, after a blank line.
+    return (report.deflection ? [...sla, '', ...deflectionCsv(report.deflection, csvCell)] : sla).join('\n');
+  }
+  const table = [COLUMNS.map(([, h]) => h), ...report.rows.map((r) => COLUMNS.map(([k]) => cell(r[k]) || '-'))];
+  const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const lines = table.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const range = `${new Date(report.from).toISOString().slice(0, 10)} to ${new Date(report.to).toISOString().slice(0, 10)}`;
+  const backlog = Object.entries(report.backlog).map(([tier, n]) => `${tier} ${n}`).join(', ');
+  const deflection = report.deflection ? ['', ...deflectionTable(report.deflection)] : [];
+  return [`SLA report by ${report.by}, tickets created ${range} (times in business minutes)`, ...lines, `Backlog now: ${backlog || 'none'}`, ...deflection].join('\n');
+}

@@ -1,0 +1,18 @@
+import { UserError } from '../../domain/errors.js';
+import type { Reply } from '../../ports.js';
+import { formatReport, slaReport, type ReportGrouping } from './report.js';
+import type { Request } from '../../core/request.js';
+import type { Core } from '../../core/work.js';
+
+const DAY = 86_400_000;
+
+/** `/ticket stats`: the SLA report over the last N days (30 by default), for agents. */
+export async function ticketStats(core: Core, req: Request, by = 'tier', days = '30'): Promise<Reply> {
+  if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', 'Only agents can see the help desk statistics.');
+  if (!['tier', 'priority', 'agent'].includes(by)) throw new UserError('bad_grouping', '--by must be tier, priority or agent.');
+  const n = Number(days);
+  if (!Number.isInteger(n) || n < 1 || n > 3660) throw new UserError('bad_days', '--days must be a whole number of days from 1 to 3660.');
+  const to = core.clock.now();
+  const report = await slaReport(core, { from: to - n * DAY, to: to + 1, by: by as ReportGrouping });
+  return { text: formatReport(report, 'table') };
+}

@@ -1,0 +1,100 @@
+import { UserError } from '../../domain/errors.js';
+import { cleanLine } from '../../domain/text.js';
+import { STATUSES, isStatus, label } from '../../domain/ticket.js';
+import type { Reply } from '../../ports.js';
+import { listEvents } from '../../store/events.js';
+import { listTickets, type TicketFilter } from '../../store/tickets.js';
+import type { Actor } from '../../core/directory.js';
+import { agentCard, card, formatInstant, requesterCard } from '../../core/render.js';
+import { assertCanSee } from '../../core/request.js';
+import { slaFields, slaSnapshot } from '../sla/clocks.js';
+import { loadTicket, ticketFromRow } from './ticket-model.js';
+import type { Core } from '../../core/work.js';
+
+/** `/ticket show N`: the ticket as the asker may see it. */
+export async function showTicket(core: Core, actor: Actor, number: number): Promise<Reply> {
+  const t = await loadTicket(core.db, number);
+  assertCanSee(core, actor, t);
+  const agent = core.directory.isAgent(actor);
+  const sla = await slaSnapshot(core, core.db, t, core.clock.now());
+  const c = agent ? agentCard(t, core.directory, slaFields(sla), { full: true }) : requesterCard(t, core.directory, { full: true });
+  return { text: c.fallback, card: c };
+}
+
+const ACTIVE = ['open', 'claimed', 'waiting_on_requester'];
+
+/**
+ * `/ticket list [--mine] [--tier L2] [--status open|all]`: agents see every ticket (active ones by
+ * default); anyone else sees only their own.
+ */
+export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: boolean; tier?: string; status?: string }): Promise<Reply> {
+  const agent = core.directory.isAgent(actor);
+  const filter: TicketFilter = { limit: 50 };
+  if (opts.status === undefined || opts.status === '') filter.statuses = ACTIVE;
+  else if (opts.status !== 'all') {
+    const s = opts.status.trim().toLowerCase().replace(/^waiting$/, 'waiting_on_requester');
+    if (!isStatus(s)) throw new UserError('bad_status', `--status must be one of ${STATUSES.join(', ')} or all.`);
+    filter.statuses = [s];
+  }
+  if (opts.tier !== undefined) {
+    const tier = core.directory.tier(opts.tier);
+    if (!tier) throw new UserError('no_such_tier', `There is no tier "${cleanLine(opts.tier).slice(0, 40)}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`);
+    filter.tier = tier.id;
+  }
+  if (!agent) filter.requester = actor.person;
+  else if (opts.mine) filter.assignee = core.directory.agentId(actor);
+  const rows = await listTickets(core.db, filter);
+  if (rows.length === 0) return { text: 'No tickets match.' };
+  const lines = rows.map(ticketFromRow).map((t) => {
+    const who = t.assignee ? core.directory.nameOf(t.assignee) : 'unclaimed';
+    return `#${t.number} ${t.priority} ${label(t.status)} ${t.tier} · ${t.title} · ${agent ? `${t.requester.name} → ${who}` : who}`;
+  });
+  const more = rows.length === filter.limit ? `\n(showing the newest ${filter.limit})` : '';
+  return { text: lines.join('\n') + more };
+}
+
+/** `/ticket history N`: every change, who and when. Internal notes are hidden from the requester. */
+export async function ticketHistory(core: Core, actor: Actor, number: number): Promise<Reply> {
+  const t = await loadTicket(core.db, number);
+  assertCanSee(core, actor, t);
+  const agent = core.directory.isAgent(actor);
+  const events = await listEvents(core.db, number);
+  const lines: string[] = [];
+  for (const e of events) {
+    if (e.kind === 'note' && !agent) continue;
+    const who = JSON.parse(e.actor) as { kind: string; name?: string };
+    const data = JSON.parse(e.data) as Record<string, unknown>;
+    lines.push(`${formatInstant(Number(e.at))}  ${who.kind === 'system' ? 'tierdesk' : who.name}  ${describe(e.kind, data, core)}`);
+  }
+  const c = card({ title: `History of #${number} ${t.title}`, text: lines.join('\n') });
+  return { text: c.fallback, card: c };
+}
+
+function describe(kind: string, d: Record<string, unknown>, core: Core): string {
+  const s = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const label = (clock: unknown) => (clock === 'first_response' ? 'first response' : 'resolution');
+  switch (kind) {
+    case 'opened': return `opened it (${s(d.priority)}, ${s(d.tier)})`;
+    case 'claimed': return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
+    case 'replied': return `replied: ${s(d.text)}`;
+    case 'note': return `internal note: ${s(d.text)}`;
+    case 'requester_message': return `wrote: ${s(d.text)}`;
+    case 'waiting': return d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester';
+    case 'resumed': return 'answered, so it is back in work';
+    case 'escalated': return `escalated it from ${s(d.from)} to ${s(d.to)}: ${s(d.reason)}`;
+    case 'resolved': return `resolved it: ${s(d.resolution)}`;
+    case 'reopened': return d.reason ? `reopened it: ${s(d.reason)}` : 'reopened it';
+    case 'closed': return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
+    case 'priority_changed': {
+      const from = d.from as { priority: string }; const to = d.to as { priority: string; impact: string; urgency: string };
+      const sla = d.sla as { policy: string; firstResponseDue: number | null; resolutionDue: number | null } | undefined;
+      const dues = sla
+        ? `; SLA recomputed from creation (${sla.policy}): first response due ${sla.firstResponseDue ? formatInstant(sla.firstResponseDue) : 'met'}, resolution due ${sla.resolutionDue ? formatInstant(sla.resolutionDue) : 'met'}`
+        : '';
+      return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})${dues}`;
+    }
+    case 'sla_warning': return `SLA warning: ${label(d.clock)} ${s(d.percent)}% used${d.late ? ' [late]' : ''}`;
+    case 'sla_breached': return `SLA breached: ${label(d.clock)} was due ${typeof d.dueAt === 'number' ? formatInstant(d.dueAt) : '?'}${d.late ? ' [late]' : ''}`;
+    default: return kind;
+  }
+}

@@ -1,0 +1,119 @@
+import { UserError, isUserError } from '../domain/errors.js';
+import { cleanLine, cleanUserText } from '../domain/text.js';
+import type { Inbound, Reply } from '../ports.js';
+import { findConversationByChannel, findMessageByPlatformId } from '../store/messages.js';
+import { helpText, runTicketArgs, runTicketCommand } from '../capabilities/tickets/commands.js';
+import { addNote, messageInTicket } from '../capabilities/tickets/converse.js';
+import { errorReference } from './ids.js';
+import { DuplicateEvent, type Request } from './request.js';
+import { homeView } from '../capabilities/tickets/home-view.js';
+import { oncallCommand } from '../capabilities/oncall/view.js';
+import { ticketFromReaction } from '../capabilities/tickets/ticket-from-message.js';
+import { isPeerChannel, peerAction, peerChanged, peerCommand, peerMessage, peerReaction } from '../capabilities/peer/commands.js';
+import { kbAction, kbCommand, deflectAction } from '../capabilities/kb/commands.js';
+import type { Core } from './work.js';
+import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/connect.js';
+
+/**
+ * The router: turns an Inbound event into a use case and its outcome into a Reply. Expected
+ * refusals (UserError) are shown to the user; anything else is logged with a reference id and the
+ * user gets a short apology carrying that id. A repeated event (same idempotency key) does nothing.
+ */
+export function createRouter(core: Core): (event: Inbound) => Promise<Reply | void> {
+  return async (event) => {
+    const actor = core.directory.actor(event.from);
+    const req: Request = { actor, place: event.place, key: event.key };
+    try {
+      const reply = await route(core, req, event);
+      // A safety net: a refusal that quotes what the user typed must not ping anyone either.
+      return reply ? { ...reply, text: cleanUserText(reply.text) } : reply;
+    } catch (err) {
+      if (err instanceof DuplicateEvent) {
+        core.logger.debug('duplicate inbound event ignored', { key: event.key, kind: event.kind });
+        return;
+      }
+      if (isUserError(err)) {
+        const text = cleanUserText(err.message);
+        return err.field !== undefined ? { text, fieldErrors: { [err.field]: text } } : { text };
+      }
+      if (isDatabaseUnavailable(err)) {
+        // Retryable, and said so: the platform (or the person) tries again once the database is back.
+        core.logger.warn('database unavailable; inbound event refused', { kind: event.kind, key: event.key, error: err instanceof Error ? err.message : String(err) });
+        return { text: DATABASE_UNAVAILABLE_REPLY };
+      }
+      const ref = errorReference();
+      core.logger.error('unexpected error handling an inbound event', {
+        ref, kind: event.kind, platform: event.from.platform, key: event.key,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      return { text: `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again or tell an operator the reference.` };
+    }
+  };
+}
+
+async function route(core: Core, req: Request, event: Inbound): Promise<Reply | void> {
+  switch (event.kind) {
+    case 'command': {
+      const name = event.name.replace(/^\//, '').toLowerCase();
+      if (name === 'help') return { text: helpText() };
+      if (name === 'home') return homeView(core, req.actor);
+      if (name === 'oncall') return oncallCommand(core, req, event.text ?? '');
+      if (name === 'ask' || name === 'helpers') return peerCommand(core, req, name, event.text ?? '', event.args);
+      if (name === 'kb') return kbCommand(core, req, event.text ?? '', event.args);
+      // The typed twins of buttons outside /ticket (the console shows them): `/deflect open ID`, `/peer keep 3`.
+      if (name === 'deflect' || name === 'peer') {
+        const [sub = '', ...rest] = (event.text ?? '').trim().split(/\s+/);
+        return name === 'peer' ? peerAction(core, req, sub.toLowerCase(), rest.join(' ')) : deflectAction(core, req, sub.toLowerCase(), rest.join(' '));
+      }
+      if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
+      if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
+      return runTicketCommand(core, req, event.text ?? '');
+    }
+    case 'action': {
+      // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`;
+      // `kb.vote` + `12 helpful` runs `/kb vote 12 helpful`. Words typed into the action's form are
+      // free text, kept as written (no option parsing).
+      const dot = event.action.indexOf('.');
+      if (dot < 0) return runTicketCommand(core, req, `${event.action} ${event.value}`, event.text);
+      const family = event.action.slice(0, dot);
+      const sub = event.action.slice(dot + 1);
+      if (family === 'peer') return peerAction(core, req, sub, event.value, event.text, event.about);
+      if (family === 'kb') return kbAction(core, req, sub, event.value, event.text);
+      if (family === 'deflect') return deflectAction(core, req, sub, event.value);
+      return { text: `Unknown action "${cleanLine(event.action).slice(0, 40)}".` };
+    }
+    case 'message':
+      if (isPeerChannel(core, event.place)) return peerMessage(core, req, event);
+      return routeMessage(core, req, event);
+    case 'reaction':
+      if (isPeerChannel(core, event.place)) return peerReaction(core, req, event);
+      return ticketFromReaction(core, req, event);
+    case 'edited':
+    case 'deleted':
+      // Only peer questions follow their platform messages; a ticket's conversation is its history.
+      if (isPeerChannel(core, event.place)) return peerChanged(core, req, event);
+      return;
+  }
+}
+
+async function routeMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
+  const reply = await conversationMessage(core, req, event);
+  return reply ? { ...reply, quiet: true } : reply; // refusals are thrown, so this is only ever an acknowledgement
+}
+
+async function conversationMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
+  if (event.ticket !== undefined) return messageInTicket(core, req, event.ticket, event.text);
+  const thread = event.place.thread;
+  const anchor =
+    thread !== undefined
+      ? await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread)
+      : await findConversationByChannel(core.db, event.place.platform, event.place.channel); // a thread that is a channel
+  if (!anchor || anchor.ticket === null) return; // a conversation tierdesk is not part of
+  const number = Number(anchor.ticket);
+  // In the agents' card thread, writing is internal by default: a slip can never reach the requester.
+  if (anchor.side === 'agents') {
+    if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', 'Only agents can write in a ticket\'s agent thread.');
+    return addNote(core, req, number, event.text);
+  }
+  return messageInTicket(core, req, number, event.text);
+}

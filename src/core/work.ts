@@ -1,0 +1,146 @@
+import type { Config } from '../config/config.js';
+import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.js';
+import type { Db } from '../store/connect.js';
+import type { SearchIndex } from '../store/search.js';
+import { insertEvent } from '../store/events.js';
+import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
+import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
+import type { Actor, Directory } from './directory.js';
+import type { SlaBreachHook } from '../capabilities/sla/alerts.js';
+
+/** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
+export type Target =
+  | { kind: 'place'; place: Place }
+  | { kind: 'direct'; person: Person }
+  /** A private place for one ticket's conversation (a private thread where the platform has them, else a DM). */
+  | { kind: 'private'; person: Person; title: string }
+  | { kind: 'thread'; of: string };
+
+/** The side of a ticket a thread belongs to: the agents' card thread or the requester's conversation. */
+export type Side = 'agents' | 'requester';
+
+/** What every use case needs; built once by createDesk. */
+export interface Core {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  directory: Directory;
+  newId: () => string;
+  /** Hint the dispatcher (new outbox rows) and the scheduler (new or moved timers) after a commit. */
+  wake: (what: { outbox: boolean; timers: boolean }) => void;
+  /** Full-text search over published articles and solved questions. */
+  search: SearchIndex;
+  /** Extension points other features hang on, run inside the transaction that raised them. */
+  hooks: { slaBreached: SlaBreachHook[] };
+}
+
+/**
+ * One unit of work: a transaction plus the helpers that write an event, an outbox row or a timer
+ * inside it. Nothing here talks to a platform; the dispatcher sends after commit.
+ */
+export class Work {
+  /** Outbox rows written in one statement at the end of the unit (they are many, and small). */
+  private readonly outbox: NewOutboxRow[] = [];
+  /** Timers set in this unit, by id, written in one statement at the end (the last setting wins). */
+  private readonly timers = new Map<string, NewTimer>();
+
+  constructor(
+    readonly db: Db,
+    readonly core: Core,
+    readonly now: number,
+  ) {}
+
+  /** Append to a ticket's audit log. */
+  async event(ticket: number, actor: Actor | 'system', kind: string, data: Record<string, unknown> = {}): Promise<void> {
+    const who =
+      actor === 'system'
+        ? { kind: 'system' }
+        : { kind: 'person', platform: actor.person.platform, space: actor.person.space, id: actor.person.id, name: actor.name, ...(actor.personId ? { personId: actor.personId } : {}) };
+    await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
+  }
+
+  /** Queue one outbox row: `op` on `target`, with `payload` (a card, or an op's data) as its body. */
+  private queue(op: string, target: Target, payload: unknown, fields: { key?: string; ticket?: number; side?: Side; at?: number } = {}): void {
+    this.outbox.push({
+      id: this.core.newId(),
+      created_at: this.now,
+      target: JSON.stringify(target),
+      op,
+      message_key: fields.key ?? null,
+      ticket: fields.ticket ?? null,
+      side: fields.side ?? null,
+      card: JSON.stringify(payload),
+      next_attempt_at: fields.at ?? this.now,
+    });
+  }
+
+  /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
+  async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
+    this.queue('post', target, card, opts);
+  }
+
+  /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
+  async edit(key: string, card: Card, ticket?: number): Promise<void> {
+    const waitUntil = await dropPendingEdits(this.db, key);
+    const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
+    if (superseded >= 0) this.outbox.splice(superseded, 1);
+    this.queue('edit', { kind: 'thread', of: key }, card, { key, ...(ticket !== undefined ? { ticket } : {}), at: Math.max(this.now, waitUntil ?? 0) });
+  }
+
+  /** What this unit wrote, so only the loops with new work are woken. */
+  readonly wrote = { outbox: false, timers: false };
+
+  /** Let people into the private conversation under `key` (where the platform has membership). */
+  async addMembers(key: string, people: Person[], ticket?: number): Promise<void> {
+    if (people.length === 0) return;
+    this.queue('members', { kind: 'thread', of: key }, { people }, { key, ...(ticket !== undefined ? { ticket } : {}) });
+  }
+
+  /** Label the peer question whose root message is registered under `key` (src/app/peer-*.ts). */
+  async label(key: string, label: ThreadLabel): Promise<void> {
+    this.queue('label', { kind: 'thread', of: key }, { label }, { key });
+  }
+
+  /** Add a person to a platform group (the helper role), where the platform has groups. */
+  async grant(person: Person, group: string): Promise<void> {
+    this.queue('grant', { kind: 'direct', person }, { group });
+  }
+
+  /** Write the queued outbox rows and timers; called once, just before commit. */
+  async flush(): Promise<void> {
+    if (this.outbox.length > 0) {
+      this.wrote.outbox = true;
+      await insertOutbox(this.db, this.outbox.splice(0));
+    }
+    if (this.timers.size > 0) {
+      this.wrote.timers = true;
+      await setTimers(this.db, [...this.timers.values()], this.now);
+      this.timers.clear();
+    }
+  }
+
+  /** Create or move the timer `kind` for `subject`; written at commit. */
+  async setTimer(kind: string, subject: string, dueAt: number, data?: unknown): Promise<void> {
+    this.timers.set(`${kind}:${subject}`, { kind, subject, dueAt, ...(data !== undefined ? { data } : {}) });
+  }
+
+  async cancelTimer(kind: string, subject: string): Promise<void> {
+    this.timers.delete(`${kind}:${subject}`);
+    await cancelTimer(this.db, kind, subject);
+  }
+}
+
+/** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */
+export async function inTransaction<T>(core: Core, fn: (work: Work) => Promise<T>): Promise<T> {
+  let wrote = { outbox: false, timers: false };
+  const result = await core.db.transaction().execute(async (trx) => {
+    const work = new Work(trx, core, core.clock.now());
+    const value = await fn(work);
+    await work.flush();
+    wrote = work.wrote;
+    return value;
+  });
+  if (wrote.outbox || wrote.timers) core.wake(wrote);
+  return result;
+}
