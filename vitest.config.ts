@@ -6,7 +6,9 @@ const pg = process.env.TIERDESK_TEST_PG_URL;
 const told = globalThis as { tierdeskPgSkipTold?: boolean }; // vitest reads this file more than once
 if (!pg && !told.tierdeskPgSkipTold) {
   told.tierdeskPgSkipTold = true;
-  console.log('PostgreSQL tests skipped: set TIERDESK_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the app and store suites on PostgreSQL too.');
+  console.log(
+    'PostgreSQL tests skipped: set TIERDESK_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the app and store suites on PostgreSQL too.',
+  );
 }
 
 export default defineConfig({
@@ -17,15 +19,17 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { TIERDESK_TEST_DIALECT: 'sqlite' } } },
       ...(pg
-        ? [{
-            extends: true as const,
-            test: {
-              name: 'postgres',
-              include: ['test/app/**/*.test.ts', 'test/store/**/*.test.ts'],
-              env: { TIERDESK_TEST_DIALECT: 'postgres' },
-              globalSetup: ['test/support/postgres-setup.ts'],
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'postgres',
+                include: ['test/app/**/*.test.ts', 'test/store/**/*.test.ts'],
+                env: { TIERDESK_TEST_DIALECT: 'postgres' },
+                globalSetup: ['test/support/postgres-setup.ts'],
+              },
             },
-          }]
+          ]
         : []),
     ],
   },

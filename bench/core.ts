@@ -35,12 +35,16 @@ export async function run(emit: Emit): Promise<void> {
     const start = performance.now();
     for (let i = 0; i < TICKETS; i++) {
       const t0 = performance.now();
-      await openTicket(desk.core, { actor, place, key: `bench-${i}` }, {
-        title: `Printer ${i} on fire`,
-        description: 'Smoke is coming out of the paper tray.',
-        urgency: urgencies[i % 3]!,
-        impact: urgencies[(i >> 1) % 3]!,
-      });
+      await openTicket(
+        desk.core,
+        { actor, place, key: `bench-${i}` },
+        {
+          title: `Printer ${i} on fire`,
+          description: 'Smoke is coming out of the paper tray.',
+          urgency: urgencies[i % 3]!,
+          impact: urgencies[(i >> 1) % 3]!,
+        },
+      );
       latencies[i] = performance.now() - t0;
     }
     const seconds = (performance.now() - start) / 1000;

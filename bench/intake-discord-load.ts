@@ -19,7 +19,10 @@ process.send!({ type: 'ready', apiUrl: discord.apiUrl, guild: community.id, desk
 
 process.on('message', async (msg: FromParent) => {
   if (msg.type === 'cards') {
-    process.send!({ type: 'cards', count: discord.rest.calls((c) => c.route === 'POST /channels/:channel/messages' && c.params.channel === msg.channel && c.status === 200).length });
+    process.send!({
+      type: 'cards',
+      count: discord.rest.calls((c) => c.route === 'POST /channels/:channel/messages' && c.params.channel === msg.channel && c.status === 200).length,
+    });
   } else if (msg.type === 'stop') {
     await discord.stop();
     process.exit(0);
@@ -30,7 +33,11 @@ process.on('message', async (msg: FromParent) => {
     for (let i = 0; i < total; i++) {
       const wait = start + (i * 1000) / msg.rate - Date.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      const interaction = chatInputCommand(discord.context({ channel: support.id, user: requester.id }), { name: 'ticket', subcommand: 'new', options: { title: `Printer ${i} on fire`, urgency: 'high' } });
+      const interaction = chatInputCommand(discord.context({ channel: support.id, user: requester.id }), {
+        name: 'ticket',
+        subcommand: 'new',
+        options: { title: `Printer ${i} on fire`, urgency: 'high' },
+      });
       sentAt.set(interaction.id, Date.now());
       void discord.gateway.interactionCreate(interaction);
     }

@@ -29,11 +29,22 @@ export async function run(emit: Emit): Promise<void> {
   const ready = await next<{ apiUrl: string; guild: string; desk: string; support: string; app: string }>('ready');
   const db = openDatabase(join(dir, 'intake.db'));
   await migrateToLatest(db);
-  const config = loadConfig({ text: `tiers: [ { id: L1, name: Help desk, channels: { discord: "${ready.desk}" } } ]\ndiscord: { guilds: ["${ready.guild}"], tickets_channel: "${ready.support}" }\n`, env: {} });
+  const config = loadConfig({
+    text: `tiers: [ { id: L1, name: Help desk, channels: { discord: "${ready.desk}" } } ]\ndiscord: { guilds: ["${ready.guild}"], tickets_channel: "${ready.support}" }\n`,
+    env: {},
+  });
   const logger = createMemoryLogger();
   const adapter = createDiscordAdapter({
-    token: 'bench-token', applicationId: ready.app, apiUrl: ready.apiUrl, guilds: [ready.guild], ticketsChannel: ready.support,
-    tiers: [{ id: 'L1', name: 'Help desk' }], defaults: { urgency: 'medium', impact: 'medium' }, platformGroups: [], logger, now: () => Date.now(),
+    token: 'bench-token',
+    applicationId: ready.app,
+    apiUrl: ready.apiUrl,
+    guilds: [ready.guild],
+    ticketsChannel: ready.support,
+    tiers: [{ id: 'L1', name: 'Help desk' }],
+    defaults: { urgency: 'medium', impact: 'medium' },
+    platformGroups: [],
+    logger,
+    now: () => Date.now(),
   });
   const desk = createDesk({ db, config, clock: systemClock, logger, adapters: [adapter] });
   try {
@@ -42,7 +53,14 @@ export async function run(emit: Emit): Promise<void> {
     child.send({ type: 'load', rate: RATE, seconds: SECONDS });
     const { acks, failures, sendSeconds } = await next<{ acks: number[]; failures: number; sendSeconds: number }>('done');
     const elapsed = (Date.now() - start) / 1000;
-    const tickets = Number((await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const tickets = Number(
+      (
+        await db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     // Cards and threads trail behind: discord.js keeps to Discord's global 50 requests/s per bot, and
     // each ticket needs four (thread, member, anchor, card). The outbox holds them; they are not lost.
     const backlog = await countPending(db);

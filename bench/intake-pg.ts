@@ -34,12 +34,16 @@ export async function run(emit: Emit): Promise<void> {
     const place = { platform: 'console' as const, space: 'local', channel: 'console' };
     const urgencies = ['high', 'medium', 'low'];
     const open = (key: string, i: number) =>
-      openTicket(desk.core, { actor, place, key }, {
-        title: `Printer ${i} on fire`,
-        description: 'Smoke is coming out of the paper tray.',
-        urgency: urgencies[i % 3]!,
-        impact: urgencies[(i >> 1) % 3]!,
-      });
+      openTicket(
+        desk.core,
+        { actor, place, key },
+        {
+          title: `Printer ${i} on fire`,
+          description: 'Smoke is coming out of the paper tray.',
+          urgency: urgencies[i % 3]!,
+          impact: urgencies[(i >> 1) % 3]!,
+        },
+      );
     for (let i = 0; i < 200; i++) await open(`warm-${i}`, i); // JIT, pool connections, plans
 
     const latencies = new Float64Array(TICKETS);
@@ -82,7 +86,9 @@ export function benchPgUrl(): string {
 /** The same URL working in `schema` (and any other `-c` settings). */
 export function inSchema(url: string, schema: string, settings: Record<string, string> = {}): string {
   const u = new URL(url);
-  const options = [u.searchParams.get('options') ?? '', `-c search_path=${schema}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].filter((s) => s !== '').join(' ');
+  const options = [u.searchParams.get('options') ?? '', `-c search_path=${schema}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)]
+    .filter((s) => s !== '')
+    .join(' ');
   u.searchParams.set('options', options);
   return u.toString();
 }
@@ -98,7 +104,9 @@ export async function benchSchema(suite: string): Promise<{ url: string; schema:
     await sql`select 1`.execute(admin);
   } catch (err) {
     await admin.destroy();
-    process.stderr.write(`bench suite ${suite} skipped: no PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} (${err instanceof Error ? err.message : String(err)}); set TIERDESK_BENCH_PG_URL\n`);
+    process.stderr.write(
+      `bench suite ${suite} skipped: no PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} (${err instanceof Error ? err.message : String(err)}); set TIERDESK_BENCH_PG_URL\n`,
+    );
     return undefined;
   }
   const schema = `tierdesk_bench_${suite.replace(/\W/g, '_')}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;

@@ -13,7 +13,10 @@ process.send!({ type: 'ready', apiUrl: slack.apiUrl });
 
 process.on('message', async (msg: FromParent) => {
   if (msg.type === 'cards') {
-    process.send!({ type: 'cards', count: slack.web.calls('chat.postMessage').filter((c) => c.args.channel === msg.channel && c.status === 200).length });
+    process.send!({
+      type: 'cards',
+      count: slack.web.calls('chat.postMessage').filter((c) => c.args.channel === msg.channel && c.status === 200).length,
+    });
   } else if (msg.type === 'stop') {
     await slack.stop();
     process.exit(0);
@@ -29,10 +32,18 @@ process.on('message', async (msg: FromParent) => {
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const t0 = performance.now();
       inflight.push(
-        sender.slashCommand({ command: '/ticket', text: `new Printer ${i} on fire --urgency high`, user_id: 'U0EMP', channel_id: 'C0RANDOM', trigger_id: `bench.${i}` }).then(
-          (r) => void (r.status === 200 ? acks.push(performance.now() - t0) : failures++),
-          () => void failures++,
-        ),
+        sender
+          .slashCommand({
+            command: '/ticket',
+            text: `new Printer ${i} on fire --urgency high`,
+            user_id: 'U0EMP',
+            channel_id: 'C0RANDOM',
+            trigger_id: `bench.${i}`,
+          })
+          .then(
+            (r) => void (r.status === 200 ? acks.push(performance.now() - t0) : failures++),
+            () => void failures++,
+          ),
       );
     }
     const sendSeconds = (performance.now() - start) / 1000;

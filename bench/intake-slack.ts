@@ -36,8 +36,17 @@ export async function run(emit: Emit): Promise<void> {
   const config = loadConfig({ text: YAML, env: {} });
   const logger = createMemoryLogger();
   const adapter = createSlackAdapter({
-    botToken: 'xoxb-bench', signingSecret: 'bench-secret', apiUrl, port: 0, host: '127.0.0.1', reaction: 'ticket',
-    tiers: [{ id: 'L1', name: 'Help desk' }], defaults: { urgency: 'medium', impact: 'medium' }, platformGroups: [], logger, now: () => Date.now(),
+    botToken: 'xoxb-bench',
+    signingSecret: 'bench-secret',
+    apiUrl,
+    port: 0,
+    host: '127.0.0.1',
+    reaction: 'ticket',
+    tiers: [{ id: 'L1', name: 'Help desk' }],
+    defaults: { urgency: 'medium', impact: 'medium' },
+    platformGroups: [],
+    logger,
+    now: () => Date.now(),
   });
   const desk = createDesk({ db, config, clock: systemClock, logger, adapters: [adapter] });
   try {
@@ -47,7 +56,14 @@ export async function run(emit: Emit): Promise<void> {
     const { acks, failures, sendSeconds } = await next<{ acks: number[]; failures: number; sendSeconds: number }>('done');
     const total = RATE * SECONDS;
     const acked = (performance.now() - start) / 1000;
-    const stored = Number((await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const stored = Number(
+      (
+        await db
+          .selectFrom('tickets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     // Then until every card is delivered (bounded: 10 minutes).
     for (let i = 0; i < 30_000; i++) {
       if ((await countPending(db)) === 0) break;

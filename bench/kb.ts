@@ -137,7 +137,10 @@ function corpus(rand: () => number): Corpus {
   while (subjects.length < 20_000) {
     const r = rand();
     let w: string;
-    if (r < 0.1) w = `0x${Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0')}`;
+    if (r < 0.1)
+      w = `0x${Math.floor(rand() * 0xffffffff)
+        .toString(16)
+        .padStart(8, '0')}`;
     else if (r < 0.2) w = `kb${100000 + Math.floor(rand() * 900000)}`;
     else {
       w = '';
@@ -198,7 +201,8 @@ function body(rand: () => number, c: Corpus, subject: string[]): string {
   let sentence = 0;
   for (let i = 0; i < n; i++) {
     const r = rand();
-    let w = r < 0.2 ? subject[Math.floor(rand() * subject.length)]! : r < 0.23 ? c.subjects[c.pickSubject(rand)]! : c.background[c.pickBackground(rand)]!;
+    let w =
+      r < 0.2 ? subject[Math.floor(rand() * subject.length)]! : r < 0.23 ? c.subjects[c.pickSubject(rand)]! : c.background[c.pickBackground(rand)]!;
     if (sentence === 0) w = capital(w);
     sentence++;
     if (sentence > 6 && rand() < 0.15) {
@@ -228,7 +232,6 @@ function query(rand: () => number, c: Corpus): string {
   if (rand() < 0.05) return `${w.join(' ')}*`;
   return w.join(' ');
 }
-
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;

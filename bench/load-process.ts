@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
  * in real life): start `script` (a .ts file beside this one) and wait for its messages by type.
  */
 export function startLoadProcess(script: string): { child: ChildProcess; next: <T>(type: string) => Promise<T> } {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = <T>(type: string) =>
     new Promise<T>((resolve) => {
       const on = (m: { type: string }) => {

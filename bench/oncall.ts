@@ -16,7 +16,6 @@ const YEAR_START = Date.UTC(2024, 0, 1);
 const YEAR_END = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
 
-
 /** A year of overrides: one every few days, a few hours to two days long, some overlapping. */
 function overrides(next: () => number): Array<{ user: string; from: string; to: string }> {
   const out = [];
@@ -49,7 +48,10 @@ function benchSchedule(): Schedule {
         users: ['c1', 'c2', 'c3'],
         start: '2024-01-01T22:00',
         turn: '12 hours',
-        restrict: [{ from: '22:00', to: '06:00' }, { days: ['sat', 'sun'], from: '10:00', to: '14:00' }],
+        restrict: [
+          { from: '22:00', to: '06:00' },
+          { days: ['sat', 'sun'], from: '10:00', to: '14:00' },
+        ],
       },
     ],
     overrides: overrides(seededRandom(6)),

@@ -1,7 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/store/connect.js';
-import { addDueTimers, createRecordTables, isType, migrateAmidOthers, startReplica, stopReplicas, TIMER_KIND, type Replica } from '../test/support/replica-process.js';
+import {
+  addDueTimers,
+  createRecordTables,
+  isType,
+  migrateAmidOthers,
+  startReplica,
+  stopReplicas,
+  TIMER_KIND,
+  type Replica,
+} from '../test/support/replica-process.js';
 import { benchSchema, inSchema } from './intake-pg.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
@@ -35,14 +44,21 @@ export async function run(emit: Emit): Promise<void> {
       const start = performance.now();
       for (const r of replicas) r.send({ type: 'go' });
       for (;;) {
-        const left = await db.selectFrom('timers').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', TIMER_KIND).executeTakeFirstOrThrow();
+        const left = await db
+          .selectFrom('timers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('kind', '=', TIMER_KIND)
+          .executeTakeFirstOrThrow();
         if (Number(left.n) === 0) break;
         if (performance.now() - start > 300_000) throw new Error(`${left.n} timers still not fired after 5 minutes`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const seconds = (performance.now() - start) / 1000;
       await stopReplicas(replicas);
-      const { rows } = await sql<{ fires: number; timers: number }>`select count(*) as fires, count(distinct subject) as timers from scale_fires`.execute(db);
+      const { rows } = await sql<{
+        fires: number;
+        timers: number;
+      }>`select count(*) as fires, count(distinct subject) as timers from scale_fires`.execute(db);
       const { fires, timers } = rows[0]!;
       if (Number(timers) !== TIMERS) throw new Error(`${TIMERS - Number(timers)} timers were deleted without a recorded fire`);
       duplicates += Number(fires) - Number(timers);

@@ -23,9 +23,23 @@ async function fill(db: Db, count: number, from: number): Promise<void> {
       const rows = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => {
         const n = i + j;
         const due = from + 60_000 + Math.floor((((n * 7919) % count) / count) * 30 * DAY);
-        return { id: `bench:${n}`, kind: 'bench', subject: String(n), due_at: due, next_at: due, data: null, attempts: 0, lease_until: null, created_at: from };
+        return {
+          id: `bench:${n}`,
+          kind: 'bench',
+          subject: String(n),
+          due_at: due,
+          next_at: due,
+          data: null,
+          attempts: 0,
+          lease_until: null,
+          created_at: from,
+        };
       });
-      for (let k = 0; k < rows.length; k += 500) await trx.insertInto('timers').values(rows.slice(k, k + 500)).execute();
+      for (let k = 0; k < rows.length; k += 500)
+        await trx
+          .insertInto('timers')
+          .values(rows.slice(k, k + 500))
+          .execute();
     });
   }
 }
@@ -55,7 +69,14 @@ export async function run(emit: Emit): Promise<void> {
       const claimed = await leaseDueTimers(db, clock.now(), clock.now() + 60_000, 1000);
       times.push(performance.now() - t0);
       if (claimed.length === 0) throw new Error('bench setup: nothing was due');
-      await db.deleteFrom('timers').where('id', 'in', claimed.map((c) => c.id)).execute();
+      await db
+        .deleteFrom('timers')
+        .where(
+          'id',
+          'in',
+          claimed.map((c) => c.id),
+        )
+        .execute();
     }
     times.sort((a, b) => a - b);
     emit('scheduler.tick_ms_1m', round(times[Math.floor(times.length / 2)]!), 'ms');
@@ -75,7 +96,22 @@ export async function run(emit: Emit): Promise<void> {
     const t0 = Date.now() + 500;
     await db.transaction().execute(async (trx) => {
       for (let k = 0; k < due; k += 500) {
-        await trx.insertInto('timers').values(Array.from({ length: 500 }, (_, j) => ({ id: `lag:${k + j}`, kind: 'lag', subject: String(k + j), due_at: t0 + Math.floor(((k + j) * 4000) / due), next_at: t0 + Math.floor(((k + j) * 4000) / due), data: null, attempts: 0, lease_until: null, created_at: start }))).execute();
+        await trx
+          .insertInto('timers')
+          .values(
+            Array.from({ length: 500 }, (_, j) => ({
+              id: `lag:${k + j}`,
+              kind: 'lag',
+              subject: String(k + j),
+              due_at: t0 + Math.floor(((k + j) * 4000) / due),
+              next_at: t0 + Math.floor(((k + j) * 4000) / due),
+              data: null,
+              attempts: 0,
+              lease_until: null,
+              created_at: start,
+            })),
+          )
+          .execute();
       }
     });
     desk.scheduler.start();

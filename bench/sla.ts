@@ -47,11 +47,20 @@ const MAX_BUDGET_MINUTES = 5 * 8 * 60; // five office days
 const YEAR_START = Date.UTC(2024, 0, 1);
 const YEAR_END = Date.UTC(2025, 0, 1);
 
-const GERMAN_HOLIDAYS_2024 = ['2024-01-01', '2024-03-29', '2024-04-01', '2024-05-01', '2024-05-09', '2024-05-20', '2024-10-03', '2024-12-25', '2024-12-26'];
+const GERMAN_HOLIDAYS_2024 = [
+  '2024-01-01',
+  '2024-03-29',
+  '2024-04-01',
+  '2024-05-01',
+  '2024-05-09',
+  '2024-05-20',
+  '2024-10-03',
+  '2024-12-25',
+  '2024-12-26',
+];
 const US_HOLIDAYS_2024 = ['2024-01-01', '2024-01-15', '2024-05-27', '2024-07-04', '2024-09-02', '2024-11-28', '2024-12-25'];
 
 const weekdays = (ranges: string[]) => ({ mon: ranges, tue: ranges, wed: ranges, thu: ranges, fri: ranges });
-
 
 /** Budgets log-uniform over 1 minute .. 5 office days (first-response targets are short, resolutions long). */
 function drawCase(next: () => number, calendar: Calendar, startUnitMs: number): Case {

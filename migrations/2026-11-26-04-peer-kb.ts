@@ -193,7 +193,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('search_docs').execute();
-  for (const t of ['deflection_docs', 'deflections', 'kb_votes', 'kb_article_versions', 'kb_articles', 'peer_grants', 'peer_participants', 'peer_points', 'peer_solutions', 'peer_questions']) {
+  for (const t of [
+    'deflection_docs',
+    'deflections',
+    'kb_votes',
+    'kb_article_versions',
+    'kb_articles',
+    'peer_grants',
+    'peer_participants',
+    'peer_points',
+    'peer_solutions',
+    'peer_questions',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -30,7 +30,6 @@ export function one(args: Args, name: string): string | undefined {
   return args.flags.get(name)?.at(-1);
 }
 
-
 /** A command-line mistake: printed as is, and the command exits 2. */
 export class CliError extends Error {}
 
@@ -38,7 +37,9 @@ export class CliError extends Error {}
 export function instantArg(text: string | undefined, flag: string): number {
   if (text === undefined) throw new CliError(`--${flag} is required (an ISO-8601 instant such as 2024-03-08T21:00:00Z)`);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text) || Number.isNaN(Date.parse(text))) {
-    throw new CliError(`--${flag} ${JSON.stringify(text)} is not an ISO-8601 instant with a zone (e.g. 2024-03-08T21:00:00Z or 2024-03-08T16:00:00-05:00)`);
+    throw new CliError(
+      `--${flag} ${JSON.stringify(text)} is not an ISO-8601 instant with a zone (e.g. 2024-03-08T21:00:00Z or 2024-03-08T16:00:00-05:00)`,
+    );
   }
   return Date.parse(text);
 }

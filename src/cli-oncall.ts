@@ -6,7 +6,6 @@ import { shifts, whoIsOnCall } from './domain/oncall-schedule.js';
 
 type Say = (text: string) => void;
 
-
 function scheduleOf(args: Args, config: Config) {
   const name = one(args, 'schedule');
   const known = [...config.oncall.schedules.keys()].join(', ') || 'none';
@@ -41,15 +40,37 @@ export function oncallCommand(args: Args, config: Config, say: Say, complain: Sa
       if (!policy) throw new CliError(`unknown policy "${name}" (known: ${known})`);
       const plan = planPage(policy, config.oncall.schedules, instantArg(one(args, 'at'), 'at'));
       const rows = plan.map((p) => {
-        const target = p.target.kind === 'schedule' ? `schedule ${p.target.schedule}` : p.target.kind === 'user' ? `user ${p.target.user}` : `channel ${p.target.tier}`;
-        return { offsetMinutes: p.offsetMs / 60_000, at: isoArg(p.atMs), run: p.run + 1, step: p.step + 1, target, who: [...p.who], skipped: p.skipped };
+        const target =
+          p.target.kind === 'schedule'
+            ? `schedule ${p.target.schedule}`
+            : p.target.kind === 'user'
+              ? `user ${p.target.user}`
+              : `channel ${p.target.tier}`;
+        return {
+          offsetMinutes: p.offsetMs / 60_000,
+          at: isoArg(p.atMs),
+          run: p.run + 1,
+          step: p.step + 1,
+          target,
+          who: [...p.who],
+          skipped: p.skipped,
+        };
       });
-      say(json ? JSON.stringify(rows) : rows.map((r) => `+${r.offsetMinutes}m  ${r.at}  run ${r.run} step ${r.step}  ${r.target}  ${r.skipped ? '(nobody on call: skipped)' : r.who.join(',') || '(the channel)'}`).join('\n'));
+      say(
+        json
+          ? JSON.stringify(rows)
+          : rows
+              .map(
+                (r) =>
+                  `+${r.offsetMinutes}m  ${r.at}  run ${r.run} step ${r.step}  ${r.target}  ${r.skipped ? '(nobody on call: skipped)' : r.who.join(',') || '(the channel)'}`,
+              )
+              .join('\n'),
+      );
       return 0;
     }
     throw new CliError(`tierdesk oncall needs who, shifts or plan${sub ? `, not "${sub}"` : ''}`);
   } catch (err) {
-    if (err instanceof CliError) return complain(`tierdesk oncall: ${err.message}`), 2;
+    if (err instanceof CliError) return (complain(`tierdesk oncall: ${err.message}`), 2);
     throw err;
   }
 }

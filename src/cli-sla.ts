@@ -11,11 +11,11 @@ import { migrateToLatest } from './store/migrate.js';
 
 type Say = (text: string) => void;
 
-
 function pauses(args: Args): Pause[] {
   return (args.flags.get('pause') ?? []).map((p) => {
     const [a, b, extra] = p.split('/');
-    if (a === undefined || b === undefined || extra !== undefined) throw new CliError(`--pause ${JSON.stringify(p)} must be START/END, two ISO instants`);
+    if (a === undefined || b === undefined || extra !== undefined)
+      throw new CliError(`--pause ${JSON.stringify(p)} must be START/END, two ISO instants`);
     const start = instantArg(a, 'pause start');
     const end = instantArg(b, 'pause end');
     if (end < start) throw new CliError(`--pause ${p} ends before it starts`);
@@ -31,7 +31,6 @@ function calendarOf(args: Args, config: Config) {
   return calendar;
 }
 
-
 export function slaCommand(args: Args, config: Config, say: Say, complain: Say): number {
   try {
     const sub = args.rest[0];
@@ -40,7 +39,10 @@ export function slaCommand(args: Args, config: Config, say: Say, complain: Say):
       const start = instantArg(one(args, 'start'), 'start');
       const minutesText = one(args, 'minutes');
       const minutes = Number(minutesText);
-      if (minutesText === undefined || !Number.isFinite(minutes) || minutes < 0) throw new CliError(`--minutes must be a number of business minutes, 0 or more${minutesText === undefined ? '' : `, not ${JSON.stringify(minutesText)}`}`);
+      if (minutesText === undefined || !Number.isFinite(minutes) || minutes < 0)
+        throw new CliError(
+          `--minutes must be a number of business minutes, 0 or more${minutesText === undefined ? '' : `, not ${JSON.stringify(minutesText)}`}`,
+        );
       const due = addBusinessMinutes(calendar, start, minutes, pauses(args));
       say(args.flags.has('json') ? JSON.stringify({ calendar: calendar.name, start: isoArg(start), minutes, due: isoArg(due) }) : isoArg(due));
       return 0;
@@ -54,7 +56,7 @@ export function slaCommand(args: Args, config: Config, say: Say, complain: Say):
     }
     throw new CliError(`tierdesk sla needs "due" or "between"${sub ? `, not "${sub}"` : ''}`);
   } catch (err) {
-    if (err instanceof CliError || err instanceof RangeError) return complain(`tierdesk sla: ${err.message}`), 2;
+    if (err instanceof CliError || err instanceof RangeError) return (complain(`tierdesk sla: ${err.message}`), 2);
     throw err;
   }
 }
@@ -63,7 +65,8 @@ const DAY = 86_400_000;
 
 function day(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw new CliError(`--${flag} ${JSON.stringify(text)} is not a date YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)))
+    throw new CliError(`--${flag} ${JSON.stringify(text)} is not a date YYYY-MM-DD`);
   return Date.parse(`${text}T00:00:00Z`);
 }
 
@@ -80,7 +83,7 @@ export async function reportCommand(args: Args, config: Config, logger: Logger, 
     if (from >= to) throw new CliError('--from must be on or before --to');
     opts = { from, to, by: by as ReportGrouping, format: format as 'table' | 'json' | 'csv' };
   } catch (err) {
-    if (err instanceof CliError) return complain(`tierdesk report: ${err.message}`), 2;
+    if (err instanceof CliError) return (complain(`tierdesk report: ${err.message}`), 2);
     throw err;
   }
   const db = openDatabase(config.database.url);

@@ -79,7 +79,7 @@ export async function main(io: Io): Promise<number> {
   const args = parseArgs(io.argv);
   const say = (text: string) => io.stdout.write(`${text}\n`);
   const complain = (text: string) => io.stderr.write(`${text}\n`);
-  if (args.command === 'help' || args.flags.has('help')) return say(USAGE), 0;
+  if (args.command === 'help' || args.flags.has('help')) return (say(USAGE), 0);
 
   let config: Config;
   let shards: DiscordShards;
@@ -88,7 +88,7 @@ export async function main(io: Io): Promise<number> {
     config = loadConfig({ ...(configPath !== undefined ? { path: configPath } : {}), env: io.env });
     shards = readDiscordShards(io.env);
   } catch (err) {
-    if (err instanceof ConfigError) return complain(err.message), 1;
+    if (err instanceof ConfigError) return (complain(err.message), 1);
     throw err;
   }
   const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr });
@@ -119,7 +119,13 @@ export async function main(io: Io): Promise<number> {
       return oncallCommand(args, config, say, complain);
     case 'slack':
       if (args.rest[0] === 'manifest') {
-        say(slackManifest({ name: one(args, 'name') ?? 'tierdesk', ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}), socketMode: args.flags.has('socket-mode') }));
+        say(
+          slackManifest({
+            name: one(args, 'name') ?? 'tierdesk',
+            ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}),
+            socketMode: args.flags.has('socket-mode'),
+          }),
+        );
         return 0;
       }
       complain('Usage: tierdesk slack manifest [--name NAME] [--url https://your.host/slack/events] [--socket-mode]');
@@ -135,7 +141,9 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
   try {
     // Leases taken through this handle are remembered, so that stopping gives them back at once.
     db = trackLeases(
-      openDatabase(config.database.url, { onConnectionError: (err) => logger.warn('database connection lost; reconnecting on next use', { error: err.message }) }),
+      openDatabase(config.database.url, {
+        onConnectionError: (err) => logger.warn('database connection lost; reconnecting on next use', { error: err.message }),
+      }),
       () => systemClock.now(),
     );
     await migrateToLatest(db);
@@ -223,7 +231,8 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
     await db.destroy();
     return 1;
   }
-  for (const a of adapters) if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
+  for (const a of adapters)
+    if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
   const opsPort = io.env.TIERDESK_OPS_PORT;
   const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
   if (ops) logger.info('health and metrics', { url: ops.url });
@@ -238,7 +247,15 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
   ops?.stopping();
   // Stop receiving first (Slack: the socket closes once the envelopes under way are acked), so new
   // events go to another connection or are redelivered instead of being refused by the gate.
-  await Promise.all(adapters.map((a) => a.stopReceiving?.().catch((err: unknown) => logger.warn('cannot stop receiving', { platform: a.platform, error: err instanceof Error ? err.message : String(err) }))));
+  await Promise.all(
+    adapters.map((a) =>
+      a
+        .stopReceiving?.()
+        .catch((err: unknown) =>
+          logger.warn('cannot stop receiving', { platform: a.platform, error: err instanceof Error ? err.message : String(err) }),
+        ),
+    ),
+  );
   if (!(await gate.close(10_000))) logger.warn('inbound events still under way after 10 s; stopping anyway', { inflight: gate.inflight });
   // The console delivers what is still due first (it prints it). Platform replicas leave the rest
   // in the outbox for the other replicas, or for the next start.
@@ -263,7 +280,10 @@ function banner(config: Config): string {
   lines.push('Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high');
   lines.push('Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.');
   const peer = config.peer.channels.console?.[0];
-  if (peer !== undefined) lines.push(`Peer support in #${peer}: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>`);
+  if (peer !== undefined)
+    lines.push(
+      `Peer support in #${peer}: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

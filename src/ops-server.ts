@@ -16,7 +16,13 @@ export interface OpsServer {
  * connected and the process is not stopping, else 503; JSON either way) and `GET /metrics`
  * (Prometheus text).
  */
-export async function startOpsServer(core: Core, adapters: readonly ChatAdapter[], port: number, logger: Logger, host = '0.0.0.0'): Promise<OpsServer> {
+export async function startOpsServer(
+  core: Core,
+  adapters: readonly ChatAdapter[],
+  port: number,
+  logger: Logger,
+  host = '0.0.0.0',
+): Promise<OpsServer> {
   let stopping = false;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];

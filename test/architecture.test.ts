@@ -13,7 +13,9 @@ function files(dir: string): string[] {
 
 function imports(path: string): string[] {
   const text = readFileSync(path, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
 }
 
 describe('the seams', () => {
@@ -23,7 +25,8 @@ describe('the seams', () => {
       const rel = relative(root, file);
       if (rel === join('src', 'cli.ts')) continue;
       for (const spec of imports(file)) {
-        if (/^@slack\//.test(spec) || spec === 'discord.js' || spec.startsWith('discord.js/') || /(^|\/)adapters\//.test(spec)) offenders.push(`${rel} imports ${spec}`);
+        if (/^@slack\//.test(spec) || spec === 'discord.js' || spec.startsWith('discord.js/') || /(^|\/)adapters\//.test(spec))
+          offenders.push(`${rel} imports ${spec}`);
       }
     }
     expect(offenders).toEqual([]);
@@ -41,7 +44,9 @@ describe('the seams', () => {
   });
 
   it('the core and the capabilities never read the system clock', () => {
-    const offenders = [...files(join(root, 'src', 'core')), ...files(join(root, 'src', 'capabilities'))].filter((f) => /Date\.now\(\)|new Date\(\)/.test(readFileSync(f, 'utf8')));
+    const offenders = [...files(join(root, 'src', 'core')), ...files(join(root, 'src', 'capabilities'))].filter((f) =>
+      /Date\.now\(\)|new Date\(\)/.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 });

@@ -14,7 +14,11 @@ function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('configuration', () => {
   it('loads the demo: three tiers, four people, SQLite at ./data/tierdesk.db', () => {
     const c = loadConfig({ text: DEMO_CONFIG_YAML, env: {} });
-    expect(c.tiers.map((t) => `${t.id}:${t.agents.join(',')}:${t.channels.console}`)).toEqual(['L1:agent1:l1-desk', 'L2:agent2:l2-desk', 'L3:specialist:l3-desk']);
+    expect(c.tiers.map((t) => `${t.id}:${t.agents.join(',')}:${t.channels.console}`)).toEqual([
+      'L1:agent1:l1-desk',
+      'L2:agent2:l2-desk',
+      'L3:specialist:l3-desk',
+    ]);
     expect(c.people.map((p) => p.id)).toEqual(['requester', 'agent1', 'agent2', 'specialist']);
     expect(c.database.url).toBe('./data/tierdesk.db');
     expect(c.tickets.reopenWindowMs).toBe(7 * 86_400_000);
@@ -73,7 +77,9 @@ slackk: {}
   });
 
   it('takes a PostgreSQL URL as it is', () => {
-    expect(loadConfig({ text: DEMO_CONFIG_YAML, env: { DATABASE_URL: ' postgres://x@localhost/db ' } }).database.url).toBe('postgres://x@localhost/db');
+    expect(loadConfig({ text: DEMO_CONFIG_YAML, env: { DATABASE_URL: ' postgres://x@localhost/db ' } }).database.url).toBe(
+      'postgres://x@localhost/db',
+    );
     expect(problems(DEMO_CONFIG_YAML, { DATABASE_URL: 'postgresql://x@localhost:5433/db?sslmode=require' })).toEqual([]);
   });
 });
@@ -99,11 +105,9 @@ sla:
 `,
     });
     expect([...c.calendars.keys()].sort()).toEqual(['12x5', '24x7', 'berlin']);
-    expect(c.sla?.policies.map((p) => `${p.name}:${p.firstResponseMinutes}/${p.resolutionMinutes}@${p.calendar.name}:${p.warnings.join(',')}`)).toEqual([
-      'P1:30/240@24x7:0.8',
-      'P2+P3:120/2880@berlin:0.8',
-      'P1/gold:10/60@12x5:0.5,0.9',
-    ]);
+    expect(
+      c.sla?.policies.map((p) => `${p.name}:${p.firstResponseMinutes}/${p.resolutionMinutes}@${p.calendar.name}:${p.warnings.join(',')}`),
+    ).toEqual(['P1:30/240@24x7:0.8', 'P2+P3:120/2880@berlin:0.8', 'P1/gold:10/60@12x5:0.5,0.9']);
   });
 
   it('names the key of every bad calendar or policy; nothing is clamped', () => {
@@ -163,11 +167,13 @@ slack: { reaction_channels: [C0GENERAL], reaction: ":ticket:" }
   });
 
   it('checks the ids it is given', () => {
-    expect(problems(`
+    expect(
+      problems(`
 people: {}
 tiers: [ { id: L1, slack_usergroup: everyone } ]
 slack: { reaction_channels: ["#general"], tokens: x }
-`)).toEqual(
+`),
+    ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^tiers\[0\]\.slack_usergroup: a Slack user group id looks like S0123ABCD/),
         expect.stringMatching(/^slack\.reaction_channels\[0\]: "#general" is not a Slack channel id/),
@@ -192,7 +198,12 @@ paging: { sla_breach: [P1, P2], escalated_into: all, handoff_to_channel: true }
     const c = loadConfig({ text: base, env: {} });
     expect([...c.oncall.schedules.keys()]).toEqual(['l2-primary']);
     expect([...c.oncall.policies.keys()]).toEqual(['l2-default']);
-    expect(c.oncall.paging).toEqual({ openedOutsideHours: [], slaWarning: [], slaBreach: ['P1', 'P2'], escalatedInto: ['P1', 'P2', 'P3', 'P4', 'P5'] });
+    expect(c.oncall.paging).toEqual({
+      openedOutsideHours: [],
+      slaWarning: [],
+      slaBreach: ['P1', 'P2'],
+      escalatedInto: ['P1', 'P2', 'P3', 'P4', 'P5'],
+    });
     expect(c.oncall.handoffToChannel).toBe(true);
     expect(c.tiers[0]).toMatchObject({ escalationPolicy: 'l2-default', oncallSchedule: 'l2-primary', hours: '24x7', leads: ['lead1'] });
   });
@@ -226,8 +237,15 @@ paging: { sla_breach: [P9], when_bored: [P1] }
 describe('Discord settings', () => {
   it('needs the channel where private ticket threads are created when Discord runs', () => {
     const yaml = 'people: {}\ntiers: [ { id: L1 } ]\ndiscord: { guilds: ["400000000000000001"] }\n';
-    expect(problems(yaml, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([expect.stringMatching(/^discord\.tickets_channel: is required to run the Discord adapter/)]);
-    expect(problems(`${yaml.replace('] }', '], tickets_channel: "200000000000000009" }')}`, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([]);
+    expect(problems(yaml, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([
+      expect.stringMatching(/^discord\.tickets_channel: is required to run the Discord adapter/),
+    ]);
+    expect(
+      problems(`${yaml.replace('] }', '], tickets_channel: "200000000000000009" }')}`, {
+        DISCORD_TOKEN: 't',
+        DISCORD_APPLICATION_ID: '900000000000000001',
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -235,34 +253,48 @@ describe('peer support and knowledge base settings', () => {
   const tiers = 'people: { a: { name: A } }\ntiers: [ { id: L1, agents: [a] }, { id: L2 }, { id: L3 } ]\n';
 
   it('reads them, with defaults: points 10/2 capped 15 per question and 50 a day, KB authors every tier but the first', () => {
-    const c = loadConfig({ text: `${tiers}calendars: { office: { zone: UTC, hours: 12x5 } }\npeer:\n  channels: { console: [peer], slack: C0PEER, discord: ["300000000000000001"] }\n  moderators: [a]\n  helper_group: { slack: S0HELP, discord: "400000000000000001" }\n  helper_threshold: 30\n  unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office, tier: l2 }\n  stale: { ask_after: 3 days, close_after: 2 days }\n`, env: {} });
+    const c = loadConfig({
+      text: `${tiers}calendars: { office: { zone: UTC, hours: 12x5 } }\npeer:\n  channels: { console: [peer], slack: C0PEER, discord: ["300000000000000001"] }\n  moderators: [a]\n  helper_group: { slack: S0HELP, discord: "400000000000000001" }\n  helper_threshold: 30\n  unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office, tier: l2 }\n  stale: { ask_after: 3 days, close_after: 2 days }\n`,
+      env: {},
+    });
     expect(c.peer.channels).toEqual({ console: ['peer'], slack: ['C0PEER'], discord: ['300000000000000001'] });
     expect(c.peer.points).toEqual({ solution: 10, thanks: 2, perThread: 15, perDay: 50 });
-    expect(c.peer).toMatchObject({ moderators: ['a'], helperGroup: { slack: 'S0HELP', discord: '400000000000000001' }, helperThreshold: 30, stale: { askAfterMs: 3 * 86_400_000, closeAfterMs: 2 * 86_400_000 } });
+    expect(c.peer).toMatchObject({
+      moderators: ['a'],
+      helperGroup: { slack: 'S0HELP', discord: '400000000000000001' },
+      helperThreshold: 30,
+      stale: { askAfterMs: 3 * 86_400_000, closeAfterMs: 2 * 86_400_000 },
+    });
     expect(c.peer.unanswered).toMatchObject({ pingAfterMs: 1_800_000, ticketAfterMs: 14_400_000, calendarName: 'office', tier: 'L2' });
     expect(c.kb).toEqual({ authors: ['L2', 'L3'], deflection: true });
     expect(loadConfig({ text: DEMO_CONFIG_YAML, env: {} }).peer.channels).toEqual({ console: ['peer'] });
   });
 
   it('lists every mistake with its key path', () => {
-    expect(problems(`${tiers}peer:\n  channels: { teams: [x], discord: [general] }\n  moderators: [ghost]\n  helper_group: { slack: helpers, discord: "12" }\n  points: { solution: -1, bonus: 3 }\n  helper_threshold: 0\n  unanswered: { ping_after: 4h, ticket_after: 30m, calendar: nope, tier: L9 }\n  stale: { ask_after: soon }\n  tags: { open: "A very long tag name indeed" }\n  colour: blue\nkb: { authors: [L7], deflection: maybe }\n`)).toEqual(expect.arrayContaining([
-      'peer.colour: unknown key (known: channels, moderators, helper_group, points, helper_threshold, unanswered, stale, tags)',
-      'peer.channels.teams: unknown platform (known: console, slack, discord)',
-      'peer.channels.discord[0]: a Discord forum channel id is a snowflake of 15 to 21 digits',
-      'peer.moderators[0]: "ghost" is not a person under people',
-      'peer.helper_group.slack: a Slack user group id looks like S0123ABCD',
-      'peer.helper_group.discord: a Discord role id is a snowflake of 15 to 21 digits',
-      'peer.points.solution: must be a whole number from 0 to 1000000, not -1',
-      'peer.points.bonus: unknown key (known: solution, thanks, per_thread, per_day)',
-      'peer.helper_threshold: must be at least 1 point',
-      'peer.unanswered.ticket_after: must be longer than ping_after: the helpers are asked first',
-      'peer.unanswered.calendar: "nope" is not a calendar under calendars (known: 24x7, 12x5)',
-      'peer.unanswered.tier: "L9" is not a tier (known: L1, L2, L3)',
-      'peer.stale.ask_after: must be a duration like 30m, 4h or 2d, not "soon"',
-      'peer.tags.open: a Discord forum tag name is at most 20 characters',
-      'kb.authors[0]: "L7" is not a tier (known: L1, L2, L3)',
-      'kb.deflection: must be true or false',
-    ]));
+    expect(
+      problems(
+        `${tiers}peer:\n  channels: { teams: [x], discord: [general] }\n  moderators: [ghost]\n  helper_group: { slack: helpers, discord: "12" }\n  points: { solution: -1, bonus: 3 }\n  helper_threshold: 0\n  unanswered: { ping_after: 4h, ticket_after: 30m, calendar: nope, tier: L9 }\n  stale: { ask_after: soon }\n  tags: { open: "A very long tag name indeed" }\n  colour: blue\nkb: { authors: [L7], deflection: maybe }\n`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'peer.colour: unknown key (known: channels, moderators, helper_group, points, helper_threshold, unanswered, stale, tags)',
+        'peer.channels.teams: unknown platform (known: console, slack, discord)',
+        'peer.channels.discord[0]: a Discord forum channel id is a snowflake of 15 to 21 digits',
+        'peer.moderators[0]: "ghost" is not a person under people',
+        'peer.helper_group.slack: a Slack user group id looks like S0123ABCD',
+        'peer.helper_group.discord: a Discord role id is a snowflake of 15 to 21 digits',
+        'peer.points.solution: must be a whole number from 0 to 1000000, not -1',
+        'peer.points.bonus: unknown key (known: solution, thanks, per_thread, per_day)',
+        'peer.helper_threshold: must be at least 1 point',
+        'peer.unanswered.ticket_after: must be longer than ping_after: the helpers are asked first',
+        'peer.unanswered.calendar: "nope" is not a calendar under calendars (known: 24x7, 12x5)',
+        'peer.unanswered.tier: "L9" is not a tier (known: L1, L2, L3)',
+        'peer.stale.ask_after: must be a duration like 30m, 4h or 2d, not "soon"',
+        'peer.tags.open: a Discord forum tag name is at most 20 characters',
+        'kb.authors[0]: "L7" is not a tier (known: L1, L2, L3)',
+        'kb.deflection: must be true or false',
+      ]),
+    );
   });
 
   it('the example file is valid', () => {

@@ -45,7 +45,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     return `${base} › thread "${titles.get(place.thread) ?? place.thread.slice(place.thread.indexOf(':') + 1)}"`;
   };
 
-  const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+  const indent = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n');
 
   async function handle(deliver: (e: Inbound) => Promise<Reply | void>, raw: string): Promise<void> {
     lineNo++;
@@ -59,8 +63,16 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
       // `/mark m7`: "Mark as solution" on a message written in a peer question's thread.
       const ref = parsed.text.trim().replace(/^m/i, '');
       const said = peerMessages.get(`m${ref}`);
-      if (!said) return out(`! There is no message m${ref || '?'} in a question's thread. Messages written with "Q<N> text" get a number (m7) to mark.`);
-      event = { ...base, place: said.place, kind: 'action', action: 'peer.solution', value: String(said.question), about: { id: `m${ref}`, author: said.author, text: said.text } };
+      if (!said)
+        return out(`! There is no message m${ref || '?'} in a question's thread. Messages written with "Q<N> text" get a number (m7) to mark.`);
+      event = {
+        ...base,
+        place: said.place,
+        kind: 'action',
+        action: 'peer.solution',
+        value: String(said.question),
+        about: { id: `m${ref}`, author: said.author, text: said.text },
+      };
     } else if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
     else if (parsed.ticket !== undefined) event = { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
     else if (parsed.question !== undefined && options.peerChannel !== undefined) {
@@ -70,7 +82,9 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
       await out(`→ #${options.peerChannel} › Q${parsed.question}: ${parsed.user} (message ${id}):\n${indent(parsed.text)}`);
       event = { ...base, place, kind: 'message', text: parsed.text, question: parsed.question, id };
     } else {
-      return out(`! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>${options.peerChannel !== undefined ? `; in a peer question's thread: ${parsed.user}: Q1 <text>` : ''}. /help lists the commands.`);
+      return out(
+        `! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>${options.peerChannel !== undefined ? `; in a peer question's thread: ${parsed.user}: Q1 <text>` : ''}. /help lists the commands.`,
+      );
     }
     const reply = await deliver(event);
     if (reply) await out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);

@@ -26,11 +26,12 @@ function shownName(c: { name: string; type?: number }): string {
 export async function discordCommand(args: Args, config: Config, say: Say, complain: Say): Promise<number> {
   const sub = args.rest[0];
   const r = rest(config);
-  if (typeof r === 'string') return complain(`tierdesk discord: ${r}`), 2;
+  if (typeof r === 'string') return (complain(`tierdesk discord: ${r}`), 2);
   try {
     if (sub === 'register') {
       const guild = one(args, 'guild');
-      if (guild !== undefined && !/^\d{15,21}$/.test(guild)) return complain(`tierdesk discord register: --guild ${JSON.stringify(guild)} is not a guild id`), 2;
+      if (guild !== undefined && !/^\d{15,21}$/.test(guild))
+        return (complain(`tierdesk discord register: --guild ${JSON.stringify(guild)} is not a guild id`), 2);
       const route = guild ? Routes.applicationGuildCommands(r.applicationId, guild) : Routes.applicationCommands(r.applicationId);
       const before = (await r.rest.get(route)) as Array<{ name: string; type?: number; description: string; options?: unknown }>;
       const wanted = allCommands(config.tiers.map((t) => ({ id: t.id, name: t.name })));
@@ -41,7 +42,8 @@ export async function discordCommand(args: Args, config: Config, say: Say, compl
         const old = before.find((b) => same(b, c));
         const description = 'description' in c ? c.description : '';
         const options = 'options' in c ? c.options : undefined;
-        const unchanged = old && JSON.stringify(old.options ?? []) === JSON.stringify(options ?? []) && (old.description ?? '') === (description ?? '');
+        const unchanged =
+          old && JSON.stringify(old.options ?? []) === JSON.stringify(options ?? []) && (old.description ?? '') === (description ?? '');
         lines.push(`${!old ? 'added' : unchanged ? 'unchanged' : 'updated'} ${shownName(c)}`);
       }
       for (const b of before) if (!wanted.some((c) => same(b, c))) lines.push(`removed ${shownName(b)}`);
@@ -50,10 +52,17 @@ export async function discordCommand(args: Args, config: Config, say: Say, compl
     }
     if (sub === 'panel') {
       const channel = args.rest[1];
-      if (!channel || !/^\d{15,21}$/.test(channel)) return complain('Usage: tierdesk discord panel CHANNEL_ID'), 2;
-      const embed = new EmbedBuilder().setTitle('Need help?').setDescription('Open a ticket and our team will answer you in a private thread.').setColor(0x5865f2);
-      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('tierdesk:panel').setLabel('Open a ticket').setStyle(ButtonStyle.Primary));
-      const sent = (await r.rest.post(Routes.channelMessages(channel), { body: { embeds: [embed.toJSON()], components: [row.toJSON()], allowed_mentions: { parse: [] } } })) as { id: string };
+      if (!channel || !/^\d{15,21}$/.test(channel)) return (complain('Usage: tierdesk discord panel CHANNEL_ID'), 2);
+      const embed = new EmbedBuilder()
+        .setTitle('Need help?')
+        .setDescription('Open a ticket and our team will answer you in a private thread.')
+        .setColor(0x5865f2);
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId('tierdesk:panel').setLabel('Open a ticket').setStyle(ButtonStyle.Primary),
+      );
+      const sent = (await r.rest.post(Routes.channelMessages(channel), {
+        body: { embeds: [embed.toJSON()], components: [row.toJSON()], allowed_mentions: { parse: [] } },
+      })) as { id: string };
       say(`posted the panel in ${channel} (message ${sent.id})`);
       return 0;
     }

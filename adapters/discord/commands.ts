@@ -4,15 +4,44 @@
  * twin, so everything works from the keyboard too.
  */
 import {
-  ActionRowBuilder, ApplicationCommandOptionType, ApplicationCommandType, ModalBuilder, TextInputBuilder, TextInputStyle,
-  type APIApplicationCommandBasicOption, type APIApplicationCommandSubcommandOption, type RESTPostAPIApplicationCommandsJSONBody,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody, type RESTPostAPIContextMenuApplicationCommandsJSONBody,
+  ActionRowBuilder,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ModalBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandSubcommandOption,
+  type RESTPostAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 
-const LEVEL_CHOICES = [{ name: 'high', value: 'high' }, { name: 'medium', value: 'medium' }, { name: 'low', value: 'low' }];
-const number = (description = 'Ticket number'): APIApplicationCommandBasicOption => ({ type: ApplicationCommandOptionType.Integer, name: 'number', description, required: true, min_value: 1 });
-const text = (name: string, description: string, required = true, max = 4000): APIApplicationCommandBasicOption => ({ type: ApplicationCommandOptionType.String, name, description, required, max_length: max });
-const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []): APIApplicationCommandSubcommandOption => ({ type: ApplicationCommandOptionType.Subcommand, name, description, options });
+const LEVEL_CHOICES = [
+  { name: 'high', value: 'high' },
+  { name: 'medium', value: 'medium' },
+  { name: 'low', value: 'low' },
+];
+const number = (description = 'Ticket number'): APIApplicationCommandBasicOption => ({
+  type: ApplicationCommandOptionType.Integer,
+  name: 'number',
+  description,
+  required: true,
+  min_value: 1,
+});
+const text = (name: string, description: string, required = true, max = 4000): APIApplicationCommandBasicOption => ({
+  type: ApplicationCommandOptionType.String,
+  name,
+  description,
+  required,
+  max_length: max,
+});
+const sub = (name: string, description: string, options: APIApplicationCommandBasicOption[] = []): APIApplicationCommandSubcommandOption => ({
+  type: ApplicationCommandOptionType.Subcommand,
+  name,
+  description,
+  options,
+});
 
 /** The command definitions, as registered with Discord (bulk overwrite). */
 export function ticketCommand(tiers: Array<{ id: string; name: string }>): RESTPostAPIChatInputApplicationCommandsJSONBody {
@@ -38,11 +67,18 @@ export function ticketCommand(tiers: Array<{ id: string; name: string }>): RESTP
         { type: ApplicationCommandOptionType.String, name: 'status', description: 'open, claimed, waiting, resolved, closed or all' },
       ]),
       sub('history', 'Every change to a ticket', [number()]),
-      sub('claim', 'Take a ticket', [number(), { type: ApplicationCommandOptionType.Boolean, name: 'force', description: 'Take it over from another agent' }]),
+      sub('claim', 'Take a ticket', [
+        number(),
+        { type: ApplicationCommandOptionType.Boolean, name: 'force', description: 'Take it over from another agent' },
+      ]),
       sub('reply', 'Answer the requester (public)', [number(), text('text', 'Your reply')]),
       sub('note', 'Internal note, never shown to the requester', [number(), text('text', 'The note')]),
       sub('wait', 'Wait on the requester', [number(), text('text', 'A question for them', false)]),
-      sub('escalate', 'Move to the next tier', [number(), text('reason', 'Why'), { type: ApplicationCommandOptionType.String, name: 'to', description: 'A higher tier', choices: tierChoices }]),
+      sub('escalate', 'Move to the next tier', [
+        number(),
+        text('reason', 'Why'),
+        { type: ApplicationCommandOptionType.String, name: 'to', description: 'A higher tier', choices: tierChoices },
+      ]),
       sub('resolve', 'Resolve, telling the requester how', [number(), text('resolution', 'How it was solved')]),
       sub('reopen', 'Reopen a resolved ticket', [number(), text('reason', 'Why', false)]),
       sub('confirm', 'Confirm the resolution and close', [number()]),
@@ -50,7 +86,12 @@ export function ticketCommand(tiers: Array<{ id: string; name: string }>): RESTP
         number(),
         { type: ApplicationCommandOptionType.String, name: 'impact', description: 'Impact', choices: LEVEL_CHOICES },
         { type: ApplicationCommandOptionType.String, name: 'urgency', description: 'Urgency', choices: LEVEL_CHOICES },
-        { type: ApplicationCommandOptionType.String, name: 'priority', description: 'P1..P5', choices: ['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => ({ name: p, value: p })) },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'priority',
+          description: 'P1..P5',
+          choices: ['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => ({ name: p, value: p })),
+        },
       ]),
       sub('stats', 'SLA attainment and backlog'),
       sub('help', 'Every command'),
@@ -76,11 +117,24 @@ export function helpersCommand(): RESTPostAPIChatInputApplicationCommandsJSONBod
     name: 'helpers',
     description: 'The helpers with the most points',
     dm_permission: false,
-    options: [{ type: ApplicationCommandOptionType.String, name: 'period', description: 'Which period (default: all time)', choices: HELPER_PERIODS.map((p) => ({ name: p, value: p })) }],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'period',
+        description: 'Which period (default: all time)',
+        choices: HELPER_PERIODS.map((p) => ({ name: p, value: p })),
+      },
+    ],
   };
 }
 
-const article = (): APIApplicationCommandBasicOption => ({ type: ApplicationCommandOptionType.Integer, name: 'id', description: 'Article number', required: true, min_value: 1 });
+const article = (): APIApplicationCommandBasicOption => ({
+  type: ApplicationCommandOptionType.Integer,
+  name: 'id',
+  description: 'Article number',
+  required: true,
+  min_value: 1,
+});
 
 /** `/kb <sub>`: search, read, write and publish knowledge base articles. */
 export function kbCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
@@ -96,7 +150,16 @@ export function kbCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
       sub('publish', 'Publish a draft article', [article()]),
       sub('vote', 'Say whether an article helped you', [
         article(),
-        { type: ApplicationCommandOptionType.String, name: 'vote', description: 'Did it help?', required: true, choices: [{ name: 'helpful', value: 'helpful' }, { name: 'not helpful', value: 'not-helpful' }] },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'vote',
+          description: 'Did it help?',
+          required: true,
+          choices: [
+            { name: 'helpful', value: 'helpful' },
+            { name: 'not helpful', value: 'not-helpful' },
+          ],
+        },
       ]),
       sub('history', 'Every edit of an article', [article()]),
       sub('drafts', 'Articles waiting to be published'),
@@ -148,7 +211,11 @@ export function newTicketModal(defaults: { urgency: string; impact: string; titl
     );
 }
 
-const ACTION_LABEL: Record<string, string> = { escalate: 'Why does it need the next tier?', resolve: 'Resolution (the requester sees it)', reply: 'Your reply (the requester sees it)' };
+const ACTION_LABEL: Record<string, string> = {
+  escalate: 'Why does it need the next tier?',
+  resolve: 'Resolution (the requester sees it)',
+  reply: 'Your reply (the requester sees it)',
+};
 
 /** The one-field form an action needs: `tierdesk:act:<action>:<ticket>`. */
 export function actionModal(action: string, ticket: string): ModalBuilder {

@@ -1,7 +1,23 @@
 import {
-  ChannelType, Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, Partials, RateLimitError, Routes,
-  type Channel, type GuildMember, type Message, type MessageCreateOptions, type MessageReaction, type PartialMessage, type PartialMessageReaction,
-  type PartialUser, type TextBasedChannel, type User,
+  ChannelType,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  RateLimitError,
+  Routes,
+  type Channel,
+  type GuildMember,
+  type Message,
+  type MessageCreateOptions,
+  type MessageReaction,
+  type PartialMessage,
+  type PartialMessageReaction,
+  type PartialUser,
+  type TextBasedChannel,
+  type User,
 } from 'discord.js';
 
 type Sendable = { id: string; send: (o: MessageCreateOptions) => Promise<Message> };
@@ -47,7 +63,12 @@ export interface DiscordAdapterOptions {
  * MessageContent (privileged: without it those messages arrive empty, and nothing could be
  * relayed). Members' roles arrive with each interaction, message and reaction.
  */
-export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
+export const INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.MessageContent,
+];
 
 /** Discord's "Cannot send messages to this user": their DMs are closed to the bot. */
 const CANNOT_DM = 50007;
@@ -64,7 +85,8 @@ export function reactionNote(reply: Reply): string | undefined {
 /** Discord failures → the dispatcher's vocabulary. */
 export function deliveryError(err: unknown): Error {
   if (err instanceof RateLimitError) return new RateLimitedError(Math.max(1, err.retryAfter), err.global);
-  if (err instanceof DiscordAPIError && [400, 403, 404].includes(err.status)) return new PermanentDeliveryError(`discord: ${err.status} ${err.message}`);
+  if (err instanceof DiscordAPIError && [400, 403, 404].includes(err.status))
+    return new PermanentDeliveryError(`discord: ${err.status} ${err.message}`);
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -90,10 +112,20 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const peerTags = options.peerTags ?? DEFAULT_PEER_TAGS;
   const placeOf = (ch: Channel | null | undefined, channelId: string, guildId: string): Place => placeIn(ch, channelId, guildId, peerForums);
 
-  function person(member: GuildMember | null | undefined, user: { id: string; username: string; globalName?: string | null }, guildId: string): Person {
+  function person(
+    member: GuildMember | null | undefined,
+    user: { id: string; username: string; globalName?: string | null },
+    guildId: string,
+  ): Person {
     const roles = member ? [...member.roles.cache.keys()] : [];
     const memberOf = roles.filter((r) => options.platformGroups.includes(r));
-    return { platform: 'discord', space: guildId, id: user.id, name: member?.displayName ?? user.globalName ?? user.username, ...(memberOf.length > 0 ? { memberOf } : {}) };
+    return {
+      platform: 'discord',
+      space: guildId,
+      id: user.id,
+      name: member?.displayName ?? user.globalName ?? user.username,
+      ...(memberOf.length > 0 ? { memberOf } : {}),
+    };
   }
 
   async function channel(id: string): Promise<TextBasedChannel & { id: string }> {
@@ -141,11 +173,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     const dmButton = !interaction.guildId && interaction.isButton();
     if (!dmButton && (!interaction.guildId || !guilds.has(interaction.guildId))) {
       // Say so rather than let Discord show "This interaction failed".
-      if (interaction.isRepliable()) void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      if (interaction.isRepliable())
+        void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
       return;
     }
     const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId ?? '');
-    void handleInteraction(interaction, { ...options, deliver, from, placeOf, authorOf }).catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
+    void handleInteraction(interaction, { ...options, deliver, from, placeOf, authorOf }).catch((err) =>
+      options.logger.error('discord interaction failed', { error: (err as Error).message }),
+    );
   });
 
   client.on(Events.MessageCreate, (message: Message) => {
@@ -155,7 +190,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     const place = placeOf(message.channel, message.channelId, message.guildId);
     const peer = place.thread !== undefined;
     void deliver({
-      kind: 'message', text: message.content, key: `discord:message:${message.id}`, at: message.createdTimestamp, from, place,
+      kind: 'message',
+      text: message.content,
+      key: `discord:message:${message.id}`,
+      at: message.createdTimestamp,
+      from,
+      place,
       ...(peer ? { id: message.id, link: message.url } : {}),
       ...(peer && message.id === message.channelId ? { title: message.channel.name } : {}),
     })
@@ -186,8 +226,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       const guild = client.guilds.cache.get(guildId);
       const member = guild?.members.cache.get(reactor.id) ?? (await guild?.members.fetch(reactor.id).catch(() => null));
       const reply = await d({
-        kind: 'reaction', emoji: SOLUTION_EMOJI, message: message.id, author: await authorOf(message), text: message.content, link: message.url,
-        key: `discord:reaction:${message.id}:${reactor.id}:${SOLUTION_EMOJI}`, at: options.now(), from: person(member, reactor, guildId),
+        kind: 'reaction',
+        emoji: SOLUTION_EMOJI,
+        message: message.id,
+        author: await authorOf(message),
+        text: message.content,
+        link: message.url,
+        key: `discord:reaction:${message.id}:${reactor.id}:${SOLUTION_EMOJI}`,
+        at: options.now(),
+        from: person(member, reactor, guildId),
         place: placeOf(ch, ch.id, guildId),
       });
       // A reaction has no interaction to answer ephemerally, and the post is public: a success says
@@ -208,7 +255,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       await dm.send({ content: cut(text, 2000 - context.length, 'see the post') + context, allowedMentions: { parse: [] } });
     } catch (err) {
       const closed = err instanceof DiscordAPIError && (err.code === CANNOT_DM || err.status === 403);
-      options.logger[closed ? 'debug' : 'warn']('discord DM to the person who reacted failed: their answer is dropped', { user: to.id, error: (err as Error).message });
+      options.logger[closed ? 'debug' : 'warn']('discord DM to the person who reacted failed: their answer is dropped', {
+        user: to.id,
+        error: (err as Error).message,
+      });
     }
   }
 
@@ -220,7 +270,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     for (const id of peerForums) {
       const ch = await client.channels.fetch(id).catch(() => null);
       if (!ch) options.logger.warn('discord peer forum not found or not visible to the bot: no questions will come from it', { channel: id });
-      else if (!isForum(ch)) options.logger.warn('discord peer channel is not a forum: only forum posts become questions', { channel: id, type: ch.type });
+      else if (!isForum(ch))
+        options.logger.warn('discord peer channel is not a forum: only forum posts become questions', { channel: id, type: ch.type });
     }
   }
 
@@ -248,7 +299,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         if (isForum(forum)) {
           // A forum takes posts, not messages: the card opens a new post (a question), tagged Open.
           const open = await ensureTag(forum, peerTags.open, options.logger);
-          const thread = await forum.threads.create({ name: card.title.slice(0, 100) || 'Question', message: renderCard(card), ...(open ? { appliedTags: [open] } : {}) });
+          const thread = await forum.threads.create({
+            name: card.title.slice(0, 100) || 'Question',
+            message: renderCard(card),
+            ...(open ? { appliedTags: [open] } : {}),
+          });
           return { messageId: thread.id, place: { platform: 'discord', space: place.space, channel: forum.id } };
         }
         const ch = await target(place);
@@ -264,7 +319,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         const raw = await client.channels.fetch(place.channel);
         const ch = isForum(raw) ? await forumPost(place.thread ?? messageId) : await channel(place.channel);
         const { content, embeds, components, allowedMentions } = renderCard(card);
-        await ch.messages.edit(messageId, { ...(content !== undefined ? { content } : {}), embeds: embeds ?? [], components: components ?? [], ...(allowedMentions ? { allowedMentions } : {}) });
+        await ch.messages.edit(messageId, {
+          ...(content !== undefined ? { content } : {}),
+          embeds: embeds ?? [],
+          components: components ?? [],
+          ...(allowedMentions ? { allowedMentions } : {}),
+        });
       } catch (err) {
         throw deliveryError(err);
       }
@@ -281,8 +341,14 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       if (!options.ticketsChannel) return this.openDirect(p);
       try {
         const parent = await client.channels.fetch(options.ticketsChannel);
-        if (!parent || parent.type !== ChannelType.GuildText) throw new PermanentDeliveryError(`discord: tickets channel ${options.ticketsChannel} is not a text channel`);
-        const thread = await parent.threads.create({ name: title.slice(0, 100), type: ChannelType.PrivateThread, invitable: false, autoArchiveDuration: 10080 });
+        if (!parent || parent.type !== ChannelType.GuildText)
+          throw new PermanentDeliveryError(`discord: tickets channel ${options.ticketsChannel} is not a text channel`);
+        const thread = await parent.threads.create({
+          name: title.slice(0, 100),
+          type: ChannelType.PrivateThread,
+          invitable: false,
+          autoArchiveDuration: 10080,
+        });
         await thread.members.add(p.id);
         return { platform: 'discord', space: p.space, channel: thread.id };
       } catch (err) {

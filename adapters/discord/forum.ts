@@ -4,7 +4,15 @@
  * most 20 tags and a post carries at most 5; when the forum is full tierdesk does not tag (and says
  * so in the log) rather than fail the delivery or remove a tag someone else made.
  */
-import { ChannelType, DiscordAPIError, type AnyThreadChannel, type Channel, type ForumChannel, type GuildForumTag, type MediaChannel } from 'discord.js';
+import {
+  ChannelType,
+  DiscordAPIError,
+  type AnyThreadChannel,
+  type Channel,
+  type ForumChannel,
+  type GuildForumTag,
+  type MediaChannel,
+} from 'discord.js';
 import type { Logger, Place, ThreadLabel } from '../../src/ports.js';
 
 export const MAX_FORUM_TAGS = 20;
@@ -44,7 +52,12 @@ export async function ensureTag(forum: Forum, name: string, logger: Logger, mode
   const found = forum.availableTags.find((t) => sameName(t.name, name));
   if (found) return found.id;
   if (forum.availableTags.length >= MAX_FORUM_TAGS) {
-    logger.warn('discord forum has no room for a tag: not tagging', { forum: forum.id, tag: name, tags: forum.availableTags.length, max: MAX_FORUM_TAGS });
+    logger.warn('discord forum has no room for a tag: not tagging', {
+      forum: forum.id,
+      tag: name,
+      tags: forum.availableTags.length,
+      max: MAX_FORUM_TAGS,
+    });
     return undefined;
   }
   const keep = forum.availableTags.map((t: GuildForumTag) => ({ id: t.id, name: t.name, moderated: t.moderated, emoji: t.emoji }));
@@ -54,7 +67,11 @@ export async function ensureTag(forum: Forum, name: string, logger: Logger, mode
   } catch (err) {
     // Without Manage Channels the question still works, untagged: say what to fix.
     if (err instanceof DiscordAPIError && err.status === 403) {
-      logger.warn('discord forum tag could not be created (the bot needs Manage Channels on the forum): not tagging', { forum: forum.id, tag: name, error: err.message });
+      logger.warn('discord forum tag could not be created (the bot needs Manage Channels on the forum): not tagging', {
+        forum: forum.id,
+        tag: name,
+        error: err.message,
+      });
       return undefined;
     }
     throw err;
@@ -74,7 +91,13 @@ export function nextTags(current: readonly string[], mine: string | undefined, o
  * locked post is reopened first, in the same request); `closed` archives and locks it. Tags are
  * only touched when they change; nothing is sent when nothing would change.
  */
-export async function labelPost(thread: AnyThreadChannel, parent: Channel | null, label: ThreadLabel, names: PeerTags, logger: Logger): Promise<void> {
+export async function labelPost(
+  thread: AnyThreadChannel,
+  parent: Channel | null,
+  label: ThreadLabel,
+  names: PeerTags,
+  logger: Logger,
+): Promise<void> {
   if (label === 'closed') {
     if (thread.archived && thread.locked) return;
     // Discord changes an archived thread only in a request that unarchives it: lock it open, then archive.

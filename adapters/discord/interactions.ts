@@ -1,9 +1,27 @@
 import {
-  MessageFlags, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed, type Channel, type ChatInputCommandInteraction, type Interaction, type Message, type MessageContextMenuCommandInteraction,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type Channel,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+  type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { cut, renderCard } from './render.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
-import { actionModal, ASK_MODAL, askModal, KB_ADD_MODAL, KB_EDIT_MODAL, kbModal, MARK_SOLUTION, NEW_TICKET_MODAL, newTicketModal } from './commands.js';
+import {
+  actionModal,
+  ASK_MODAL,
+  askModal,
+  KB_ADD_MODAL,
+  KB_EDIT_MODAL,
+  kbModal,
+  MARK_SOLUTION,
+  NEW_TICKET_MODAL,
+  newTicketModal,
+} from './commands.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 
 export interface InteractionContext extends DiscordAdapterOptions {
@@ -90,7 +108,10 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
     }
     if (name === 'helpers') {
       const period = interaction.options.getString('period');
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'helpers', text: period ?? '', ...(period ? { args: { period } } : {}) }));
+      await answerSoon(
+        interaction,
+        ctx.deliver({ ...base, kind: 'command', name: 'helpers', text: period ?? '', ...(period ? { args: { period } } : {}) }),
+      );
       return;
     }
     if (name === 'kb') {
@@ -142,7 +163,8 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
       await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ask', args: { title: value('title'), text: value('text') } }));
       return;
     }
-    const kb: Record<string, string> | undefined = id === KB_ADD_MODAL ? { sub: 'add' } : id.startsWith(`${KB_EDIT_MODAL}:`) ? { sub: 'edit', id: id.slice(KB_EDIT_MODAL.length + 1) } : undefined;
+    const kb: Record<string, string> | undefined =
+      id === KB_ADD_MODAL ? { sub: 'add' } : id.startsWith(`${KB_EDIT_MODAL}:`) ? { sub: 'edit', id: id.slice(KB_EDIT_MODAL.length + 1) } : undefined;
     if (kb) {
       // A new article sends every field; an edit only the fields filled in (an empty one stays as it was).
       const args: Record<string, string> = { ...kb };
@@ -205,7 +227,11 @@ function answerBody(reply: Reply): AnswerBody {
   const components = (rendered.components ?? []).map((row) => json<APIActionRowComponent<APIComponentInMessageActionRow>>(row));
   const fallback = reply.card.fallback;
   const lead = fallback !== '' && reply.text.endsWith(fallback) ? reply.text.slice(0, reply.text.length - fallback.length).trim() : '';
-  return { content: cut(lead, 2000, 'see the card'), embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)), ...(components.length > 0 ? { components } : {}) };
+  return {
+    content: cut(lead, 2000, 'see the card'),
+    embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)),
+    ...(components.length > 0 ? { components } : {}),
+  };
 }
 
 /**

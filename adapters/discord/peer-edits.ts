@@ -12,9 +12,17 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  Events, GatewayDispatchEvents,
-  type Client, type GatewayDispatchPayload, type GatewayMessageDeleteDispatchData, type GatewayThreadDeleteDispatchData, type GatewayThreadUpdateDispatchData,
-  type GuildMember, type Message, type PartialMessage, type User,
+  Events,
+  GatewayDispatchEvents,
+  type Client,
+  type GatewayDispatchPayload,
+  type GatewayMessageDeleteDispatchData,
+  type GatewayThreadDeleteDispatchData,
+  type GatewayThreadUpdateDispatchData,
+  type GuildMember,
+  type Message,
+  type PartialMessage,
+  type User,
 } from 'discord.js';
 import type { Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
 
@@ -81,10 +89,15 @@ export function followPeerEdits(client: Client, ctx: PeerEditsContext): void {
       if (old.partial && message.editedTimestamp === null) return undefined;
       const starter = message.id === ch.id;
       return {
-        kind: 'edited', message: message.id, text: message.content, ...(starter ? { title: ch.name } : {}),
+        kind: 'edited',
+        message: message.id,
+        text: message.content,
+        ...(starter ? { title: ch.name } : {}),
         // Every edit has its own edited_timestamp: a second look at the same edit is the same event.
         key: `discord:edited:${message.id}:${message.editedTimestamp ?? digest(message.content)}`,
-        at: message.editedTimestamp ?? ctx.now(), from: await ctx.authorOf(message), place: postPlace(guildId, forum, ch.id),
+        at: message.editedTimestamp ?? ctx.now(),
+        from: await ctx.authorOf(message),
+        place: postPlace(guildId, forum, ch.id),
       };
     });
   });
@@ -124,9 +137,15 @@ export function followPeerEdits(client: Client, ctx: PeerEditsContext): void {
       const from = await personById(guildId, authorId);
       if (!from) return undefined;
       return {
-        kind: 'edited', message: d.id, title: name, ...(text !== undefined ? { text } : {}),
+        kind: 'edited',
+        message: d.id,
+        title: name,
+        ...(text !== undefined ? { text } : {}),
         // A rename has no timestamp: the dispatch itself (session and sequence) names it.
-        key: `discord:renamed:${d.id}:${dispatch}`, at: ctx.now(), from, place: postPlace(guildId, d.parent_id!, d.id),
+        key: `discord:renamed:${d.id}:${dispatch}`,
+        at: ctx.now(),
+        from,
+        place: postPlace(guildId, d.parent_id!, d.id),
       };
     });
   }
@@ -139,9 +158,15 @@ export function followPeerEdits(client: Client, ctx: PeerEditsContext): void {
     const starter = thread?.messages.cache.get(d.id);
     const ownerId = thread?.ownerId;
     const owner = ownerId ? client.guilds.cache.get(d.guild_id)?.members.cache.get(ownerId) : undefined;
-    const from = starter && !starter.partial ? cachedAuthor(starter, d.guild_id) : owner ? ctx.person(owner, owner.user, d.guild_id) : unknownPerson(d.guild_id);
+    const from =
+      starter && !starter.partial ? cachedAuthor(starter, d.guild_id) : owner ? ctx.person(owner, owner.user, d.guild_id) : unknownPerson(d.guild_id);
     forward('post deletion', async () => ({
-      kind: 'deleted', message: d.id, key: `discord:deleted:${d.id}`, at: ctx.now(), from, place: postPlace(d.guild_id, d.parent_id, d.id),
+      kind: 'deleted',
+      message: d.id,
+      key: `discord:deleted:${d.id}`,
+      at: ctx.now(),
+      from,
+      place: postPlace(d.guild_id, d.parent_id, d.id),
     }));
   }
 
@@ -157,7 +182,14 @@ export function followPeerEdits(client: Client, ctx: PeerEditsContext): void {
       // A post tierdesk has not cached (archived before a restart) is fetched to find its forum.
       const thread = cached ?? (await client.channels.fetch(d.channel_id).catch(() => null));
       if (!thread?.isThread() || !isPeerForum(guildId, thread.parentId)) return undefined;
-      return { kind: 'deleted', message: d.id, key: `discord:deleted:${d.id}`, at: ctx.now(), from, place: postPlace(guildId, thread.parentId!, thread.id) };
+      return {
+        kind: 'deleted',
+        message: d.id,
+        key: `discord:deleted:${d.id}`,
+        at: ctx.now(),
+        from,
+        place: postPlace(guildId, thread.parentId!, thread.id),
+      };
     });
   }
 }

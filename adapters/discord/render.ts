@@ -8,7 +8,18 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type MessageCreateOptions } from 'discord.js';
 import type { Card, CardField } from '../../src/ports.js';
 
-export const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, rows: 5, perRow: 5, customId: 100, label: 80 } as const;
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  rows: 5,
+  perRow: 5,
+  customId: 100,
+  label: 80,
+} as const;
 
 export function cut(text: string, max: number, rest = 'the rest is in /ticket show'): string {
   if (text.length <= max) return text;
@@ -36,8 +47,17 @@ export function renderCard(card: Card, rest?: string): MessageCreateOptions & { 
   const embed = new EmbedBuilder().setTitle(cut(card.title, LIMITS.title, rest)).setColor(COLOURS[card.tone ?? 'info']);
   if (card.text) embed.setDescription(cut(card.text, LIMITS.description, rest));
   const fields = (card.fields ?? []).slice(0, LIMITS.fields);
-  if (fields.length > 0) embed.addFields(fields.map((f) => ({ name: cut(f.label, LIMITS.fieldName), value: cut(fieldValue(f), LIMITS.fieldValue, rest) || '-', inline: f.value.length < 40 })));
-  const footer = [card.tone === 'note' ? '🔒 Internal note: agents only, never shown to the requester' : undefined, card.context].filter(Boolean).join(' · ');
+  if (fields.length > 0)
+    embed.addFields(
+      fields.map((f) => ({
+        name: cut(f.label, LIMITS.fieldName),
+        value: cut(fieldValue(f), LIMITS.fieldValue, rest) || '-',
+        inline: f.value.length < 40,
+      })),
+    );
+  const footer = [card.tone === 'note' ? '🔒 Internal note: agents only, never shown to the requester' : undefined, card.context]
+    .filter(Boolean)
+    .join(' · ');
   if (footer) embed.setFooter({ text: cut(footer, LIMITS.footer) });
   const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
   const buttons = (card.buttons ?? []).slice(0, LIMITS.rows * LIMITS.perRow);

@@ -6,7 +6,16 @@
 import type { types } from '@slack/bolt';
 import type { Card, CardField } from '../../src/ports.js';
 
-export const LIMITS = { sectionText: 3000, fieldText: 2000, fields: 10, headerText: 150, blocks: 50, buttonText: 75, buttonValue: 2000, messageText: 3000 } as const;
+export const LIMITS = {
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  headerText: 150,
+  blocks: 50,
+  buttonText: 75,
+  buttonValue: 2000,
+  messageText: 3000,
+} as const;
 
 /** Escape text for Slack mrkdwn and plain_text: the only three characters Slack asks to escape. */
 export function escapeSlack(text: string): string {
@@ -74,7 +83,9 @@ export function renderCard(card: Card, rest?: string): { text: string; blocks: B
   for (let i = 0; i < fields.length; i += LIMITS.fields) {
     blocks.push({
       type: 'section',
-      fields: fields.slice(i, i + LIMITS.fields).map((f) => ({ type: 'mrkdwn', text: cut(`*${escapeSlack(f.label)}*\n${fieldValue(f)}`, LIMITS.fieldText, rest) })),
+      fields: fields
+        .slice(i, i + LIMITS.fields)
+        .map((f) => ({ type: 'mrkdwn', text: cut(`*${escapeSlack(f.label)}*\n${fieldValue(f)}`, LIMITS.fieldText, rest) })),
     });
   }
   const buttons = card.buttons ?? [];
@@ -92,7 +103,8 @@ export function renderCard(card: Card, rest?: string): { text: string; blocks: B
   }
   const context = card.tone === 'note' ? [':lock: Internal note: agents only, never shown to the requester', card.context] : [card.context];
   const lines = context.filter((c): c is string => Boolean(c));
-  if (lines.length > 0) blocks.push({ type: 'context', elements: lines.map((c) => ({ type: 'mrkdwn', text: cut(escapeSlack(c), LIMITS.sectionText) })) });
+  if (lines.length > 0)
+    blocks.push({ type: 'context', elements: lines.map((c) => ({ type: 'mrkdwn', text: cut(escapeSlack(c), LIMITS.sectionText) })) });
   const text = cut(escapeSlack(card.fallback), LIMITS.messageText - (ping ? ping.length + 1 : 0), rest);
   return { text: ping ? `${ping} ${text}` : text, blocks: blocks.slice(0, LIMITS.blocks) };
 }

@@ -2,8 +2,17 @@ import type { App, RespondFn, types } from '@slack/bolt';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
 import { actionOf } from './block-kit.js';
 import {
-  ACTION_TEXT_VIEW, ASK_VIEW, KB_ARTICLE_VIEW, NEW_TICKET_VIEW,
-  actionTextModal, askModal, formErrors, inputBlocks, kbArticleModal, newTicketModal, viewValues,
+  ACTION_TEXT_VIEW,
+  ASK_VIEW,
+  KB_ARTICLE_VIEW,
+  NEW_TICKET_VIEW,
+  actionTextModal,
+  askModal,
+  formErrors,
+  inputBlocks,
+  kbArticleModal,
+  newTicketModal,
+  viewValues,
 } from './modals.js';
 import type { SlackAdapterOptions } from './slack-adapter.js';
 import { replyMessage } from './slack-adapter.js';
@@ -42,7 +51,12 @@ type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export function registerListeners(app: App, ctx: ListenerContext): void {
   const log = ctx.logger;
   const peerChannels = new Set(ctx.peerChannels ?? []);
-  const place = (team: string, channel: string, thread?: string): Place => ({ platform: 'slack', space: team, channel, ...(thread ? { thread } : {}) });
+  const place = (team: string, channel: string, thread?: string): Place => ({
+    platform: 'slack',
+    space: team,
+    channel,
+    ...(thread ? { thread } : {}),
+  });
   const failed = (what: string) => (err: unknown) => log.error(`slack ${what} failed`, { error: err instanceof Error ? err.message : String(err) });
   const ephemeral = (reply: Reply) => ({ response_type: 'ephemeral' as const, ...replyMessage(reply) });
 
@@ -78,7 +92,16 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const team = command.team_id as string;
     const work = (async () => {
       const from = await ctx.person(team, command.user_id, command.user_name);
-      return ctx.deliver({ kind: 'command', name, text: command.text, key: `slack:${team}:command:${command.trigger_id}`, at: ctx.now(), from, place: place(team, command.channel_id), raw: command });
+      return ctx.deliver({
+        kind: 'command',
+        name,
+        text: command.text,
+        key: `slack:${team}:command:${command.trigger_id}`,
+        at: ctx.now(),
+        from,
+        place: place(team, command.channel_id),
+        raw: command,
+      });
     })();
     const quick = await Promise.race([work.then((reply) => ({ reply })), ackDeadline()]);
     if (quick) {
@@ -94,7 +117,12 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.command('/ticket', async ({ command, ack, respond, client }) => {
     if (command.text.trim() === '') {
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: newTicketModal({ ...ctx.defaults, ...(ctx.categories ? { categories: ctx.categories } : {}), channel: command.channel_id }) }).catch(failed('views.open'));
+      await client.views
+        .open({
+          trigger_id: command.trigger_id,
+          view: newTicketModal({ ...ctx.defaults, ...(ctx.categories ? { categories: ctx.categories } : {}), channel: command.channel_id }),
+        })
+        .catch(failed('views.open'));
       return;
     }
     await runCommand('ticket', command, ack, respond);
@@ -116,8 +144,13 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const sub = words[0]?.toLowerCase();
     if ((sub === 'add' && words.length === 1) || (sub === 'edit' && words.length === 2)) {
       await ack();
-      const form = sub === 'add' ? { sub: 'add' as const } : { sub: 'edit' as const, id: words[1]!.replace(/^#/, ''), ...(await articleNow(command, words[1]!)) };
-      await client.views.open({ trigger_id: command.trigger_id, view: kbArticleModal({ ...form, channel: command.channel_id }) }).catch(failed('views.open'));
+      const form =
+        sub === 'add'
+          ? { sub: 'add' as const }
+          : { sub: 'edit' as const, id: words[1]!.replace(/^#/, ''), ...(await articleNow(command, words[1]!)) };
+      await client.views
+        .open({ trigger_id: command.trigger_id, view: kbArticleModal({ ...form, channel: command.channel_id }) })
+        .catch(failed('views.open'));
       return;
     }
     await runCommand('kb', command, ack, respond);
@@ -134,7 +167,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     try {
       const read = (async () => {
         const from = await ctx.person(team, command.user_id, command.user_name);
-        return ctx.deliver({ kind: 'command', name: 'kb', text: `show ${id}`, key: `slack:${team}:command:${command.trigger_id}:show`, at: ctx.now(), from, place: place(team, command.channel_id) });
+        return ctx.deliver({
+          kind: 'command',
+          name: 'kb',
+          text: `show ${id}`,
+          key: `slack:${team}:command:${command.trigger_id}:show`,
+          at: ctx.now(),
+          from,
+          place: place(team, command.channel_id),
+        });
       })();
       const shown = await Promise.race([read.then((reply) => ({ reply })), ackDeadline(1000)]);
       const card = shown?.reply ? (shown.reply.card ?? shown.reply.cards?.[0]) : undefined;
@@ -164,8 +205,14 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const meta = safeJson(view.private_metadata) as { channel?: string | null };
     const from = await ctx.person(team, body.user.id);
     const reply = await ctx.deliver({
-      kind: 'command', name, args, key: `slack:${team}:view:${view.id}`, at: ctx.now(), from,
-      place: place(team, meta.channel ?? `dm:${body.user.id}`), raw: body,
+      kind: 'command',
+      name,
+      args,
+      key: `slack:${team}:view:${view.id}`,
+      at: ctx.now(),
+      from,
+      place: place(team, meta.channel ?? `dm:${body.user.id}`),
+      raw: body,
     });
     if (reply?.fieldErrors && Object.keys(reply.fieldErrors).length > 0) {
       await ack({ response_action: 'errors', errors: formErrors(reply.fieldErrors, inputBlocks(view)) });
@@ -212,8 +259,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const from = await ctx.person(team, body.user.id);
     const value = `${meta.ticket ?? ''}${values.to ? ` --to ${values.to}` : ''}`;
     const reply = await ctx.deliver({
-      kind: 'action', action: meta.action ?? '', value, text: values.text ?? '', key: `slack:${team}:view:${view.id}`, at: ctx.now(), from,
-      place: place(team, `dm:${body.user.id}`), raw: body,
+      kind: 'action',
+      action: meta.action ?? '',
+      value,
+      text: values.text ?? '',
+      key: `slack:${team}:view:${view.id}`,
+      at: ctx.now(),
+      from,
+      place: place(team, `dm:${body.user.id}`),
+      raw: body,
     });
     if (reply?.fieldErrors?.text) {
       await ack({ response_action: 'errors', errors: { text: reply.fieldErrors.text.slice(0, 150) } });
@@ -223,7 +277,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (reply) {
       const dm = await client.conversations.open({ users: body.user.id }).catch(failed('conversations.open'));
       const channel = (dm as Any | undefined)?.channel?.id;
-      if (channel) await client.chat.postMessage({ channel, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+      if (channel)
+        await client.chat.postMessage({ channel, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
     }
   });
 
@@ -244,8 +299,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const channel = b.channel?.id ?? b.container?.channel_id ?? `dm:${b.user.id}`;
     const message = b.message?.ts ?? b.container?.message_ts;
     const reply = await ctx.deliver({
-      kind: 'action', action: name, value: String(a.value ?? ''), key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from,
-      place: place(team, channel), ...(message ? { message } : {}), raw: body,
+      kind: 'action',
+      action: name,
+      value: String(a.value ?? ''),
+      key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`,
+      at: ctx.now(),
+      from,
+      place: place(team, channel),
+      ...(message ? { message } : {}),
+      raw: body,
     });
     if (!reply) return;
     if (typeof respond === 'function' && b.response_url !== undefined) {
@@ -254,9 +316,19 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
     // A button on the App Home has no response_url: answer by DM and refresh the Home tab.
     const dm = (await client.conversations.open({ users: b.user.id }).catch(failed('conversations.open'))) as Any | undefined;
-    if (dm?.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
+    if (dm?.channel?.id)
+      await client.chat
+        .postMessage({ channel: dm.channel.id, ...replyMessage(reply), link_names: false, parse: 'none' })
+        .catch(failed('chat.postMessage'));
     if (b.view?.type === 'home') {
-      const home = await ctx.deliver({ kind: 'command', name: 'home', key: `slack:${team}:home:${b.trigger_id ?? a.action_ts}`, at: ctx.now(), from, place: place(team, `dm:${b.user.id}`) });
+      const home = await ctx.deliver({
+        kind: 'command',
+        name: 'home',
+        key: `slack:${team}:home:${b.trigger_id ?? a.action_ts}`,
+        at: ctx.now(),
+        from,
+        place: place(team, `dm:${b.user.id}`),
+      });
       if (home) await ctx.publishHome(b.user.id, home).catch(failed('views.publish'));
     }
   });
@@ -274,7 +346,14 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
     const title = (text.split('\n').find((l: string) => l.trim() !== '') ?? '').slice(0, 200);
     const description = `${text}${link ? `\n\nFrom: ${link}` : ''}`.slice(0, 3000);
-    const form = newTicketModal({ ...ctx.defaults, title, description, channel: s.channel?.id, from: 'shortcut', ...(ctx.categories ? { categories: ctx.categories } : {}) });
+    const form = newTicketModal({
+      ...ctx.defaults,
+      title,
+      description,
+      channel: s.channel?.id,
+      from: 'shortcut',
+      ...(ctx.categories ? { categories: ctx.categories } : {}),
+    });
     await client.views.open({ trigger_id: s.trigger_id, view: form }).catch(failed('views.open'));
   });
 
@@ -291,7 +370,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const rootTs: string = m.thread_ts ?? ts;
     const answer = async (reply: Reply) => {
       if (typeof respond === 'function' && s.response_url) await respond({ ...ephemeral(reply), replace_original: false }).catch(failed('respond'));
-      else if (channel) await app.client.chat.postEphemeral({ channel, user: s.user.id, thread_ts: rootTs, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+      else if (channel)
+        await app.client.chat
+          .postEphemeral({ channel, user: s.user.id, thread_ts: rootTs, ...replyMessage(reply) })
+          .catch(failed('chat.postEphemeral'));
     };
     if (isBotMessage(m, context.botUserId)) return answer({ text: NOT_A_BOT_MESSAGE });
     const [from, author, link] = await Promise.all([
@@ -301,8 +383,16 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     ]);
     const about: MessageRef = { id: ts, author, text: messageText(m), ...(link ? { link } : {}) };
     const reply = await ctx.deliver({
-      kind: 'action', action: 'peer.solution', value: '', about, key: `slack:${team}:shortcut:${s.trigger_id ?? s.action_ts}`, at: ctx.now(), from,
-      place: place(team, channel, rootTs), message: ts, raw: shortcut,
+      kind: 'action',
+      action: 'peer.solution',
+      value: '',
+      about,
+      key: `slack:${team}:shortcut:${s.trigger_id ?? s.action_ts}`,
+      at: ctx.now(),
+      from,
+      place: place(team, channel, rootTs),
+      message: ts,
+      raw: shortcut,
     });
     if (reply) await answer(reply);
   });
@@ -337,10 +427,22 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
         ctx.permalink(channel, e.item.ts, thread),
       ]);
       const reply = await ctx.deliver({
-        kind: 'reaction', emoji: e.reaction, message: e.item.ts, ...(reacted ? { text: messageText(reacted) } : {}), ...(link ? { link } : {}),
-        ...(author ? { author } : {}), key, at: ctx.now(), from, place: place(team, channel, thread), raw: body,
+        kind: 'reaction',
+        emoji: e.reaction,
+        message: e.item.ts,
+        ...(reacted ? { text: messageText(reacted) } : {}),
+        ...(link ? { link } : {}),
+        ...(author ? { author } : {}),
+        key,
+        at: ctx.now(),
+        from,
+        place: place(team, channel, thread),
+        raw: body,
       });
-      if (reply) await client.chat.postEphemeral({ channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+      if (reply)
+        await client.chat
+          .postEphemeral({ channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) })
+          .catch(failed('chat.postEphemeral'));
       return;
     }
     // Elsewhere: the ticket reaction on a message makes the message and its thread a ticket (the core decides where it counts).
@@ -358,8 +460,16 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     }
     const from = await ctx.person(team, e.user);
     const reply = await ctx.deliver({
-      kind: 'reaction', emoji: e.reaction, message: e.item.ts, text, ...(link ? { link } : {}), key,
-      at: ctx.now(), from, place: place(team, channel), raw: body,
+      kind: 'reaction',
+      emoji: e.reaction,
+      message: e.item.ts,
+      text,
+      ...(link ? { link } : {}),
+      key,
+      at: ctx.now(),
+      from,
+      place: place(team, channel),
+      raw: body,
     });
     if (reply) await client.chat.postEphemeral({ channel, user: e.user, ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
   });
@@ -377,12 +487,25 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (!thread && !peer) return; // top-level chatter in other channels and DMs is not tierdesk's business
     const [from, link] = await Promise.all([ctx.person(team, e.user), peer ? ctx.permalink(e.channel, e.ts, thread) : Promise.resolve(undefined)]);
     const reply = await ctx.deliver({
-      kind: 'message', text: messageText(e), id: e.ts, ...(link ? { link } : {}), key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from,
-      place: place(team, e.channel, thread), raw: body,
+      kind: 'message',
+      text: messageText(e),
+      id: e.ts,
+      ...(link ? { link } : {}),
+      key: `slack:${team}:event:${(body as Any).event_id}`,
+      at: ctx.now(),
+      from,
+      place: place(team, e.channel, thread),
+      raw: body,
     });
     if (reply) {
-      if (e.channel_type === 'im') await client.chat.postMessage({ channel: e.channel, thread_ts: thread ?? e.ts, ...replyMessage(reply), link_names: false, parse: 'none' }).catch(failed('chat.postMessage'));
-      else await client.chat.postEphemeral({ channel: e.channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) }).catch(failed('chat.postEphemeral'));
+      if (e.channel_type === 'im')
+        await client.chat
+          .postMessage({ channel: e.channel, thread_ts: thread ?? e.ts, ...replyMessage(reply), link_names: false, parse: 'none' })
+          .catch(failed('chat.postMessage'));
+      else
+        await client.chat
+          .postEphemeral({ channel: e.channel, user: e.user, ...(thread ? { thread_ts: thread } : {}), ...replyMessage(reply) })
+          .catch(failed('chat.postEphemeral'));
     }
   });
 
@@ -401,9 +524,27 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const from = change.user && change.user !== SLACKBOT ? await ctx.person(team, change.user) : slackSystem(team);
     const at = ctx.now();
     const where = place(team, channel, change.thread);
-    const reply = change.kind === 'edited'
-      ? await ctx.deliver({ kind: 'edited', message: change.ts, text: change.text, key: `slack:${team}:edit:${channel}:${change.ts}:${change.editTs ?? e.ts ?? e.event_ts}`, at, from, place: where, raw: body })
-      : await ctx.deliver({ kind: 'deleted', message: change.ts, key: `slack:${team}:delete:${channel}:${change.ts}`, at, from, place: where, raw: body });
+    const reply =
+      change.kind === 'edited'
+        ? await ctx.deliver({
+            kind: 'edited',
+            message: change.ts,
+            text: change.text,
+            key: `slack:${team}:edit:${channel}:${change.ts}:${change.editTs ?? e.ts ?? e.event_ts}`,
+            at,
+            from,
+            place: where,
+            raw: body,
+          })
+        : await ctx.deliver({
+            kind: 'deleted',
+            message: change.ts,
+            key: `slack:${team}:delete:${channel}:${change.ts}`,
+            at,
+            from,
+            place: where,
+            raw: body,
+          });
     if (reply) log.debug('slack: a message change was answered; not shown to anyone', { kind: change.kind, channel });
   }
 
@@ -413,7 +554,15 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     if (e.tab !== 'home') return;
     const team = (body as Any).team_id ?? '';
     const from = await ctx.person(team, e.user);
-    const reply = await ctx.deliver({ kind: 'command', name: 'home', key: `slack:${team}:event:${(body as Any).event_id}`, at: ctx.now(), from, place: place(team, e.channel ?? `dm:${e.user}`), raw: body });
+    const reply = await ctx.deliver({
+      kind: 'command',
+      name: 'home',
+      key: `slack:${team}:event:${(body as Any).event_id}`,
+      at: ctx.now(),
+      from,
+      place: place(team, e.channel ?? `dm:${e.user}`),
+      raw: body,
+    });
     if (reply) await ctx.publishHome(e.user, reply).catch(failed('views.publish'));
   });
 

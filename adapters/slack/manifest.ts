@@ -8,14 +8,33 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
   const withUrl = <T extends object>(o: T) => (url ? { ...o, url } : o);
   const withRequestUrl = <T extends object>(o: T) => (url ? { ...o, request_url: url } : o);
   const manifest = {
-    display_information: { name: opts.name, description: 'Help desk tickets, tiers, SLAs, peer support and a knowledge base in Slack', background_color: '#2c2d30' },
+    display_information: {
+      name: opts.name,
+      description: 'Help desk tickets, tiers, SLAs, peer support and a knowledge base in Slack',
+      background_color: '#2c2d30',
+    },
     features: {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: opts.name, always_online: true },
       slash_commands: [
-        withUrl({ command: '/ticket', description: 'Open, work and look up help desk tickets', usage_hint: 'new <title> --urgency high | show 12 | list | help', should_escape: false }),
-        withUrl({ command: '/ask', description: 'Ask the community a question', usage_hint: '<your question> (or nothing, for a form)', should_escape: false }),
-        withUrl({ command: '/kb', description: 'Search and write the knowledge base', usage_hint: 'search <words> | show 12 | add | edit 12', should_escape: false }),
+        withUrl({
+          command: '/ticket',
+          description: 'Open, work and look up help desk tickets',
+          usage_hint: 'new <title> --urgency high | show 12 | list | help',
+          should_escape: false,
+        }),
+        withUrl({
+          command: '/ask',
+          description: 'Ask the community a question',
+          usage_hint: '<your question> (or nothing, for a form)',
+          should_escape: false,
+        }),
+        withUrl({
+          command: '/kb',
+          description: 'Search and write the knowledge base',
+          usage_hint: 'search <words> | show 12 | add | edit 12',
+          should_escape: false,
+        }),
         withUrl({ command: '/helpers', description: 'Who helped the most', usage_hint: '[week | month | all]', should_escape: false }),
       ],
       shortcuts: [

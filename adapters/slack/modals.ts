@@ -14,7 +14,11 @@ export const ASK_VIEW = 'tierdesk_ask';
 
 const plain = (text: string): types.PlainTextElement => ({ type: 'plain_text', text, emoji: true });
 
-function textInput(id: string, label: string, opts: { multiline?: boolean; max: number; optional?: boolean; initial?: string; hint?: string }): types.InputBlock {
+function textInput(
+  id: string,
+  label: string,
+  opts: { multiline?: boolean; max: number; optional?: boolean; initial?: string; hint?: string },
+): types.InputBlock {
   return {
     type: 'input',
     block_id: id,
@@ -43,7 +47,11 @@ function select(id: string, label: string, options: Array<[string, string]>, opt
   };
 }
 
-const LEVELS: Array<[string, string]> = [['high', 'High'], ['medium', 'Medium'], ['low', 'Low']];
+const LEVELS: Array<[string, string]> = [
+  ['high', 'High'],
+  ['medium', 'Medium'],
+  ['low', 'Low'],
+];
 
 export interface NewTicketDefaults {
   title?: string;
@@ -66,9 +74,27 @@ export function newTicketModal(d: NewTicketDefaults): View {
     textInput('title', 'Title', { max: 200, ...(d.title ? { initial: d.title } : {}), hint: 'One line: what is wrong?' }),
     textInput('description', 'Description', { multiline: true, max: 3000, optional: true, ...(d.description ? { initial: d.description } : {}) }),
     select('urgency', 'How urgent is it for you?', LEVELS, false, d.urgency),
-    select('impact', 'How many people does it affect?', [['high', 'Many people or a whole team'], ['medium', 'A few people'], ['low', 'Just me']], false, d.impact),
+    select(
+      'impact',
+      'How many people does it affect?',
+      [
+        ['high', 'Many people or a whole team'],
+        ['medium', 'A few people'],
+        ['low', 'Just me'],
+      ],
+      false,
+      d.impact,
+    ),
   ];
-  if (d.categories && d.categories.length > 0) blocks.push(select('category', 'Category', d.categories.slice(0, 100).map((c) => [c, c]), true));
+  if (d.categories && d.categories.length > 0)
+    blocks.push(
+      select(
+        'category',
+        'Category',
+        d.categories.slice(0, 100).map((c) => [c, c]),
+        true,
+      ),
+    );
   else blocks.push(textInput('category', 'Category', { max: 100, optional: true }));
   blocks.push(textInput('product', 'Product', { max: 100, optional: true }), textInput('version', 'Version', { max: 100, optional: true }));
   return {
@@ -130,14 +156,26 @@ export function kbArticleModal(f: KbArticleForm): View {
     private_metadata: JSON.stringify({ sub: f.sub, id: f.id ?? null, channel: f.channel ?? null, ...(editing ? { filled } : {}) }),
     blocks: [
       textInput('title', 'Title', {
-        max: 200, optional: editing && f.title === undefined, ...(f.title ? { initial: f.title } : {}),
+        max: 200,
+        optional: editing && f.title === undefined,
+        ...(f.title ? { initial: f.title } : {}),
         hint: editing && f.title === undefined ? keep : 'What a person searching would type',
       }),
       textInput('body', 'Article (Markdown)', {
-        multiline: true, max: 3000, optional: editing && f.body === undefined, ...(f.body ? { initial: f.body } : {}),
-        ...(editing && f.body === undefined ? { hint: `${keep} (a body longer than 3,000 characters is changed with /kb edit ${f.id ?? 'ID'} --body)` } : {}),
+        multiline: true,
+        max: 3000,
+        optional: editing && f.body === undefined,
+        ...(f.body ? { initial: f.body } : {}),
+        ...(editing && f.body === undefined
+          ? { hint: `${keep} (a body longer than 3,000 characters is changed with /kb edit ${f.id ?? 'ID'} --body)` }
+          : {}),
       }),
-      textInput('tags', 'Tags', { max: 300, optional: true, ...(f.tags ? { initial: f.tags } : {}), hint: editing && f.tags === undefined ? keep : 'Separated by commas, like vpn, wifi' }),
+      textInput('tags', 'Tags', {
+        max: 300,
+        optional: true,
+        ...(f.tags ? { initial: f.tags } : {}),
+        hint: editing && f.tags === undefined ? keep : 'Separated by commas, like vpn, wifi',
+      }),
     ],
   };
 }
@@ -179,7 +217,9 @@ export function formErrors(fieldErrors: Record<string, string>, blocks: string[]
 }
 
 /** Read the values a submitted view carries, by block id. */
-export function viewValues(view: { state?: { values?: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>> } }): Record<string, string> {
+export function viewValues(view: {
+  state?: { values?: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>> };
+}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [block, actions] of Object.entries(view.state?.values ?? {})) {
     const v = actions.value;

@@ -50,10 +50,27 @@ export interface SlackAdapter extends ChatAdapter {
 const ACK_WINDOW_MS = 3_000;
 
 const PERMANENT = new Set([
-  'channel_not_found', 'not_in_channel', 'is_archived', 'account_inactive', 'user_not_found', 'message_not_found', 'cant_update_message',
-  'invalid_blocks', 'msg_too_long', 'no_text', 'restricted_action', 'cannot_dm_bot', 'user_disabled',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'user_not_found',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+  'cannot_dm_bot',
+  'user_disabled',
   // reactions and user groups
-  'invalid_name', 'too_many_emoji', 'too_many_reactions', 'no_such_subteam', 'invalid_users', 'permission_denied', 'missing_scope',
+  'invalid_name',
+  'too_many_emoji',
+  'too_many_reactions',
+  'no_such_subteam',
+  'invalid_users',
+  'permission_denied',
+  'missing_scope',
 ]);
 
 /** How a peer question's label shows in Slack: reactions tierdesk adds to the question message. */
@@ -67,7 +84,8 @@ const LABEL_REACTIONS: Record<ThreadLabel, { add?: string; remove: string[] }> =
 export function deliveryError(err: unknown): Error {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (e?.code === webApi.ErrorCode.RateLimitedError) return new RateLimitedError(Math.max(1, e.retryAfter ?? 1) * 1000);
-  if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error)) return new PermanentDeliveryError(`slack: ${e.data.error}`);
+  if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error))
+    return new PermanentDeliveryError(`slack: ${e.data.error}`);
   return err instanceof Error ? err : new Error(String(err));
 }
 
@@ -87,7 +105,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     setName: () => undefined,
   };
   const receiver = options.appToken
-    ? new SocketModeReceiver({ appToken: options.appToken, logger: boltLogger, installerOptions: { clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {} } })
+    ? new SocketModeReceiver({
+        appToken: options.appToken,
+        logger: boltLogger,
+        installerOptions: { clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {} },
+      })
     : undefined;
   if (!receiver && !options.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)');
   const app = new App({
@@ -206,7 +228,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
     if (!name) {
       try {
-        const info = (await client.users.info({ user })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } } };
+        const info = (await client.users.info({ user })) as {
+          user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
+        };
         name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
       } catch {
         name = undefined;
@@ -245,7 +269,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     },
     async start(deliver: (event: Inbound) => Promise<Reply | void>) {
       await app.init();
-      registerListeners(app, { ...options, deliver, person, permalink, publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined) });
+      registerListeners(app, {
+        ...options,
+        deliver,
+        person,
+        permalink,
+        publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
+      });
       if (receiver) await app.start();
       else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
     },
@@ -258,7 +288,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const { text, blocks } = renderCard(card);
       try {
         const r = (await client.chat.postMessage({
-          channel: place.channel, text, blocks, unfurl_links: false, unfurl_media: false, link_names: false, parse: 'none',
+          channel: place.channel,
+          text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          link_names: false,
+          parse: 'none',
           ...(place.thread ? { thread_ts: place.thread } : {}),
         })) as { ts?: string; channel?: string };
         return { messageId: String(r.ts), place: { ...place, channel: r.channel ?? place.channel } };
@@ -376,5 +412,7 @@ export function replyMessage(reply: Reply): { text: string; blocks?: Block[] } {
  * by id (`<#C0123>`, which notifies nobody) stays a link to the channel.
  */
 export function replyText(reply: Reply): string {
-  return escapeSlack(reply.text).replace(/&lt;#([CG][A-Z0-9]{2,20})&gt;/g, '<#$1>').slice(0, 3000);
+  return escapeSlack(reply.text)
+    .replace(/&lt;#([CG][A-Z0-9]{2,20})&gt;/g, '<#$1>')
+    .slice(0, 3000);
 }

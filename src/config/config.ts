@@ -112,8 +112,13 @@ export interface SlackSecrets {
 
 /** Raised by loadConfig with every problem found, each naming its key path. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[], readonly source: string) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    readonly source: string,
+  ) {
+    super(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -167,7 +172,22 @@ kb:
   authors: [L2, L3]
 `;
 
-const KNOWN_SECTIONS = ['people', 'tiers', 'tickets', 'priority', 'routing', 'calendars', 'sla', 'slack', 'discord', 'schedules', 'escalation_policies', 'paging', 'peer', 'kb'];
+const KNOWN_SECTIONS = [
+  'people',
+  'tiers',
+  'tickets',
+  'priority',
+  'routing',
+  'calendars',
+  'sla',
+  'slack',
+  'discord',
+  'schedules',
+  'escalation_policies',
+  'paging',
+  'peer',
+  'kb',
+];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TIER_KEYS = ['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role', 'escalation_policy', 'oncall_schedule', 'hours', 'leads'];
 
@@ -202,7 +222,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`), source);
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
+      source,
+    );
   return validateConfig(doc.toJS() ?? {}, source, env);
 }
 
@@ -229,26 +253,51 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const discord = readDiscord(root.discord, bad);
   const oncall = readOncall(root, { people: new Set(people.map((p) => p.id)), tiers, calendars: cal.calendars }, bad);
   const peer = readPeer(root.peer, { people: new Set(people.map((p) => p.id)), tiers: tiers.map((t) => t.id), calendars: cal.calendars }, bad);
-  const kb = readKb(root.kb, tiers.map((t) => t.id), bad);
+  const kb = readKb(
+    root.kb,
+    tiers.map((t) => t.id),
+    bad,
+  );
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
-    bad('discord.tickets_channel', 'is required to run the Discord adapter: each ticket gets a private thread with its requester in this text channel');
+    bad(
+      'discord.tickets_channel',
+      'is required to run the Discord adapter: each ticket gets a private thread with its requester in this text channel',
+    );
   }
 
   const secrets = readSecrets(env, bad);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) bad('PORT', `must be a TCP port number, not ${JSON.stringify(env.PORT)}`);
   const ops = env.TIERDESK_OPS_PORT;
-  if (ops !== undefined && ops !== '' && !(Number.isInteger(Number(ops)) && Number(ops) >= 0 && Number(ops) <= 65535)) bad('TIERDESK_OPS_PORT', `must be a TCP port number, not ${JSON.stringify(ops)}`);
+  if (ops !== undefined && ops !== '' && !(Number.isInteger(Number(ops)) && Number(ops) >= 0 && Number(ops) <= 65535))
+    bad('TIERDESK_OPS_PORT', `must be a TCP port number, not ${JSON.stringify(ops)}`);
   // A SQLite file path or :memory:, or a postgres:// / postgresql:// URL (src/store/connect.ts).
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { source, people, tiers, tickets, priority: { matrix }, routing, database: { url }, calendars: cal.calendars, ...(sla ? { sla } : {}), slack, discord, oncall, peer, kb, secrets, port };
+  return {
+    source,
+    people,
+    tiers,
+    tickets,
+    priority: { matrix },
+    routing,
+    database: { url },
+    calendars: cal.calendars,
+    ...(sla ? { sla } : {}),
+    slack,
+    discord,
+    oncall,
+    peer,
+    kb,
+    secrets,
+    port,
+  };
 }
 
 function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
   if (raw === undefined) return [];
-  if (!isRecord(raw)) return bad('people', 'must be a mapping of person id → { name, slack, discord }'), [];
+  if (!isRecord(raw)) return (bad('people', 'must be a mapping of person id → { name, slack, discord }'), []);
   const people: PersonConfig[] = [];
   for (const [id, value] of Object.entries(raw)) {
     const path = `people.${id}`;
@@ -307,7 +356,8 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
       else agents.push(a);
     });
     const channels: Partial<Record<Platform, string>> = {};
-    if (value.channels !== undefined && !isRecord(value.channels)) bad(`${path}.channels`, 'must be a mapping like { console: l1-desk, slack: C0123 }');
+    if (value.channels !== undefined && !isRecord(value.channels))
+      bad(`${path}.channels`, 'must be a mapping like { console: l1-desk, slack: C0123 }');
     const rawChannels = isRecord(value.channels) ? value.channels : {};
     for (const [platform, channel] of Object.entries(rawChannels)) {
       if (!['console', 'slack', 'discord'].includes(platform)) {
@@ -319,7 +369,11 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
     }
     channels.console ??= `${id.toLowerCase()}-desk`;
     const tier: TierConfig = { id, name, agents, channels, leads: [] };
-    for (const [key, field] of [['escalation_policy', 'escalationPolicy'], ['oncall_schedule', 'oncallSchedule'], ['hours', 'hours']] as const) {
+    for (const [key, field] of [
+      ['escalation_policy', 'escalationPolicy'],
+      ['oncall_schedule', 'oncallSchedule'],
+      ['hours', 'hours'],
+    ] as const) {
       const v = optionalString(value[key], `${path}.${key}`, bad);
       if (v !== undefined) tier[field] = v; // checked against their sections by readOncall
     }

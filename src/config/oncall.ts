@@ -45,7 +45,11 @@ export function readOncall(
   };
   const s = parseSchedules(root.schedules, known.people);
   report(s.problems);
-  const p = parseEscalationPolicies(root.escalation_policies, { schedules: new Set(s.schedules.keys()), users: known.people, tiers: new Set(known.tiers.map((t) => t.id)) });
+  const p = parseEscalationPolicies(root.escalation_policies, {
+    schedules: new Set(s.schedules.keys()),
+    users: known.people,
+    tiers: new Set(known.tiers.map((t) => t.id)),
+  });
   report(p.problems);
   const paging: PagingRules = { openedOutsideHours: [], slaWarning: [], slaBreach: [], escalatedInto: [] };
   let handoffToChannel = false;
@@ -55,7 +59,8 @@ export function readOncall(
     else {
       const rules = raw as Record<string, unknown>;
       for (const key of Object.keys(rules)) {
-        if (key !== 'handoff_to_channel' && !RULES.some(([, k]) => k === key)) bad(`paging.${key}`, `unknown rule (known: ${RULES.map(([, k]) => k).join(', ')}, handoff_to_channel)`);
+        if (key !== 'handoff_to_channel' && !RULES.some(([, k]) => k === key))
+          bad(`paging.${key}`, `unknown rule (known: ${RULES.map(([, k]) => k).join(', ')}, handoff_to_channel)`);
       }
       if (rules.handoff_to_channel !== undefined) {
         if (typeof rules.handoff_to_channel !== 'boolean') bad('paging.handoff_to_channel', 'must be true or false');
@@ -71,9 +76,12 @@ export function readOncall(
     }
   }
   known.tiers.forEach((t, i) => {
-    if (t.escalationPolicy !== undefined && !p.policies.has(t.escalationPolicy)) bad(`tiers[${i}].escalation_policy`, `"${t.escalationPolicy}" is not under escalation_policies`);
-    if (t.oncallSchedule !== undefined && !s.schedules.has(t.oncallSchedule)) bad(`tiers[${i}].oncall_schedule`, `"${t.oncallSchedule}" is not under schedules`);
-    if (t.hours !== undefined && !known.calendars.has(t.hours)) bad(`tiers[${i}].hours`, `"${t.hours}" is not a calendar (known: ${[...known.calendars.keys()].join(', ')})`);
+    if (t.escalationPolicy !== undefined && !p.policies.has(t.escalationPolicy))
+      bad(`tiers[${i}].escalation_policy`, `"${t.escalationPolicy}" is not under escalation_policies`);
+    if (t.oncallSchedule !== undefined && !s.schedules.has(t.oncallSchedule))
+      bad(`tiers[${i}].oncall_schedule`, `"${t.oncallSchedule}" is not under schedules`);
+    if (t.hours !== undefined && !known.calendars.has(t.hours))
+      bad(`tiers[${i}].hours`, `"${t.hours}" is not a calendar (known: ${[...known.calendars.keys()].join(', ')})`);
   });
   return { schedules: s.schedules, policies: p.policies, paging, handoffToChannel };
 }

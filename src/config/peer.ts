@@ -46,13 +46,14 @@ const PEER_KEYS = ['channels', 'moderators', 'helper_group', 'points', 'helper_t
 function duration(v: unknown, path: string, bad: Bad): number | undefined {
   if (v === undefined || v === null) return undefined;
   const ms = parseDuration(v);
-  if (ms === undefined || ms <= 0) return bad(path, `must be a duration like 30m, 4h or 2d, not ${JSON.stringify(v)}`), undefined;
+  if (ms === undefined || ms <= 0) return (bad(path, `must be a duration like 30m, 4h or 2d, not ${JSON.stringify(v)}`), undefined);
   return ms;
 }
 
 function count(v: unknown, path: string, fallback: number, bad: Bad): number {
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) return bad(path, `must be a whole number from 0 to 1000000, not ${JSON.stringify(v)}`), fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000)
+    return (bad(path, `must be a whole number from 0 to 1000000, not ${JSON.stringify(v)}`), fallback);
   return v;
 }
 
@@ -60,21 +61,23 @@ function unknownKeys(v: Record<string, unknown>, known: string[], path: string, 
   for (const key of Object.keys(v)) if (!known.includes(key)) bad(`${path}.${key}`, `unknown key (known: ${known.join(', ')})`);
 }
 
-export function readPeer(
-  raw: unknown,
-  ctx: { people: Set<string>; tiers: string[]; calendars: Map<string, Calendar> },
-  bad: Bad,
-): PeerConfig {
+export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string[]; calendars: Map<string, Calendar> }, bad: Bad): PeerConfig {
   const peer: PeerConfig = {
-    channels: {}, moderators: [], helperGroup: {}, points: { solution: 10, thanks: 2, perThread: 15, perDay: 50 },
-    unanswered: { tier: ctx.tiers[0] ?? 'L1' }, stale: {}, tags: { open: 'Open', solved: 'Solved' },
+    channels: {},
+    moderators: [],
+    helperGroup: {},
+    points: { solution: 10, thanks: 2, perThread: 15, perDay: 50 },
+    unanswered: { tier: ctx.tiers[0] ?? 'L1' },
+    stale: {},
+    tags: { open: 'Open', solved: 'Solved' },
   };
   if (raw === undefined || raw === null) return peer;
-  if (!isRecord(raw)) return bad('peer', 'must be a mapping (channels, moderators, helper_group, points, unanswered, stale)'), peer;
+  if (!isRecord(raw)) return (bad('peer', 'must be a mapping (channels, moderators, helper_group, points, unanswered, stale)'), peer);
   unknownKeys(raw, PEER_KEYS, 'peer', bad);
 
   if (raw.channels !== undefined) {
-    if (!isRecord(raw.channels)) bad('peer.channels', 'must be a mapping of platform → list of channels, like { console: [peer], slack: [C0PEER], discord: ["123…"] }');
+    if (!isRecord(raw.channels))
+      bad('peer.channels', 'must be a mapping of platform → list of channels, like { console: [peer], slack: [C0PEER], discord: ["123…"] }');
     else {
       for (const [platform, list] of Object.entries(raw.channels)) {
         const path = `peer.channels.${platform}`;
@@ -141,11 +144,13 @@ export function readPeer(
       const ticket = duration(u.ticket_after, 'peer.unanswered.ticket_after', bad);
       if (ping !== undefined) peer.unanswered.pingAfterMs = ping;
       if (ticket !== undefined) peer.unanswered.ticketAfterMs = ticket;
-      if (ping !== undefined && ticket !== undefined && ticket <= ping) bad('peer.unanswered.ticket_after', 'must be longer than ping_after: the helpers are asked first');
+      if (ping !== undefined && ticket !== undefined && ticket <= ping)
+        bad('peer.unanswered.ticket_after', 'must be longer than ping_after: the helpers are asked first');
       const cal = optionalString(u.calendar, 'peer.unanswered.calendar', bad);
       if (cal !== undefined) {
         const c = ctx.calendars.get(cal);
-        if (!c) bad('peer.unanswered.calendar', `"${cal}" is not a calendar under calendars (known: ${[...ctx.calendars.keys()].join(', ') || 'none'})`);
+        if (!c)
+          bad('peer.unanswered.calendar', `"${cal}" is not a calendar under calendars (known: ${[...ctx.calendars.keys()].join(', ') || 'none'})`);
         else {
           peer.unanswered.calendar = c;
           peer.unanswered.calendarName = cal;
@@ -190,7 +195,7 @@ export function readPeer(
 export function readKb(raw: unknown, tiers: string[], bad: Bad): KbConfig {
   const kb: KbConfig = { authors: tiers.length > 1 ? tiers.slice(1) : [...tiers], deflection: true };
   if (raw === undefined || raw === null) return kb;
-  if (!isRecord(raw)) return bad('kb', 'must be a mapping like { authors: [L2, L3], deflection: true }'), kb;
+  if (!isRecord(raw)) return (bad('kb', 'must be a mapping like { authors: [L2, L3], deflection: true }'), kb);
   unknownKeys(raw, ['authors', 'deflection'], 'kb', bad);
   if (raw.authors !== undefined) {
     if (!Array.isArray(raw.authors)) bad('kb.authors', 'must be a list of tier ids');

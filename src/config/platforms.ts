@@ -11,14 +11,23 @@ export function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets']
   const apiUrl = get('SLACK_API_URL');
   const discord = readDiscordSecrets(env, bad);
   if (!botToken) {
-    if (signingSecret || appToken) bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
+    if (signingSecret || appToken)
+      bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
     return discord ? { discord } : {};
   }
   if (!botToken.startsWith('xoxb-')) bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)');
-  if (appToken && !appToken.startsWith('xapp-')) bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
-  if (!appToken && !signingSecret) bad('SLACK_SIGNING_SECRET', 'is missing: HTTP mode verifies every request with it (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+  if (appToken && !appToken.startsWith('xapp-'))
+    bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)');
+  if (!appToken && !signingSecret)
+    bad(
+      'SLACK_SIGNING_SECRET',
+      'is missing: HTTP mode verifies every request with it (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+    );
   if (apiUrl && !/^https?:\/\/[^\s]+\/$/.test(apiUrl)) bad('SLACK_API_URL', 'must be an http(s) URL ending in / (e.g. https://slack.com/api/)');
-  return { slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) }, ...(discord ? { discord } : {}) };
+  return {
+    slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) },
+    ...(discord ? { discord } : {}),
+  };
 }
 
 function readDiscordSecrets(env: NodeJS.ProcessEnv, bad: Bad): DiscordSecrets | undefined {
@@ -38,14 +47,21 @@ function readDiscordSecrets(env: NodeJS.ProcessEnv, bad: Bad): DiscordSecrets | 
 export function readDiscord(raw: unknown, bad: Bad): DiscordConfig {
   const discord: DiscordConfig = { guilds: [] };
   if (raw === undefined || raw === null) return discord;
-  if (!isRecord(raw)) return bad('discord', 'must be a mapping (the token belongs in the environment, not here)'), discord;
-  for (const key of Object.keys(raw)) if (!['guilds', 'tickets_channel'].includes(key)) bad(`discord.${key}`, 'unknown key (known: guilds, tickets_channel)');
+  if (!isRecord(raw)) return (bad('discord', 'must be a mapping (the token belongs in the environment, not here)'), discord);
+  for (const key of Object.keys(raw))
+    if (!['guilds', 'tickets_channel'].includes(key)) bad(`discord.${key}`, 'unknown key (known: guilds, tickets_channel)');
   if (raw.guilds !== undefined) {
     if (!Array.isArray(raw.guilds)) bad('discord.guilds', 'must be a list of guild ids (quoted)');
-    else raw.guilds.forEach((g, i) => (typeof g === 'string' && /^\d{15,21}$/.test(g) ? discord.guilds.push(g) : bad(`discord.guilds[${i}]`, `${JSON.stringify(g)} is not a guild id; quote it: "100000000000000000"`)));
+    else
+      raw.guilds.forEach((g, i) =>
+        typeof g === 'string' && /^\d{15,21}$/.test(g)
+          ? discord.guilds.push(g)
+          : bad(`discord.guilds[${i}]`, `${JSON.stringify(g)} is not a guild id; quote it: "100000000000000000"`),
+      );
   }
   if (raw.tickets_channel !== undefined) {
-    if (typeof raw.tickets_channel !== 'string' || !/^\d{15,21}$/.test(raw.tickets_channel)) bad('discord.tickets_channel', 'must be a channel id (quoted snowflake)');
+    if (typeof raw.tickets_channel !== 'string' || !/^\d{15,21}$/.test(raw.tickets_channel))
+      bad('discord.tickets_channel', 'must be a channel id (quoted snowflake)');
     else discord.ticketsChannel = raw.tickets_channel;
   }
   return discord;
@@ -54,18 +70,24 @@ export function readDiscord(raw: unknown, bad: Bad): DiscordConfig {
 export function readSlack(raw: unknown, bad: Bad): SlackConfig {
   const slack: SlackConfig = { reactionChannels: [], reaction: 'ticket' };
   if (raw === undefined || raw === null) return slack;
-  if (!isRecord(raw)) return bad('slack', 'must be a mapping (secrets go in the environment, not here)'), slack;
+  if (!isRecord(raw)) return (bad('slack', 'must be a mapping (secrets go in the environment, not here)'), slack);
   for (const key of Object.keys(raw)) {
-    if (!['reaction_channels', 'reaction'].includes(key)) bad(`slack.${key}`, 'unknown key (known: reaction_channels, reaction; tokens belong in the environment)');
+    if (!['reaction_channels', 'reaction'].includes(key))
+      bad(`slack.${key}`, 'unknown key (known: reaction_channels, reaction; tokens belong in the environment)');
   }
   if (raw.reaction_channels !== undefined) {
     if (!Array.isArray(raw.reaction_channels)) bad('slack.reaction_channels', 'must be a list of channel ids like C0123ABCD');
-    else raw.reaction_channels.forEach((c, i) => (typeof c === 'string' && /^[CG][A-Z0-9]{2,}$/.test(c) ? slack.reactionChannels.push(c) : bad(`slack.reaction_channels[${i}]`, `${JSON.stringify(c)} is not a Slack channel id like C0123ABCD`)));
+    else
+      raw.reaction_channels.forEach((c, i) =>
+        typeof c === 'string' && /^[CG][A-Z0-9]{2,}$/.test(c)
+          ? slack.reactionChannels.push(c)
+          : bad(`slack.reaction_channels[${i}]`, `${JSON.stringify(c)} is not a Slack channel id like C0123ABCD`),
+      );
   }
   if (raw.reaction !== undefined) {
-    if (typeof raw.reaction !== 'string' || !/^[a-z0-9_+'-]+$/.test(raw.reaction.replace(/^:|:$/g, ''))) bad('slack.reaction', 'must be an emoji name like ticket');
+    if (typeof raw.reaction !== 'string' || !/^[a-z0-9_+'-]+$/.test(raw.reaction.replace(/^:|:$/g, '')))
+      bad('slack.reaction', 'must be an emoji name like ticket');
     else slack.reaction = raw.reaction.replace(/^:|:$/g, '');
   }
   return slack;
 }
-

@@ -34,7 +34,7 @@ export interface SlaConfig {
 
 function stringList(v: unknown, path: string, bad: Bad): string[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) return bad(path, 'must be a list'), [];
+  if (!Array.isArray(v)) return (bad(path, 'must be a list'), []);
   return v.flatMap((x, i) => {
     if ((typeof x === 'string' && x.trim() !== '') || (typeof x === 'number' && Number.isSafeInteger(x))) return [String(x).trim()];
     bad(`${path}[${i}]`, 'must be a non-empty string (quote long numeric ids)');
@@ -44,7 +44,7 @@ function stringList(v: unknown, path: string, bad: Bad): string[] {
 
 function readWarnings(v: unknown, path: string, bad: Bad): number[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) return bad(path, 'must be a list of percentages like [75%, 90%]'), undefined;
+  if (!Array.isArray(v)) return (bad(path, 'must be a list of percentages like [75%, 90%]'), undefined);
   const out: number[] = [];
   v.forEach((w, i) => {
     const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(String(w));
@@ -58,10 +58,10 @@ function readWarnings(v: unknown, path: string, bad: Bad): number[] | undefined 
 }
 
 function minutes(v: unknown, path: string, bad: Bad): number | undefined {
-  if (v === undefined) return bad(path, 'is required (a business-time duration such as "30 minutes" or "8 hours")'), undefined;
+  if (v === undefined) return (bad(path, 'is required (a business-time duration such as "30 minutes" or "8 hours")'), undefined);
   const ms = parseDuration(v);
-  if (ms === undefined) return bad(path, `must be a positive duration such as "30 minutes" or "8 hours", not ${JSON.stringify(v)}`), undefined;
-  if (ms % 1000 !== 0) return bad(path, 'must be a whole number of seconds'), undefined;
+  if (ms === undefined) return (bad(path, `must be a positive duration such as "30 minutes" or "8 hours", not ${JSON.stringify(v)}`), undefined);
+  if (ms % 1000 !== 0) return (bad(path, 'must be a whole number of seconds'), undefined);
   return ms / 60_000;
 }
 
@@ -71,24 +71,34 @@ function minutes(v: unknown, path: string, bad: Bad): number | undefined {
  */
 export function readSla(raw: unknown, calendars: Map<string, Calendar>, personIds: Set<string>, bad: Bad): SlaConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (!isRecord(raw)) return bad('sla', 'must be a mapping with policies (and optional groups, warnings)'), undefined;
-  for (const key of Object.keys(raw)) if (!['warnings', 'groups', 'policies'].includes(key)) bad(`sla.${key}`, 'unknown key (known: warnings, groups, policies)');
+  if (!isRecord(raw)) return (bad('sla', 'must be a mapping with policies (and optional groups, warnings)'), undefined);
+  for (const key of Object.keys(raw))
+    if (!['warnings', 'groups', 'policies'].includes(key)) bad(`sla.${key}`, 'unknown key (known: warnings, groups, policies)');
   const defaultWarnings = readWarnings(raw.warnings, 'sla.warnings', bad) ?? [0.75, 0.9];
 
   const groups: CustomerGroup[] = [];
-  if (raw.groups !== undefined && !isRecord(raw.groups)) bad('sla.groups', 'must map a group name to { people, ids, slack_usergroups, discord_roles }');
+  if (raw.groups !== undefined && !isRecord(raw.groups))
+    bad('sla.groups', 'must map a group name to { people, ids, slack_usergroups, discord_roles }');
   for (const [id, g] of Object.entries(isRecord(raw.groups) ? raw.groups : {})) {
     const path = `sla.groups.${id}`;
     if (!isRecord(g)) {
       bad(path, 'must be a mapping { people, ids, slack_usergroups, discord_roles }');
       continue;
     }
-    for (const key of Object.keys(g)) if (!['people', 'ids', 'slack_usergroups', 'discord_roles'].includes(key)) bad(`${path}.${key}`, 'unknown key (known: people, ids, slack_usergroups, discord_roles)');
+    for (const key of Object.keys(g))
+      if (!['people', 'ids', 'slack_usergroups', 'discord_roles'].includes(key))
+        bad(`${path}.${key}`, 'unknown key (known: people, ids, slack_usergroups, discord_roles)');
     const people = stringList(g.people, `${path}.people`, bad);
     people.forEach((p, i) => personIds.has(p) || bad(`${path}.people[${i}]`, `"${p}" is not a person under people`));
     const ids = stringList(g.ids, `${path}.ids`, bad);
     ids.forEach((x, i) => /^(slack|discord|console):\S+$/.test(x) || bad(`${path}.ids[${i}]`, `"${x}" must be platform:id, e.g. slack:U0123`));
-    groups.push({ id, people, ids, slackUsergroups: stringList(g.slack_usergroups, `${path}.slack_usergroups`, bad), discordRoles: stringList(g.discord_roles, `${path}.discord_roles`, bad) });
+    groups.push({
+      id,
+      people,
+      ids,
+      slackUsergroups: stringList(g.slack_usergroups, `${path}.slack_usergroups`, bad),
+      discordRoles: stringList(g.discord_roles, `${path}.discord_roles`, bad),
+    });
   }
 
   const policies: SlaPolicy[] = [];
@@ -108,7 +118,12 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
     const rawPriorities = p.priorities ?? (p.priority === undefined ? undefined : [p.priority]);
     const priorities: Priority[] = [];
     if (!Array.isArray(rawPriorities) || rawPriorities.length === 0) bad(`${path}.priority`, 'is required: P1..P5 (or priorities: [P1, P2])');
-    else rawPriorities.forEach((x, j) => (isPriority(x) ? priorities.push(x) : bad(`${path}.priorit${p.priorities ? `ies[${j}]` : 'y'}`, `must be one of ${PRIORITIES.join(', ')}, not ${JSON.stringify(x)}`)));
+    else
+      rawPriorities.forEach((x, j) =>
+        isPriority(x)
+          ? priorities.push(x)
+          : bad(`${path}.priorit${p.priorities ? `ies[${j}]` : 'y'}`, `must be one of ${PRIORITIES.join(', ')}, not ${JSON.stringify(x)}`),
+      );
     const group = p.group === undefined ? undefined : String(p.group);
     if (group !== undefined && !groups.some((g) => g.id === group)) bad(`${path}.group`, `"${group}" is not a group under sla.groups`);
     const firstResponseMinutes = minutes(p.first_response, `${path}.first_response`, bad);
@@ -124,7 +139,15 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       seen.add(key);
     }
     if (calendar && firstResponseMinutes !== undefined && resolutionMinutes !== undefined && priorities.length > 0) {
-      policies.push({ name: `${priorities.join('+')}${group ? `/${group}` : ''}`, priorities, ...(group ? { group } : {}), firstResponseMinutes, resolutionMinutes, calendar, warnings });
+      policies.push({
+        name: `${priorities.join('+')}${group ? `/${group}` : ''}`,
+        priorities,
+        ...(group ? { group } : {}),
+        firstResponseMinutes,
+        resolutionMinutes,
+        calendar,
+        warnings,
+      });
     }
   });
   return { groups, policies };

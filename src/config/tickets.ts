@@ -5,15 +5,24 @@ import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type PriorityMatrix } from '.
 import { isRecord, optionalString, type Bad } from './fields.js';
 
 export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
-  const t: Config['tickets'] = { defaultImpact: 'medium', defaultUrgency: 'medium', reopenWindowMs: 7 * 86_400_000, titleMax: 200, descriptionMax: 4000 };
+  const t: Config['tickets'] = {
+    defaultImpact: 'medium',
+    defaultUrgency: 'medium',
+    reopenWindowMs: 7 * 86_400_000,
+    titleMax: 200,
+    descriptionMax: 4000,
+  };
   if (raw === undefined) return t;
-  if (!isRecord(raw)) return bad('tickets', 'must be a mapping'), t;
+  if (!isRecord(raw)) return (bad('tickets', 'must be a mapping'), t);
   for (const key of Object.keys(raw)) {
     if (!['default_impact', 'default_urgency', 'reopen_window', 'categories', 'max_open_per_requester', 'cooldown'].includes(key)) {
       bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories, max_open_per_requester, cooldown)');
     }
   }
-  for (const [key, field] of [['default_impact', 'defaultImpact'], ['default_urgency', 'defaultUrgency']] as const) {
+  for (const [key, field] of [
+    ['default_impact', 'defaultImpact'],
+    ['default_urgency', 'defaultUrgency'],
+  ] as const) {
     const v = raw[key];
     if (v === undefined) continue;
     if (isLevel(v)) t[field] = v;
@@ -21,12 +30,14 @@ export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
   }
   if (raw.reopen_window !== undefined) {
     const ms = parseDuration(raw.reopen_window);
-    if (ms === undefined) bad('tickets.reopen_window', `must be a positive duration like "7 days" or "36 hours", not ${JSON.stringify(raw.reopen_window)}`);
+    if (ms === undefined)
+      bad('tickets.reopen_window', `must be a positive duration like "7 days" or "36 hours", not ${JSON.stringify(raw.reopen_window)}`);
     else t.reopenWindowMs = ms;
   }
   if (raw.max_open_per_requester !== undefined) {
     const n = raw.max_open_per_requester;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) bad('tickets.max_open_per_requester', `must be a whole number, 1 or more, not ${JSON.stringify(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+      bad('tickets.max_open_per_requester', `must be a whole number, 1 or more, not ${JSON.stringify(n)}`);
     else t.maxOpenPerRequester = n;
   }
   if (raw.cooldown !== undefined) {
@@ -46,10 +57,10 @@ export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
 
 export function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
   if (raw === undefined) return ITIL_MATRIX;
-  if (!isRecord(raw)) return bad('priority', 'must be a mapping with a matrix'), ITIL_MATRIX;
+  if (!isRecord(raw)) return (bad('priority', 'must be a mapping with a matrix'), ITIL_MATRIX);
   for (const key of Object.keys(raw)) if (key !== 'matrix') bad(`priority.${key}`, 'unknown key (known: matrix)');
   if (raw.matrix === undefined) return ITIL_MATRIX;
-  if (!isRecord(raw.matrix)) return bad('priority.matrix', 'must map impact → urgency → priority'), ITIL_MATRIX;
+  if (!isRecord(raw.matrix)) return (bad('priority.matrix', 'must map impact → urgency → priority'), ITIL_MATRIX);
   const m = structuredClone(ITIL_MATRIX);
   for (const impact of Object.keys(raw.matrix)) {
     if (!isLevel(impact)) bad(`priority.matrix.${impact}`, `impact must be one of ${LEVELS.join(', ')}`);
@@ -60,7 +71,8 @@ export function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
       bad(`priority.matrix.${impact}`, 'is missing: give every impact a row { high: P1, medium: P2, low: P3 }');
       continue;
     }
-    for (const urgency of Object.keys(row)) if (!isLevel(urgency)) bad(`priority.matrix.${impact}.${urgency}`, `urgency must be one of ${LEVELS.join(', ')}`);
+    for (const urgency of Object.keys(row))
+      if (!isLevel(urgency)) bad(`priority.matrix.${impact}.${urgency}`, `urgency must be one of ${LEVELS.join(', ')}`);
     for (const urgency of LEVELS) {
       const p = row[urgency];
       if (isPriority(p)) m[impact][urgency] = p;
@@ -72,7 +84,7 @@ export function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
 
 export function readRouting(raw: unknown, tierIds: Set<string>, categories: string[] | undefined, bad: Bad): Config['routing'] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return bad('routing', 'must be a list like - { category: access, tier: L2 }'), [];
+  if (!Array.isArray(raw)) return (bad('routing', 'must be a list like - { category: access, tier: L2 }'), []);
   const rules: Config['routing'] = [];
   raw.forEach((r, i) => {
     const path = `routing[${i}]`;
@@ -80,7 +92,8 @@ export function readRouting(raw: unknown, tierIds: Set<string>, categories: stri
     const category = optionalString(r.category, `${path}.category`, bad);
     const tier = optionalString(r.tier, `${path}.tier`, bad);
     if (category === undefined) bad(`${path}.category`, 'is required');
-    else if (categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase())) bad(`${path}.category`, `${category} is not in tickets.categories`);
+    else if (categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase()))
+      bad(`${path}.category`, `${category} is not in tickets.categories`);
     if (tier === undefined) bad(`${path}.tier`, 'is required');
     else if (!tierIds.has(tier)) bad(`${path}.tier`, `${tier} is not a tier id (known: ${[...tierIds].join(', ')})`);
     if (category !== undefined && tier !== undefined) rules.push({ category, tier });

@@ -1,4 +1,13 @@
-import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Person, type Place, type Platform, type ThreadLabel } from '../ports.js';
+import {
+  PermanentDeliveryError,
+  RateLimitedError,
+  type Card,
+  type ChatAdapter,
+  type Person,
+  type Place,
+  type Platform,
+  type ThreadLabel,
+} from '../ports.js';
 import { findMessage, saveMessage } from '../store/messages.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -55,18 +64,23 @@ export class Dispatcher {
     this.random = options.random ?? Math.random;
     this.concurrency = options.concurrency ?? 8;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.pump = new Pump(core, 'dispatcher', () => this.deliverDue(), async () => {
-      const now = core.clock.now();
-      let due = await nextOutboxDue(core.db, now);
-      // While a platform is paused, waking before the pause ends would only find the same rows waiting.
-      const pauses = [...this.pausedUntil.values()].filter((until) => until > now);
-      if (due !== undefined && pauses.length > 0) due = Math.max(due, Math.min(...pauses));
-      // A row can be due while its conversation waits on an earlier one (in backoff, or leased
-      // elsewhere): after a pass that sent nothing, look again in a second rather than spin on it.
-      // New work still wakes the loop at once (nudge).
-      if (due !== undefined && this.lastPassSent === 0 && due < now + 1000) due = now + 1000;
-      return due;
-    });
+    this.pump = new Pump(
+      core,
+      'dispatcher',
+      () => this.deliverDue(),
+      async () => {
+        const now = core.clock.now();
+        let due = await nextOutboxDue(core.db, now);
+        // While a platform is paused, waking before the pause ends would only find the same rows waiting.
+        const pauses = [...this.pausedUntil.values()].filter((until) => until > now);
+        if (due !== undefined && pauses.length > 0) due = Math.max(due, Math.min(...pauses));
+        // A row can be due while its conversation waits on an earlier one (in backoff, or leased
+        // elsewhere): after a pass that sent nothing, look again in a second rather than spin on it.
+        // New work still wakes the loop at once (nudge).
+        if (due !== undefined && this.lastPassSent === 0 && due < now + 1000) due = now + 1000;
+        return due;
+      },
+    );
   }
 
   /**
@@ -86,7 +100,8 @@ export class Dispatcher {
   private async pass(): Promise<PassResult> {
     const now = this.core.clock.now();
     // Every platform paused by a global rate limit: nothing can go out, so read nothing.
-    if (this.adapters.size > 0 && [...this.adapters.keys()].every((p) => (this.pausedUntil.get(p) ?? 0) > now)) return { sent: 0, failed: 0, waiting: 0 };
+    if (this.adapters.size > 0 && [...this.adapters.keys()].every((p) => (this.pausedUntil.get(p) ?? 0) > now))
+      return { sent: 0, failed: 0, waiting: 0 };
     const rows = await this.readPending(now);
     const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
     // Rows of one conversation go out in order, one after another; conversations go out side by
@@ -120,7 +135,11 @@ export class Dispatcher {
             const renewed = this.core.clock.now() + this.leaseMs;
             if (!(await renewLease(this.core.db, row.id, held, renewed))) {
               result.waiting += claimed - i;
-              await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
+              await releaseLeases(
+                this.core.db,
+                queue.slice(i + 1, claimed).map((r) => r.id),
+                held,
+              );
               break;
             }
             mine = renewed;
@@ -134,10 +153,19 @@ export class Dispatcher {
           result.waiting += claimed - i - (outcome === 'failed' ? 1 : 0);
           // Give back what this pass will not deliver, this row included when it was left as it was
           // (a platform paused by a global rate limit); a rescheduled row has no lease any more.
-          if (mine === held) await releaseLeases(this.core.db, queue.slice(i, claimed).map((r) => r.id), held);
+          if (mine === held)
+            await releaseLeases(
+              this.core.db,
+              queue.slice(i, claimed).map((r) => r.id),
+              held,
+            );
           else {
             await releaseLeases(this.core.db, [row.id], mine);
-            await releaseLeases(this.core.db, queue.slice(i + 1, claimed).map((r) => r.id), held);
+            await releaseLeases(
+              this.core.db,
+              queue.slice(i + 1, claimed).map((r) => r.id),
+              held,
+            );
           }
           break;
         }
@@ -166,7 +194,12 @@ export class Dispatcher {
     const won = new Set(await leaseOutbox(this.core.db, ids, now, held));
     let claimed = 0;
     while (claimed < due && won.has(queue[claimed]!.id)) claimed++;
-    if (claimed < won.size) await releaseLeases(this.core.db, ids.slice(claimed).filter((id) => won.has(id)), held);
+    if (claimed < won.size)
+      await releaseLeases(
+        this.core.db,
+        ids.slice(claimed).filter((id) => won.has(id)),
+        held,
+      );
     return { claimed, held };
   }
 
@@ -268,8 +301,15 @@ export class Dispatcher {
         await this.core.db.transaction().execute(async (trx) => {
           if (key !== null) {
             await saveMessage(trx, {
-              key, platform: posted.place.platform, space: posted.place.space, channel: posted.place.channel,
-              thread: posted.place.thread ?? null, message_id: posted.messageId, ticket: row.ticket, side: row.side, posted_at: this.core.clock.now(),
+              key,
+              platform: posted.place.platform,
+              space: posted.place.space,
+              channel: posted.place.channel,
+              thread: posted.place.thread ?? null,
+              message_id: posted.messageId,
+              ticket: row.ticket,
+              side: row.side,
+              posted_at: this.core.clock.now(),
             });
           }
           await markSent(trx, row.id, this.core.clock.now());
@@ -317,7 +357,13 @@ export class Dispatcher {
 
   /** Whether the keyed message a row depends on was given up (its post row is dead). */
   private async parentGaveUp(key: string): Promise<boolean> {
-    const row = await this.core.db.selectFrom('outbox').select('status').where('message_key', '=', key).where('op', '=', 'post').orderBy('id', 'desc').executeTakeFirst();
+    const row = await this.core.db
+      .selectFrom('outbox')
+      .select('status')
+      .where('message_key', '=', key)
+      .where('op', '=', 'post')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     return row?.status === 'dead';
   }
 
@@ -331,7 +377,8 @@ export class Dispatcher {
   private async resolve(target: Target, adapter: ChatAdapter): Promise<Place> {
     if (target.kind === 'place') return target.place;
     if (target.kind === 'direct') return adapter.openDirect(target.person);
-    if (target.kind === 'private') return adapter.openPrivateThread ? adapter.openPrivateThread(target.person, target.title) : adapter.openDirect(target.person);
+    if (target.kind === 'private')
+      return adapter.openPrivateThread ? adapter.openPrivateThread(target.person, target.title) : adapter.openDirect(target.person);
     const parent = await findMessage(this.core.db, target.of);
     if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
     return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };

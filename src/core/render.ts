@@ -20,7 +20,8 @@ export function fallbackOf(card: Omit<Card, 'fallback'>): string {
   const lines = [card.title];
   if (card.text) lines.push(card.text);
   if (card.fields && card.fields.length > 0) lines.push(card.fields.map((f) => `${f.label}: ${f.value}`).join(' · '));
-  if (card.buttons && card.buttons.length > 0) lines.push('Actions: ' + card.buttons.map((b) => `[${b.label}] ${commandOf(b.action, b.value)}`).join('  '));
+  if (card.buttons && card.buttons.length > 0)
+    lines.push('Actions: ' + card.buttons.map((b) => `[${b.label}] ${commandOf(b.action, b.value)}`).join('  '));
   if (card.context) lines.push(card.context);
   return lines.join('\n');
 }
@@ -47,7 +48,8 @@ function ticketFields(t: Ticket, dir: Directory): CardField[] {
 function agentButtons(t: Ticket, dir: Directory): CardButton[] {
   const n = String(t.number);
   const buttons: CardButton[] = [];
-  if (canDo(t.status, 'claim')) buttons.push({ action: 'claim', label: t.assignee ? 'Take over' : 'Claim', value: t.assignee ? `${n} --force` : n, style: 'primary' });
+  if (canDo(t.status, 'claim'))
+    buttons.push({ action: 'claim', label: t.assignee ? 'Take over' : 'Claim', value: t.assignee ? `${n} --force` : n, style: 'primary' });
   if (canDo(t.status, 'agent_reply') && t.status !== 'resolved') buttons.push({ action: 'reply', label: 'Reply to requester', value: n });
   if (canDo(t.status, 'wait')) buttons.push({ action: 'wait', label: 'Waiting on requester', value: n });
   if (canDo(t.status, 'escalate') && dir.nextTier(t.tier)) buttons.push({ action: 'escalate', label: 'Escalate', value: n });
@@ -89,10 +91,13 @@ export function escalatedAwayCard(t: Ticket, fromTier: string, toTier: string, b
 export function requesterCard(t: Ticket, dir: Directory, opts: { full?: boolean } = {}): Card {
   const tier = dir.tier(t.tier);
   const next =
-    t.status === 'resolved' ? `Resolved: ${t.resolution ?? ''}\nConfirm with /ticket confirm ${t.number}, or reopen it with /ticket reopen ${t.number}.`
-    : t.status === 'closed' ? 'This ticket is closed.'
-    : t.status === 'waiting_on_requester' ? 'We are waiting for your answer: reply here.'
-    : 'Reply here to add details.';
+    t.status === 'resolved'
+      ? `Resolved: ${t.resolution ?? ''}\nConfirm with /ticket confirm ${t.number}, or reopen it with /ticket reopen ${t.number}.`
+      : t.status === 'closed'
+        ? 'This ticket is closed.'
+        : t.status === 'waiting_on_requester'
+          ? 'We are waiting for your answer: reply here.'
+          : 'Reply here to add details.';
   return card({
     title: `🎫 Ticket #${t.number}: ${t.title}`,
     text: opts.full && t.description ? `${t.description}\n\n${next}` : next,

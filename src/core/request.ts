@@ -41,7 +41,8 @@ export async function change<T>(core: Core, req: Request, fn: (work: Work) => Pr
       // serialization victim: the whole unit is safe to run again.
       if ((err instanceof TicketConflict || err instanceof QuestionConflict || isRetryableDbError(err)) && attempt < 3) continue;
       if (err instanceof TicketConflict) throw new UserError('busy', `Ticket #${err.number} is being changed by someone else right now; try again.`);
-      if (err instanceof QuestionConflict) throw new UserError('busy', `Question Q${err.number} is being changed by someone else right now; try again.`);
+      if (err instanceof QuestionConflict)
+        throw new UserError('busy', `Question Q${err.number} is being changed by someone else right now; try again.`);
       throw err;
     }
   }
@@ -58,7 +59,10 @@ export async function ticketForAgent(core: Core, work: Work, req: Request, numbe
   const ticket = await loadTicket(work.db, number);
   if (!core.directory.isAgentOf(req.actor, ticket.tier)) {
     const tier = core.directory.tier(ticket.tier);
-    throw new UserError('not_agent', `Only ${tier ? `${tier.name} (${tier.id})` : ticket.tier} agents can ${what} ticket #${number}, and you are not one of them.`);
+    throw new UserError(
+      'not_agent',
+      `Only ${tier ? `${tier.name} (${tier.id})` : ticket.tier} agents can ${what} ticket #${number}, and you are not one of them.`,
+    );
   }
   return ticket;
 }
@@ -70,7 +74,8 @@ export function canSee(core: Core, actor: Actor, ticket: Ticket): boolean {
 
 export function assertCanSee(core: Core, actor: Actor, ticket: Ticket): void {
   // The same answer as for a missing ticket would leak less, but people need to know why.
-  if (!canSee(core, actor, ticket)) throw new UserError('not_yours', `Ticket #${ticket.number} is not yours: only its requester and the agents can see it.`);
+  if (!canSee(core, actor, ticket))
+    throw new UserError('not_yours', `Ticket #${ticket.number} is not yours: only its requester and the agents can see it.`);
 }
 
 /** The thread where the requester and tierdesk talk about this ticket. */
@@ -98,6 +103,10 @@ export async function refreshCards(core: Core, work: Work, t: Ticket): Promise<v
 /** Parse a ticket reference: `12` or `#12`. */
 export function ticketNumber(text: string | undefined, usage: string): number {
   const m = /^#?(\d{1,9})$/.exec((text ?? '').trim());
-  if (!m) throw new UserError('bad_ticket_number', text ? `"${cleanLine(text).slice(0, 40)}" is not a ticket number. Usage: ${usage}` : `Which ticket? Usage: ${usage}`);
+  if (!m)
+    throw new UserError(
+      'bad_ticket_number',
+      text ? `"${cleanLine(text).slice(0, 40)}" is not a ticket number. Usage: ${usage}` : `Which ticket? Usage: ${usage}`,
+    );
   return Number(m[1]);
 }

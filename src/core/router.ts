@@ -38,15 +38,24 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
       }
       if (isDatabaseUnavailable(err)) {
         // Retryable, and said so: the platform (or the person) tries again once the database is back.
-        core.logger.warn('database unavailable; inbound event refused', { kind: event.kind, key: event.key, error: err instanceof Error ? err.message : String(err) });
+        core.logger.warn('database unavailable; inbound event refused', {
+          kind: event.kind,
+          key: event.key,
+          error: err instanceof Error ? err.message : String(err),
+        });
         return { text: DATABASE_UNAVAILABLE_REPLY };
       }
       const ref = errorReference();
       core.logger.error('unexpected error handling an inbound event', {
-        ref, kind: event.kind, platform: event.from.platform, key: event.key,
+        ref,
+        kind: event.kind,
+        platform: event.from.platform,
+        key: event.key,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
-      return { text: `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again or tell an operator the reference.` };
+      return {
+        text: `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again or tell an operator the reference.`,
+      };
     }
   };
 }
@@ -63,7 +72,9 @@ async function route(core: Core, req: Request, event: Inbound): Promise<Reply | 
       // The typed twins of buttons outside /ticket (the console shows them): `/deflect open ID`, `/peer keep 3`.
       if (name === 'deflect' || name === 'peer') {
         const [sub = '', ...rest] = (event.text ?? '').trim().split(/\s+/);
-        return name === 'peer' ? peerAction(core, req, sub.toLowerCase(), rest.join(' ')) : deflectAction(core, req, sub.toLowerCase(), rest.join(' '));
+        return name === 'peer'
+          ? peerAction(core, req, sub.toLowerCase(), rest.join(' '))
+          : deflectAction(core, req, sub.toLowerCase(), rest.join(' '));
       }
       if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
       if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
@@ -112,7 +123,7 @@ async function conversationMessage(core: Core, req: Request, event: Extract<Inbo
   const number = Number(anchor.ticket);
   // In the agents' card thread, writing is internal by default: a slip can never reach the requester.
   if (anchor.side === 'agents') {
-    if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', 'Only agents can write in a ticket\'s agent thread.');
+    if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', "Only agents can write in a ticket's agent thread.");
     return addNote(core, req, number, event.text);
   }
   return messageInTicket(core, req, number, event.text);

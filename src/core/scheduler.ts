@@ -35,7 +35,12 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.lateAfterMs = options.lateAfterMs ?? 60_000;
     this.batch = options.batch ?? 100;
-    this.pump = new Pump(core, 'scheduler', () => this.tick(), () => nextTimerDue(core.db));
+    this.pump = new Pump(
+      core,
+      'scheduler',
+      () => this.tick(),
+      () => nextTimerDue(core.db),
+    );
   }
 
   on(kind: string, handler: TimerHandler): void {
@@ -66,7 +71,9 @@ export class Scheduler {
         }
         processCounters.schedulerLagMs = Math.max(0, work.now - dueAt);
         await handler(work, {
-          kind: timer.kind, subject: timer.subject, dueAt,
+          kind: timer.kind,
+          subject: timer.subject,
+          dueAt,
           data: timer.data === null ? undefined : JSON.parse(timer.data),
           late: work.now - dueAt > this.lateAfterMs,
         });
@@ -75,7 +82,12 @@ export class Scheduler {
     } catch (err) {
       const attempts = Number(timer.attempts);
       const retryAt = this.core.clock.now() + Math.min(1000 * 2 ** attempts, 600_000);
-      this.core.logger.error('timer handler failed; will retry', { kind: timer.kind, subject: timer.subject, attempts, error: err instanceof Error ? err.message : String(err) });
+      this.core.logger.error('timer handler failed; will retry', {
+        kind: timer.kind,
+        subject: timer.subject,
+        attempts,
+        error: err instanceof Error ? err.message : String(err),
+      });
       await retryTimer(this.core.db, timer.id, lease, retryAt);
       return false;
     }

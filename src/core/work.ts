@@ -56,7 +56,14 @@ export class Work {
     const who =
       actor === 'system'
         ? { kind: 'system' }
-        : { kind: 'person', platform: actor.person.platform, space: actor.person.space, id: actor.person.id, name: actor.name, ...(actor.personId ? { personId: actor.personId } : {}) };
+        : {
+            kind: 'person',
+            platform: actor.person.platform,
+            space: actor.person.space,
+            id: actor.person.id,
+            name: actor.name,
+            ...(actor.personId ? { personId: actor.personId } : {}),
+          };
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
   }
 
@@ -85,7 +92,11 @@ export class Work {
     const waitUntil = await dropPendingEdits(this.db, key);
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
-    this.queue('edit', { kind: 'thread', of: key }, card, { key, ...(ticket !== undefined ? { ticket } : {}), at: Math.max(this.now, waitUntil ?? 0) });
+    this.queue('edit', { kind: 'thread', of: key }, card, {
+      key,
+      ...(ticket !== undefined ? { ticket } : {}),
+      at: Math.max(this.now, waitUntil ?? 0),
+    });
   }
 
   /** What this unit wrote, so only the loops with new work are woken. */

@@ -21,8 +21,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 const MINUTES_PER_DAY = 1440;
 const RANGE = /^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/;
 
-const every = (days: readonly Weekday[], span: OpenSpan): WeeklyHours =>
-  WEEKDAYS.map((day) => (days.includes(day) ? [span] : []));
+const every = (days: readonly Weekday[], span: OpenSpan): WeeklyHours => WEEKDAYS.map((day) => (days.includes(day) ? [span] : []));
 
 /** `hours: 24x7` and `hours: 12x5`: the shorthands config may use instead of a weekday table. */
 export const HOURS_SHORTHANDS: Readonly<Record<string, WeeklyHours>> = {

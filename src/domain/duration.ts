@@ -3,11 +3,24 @@
  * Returns milliseconds, or undefined when the text is not a positive duration.
  */
 const UNIT_MS: Record<string, number> = {
-  s: 1_000, sec: 1_000, second: 1_000, seconds: 1_000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
+  s: 1_000,
+  sec: 1_000,
+  second: 1_000,
+  seconds: 1_000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 604_800_000,
+  week: 604_800_000,
+  weeks: 604_800_000,
 };
 
 export function parseDuration(text: unknown): number | undefined {
@@ -23,7 +36,13 @@ export function parseDuration(text: unknown): number | undefined {
 
 /** "7 days", "36 hours", "90 minutes": the largest whole unit that fits. */
 export function formatDuration(ms: number): string {
-  const units: Array<[number, string]> = [[604_800_000, 'week'], [86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1_000, 'second']];
+  const units: Array<[number, string]> = [
+    [604_800_000, 'week'],
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1_000, 'second'],
+  ];
   for (const [size, name] of units) {
     if (ms >= size && ms % size === 0) {
       const n = ms / size;

@@ -37,9 +37,7 @@ export type NotifyTarget =
   | { readonly kind: 'channel'; readonly tier: string };
 
 /** One step of a policy: notify a target, or wait before the next step. */
-export type EscalationStep =
-  | { readonly kind: 'notify'; readonly target: NotifyTarget }
-  | { readonly kind: 'wait'; readonly ms: number };
+export type EscalationStep = { readonly kind: 'notify'; readonly target: NotifyTarget } | { readonly kind: 'wait'; readonly ms: number };
 
 /** A validated policy. The steps run once, then `repeat` more times, each run after the previous one's waits. */
 export interface EscalationPolicy {
@@ -72,11 +70,11 @@ function readTarget(raw: unknown, names: EscalationNames, keyPath: string, probl
   const usage = 'must be one of { schedule: NAME }, { user: ID } or { channel: TIER }';
   const keys = isTable(raw) ? Object.keys(raw) : [];
   const spec = TARGETS.find(([key]) => key === keys[0]);
-  if (!isTable(raw) || keys.length !== 1 || !spec) return problems.push(`${keyPath}: ${shown(raw)} ${usage}`), undefined;
+  if (!isTable(raw) || keys.length !== 1 || !spec) return (problems.push(`${keyPath}: ${shown(raw)} ${usage}`), undefined);
   const [key, set, what] = spec;
   const value = raw[key];
   const id = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : '';
-  if (id === '' || !names[set].has(id)) return problems.push(`${keyPath}.${key}: ${shown(value)} is not ${what}`), undefined;
+  if (id === '' || !names[set].has(id)) return (problems.push(`${keyPath}.${key}: ${shown(value)} is not ${what}`), undefined);
   if (key === 'schedule') return { kind: 'schedule', schedule: id };
   return key === 'user' ? { kind: 'user', user: id } : { kind: 'channel', tier: id };
 }
@@ -165,4 +163,3 @@ export function parseEscalationPolicies(
   }
   return { policies, problems };
 }
-

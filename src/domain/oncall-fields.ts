@@ -11,9 +11,15 @@ import { DAY_MS, MINUTE_MS, zoneClock } from './oncall-zone.js';
 const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const WINDOW_KEYS = ['days', 'from', 'to'];
 const UNITS: Readonly<Record<string, TurnUnit>> = {
-  h: 'hours', hour: 'hours', hours: 'hours',
-  d: 'days', day: 'days', days: 'days',
-  w: 'weeks', week: 'weeks', weeks: 'weeks',
+  h: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  w: 'weeks',
+  week: 'weeks',
+  weeks: 'weeks',
 };
 /** A turn longer than this (~19 years) is a typo; refusing it keeps the arithmetic far from overflow. */
 const MAX_TURN_WEEKS = 1_000;
@@ -61,13 +67,13 @@ function readClockTime(raw: unknown, allowEnd: boolean): number | undefined {
  */
 export function readStart(raw: unknown, zone: string | undefined, keyPath: string, problems: string[]): { day: number; minute: number } | undefined {
   const example = 'a local time "YYYY-MM-DDTHH:MM" such as "2024-10-29T09:00" (quoted, no offset: it is read in the zone)';
-  if (raw === undefined || raw === null) return problems.push(`${keyPath}: missing; give ${example}`), undefined;
+  if (raw === undefined || raw === null) return (problems.push(`${keyPath}: missing; give ${example}`), undefined);
   const match = typeof raw === 'string' ? /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?\s*$/.exec(raw) : null;
-  if (!match) return problems.push(`${keyPath}: ${shown(raw)} is not ${example}`), undefined;
+  if (!match) return (problems.push(`${keyPath}: ${shown(raw)} is not ${example}`), undefined);
   const [year, month, date, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const check = new Date(Date.UTC(year, month - 1, date));
   const real = check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === date;
-  if (!real || hour > 23 || minute > 59) return problems.push(`${keyPath}: ${shown(raw)} is not a real date and time`), undefined;
+  if (!real || hour > 23 || minute > 59) return (problems.push(`${keyPath}: ${shown(raw)} is not a real date and time`), undefined);
   const day = Math.floor(check.getTime() / DAY_MS);
   const start = { day, minute: hour * 60 + minute };
   if (zone === undefined) return start; // the zone's own problem is already reported
@@ -87,14 +93,14 @@ export function readStart(raw: unknown, zone: string | undefined, keyPath: strin
 /** `turn`: "N hours | N days | N weeks" (also 1 hour, 2d, 1w), N a whole number ≥ 1. */
 export function readTurn(raw: unknown, keyPath: string, problems: string[]): Turn | undefined {
   const usage = 'give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"';
-  if (raw === undefined || raw === null) return problems.push(`${keyPath}: missing; ${usage}`), undefined;
+  if (raw === undefined || raw === null) return (problems.push(`${keyPath}: missing; ${usage}`), undefined);
   const match = typeof raw === 'string' ? /^\s*(\d+)\s*([a-z]+)\s*$/i.exec(raw) : null;
   const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || !unit) return problems.push(`${keyPath}: ${shown(raw)} is not a turn length; ${usage}`), undefined;
+  if (!match || !unit) return (problems.push(`${keyPath}: ${shown(raw)} is not a turn length; ${usage}`), undefined);
   const amount = Number(match[1]);
-  if (amount === 0) return problems.push(`${keyPath}: ${shown(raw)} is no time at all; ${usage}`), undefined;
+  if (amount === 0) return (problems.push(`${keyPath}: ${shown(raw)} is no time at all; ${usage}`), undefined);
   const weeks = unit === 'weeks' ? amount : unit === 'days' ? amount / 7 : amount / 168;
-  if (weeks > MAX_TURN_WEEKS) return problems.push(`${keyPath}: ${shown(raw)} is longer than ${MAX_TURN_WEEKS} weeks; is it a typo?`), undefined;
+  if (weeks > MAX_TURN_WEEKS) return (problems.push(`${keyPath}: ${shown(raw)} is longer than ${MAX_TURN_WEEKS} weeks; is it a typo?`), undefined);
   return { amount, unit };
 }
 
@@ -124,7 +130,9 @@ function readDays(raw: unknown, keyPath: string, problems: string[]): number[] |
 export function readWindows(raw: unknown, keyPath: string, problems: string[]): RestrictWindow[] | undefined {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw) || raw.length === 0) {
-    problems.push(`${keyPath}: must be a non-empty list of windows such as [{ days: [mon, fri], from: "09:00", to: "17:00" }] (leave it out for around the clock)`);
+    problems.push(
+      `${keyPath}: must be a non-empty list of windows such as [{ days: [mon, fri], from: "09:00", to: "17:00" }] (leave it out for around the clock)`,
+    );
     return undefined;
   }
   const windows: RestrictWindow[] = [];

@@ -20,7 +20,16 @@
  *   wall clock, so the pattern repeats every week and costs one table look-up.
  */
 import { DAY_MS, MINUTE_MS, type ZoneClock } from './oncall-zone.js';
-import { DAY_MINUTES, WEEK_MINUTES, createWindowTable, isInWindow, nextWindowEdge, touchesWindow, type RestrictWindow, type WindowTable } from './oncall-windows.js';
+import {
+  DAY_MINUTES,
+  WEEK_MINUTES,
+  createWindowTable,
+  isInWindow,
+  nextWindowEdge,
+  touchesWindow,
+  type RestrictWindow,
+  type WindowTable,
+} from './oncall-windows.js';
 
 /** The unit of a turn as written in config (`1 week`, `12 hours`). */
 export type TurnUnit = 'hours' | 'days' | 'weeks';

@@ -31,8 +31,8 @@ const shown = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);
 /** A user id as config may write it; YAML reads an unquoted 1234 as a number, which is still an id. */
 function readUser(raw: unknown, knownUsers: ReadonlySet<string> | undefined, keyPath: string, problems: string[]): string | undefined {
   const id = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : '';
-  if (id === '') return problems.push(`${keyPath}: ${shown(raw)} is not a user id (a person id under people)`), undefined;
-  if (knownUsers && !knownUsers.has(id)) return problems.push(`${keyPath}: "${id}" is not a person under people`), undefined;
+  if (id === '') return (problems.push(`${keyPath}: ${shown(raw)} is not a user id (a person id under people)`), undefined);
+  if (knownUsers && !knownUsers.has(id)) return (problems.push(`${keyPath}: "${id}" is not a person under people`), undefined);
   return id;
 }
 
@@ -111,7 +111,9 @@ function readOverrides(raw: unknown, knownUsers: ReadonlySet<string> | undefined
     const from = readInstant(entry.from, `${path}.from`, problems);
     const to = readInstant(entry.to, `${path}.to`, problems);
     if (from !== undefined && to !== undefined && to <= from) {
-      problems.push(`${path}.to: ${new Date(to).toISOString()} is not after from (${new Date(from).toISOString()}); an override must end after it starts`);
+      problems.push(
+        `${path}.to: ${new Date(to).toISOString()} is not after from (${new Date(from).toISOString()}); an override must end after it starts`,
+      );
     } else if (user !== undefined && from !== undefined && to !== undefined) overrides.push({ user, from, to });
   });
   return overrides;

@@ -22,12 +22,86 @@ const WORD = /[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu;
  * nothing else (then "to be or not to be" still searches for its words).
  */
 const STOP_WORDS: ReadonlySet<string> = new Set([
-  'a', 'about', 'after', 'all', 'am', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'but', 'by',
-  'can', 'could', 'did', 'do', 'does', 'for', 'from', 'get', 'got', 'had', 'has', 'have', 'he', 'her',
-  'him', 'his', 'how', 'i', 'if', 'im', 'in', 'into', 'is', 'it', 'its', 'just', 'me', 'my', 'no', 'not',
-  'of', 'on', 'or', 'our', 'please', 's', 'she', 'so', 't', 'that', 'the', 'their', 'them', 'then',
-  'there', 'these', 'they', 'this', 'to', 'too', 'us', 'was', 'we', 'were', 'what', 'when', 'where',
-  'which', 'who', 'why', 'will', 'with', 'would', 'you', 'your',
+  'a',
+  'about',
+  'after',
+  'all',
+  'am',
+  'an',
+  'and',
+  'any',
+  'are',
+  'as',
+  'at',
+  'be',
+  'been',
+  'but',
+  'by',
+  'can',
+  'could',
+  'did',
+  'do',
+  'does',
+  'for',
+  'from',
+  'get',
+  'got',
+  'had',
+  'has',
+  'have',
+  'he',
+  'her',
+  'him',
+  'his',
+  'how',
+  'i',
+  'if',
+  'im',
+  'in',
+  'into',
+  'is',
+  'it',
+  'its',
+  'just',
+  'me',
+  'my',
+  'no',
+  'not',
+  'of',
+  'on',
+  'or',
+  'our',
+  'please',
+  's',
+  'she',
+  'so',
+  't',
+  'that',
+  'the',
+  'their',
+  'them',
+  'then',
+  'there',
+  'these',
+  'they',
+  'this',
+  'to',
+  'too',
+  'us',
+  'was',
+  'we',
+  'were',
+  'what',
+  'when',
+  'where',
+  'which',
+  'who',
+  'why',
+  'will',
+  'with',
+  'would',
+  'you',
+  'your',
 ]);
 
 /** Is `word` (lowercase) one of the stop words? */
@@ -96,13 +170,15 @@ export function indexableText(text: string): string {
  * targets removed (`[the guide](https://…)` → `the guide`), whitespace folded.
  */
 export function plainSnippet(text: string): string {
-  return text
-    .replace(/!?\[([^\]\n]*)\]\([^)\s]*\)/g, '$1')
-    .replace(/\]\([^)\s]*\)?/g, ' ')
-    // A snippet starting inside a link's target: `…example.com/a) and`.
-    .replace(/^…[^\s()]*[/.][^\s()]*\)/, '…')
-    .replace(/\*\*|__|~~|`+|[*[\]]/g, '')
-    .replace(/(^|\n)\s{0,3}(#{1,6}|>|[-+] )\s*/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/!?\[([^\]\n]*)\]\([^)\s]*\)/g, '$1')
+      .replace(/\]\([^)\s]*\)?/g, ' ')
+      // A snippet starting inside a link's target: `…example.com/a) and`.
+      .replace(/^…[^\s()]*[/.][^\s()]*\)/, '…')
+      .replace(/\*\*|__|~~|`+|[*[\]]/g, '')
+      .replace(/(^|\n)\s{0,3}(#{1,6}|>|[-+] )\s*/g, '$1')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

@@ -6,19 +6,19 @@ export const STATUSES: readonly TicketStatus[] = ['open', 'claimed', 'waiting_on
 
 /** Everything that can happen to a ticket, by whoever does it. */
 export type TicketAction =
-  | 'claim'
-  | 'wait'
-  | 'agent_reply'
-  | 'note'
-  | 'requester_reply'
-  | 'escalate'
-  | 'resolve'
-  | 'confirm'
-  | 'reopen'
-  | 'auto_close'
-  | 'change_priority';
+  'claim' | 'wait' | 'agent_reply' | 'note' | 'requester_reply' | 'escalate' | 'resolve' | 'confirm' | 'reopen' | 'auto_close' | 'change_priority';
 export const ACTIONS: readonly TicketAction[] = [
-  'claim', 'wait', 'agent_reply', 'note', 'requester_reply', 'escalate', 'resolve', 'confirm', 'reopen', 'auto_close', 'change_priority',
+  'claim',
+  'wait',
+  'agent_reply',
+  'note',
+  'requester_reply',
+  'escalate',
+  'resolve',
+  'confirm',
+  'reopen',
+  'auto_close',
+  'change_priority',
 ];
 
 export function isStatus(value: unknown): value is TicketStatus {
@@ -39,9 +39,11 @@ const isActive = (s: TicketStatus) => ACTIVE.includes(s);
 const RULES: Record<TicketAction, Rule> = {
   claim: (s) => (isActive(s) ? (s === 'open' ? 'claimed' : s) : `it is ${label(s)}; reopen it first`),
   wait: (s) =>
-    s === 'open' || s === 'claimed' ? 'waiting_on_requester'
-    : s === 'waiting_on_requester' ? 'it is already waiting on the requester'
-    : `it is ${label(s)}`,
+    s === 'open' || s === 'claimed'
+      ? 'waiting_on_requester'
+      : s === 'waiting_on_requester'
+        ? 'it is already waiting on the requester'
+        : `it is ${label(s)}`,
   agent_reply: (s) => (s === 'closed' ? 'it is closed' : s),
   note: (s) => (s === 'closed' ? 'it is closed' : s),
   requester_reply: (s, a) => (s === 'closed' ? 'it is closed; open a new ticket' : s === 'waiting_on_requester' ? working(a) : s),
@@ -49,9 +51,7 @@ const RULES: Record<TicketAction, Rule> = {
   resolve: (s) => (isActive(s) ? 'resolved' : `it is already ${label(s)}`),
   confirm: (s) => (s === 'resolved' ? 'closed' : s === 'closed' ? 'it is already closed' : 'it is not resolved yet'),
   reopen: (s, a) =>
-    s === 'resolved' ? working(a)
-    : s === 'closed' ? 'it is closed: the reopen window has ended, so open a new ticket'
-    : 'it is not resolved',
+    s === 'resolved' ? working(a) : s === 'closed' ? 'it is closed: the reopen window has ended, so open a new ticket' : 'it is not resolved',
   auto_close: (s) => (s === 'resolved' ? 'closed' : `it is ${label(s)}`),
   change_priority: (s) => (s === 'closed' ? 'it is closed' : s),
 };

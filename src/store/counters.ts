@@ -7,7 +7,12 @@ import type { Db } from './connect.js';
  * two first takers at once (PostgreSQL, several connections) get 1 and 2 instead of a failure.
  */
 export async function nextCounter(db: Db, name: string): Promise<number> {
-  const bumped = await db.updateTable('counters').set({ value: sql<number>`value + 1` }).where('name', '=', name).returning('value').executeTakeFirst();
+  const bumped = await db
+    .updateTable('counters')
+    .set({ value: sql<number>`value + 1` })
+    .where('name', '=', name)
+    .returning('value')
+    .executeTakeFirst();
   if (bumped) return Number(bumped.value);
   const first = await db
     .insertInto('counters')

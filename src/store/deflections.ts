@@ -5,7 +5,11 @@ import type { DeflectionRow, DeflectionsTable } from './schema.js';
 
 export async function insertDeflection(db: Db, row: DeflectionsTable, docs: string[]): Promise<void> {
   await db.insertInto('deflections').values(row).execute();
-  if (docs.length > 0) await db.insertInto('deflection_docs').values(docs.map((doc, position) => ({ deflection: row.id, doc, position }))).execute();
+  if (docs.length > 0)
+    await db
+      .insertInto('deflection_docs')
+      .values(docs.map((doc, position) => ({ deflection: row.id, doc, position })))
+      .execute();
 }
 
 export async function findDeflection(db: Db, id: string): Promise<DeflectionRow | undefined> {
@@ -22,7 +26,12 @@ export async function deflectionDocs(db: Db, id: string): Promise<string[]> {
  * outcome), so two clicks can never open two tickets. False when it was already opened.
  */
 export async function claimForOpening(db: Db, id: string, at: number): Promise<boolean> {
-  const r = await db.updateTable('deflections').set({ outcome: 'opened', helped_by: null, decided_at: at }).where('id', '=', id).where('outcome', '<>', 'opened').executeTakeFirst();
+  const r = await db
+    .updateTable('deflections')
+    .set({ outcome: 'opened', helped_by: null, decided_at: at })
+    .where('id', '=', id)
+    .where('outcome', '<>', 'opened')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -32,7 +41,12 @@ export async function setDeflectionTicket(db: Db, id: string, ticket: number): P
 
 /** Record that a document answered the request; only from `offered`. False when already decided. */
 export async function markHelped(db: Db, id: string, doc: string, at: number): Promise<boolean> {
-  const r = await db.updateTable('deflections').set({ outcome: 'helped', helped_by: doc, decided_at: at }).where('id', '=', id).where('outcome', '=', 'offered').executeTakeFirst();
+  const r = await db
+    .updateTable('deflections')
+    .set({ outcome: 'helped', helped_by: doc, decided_at: at })
+    .where('id', '=', id)
+    .where('outcome', '=', 'offered')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -49,7 +63,11 @@ export async function deflectionOutcomes(db: Db, from: number, to: number): Prom
 }
 
 /** Per document shown in offers made in [from, to): how often it was offered, helped, and was passed over for a ticket. */
-export async function deflectionsByDoc(db: Db, from: number, to: number): Promise<Array<{ doc: string; offers: number; helped: number; opened: number; waiting: number }>> {
+export async function deflectionsByDoc(
+  db: Db,
+  from: number,
+  to: number,
+): Promise<Array<{ doc: string; offers: number; helped: number; opened: number; waiting: number }>> {
   const rows = await db
     .selectFrom('deflection_docs as d')
     .innerJoin('deflections as o', 'o.id', 'd.deflection')

@@ -48,7 +48,12 @@ export async function findArticles(db: Db, ids: number[]): Promise<KbArticleRow[
  * Write `patch` only if nobody changed the article since `revision` was read; bumps the revision.
  * False when someone else got there first.
  */
-export async function updateArticle(db: Db, id: number, revision: number, patch: Partial<Omit<KbArticlesTable, 'id' | 'revision'>>): Promise<boolean> {
+export async function updateArticle(
+  db: Db,
+  id: number,
+  revision: number,
+  patch: Partial<Omit<KbArticlesTable, 'id' | 'revision'>>,
+): Promise<boolean> {
   const result = await db
     .updateTable('kb_articles')
     .set({ ...patch, revision: revision + 1 })
@@ -71,7 +76,14 @@ export async function findArticleBySource(db: Db, kind: 'ticket' | 'question', r
 }
 
 export async function listArticlesIn(db: Db, state: string, limit: number): Promise<KbArticleRow[]> {
-  return db.selectFrom('kb_articles').selectAll().where('state', '=', state).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('kb_articles')
+    .selectAll()
+    .where('state', '=', state)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function insertArticleVersion(db: Db, row: KbArticleVersionsTable): Promise<void> {

@@ -92,8 +92,19 @@ export async function releaseHeldLeases(db: Db, now: number, logger?: Logger): P
           const chunk = ids.slice(i, i + 500);
           const result =
             table === 'outbox'
-              ? await db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', chunk).where('lease_until', '=', until).where('status', '=', 'pending').executeTakeFirst()
-              : await db.updateTable('timers').set({ lease_until: null, next_at: now }).where('id', 'in', chunk).where('lease_until', '=', until).executeTakeFirst();
+              ? await db
+                  .updateTable('outbox')
+                  .set({ lease_until: null })
+                  .where('id', 'in', chunk)
+                  .where('lease_until', '=', until)
+                  .where('status', '=', 'pending')
+                  .executeTakeFirst()
+              : await db
+                  .updateTable('timers')
+                  .set({ lease_until: null, next_at: now })
+                  .where('id', 'in', chunk)
+                  .where('lease_until', '=', until)
+                  .executeTakeFirst();
           released[table] += Number(result.numUpdatedRows);
         }
       }

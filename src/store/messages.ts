@@ -5,7 +5,16 @@ export async function saveMessage(db: Db, row: MessageRow): Promise<void> {
   await db
     .insertInto('messages')
     .values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({ platform: row.platform, space: row.space, channel: row.channel, thread: row.thread, message_id: row.message_id, posted_at: row.posted_at }))
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        platform: row.platform,
+        space: row.space,
+        channel: row.channel,
+        thread: row.thread,
+        message_id: row.message_id,
+        posted_at: row.posted_at,
+      }),
+    )
     .execute();
 }
 
@@ -19,9 +28,21 @@ export async function findMessage(db: Db, key: string): Promise<MessageRow | und
  * message's), or a private thread whose anchor message tierdesk posted inside it.
  */
 export async function findConversationByChannel(db: Db, platform: string, channel: string): Promise<MessageRow | undefined> {
-  const startedFrom = await db.selectFrom('messages').selectAll().where('platform', '=', platform).where('message_id', '=', channel).executeTakeFirst();
+  const startedFrom = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('message_id', '=', channel)
+    .executeTakeFirst();
   if (startedFrom) return startedFrom;
-  const inside = await db.selectFrom('messages').selectAll().where('platform', '=', platform).where('channel', '=', channel).where('side', '=', 'requester').limit(2).execute();
+  const inside = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('channel', '=', channel)
+    .where('side', '=', 'requester')
+    .limit(2)
+    .execute();
   return inside.length === 1 ? inside[0] : undefined; // a DM with several tickets is ambiguous
 }
 

@@ -42,7 +42,11 @@ export async function markSent(db: Db, id: string, at: number): Promise<void> {
 }
 
 export async function markRetry(db: Db, id: string, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
-  await db.updateTable('outbox').set({ attempts, next_attempt_at: nextAttemptAt, last_error: error, lease_until: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('outbox')
+    .set({ attempts, next_attempt_at: nextAttemptAt, last_error: error, lease_until: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markDead(db: Db, id: string, attempts: number, error: string): Promise<void> {
@@ -50,7 +54,11 @@ export async function markDead(db: Db, id: string, attempts: number, error: stri
 }
 
 export async function countPending(db: Db): Promise<number> {
-  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -95,7 +103,9 @@ export async function leaseOutbox(db: Db, ids: string[], now: number, until: num
     .where('id', 'in', ids)
     .where(free)
     // PostgreSQL: rows another replica is leasing at this instant are skipped, not waited for.
-    .$if(dialectOf(db) === 'postgres', (q) => q.where('id', 'in', (eb) => eb.selectFrom('outbox').select('id').where('id', 'in', ids).where(free).forUpdate().skipLocked()))
+    .$if(dialectOf(db) === 'postgres', (q) =>
+      q.where('id', 'in', (eb) => eb.selectFrom('outbox').select('id').where('id', 'in', ids).where(free).forUpdate().skipLocked()),
+    )
     .returning('id')
     .execute();
   return won.map((r) => r.id);
@@ -107,12 +117,25 @@ export async function leaseOutbox(db: Db, ids: string[], now: number, until: num
  * it is theirs to deliver. Checked against the database, so clocks that disagree cannot fool it.
  */
 export async function renewLease(db: Db, id: string, held: number, until: number): Promise<boolean> {
-  const r = await db.updateTable('outbox').set({ lease_until: until }).where('id', '=', id).where('status', '=', 'pending').where('lease_until', '=', held).returning('id').execute();
+  const r = await db
+    .updateTable('outbox')
+    .set({ lease_until: until })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('lease_until', '=', held)
+    .returning('id')
+    .execute();
   return r.length === 1;
 }
 
 /** Give back leases this process holds (`held`: the value it wrote), for rows it will not deliver in this pass. */
 export async function releaseLeases(db: Db, ids: string[], held: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', ids).where('status', '=', 'pending').where('lease_until', '=', held).execute();
+  await db
+    .updateTable('outbox')
+    .set({ lease_until: null })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .where('lease_until', '=', held)
+    .execute();
 }

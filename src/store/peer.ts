@@ -25,12 +25,24 @@ export async function findQuestionOfTicket(db: Db, ticket: number): Promise<Peer
 
 /** Write `patch` only if nobody changed the question since `revision`; false when someone did. */
 export async function updateQuestion(db: Db, number: number, revision: number, patch: Updateable<PeerQuestionsTable>): Promise<boolean> {
-  const r = await db.updateTable('peer_questions').set({ ...patch, revision: revision + 1 }).where('number', '=', number).where('revision', '=', revision).executeTakeFirst();
+  const r = await db
+    .updateTable('peer_questions')
+    .set({ ...patch, revision: revision + 1 })
+    .where('number', '=', number)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function insertSolution(db: Db, row: { question: number; message: string; link: string | null; author: string; text: string; marked_by: string; at: number }): Promise<boolean> {
-  const r = await db.insertInto('peer_solutions').values(row).onConflict((oc) => oc.columns(['question', 'message']).doNothing()).executeTakeFirst();
+export async function insertSolution(
+  db: Db,
+  row: { question: number; message: string; link: string | null; author: string; text: string; marked_by: string; at: number },
+): Promise<boolean> {
+  const r = await db
+    .insertInto('peer_solutions')
+    .values(row)
+    .onConflict((oc) => oc.columns(['question', 'message']).doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
@@ -40,23 +52,48 @@ export async function solutionsOf(db: Db, question: number) {
 
 /** Points a helper earned on one question, and since `since` anywhere. */
 export async function pointsEarned(db: Db, person: string, question: number, since: number): Promise<{ thread: number; day: number }> {
-  const thread = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).where('question', '=', question).executeTakeFirstOrThrow();
-  const day = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).where('at', '>=', since).executeTakeFirstOrThrow();
+  const thread = await db
+    .selectFrom('peer_points')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n'))
+    .where('person', '=', person)
+    .where('question', '=', question)
+    .executeTakeFirstOrThrow();
+  const day = await db
+    .selectFrom('peer_points')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n'))
+    .where('person', '=', person)
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow();
   return { thread: Number(thread.n), day: Number(day.n) };
 }
 
 export async function totalPoints(db: Db, person: string): Promise<number> {
-  const r = await db.selectFrom('peer_points').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n')).where('person', '=', person).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('peer_points')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), sql<number>`0`).as('n'))
+    .where('person', '=', person)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** Record an award once per (kind, message, person); false when it was already given. */
-export async function insertPoints(db: Db, row: { id: string; person: string; name: string; question: number; kind: string; points: number; given_by: string; message: string; at: number }): Promise<boolean> {
-  const r = await db.insertInto('peer_points').values(row).onConflict((oc) => oc.columns(['kind', 'message', 'person']).doNothing()).executeTakeFirst();
+export async function insertPoints(
+  db: Db,
+  row: { id: string; person: string; name: string; question: number; kind: string; points: number; given_by: string; message: string; at: number },
+): Promise<boolean> {
+  const r = await db
+    .insertInto('peer_points')
+    .values(row)
+    .onConflict((oc) => oc.columns(['kind', 'message', 'person']).doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function leaderboard(db: Db, since: number, limit: number): Promise<Array<{ person: string; name: string; points: number; solutions: number }>> {
+export async function leaderboard(
+  db: Db,
+  since: number,
+  limit: number,
+): Promise<Array<{ person: string; name: string; points: number; solutions: number }>> {
   const rows = await db
     .selectFrom('peer_points')
     .select((eb) => [
@@ -77,7 +114,11 @@ export async function leaderboard(db: Db, since: number, limit: number): Promise
 
 /** Record that a group was granted; false when it already was. */
 export async function recordGrant(db: Db, person: string, grp: string, at: number): Promise<boolean> {
-  const r = await db.insertInto('peer_grants').values({ person, grp, at }).onConflict((oc) => oc.columns(['person', 'grp']).doNothing()).executeTakeFirst();
+  const r = await db
+    .insertInto('peer_grants')
+    .values({ person, grp, at })
+    .onConflict((oc) => oc.columns(['person', 'grp']).doNothing())
+    .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
@@ -88,9 +129,16 @@ export function personKey(p: Pick<Person, 'platform' | 'id'>): string {
 
 /** Remember that someone wrote in a question's thread (once). */
 export async function addParticipant(db: Db, question: number, person: string): Promise<void> {
-  await db.insertInto('peer_participants').values({ question, person }).onConflict((oc) => oc.columns(['question', 'person']).doNothing()).execute();
+  await db
+    .insertInto('peer_participants')
+    .values({ question, person })
+    .onConflict((oc) => oc.columns(['question', 'person']).doNothing())
+    .execute();
 }
 
 export async function isParticipant(db: Db, question: number, person: string): Promise<boolean> {
-  return (await db.selectFrom('peer_participants').select('person').where('question', '=', question).where('person', '=', person).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('peer_participants').select('person').where('question', '=', question).where('person', '=', person).executeTakeFirst()) !==
+    undefined
+  );
 }

@@ -168,7 +168,11 @@ export function sqliteSearchIndex(options: SqliteSearchOptions = {}): SearchInde
   }
 
   async function withDetails(db: Db, match: string, top: Array<{ id: number; score: number }>): Promise<SearchHit[]> {
-    const rows = await details(db, match, top.map((t) => t.id));
+    const rows = await details(
+      db,
+      match,
+      top.map((t) => t.id),
+    );
     return top.flatMap((t) => {
       const row = rows.get(t.id);
       return row ? [{ ...docOf(t.id), title: row.title, score: t.score, snippet: cleanLine(plainSnippet(row.snippet ?? '')) }] : [];
@@ -181,7 +185,9 @@ export function sqliteSearchIndex(options: SqliteSearchOptions = {}): SearchInde
       counts.clear();
       // FTS5 has no upsert: a replaced document is deleted, then inserted again.
       await sql`delete from search_docs where rowid = ${rowid(id)}`.execute(db);
-      await sql`insert into search_docs (rowid, title, body) values (${rowid(id)}, ${indexableText(doc.title)}, ${indexableText(doc.body)})`.execute(db);
+      await sql`insert into search_docs (rowid, title, body) values (${rowid(id)}, ${indexableText(doc.title)}, ${indexableText(doc.body)})`.execute(
+        db,
+      );
     },
 
     async remove(db: Db, kind: DocKind, ref: number): Promise<void> {

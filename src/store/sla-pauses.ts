@@ -17,5 +17,11 @@ export async function openPause(db: Db, id: string, ticket: number, reason: stri
 
 /** End every open pause of `reason` on the ticket. */
 export async function closePauses(db: Db, ticket: number, reason: string, at: number): Promise<void> {
-  await db.updateTable('sla_pauses').set({ end_at: at }).where('ticket', '=', ticket).where('reason', '=', reason).where('end_at', 'is', null).execute();
+  await db
+    .updateTable('sla_pauses')
+    .set({ end_at: at })
+    .where('ticket', '=', ticket)
+    .where('reason', '=', reason)
+    .where('end_at', 'is', null)
+    .execute();
 }

@@ -16,13 +16,24 @@ export async function setTimers(db: Db, timers: readonly NewTimer[], now: number
     .insertInto('timers')
     .values(
       timers.map((t) => ({
-        id: `${t.kind}:${t.subject}`, kind: t.kind, subject: t.subject, due_at: t.dueAt, next_at: t.dueAt,
-        data: t.data === undefined ? null : JSON.stringify(t.data), attempts: 0, lease_until: null, created_at: now,
+        id: `${t.kind}:${t.subject}`,
+        kind: t.kind,
+        subject: t.subject,
+        due_at: t.dueAt,
+        next_at: t.dueAt,
+        data: t.data === undefined ? null : JSON.stringify(t.data),
+        attempts: 0,
+        lease_until: null,
+        created_at: now,
       })),
     )
     .onConflict((oc) =>
       oc.column('id').doUpdateSet((eb) => ({
-        due_at: eb.ref('excluded.due_at'), next_at: eb.ref('excluded.next_at'), data: eb.ref('excluded.data'), attempts: 0, lease_until: null,
+        due_at: eb.ref('excluded.due_at'),
+        next_at: eb.ref('excluded.next_at'),
+        data: eb.ref('excluded.data'),
+        attempts: 0,
+        lease_until: null,
       })),
     )
     .execute();
@@ -50,7 +61,11 @@ export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, li
   return db
     .updateTable('timers')
     .set((eb) => ({ lease_until: leaseUntil, next_at: leaseUntil, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', due.map((d) => d.id))
+    .where(
+      'id',
+      'in',
+      due.map((d) => d.id),
+    )
     .where('next_at', '<=', now)
     .returningAll()
     .execute();

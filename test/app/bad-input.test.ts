@@ -22,12 +22,16 @@ describe('bad input gets a clear message, never a crash', () => {
     expect(await desk.say('requester', '/ticket new')).toMatch(/needs a title/);
     expect(await desk.say('requester', '/ticket new --urgency high')).toMatch(/needs a title/);
     expect(await desk.say('requester', `/ticket new ${'x'.repeat(201)}`)).toMatch(/title is 201 characters; the limit is 200/);
-    expect(await desk.say('requester', `/ticket new ok --description ${'y'.repeat(4001)}`)).toMatch(/description is 4001 characters; the limit is 4000/);
+    expect(await desk.say('requester', `/ticket new ok --description ${'y'.repeat(4001)}`)).toMatch(
+      /description is 4001 characters; the limit is 4000/,
+    );
     expect(await desk.say('requester', `/ticket new ${'x'.repeat(200)}`)).toMatch(/Ticket #1 opened/);
   });
 
   it('names the option that is wrong', async () => {
-    expect(await desk.say('requester', '/ticket new Printer --urgency asap')).toMatch(/--urgency must be high, medium, low; "asap" is not one of them/);
+    expect(await desk.say('requester', '/ticket new Printer --urgency asap')).toMatch(
+      /--urgency must be high, medium, low; "asap" is not one of them/,
+    );
     expect(await desk.say('requester', '/ticket new Printer --impact')).toMatch(/--impact needs a value/);
     expect(await desk.say('requester', '/ticket new Printer --colour red')).toMatch(/Unknown option --colour/);
     expect(await desk.say('requester', '/ticket new Printer --version 2')).toMatch(/--version .* add --product/);
@@ -63,7 +67,16 @@ describe('bad input gets a clear message, never a crash', () => {
   });
 
   it('survives any line without crashing', async () => {
-    for (const line of ['/ticket', '/ticket new ' + '\u0000'.repeat(10), '/ticket show #', '/ticket list --mine --mine', '/ticket escalate 1', '#999999999 hi', '/ticket new --', '/ticket new "quoted title"']) {
+    for (const line of [
+      '/ticket',
+      '/ticket new ' + '\u0000'.repeat(10),
+      '/ticket show #',
+      '/ticket list --mine --mine',
+      '/ticket escalate 1',
+      '#999999999 hi',
+      '/ticket new --',
+      '/ticket new "quoted title"',
+    ]) {
       const reply = await desk.say('agent1', line);
       expect(typeof reply === 'string' || reply === undefined).toBe(true);
     }

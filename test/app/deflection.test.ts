@@ -22,7 +22,15 @@ function action(user: string, name: string, value: string): Promise<string | und
 }
 
 function ticketForm(user: string, args: Record<string, string>): Promise<string | undefined> {
-  const event: Inbound = { key: `deflect-test:${++seq}`, at: desk.clock.now(), from: person(user), place: here, kind: 'command', name: 'ticket', args: { sub: 'new', ...args } };
+  const event: Inbound = {
+    key: `deflect-test:${++seq}`,
+    at: desk.clock.now(),
+    from: person(user),
+    place: here,
+    kind: 'command',
+    name: 'ticket',
+    args: { sub: 'new', ...args },
+  };
   return desk.send(event);
 }
 
@@ -80,13 +88,21 @@ describe('offering knowledge before a ticket', () => {
 
   it('"Open the ticket anyway" opens exactly one ticket with the original input', async () => {
     await withArticle();
-    const id = offerIdOf(await desk.say('requester', '/ticket new My printer is offline again --description Floor 3, the big one --urgency high --impact high'));
+    const id = offerIdOf(
+      await desk.say('requester', '/ticket new My printer is offline again --description Floor 3, the big one --urgency high --impact high'),
+    );
     expect(await action('requester', 'deflect.open', id)).toMatch(/Ticket #1 opened \(P1, Help desk\)/);
     expect(await action('requester', 'deflect.open', id)).toBe('That ticket is already opened as #1.');
     expect(await desk.say('requester', `/deflect open ${id}`)).toBe('That ticket is already opened as #1.');
     const all = await tickets();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ title: 'My printer is offline again', description: 'Floor 3, the big one', urgency: 'high', impact: 'high', requester_id: 'requester' });
+    expect(all[0]).toMatchObject({
+      title: 'My printer is offline again',
+      description: 'Floor 3, the big one',
+      urgency: 'high',
+      impact: 'high',
+      requester_id: 'requester',
+    });
     expect(desk.channel('l1-desk')[0]).toContain('#1 My printer is offline again');
     expect(desk.dm('requester')[0]).toContain('Ticket #1: My printer is offline again');
     expect(await offers()).toMatchObject([{ outcome: 'opened', ticket: 1 }]);
@@ -144,14 +160,23 @@ describe('offering knowledge before a ticket', () => {
     const yaml = `${DEMO_CONFIG_YAML}slack: { reaction_channels: [C0HELP] }\n`;
     await withArticle(yaml);
     const slack = { platform: 'slack' as const, space: 'T1', channel: 'C0HELP' };
-    const reply = await desk.send({ key: 'deflect-test:reaction', at: desk.clock.now(), from: { ...person('U1'), platform: 'slack', space: 'T1' }, place: slack, kind: 'reaction', emoji: 'ticket', message: '1.1', text: 'printer offline on floor 3' });
+    const reply = await desk.send({
+      key: 'deflect-test:reaction',
+      at: desk.clock.now(),
+      from: { ...person('U1'), platform: 'slack', space: 'T1' },
+      place: slack,
+      kind: 'reaction',
+      emoji: 'ticket',
+      message: '1.1',
+      text: 'printer offline on floor 3',
+    });
     expect(reply).toMatch(/Ticket #1 opened/);
     expect(await offers()).toEqual([]);
   });
 });
 
 describe('deflection figures', () => {
-  it('/ticket stats and the report show the rate and each article\'s effectiveness', async () => {
+  it("/ticket stats and the report show the rate and each article's effectiveness", async () => {
     await withArticle();
     await desk.say('agent2', '/kb add Paper jam in tray 2 --body Open tray 2 and pull the sheet out.');
     await desk.say('agent2', '/kb publish 2');
@@ -233,7 +258,15 @@ describe('the deflection CSV', () => {
       ['@SUM(A1)', 'The scanner is jammed: pull the sheet.'],
     ];
     for (const [i, [title, body]] of hostile.entries()) {
-      const event: Inbound = { key: `deflect-test:${++seq}`, at: desk.clock.now(), from: person('agent2'), place: here, kind: 'command', name: 'kb', args: { sub: 'add', title, body } };
+      const event: Inbound = {
+        key: `deflect-test:${++seq}`,
+        at: desk.clock.now(),
+        from: person('agent2'),
+        place: here,
+        kind: 'command',
+        name: 'kb',
+        args: { sub: 'add', title, body },
+      };
       expect((await desk.send(event)) ?? '').toMatch(/Draft article #\d+ saved/);
       await desk.say('agent2', `/kb publish ${i + 1}`);
     }

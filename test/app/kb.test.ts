@@ -40,7 +40,9 @@ describe('articles', () => {
     expect(added).toMatch(/\[Publish\] \/kb publish 1/);
     expect(await article(1)).toMatchObject({ title: 'Printer shows offline', state: 'draft', version: 1, tags: '["printers","windows"]' });
 
-    expect(await desk.say('agent2', '/kb edit 1 --body Power-cycle it, then remove and re-add the printer. --tags printers')).toMatch(/Article #1 updated \(body, tags; version 2\)/);
+    expect(await desk.say('agent2', '/kb edit 1 --body Power-cycle it, then remove and re-add the printer. --tags printers')).toMatch(
+      /Article #1 updated \(body, tags; version 2\)/,
+    );
     expect(await desk.say('agent2', '/kb edit 1 --tags printers')).toMatch(/Nothing changed/);
     expect(await desk.say('specialist', '/kb publish 1')).toMatch(/Article #1 is published/);
     expect(await desk.say('specialist', '/kb publish 1')).toMatch(/already published/);
@@ -54,7 +56,12 @@ describe('articles', () => {
     expect(history).toMatch(/v3 .* Sam Specialist\s+published\n/);
     expect(history).toMatch(/v4 .* Agent Two\s+edited title \(published\)/);
     const versions = await desk.db.selectFrom('kb_article_versions').selectAll().where('article', '=', 1).orderBy('version').execute();
-    expect(versions.map((v) => v.title)).toEqual(['Printer shows offline', 'Printer shows offline', 'Printer shows offline', 'Printer shows as offline']);
+    expect(versions.map((v) => v.title)).toEqual([
+      'Printer shows offline',
+      'Printer shows offline',
+      'Printer shows offline',
+      'Printer shows as offline',
+    ]);
 
     const shown = await desk.say('requester', '/kb show 1');
     expect(shown).toMatch(/📘 Article #1: Printer shows as offline/);
@@ -70,12 +77,22 @@ describe('articles', () => {
     expect(await article(1)).toMatchObject({ body, tags: '["cups","linux"]' });
     expect(await form('agent2', { sub: 'edit', id: '1', body: `${body}\nStep 3: done` })).toMatch(/updated \(body/);
     expect(await form('agent2', { sub: 'add', title: '', body: 'x' })).toMatch(/needs a title/);
-    const refused = await desk.desk.handle({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person('agent2'), place: here, kind: 'command', name: 'kb', args: { sub: 'add', title: 'T', body: ' ' } });
+    const refused = await desk.desk.handle({
+      key: `kb-test:${++seq}`,
+      at: desk.clock.now(),
+      from: person('agent2'),
+      place: here,
+      kind: 'command',
+      name: 'kb',
+      args: { sub: 'add', title: 'T', body: ' ' },
+    });
     expect(refused?.fieldErrors).toEqual({ body: expect.stringMatching(/needs a body/) });
   });
 
   it('refuses people outside kb.authors: an L1 agent cannot add, a requester cannot publish', async () => {
-    expect(await desk.say('agent1', PRINTER)).toMatch(/only Second level \(L2\) or Specialists \(L3\) agents can add articles, and you are not one of them/);
+    expect(await desk.say('agent1', PRINTER)).toMatch(
+      /only Second level \(L2\) or Specialists \(L3\) agents can add articles, and you are not one of them/,
+    );
     await desk.say('agent2', PRINTER);
     expect(await desk.say('requester', '/kb publish 1')).toMatch(/can publish articles, and you are not one of them/);
     expect(await desk.say('requester', '/kb edit 1 --title Mine now')).toMatch(/can edit articles/);
@@ -134,11 +151,18 @@ describe('articles', () => {
     await desk.say('agent2', '/kb publish 1');
     // Four clicks at once, each its own inbound event: truly concurrent transactions on PostgreSQL.
     // Three people in turn, so a lost race shows up every time, not now and then.
-    const vote = (who: string, value: string) => desk.desk.handle({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(who), place: here, kind: 'action', action: 'kb.vote', value });
+    const vote = (who: string, value: string) =>
+      desk.desk.handle({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(who), place: here, kind: 'action', action: 'kb.vote', value });
     for (const [n, who] of ['requester', 'r2', 'r3'].entries()) {
       const replies = (await Promise.all([1, 2, 3, 4].map(() => vote(who, '1 helpful')))).map((r) => r?.text);
-      expect(replies.filter((r) => r === 'Thanks: you said article #1 was helpful.'), who).toHaveLength(1);
-      expect(replies.filter((r) => r === 'You already said this article was helpful.'), who).toHaveLength(3);
+      expect(
+        replies.filter((r) => r === 'Thanks: you said article #1 was helpful.'),
+        who,
+      ).toHaveLength(1);
+      expect(
+        replies.filter((r) => r === 'You already said this article was helpful.'),
+        who,
+      ).toHaveLength(3);
       expect(await article(1)).toMatchObject({ helpful: n + 1, not_helpful: 0 });
     }
     expect(await desk.db.selectFrom('kb_votes').selectAll().execute()).toHaveLength(3);
@@ -180,7 +204,18 @@ describe('bad input', () => {
     expect(await form('requester', { sub: 'search', query: 'x'.repeat(501) })).toMatch(/The search is 501 characters; the limit is 500/);
     await desk.say('agent2', '/kb add C++ build fails on NEAR linker --body Install the "build-essential" package AND retry.');
     await desk.say('agent2', '/kb publish 1');
-    for (const q of ['C++', '"build', 'NEAR(linker', 'build AND OR NOT', '-fails', 'build*', 'title:build', '^linker', '"unbalanced', 'c++ -- --body']) {
+    for (const q of [
+      'C++',
+      '"build',
+      'NEAR(linker',
+      'build AND OR NOT',
+      '-fails',
+      'build*',
+      'title:build',
+      '^linker',
+      '"unbalanced',
+      'c++ -- --body',
+    ]) {
       const reply = await desk.say('requester', `/kb search ${q}`);
       expect(reply, q).toMatch(/C\+\+ build fails|Nothing in the knowledge base matches/);
     }
@@ -232,25 +267,48 @@ describe('save as article', () => {
 
   it('turns a solved peer question into a draft (any KB author)', async () => {
     const peer = { platform: 'console' as const, space: 'local', channel: 'peer' };
-    const send = (user: string, e: Record<string, unknown>) => desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
+    const send = (user: string, e: Record<string, unknown>) =>
+      desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
     await send('alice', { kind: 'message', id: 'r1', text: 'Wifi drops in meeting room B\nEvery few minutes.', place: peer });
-    await send('bob', { kind: 'message', id: 'a1', text: 'Forget the network and join "corp-5g" instead of "corp".', place: { ...peer, thread: 'r1' } });
+    await send('bob', {
+      kind: 'message',
+      id: 'a1',
+      text: 'Forget the network and join "corp-5g" instead of "corp".',
+      place: { ...peer, thread: 'r1' },
+    });
     expect(await desk.say('specialist', '/kb save question 1')).toMatch(/Question #1 has no marked solution yet/);
-    await send('alice', { kind: 'reaction', emoji: '✅', message: 'a1', author: person('bob'), text: 'Forget the network and join "corp-5g" instead of "corp".', place: { ...peer, thread: 'r1' } });
+    await send('alice', {
+      kind: 'reaction',
+      emoji: '✅',
+      message: 'a1',
+      author: person('bob'),
+      text: 'Forget the network and join "corp-5g" instead of "corp".',
+      place: { ...peer, thread: 'r1' },
+    });
 
     expect(await desk.say('specialist', '/kb save question 1')).toMatch(/Draft article #1 saved from question #1/);
     const a = await article(1);
     expect(a).toMatchObject({ title: 'Wifi drops in meeting room B', source_kind: 'question', source_ref: '1' });
-    expect(a.body).toMatch(/## Question\n\n[\s\S]*Every few minutes\.[\s\S]*## Answer\n\nForget the network and join "corp-5g"[\s\S]*\(answered by bob\)/);
+    expect(a.body).toMatch(
+      /## Question\n\n[\s\S]*Every few minutes\.[\s\S]*## Answer\n\nForget the network and join "corp-5g"[\s\S]*\(answered by bob\)/,
+    );
     expect(await desk.say('agent1', '/kb save question 1')).toMatch(/you are not one of them/);
   });
 
   it('two saves of one solved question at once make one draft', async () => {
     const peer = { platform: 'console' as const, space: 'local', channel: 'peer' };
-    const send = (user: string, e: Record<string, unknown>) => desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
+    const send = (user: string, e: Record<string, unknown>) =>
+      desk.send({ key: `kb-test:${++seq}`, at: desk.clock.now(), from: person(user), ...e } as Inbound);
     await send('alice', { kind: 'message', id: 'r1', text: 'Teams camera is black', place: peer });
     await send('bob', { kind: 'message', id: 'a1', text: 'Close the Camera app first.', place: { ...peer, thread: 'r1' } });
-    await send('alice', { kind: 'reaction', emoji: '✅', message: 'a1', author: person('bob'), text: 'Close the Camera app first.', place: { ...peer, thread: 'r1' } });
+    await send('alice', {
+      kind: 'reaction',
+      emoji: '✅',
+      message: 'a1',
+      author: person('bob'),
+      text: 'Close the Camera app first.',
+      place: { ...peer, thread: 'r1' },
+    });
     const replies = await Promise.all([action('agent2', 'kb.save', 'question 1'), action('specialist', 'kb.save', 'question 1')]);
     expect(replies.filter((r) => /Draft article #1 saved from question #1/.test(r ?? ''))).toHaveLength(1);
     expect(replies.filter((r) => /Question #1 is already article #1 \(draft\)/.test(r ?? ''))).toHaveLength(1);

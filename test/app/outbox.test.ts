@@ -71,7 +71,11 @@ describe('the transactional outbox', () => {
     await d.say('agent1', '/ticket wait 1');
     const cards = d.adapter.messages.filter((m) => m.place.channel === 'l1-desk' && !m.place.thread);
     expect(cards).toHaveLength(1);
-    expect(cards[0]!.versions.map((v) => /Status: ([a-z ]+?)(?: ·|$)/m.exec(v.fallback)?.[1])).toEqual(['open', 'claimed', 'waiting on the requester']);
+    expect(cards[0]!.versions.map((v) => /Status: ([a-z ]+?)(?: ·|$)/m.exec(v.fallback)?.[1])).toEqual([
+      'open',
+      'claimed',
+      'waiting on the requester',
+    ]);
     const stored = await d.db.selectFrom('messages').selectAll().where('key', '=', 'ticket:1:card:L1').executeTakeFirstOrThrow();
     expect(stored.message_id).toBe(cards[0]!.id);
   });

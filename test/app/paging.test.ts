@@ -142,7 +142,9 @@ describe('paging a tier through its escalation policy', () => {
 describe('/oncall', () => {
   it('says who is on call for each tier, until when, and who is next; and a week of shifts', async () => {
     const d = await deskAt('2024-06-03T20:00:00Z');
-    expect(await d.say('agent1', '/oncall')).toBe('L2 Second level (l2-primary): Agent Two until 2024-06-04 09:00 UTC; next Agent Two from 2024-06-04 17:00 UTC');
+    expect(await d.say('agent1', '/oncall')).toBe(
+      'L2 Second level (l2-primary): Agent Two until 2024-06-04 09:00 UTC; next Agent Two from 2024-06-04 17:00 UTC',
+    );
     const week = (await d.say('agent1', '/oncall schedule l2-primary')) ?? '';
     expect(week.split('\n')[1]).toBe('2024-06-03 20:00 UTC → 2024-06-04 09:00 UTC  Agent Two');
     expect(await d.say('agent1', '/oncall schedule nope')).toMatch(/There is no schedule "nope"/);
@@ -150,7 +152,10 @@ describe('/oncall', () => {
 });
 
 describe('overrides and handoffs', () => {
-  const LEADS = YAML.replace('escalation_policy: l2-default, hours: l2-office', 'escalation_policy: l2-default, hours: l2-office, leads: [lead1]').replace('sla_breach: [P1]', 'sla_breach: [P1]\n  handoff_to_channel: true');
+  const LEADS = YAML.replace(
+    'escalation_policy: l2-default, hours: l2-office',
+    'escalation_policy: l2-default, hours: l2-office, leads: [lead1]',
+  ).replace('sla_breach: [P1]', 'sla_breach: [P1]\n  handoff_to_channel: true');
 
   it('lets a tier lead put someone on call for a while; pages and /oncall follow it', async () => {
     const d = await createTestDesk({ yaml: LEADS, now: '2024-06-03T20:00:00Z' });
@@ -158,7 +163,9 @@ describe('overrides and handoffs', () => {
     expect(await d.say('agent2', '/oncall override agent1 --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toMatch(/Only a tier's leads/);
     expect(await d.say('lead1', '/oncall override nobody --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toMatch(/"nobody" is not a person/);
     expect(await d.say('lead1', '/oncall override agent1 --from 2024-06-03T23:00Z --to 2024-06-03T20:00Z')).toMatch(/--to must be after --from/);
-    expect(await d.say('lead1', '/oncall override agent1 --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toBe('Agent One is on call in l2-primary from 2024-06-03 20:00 UTC to 2024-06-03 23:00 UTC.');
+    expect(await d.say('lead1', '/oncall override agent1 --from 2024-06-03T20:00Z --to 2024-06-03T23:00Z')).toBe(
+      'Agent One is on call in l2-primary from 2024-06-03 20:00 UTC to 2024-06-03 23:00 UTC.',
+    );
     expect(await d.say('agent2', '/oncall')).toMatch(/^L2 Second level \(l2-primary\): Agent One until 2024-06-03 23:00 UTC; next Agent Two/);
     await d.say('requester', '/ticket new Database down --urgency high --impact high');
     await d.say('agent1', '/ticket escalate 1 needs a DBA');
@@ -171,7 +178,9 @@ describe('overrides and handoffs', () => {
     desks.push(d);
     await armHandoffs(d.desk.core);
     await d.advance(9 * 3_600_000); // 17:00: the night rotation starts
-    expect(d.dm('agent2').filter((m) => m.startsWith('📟 You are on call'))).toEqual([expect.stringMatching(/^📟 You are on call for Second level until 2024-06-05 09:00 UTC/)]);
+    expect(d.dm('agent2').filter((m) => m.startsWith('📟 You are on call'))).toEqual([
+      expect.stringMatching(/^📟 You are on call for Second level until 2024-06-05 09:00 UTC/),
+    ]);
     expect(d.channel('l2-desk').some((m) => m.startsWith('📟 On call for Second level: Agent Two until 2024-06-05 09:00 UTC'))).toBe(true);
   });
 });

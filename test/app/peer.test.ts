@@ -16,16 +16,37 @@ const person = (id: string): Person => ({ platform: 'console', space: 'local', i
 const base = (user: string) => ({ key: `peer-test:${++seq}`, at: desk.clock.now(), from: person(user) });
 
 function post(user: string, id: string, text: string, thread?: string): Promise<string | undefined> {
-  const event: Inbound = { ...base(user), kind: 'message', text, id, place: { platform: 'console', space: 'local', channel: PEER, ...(thread ? { thread } : {}) } };
+  const event: Inbound = {
+    ...base(user),
+    kind: 'message',
+    text,
+    id,
+    place: { platform: 'console', space: 'local', channel: PEER, ...(thread ? { thread } : {}) },
+  };
   return desk.send(event);
 }
 
 function react(user: string, root: string, message: string, author: string, text: string, emoji = '✅'): Promise<string | undefined> {
-  return desk.send({ ...base(user), kind: 'reaction', emoji, message, author: person(author), text, place: { platform: 'console', space: 'local', channel: PEER, thread: root } });
+  return desk.send({
+    ...base(user),
+    kind: 'reaction',
+    emoji,
+    message,
+    author: person(author),
+    text,
+    place: { platform: 'console', space: 'local', channel: PEER, thread: root },
+  });
 }
 
 function markAction(user: string, root: string, message: string, author: string, text: string): Promise<string | undefined> {
-  return desk.send({ ...base(user), kind: 'action', action: 'peer.solution', value: '', about: { id: message, author: person(author), text }, place: { platform: 'console', space: 'local', channel: PEER, thread: root } });
+  return desk.send({
+    ...base(user),
+    kind: 'action',
+    action: 'peer.solution',
+    value: '',
+    about: { id: message, author: person(author), text },
+    place: { platform: 'console', space: 'local', channel: PEER, thread: root },
+  });
 }
 
 async function question(n: number) {
@@ -47,7 +68,7 @@ afterEach(async () => {
 });
 
 describe('questions and solutions', () => {
-  it('a post in the peer channel is a question; the asker\'s ✅ on an answer solves it and rewards the helper', async () => {
+  it("a post in the peer channel is a question; the asker's ✅ on an answer solves it and rewards the helper", async () => {
     desk = await createTestDesk();
     expect(await post('alice', 'r1', 'VPN drops every 10 minutes on hotel wifi\nIt reconnects, then drops again.')).toBeUndefined();
     const q = await question(1);
@@ -57,7 +78,10 @@ describe('questions and solutions', () => {
 
     await react('alice', 'r1', 'a1', 'bob', 'Switch the VPN protocol to TCP in the client settings; hotel wifi kills UDP sessions.');
     expect((await question(1)).status).toBe('solved');
-    expect(desk.adapter.labels).toEqual([{ thread: 'r1', label: 'open' }, { thread: 'r1', label: 'solved' }]);
+    expect(desk.adapter.labels).toEqual([
+      { thread: 'r1', label: 'open' },
+      { thread: 'r1', label: 'solved' },
+    ]);
     expect(threadOf('r1').join('\n')).toMatch(/✅ Solved: VPN drops.*\n.*Solution by bob:\n.*TCP/s);
     // "Save as article" on the solved thread: a draft for the KB authors (L2, L3), refused to others.
     expect(threadOf('r1').at(-1)).toMatch(/\[Save as article\] \/kb save question 1/);
@@ -93,17 +117,21 @@ describe('questions and solutions', () => {
     expect(threadOf('r2').some((t) => /Still unanswered/.test(t))).toBe(false);
   });
 
-  it('only the asker or a moderator marks a solution; others\' ✅ are just reactions', async () => {
+  it("only the asker or a moderator marks a solution; others' ✅ are just reactions", async () => {
     desk = await createTestDesk();
     await post('alice', 'r1', 'Printer on floor 3 prints blank pages');
     await post('bob', 'a1', 'Replace the toner', 'r1');
     expect(await react('carol', 'r1', 'a1', 'bob', 'Replace the toner')).toBeUndefined();
     expect((await question(1)).status).toBe('open');
-    expect(await markAction('carol', 'r1', 'a1', 'bob', 'Replace the toner')).toMatch(/Only alice, who asked Q1, or a moderator can mark its solution/);
+    expect(await markAction('carol', 'r1', 'a1', 'bob', 'Replace the toner')).toMatch(
+      /Only alice, who asked Q1, or a moderator can mark its solution/,
+    );
     expect((await question(1)).status).toBe('open');
     expect(await pointsOf('bob')).toBe(0);
     // agent1 is a moderator (config peer.moderators), and agents are too.
-    expect(await markAction('agent1', 'r1', 'a1', 'bob', 'Replace the toner')).toMatch(/Marked bob's answer as the solution to Q1\. bob earns 10 points/);
+    expect(await markAction('agent1', 'r1', 'a1', 'bob', 'Replace the toner')).toMatch(
+      /Marked bob's answer as the solution to Q1\. bob earns 10 points/,
+    );
     expect((await question(1)).status).toBe('solved');
   });
 
@@ -112,7 +140,9 @@ describe('questions and solutions', () => {
     await post('alice', 'r1', 'Outlook keeps asking for my password');
     expect(await markAction('alice', 'r1', 'r1', 'alice', 'Outlook keeps asking')).toMatch(/That is the question itself/);
     await post('alice', 'a1', 'Found it: clear the credential manager entry', 'r1');
-    expect(await markAction('alice', 'r1', 'a1', 'alice', 'Found it: clear the credential manager entry')).toMatch(/your answer.*No points: it is your own answer/);
+    expect(await markAction('alice', 'r1', 'a1', 'alice', 'Found it: clear the credential manager entry')).toMatch(
+      /your answer.*No points: it is your own answer/,
+    );
     expect((await question(1)).status).toBe('solved');
     expect(await pointsOf('alice')).toBe(0);
   });
@@ -172,7 +202,9 @@ describe('questions and solutions', () => {
     // A moderator (every agent is one) marking their own answer solves it but earns nothing.
     await post('carol', 'r9', 'Printer offline after the update');
     await post('agent2', 'a9', 'Reinstall the driver', 'r9');
-    expect(await markAction('agent2', 'r9', 'a9', 'agent2', 'Reinstall the driver')).toMatch(/Marked your answer as the solution to Q6\. No points: it is your own answer/);
+    expect(await markAction('agent2', 'r9', 'a9', 'agent2', 'Reinstall the driver')).toMatch(
+      /Marked your answer as the solution to Q6\. No points: it is your own answer/,
+    );
     expect(await pointsOf('agent2')).toBe(0);
     expect((await question(6)).status).toBe('solved');
   });
@@ -248,7 +280,12 @@ describe('unanswered questions', () => {
     expect(await desk.say('agent1', '/ticket reply 1 Which SAP system, PRD or QAS?')).toMatch(/Reply sent/);
     const anchor = desk.adapter.messages.find((m) => m.place.thread === 'r1' && /#1/.test(m.card.title));
     expect(anchor).toBeDefined();
-    expect(desk.adapter.messages.filter((m) => m.place.thread === 'r1').map((m) => m.card.fallback).join('\n')).toMatch(/Which SAP system, PRD or QAS\?/);
+    expect(
+      desk.adapter.messages
+        .filter((m) => m.place.thread === 'r1')
+        .map((m) => m.card.fallback)
+        .join('\n'),
+    ).toMatch(/Which SAP system, PRD or QAS\?/);
     // The asker answers in the thread: it reaches the agents.
     await post('alice', 'f1', 'PRD', 'r1');
     expect(desk.everything().join('\n')).toMatch(/l1-desk thread: .*alice[\s\S]*PRD/);
@@ -256,7 +293,7 @@ describe('unanswered questions', () => {
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'from_question', 'replied', 'requester_message']));
   });
 
-  it('the ticket\'s resolution solves the question (searchable), a reopen takes it back, and after the ticket closes the thread is a peer thread again', async () => {
+  it("the ticket's resolution solves the question (searchable), a reopen takes it back, and after the ticket closes the thread is a peer thread again", async () => {
     desk = await createTestDesk();
     await post('alice', 'r1', 'Shared drive S: is missing after login');
     await desk.advance(5 * 3_600_000);
@@ -278,7 +315,7 @@ describe('unanswered questions', () => {
     expect((await question(1)).status).toBe('solved');
   });
 
-  it('a reopened ticket takes its resolution out of search even when a member\'s solution stands', async () => {
+  it("a reopened ticket takes its resolution out of search even when a member's solution stands", async () => {
     desk = await createTestDesk();
     await post('alice', 'r1', 'Kerberos ticket expired on the build agent');
     await desk.advance(5 * 3_600_000);
@@ -293,7 +330,13 @@ describe('unanswered questions', () => {
   });
 
   it('counts the wait on the configured calendar: a question asked on Friday evening is pinged on Monday', async () => {
-    desk = await createTestDesk({ yaml: DEMO_CONFIG_YAML.replace('unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office }', 'unanswered: { ping_after: 30m, ticket_after: 4h, calendar: weekdays }').replace('calendars:\n', 'calendars:\n  weekdays: { zone: Europe/Berlin, hours: 12x5 }\n'), now: '2024-06-07T17:45:00Z' }); // Friday 19:45 in Berlin
+    desk = await createTestDesk({
+      yaml: DEMO_CONFIG_YAML.replace(
+        'unanswered: { ping_after: 30m, ticket_after: 4h, calendar: office }',
+        'unanswered: { ping_after: 30m, ticket_after: 4h, calendar: weekdays }',
+      ).replace('calendars:\n', 'calendars:\n  weekdays: { zone: Europe/Berlin, hours: 12x5 }\n'),
+      now: '2024-06-07T17:45:00Z',
+    }); // Friday 19:45 in Berlin
     await post('alice', 'r1', 'Is the canteen open on Saturday?');
     await desk.advance(2 * 86_400_000 + 12 * 3_600_000 + 29 * 60_000); // Monday 08:14 Berlin: 29 business minutes so far
     expect(threadOf('r1')).toEqual([]);
@@ -301,12 +344,14 @@ describe('unanswered questions', () => {
     expect(threadOf('r1')[0]).toMatch(/Still unanswered/);
   });
 
-  it('the asker\'s ticket limits apply: a flood of questions does not become a flood of tickets', async () => {
+  it("the asker's ticket limits apply: a flood of questions does not become a flood of tickets", async () => {
     desk = await createTestDesk({ yaml: `${DEMO_CONFIG_YAML}tickets:\n  max_open_per_requester: 1\n` });
     for (let i = 1; i <= 3; i++) await post('mallory', `r${i}`, `Spam question number ${i}`);
     await desk.advance(5 * 3_600_000);
     expect(await desk.db.selectFrom('tickets').select('number').execute()).toHaveLength(1);
-    expect(threadOf('r2').at(-1)).toMatch(/^Q2 stays a question\nIt is still unanswered, but it cannot become a ticket: mallory already has as many open tickets as one person may\. Helpers, can someone take a look\?/);
+    expect(threadOf('r2').at(-1)).toMatch(
+      /^Q2 stays a question\nIt is still unanswered, but it cannot become a ticket: mallory already has as many open tickets as one person may\. Helpers, can someone take a look\?/,
+    );
     expect((await question(2)).ticket).toBeNull();
   });
 
@@ -393,7 +438,7 @@ describe('stale questions', () => {
 });
 
 describe('the helper group', () => {
-  it('is granted once when a helper reaches the threshold, on the helper\'s platform; the ping mentions it', async () => {
+  it("is granted once when a helper reaches the threshold, on the helper's platform; the ping mentions it", async () => {
     const yaml = `${DEMO_CONFIG_YAML.replace('channels: { console: [peer] }', 'channels: { slack: [CPEER] }')}`.replace(
       'moderators: [agent1]',
       'moderators: [agent1]\n  helper_group: { slack: S0HELPERS }\n  helper_threshold: 20\n  points: { solution: 10, thanks: 2, per_thread: 15, per_day: 100 }',
@@ -418,9 +463,35 @@ describe('the helper group', () => {
     desk = await createTestDesk({ yaml, adapters: [fakeSlack] });
     const at = (thread?: string) => ({ platform: 'slack' as const, space: 'T1', channel: 'CPEER', ...(thread ? { thread } : {}) });
     for (let i = 1; i <= 3; i++) {
-      await desk.send({ key: `g:q${i}`, at: desk.clock.now(), from: slack('UASK'), kind: 'message', text: `Question ${i} about printers`, id: `1.${i}`, place: at() });
-      await desk.send({ key: `g:a${i}`, at: desk.clock.now(), from: slack('UHELP'), kind: 'message', text: 'Answer', id: `2.${i}`, place: at(`1.${i}`) });
-      await desk.send({ key: `g:r${i}`, at: desk.clock.now(), from: slack('UASK'), kind: 'reaction', emoji: 'white_check_mark', message: `2.${i}`, author: slack('UHELP'), text: 'Answer', place: at(`1.${i}`) });
+      await desk.send({
+        key: `g:q${i}`,
+        at: desk.clock.now(),
+        from: slack('UASK'),
+        kind: 'message',
+        text: `Question ${i} about printers`,
+        id: `1.${i}`,
+        place: at(),
+      });
+      await desk.send({
+        key: `g:a${i}`,
+        at: desk.clock.now(),
+        from: slack('UHELP'),
+        kind: 'message',
+        text: 'Answer',
+        id: `2.${i}`,
+        place: at(`1.${i}`),
+      });
+      await desk.send({
+        key: `g:r${i}`,
+        at: desk.clock.now(),
+        from: slack('UASK'),
+        kind: 'reaction',
+        emoji: 'white_check_mark',
+        message: `2.${i}`,
+        author: slack('UHELP'),
+        text: 'Answer',
+        place: at(`1.${i}`),
+      });
     }
     expect(grants).toEqual([{ person: 'UHELP', group: 'S0HELPERS' }]);
     // An unanswered question pings exactly the helper group.
@@ -432,9 +503,15 @@ describe('the helper group', () => {
 
 describe('edited and deleted messages', () => {
   const change = (kind: 'edited' | 'deleted', user: string, message: string, thread?: string, text?: string) =>
-    desk.send({ ...base(user), kind, message, ...(text !== undefined ? { text } : {}), place: { platform: 'console', space: 'local', channel: PEER, ...(thread ? { thread } : {}) } } as Inbound);
+    desk.send({
+      ...base(user),
+      kind,
+      message,
+      ...(text !== undefined ? { text } : {}),
+      place: { platform: 'console', space: 'local', channel: PEER, ...(thread ? { thread } : {}) },
+    } as Inbound);
 
-  it('the question follows its edits; a marked answer\'s edit reaches the search index', async () => {
+  it("the question follows its edits; a marked answer's edit reaches the search index", async () => {
     desk = await createTestDesk();
     await post('alice', 'r1', 'Wifi is slow');
     expect(await change('edited', 'bob', 'r1', undefined, 'Not my question to edit')).toBeUndefined();
@@ -474,7 +551,9 @@ describe('edited and deleted messages', () => {
     await post('alice', 'r1', 'Keyboard types double letters');
     await post('bob', 'a1', 'Clean it', 'r1');
     expect(await change('deleted', 'bob', 'a1', 'r1')).toBeUndefined();
-    expect(await desk.send({ ...base('alice'), kind: 'deleted', message: 'x', place: { platform: 'console', space: 'local', channel: 'console' } })).toBeUndefined();
+    expect(
+      await desk.send({ ...base('alice'), kind: 'deleted', message: 'x', place: { platform: 'console', space: 'local', channel: 'console' } }),
+    ).toBeUndefined();
     expect((await question(1)).status).toBe('open');
   });
 });
@@ -482,14 +561,45 @@ describe('edited and deleted messages', () => {
 describe('communities', () => {
   it('a solved question is found only in the community it was asked in; articles everywhere', async () => {
     desk = await createTestDesk();
-    await desk.db.insertInto('peer_questions').values({
-      number: 1, platform: 'slack', space: 'T1', channel: 'CPEER', link: 'https://acme.slack.com/archives/CPEER/p1', asker: JSON.stringify({ platform: 'slack', space: 'T1', id: 'U1', name: 'u1' }),
-      asker_key: 'slack:U1', title: 'Payroll portal rejects my password', body: 'Payroll portal rejects my password', status: 'solved', ticket: null, answered_at: 1, pinged_at: null,
-      solved_at: 1, closed_at: null, created_at: 1, activity_at: 1, revision: 0,
-    }).execute();
-    await desk.desk.core.search.put(desk.db, { kind: 'question', ref: 1, title: 'Payroll portal rejects my password', body: 'Reset it in the HR portal.' });
+    await desk.db
+      .insertInto('peer_questions')
+      .values({
+        number: 1,
+        platform: 'slack',
+        space: 'T1',
+        channel: 'CPEER',
+        link: 'https://acme.slack.com/archives/CPEER/p1',
+        asker: JSON.stringify({ platform: 'slack', space: 'T1', id: 'U1', name: 'u1' }),
+        asker_key: 'slack:U1',
+        title: 'Payroll portal rejects my password',
+        body: 'Payroll portal rejects my password',
+        status: 'solved',
+        ticket: null,
+        answered_at: 1,
+        pinged_at: null,
+        solved_at: 1,
+        closed_at: null,
+        created_at: 1,
+        activity_at: 1,
+        revision: 0,
+      })
+      .execute();
+    await desk.desk.core.search.put(desk.db, {
+      kind: 'question',
+      ref: 1,
+      title: 'Payroll portal rejects my password',
+      body: 'Reset it in the HR portal.',
+    });
     const search = (platform: 'slack' | 'discord', space: string) =>
-      desk.send({ key: `c:${++seq}`, at: desk.clock.now(), from: { platform, space, id: 'X', name: 'x' }, place: { platform, space, channel: 'C' }, kind: 'command', name: 'kb', text: 'search payroll password' });
+      desk.send({
+        key: `c:${++seq}`,
+        at: desk.clock.now(),
+        from: { platform, space, id: 'X', name: 'x' },
+        place: { platform, space, channel: 'C' },
+        kind: 'command',
+        name: 'kb',
+        text: 'search payroll password',
+      });
     expect(await search('slack', 'T1')).toMatch(/Payroll portal rejects my password \(solved question\)/);
     expect(await search('slack', 'T2')).toMatch(/Nothing in the knowledge base matches/);
     expect(await search('discord', 'T1')).toMatch(/Nothing in the knowledge base matches/);

@@ -25,9 +25,17 @@ describe('two dispatchers on one database', () => {
       const from = { platform: 'console' as const, space: 'local', id: `user${i}`, name: `user${i}` };
       const place = { platform: 'console' as const, space: 'local', channel: 'console' };
       await a.desk.handle({ kind: 'command', name: 'ticket', text: `new Ticket ${i}`, key: `open-${i}`, at: a.clock.now(), from, place });
-      for (const n of [1, 2]) await a.desk.handle({ kind: 'message', ticket: i, text: `message ${n}`, key: `msg-${i}-${n}`, at: a.clock.now(), from, place });
+      for (const n of [1, 2])
+        await a.desk.handle({ kind: 'message', ticket: i, text: `message ${n}`, key: `msg-${i}-${n}`, at: a.clock.now(), from, place });
     }
-    const total = Number((await a.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const total = Number(
+      (
+        await a.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     // One global order of posts across both replicas, to check order per conversation.
     const order: string[] = [];
     for (const d of [a, b]) {

@@ -34,10 +34,22 @@ describe('the outbox', () => {
 
   it('wakes for rows another process has leased only when the lease ends, not while they are its to deliver', async () => {
     const d = await desk();
-    await d.desk.handle({ kind: 'command', name: 'ticket', text: 'new Leased elsewhere', key: 'leased', at: d.clock.now(), from: { platform: 'console', space: 'local', id: 'u', name: 'u' }, place: { platform: 'console', space: 'local', channel: 'console' } });
+    await d.desk.handle({
+      kind: 'command',
+      name: 'ticket',
+      text: 'new Leased elsewhere',
+      key: 'leased',
+      at: d.clock.now(),
+      from: { platform: 'console', space: 'local', id: 'u', name: 'u' },
+      place: { platform: 'console', space: 'local', channel: 'console' },
+    });
     const now = d.clock.now();
     expect(await nextOutboxDue(d.db, now)).toBe(now);
-    await d.db.updateTable('outbox').set({ lease_until: now + 60_000 }).where('status', '=', 'pending').execute();
+    await d.db
+      .updateTable('outbox')
+      .set({ lease_until: now + 60_000 })
+      .where('status', '=', 'pending')
+      .execute();
     expect(await nextOutboxDue(d.db, now)).toBe(now + 60_000); // not before the lease ends (its holder may be gone)
     expect(await nextOutboxDue(d.db, now + 60_000)).toBe(now); // the lease ended: due again
   });
@@ -49,10 +61,20 @@ describe('the outbox', () => {
     try {
       // Three messages of one conversation (one place), due now.
       const now = a.clock.now();
-      await insertOutbox(a.db, [1, 2, 3].map((i) => ({
-        id: `row${i}`, created_at: now, target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }), op: 'post',
-        message_key: null, ticket: null, side: null, card: JSON.stringify({ title: `M${i}`, fallback: `M${i}` }), next_attempt_at: now,
-      })));
+      await insertOutbox(
+        a.db,
+        [1, 2, 3].map((i) => ({
+          id: `row${i}`,
+          created_at: now,
+          target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }),
+          op: 'post',
+          message_key: null,
+          ticket: null,
+          side: null,
+          card: JSON.stringify({ title: `M${i}`, fallback: `M${i}` }),
+          next_attempt_at: now,
+        })),
+      );
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let entered!: () => void;
@@ -97,8 +119,15 @@ describe('the outbox', () => {
     const d = await desk();
     const now = d.clock.now();
     const row = (id: string, due: number) => ({
-      id, created_at: now, target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }), op: 'post',
-      message_key: null, ticket: null, side: null, card: JSON.stringify({ title: id, fallback: id }), next_attempt_at: due,
+      id,
+      created_at: now,
+      target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }),
+      op: 'post',
+      message_key: null,
+      ticket: null,
+      side: null,
+      card: JSON.stringify({ title: id, fallback: id }),
+      next_attempt_at: due,
     });
     await insertOutbox(d.db, [row('a-first', now + 5 * 60_000), row('b-second', now)]);
     // Not due: never leased, whatever a stale read says.
@@ -116,10 +145,22 @@ describe('the outbox', () => {
     expect(d.adapter.messages).toEqual([]); // order kept: b waits for a
   });
 
-  it('does not let 200 undeliverable rows hide the next requester\'s messages', async () => {
+  it("does not let 200 undeliverable rows hide the next requester's messages", async () => {
     const d = await desk();
-    d.adapter.failuresIn.set('l1-desk', Array.from({ length: 5000 }, () => new Error('l1-desk is down')));
-    for (let i = 0; i < 205; i++) await d.desk.handle({ kind: 'command', name: 'ticket', text: `new Ticket ${i}`, key: `k${i}`, at: d.clock.now(), from: { platform: 'console', space: 'local', id: `user${i}`, name: `user${i}` }, place: { platform: 'console', space: 'local', channel: 'console' } });
+    d.adapter.failuresIn.set(
+      'l1-desk',
+      Array.from({ length: 5000 }, () => new Error('l1-desk is down')),
+    );
+    for (let i = 0; i < 205; i++)
+      await d.desk.handle({
+        kind: 'command',
+        name: 'ticket',
+        text: `new Ticket ${i}`,
+        key: `k${i}`,
+        at: d.clock.now(),
+        from: { platform: 'console', space: 'local', id: `user${i}`, name: `user${i}` },
+        place: { platform: 'console', space: 'local', channel: 'console' },
+      });
     await d.desk.dispatcher.drain();
     expect(d.adapter.messages.filter((m) => m.place.channel.startsWith('dm:user'))).toHaveLength(205);
   });
@@ -178,13 +219,18 @@ describe('the background loop', () => {
     let release!: () => void;
     const reading = new Promise<void>((resolve) => (release = resolve));
     let firstRead = true;
-    const pump = new Pump(d.desk.core, 'test', async () => void passes++, async () => {
-      if (firstRead) {
-        firstRead = false;
-        await reading;
-      }
-      return undefined;
-    });
+    const pump = new Pump(
+      d.desk.core,
+      'test',
+      async () => void passes++,
+      async () => {
+        if (firstRead) {
+          firstRead = false;
+          await reading;
+        }
+        return undefined;
+      },
+    );
     pump.start();
     await new Promise((resolve) => setImmediate(resolve));
     pump.nudge(); // arrives while the loop awaits nextDue()
@@ -203,10 +249,15 @@ describe('the background loop when every pass fails (database down)', () => {
       let failing = true;
       const at: number[] = [];
       const start = Date.now();
-      const pump = new Pump(d.desk.core, 'test', async () => {
-        at.push(Date.now() - start);
-        if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-      }, async () => undefined);
+      const pump = new Pump(
+        d.desk.core,
+        'test',
+        async () => {
+          at.push(Date.now() - start);
+          if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+        },
+        async () => undefined,
+      );
       pump.start();
       for (let i = 0; i < 7; i++) await vi.advanceTimersToNextTimerAsync();
       expect(at).toEqual([0, 1000, 3000, 7000, 15000, 31000, 61000, 91000]);

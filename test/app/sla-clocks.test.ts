@@ -58,7 +58,9 @@ describe('SLA clocks on a business-hour calendar', () => {
     await desk.advance(45 * MIN - 1000);
     expect(desk.channel('l1-desk')).toHaveLength(1);
     await desk.advance(1000); // 75% of the first-response hour
-    expect(desk.channel('l1-desk')[1]).toMatch(/SLA warning on #1[\s\S]*First response for #1 "Printer on fire" is due at 2024-06-03 10:00 UTC: 15m of business time left \(75% used\)\. Nobody has claimed it\./);
+    expect(desk.channel('l1-desk')[1]).toMatch(
+      /SLA warning on #1[\s\S]*First response for #1 "Printer on fire" is due at 2024-06-03 10:00 UTC: 15m of business time left \(75% used\)\. Nobody has claimed it\./,
+    );
     await desk.say('agent1', '/ticket claim 1');
     await desk.advance(9 * MIN); // 90%
     expect(desk.dm('agent1').join('\n')).toMatch(/First response for #1 .* 6m of business time left \(90% used\)/);
@@ -66,7 +68,9 @@ describe('SLA clocks on a business-hour calendar', () => {
     const breach = desk.channel('l1-desk').find((m) => m.includes('SLA breached'));
     expect(breach).toMatch(/First response for #1 "Printer on fire" \(P2, assigned to Agent One\) was due 2024-06-03 10:00 UTC/);
     expect(field('First response')).toMatch(/^breached: was due 2024-06-03 10:00 UTC/);
-    expect(await history()).toMatch(/SLA warning: first response 75% used[\s\S]*SLA warning: first response 90% used[\s\S]*SLA breached: first response was due 2024-06-03 10:00 UTC/);
+    expect(await history()).toMatch(
+      /SLA warning: first response 75% used[\s\S]*SLA warning: first response 90% used[\s\S]*SLA breached: first response was due 2024-06-03 10:00 UTC/,
+    );
   });
 
   it('raises the breach hook inside the breach transaction', async () => {
@@ -119,7 +123,9 @@ describe('SLA clocks on a business-hour calendar', () => {
     await desk.advance(20 * MIN);
     await desk.say('agent1', '/ticket priority 1 --urgency high'); // P2: 1 h from 09:00
     expect(field('First response')).toBe('due 2024-06-03 10:00 UTC, 40m left');
-    expect(await history()).toMatch(/changed the priority from P3 to P2 .*SLA recomputed from creation \(P2\): first response due 2024-06-03 10:00 UTC, resolution due 2024-06-03 17:00 UTC/);
+    expect(await history()).toMatch(
+      /changed the priority from P3 to P2 .*SLA recomputed from creation \(P2\): first response due 2024-06-03 10:00 UTC, resolution due 2024-06-03 17:00 UTC/,
+    );
     await desk.advance(25 * MIN); // 09:45 = 75% of the new target
     expect(desk.channel('l1-desk').some((m) => m.includes('75% used'))).toBe(true);
   });
@@ -135,7 +141,7 @@ describe('SLA clocks on a business-hour calendar', () => {
     expect(await history()).toMatch(/SLA breached: first response was due 2024-06-03 10:00 UTC \[late\]/);
   });
 
-  it('uses the customer group\'s policy for its members', async () => {
+  it("uses the customer group's policy for its members", async () => {
     await open('2024-06-03T09:00:00Z', '/ticket new Printer on fire --urgency high', 'vip');
     expect(field('First response')).toBe('due 2024-06-03 09:20 UTC, 20m left');
     await desk.advance(10 * MIN);

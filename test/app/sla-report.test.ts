@@ -36,7 +36,15 @@ describe('the SLA report', () => {
     const core = desk.desk.core;
     const report = await slaReport(core, { from: Date.parse('2024-06-01T00:00:00Z'), to: Date.parse('2024-06-04T00:00:00Z'), by: 'priority' });
     const p2 = report.rows.find((r) => r.group === 'P2')!;
-    expect(p2).toMatchObject({ tickets: 2, firstResponseAttainmentPct: 50, resolutionAttainmentPct: 100, breaches: 1, firstResponseMedianMin: 10, firstResponseP90Min: 90, resolutionMedianMin: 30 });
+    expect(p2).toMatchObject({
+      tickets: 2,
+      firstResponseAttainmentPct: 50,
+      resolutionAttainmentPct: 100,
+      breaches: 1,
+      firstResponseMedianMin: 10,
+      firstResponseP90Min: 90,
+      resolutionMedianMin: 30,
+    });
     expect(report.rows.at(-1)).toMatchObject({ group: 'all', tickets: 3 });
     expect(report.backlog).toEqual({ L1: 1, L2: 1 });
 
@@ -44,7 +52,9 @@ describe('the SLA report', () => {
     expect(byTier.rows.map((r) => r.group)).toEqual(['L1', 'L2', 'all']);
 
     const csv = formatReport(report, 'csv').split('\n');
-    expect(csv[0]).toBe('group,tickets,first response met %,resolution met %,breaches,first response median min,first response p90 min,resolution median min,resolution p90 min');
+    expect(csv[0]).toBe(
+      'group,tickets,first response met %,resolution met %,breaches,first response median min,first response p90 min,resolution median min,resolution p90 min',
+    );
     expect(csv).toContain('P2,2,50,100,1,10,90,30,30');
     expect(JSON.parse(formatReport(report, 'json')).rows).toHaveLength(3);
     expect(formatReport(report, 'table')).toMatch(/Backlog now: L1 1, L2 1/);
@@ -57,7 +67,10 @@ describe('the SLA report', () => {
 
 describe('the SLA report as CSV', () => {
   it('neutralises group names a spreadsheet would run as formulas; numbers stay bare', async () => {
-    const yaml = YAML.replace('agent1: { name: Agent One }', 'agent1: { name: "=HYPERLINK(\\"https://evil.example/\\";\\"x\\")" }').replace('agent2: { name: Agent Two }', 'agent2: { name: "-Agent Two" }');
+    const yaml = YAML.replace('agent1: { name: Agent One }', 'agent1: { name: "=HYPERLINK(\\"https://evil.example/\\";\\"x\\")" }').replace(
+      'agent2: { name: Agent Two }',
+      'agent2: { name: "-Agent Two" }',
+    );
     desk = await createTestDesk({ yaml, now: '2024-06-03T09:00:00Z' });
     await desk.say('requester', '/ticket new One --urgency high');
     await desk.say('agent1', '/ticket claim 1');
@@ -76,11 +89,35 @@ describe('the SLA report as CSV', () => {
 
   it('neutralises every text cell starting with = + - @ tab or CR, and writes numbers (even negative ones) bare', async () => {
     desk = await createTestDesk({ yaml: YAML }); // the file's afterEach closes a desk after every test
-    const row = { tickets: 1, firstResponseAttainmentPct: 50, resolutionAttainmentPct: null, breaches: -1, firstResponseMedianMin: -2.5, firstResponseP90Min: 0, resolutionMedianMin: null, resolutionP90Min: null };
+    const row = {
+      tickets: 1,
+      firstResponseAttainmentPct: 50,
+      resolutionAttainmentPct: null,
+      breaches: -1,
+      firstResponseMedianMin: -2.5,
+      firstResponseP90Min: 0,
+      resolutionMedianMin: null,
+      resolutionP90Min: null,
+    };
     const report: Report = {
-      from: 0, to: 1, by: 'agent', backlog: {},
-      rows: [{ ...row, group: '\tTab' }, { ...row, group: '\r=CR' }, { ...row, group: '+plus' }, { ...row, group: 'plain, "quoted"' }],
-      deflection: { offers: 1, helped: 0, openedAnyway: 0, noAnswerYet: 1, ratePct: 0, docs: [{ doc: 'question:2', title: '@SUM(A1)', offers: 1, helped: 0, openedAnyway: 0, noAnswerYet: 1 }] },
+      from: 0,
+      to: 1,
+      by: 'agent',
+      backlog: {},
+      rows: [
+        { ...row, group: '\tTab' },
+        { ...row, group: '\r=CR' },
+        { ...row, group: '+plus' },
+        { ...row, group: 'plain, "quoted"' },
+      ],
+      deflection: {
+        offers: 1,
+        helped: 0,
+        openedAnyway: 0,
+        noAnswerYet: 1,
+        ratePct: 0,
+        docs: [{ doc: 'question:2', title: '@SUM(A1)', offers: 1, helped: 0, openedAnyway: 0, noAnswerYet: 1 }],
+      },
     };
     const lines = formatReport(report, 'csv').split('\n');
     expect(lines.slice(1, 5)).toEqual([

@@ -116,7 +116,7 @@ tiers: [ { id: L1, name: Desk, agents: [ann, bob] } ]
     expect(await desk.say('agent1', '/ticket history 1')).toContain('internal note: the requester broke it themselves');
   });
 
-  it('relays the requester\'s messages to the agents\' thread', async () => {
+  it("relays the requester's messages to the agents' thread", async () => {
     await desk.say('requester', '#1 It is now also beeping');
     expect(desk.thread('l1-desk', 1).join('\n')).toContain('It is now also beeping');
   });
@@ -128,7 +128,9 @@ tiers: [ { id: L1, name: Desk, agents: [ann, bob] } ]
     expect(desk.dm('requester').join('\n')).toContain('Which floor is it on?');
     await desk.say('requester', '#1 Third floor');
     expect(desk.channel('l1-desk')[0]).toContain('Status: claimed');
-    expect(await desk.say('agent1', '/ticket history 1')).toMatch(/set it waiting on the requester: Which floor[\s\S]*wrote: Third floor[\s\S]*back in work/);
+    expect(await desk.say('agent1', '/ticket history 1')).toMatch(
+      /set it waiting on the requester: Which floor[\s\S]*wrote: Third floor[\s\S]*back in work/,
+    );
   });
 
   it('escalates to the next tier: a new card there, the old card says where it went', async () => {

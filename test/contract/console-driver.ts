@@ -9,7 +9,8 @@ import { ticketOutcome, type DeskDriver } from './driver.js';
  */
 export async function startConsoleDriver(): Promise<DeskDriver> {
   const desk = await createTestDesk({ yaml: CONTRACT_YAML });
-  const seen = (channel: string) => desk.adapter.messages.filter((m) => m.place.channel === channel).flatMap((m) => m.versions.map((v) => v.fallback));
+  const seen = (channel: string) =>
+    desk.adapter.messages.filter((m) => m.place.channel === channel).flatMap((m) => m.versions.map((v) => v.fallback));
   return {
     platform: 'console',
     requesterName: 'requester',

@@ -24,8 +24,14 @@ export async function startDiscordDriver(): Promise<DeskDriver> {
   const withThreads = (parent: string) => [parent, ...[...t.discord.world.channels.values()].filter((c) => c.parent_id === parent).map((c) => c.id)];
   /** Every version of every message tierdesk wrote in these channels, and what people wrote there. */
   const seen = (channels: string[]) => [
-    ...t.discord.rest.calls().filter((c) => WRITES.includes(c.route) && channels.includes(c.params.channel ?? '') && c.status === 200).map((c) => shown(c.body as object)),
-    ...channels.flatMap((ch) => t.discord.world.messagesIn(ch)).filter((m) => m.author.id !== t.discord.ids.botUserId).map(shown),
+    ...t.discord.rest
+      .calls()
+      .filter((c) => WRITES.includes(c.route) && channels.includes(c.params.channel ?? '') && c.status === 200)
+      .map((c) => shown(c.body as object)),
+    ...channels
+      .flatMap((ch) => t.discord.world.messagesIn(ch))
+      .filter((m) => m.author.id !== t.discord.ids.botUserId)
+      .map(shown),
   ];
 
   return {
@@ -43,7 +49,8 @@ export async function startDiscordDriver(): Promise<DeskDriver> {
     async note(agent, n, text) {
       const card = await cardOf(n);
       // tierdesk opens the card's thread on first use; before that, an agent uses the sub-command.
-      if (!t.discord.world.channels.has(card.id)) return (await command(t, USERS[agent], card.channel, 'note', { number: n, text })).handled.reply?.text;
+      if (!t.discord.world.channels.has(card.id))
+        return (await command(t, USERS[agent], card.channel, 'note', { number: n, text })).handled.reply?.text;
       return (await write(t, USERS[agent], card.id, text)).handled.reply?.text;
     },
     requesterWrites: async (n, text) => (await write(t, requester, await privateThread(n), text)).handled.reply?.text,

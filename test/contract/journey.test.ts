@@ -47,7 +47,17 @@ describe.each(DRIVERS)('the %s adapter', (_name, start) => {
   });
 
   it('records the same history, in the same order', async () => {
-    expect((await d.ticket(number)).history).toEqual(['opened', 'claimed', 'requester_message', 'note', 'replied', 'escalated', 'claimed', 'resolved', 'closed']);
+    expect((await d.ticket(number)).history).toEqual([
+      'opened',
+      'claimed',
+      'requester_message',
+      'note',
+      'replied',
+      'escalated',
+      'claimed',
+      'resolved',
+      'closed',
+    ]);
   });
 
   it('answers each person the same', () => {
@@ -74,7 +84,7 @@ describe.each(DRIVERS)('the %s adapter', (_name, start) => {
     expect(saw).not.toContain(WORDS.escalation); // why it moved is for the agents
   });
 
-  it('the requester\'s message and the note reached the L1 agents; L2 got its own card and the reason', () => {
+  it("the requester's message and the note reached the L1 agents; L2 got its own card and the reason", () => {
     const l1 = d.agentsSaw('L1').join('\n');
     const l2 = d.agentsSaw('L2').join('\n');
 

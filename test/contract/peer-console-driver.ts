@@ -45,12 +45,22 @@ export async function startConsolePeerDriver(): Promise<PeerDriver> {
   // As `npm start` wires it: the outbox is drained after each line, before the next prompt.
   const ref: { desk?: Desk } = {};
   const adapter = createConsoleAdapter({
-    input, output, now: () => clock.now(), prompt: true, peerChannel, afterLine: async () => ref.desk?.dispatcher.drain(),
+    input,
+    output,
+    now: () => clock.now(),
+    prompt: true,
+    peerChannel,
+    afterLine: async () => ref.desk?.dispatcher.drain(),
   });
   const desk = (ref.desk = createDesk({ db, config, clock, logger: createMemoryLogger(), adapters: [adapter], dispatcher: { random: () => 0.5 } }));
   await desk.start();
   const seen = () => `The console printed:\n${printed.join('')}`;
-  await within(DEADLINE_MS, 'the first prompt', prompts.waitFor('the first prompt', (n) => n === 1), seen);
+  await within(
+    DEADLINE_MS,
+    'the first prompt',
+    prompts.waitFor('the first prompt', (n) => n === 1),
+    seen,
+  );
 
   let lines = 0;
   /** `user` types `text`; returns what was printed while it was handled, chunk by chunk. */
@@ -58,10 +68,19 @@ export async function startConsolePeerDriver(): Promise<PeerDriver> {
     const from = printed.length;
     const prompt = ++lines + 1;
     input.write(`${user}: ${text}\n`);
-    await within(DEADLINE_MS, `the line "${user}: ${text}"`, prompts.waitFor(`the prompt after line ${lines}`, (n) => n === prompt), seen);
+    await within(
+      DEADLINE_MS,
+      `the line "${user}: ${text}"`,
+      prompts.waitFor(`the prompt after line ${lines}`, (n) => n === prompt),
+      seen,
+    );
     return printed.slice(from).filter((c) => c !== '> ');
   }
-  const dedent = (lines_: string[]) => lines_.map((l) => l.replace(/^ {2}/, '')).join('\n').trimEnd();
+  const dedent = (lines_: string[]) =>
+    lines_
+      .map((l) => l.replace(/^ {2}/, ''))
+      .join('\n')
+      .trimEnd();
   /** What tierdesk answered `user` (only them), or the `!` line that refused the input. */
   const answerTo = (user: string, chunks: string[]): string | undefined => {
     for (const c of chunks) {
@@ -126,7 +145,10 @@ export async function startConsolePeerDriver(): Promise<PeerDriver> {
     },
     threadSaw(n) {
       const title = titles.get(n);
-      const heads = [`→ #${peerChannel} › Q${n}: `, ...(title ? [`→ #${peerChannel} › thread "${title}"`, `✎ #${peerChannel} › thread "${title}"`] : [])];
+      const heads = [
+        `→ #${peerChannel} › Q${n}: `,
+        ...(title ? [`→ #${peerChannel} › thread "${title}"`, `✎ #${peerChannel} › thread "${title}"`] : []),
+      ];
       return printed.filter((c) => heads.some((h) => c.startsWith(h))).map((c) => dedent(c.split('\n').slice(1)));
     },
     whereIs: (n) => ({ question: `the thread of Q${n} in #${peerChannel}`, answer: undefined }),

@@ -24,7 +24,11 @@ export async function startDiscordPeerDriver(gesture: 'reaction' | 'menu'): Prom
 
   /** A slash command by the asker in the tickets channel, answered to them. */
   async function slash(name: string, options: Record<string, OptionValue>, subcommand?: string): Promise<Answered> {
-    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), { name, ...(subcommand ? { subcommand } : {}), options });
+    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), {
+      name,
+      ...(subcommand ? { subcommand } : {}),
+      options,
+    });
     return answered(t, payload, await t.discord.gateway.interactionCreate(payload));
   }
 
@@ -75,7 +79,10 @@ export async function startDiscordPeerDriver(gesture: 'reaction' | 'menu'): Prom
         async openAnyway() {
           const open = buttons.find((b) => b.custom_id?.startsWith('tierdesk:deflect.open:'));
           if (!open?.custom_id || !original) return NO_BUTTON;
-          const payload = buttonPress(t.discord.context({ channel: support.id, user: requester.id }), { customId: open.custom_id, message: original });
+          const payload = buttonPress(t.discord.context({ channel: support.id, user: requester.id }), {
+            customId: open.custom_id,
+            message: original,
+          });
           return (await answered(t, payload, await t.discord.gateway.interactionCreate(payload))).text;
         },
       };
@@ -85,8 +92,14 @@ export async function startDiscordPeerDriver(gesture: 'reaction' | 'menu'): Prom
       if (!post) return [];
       // Every version of what tierdesk wrote in the post, and what people wrote there.
       return [
-        ...t.discord.rest.calls().filter((c) => WRITES.includes(c.route) && c.params.channel === post && c.status === 200).map((c) => shown(c.body as object)),
-        ...t.discord.world.messagesIn(post).filter((m) => m.author.id !== t.discord.ids.botUserId).map(shown),
+        ...t.discord.rest
+          .calls()
+          .filter((c) => WRITES.includes(c.route) && c.params.channel === post && c.status === 200)
+          .map((c) => shown(c.body as object)),
+        ...t.discord.world
+          .messagesIn(post)
+          .filter((m) => m.author.id !== t.discord.ids.botUserId)
+          .map(shown),
       ];
     },
     whereIs(n) {

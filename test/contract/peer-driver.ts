@@ -90,7 +90,12 @@ export async function peerFacts(db: Db) {
     questions: questions.map((q) => ({ ...q, number: Number(q.number) })),
     solutions: solutions.map((s) => ({ ...s, question: Number(s.question) })),
     points: points.map((p) => ({ ...p, question: Number(p.question), points: Number(p.points) })),
-    offers: offers.map((o) => ({ ...o, ticket: o.ticket === null ? null : Number(o.ticket), input: JSON.parse(o.input) as unknown, docs: docs.filter((d) => d.deflection === o.id).map((d) => d.doc) })),
+    offers: offers.map((o) => ({
+      ...o,
+      ticket: o.ticket === null ? null : Number(o.ticket),
+      input: JSON.parse(o.input) as unknown,
+      docs: docs.filter((d) => d.deflection === o.id).map((d) => d.doc),
+    })),
     tickets: tickets.map((t) => ({ ...t, number: Number(t.number) })),
     delivered: delivered.map((m) => m.key),
   };

@@ -12,9 +12,9 @@ import { startSlackPeerDriver } from './peer-slack-driver.js';
 
 const DRIVERS: Array<[string, () => Promise<PeerDriver>]> = [
   ['console (/mark)', startConsolePeerDriver],
-  ['slack (the asker\'s ✅)', () => startSlackPeerDriver('reaction')],
+  ["slack (the asker's ✅)", () => startSlackPeerDriver('reaction')],
   ['slack ("Mark as solution")', () => startSlackPeerDriver('menu')],
-  ['discord (the asker\'s ✅)', () => startDiscordPeerDriver('reaction')],
+  ["discord (the asker's ✅)", () => startDiscordPeerDriver('reaction')],
   ['discord ("Mark as solution")', () => startDiscordPeerDriver('menu')],
 ];
 
@@ -51,11 +51,19 @@ describe.each(DRIVERS)('the peer journey on %s', (_name, start) => {
     let out = text;
     if (where.answer) out = out.replaceAll(where.answer, '<answer link>');
     out = out.replaceAll(where.question, '<where Q1 is>');
-    for (const [name, as] of [[d.askerName, '<asker>'], [d.helperName, '<helper>']] as const) out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), as);
-    return out.split('\n').filter((l) => !l.startsWith('Actions: ')).join('\n');
+    for (const [name, as] of [
+      [d.askerName, '<asker>'],
+      [d.helperName, '<helper>'],
+    ] as const)
+      out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), as);
+    return out
+      .split('\n')
+      .filter((l) => !l.startsWith('Actions: '))
+      .join('\n');
   };
   /** The excerpt is the search engine's (FTS5 on SQLite, ts_headline on PostgreSQL): kept aside, checked on its own. */
-  const excerptAside = (text: string | undefined) => text?.replace(/\(solved question\): (.*)$/gm, (_, excerpt: string) => (excerpts.push(excerpt), '(solved question): <excerpt>'));
+  const excerptAside = (text: string | undefined) =>
+    text?.replace(/\(solved question\): (.*)$/gm, (_, excerpt: string) => (excerpts.push(excerpt), '(solved question): <excerpt>'));
   const step = (what: string, answer: string | undefined) => transcript.push([what, excerptAside(normalise(answer))]);
 
   beforeAll(async () => {
@@ -82,7 +90,7 @@ describe.each(DRIVERS)('the peer journey on %s', (_name, start) => {
     await d?.close();
   });
 
-  it('the question is asked in the peer channel as Q1: the console\'s /ask says where; a post made by hand gets no answer (nothing similar yet)', async () => {
+  it("the question is asked in the peer channel as Q1: the console's /ask says where; a post made by hand gets no answer (nothing similar yet)", async () => {
     expect(q).toBe(1);
     if (d.platform === 'console') expect(asked).toMatch(/^Question Q1 posted in #peer\. Helpers answer in its thread/);
     else expect(asked).toBeUndefined();
@@ -93,15 +101,17 @@ describe.each(DRIVERS)('the peer journey on %s', (_name, start) => {
   it('answers each step the same', () => {
     expect(transcript).toEqual([
       ['answer', undefined], // an answer in the thread needs no confirmation
-      ['/kb search, unsolved', `Nothing in the knowledge base matches "${SEARCH}". Try other words, /ask the community, or open a ticket with /ticket new <title>.`],
-      ['/helpers all, unsolved', 'Top helpers of all time\nNo points yet. Answer a question in the peer channel: an accepted solution or a thanks earns points.'],
+      [
+        '/kb search, unsolved',
+        `Nothing in the knowledge base matches "${SEARCH}". Try other words, /ask the community, or open a ticket with /ticket new <title>.`,
+      ],
+      [
+        '/helpers all, unsolved',
+        'Top helpers of all time\nNo points yet. Answer a question in the peer channel: an accepted solution or a thanks earns points.',
+      ],
       ['mark as solution', "Marked <helper>'s answer as the solution to Q1. <helper> earns 10 points."],
       ['/helpers all', 'Top helpers of all time\n1. <helper>: 10 points (1 solution)'],
-      ['/kb search', [
-        `🔎 1 result for "${SEARCH}"`,
-        `1. 💬 ${QUESTION} (solved question): <excerpt>`,
-        '   <where Q1 is>',
-      ].join('\n')],
+      ['/kb search', [`🔎 1 result for "${SEARCH}"`, `1. 💬 ${QUESTION} (solved question): <excerpt>`, '   <where Q1 is>'].join('\n')],
       ['open the ticket anyway', "Ticket #1 opened (P3, Help desk). Our answers will reach you in the ticket's private conversation."],
       ['open the ticket anyway, again', 'That ticket is already opened as #1.'],
     ]);
@@ -111,7 +121,9 @@ describe.each(DRIVERS)('the peer journey on %s', (_name, start) => {
     const facts = await peerFacts(d.db);
     expect(facts.questions).toEqual([{ number: 1, title: QUESTION, body: QUESTION, status: 'solved', platform: d.platform }]);
     expect(facts.solutions).toEqual([{ question: 1, text: ANSWER }]);
-    expect(facts.points).toEqual([{ person: expect.stringMatching(new RegExp(`^${d.platform}:`)), name: d.helperName, question: 1, kind: 'solution', points: 10 }]);
+    expect(facts.points).toEqual([
+      { person: expect.stringMatching(new RegExp(`^${d.platform}:`)), name: d.helperName, question: 1, kind: 'solution', points: 10 },
+    ]);
     expect(facts.points[0]!.person).not.toBe(facts.offers[0]!.requester_key); // the helper, not the asker
   });
 
@@ -125,21 +137,30 @@ describe.each(DRIVERS)('the peer journey on %s', (_name, start) => {
 
   it('a new ticket with the same words is deflected: the offer lists the solved question, only to the asker, and nothing is opened', () => {
     expect(offer.onlyToAsker).toBe(true);
-    expect(offer.text).toBe([
-      `Before we open "${QUESTION}": these may answer it:`,
-      `1. 💬 ${QUESTION} (solved question): <excerpt>`,
-      '   <where Q1 is>',
-      'Nothing has been opened yet. If none of these helps, open the ticket anyway: it keeps what you wrote.',
-    ].join('\n'));
+    expect(offer.text).toBe(
+      [
+        `Before we open "${QUESTION}": these may answer it:`,
+        `1. 💬 ${QUESTION} (solved question): <excerpt>`,
+        '   <where Q1 is>',
+        'Nothing has been opened yet. If none of these helps, open the ticket anyway: it keeps what you wrote.',
+      ].join('\n'),
+    );
     expect(offer.buttons).toEqual(['This solved it', 'Open the ticket anyway']);
     // Search and the offer show the question with an excerpt of its words and its accepted answer.
     expect(excerpts).toHaveLength(2);
     for (const e of excerpts) expect(e).toMatch(new RegExp(`^${QUESTION} Switch the VPN client to\\b`));
     expect(offered.tickets).toEqual([]);
     expect(offered.delivered).toEqual([]);
-    expect(offered.offers).toEqual([{
-      id: expect.any(String), outcome: 'offered', ticket: null, requester_key: expect.stringMatching(new RegExp(`^${d.platform}:`)), input: { title: QUESTION }, docs: ['question:1'],
-    }]);
+    expect(offered.offers).toEqual([
+      {
+        id: expect.any(String),
+        outcome: 'offered',
+        ticket: null,
+        requester_key: expect.stringMatching(new RegExp(`^${d.platform}:`)),
+        input: { title: QUESTION },
+        docs: ['question:1'],
+      },
+    ]);
   });
 
   it('"Open the ticket anyway" opens exactly one ticket, as written, for the asker; pressing it again opens nothing more', () => {

@@ -4,7 +4,12 @@ import { EMPLOYEE, OLGA, posted, startSlackDesk, type SlackDesk } from '../adapt
 import { NO_BUTTON, PEER_CONTRACT_YAML, type PeerDriver } from './peer-driver.js';
 
 type Json = Record<string, unknown>;
-interface Button { type: 'button'; action_id: string; value?: string; text: { text: string } }
+interface Button {
+  type: 'button';
+  action_id: string;
+  value?: string;
+  text: { text: string };
+}
 
 /** Slack's three escapes undone, so texts compare with the other platforms'. */
 const unescape = (text: string) => text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
@@ -39,7 +44,11 @@ export async function startSlackPeerDriver(gesture: 'reaction' | 'menu'): Promis
     const ws = t.slack.web.workspace;
     const responseUrl = t.slack.web.issueResponseUrl('actions');
     const sent = await t.sender.interaction({
-      type: 'block_actions', user: EMPLOYEE, channel: 'C0RANDOM', response_url: responseUrl, state: { values: {} },
+      type: 'block_actions',
+      user: EMPLOYEE,
+      channel: 'C0RANDOM',
+      response_url: responseUrl,
+      state: { values: {} },
       container: { type: 'message', message_ts: ws.nextTs(), channel_id: 'C0RANDOM', is_ephemeral: true },
       actions: [{ ...button, block_id: 'b1', action_ts: ws.nextTs() }],
     });
@@ -110,7 +119,10 @@ export async function startSlackPeerDriver(gesture: 'reaction' | 'menu'): Promis
       const [root, answer] = [roots.get(n), answers.get(n)];
       if (!root) throw new Error(`no question ${n}`);
       const base = `https://${t.slack.web.workspace.team.teamDomain}.slack.com/archives/${PEER}/p`;
-      return { question: base + root.replace('.', ''), answer: answer ? `${base}${answer.replace('.', '')}?thread_ts=${root}&cid=${PEER}` : undefined };
+      return {
+        question: base + root.replace('.', ''),
+        answer: answer ? `${base}${answer.replace('.', '')}?thread_ts=${root}&cid=${PEER}` : undefined,
+      };
     },
     labels(n) {
       const root = roots.get(n);
@@ -122,7 +134,14 @@ export async function startSlackPeerDriver(gesture: 'reaction' | 'menu'): Promis
 
   function seenIn(rootTs: string): string[] {
     // Every version: what tierdesk posted or edited in the thread, and what people wrote there.
-    const bot = t.slack.web.calls().filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === PEER && (c.args.thread_ts === rootTs || c.args.ts === rootTs));
+    const bot = t.slack.web
+      .calls()
+      .filter(
+        (c) =>
+          (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+          c.args.channel === PEER &&
+          (c.args.thread_ts === rootTs || c.args.ts === rootTs),
+      );
     const people = t.slack.web.messagesIn(PEER).filter((m) => m.bot_id === undefined && (m.thread_ts === rootTs || m.ts === rootTs));
     return [...bot.map((c) => unescape(String(c.args.text))), ...people.map((m) => unescape(String(m.text)))];
   }

@@ -21,9 +21,13 @@ export async function startSlackDriver(): Promise<DeskDriver> {
   };
   const writeInThread = async (user: string, parent: { channel: string; ts: string }, text: string) =>
     settled((await t.sender.event({ type: 'message', channel: parent.channel, user, text, thread_ts: parent.ts })).eventId);
-  const withText = async (agent: Agent, n: number, action: string, text: string) => (await actWithText(t, USERS[agent], await cardOf(n), action, { text })).handled.reply?.text;
+  const withText = async (agent: Agent, n: number, action: string, text: string) =>
+    (await actWithText(t, USERS[agent], await cardOf(n), action, { text })).handled.reply?.text;
   const seen = (channel: string) =>
-    t.slack.web.calls().filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel).map((c) => messageText(c.args));
+    t.slack.web
+      .calls()
+      .filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel)
+      .map((c) => messageText(c.args));
 
   return {
     platform: 'slack',
@@ -47,7 +51,9 @@ export async function startSlackDriver(): Promise<DeskDriver> {
     resolve: (agent, n, text) => withText(agent, n, 'resolve', text),
     async confirm(n) {
       const dm = await posted(t, `ticket:${n}:requester`);
-      return settled((await t.sender.slashCommand({ command: '/ticket', text: `confirm ${n}`, user_id: EMPLOYEE, channel_id: dm.channel })).triggerId);
+      return settled(
+        (await t.sender.slashCommand({ command: '/ticket', text: `confirm ${n}`, user_id: EMPLOYEE, channel_id: dm.channel })).triggerId,
+      );
     },
     requesterSaw: () => {
       const dm = t.slack.web.calls('chat.postMessage').find((c) => String(c.args.channel).startsWith('D'));

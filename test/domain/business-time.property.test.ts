@@ -39,8 +39,14 @@ const CALENDARS: Calendar[] = [
 
 /** Clock changes of 2024/2025 in the zones above: instants are drawn near them often. */
 const CHANGES = [
-  '2024-03-10T08:00:00Z', '2024-03-31T01:00:00Z', '2024-04-06T16:00:00Z', '2024-10-05T16:00:00Z',
-  '2024-10-27T01:00:00Z', '2024-11-03T07:00:00Z', '2025-03-09T08:00:00Z', '2025-03-30T01:00:00Z',
+  '2024-03-10T08:00:00Z',
+  '2024-03-31T01:00:00Z',
+  '2024-04-06T16:00:00Z',
+  '2024-10-05T16:00:00Z',
+  '2024-10-27T01:00:00Z',
+  '2024-11-03T07:00:00Z',
+  '2025-03-09T08:00:00Z',
+  '2025-03-30T01:00:00Z',
 ].map(Date.parse);
 
 const calendar = fc.constantFrom(...CALENDARS);
@@ -51,9 +57,9 @@ const instant = fc.oneof(anyInstant, nearChange);
 const budget = fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 10 * 8 * 3600 }));
 const pausesNear = (t: number) =>
   fc.array(
-    fc.tuple(fc.integer({ min: -2 * DAY, max: 10 * DAY }), fc.integer({ min: 0, max: 3 * DAY })).map(
-      ([from, length]): Pause => ({ start: t + from, end: t + from + length }),
-    ),
+    fc
+      .tuple(fc.integer({ min: -2 * DAY, max: 10 * DAY }), fc.integer({ min: 0, max: 3 * DAY }))
+      .map(([from, length]): Pause => ({ start: t + from, end: t + from + length })),
     { maxLength: 4 },
   );
 const withPauses = instant.chain((t) => pausesNear(t).map((pauses) => ({ t, pauses })));
@@ -93,11 +99,16 @@ describe('business-time laws', () => {
 
   it('a positive budget is due at the end of open time: open just before it, never before the next opening', () => {
     fc.assert(
-      fc.property(calendar, instant, budget.filter((s) => s > 0), (cal, t, s) => {
-        const due = addBusinessSeconds(cal, t, s);
-        expect(isOpenAt(cal, due - 1000)).toBe(true);
-        expect(due).toBeGreaterThanOrEqual(nextOpening(cal, t) + s * 1000);
-      }),
+      fc.property(
+        calendar,
+        instant,
+        budget.filter((s) => s > 0),
+        (cal, t, s) => {
+          const due = addBusinessSeconds(cal, t, s);
+          expect(isOpenAt(cal, due - 1000)).toBe(true);
+          expect(due).toBeGreaterThanOrEqual(nextOpening(cal, t) + s * 1000);
+        },
+      ),
       RUNS,
     );
   });

@@ -20,10 +20,8 @@ const at = (iso: string): number => {
   return ms;
 };
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
-const due = (cal: Calendar, start: string, minutes: number, pauses?: Pause[]): string =>
-  iso(addBusinessMinutes(cal, at(start), minutes, pauses));
-const between = (cal: Calendar, from: string, to: string, pauses?: Pause[]): number =>
-  businessMinutesBetween(cal, at(from), at(to), pauses);
+const due = (cal: Calendar, start: string, minutes: number, pauses?: Pause[]): string => iso(addBusinessMinutes(cal, at(start), minutes, pauses));
+const between = (cal: Calendar, from: string, to: string, pauses?: Pause[]): number => businessMinutesBetween(cal, at(from), at(to), pauses);
 const pause = (start: string, end: string): Pause => ({ start: at(start), end: at(end) });
 
 const nineToFive = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };

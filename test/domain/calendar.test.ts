@@ -22,7 +22,10 @@ describe('parseCalendars, given the example config', () => {
     const berlin = calendars.get('berlin-office')!;
     expect(berlin.zone).toBe('Europe/Berlin');
     expect(berlin.week[0]).toEqual([{ start: 540, end: 1020 }]);
-    expect(berlin.week[1]).toEqual([{ start: 540, end: 720 }, { start: 780, end: 1020 }]);
+    expect(berlin.week[1]).toEqual([
+      { start: 540, end: 720 },
+      { start: 780, end: 1020 },
+    ]);
     expect(berlin.week[3]).toEqual([]); // thursday not listed: closed
     expect(berlin.weeklyOpenMinutes).toBe(8 * 60 + 7 * 60 + 8 * 60);
     expect(berlin.holidays).toEqual(['2024-12-25', '2024-12-26']);
@@ -63,7 +66,10 @@ describe('parseCalendar accepts', () => {
 
   it('ranges given out of order, sorted', () => {
     const cal = createCalendar('c', { zone: 'UTC', hours: { fri: ['13:00-17:00', '08:00-12:00'] } });
-    expect(cal.week[4]).toEqual([{ start: 480, end: 720 }, { start: 780, end: 1020 }]);
+    expect(cal.week[4]).toEqual([
+      { start: 480, end: 720 },
+      { start: 780, end: 1020 },
+    ]);
   });
 
   it('24:00 as an end and a day left empty in YAML (null)', () => {
@@ -195,9 +201,7 @@ describe('parseCalendars rejects, naming the key path', () => {
 
   it('uses the key path it is given', () => {
     expect(parseCalendars({ x: { zone: 'UTC' } }, 'sla.calendars').problems[0]).toMatch(/^sla\.calendars\.x\.hours: missing/);
-    expect(parseCalendars(['not', 'a', 'table']).problems).toEqual([
-      'calendars: must be a table of calendar names to { zone, hours, holidays }',
-    ]);
+    expect(parseCalendars(['not', 'a', 'table']).problems).toEqual(['calendars: must be a table of calendar names to { zone, hours, holidays }']);
   });
 
   it('createCalendar throws listing the problems', () => {

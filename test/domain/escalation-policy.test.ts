@@ -32,8 +32,17 @@ const issuePolicy = policyOf(ISSUE_POLICY);
 
 /** The issue's l2-primary without restriction or override: agent1 until 2024-11-05T06:00Z, then agent2. */
 const schedules = new Map<string, Schedule>([
-  ['l2-primary', createSchedule('l2-primary', { zone: 'America/Chicago', layers: [{ users: ['agent1', 'agent2'], start: '2024-10-29T00:00', turn: '1 week' }] })],
-  ['nights', createSchedule('nights', { zone: 'UTC', layers: [{ users: ['agent1'], start: '2024-01-01T00:00', turn: '1 week', restrict: [{ from: '22:00', to: '06:00' }] }] })],
+  [
+    'l2-primary',
+    createSchedule('l2-primary', { zone: 'America/Chicago', layers: [{ users: ['agent1', 'agent2'], start: '2024-10-29T00:00', turn: '1 week' }] }),
+  ],
+  [
+    'nights',
+    createSchedule('nights', {
+      zone: 'UTC',
+      layers: [{ users: ['agent1'], start: '2024-01-01T00:00', turn: '1 week', restrict: [{ from: '22:00', to: '06:00' }] }],
+    }),
+  ],
 ]);
 
 describe('reading escalation_policies', () => {
@@ -61,21 +70,42 @@ describe('reading escalation_policies', () => {
   });
 
   it.each([
-    [{ steps: [{ notify: { schedule: 'l3-primary' } }] }, 'escalation_policies.p.steps[0].notify.schedule: "l3-primary" is not a schedule under schedules'],
+    [
+      { steps: [{ notify: { schedule: 'l3-primary' } }] },
+      'escalation_policies.p.steps[0].notify.schedule: "l3-primary" is not a schedule under schedules',
+    ],
     [{ steps: [{ notify: { user: 'bob' } }] }, 'escalation_policies.p.steps[0].notify.user: "bob" is not a person under people'],
     [{ steps: [{ notify: { channel: 'L9' } }] }, 'escalation_policies.p.steps[0].notify.channel: "L9" is not a tier id under tiers'],
-    [{ steps: [{ notify: { team: 'x' } }] }, 'escalation_policies.p.steps[0].notify: {"team":"x"} must be one of { schedule: NAME }, { user: ID } or { channel: TIER }'],
+    [
+      { steps: [{ notify: { team: 'x' } }] },
+      'escalation_policies.p.steps[0].notify: {"team":"x"} must be one of { schedule: NAME }, { user: ID } or { channel: TIER }',
+    ],
     [{ steps: [{ wait: '5m' }] }, 'escalation_policies.p.steps: has no notify step; a policy must notify someone'],
     [{ steps: [] }, 'escalation_policies.p.steps: must list steps such as [{ notify: { schedule: l2-primary } }, { wait: 5m }]'],
-    [{ steps: [{ notify: { user: 'lead1' } }, { wait: '0m' }] }, 'escalation_policies.p.steps[1].wait: "0m" must be longer than zero; give minutes or hours such as 5m, "15 minutes" or 1h'],
-    [{ steps: [{ notify: { user: 'lead1' } }, { wait: '-5m' }] }, 'escalation_policies.p.steps[1].wait: "-5m" must be longer than zero; give minutes or hours such as 5m, "15 minutes" or 1h'],
-    [{ steps: [{ notify: { user: 'lead1' } }, { wait: 5 }] }, 'escalation_policies.p.steps[1].wait: 5 is not a duration; give minutes or hours such as 5m, "15 minutes" or 1h'],
+    [
+      { steps: [{ notify: { user: 'lead1' } }, { wait: '0m' }] },
+      'escalation_policies.p.steps[1].wait: "0m" must be longer than zero; give minutes or hours such as 5m, "15 minutes" or 1h',
+    ],
+    [
+      { steps: [{ notify: { user: 'lead1' } }, { wait: '-5m' }] },
+      'escalation_policies.p.steps[1].wait: "-5m" must be longer than zero; give minutes or hours such as 5m, "15 minutes" or 1h',
+    ],
+    [
+      { steps: [{ notify: { user: 'lead1' } }, { wait: 5 }] },
+      'escalation_policies.p.steps[1].wait: 5 is not a duration; give minutes or hours such as 5m, "15 minutes" or 1h',
+    ],
     [
       { steps: [{ notify: { user: 'lead1' }, wait: '5m' }] },
       'escalation_policies.p.steps[0]: a step is either { notify: { schedule | user | channel: ... } } or { wait: DURATION }, not {"notify":{"user":"lead1"},"wait":"5m"}',
     ],
-    [{ steps: [{ notify: { user: 'lead1' } }, { wait: '5m' }], repeat: -1 }, 'escalation_policies.p.repeat: -1 is not a number of extra runs from 0 to 20'],
-    [{ steps: [{ notify: { user: 'lead1' } }], repeat: 2 }, 'escalation_policies.p.repeat: the steps have no wait, so every repeat would fire at the same instant; add a wait step'],
+    [
+      { steps: [{ notify: { user: 'lead1' } }, { wait: '5m' }], repeat: -1 },
+      'escalation_policies.p.repeat: -1 is not a number of extra runs from 0 to 20',
+    ],
+    [
+      { steps: [{ notify: { user: 'lead1' } }], repeat: 2 },
+      'escalation_policies.p.repeat: the steps have no wait, so every repeat would fire at the same instant; add a wait step',
+    ],
     [{ steps: [{ notify: { user: 'lead1' } }], retries: 2 }, 'escalation_policies.p.retries: unknown key (expected steps, repeat)'],
   ])('%j → %s', (raw, expected) => {
     expect(parseEscalationPolicy('p', raw, NAMES).problems).toEqual([expected]);
@@ -101,7 +131,9 @@ describe('reading escalation_policies', () => {
 
 describe('the timeline if nobody acknowledges', () => {
   const plan = (policy: EscalationPolicy, start: string) =>
-    planPage(policy, schedules, at(start)).map((n) => `+${n.offsetMs / MIN}m run ${n.run} step ${n.step} ${n.target.kind}: ${n.who.join(',') || (n.skipped ? 'skipped' : '-')}`);
+    planPage(policy, schedules, at(start)).map(
+      (n) => `+${n.offsetMs / MIN}m run ${n.run} step ${n.step} ${n.target.kind}: ${n.who.join(',') || (n.skipped ? 'skipped' : '-')}`,
+    );
 
   it('waits, repeats, and resolves a schedule when the step fires, across a handoff', () => {
     // Started at 05:50Z: agent1 is on call until 06:00Z, so the second and third runs reach agent2.
@@ -116,7 +148,10 @@ describe('the timeline if nobody acknowledges', () => {
   });
 
   it('nobody on call: the step is skipped and the page goes on; a channel step reaches the channel', () => {
-    const policy = policyOf({ steps: [{ wait: '2m' }, { notify: { schedule: 'nights' } }, { notify: { channel: 'L2' } }, { wait: '1h' }], repeat: 1 });
+    const policy = policyOf({
+      steps: [{ wait: '2m' }, { notify: { schedule: 'nights' } }, { notify: { channel: 'L2' } }, { wait: '1h' }],
+      repeat: 1,
+    });
     // nights is on call 22:00-06:00 UTC. Run 0 fires at 21:02 (nobody); run 1 after the 1h wait and its own
     // leading 2m, at 22:04 (agent1).
     expect(plan(policy, '2024-06-03T21:00:00Z')).toEqual([
@@ -125,7 +160,12 @@ describe('the timeline if nobody acknowledges', () => {
       '+64m run 1 step 1 schedule: agent1',
       '+64m run 1 step 2 channel: -',
     ]);
-    expect(planPage(policy, schedules, at('2024-06-03T21:00:00Z'))[0]).toMatchObject({ index: 1, atMs: at('2024-06-03T21:02:00Z'), who: [], skipped: true });
+    expect(planPage(policy, schedules, at('2024-06-03T21:00:00Z'))[0]).toMatchObject({
+      index: 1,
+      atMs: at('2024-06-03T21:02:00Z'),
+      who: [],
+      skipped: true,
+    });
   });
 
   it('a schedule no longer known reaches nobody (skipped) rather than failing the page', () => {
@@ -183,7 +223,11 @@ describe('the page state machine', () => {
     const fired = [0, 2, 4].filter((index) => index <= lastFired);
     const dues = [0, 5, 20];
     const events: PageEvent[] = fired.map((index, i) => ({ kind: 'due', index, at: t + dues[i]! * MIN }));
-    const { state, notified } = run([...events, { kind: 'ack', by: 'agent1', at: t + minutes * MIN + 1 }, { kind: 'due', index: lastFired + 2, at: t + 60 * MIN }]);
+    const { state, notified } = run([
+      ...events,
+      { kind: 'ack', by: 'agent1', at: t + minutes * MIN + 1 },
+      { kind: 'due', index: lastFired + 2, at: t + 60 * MIN },
+    ]);
     expect(notified).toEqual(fired);
     expect(state).toEqual({ status: 'acknowledged', fired: lastFired, by: 'agent1', at: t + minutes * MIN + 1 });
   });
@@ -210,9 +254,18 @@ describe('the page state machine', () => {
   });
 
   it('resolve stops the page from any state; later events change nothing', () => {
-    const resolved = run([{ kind: 'due', index: 0, at: t }, { kind: 'resolve', at: t + MIN }, { kind: 'due', index: 2, at: t + 5 * MIN }, { kind: 'ack', by: 'x', at: t + 6 * MIN }]);
+    const resolved = run([
+      { kind: 'due', index: 0, at: t },
+      { kind: 'resolve', at: t + MIN },
+      { kind: 'due', index: 2, at: t + 5 * MIN },
+      { kind: 'ack', by: 'x', at: t + 6 * MIN },
+    ]);
     expect(resolved).toEqual({ state: { status: 'resolved', at: t + MIN }, notified: [0] });
-    const afterAck = run([{ kind: 'due', index: 0, at: t }, { kind: 'ack', by: 'agent1', at: t + MIN }, { kind: 'resolve', at: t + 2 * MIN }]);
+    const afterAck = run([
+      { kind: 'due', index: 0, at: t },
+      { kind: 'ack', by: 'agent1', at: t + MIN },
+      { kind: 'resolve', at: t + 2 * MIN },
+    ]);
     expect(afterAck.state).toEqual({ status: 'resolved', at: t + 2 * MIN });
   });
 

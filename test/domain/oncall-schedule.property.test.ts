@@ -14,9 +14,18 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.lengt
 
 /** Clock changes of 2024/2025 in the zones used here, to draw instants near them. */
 const CHANGES = [
-  '2024-03-10T08:00:00Z', '2024-11-03T07:00:00Z', '2025-03-09T08:00:00Z', '2025-11-02T07:00:00Z', // Chicago
-  '2024-03-31T01:00:00Z', '2024-10-27T01:00:00Z', '2025-03-30T01:00:00Z', '2025-10-26T01:00:00Z', // Berlin
-  '2024-04-06T16:00:00Z', '2024-10-05T16:00:00Z', '2025-04-05T16:00:00Z', '2025-10-04T16:00:00Z', // Sydney
+  '2024-03-10T08:00:00Z',
+  '2024-11-03T07:00:00Z',
+  '2025-03-09T08:00:00Z',
+  '2025-11-02T07:00:00Z', // Chicago
+  '2024-03-31T01:00:00Z',
+  '2024-10-27T01:00:00Z',
+  '2025-03-30T01:00:00Z',
+  '2025-10-26T01:00:00Z', // Berlin
+  '2024-04-06T16:00:00Z',
+  '2024-10-05T16:00:00Z',
+  '2025-04-05T16:00:00Z',
+  '2025-10-04T16:00:00Z', // Sydney
 ].map(Date.parse);
 const anyInstant = fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2025-12-31T00:00:00Z') });
 const nearChange = fc.tuple(fc.constantFrom(...CHANGES), fc.integer({ min: -2 * DAY, max: 2 * DAY })).map(([c, d]) => c + d);
@@ -33,13 +42,22 @@ const SCHEDULES: Schedule[] = [
     zone: 'America/Chicago',
     layers: [
       { users: ['a1', ['a2', 'a3'], 'a1'], start: '2023-12-31T01:30', turn: '1 week' },
-      { users: ['b1', 'b2', 'b3'], start: '2024-01-01T09:00', turn: '1 day', restrict: [{ days: weekdays, from: '09:00', to: '17:00' }], turns: 'restricted' },
+      {
+        users: ['b1', 'b2', 'b3'],
+        start: '2024-01-01T09:00',
+        turn: '1 day',
+        restrict: [{ days: weekdays, from: '09:00', to: '17:00' }],
+        turns: 'restricted',
+      },
       {
         zone: 'Europe/Berlin',
         users: ['c1', 'c2'],
         start: '2024-01-01T22:00',
         turn: '8 hours',
-        restrict: [{ from: '22:00', to: '06:00' }, { days: ['sun'], from: '01:00', to: '03:30' }],
+        restrict: [
+          { from: '22:00', to: '06:00' },
+          { days: ['sun'], from: '01:00', to: '03:30' },
+        ],
       },
     ],
     overrides: [
@@ -52,7 +70,13 @@ const SCHEDULES: Schedule[] = [
     zone: 'Australia/Sydney',
     layers: [
       { users: ['s1', 's2', 's3'], start: '2024-01-01T00:30', turn: '3 hours', restrict: [{ from: '20:00', to: '04:00' }], turns: 'restricted' },
-      { users: ['t1', 't2'], start: '2024-01-02T02:00', turn: '2 days', restrict: [{ days: ['sat', 'sun'], from: '00:00', to: '24:00' }], zone: 'Asia/Singapore' },
+      {
+        users: ['t1', 't2'],
+        start: '2024-01-02T02:00',
+        turn: '2 days',
+        restrict: [{ days: ['sat', 'sun'], from: '00:00', to: '24:00' }],
+        zone: 'Asia/Singapore',
+      },
     ],
   }),
   createSchedule('follow-the-sun', {
@@ -77,8 +101,14 @@ const plainLayer = fc
     users: fc.array(fc.oneof(fc.constantFrom('u1', 'u2', 'u3'), fc.constant(['g1', 'g2'])), { minLength: 1, maxLength: 5 }),
   })
   .map((r) => {
-    const start = DateTime.fromMillis(Date.parse('2024-01-01T00:00:00Z') + r.day * DAY + r.minute * 60_000, { zone: 'UTC' }).toFormat("yyyy-MM-dd'T'HH:mm");
-    return { ...r, start, schedule: parseSchedule('p', { zone: r.zone, layers: [{ users: r.users, start, turn: `${r.amount} ${r.unit}` }] }).schedule };
+    const start = DateTime.fromMillis(Date.parse('2024-01-01T00:00:00Z') + r.day * DAY + r.minute * 60_000, { zone: 'UTC' }).toFormat(
+      "yyyy-MM-dd'T'HH:mm",
+    );
+    return {
+      ...r,
+      start,
+      schedule: parseSchedule('p', { zone: r.zone, layers: [{ users: r.users, start, turn: `${r.amount} ${r.unit}` }] }).schedule,
+    };
   });
 
 /**
@@ -86,11 +116,13 @@ const plainLayer = fc
  * where wall-clock minutes are instants plus a fixed offset, and an independent oracle: window membership
  * and "does a slot touch a window" checked minute by minute, turns counted slot by slot.
  */
-const windowArb = fc.record({
-  days: fc.option(fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { minLength: 1 }), { nil: undefined }),
-  from: fc.integer({ min: 0, max: 23 }),
-  to: fc.integer({ min: 0, max: 24 }),
-}).filter((w) => w.from !== w.to);
+const windowArb = fc
+  .record({
+    days: fc.option(fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { minLength: 1 }), { nil: undefined }),
+    from: fc.integer({ min: 0, max: 23 }),
+    to: fc.integer({ min: 0, max: 24 }),
+  })
+  .filter((w) => w.from !== w.to);
 const restrictedLayer = fc.record({
   zone: fc.constantFrom(['UTC', 0], ['Asia/Kolkata', 330]),
   startDay: fc.integer({ min: 0, max: 30 }),
@@ -114,22 +146,26 @@ describe('restrictions against a minute-by-minute oracle', () => {
         const startLocal = Date.parse('2024-01-01T00:00:00Z') / 60_000 + r.startDay * 1440 + r.startMinute; // wall-clock minutes
         const s = createSchedule('r', {
           zone,
-          layers: [{
-            users,
-            start: new Date(startLocal * 60_000).toISOString().slice(0, 16),
-            turn: `${r.amount} ${unit}`,
-            restrict: r.windows.map((w) => ({ ...(w.days ? { days: w.days } : {}), from: `${pad(w.from)}:00`, to: `${pad(w.to)}:00` })),
-            turns: r.turns,
-          }],
+          layers: [
+            {
+              users,
+              start: new Date(startLocal * 60_000).toISOString().slice(0, 16),
+              turn: `${r.amount} ${unit}`,
+              restrict: r.windows.map((w) => ({ ...(w.days ? { days: w.days } : {}), from: `${pad(w.from)}:00`, to: `${pad(w.to)}:00` })),
+              turns: r.turns,
+            },
+          ],
         });
         // Minute of the week (Monday 00:00 = 0) of a wall-clock minute; 1970-01-01 was a Thursday.
         const weekMinute = (m: number): number => (((m + 3 * 1440) % 10080) + 10080) % 10080;
         const open = (m: number): boolean =>
-          r.windows.some((w) => (w.days ?? DAY_KEYS).some((d) => {
-            const opens = DAY_KEYS.indexOf(d) * 1440 + w.from * 60;
-            const length = w.to > w.from ? (w.to - w.from) * 60 : (w.to + 24 - w.from) * 60;
-            return (((weekMinute(m) - opens) % 10080) + 10080) % 10080 < length;
-          }));
+          r.windows.some((w) =>
+            (w.days ?? DAY_KEYS).some((d) => {
+              const opens = DAY_KEYS.indexOf(d) * 1440 + w.from * 60;
+              const length = w.to > w.from ? (w.to - w.from) * 60 : (w.to + 24 - w.from) * 60;
+              return (((weekMinute(m) - opens) % 10080) + 10080) % 10080 < length;
+            }),
+          );
         const local = startLocal + Math.floor(offset / 60_000); // whole minutes keep the oracle exact
         const t = (local - offsetMinutes) * 60_000;
         let expected: string[] = [];
@@ -140,7 +176,11 @@ describe('restrictions against a minute-by-minute oracle', () => {
             let counted = 0;
             for (let j = 0; j < slot; j++) {
               const first = startLocal + j * unitMinutes;
-              for (let m = first; m < first + unitMinutes; m++) if (open(m)) { counted++; break; }
+              for (let m = first; m < first + unitMinutes; m++)
+                if (open(m)) {
+                  counted++;
+                  break;
+                }
             }
             turn = Math.floor(counted / r.amount);
           }

@@ -71,7 +71,13 @@ describe('the issue examples', () => {
 describe('restrictions', () => {
   const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
   const office = (turns: string) =>
-    oneLayer('UTC', { users: ['a', 'b', 'c'], start: '2024-06-03T00:00', turn: '1 day', restrict: [{ days: weekdays, from: '09:00', to: '17:00' }], turns });
+    oneLayer('UTC', {
+      users: ['a', 'b', 'c'],
+      start: '2024-06-03T00:00',
+      turn: '1 day',
+      restrict: [{ days: weekdays, from: '09:00', to: '17:00' }],
+      turns,
+    });
   it.each([
     // 2024-06-03 is a Monday. Elapsed: turn k is day k, weekends hidden. Restricted: only Monday-Friday count.
     ['2024-06-03T08:59:00Z', [], []],
@@ -123,7 +129,12 @@ describe('restrictions', () => {
   });
 
   it('a window edge in a spring gap moves forward by the gap; an ambiguous edge is the earlier instant', () => {
-    const night = oneLayer('America/Chicago', { users: ['a'], start: '2024-01-01T00:00', turn: '1 week', restrict: [{ from: '01:30', to: '02:30' }] });
+    const night = oneLayer('America/Chicago', {
+      users: ['a'],
+      start: '2024-01-01T00:00',
+      turn: '1 week',
+      restrict: [{ from: '01:30', to: '02:30' }],
+    });
     // Mar 10: 01:30 CST = 07:30Z, 02:30 does not exist → 03:30 CDT = 08:30Z.
     expect(who(night, '2024-03-10T08:15:00Z')).toEqual(['a']);
     expect(who(night, '2024-03-10T08:30:00Z')).toEqual([]);
@@ -139,13 +150,19 @@ describe('layer precedence and overrides', () => {
   it('a later layer wins only where it has someone; an earlier layer shows through elsewhere', () => {
     const s = createSchedule('p', {
       zone: 'UTC',
-      layers: [{ ...base, users: ['all-day'] }, { ...base, users: [['day1', 'day2', 'day1']], restrict: [{ from: '09:00', to: '17:00' }] }],
+      layers: [
+        { ...base, users: ['all-day'] },
+        { ...base, users: [['day1', 'day2', 'day1']], restrict: [{ from: '09:00', to: '17:00' }] },
+      ],
     });
     expect(who(s, '2024-06-04T10:00:00Z')).toEqual(['day1', 'day2']); // a group, deduplicated, config order
     expect(who(s, '2024-06-04T18:00:00Z')).toEqual(['all-day']);
     const reversed = createSchedule('q', {
       zone: 'UTC',
-      layers: [{ ...base, users: ['day1'], restrict: [{ from: '09:00', to: '17:00' }] }, { ...base, users: ['all-day'] }],
+      layers: [
+        { ...base, users: ['day1'], restrict: [{ from: '09:00', to: '17:00' }] },
+        { ...base, users: ['all-day'] },
+      ],
     });
     expect(who(reversed, '2024-06-04T10:00:00Z')).toEqual(['all-day']);
   });
@@ -178,9 +195,30 @@ describe('follow the sun: three regional layers with their own zones and windows
   const s = createSchedule('global', {
     zone: 'UTC',
     layers: [
-      { name: 'apac', zone: 'Asia/Singapore', users: ['sg1', 'sg2'], start: '2024-01-01T08:00', turn: '1 week', restrict: [{ from: '08:00', to: '16:00' }] },
-      { name: 'emea', zone: 'Africa/Lagos', users: ['eu1', 'eu2'], start: '2024-01-01T09:00', turn: '1 week', restrict: [{ from: '09:00', to: '17:00' }] },
-      { name: 'amer', zone: 'America/Bogota', users: ['us1', 'us2'], start: '2024-01-01T11:00', turn: '1 week', restrict: [{ from: '11:00', to: '19:00' }] },
+      {
+        name: 'apac',
+        zone: 'Asia/Singapore',
+        users: ['sg1', 'sg2'],
+        start: '2024-01-01T08:00',
+        turn: '1 week',
+        restrict: [{ from: '08:00', to: '16:00' }],
+      },
+      {
+        name: 'emea',
+        zone: 'Africa/Lagos',
+        users: ['eu1', 'eu2'],
+        start: '2024-01-01T09:00',
+        turn: '1 week',
+        restrict: [{ from: '09:00', to: '17:00' }],
+      },
+      {
+        name: 'amer',
+        zone: 'America/Bogota',
+        users: ['us1', 'us2'],
+        start: '2024-01-01T11:00',
+        turn: '1 week',
+        restrict: [{ from: '11:00', to: '19:00' }],
+      },
     ],
   });
   it.each([
@@ -224,7 +262,14 @@ describe('shifts, nextChange and nextOnCall', () => {
   });
 
   it('a group listed in another order is the same shift', () => {
-    const s = oneLayer('UTC', { users: [['a', 'b'], ['b', 'a']], start: '2024-06-03T00:00', turn: '1 day' });
+    const s = oneLayer('UTC', {
+      users: [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+      start: '2024-06-03T00:00',
+      turn: '1 day',
+    });
     expect(listShifts(s, '2024-06-03T12:00:00Z', '2024-06-06T00:00:00Z')).toEqual(['a+b 2024-06-03T12:00:00Z → 2024-06-06T00:00:00Z']);
     expect(nextChange(s, at('2024-06-03T12:00:00Z'))).toBeUndefined();
   });

@@ -15,7 +15,14 @@ describe('a valid schedule', () => {
       {
         'l2-primary': {
           zone: 'America/Chicago',
-          layers: [layer({ name: 'weekly', users: ['agent1', ['agent2', 'agent3']], restrict: [{ days: ['mon', 'fri'], from: '09:00', to: '17:00' }], turns: 'elapsed' })],
+          layers: [
+            layer({
+              name: 'weekly',
+              users: ['agent1', ['agent2', 'agent3']],
+              restrict: [{ days: ['mon', 'fri'], from: '09:00', to: '17:00' }],
+              turns: 'elapsed',
+            }),
+          ],
           overrides: [{ user: 'agent3', from: '2024-11-05T06:00:00Z', to: '2024-11-05T18:00:00Z' }],
         },
       },
@@ -24,7 +31,12 @@ describe('a valid schedule', () => {
     expect(problems).toEqual([]);
     const schedule = schedules.get('l2-primary')!;
     expect(schedule.zone).toBe('America/Chicago');
-    expect(schedule.layers[0]).toMatchObject({ name: 'weekly', zone: 'America/Chicago', entries: [['agent1'], ['agent2', 'agent3']], turn: { amount: 1, unit: 'weeks' } });
+    expect(schedule.layers[0]).toMatchObject({
+      name: 'weekly',
+      zone: 'America/Chicago',
+      entries: [['agent1'], ['agent2', 'agent3']],
+      turn: { amount: 1, unit: 'weeks' },
+    });
     expect(schedule.layers[0]!.restrict).toEqual([{ days: [0, 4], from: 540, to: 1020 }]);
     expect(schedule.overrides).toEqual([{ user: 'agent3', from: Date.parse('2024-11-05T06:00:00Z'), to: Date.parse('2024-11-05T18:00:00Z') }]);
   });
@@ -44,7 +56,17 @@ describe('a valid schedule', () => {
   });
 
   it('a window may run all day (00:00-24:00) or wrap midnight; without days it applies every day', () => {
-    const s = createSchedule('w', { zone: 'UTC', layers: [layer({ restrict: [{ from: '00:00', to: '24:00' }, { days: ['sat'], from: '22:00', to: '02:00' }] })] });
+    const s = createSchedule('w', {
+      zone: 'UTC',
+      layers: [
+        layer({
+          restrict: [
+            { from: '00:00', to: '24:00' },
+            { days: ['sat'], from: '22:00', to: '02:00' },
+          ],
+        }),
+      ],
+    });
     expect(s.layers[0]!.restrict).toEqual([
       { days: [0, 1, 2, 3, 4, 5, 6], from: 0, to: 1440 },
       { days: [5], from: 1320, to: 120 },
@@ -63,14 +85,38 @@ describe('bad input: a clear error naming the key', () => {
     [{ users: [['agent1', 'eve']] }, 'schedules.l2-primary.layers[0].users[0][1]: "eve" is not a person under people'],
     [{ users: [] }, 'schedules.l2-primary.layers[0].users: a layer needs at least one user; give a rotation such as [agent1, agent2]'],
     [{ users: undefined }, 'schedules.l2-primary.layers[0].users: a layer needs at least one user; give a rotation such as [agent1, agent2]'],
-    [{ turn: '0 days' }, 'schedules.l2-primary.layers[0].turn: "0 days" is no time at all; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"'],
-    [{ turn: '1.5 days' }, 'schedules.l2-primary.layers[0].turn: "1.5 days" is not a turn length; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"'],
-    [{ turn: '2 months' }, 'schedules.l2-primary.layers[0].turn: "2 months" is not a turn length; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"'],
-    [{ restrict: [{ from: '09:00', to: '09:00' }] }, 'schedules.l2-primary.layers[0].restrict[0]: ends where it starts (from "09:00" to "09:00"); for all day use from "00:00" to "24:00"'],
-    [{ restrict: [{ from: '24:00', to: '09:00' }] }, 'schedules.l2-primary.layers[0].restrict[0].from: "24:00" is not a time of day "HH:MM" (00:00 to 23:59)'],
-    [{ restrict: [{ days: ['mon', 'fry'], from: '09:00', to: '17:00' }] }, 'schedules.l2-primary.layers[0].restrict[0].days[1]: "fry" is not a weekday (mon, tue, wed, thu, fri, sat, sun)'],
-    [{ turns: 'sometimes' }, 'schedules.l2-primary.layers[0].turns: "sometimes" is not elapsed (turns advance with the calendar) or restricted (only restricted time counts)'],
-    [{ turns: 'restricted' }, 'schedules.l2-primary.layers[0].turns: restricted counts only time inside restrict windows, but the layer has none; add restrict or use elapsed'],
+    [
+      { turn: '0 days' },
+      'schedules.l2-primary.layers[0].turn: "0 days" is no time at all; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"',
+    ],
+    [
+      { turn: '1.5 days' },
+      'schedules.l2-primary.layers[0].turn: "1.5 days" is not a turn length; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"',
+    ],
+    [
+      { turn: '2 months' },
+      'schedules.l2-primary.layers[0].turn: "2 months" is not a turn length; give a whole number of hours, days or weeks above zero, such as "1 week" or "12 hours"',
+    ],
+    [
+      { restrict: [{ from: '09:00', to: '09:00' }] },
+      'schedules.l2-primary.layers[0].restrict[0]: ends where it starts (from "09:00" to "09:00"); for all day use from "00:00" to "24:00"',
+    ],
+    [
+      { restrict: [{ from: '24:00', to: '09:00' }] },
+      'schedules.l2-primary.layers[0].restrict[0].from: "24:00" is not a time of day "HH:MM" (00:00 to 23:59)',
+    ],
+    [
+      { restrict: [{ days: ['mon', 'fry'], from: '09:00', to: '17:00' }] },
+      'schedules.l2-primary.layers[0].restrict[0].days[1]: "fry" is not a weekday (mon, tue, wed, thu, fri, sat, sun)',
+    ],
+    [
+      { turns: 'sometimes' },
+      'schedules.l2-primary.layers[0].turns: "sometimes" is not elapsed (turns advance with the calendar) or restricted (only restricted time counts)',
+    ],
+    [
+      { turns: 'restricted' },
+      'schedules.l2-primary.layers[0].turns: restricted counts only time inside restrict windows, but the layer has none; add restrict or use elapsed',
+    ],
     [{ zone: 'Mars/Olympus' }, 'schedules.l2-primary.layers[0].zone: "Mars/Olympus" is not a known IANA time zone (such as America/Chicago or UTC)'],
     [{ colour: 'red' }, 'schedules.l2-primary.layers[0].colour: unknown key (expected name, users, start, turn, restrict, turns, zone)'],
     [{ start: '2024-02-30T09:00' }, 'schedules.l2-primary.layers[0].start: "2024-02-30T09:00" is not a real date and time'],
@@ -111,7 +157,10 @@ describe('bad input: a clear error naming the key', () => {
       [{ user: 'agent3', from: '2024-11-05T18:00:00Z', to: '2024-11-05T18:00:00Z' }],
       'schedules.l2-primary.overrides[0].to: 2024-11-05T18:00:00.000Z is not after from (2024-11-05T18:00:00.000Z); an override must end after it starts',
     ],
-    [[{ user: 'zed', from: '2024-11-05T06:00:00Z', to: '2024-11-05T18:00:00Z' }], 'schedules.l2-primary.overrides[0].user: "zed" is not a person under people'],
+    [
+      [{ user: 'zed', from: '2024-11-05T06:00:00Z', to: '2024-11-05T18:00:00Z' }],
+      'schedules.l2-primary.overrides[0].user: "zed" is not a person under people',
+    ],
     [
       [{ user: 'agent3', from: '2024-11-05T06:00', to: '2024-11-05T18:00:00Z' }],
       'schedules.l2-primary.overrides[0].from: "2024-11-05T06:00" is not an instant with its offset, such as "2024-11-05T06:00:00Z" or "2024-11-05T00:00:00-06:00"',

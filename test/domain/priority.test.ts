@@ -19,8 +19,10 @@ describe('the ITIL impact × urgency matrix', () => {
 
   it('never gives a less pressing priority when either axis rises', () => {
     const rank = (l: Level) => LEVELS.indexOf(l); // 0 = high
-    for (const a of LEVELS) for (const b of LEVELS) for (const c of LEVELS) {
-      if (rank(c) < rank(b)) expect(priorityOf(ITIL_MATRIX, a, c) <= priorityOf(ITIL_MATRIX, a, b)).toBe(true);
-    }
+    for (const a of LEVELS)
+      for (const b of LEVELS)
+        for (const c of LEVELS) {
+          if (rank(c) < rank(b)) expect(priorityOf(ITIL_MATRIX, a, c) <= priorityOf(ITIL_MATRIX, a, b)).toBe(true);
+        }
   });
 });

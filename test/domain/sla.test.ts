@@ -2,13 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../../src/domain/calendar.js';
 import { evaluateClock, formatBusinessTime } from '../../src/domain/sla.js';
 
-const office = createCalendar('office', { zone: 'UTC', hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] } });
+const office = createCalendar('office', {
+  zone: 'UTC',
+  hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] },
+});
 const at = (iso: string) => Date.parse(iso);
 const base = { calendar: office, targetMinutes: 60, startedAt: at('2024-06-03T09:00:00Z'), pauses: [] };
 
 describe('an SLA clock', () => {
   it('runs toward its due time', () => {
-    expect(evaluateClock({ ...base, now: at('2024-06-03T09:45:00Z') })).toEqual({ state: 'running', dueAt: at('2024-06-03T10:00:00Z'), usedSeconds: 2700, remainingSeconds: 900, breached: false });
+    expect(evaluateClock({ ...base, now: at('2024-06-03T09:45:00Z') })).toEqual({
+      state: 'running',
+      dueAt: at('2024-06-03T10:00:00Z'),
+      usedSeconds: 2700,
+      remainingSeconds: 900,
+      breached: false,
+    });
   });
 
   it('is breached once the due time comes while it still runs', () => {

@@ -3,14 +3,21 @@ import { cleanLine, cleanUserText } from '../../src/domain/text.js';
 import { formatDuration, parseDuration } from '../../src/domain/duration.js';
 
 describe('untrusted user text', () => {
-  it.each(['@everyone', '@here', '@channel', '<!channel>', '<!here>', '<!everyone>', '<!here|here>', '<@&123456789012345678>', '<!subteam^S012AB|@oncall>'])(
-    'neutralises the mass mention %s',
-    (mention) => {
-      const out = cleanUserText(`hey ${mention} look`);
-      expect(out).not.toContain(mention);
-      expect(out.replace(/\u200B/g, '')).toBe(`hey ${mention} look`); // still readable
-    },
-  );
+  it.each([
+    '@everyone',
+    '@here',
+    '@channel',
+    '<!channel>',
+    '<!here>',
+    '<!everyone>',
+    '<!here|here>',
+    '<@&123456789012345678>',
+    '<!subteam^S012AB|@oncall>',
+  ])('neutralises the mass mention %s', (mention) => {
+    const out = cleanUserText(`hey ${mention} look`);
+    expect(out).not.toContain(mention);
+    expect(out.replace(/\u200B/g, '')).toBe(`hey ${mention} look`); // still readable
+  });
 
   it('leaves ordinary mentions of a person and e-mail addresses alone', () => {
     expect(cleanUserText('ask <@U123> or me@here.com')).toBe('ask <@U123> or me@here.com');

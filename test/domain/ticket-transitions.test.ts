@@ -8,17 +8,65 @@ import { ACTIONS, STATUSES, nextStatus, type TicketAction, type TicketStatus } f
  */
 type Row = Record<TicketStatus, [TicketStatus | null, TicketStatus | null]>;
 const TABLE: Record<TicketAction, Row> = {
-  claim: { open: ['claimed', 'claimed'], claimed: ['claimed', 'claimed'], waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'], resolved: [null, null], closed: [null, null] },
-  wait: { open: ['waiting_on_requester', 'waiting_on_requester'], claimed: ['waiting_on_requester', 'waiting_on_requester'], waiting_on_requester: [null, null], resolved: [null, null], closed: [null, null] },
-  agent_reply: { open: ['open', 'open'], claimed: ['claimed', 'claimed'], waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'], resolved: ['resolved', 'resolved'], closed: [null, null] },
-  note: { open: ['open', 'open'], claimed: ['claimed', 'claimed'], waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'], resolved: ['resolved', 'resolved'], closed: [null, null] },
-  requester_reply: { open: ['open', 'open'], claimed: ['claimed', 'claimed'], waiting_on_requester: ['open', 'claimed'], resolved: ['resolved', 'resolved'], closed: [null, null] },
-  escalate: { open: ['open', 'open'], claimed: ['open', 'open'], waiting_on_requester: ['open', 'open'], resolved: [null, null], closed: [null, null] },
-  resolve: { open: ['resolved', 'resolved'], claimed: ['resolved', 'resolved'], waiting_on_requester: ['resolved', 'resolved'], resolved: [null, null], closed: [null, null] },
+  claim: {
+    open: ['claimed', 'claimed'],
+    claimed: ['claimed', 'claimed'],
+    waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'],
+    resolved: [null, null],
+    closed: [null, null],
+  },
+  wait: {
+    open: ['waiting_on_requester', 'waiting_on_requester'],
+    claimed: ['waiting_on_requester', 'waiting_on_requester'],
+    waiting_on_requester: [null, null],
+    resolved: [null, null],
+    closed: [null, null],
+  },
+  agent_reply: {
+    open: ['open', 'open'],
+    claimed: ['claimed', 'claimed'],
+    waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'],
+    resolved: ['resolved', 'resolved'],
+    closed: [null, null],
+  },
+  note: {
+    open: ['open', 'open'],
+    claimed: ['claimed', 'claimed'],
+    waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'],
+    resolved: ['resolved', 'resolved'],
+    closed: [null, null],
+  },
+  requester_reply: {
+    open: ['open', 'open'],
+    claimed: ['claimed', 'claimed'],
+    waiting_on_requester: ['open', 'claimed'],
+    resolved: ['resolved', 'resolved'],
+    closed: [null, null],
+  },
+  escalate: {
+    open: ['open', 'open'],
+    claimed: ['open', 'open'],
+    waiting_on_requester: ['open', 'open'],
+    resolved: [null, null],
+    closed: [null, null],
+  },
+  resolve: {
+    open: ['resolved', 'resolved'],
+    claimed: ['resolved', 'resolved'],
+    waiting_on_requester: ['resolved', 'resolved'],
+    resolved: [null, null],
+    closed: [null, null],
+  },
   confirm: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['closed', 'closed'], closed: [null, null] },
   reopen: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['open', 'claimed'], closed: [null, null] },
   auto_close: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['closed', 'closed'], closed: [null, null] },
-  change_priority: { open: ['open', 'open'], claimed: ['claimed', 'claimed'], waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'], resolved: ['resolved', 'resolved'], closed: [null, null] },
+  change_priority: {
+    open: ['open', 'open'],
+    claimed: ['claimed', 'claimed'],
+    waiting_on_requester: ['waiting_on_requester', 'waiting_on_requester'],
+    resolved: ['resolved', 'resolved'],
+    closed: [null, null],
+  },
 };
 
 describe('ticket lifecycle', () => {

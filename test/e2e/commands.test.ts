@@ -19,42 +19,44 @@ describe.concurrent('tierdesk sub-commands', () => {
   describe('tierdesk check', () => {
     it('lists every problem of a broken config with its key path and exits non-zero; a good config passes', async ({ expect }) => {
       const s = scratchDir();
-      const noTiers = s.file('no-tiers.yaml', [
-        'people:',
-        '  alice: { name: Alice }',
-        'tickets:',
-        '  default_urgency: urgent',
-        '  reopen_window: soon',
-        'dashboards: {}',
-      ].join('\n'));
-      const badAgent = s.file('bad-agent.yaml', [
-        'people:',
-        '  alice: { name: Alice }',
-        'tiers:',
-        '  - id: L1',
-        '    name: Help desk',
-        '    agents: [alice, bob]',
-        '  - { id: L2, agents: [alice] }',
-        'tickets:',
-        '  default_impact: 3',
-        'routing:',
-        '  - { category: access, tier: L9 }',
-      ].join('\n'));
-      const good = s.file('good.yaml', [
-        'people:',
-        '  ada: { name: Ada Lovelace }',
-        '  grace: { name: Grace Hopper }',
-        '  linus: { name: Linus }',
-        'tiers:',
-        '  - { id: FO, name: Front office, agents: [ada] }',
-        '  - { id: BO, name: Back office, agents: [grace], channels: { console: back-office } }',
-        'tickets:',
-        '  default_urgency: low',
-        '  reopen_window: 36 hours',
-        '  categories: [access, hardware]',
-        'routing:',
-        '  - { category: hardware, tier: BO }',
-      ].join('\n'));
+      const noTiers = s.file(
+        'no-tiers.yaml',
+        ['people:', '  alice: { name: Alice }', 'tickets:', '  default_urgency: urgent', '  reopen_window: soon', 'dashboards: {}'].join('\n'),
+      );
+      const badAgent = s.file(
+        'bad-agent.yaml',
+        [
+          'people:',
+          '  alice: { name: Alice }',
+          'tiers:',
+          '  - id: L1',
+          '    name: Help desk',
+          '    agents: [alice, bob]',
+          '  - { id: L2, agents: [alice] }',
+          'tickets:',
+          '  default_impact: 3',
+          'routing:',
+          '  - { category: access, tier: L9 }',
+        ].join('\n'),
+      );
+      const good = s.file(
+        'good.yaml',
+        [
+          'people:',
+          '  ada: { name: Ada Lovelace }',
+          '  grace: { name: Grace Hopper }',
+          '  linus: { name: Linus }',
+          'tiers:',
+          '  - { id: FO, name: Front office, agents: [ada] }',
+          '  - { id: BO, name: Back office, agents: [grace], channels: { console: back-office } }',
+          'tickets:',
+          '  default_urgency: low',
+          '  reopen_window: 36 hours',
+          '  categories: [access, hardware]',
+          'routing:',
+          '  - { category: hardware, tier: BO }',
+        ].join('\n'),
+      );
       const env = { DATABASE_URL: s.databaseUrl };
       const [a, b, ok, missing] = await Promise.all([
         runCli(['check', '--config', noTiers], { env }),
@@ -66,7 +68,12 @@ describe.concurrent('tierdesk sub-commands', () => {
       expect(a.code).not.toBe(0);
       expect(a.stdout).toBe('');
       expect(a.stderr).toContain(`${noTiers}: 4 problems in the configuration:`);
-      for (const path of ['dashboards: unknown section', 'tiers: must list at least one tier', 'tickets.default_urgency: must be one of high, medium, low, not "urgent"', 'tickets.reopen_window: must be a positive duration like "7 days" or "36 hours", not "soon"']) {
+      for (const path of [
+        'dashboards: unknown section',
+        'tiers: must list at least one tier',
+        'tickets.default_urgency: must be one of high, medium, low, not "urgent"',
+        'tickets.reopen_window: must be a positive duration like "7 days" or "36 hours", not "soon"',
+      ]) {
         expect(a.stderr).toContain(`  - ${path}`);
       }
 
@@ -116,7 +123,12 @@ describe.concurrent('tierdesk sub-commands', () => {
 
       const down = await runCli(['migrate', '--down-all'], { env });
       expect(down.code).toBe(0);
-      expect(down.stdout).toBe([...MIGRATIONS].reverse().map((m) => `reverted ${m}\n`).join(''));
+      expect(down.stdout).toBe(
+        [...MIGRATIONS]
+          .reverse()
+          .map((m) => `reverted ${m}\n`)
+          .join(''),
+      );
     });
   });
 

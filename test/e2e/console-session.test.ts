@@ -39,13 +39,26 @@ describe('a full piped console session', () => {
     expect(run.stdout).toContain(`database: ${scratch.databaseUrl}`);
   });
 
-  it('prints each line\'s confirmation and deliveries, with their destinations, in order', () => {
+  it("prints each line's confirmation and deliveries, with their destinations, in order", () => {
     expectSteps(blocks, [
       {
         line: SCRIPT[0]!,
         expect: [
-          { head: '← to requester (only them):', has: 'Ticket #1 opened (P2, Help desk). Our answers will reach you in the ticket\'s private conversation.' },
-          { head: '→ #l1-desk:', has: ['🎫 #1 Printer on fire', 'Smoke comes out of tray 2', 'Priority: P2 (impact medium, urgency high)', 'Status: open', 'Assignee: unclaimed', '[Claim] /ticket claim 1'] },
+          {
+            head: '← to requester (only them):',
+            has: "Ticket #1 opened (P2, Help desk). Our answers will reach you in the ticket's private conversation.",
+          },
+          {
+            head: '→ #l1-desk:',
+            has: [
+              '🎫 #1 Printer on fire',
+              'Smoke comes out of tray 2',
+              'Priority: P2 (impact medium, urgency high)',
+              'Status: open',
+              'Assignee: unclaimed',
+              '[Claim] /ticket claim 1',
+            ],
+          },
           { head: '→ DM to requester:', has: ['🎫 Ticket #1: Printer on fire', 'Status: open', 'With: Help desk'] },
         ],
       },
@@ -53,7 +66,10 @@ describe('a full piped console session', () => {
         line: SCRIPT[1]!,
         expect: [
           { head: '← to agent1 (only them):', has: 'You have claimed #1.' },
-          { head: '✎ #l1-desk (updated):', has: ['🎫 #1 Printer on fire', 'Status: claimed', 'Assignee: Agent One', '[Take over] /ticket claim 1 --force'] },
+          {
+            head: '✎ #l1-desk (updated):',
+            has: ['🎫 #1 Printer on fire', 'Status: claimed', 'Assignee: Agent One', '[Take over] /ticket claim 1 --force'],
+          },
           { head: '✎ DM to requester (updated):', has: 'Status: claimed' },
           { head: REQUESTER_THREAD, has: 'Agent One is working on your ticket.' },
         ],
@@ -130,7 +146,7 @@ describe('a full piped console session', () => {
     ]);
   });
 
-  it('never shows the internal note to the requester: only in the agents\' thread and the agents\' history', () => {
+  it("never shows the internal note to the requester: only in the agents' thread and the agents' history", () => {
     const withNote = blocks.filter((b) => b.body.includes(NOTE) || b.head.includes(NOTE));
     expect(withNote.map((b) => b.head)).toEqual([L1_THREAD, '← to agent2 (only them):']);
     for (const b of [...blocksTo(blocks, '→ DM to requester'), ...blocksTo(blocks, '✎ DM to requester'), ...blocksTo(blocks, '← to requester')]) {

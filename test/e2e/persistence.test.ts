@@ -33,7 +33,8 @@ describe.concurrent('the database across runs', () => {
 
     const second = await runCli(['start'], {
       env,
-      input: ['agent1: /ticket list', 'alice: /ticket list', 'requester: /ticket new Mouse double-clicks', 'agent1: /ticket claim 1'].join('\n') + '\n',
+      input:
+        ['agent1: /ticket list', 'alice: /ticket list', 'requester: /ticket new Mouse double-clicks', 'agent1: /ticket claim 1'].join('\n') + '\n',
     });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
@@ -65,7 +66,10 @@ describe.concurrent('the database across runs', () => {
     ]);
   });
 
-  it('survives kill -9: keeps every acknowledged change, each ticket once with contiguous numbers, and delivers every card at least once', async ({ expect, onTestFinished }) => {
+  it('survives kill -9: keeps every acknowledged change, each ticket once with contiguous numbers, and delivers every card at least once', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const env = deskFiles(onTestFinished);
     const titles = ['Crash one', 'Crash two', 'Crash three', 'Crash four'];
     const cli = new LiveCli(['start'], { env, onTestFinished });
@@ -103,8 +107,14 @@ describe.concurrent('the database across runs', () => {
     const delivered = [...blocksOf(killed.stdout), ...blocks];
     for (const [i, title] of titles.entries()) {
       const n = i + 1;
-      expect(delivered.some((b) => b.head === '→ #l1-desk:' && b.body.startsWith(`🎫 #${n} ${title}\n`)), `card of #${n}`).toBe(true);
-      expect(delivered.some((b) => b.head === '→ DM to requester:' && b.body.startsWith(`🎫 Ticket #${n}: ${title}\n`)), `DM of #${n}`).toBe(true);
+      expect(
+        delivered.some((b) => b.head === '→ #l1-desk:' && b.body.startsWith(`🎫 #${n} ${title}\n`)),
+        `card of #${n}`,
+      ).toBe(true);
+      expect(
+        delivered.some((b) => b.head === '→ DM to requester:' && b.body.startsWith(`🎫 Ticket #${n}: ${title}\n`)),
+        `DM of #${n}`,
+      ).toBe(true);
     }
   });
 });

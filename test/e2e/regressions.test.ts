@@ -25,7 +25,9 @@ describe('user text echoed back in refusals (ARCHITECTURE.md seam 10)', () => {
     });
     expect(run.code).toBe(0);
     // The refusals are the last four replies, one per bad line.
-    replies = blocksOf(run.stdout).filter((b) => b.head.startsWith('← to ')).slice(-4);
+    replies = blocksOf(run.stdout)
+      .filter((b) => b.head.startsWith('← to '))
+      .slice(-4);
     expect(replies.map((r) => r.body.split('\n')[0])).toEqual([
       expect.stringMatching(/^Unknown command "/),
       expect.stringMatching(/is not a ticket number/),

@@ -18,7 +18,11 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
 }
 
 type LogLine = { level: string; msg: string; time: string } & Record<string, unknown>;
-const logLines = (stderr: string): LogLine[] => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+const logLines = (stderr: string): LogLine[] =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LogLine);
 
 /** Leases still held in the database a stopped process used: there should be none. */
 function leasesHeld(scratch: Scratch): number {
@@ -34,7 +38,10 @@ function leasesHeld(scratch: Scratch): number {
 
 async function opsUrl(cli: LiveCli): Promise<string> {
   let url: string | undefined;
-  await until('the ops server said where it listens', () => (url = logLines(cli.stderr).find((l) => l.msg === 'health and metrics')?.url as string | undefined) !== undefined);
+  await until(
+    'the ops server said where it listens',
+    () => (url = logLines(cli.stderr).find((l) => l.msg === 'health and metrics')?.url as string | undefined) !== undefined,
+  );
   return url!;
 }
 
@@ -75,10 +82,17 @@ describe('SIGTERM', () => {
     onTestFinished(() => scratch.remove());
     const cli = new LiveCli(['start'], {
       env: {
-        DATABASE_URL: scratch.databaseUrl, TIERDESK_CONFIG: scratch.file('tierdesk.yaml', DISCORD_YAML), TIERDESK_OPS_PORT: '0',
-        DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: discord.apiUrl,
-        TIERDESK_DISCORD_SHARDS: '1', TIERDESK_DISCORD_SHARD_COUNT: '2',
-        SLACK_BOT_TOKEN: undefined, SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined,
+        DATABASE_URL: scratch.databaseUrl,
+        TIERDESK_CONFIG: scratch.file('tierdesk.yaml', DISCORD_YAML),
+        TIERDESK_OPS_PORT: '0',
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_APPLICATION_ID: APP,
+        DISCORD_API_URL: discord.apiUrl,
+        TIERDESK_DISCORD_SHARDS: '1',
+        TIERDESK_DISCORD_SHARD_COUNT: '2',
+        SLACK_BOT_TOKEN: undefined,
+        SLACK_APP_TOKEN: undefined,
+        SLACK_SIGNING_SECRET: undefined,
       },
       onTestFinished,
     });

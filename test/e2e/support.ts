@@ -212,7 +212,10 @@ export function expectSteps(blocks: Block[], steps: Array<{ line: string; expect
     for (const e of step.expect) {
       const i = blocks.findIndex((b, j) => j > after && matches(b, e));
       if (i < 0) {
-        const rest = blocks.slice(after + 1).map((b) => `${b.head}\n  ${b.body.replaceAll('\n', '\n  ')}`).join('\n');
+        const rest = blocks
+          .slice(after + 1)
+          .map((b) => `${b.head}\n  ${b.body.replaceAll('\n', '\n  ')}`)
+          .join('\n');
         throw new Error(`after "${step.line}": no block ${JSON.stringify(e)}.\nOutput from that step on:\n${rest}`);
       }
       last = Math.max(last, i);

@@ -57,7 +57,12 @@ describe('bad input on the console', () => {
       { line: LINES[0]!, expect: [{ head: '! Write "<user>: <text>", for example: requester: /ticket new Printer on fire --urgency high' }] },
       { line: LINES[1]!, expect: [{ head: '! Write "<user>: <text>", for example: requester: /ticket new Printer on fire --urgency high' }] },
       { line: LINES[2]!, expect: [{ head: '! requester said nothing. Try: requester: /help' }] },
-      { line: LINES[3]!, expect: [{ head: toRequester, has: ['Unknown command "/frobnicate".', 'tierdesk commands', '/ticket new <title>', '/ticket claim <N> [--force]'] }] },
+      {
+        line: LINES[3]!,
+        expect: [
+          { head: toRequester, has: ['Unknown command "/frobnicate".', 'tierdesk commands', '/ticket new <title>', '/ticket claim <N> [--force]'] },
+        ],
+      },
       { line: LINES[4]!, expect: [{ head: toRequester, has: 'A ticket needs a title: /ticket new <title>' }] },
       { line: LINES[5]!, expect: [{ head: toRequester, has: 'The title is 201 characters; the limit is 200. Put the details in --description.' }] },
       { line: LINES[6]!, expect: [{ head: toRequester, has: 'The description is 4001 characters; the limit is 4000.' }] },
@@ -75,7 +80,10 @@ describe('bad input on the console', () => {
       },
       { line: LINES[12]!, expect: [{ head: toRequester, has: 'Only Help desk (L1) agents can claim ticket #1, and you are not one of them.' }] },
       // An agent of another tier is not an agent of this ticket.
-      { line: LINES[13]!, expect: [{ head: '← to agent2 (only them):', has: 'Only Help desk (L1) agents can claim ticket #1, and you are not one of them.' }] },
+      {
+        line: LINES[13]!,
+        expect: [{ head: '← to agent2 (only them):', has: 'Only Help desk (L1) agents can claim ticket #1, and you are not one of them.' }],
+      },
       {
         line: LINES[14]!,
         expect: [
@@ -86,9 +94,21 @@ describe('bad input on the console', () => {
       },
       {
         line: LINES[15]!,
-        expect: [{ head: `→ #l1-desk › thread "🎫 #2 Ping @${ZWSP}everyone and @${ZWSP}here and <${ZWSP}!channel> please":`, has: `Still broken @${ZWSP}everyone <${ZWSP}!here> @${ZWSP}channel[31m!` }],
+        expect: [
+          {
+            head: `→ #l1-desk › thread "🎫 #2 Ping @${ZWSP}everyone and @${ZWSP}here and <${ZWSP}!channel> please":`,
+            has: `Still broken @${ZWSP}everyone <${ZWSP}!here> @${ZWSP}channel[31m!`,
+          },
+        ],
       },
-      { line: LINES[16]!, expect: [{ head: '! To write in a ticket\'s conversation, start with its number: requester: #1 <text>; in a peer question\'s thread: requester: Q1 <text>. /help lists the commands.' }] },
+      {
+        line: LINES[16]!,
+        expect: [
+          {
+            head: "! To write in a ticket's conversation, start with its number: requester: #1 <text>; in a peer question's thread: requester: Q1 <text>. /help lists the commands.",
+          },
+        ],
+      },
       { line: LINES[17]!, expect: [{ head: toRequester, has: 'A message is 4001 characters; the limit is 4000. Split it into several messages.' }] },
       { line: LINES[18]!, expect: [{ head: '← to agent1 (only them):', has: 'Internal note added to #2' }] },
       { line: LINES[19]!, expect: [{ head: '← to agent1 (only them):', has: 'You have claimed #2.' }] },

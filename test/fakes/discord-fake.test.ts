@@ -68,7 +68,11 @@ describe('gateway', () => {
     const client = await login();
     const loginMs = performance.now() - started;
     const cached = client.guilds.cache.get(help.id);
-    expect([cached?.name, cached?.roles.everyone.id, cached?.channels.cache.get(desk.id)?.type]).toEqual(['Help Desk', help.id, ChannelType.GuildText]);
+    expect([cached?.name, cached?.roles.everyone.id, cached?.channels.cache.get(desk.id)?.type]).toEqual([
+      'Help Desk',
+      help.id,
+      ChannelType.GuildText,
+    ]);
     expect((cached?.channels.cache.get(peer.id) as ForumChannel).availableTags.map((t) => t.name)).toEqual(['printer', 'vpn']);
     // Without GuildPresences, GUILD_CREATE lists only the bot; others are fetched over REST.
     expect([...(cached?.members.cache.keys() ?? [])]).toEqual([APP]);
@@ -76,7 +80,12 @@ describe('gateway', () => {
     expect([client.user?.id, client.application?.id]).toEqual([APP, APP]);
 
     const [session] = discord.gateway.sessions;
-    expect(session).toMatchObject({ shard: [0, 1], open: true, intents: INTENTS.reduce((all, bit) => all | bit, 0), identify: { compress: false, token: '[redacted]' } });
+    expect(session).toMatchObject({
+      shard: [0, 1],
+      open: true,
+      intents: INTENTS.reduce((all, bit) => all | bit, 0),
+      identify: { compress: false, token: '[redacted]' },
+    });
     expect(discord.gateway.connections[0]?.query).toEqual({ v: '10', encoding: 'json' });
     expect(discord.rest.calls('GET /gateway/bot')).toEqual([expect.objectContaining({ auth: 'bot', status: 200 })]);
     expect(loginMs).toBeLessThan(2_000);
@@ -103,7 +112,10 @@ describe('gateway', () => {
     const first = guild({ id: onShard(0), name: 'First', owner, channels: [textChannel({ name: 'general' })] });
     discord = await startFakeDiscord({ token: TOKEN, applicationId: APP, guilds: [first, second], shards: 2, now: () => clock });
     const client = await login({ shards: 'auto' });
-    expect(discord.gateway.sessions.map((s) => s.shard)).toEqual([[0, 2], [1, 2]]);
+    expect(discord.gateway.sessions.map((s) => s.shard)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect([client.guilds.cache.get(first.id)?.shardId, client.guilds.cache.get(second.id)?.shardId]).toEqual([0, 1]);
   });
 });
@@ -115,11 +127,22 @@ describe('interactions', () => {
     const interaction = await interact(client, payload);
     if (!interaction.isChatInputCommand()) throw new Error(`expected a chat input command, got ${interaction.type}`);
     const { options } = interaction;
-    expect([interaction.commandName, options.getSubcommand(), options.getString('title'), options.getInteger('urgency')]).toEqual(['ticket', 'new', 'Printer on fire', 2]);
+    expect([interaction.commandName, options.getSubcommand(), options.getString('title'), options.getInteger('urgency')]).toEqual([
+      'ticket',
+      'new',
+      'Printer on fire',
+      2,
+    ]);
     expect([interaction.id, interaction.channelId, interaction.guildId, interaction.user.id]).toEqual([payload.id, desk.id, help.id, alice.id]);
     await interaction.reply({ content: 'Ticket #1 opened', ephemeral: true });
     const [callback] = discord.rest.calls(CALLBACK);
-    expect(callback).toMatchObject({ status: 204, response: undefined, auth: 'none', params: { interaction: payload.id }, query: { with_response: 'false' } });
+    expect(callback).toMatchObject({
+      status: 204,
+      response: undefined,
+      auth: 'none',
+      params: { interaction: payload.id },
+      query: { with_response: 'false' },
+    });
     expect(callback?.body).toEqual({ type: 4, data: expect.objectContaining({ content: 'Ticket #1 opened', flags: MessageFlags.Ephemeral }) });
     expect(discord.world.messagesIn(desk.id)).toEqual([]);
   });
@@ -147,23 +170,39 @@ describe('interactions', () => {
     const client = await login();
     const command = await interact(client, chatInputCommand(asAlice(), { name: 'ticket' }));
     if (!command.isChatInputCommand()) throw new Error('expected a command');
-    const input = (id: string, label: string) => (l: import('discord.js').LabelBuilder) => l.setLabel(label).setTextInputComponent((t) => t.setCustomId(id).setStyle(TextInputStyle.Short));
-    await command.showModal(new ModalBuilder().setCustomId('ticket:new').setTitle('New ticket').addLabelComponents(input('title', 'Title'), input('details', 'Details')));
+    const input = (id: string, label: string) => (l: import('discord.js').LabelBuilder) =>
+      l.setLabel(label).setTextInputComponent((t) => t.setCustomId(id).setStyle(TextInputStyle.Short));
+    await command.showModal(
+      new ModalBuilder().setCustomId('ticket:new').setTitle('New ticket').addLabelComponents(input('title', 'Title'), input('details', 'Details')),
+    );
     const shown = discord.rest.calls(CALLBACK)[0]?.body as { type: number; data: { custom_id: string; title: string } };
     expect(shown).toMatchObject({ type: 9, data: { custom_id: 'ticket:new', title: 'New ticket' } });
     expect(modalLayout(shown.data)).toBe('labels');
     for (const layout of ['labels', 'rows'] as const) {
-      const submitted = await interact(client, modalSubmit(asAlice(), { customId: 'ticket:new', layout, fields: { title: 'VPN down', details: 'since 9:00' } }));
+      const submitted = await interact(
+        client,
+        modalSubmit(asAlice(), { customId: 'ticket:new', layout, fields: { title: 'VPN down', details: 'since 9:00' } }),
+      );
       if (!submitted.isModalSubmit()) throw new Error('expected a modal submission');
-      expect([submitted.customId, submitted.fields.getTextInputValue('title'), submitted.fields.getTextInputValue('details')]).toEqual(['ticket:new', 'VPN down', 'since 9:00']);
+      expect([submitted.customId, submitted.fields.getTextInputValue('title'), submitted.fields.getTextInputValue('details')]).toEqual([
+        'ticket:new',
+        'VPN down',
+        'since 9:00',
+      ]);
     }
   });
 
   it('delivers button presses (update in place, type 7) and message context-menu commands', async () => {
     const client = await login();
     const claim = new ButtonBuilder().setCustomId('claim:7').setLabel('Claim').setStyle(ButtonStyle.Primary);
-    const card = await textChannelOf(client, agents.id).send({ content: 'Ticket #7: printer on fire', components: [new ActionRowBuilder<ButtonBuilder>().addComponents(claim)] });
-    const press = await interact(client, buttonPress(discord.context({ channel: agents.id, user: bob.id }), { customId: 'claim:7', message: discord.world.message(agents.id, card.id) }));
+    const card = await textChannelOf(client, agents.id).send({
+      content: 'Ticket #7: printer on fire',
+      components: [new ActionRowBuilder<ButtonBuilder>().addComponents(claim)],
+    });
+    const press = await interact(
+      client,
+      buttonPress(discord.context({ channel: agents.id, user: bob.id }), { customId: 'claim:7', message: discord.world.message(agents.id, card.id) }),
+    );
     if (!press.isButton()) throw new Error('expected a button');
     expect([press.customId, press.message.id, press.memberPermissions?.has(PermissionFlagsBits.ManageThreads)]).toEqual(['claim:7', card.id, true]);
     await press.update({ content: 'Ticket #7: claimed by bob', components: [] });
@@ -171,7 +210,10 @@ describe('interactions', () => {
     expect(discord.world.message(agents.id, card.id).content).toBe('Ticket #7: claimed by bob');
 
     const question = await discord.gateway.messageCreate({ channelId: desk.id, authorId: alice.id, content: 'my laptop will not boot' });
-    const menu = await interact(client, messageCommand(discord.context({ channel: desk.id, user: bob.id }), { name: 'Open ticket', target: question }));
+    const menu = await interact(
+      client,
+      messageCommand(discord.context({ channel: desk.id, user: bob.id }), { name: 'Open ticket', target: question }),
+    );
     if (!menu.isMessageContextMenuCommand()) throw new Error('expected a message command');
     expect([menu.commandName, menu.targetId, menu.targetMessage.content]).toEqual(['Open ticket', question.id, 'my laptop will not boot']);
   });
@@ -184,7 +226,9 @@ describe('REST', () => {
     const sent = await channel.send({ content: 'Ticket #1', embeds: [{ title: 'Printer on fire', description: 'P2' }] });
     const edited = await sent.edit({ content: 'Ticket #1 (claimed)' });
     const thread = await channel.threads.create({ name: 'Ticket #1', type: ChannelType.PrivateThread, invitable: false });
-    await expect(discord.gateway.messageCreate({ channelId: thread.id, authorId: alice.id, content: 'hello?' })).rejects.toThrow(/cannot see private thread/);
+    await expect(discord.gateway.messageCreate({ channelId: thread.id, authorId: alice.id, content: 'hello?' })).rejects.toThrow(
+      /cannot see private thread/,
+    );
     await thread.members.add(alice.id);
     const heard = next(client, Events.MessageCreate);
     await discord.gateway.messageCreate({ channelId: thread.id, authorId: alice.id, content: 'it is smoking now' });
@@ -193,14 +237,29 @@ describe('REST', () => {
     const notes = await sent.startThread({ name: 'Ticket #1 notes' });
     const dm = await client.users.createDM(alice.id);
     await dm.send('Your ticket #1 was resolved');
-    const post = await (client.channels.cache.get(peer.id) as ForumChannel).threads.create({ name: 'VPN drops hourly', message: { content: 'Anyone else?' } });
+    const post = await (client.channels.cache.get(peer.id) as ForumChannel).threads.create({
+      name: 'VPN drops hourly',
+      message: { content: 'Anyone else?' },
+    });
     await client.guilds.cache.get(help.id)?.members.addRole({ user: alice.id, role: l1.id });
 
-    expect(discord.rest.calls(POST_MESSAGE)[0]).toMatchObject({ auth: 'bot', status: 200, body: { content: 'Ticket #1', embeds: [{ title: 'Printer on fire', description: 'P2' }] } });
+    expect(discord.rest.calls(POST_MESSAGE)[0]).toMatchObject({
+      auth: 'bot',
+      status: 200,
+      body: { content: 'Ticket #1', embeds: [{ title: 'Printer on fire', description: 'P2' }] },
+    });
     expect([sent.author.id, edited.content, edited.editedTimestamp]).toEqual([APP, 'Ticket #1 (claimed)', clock]);
-    expect(discord.rest.calls('POST /channels/:channel/threads')[0]?.body).toEqual({ name: 'Ticket #1', type: 12, invitable: false, auto_archive_duration: 4320 });
+    expect(discord.rest.calls('POST /channels/:channel/threads')[0]?.body).toEqual({
+      name: 'Ticket #1',
+      type: 12,
+      invitable: false,
+      auto_archive_duration: 4320,
+    });
     expect([thread.type, thread.parentId, client.channels.cache.has(thread.id)]).toEqual([ChannelType.PrivateThread, desk.id, true]);
-    expect(discord.rest.calls('PUT /channels/:channel/thread-members/:user')[0]).toMatchObject({ status: 204, params: { channel: thread.id, user: alice.id } });
+    expect(discord.rest.calls('PUT /channels/:channel/thread-members/:user')[0]).toMatchObject({
+      status: 204,
+      params: { channel: thread.id, user: alice.id },
+    });
     expect([reply.channelId, reply.content, reply.author.id, reply.member?.id]).toEqual([thread.id, 'it is smoking now', alice.id, alice.id]);
     expect(discord.world.channel(thread.id).thread_metadata).toMatchObject({ archived: true, locked: true });
     expect([notes.id, notes.type]).toEqual([sent.id, ChannelType.PublicThread]);
@@ -213,13 +272,23 @@ describe('REST', () => {
   it('registers application commands by bulk overwrite, keeping ids by name', async () => {
     const client = await login();
     const title = { type: ApplicationCommandOptionType.String as const, name: 'title', description: 'What is wrong', required: true };
-    const ticket = { name: 'ticket', description: 'Open or manage a ticket', options: [{ type: ApplicationCommandOptionType.Subcommand as const, name: 'new', description: 'Open a ticket', options: [title] }] };
+    const ticket = {
+      name: 'ticket',
+      description: 'Open or manage a ticket',
+      options: [{ type: ApplicationCommandOptionType.Subcommand as const, name: 'new', description: 'Open a ticket', options: [title] }],
+    };
     const first = await client.application?.commands.set([ticket], help.id);
     const second = await client.application?.commands.set([ticket, { name: 'Open ticket', type: ApplicationCommandType.Message }], help.id);
     expect(second?.find((c) => c.name === 'ticket')?.id).toBe(first?.first()?.id);
-    expect(discord.rest.calls('PUT /applications/:app/guilds/:guild/commands').map((c) => c.params)).toEqual([{ app: APP, guild: help.id }, { app: APP, guild: help.id }]);
+    expect(discord.rest.calls('PUT /applications/:app/guilds/:guild/commands').map((c) => c.params)).toEqual([
+      { app: APP, guild: help.id },
+      { app: APP, guild: help.id },
+    ]);
     expect((await client.application?.commands.fetch({ guildId: help.id }))?.map((c) => c.name).sort()).toEqual(['Open ticket', 'ticket']);
-    await expect(client.application?.commands.set([{ name: 'Ticket', description: 'upper case is refused' }])).rejects.toMatchObject({ status: 400, code: 50035 });
+    await expect(client.application?.commands.set([{ name: 'Ticket', description: 'upper case is refused' }])).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
   });
 
   it('refuses what Discord refuses: a too-long embed description, an empty message', async () => {
@@ -251,17 +320,31 @@ describe('rate limits and failures', () => {
     const [deskChannel, agentChannel] = [textChannelOf(client, desk.id), textChannelOf(client, agents.id)];
     await deskChannel.send('zero');
     discord.rest.failNext(POST_MESSAGE, { status: 429, retryAfter: 5 });
-    const limited = { constructor: RateLimitError, retryAfter: 5_000, global: false, scope: 'user', method: 'POST', route: '/channels/:id/messages', majorParameter: desk.id };
+    const limited = {
+      constructor: RateLimitError,
+      retryAfter: 5_000,
+      global: false,
+      scope: 'user',
+      method: 'POST',
+      route: '/channels/:id/messages',
+      majorParameter: desk.id,
+    };
     await expect(deskChannel.send('one')).rejects.toThrow(expect.objectContaining(limited));
     // The bucket (known from the first answer's X-RateLimit-Bucket) stays empty until its reset:
     // refused locally, no request made. Other channels are other buckets.
     await expect(deskChannel.send('two')).rejects.toBeInstanceOf(RateLimitError);
     await agentChannel.send('three');
-    expect(discord.rest.calls(POST_MESSAGE).map((c) => [c.params.channel, c.status])).toEqual([[desk.id, 200], [desk.id, 429], [agents.id, 200]]);
+    expect(discord.rest.calls(POST_MESSAGE).map((c) => [c.params.channel, c.status])).toEqual([
+      [desk.id, 200],
+      [desk.id, 429],
+      [agents.id, 200],
+    ]);
     discord.rest.failNext(POST_MESSAGE, { status: 502 });
     await expect(agentChannel.send('four')).rejects.toThrow(expect.objectContaining({ constructor: HTTPError, status: 502, method: 'POST' }));
     discord.rest.failNext(POST_MESSAGE, { status: 403, code: 50013, message: 'Missing Permissions' });
-    await expect(agentChannel.send('five')).rejects.toThrow(expect.objectContaining({ constructor: DiscordAPIError, status: 403, code: 50013, message: 'Missing Permissions' }));
+    await expect(agentChannel.send('five')).rejects.toThrow(
+      expect.objectContaining({ constructor: DiscordAPIError, status: 403, code: 50013, message: 'Missing Permissions' }),
+    );
     discord.rest.failNext(POST_MESSAGE, { status: 429, retryAfter: 5, global: true });
     await expect(agentChannel.send('six')).rejects.toMatchObject({ global: true, retryAfter: 5_000 });
     await expect(client.users.fetch(alice.id, { force: true })).rejects.toMatchObject({ global: true });
@@ -275,7 +358,11 @@ describe('mentions and shutdown', () => {
     const quiet = await textChannelOf(careful, desk.id).send(text);
     const aimed = await textChannelOf(careful, desk.id).send({ content: text, allowedMentions: { users: [alice.id] } });
     const loud = await textChannelOf(await login(), desk.id).send(text);
-    expect(discord.rest.calls(POST_MESSAGE).map((c) => (c.body as { allowed_mentions?: unknown }).allowed_mentions)).toEqual([{ parse: [] }, { users: [alice.id] }, undefined]);
+    expect(discord.rest.calls(POST_MESSAGE).map((c) => (c.body as { allowed_mentions?: unknown }).allowed_mentions)).toEqual([
+      { parse: [] },
+      { users: [alice.id] },
+      undefined,
+    ]);
     const pinged = (id: string) => {
       const { mention_everyone, mentions, mention_roles } = discord.world.message(desk.id, id);
       return { everyone: mention_everyone, users: mentions.map((u) => u.id), roles: mention_roles };

@@ -122,7 +122,12 @@ describe('Events API over HTTP', () => {
         if (seen.length === 2) both.resolve();
       }),
     );
-    const reaction = { type: 'reaction_added', user: ALICE.id, reaction: 'eyes', item: { type: 'message', channel: HELPDESK, ts: '1717405200.000100' } };
+    const reaction = {
+      type: 'reaction_added',
+      user: ALICE.id,
+      reaction: 'eyes',
+      item: { type: 'message', channel: HELPDESK, ts: '1717405200.000100' },
+    };
 
     const first = await send.event(reaction);
     const retry = await send.event(reaction, { eventId: first.eventId, retryNum: 1, retryReason: 'http_timeout' });
@@ -249,7 +254,13 @@ describe('WebClient against injected faults', () => {
 describe('the fake workspace', () => {
   it('runs on a given clock: increasing ts while it stands still, trigger ids expiring after 3 s', async () => {
     const clock = { ms: Date.UTC(2024, 5, 3, 9, 0, 0) };
-    const local = await startFakeSlack({ botToken: BOT, signingSecret: SECRET, users: [ALICE], usergroups: { S0TIER1: [ALICE.id] }, now: () => clock.ms });
+    const local = await startFakeSlack({
+      botToken: BOT,
+      signingSecret: SECRET,
+      users: [ALICE],
+      usergroups: { S0TIER1: [ALICE.id] },
+      now: () => clock.ms,
+    });
     cleanups.push(() => local.stop());
     const client = new webApi.WebClient(BOT, { ...local.clientOptions(), logLevel: LogLevel.ERROR });
     const modal = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Ticket' }, blocks: [] };

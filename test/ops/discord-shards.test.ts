@@ -29,7 +29,11 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 describe('TIERDESK_DISCORD_SHARDS and TIERDESK_DISCORD_SHARD_COUNT', () => {
   it('reads ids, ranges and both together; the count alone runs every shard; neither: discord.js defaults', () => {
     const read = (shards: string | undefined, count: string | undefined) =>
-      readDiscordShards({ DISCORD_TOKEN: TOKEN, ...(shards !== undefined ? { TIERDESK_DISCORD_SHARDS: shards } : {}), ...(count !== undefined ? { TIERDESK_DISCORD_SHARD_COUNT: count } : {}) });
+      readDiscordShards({
+        DISCORD_TOKEN: TOKEN,
+        ...(shards !== undefined ? { TIERDESK_DISCORD_SHARDS: shards } : {}),
+        ...(count !== undefined ? { TIERDESK_DISCORD_SHARD_COUNT: count } : {}),
+      });
     expect(read('0,2', '4')).toEqual({ shards: [0, 2], shardCount: 4 });
     expect(read('0-1', '2')).toEqual({ shards: [0, 1], shardCount: 2 });
     expect(read(' 4, 0-2 ,1 ', '6')).toEqual({ shards: [0, 1, 2, 4], shardCount: 6 });
@@ -52,7 +56,9 @@ describe('TIERDESK_DISCORD_SHARDS and TIERDESK_DISCORD_SHARD_COUNT', () => {
       'TIERDESK_DISCORD_SHARDS: the range 3-1 runs backwards; write 1-3',
       'TIERDESK_DISCORD_SHARDS: "-2" is not a shard id or range; list ids and ranges such as 0,2 or 0-3',
     ]);
-    expect(problems({ TIERDESK_DISCORD_SHARD_COUNT: '0' })).toEqual(['TIERDESK_DISCORD_SHARD_COUNT: must be the total number of shards, a whole number of at least 1, not "0"']);
+    expect(problems({ TIERDESK_DISCORD_SHARD_COUNT: '0' })).toEqual([
+      'TIERDESK_DISCORD_SHARD_COUNT: must be the total number of shards, a whole number of at least 1, not "0"',
+    ]);
     expect(problems({ TIERDESK_DISCORD_SHARDS: '1.5', TIERDESK_DISCORD_SHARD_COUNT: '2' })).toEqual([
       'TIERDESK_DISCORD_SHARDS: "1.5" is not a shard id or range; list ids and ranges such as 0,2 or 0-3',
     ]);
@@ -71,7 +77,14 @@ describe('TIERDESK_DISCORD_SHARDS and TIERDESK_DISCORD_SHARD_COUNT', () => {
       let err = '';
       const code = await main({
         argv: ['check'],
-        env: { TIERDESK_CONFIG: configFile, DATABASE_URL: ':memory:', DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, TIERDESK_DISCORD_SHARDS: shards, TIERDESK_DISCORD_SHARD_COUNT: '2' },
+        env: {
+          TIERDESK_CONFIG: configFile,
+          DATABASE_URL: ':memory:',
+          DISCORD_TOKEN: TOKEN,
+          DISCORD_APPLICATION_ID: APP,
+          TIERDESK_DISCORD_SHARDS: shards,
+          TIERDESK_DISCORD_SHARD_COUNT: '2',
+        },
         stdin: process.stdin,
         stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
         stderr: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
@@ -112,9 +125,17 @@ describe('a replica connects only its shards (fake Discord gateway)', () => {
   async function replica(shards: number[]) {
     const received: Inbound[] = [];
     const adapter = createDiscordAdapter({
-      token: TOKEN, applicationId: APP, apiUrl: discord!.apiUrl, guilds: guilds.map((g) => g.id), tiers: [{ id: 'L1', name: 'Help desk' }],
-      defaults: { urgency: 'medium', impact: 'medium' }, platformGroups: [], logger: createMemoryLogger(), now: () => Date.now(),
-      shards, shardCount: 2,
+      token: TOKEN,
+      applicationId: APP,
+      apiUrl: discord!.apiUrl,
+      guilds: guilds.map((g) => g.id),
+      tiers: [{ id: 'L1', name: 'Help desk' }],
+      defaults: { urgency: 'medium', impact: 'medium' },
+      platformGroups: [],
+      logger: createMemoryLogger(),
+      now: () => Date.now(),
+      shards,
+      shardCount: 2,
     });
     adapters.push(adapter);
     await adapter.start(async (event) => {
@@ -124,13 +145,16 @@ describe('a replica connects only its shards (fake Discord gateway)', () => {
     return received;
   }
 
-  it('identifies with [shard, count] for each of its shards, and gets only its guilds\' interactions', async () => {
+  it("identifies with [shard, count] for each of its shards, and gets only its guilds' interactions", async () => {
     expect(new Set(guilds.map((g) => shardOfGuild(g.id))).size).toBe(2); // the premise: one guild per shard
     discord = await startFakeDiscord({ token: TOKEN, applicationId: APP, guilds });
 
     const [onZero, onOne] = [await replica([0]), await replica([1])];
 
-    expect(discord.gateway.sessions.map((s) => s.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    expect(discord.gateway.sessions.map((s) => s.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     for (const g of guilds) {
       const ctx = discord.context({ channel: g.channels[0]!.id, user: owner.id });
       const payload = chatInputCommand(ctx, { name: 'ticket', subcommand: 'list' });
@@ -147,6 +171,9 @@ describe('a replica connects only its shards (fake Discord gateway)', () => {
   it('several shards in one replica: one gateway session each', async () => {
     discord = await startFakeDiscord({ token: TOKEN, applicationId: APP, guilds });
     await replica([0, 1]);
-    expect(discord.gateway.sessions.map((s) => s.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    expect(discord.gateway.sessions.map((s) => s.shard).sort()).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
   });
 });

@@ -16,8 +16,12 @@ afterEach(async () => {
 });
 
 const event = (n: number): Inbound => ({
-  kind: 'command', name: 'help', key: `gate:${n}`, at: 0,
-  from: { platform: 'console', space: 'local', id: 'requester', name: 'requester' }, place: { platform: 'console', space: 'local', channel: 'console' },
+  kind: 'command',
+  name: 'help',
+  key: `gate:${n}`,
+  at: 0,
+  from: { platform: 'console', space: 'local', id: 'requester', name: 'requester' },
+  place: { platform: 'console', space: 'local', channel: 'console' },
 });
 
 /** An adapter that hands the test the function it was started with, as a platform would call it. */
@@ -43,7 +47,13 @@ describe('GET /healthz while stopping', () => {
     const db = openDatabase(':memory:');
     await migrateToLatest(db);
     const { adapter } = platform();
-    const desk = createDesk({ db, config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }), clock: new FakeClock(0), logger: createMemoryLogger(), adapters: [adapter] });
+    const desk = createDesk({
+      db,
+      config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }),
+      clock: new FakeClock(0),
+      logger: createMemoryLogger(),
+      adapters: [adapter],
+    });
     cleanups.push(() => db.destroy());
     const ops = await startOpsServer(desk.core, [adapter], 0, createMemoryLogger(), '127.0.0.1');
     cleanups.push(() => ops.close());

@@ -42,13 +42,19 @@ describe.each(dialects)('leases given back on stop (%s)', (dialect) => {
     let seq = 0;
     const open = async (desk: Desk, title: string) => {
       const event: Inbound = {
-        kind: 'command', name: 'ticket', text: `new ${title}`, key: `lease-test:${++seq}`, at: clock.now(),
-        from: { platform: 'console', space: 'local', id: 'requester', name: 'requester' }, place: { platform: 'console', space: 'local', channel: 'console' },
+        kind: 'command',
+        name: 'ticket',
+        text: `new ${title}`,
+        key: `lease-test:${++seq}`,
+        at: clock.now(),
+        from: { platform: 'console', space: 'local', id: 'requester', name: 'requester' },
+        place: { platform: 'console', space: 'local', channel: 'console' },
       };
       const reply = await desk.handle(event);
       expect(reply?.text).toMatch(/Ticket #\d+ opened/);
     };
-    const outboxOf = async (ticket: number) => base.selectFrom('outbox').select(['id', 'lease_until', 'status']).where('ticket', '=', ticket).orderBy('id').execute();
+    const outboxOf = async (ticket: number) =>
+      base.selectFrom('outbox').select(['id', 'lease_until', 'status']).where('ticket', '=', ticket).orderBy('id').execute();
     return { base, db, clock, replica, open, outboxOf };
   }
 
@@ -66,7 +72,14 @@ describe.each(dialects)('leases given back on stop (%s)', (dialect) => {
     expect(await leaseOutbox(t.db, mine, now, now + MINUTE)).toHaveLength(mine.length);
     expect(await leaseOutbox(t.base, theirs, now, now + MINUTE)).toHaveLength(theirs.length);
     // Two due timers: one leased by us, one by the other replica.
-    await setTimers(t.base, [{ kind: 'lease-test', subject: 'ours', dueAt: now - 2000 }, { kind: 'lease-test', subject: 'theirs', dueAt: now - 1000 }], now);
+    await setTimers(
+      t.base,
+      [
+        { kind: 'lease-test', subject: 'ours', dueAt: now - 2000 },
+        { kind: 'lease-test', subject: 'theirs', dueAt: now - 1000 },
+      ],
+      now,
+    );
     expect((await leaseDueTimers(t.db, now, now + MINUTE, 1)).map((r) => r.subject)).toEqual(['ours']);
     expect((await leaseDueTimers(t.base, now, now + MINUTE, 1)).map((r) => r.subject)).toEqual(['theirs']);
 
@@ -75,7 +88,12 @@ describe.each(dialects)('leases given back on stop (%s)', (dialect) => {
 
     expect((await t.outboxOf(1)).map((r) => [r.lease_until, r.status])).toEqual(mine.map(() => [null, 'pending']));
     expect((await t.outboxOf(2)).map((r) => Number(r.lease_until))).toEqual(theirs.map(() => now + MINUTE));
-    const timers = await t.base.selectFrom('timers').select(['subject', 'lease_until', 'next_at']).where('kind', '=', 'lease-test').orderBy('subject').execute();
+    const timers = await t.base
+      .selectFrom('timers')
+      .select(['subject', 'lease_until', 'next_at'])
+      .where('kind', '=', 'lease-test')
+      .orderBy('subject')
+      .execute();
     expect(timers.map((r) => [r.subject, r.lease_until === null ? null : Number(r.lease_until), Number(r.next_at)])).toEqual([
       ['ours', null, now + 5000], // due now: any replica's next tick takes it
       ['theirs', now + MINUTE, now + MINUTE],

@@ -21,7 +21,11 @@ function capture(level?: string) {
     get text() {
       return text;
     },
-    lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
 
@@ -37,7 +41,14 @@ describe('createLogger (pino, JSON lines)', () => {
 
     expect(out.text.endsWith('\n')).toBe(true);
     const [first, second] = out.lines();
-    expect(first).toMatchObject({ level: 'info', time: '2024-06-03T09:00:00.000Z', msg: 'adapter started', platform: 'slack', count: 2, pid: process.pid });
+    expect(first).toMatchObject({
+      level: 'info',
+      time: '2024-06-03T09:00:00.000Z',
+      msg: 'adapter started',
+      platform: 'slack',
+      count: 2,
+      pid: process.pid,
+    });
     expect(typeof first!.hostname).toBe('string');
     expect(second).toMatchObject({ level: 'warn', msg: 'slow', ms: 1500 });
   });
@@ -48,7 +59,10 @@ describe('createLogger (pino, JSON lines)', () => {
     warn.logger.info('i');
     warn.logger.warn('w');
     warn.logger.error('e');
-    expect(warn.lines().map((l) => [l.level, l.msg])).toEqual([['warn', 'w'], ['error', 'e']]);
+    expect(warn.lines().map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'w'],
+      ['error', 'e'],
+    ]);
 
     const debug = capture('debug');
     debug.logger.debug('d');
@@ -86,7 +100,9 @@ describe('secrets never reach the log', () => {
     expect(out.text).not.toContain('session=plain-3');
     const [line] = out.lines();
     expect(line).toMatchObject({
-      token: '[redacted]', botToken: '[redacted]', signingSecret: '[redacted]',
+      token: '[redacted]',
+      botToken: '[redacted]',
+      signingSecret: '[redacted]',
       request: { headers: { Authorization: '[redacted]', cookie: '[redacted]' }, body: { password: '[redacted]' } },
       attempts: [{ client_secret: '[redacted]' }],
       deep: { a: { b: { c: { appToken: '[redacted]' } } } },
@@ -111,7 +127,11 @@ describe('secrets never reach the log', () => {
 
   it('errors keep their type, message and stack, redacted, with their own fields and causes', () => {
     const cause = new Error(`login with ${DISCORD_BOT} refused`);
-    const err = Object.assign(new Error(`slack said invalid_auth for ${SLACK_BOT}`, { cause }), { code: 'slack_webapi_platform_error', token: SLACK_APP, data: { authorization: 'plain-auth-header' } });
+    const err = Object.assign(new Error(`slack said invalid_auth for ${SLACK_BOT}`, { cause }), {
+      code: 'slack_webapi_platform_error',
+      token: SLACK_APP,
+      data: { authorization: 'plain-auth-header' },
+    });
     const out = capture();
     out.logger.error('unexpected error handling an inbound event', { error: err, err, ref: 'abc123' });
 

@@ -87,7 +87,10 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
     const db = openDatabase(withAddress(pgUrl(), await deadPort()), { onConnectionError: (e) => lost.push(e) });
     cleanups.push(() => db.destroy());
 
-    const err = await sql`select 1`.execute(db).then(() => undefined, (e: unknown) => e);
+    const err = await sql`select 1`.execute(db).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(isDatabaseUnavailable(err)).toBe(true);
 
@@ -100,13 +103,26 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
     const db = await testDatabase('postgres');
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
-    const syntax = await sql`selec 1`.execute(db).then(() => undefined, (e: unknown) => e);
+    const syntax = await sql`selec 1`.execute(db).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const insertKey = () => db.insertInto('inbound_keys').values({ key: 'k', at: 0 }).execute();
     await insertKey();
-    const duplicate = await insertKey().then(() => undefined, (e: unknown) => e);
+    const duplicate = await insertKey().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((syntax as { code?: string }).code).toBe('42601');
     expect((duplicate as { code?: string }).code).toBe('23505');
-    for (const err of [syntax, duplicate, new UserError('busy', 'Ticket #1 is being changed'), new TypeError('x is undefined'), undefined, 'ECONNREFUSED']) {
+    for (const err of [
+      syntax,
+      duplicate,
+      new UserError('busy', 'Ticket #1 is being changed'),
+      new TypeError('x is undefined'),
+      undefined,
+      'ECONNREFUSED',
+    ]) {
       expect(isDatabaseUnavailable(err), String(err)).toBe(false);
     }
     // …and the shapes of an outage, wrapped or not.
@@ -128,7 +144,9 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
     const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(base)).rows[0]!.s;
     const app = `tierdesk_outage_${Math.random().toString(36).slice(2, 10)}`;
     const lost: Error[] = [];
-    const db = openDatabase(withAddress(pgUrl(schema), Number(new URL(PG!).port || 5432), { application_name: app }), { onConnectionError: (e) => lost.push(e) });
+    const db = openDatabase(withAddress(pgUrl(schema), Number(new URL(PG!).port || 5432), { application_name: app }), {
+      onConnectionError: (e) => lost.push(e),
+    });
     cleanups.push(() => db.destroy());
     // Two pooled connections, both idle now.
     await Promise.all([sql`select pg_sleep(0.05)`.execute(db), sql`select pg_sleep(0.05)`.execute(db)]);
@@ -145,9 +163,14 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
       await afterTermination;
       await sql`select 1`.execute(trx);
     });
-    const failed = transaction.then(() => undefined, (e: unknown) => e);
+    const failed = transaction.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await begun;
-    const killed = await sql<{ n: number }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = ${app}`.execute(base);
+    const killed = await sql<{
+      n: number;
+    }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = ${app}`.execute(base);
     expect(killed.rows[0]!.n).toBe(2);
     // pg tells each client: the idle one through the pool, the checked-out one itself. Both reach us; neither crashes the process.
     await until('both broken connections were reported', () => lost.length >= 2);
@@ -178,14 +201,26 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
       cleanups.push(() => db.destroy());
       const adapter = new RecordingAdapter();
       const clock = new FakeClock(Date.parse('2024-06-03T09:00:00Z'));
-      const desk = createDesk({ db, config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }), clock, logger, adapters: [adapter], dispatcher: { random: () => 0.5 } });
+      const desk = createDesk({
+        db,
+        config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }),
+        clock,
+        logger,
+        adapters: [adapter],
+        dispatcher: { random: () => 0.5 },
+      });
       await desk.start();
       cleanups.push(() => desk.stop());
       let seq = 0;
       const say = (text: string, who = 'requester') => {
         const event: Inbound = {
-          kind: 'command', name: 'ticket', text, key: `outage:${++seq}`, at: clock.now(),
-          from: { platform: 'console', space: 'local', id: who, name: who }, place: { platform: 'console', space: 'local', channel: 'console' },
+          kind: 'command',
+          name: 'ticket',
+          text,
+          key: `outage:${++seq}`,
+          at: clock.now(),
+          from: { platform: 'console', space: 'local', id: who, name: who },
+          place: { platform: 'console', space: 'local', channel: 'console' },
         };
         return desk.handle(event);
       };
@@ -203,7 +238,9 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
       // Both background loops run a pass now, fail it, log it, and stay alive.
       t.desk.dispatcher.nudge();
       t.desk.scheduler.nudge();
-      await until('both loops logged a failed pass', () => ['dispatcher pass failed', 'scheduler pass failed'].every((m) => t.logger.lines.some((l) => l.level === 'error' && l.msg === m)));
+      await until('both loops logged a failed pass', () =>
+        ['dispatcher pass failed', 'scheduler pass failed'].every((m) => t.logger.lines.some((l) => l.level === 'error' && l.msg === m)),
+      );
 
       await t.proxy.restore();
       expect((await t.say('new After the outage'))?.text).toMatch(/Ticket #2 opened/);
@@ -214,7 +251,10 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
       });
       expect(await t.tickets()).toEqual(['Before the outage', 'After the outage']);
       expect(t.lost.length).toBeGreaterThan(0); // the cut connections were reported, not thrown
-      await until('the outbox is empty', async () => (await t.base.selectFrom('outbox').select('id').where('status', '!=', 'sent').execute()).length === 0);
+      await until(
+        'the outbox is empty',
+        async () => (await t.base.selectFrom('outbox').select('id').where('status', '!=', 'sent').execute()).length === 0,
+      );
     });
 
     it('an inbound request during the outage gets a clear, retryable answer (not the generic apology), and nothing was changed', async () => {

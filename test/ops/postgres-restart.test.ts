@@ -87,13 +87,21 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       // stays leased (nobody could write it back) and is taken again only when the lease ends, which
       // with a minute's lease would be a minute after the restart, longer than this test may take.
       desk = createDesk({
-        db, config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }), clock, logger, adapters: [adapter],
-        dispatcher: { leaseMs: 2_000 }, scheduler: { leaseMs: 2_000 },
+        db,
+        config: loadConfig({ text: DEMO_CONFIG_YAML, env: {} }),
+        clock,
+        logger,
+        adapters: [adapter],
+        dispatcher: { leaseMs: 2_000 },
+        scheduler: { leaseMs: 2_000 },
       });
       // Timers due all through the run, across both outages: each must fire exactly once. The handler
       // writes its mark in the timer's own transaction, so a mark is there iff the firing committed.
       desk.scheduler.on(PROBE, async (work, timer) => {
-        await work.db.insertInto('inbound_keys').values({ key: `probe-fired:${timer.subject}:${work.core.newId()}`, at: work.now }).execute();
+        await work.db
+          .insertInto('inbound_keys')
+          .values({ key: `probe-fired:${timer.subject}:${work.core.newId()}`, at: work.now })
+          .execute();
       });
       const probes = Array.from({ length: 40 }, (_, i) => ({ kind: PROBE, subject: String(i), dueAt: clock.now() + 100 * i }));
       await setTimers(db, probes, clock.now());
@@ -109,7 +117,11 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
           const title = `Load ${w}-${i}`;
           for (;;) {
             const event: Inbound = {
-              kind: 'command', name: 'ticket', text: `new ${title}`, key, at: clock.now(),
+              kind: 'command',
+              name: 'ticket',
+              text: `new ${title}`,
+              key,
+              at: clock.now(),
               from: { platform: 'console', space: 'local', id: `requester-${w}-${i}`, name: `Requester ${w}-${i}` },
               place: { platform: 'console', space: 'local', channel: 'console' },
             };
@@ -150,7 +162,9 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       // Both loops run a pass against the stopped server, fail it, log it, and stay alive.
       desk.dispatcher.nudge();
       desk.scheduler.nudge();
-      await until('both loops logged a failed pass', () => ['dispatcher pass failed', 'scheduler pass failed'].every((m) => logger.lines.slice(logged).some((l) => l.msg === m)));
+      await until('both loops logged a failed pass', () =>
+        ['dispatcher pass failed', 'scheduler pass failed'].every((m) => logger.lines.slice(logged).some((l) => l.msg === m)),
+      );
       const startFrom = Date.now();
       const landedWhileDown = whileDown().filter((a) => a.answered <= startFrom);
       await pg.start();
@@ -159,7 +173,8 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       // Under load the loops carry on: newer tickets' messages go out at once, and what a pass had
       // leased when the server went away is taken again once its lease ends.
       const upAt = clock.now() - (Date.now() - outages[1]!.to);
-      const stranded = async () => (await db!.selectFrom('outbox').select('id').where('status', '=', 'pending').where('created_at', '<=', upAt).execute()).length;
+      const stranded = async () =>
+        (await db!.selectFrom('outbox').select('id').where('status', '=', 'pending').where('created_at', '<=', upAt).execute()).length;
       await until('what was committed before the server came back is delivered, under load', async () => (await stranded()) === 0, 15_000);
 
       loading = false;
@@ -176,7 +191,10 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       expect(landedWhileDown.every((a) => a.reply === DATABASE_UNAVAILABLE_REPLY)).toBe(true);
       // …and only requests that overlapped an outage got it: once the server is back, nothing is refused.
       const outside = refused.filter((a) => !outages.some((o) => a.sent <= o.to && a.answered >= o.from));
-      expect(outside.map((a) => `${a.key} ${a.sent}–${a.answered}`), JSON.stringify(outages)).toEqual([]);
+      expect(
+        outside.map((a) => `${a.key} ${a.sent}–${a.answered}`),
+        JSON.stringify(outages),
+      ).toEqual([]);
 
       // Every acknowledged ticket is in the database exactly once, under the number it was acknowledged
       // with and its title, and no ticket is there that was not acknowledged (refused attempts changed nothing).
@@ -205,8 +223,13 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       );
       expect(undelivered).toEqual([]);
       // The scheduler fired every timer, those that fell due during the outages too, each exactly once.
-      await until('every probe timer fired', async () => (await check!.selectFrom('timers').select('id').where('kind', '=', PROBE).execute()).length === 0);
-      const marks = (await check.selectFrom('inbound_keys').select('key').where('key', 'like', 'probe-fired:%').execute()).map((k) => k.key.split(':')[1]);
+      await until(
+        'every probe timer fired',
+        async () => (await check!.selectFrom('timers').select('id').where('kind', '=', PROBE).execute()).length === 0,
+      );
+      const marks = (await check.selectFrom('inbound_keys').select('key').where('key', 'like', 'probe-fired:%').execute()).map(
+        (k) => k.key.split(':')[1],
+      );
       expect(marks.sort((a, b) => Number(a) - Number(b))).toEqual(probes.map((p) => p.subject));
 
       // Nothing crashed: broken connections were reported to the pool's listener, each an outage; the
@@ -215,7 +238,9 @@ describe.skipIf(!PG)('PostgreSQL restarted under load (a private cluster, with T
       expect(lost.length).toBeGreaterThan(0);
       expect(lost.filter((e) => !isDatabaseUnavailable(e)).map(String)).toEqual([]);
       const errors = new Set(logger.lines.filter((l) => l.level === 'error').map((l) => l.msg));
-      expect([...errors].filter((m) => !['dispatcher pass failed', 'scheduler pass failed', 'timer handler failed; will retry'].includes(m))).toEqual([]);
+      expect([...errors].filter((m) => !['dispatcher pass failed', 'scheduler pass failed', 'timer handler failed; will retry'].includes(m))).toEqual(
+        [],
+      );
 
       // At-least-once delivery: a message posted just before its row could be marked sent goes out again.
       const seen = new Map<string, number>();

@@ -10,9 +10,13 @@ import { durableTestDatabase, TEST_DIALECT, testDatabase, type DurableTestDataba
 async function tables(db: Db): Promise<string[]> {
   const query =
     dialectOf(db) === 'postgres'
-      ? sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%' order by table_name`
+      ? sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely_%' order by table_name`
       : // FTS5's shadow tables (search_docs_data, …) belong to the virtual table and go with it.
-        sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not like 'search_docs_%' order by name`;
+        sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' and name not like 'search_docs_%' order by name`;
   return (await query.execute(db)).rows.map((r) => r.name);
 }
 
@@ -41,11 +45,34 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await tables(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
     expect(await tables(db)).toEqual([
-      'counters', 'deflection_docs', 'deflections', 'inbound_keys', 'kb_article_versions', 'kb_articles', 'kb_votes', 'messages', 'oncall_overrides', 'outbox',
-      'pages', 'peer_grants', 'peer_participants', 'peer_points', 'peer_questions', 'peer_solutions', 'search_docs', 'sla_pauses', 'ticket_events', 'tickets', 'timers',
+      'counters',
+      'deflection_docs',
+      'deflections',
+      'inbound_keys',
+      'kb_article_versions',
+      'kb_articles',
+      'kb_votes',
+      'messages',
+      'oncall_overrides',
+      'outbox',
+      'pages',
+      'peer_grants',
+      'peer_participants',
+      'peer_points',
+      'peer_questions',
+      'peer_solutions',
+      'search_docs',
+      'sla_pauses',
+      'ticket_events',
+      'tickets',
+      'timers',
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
-    expect(await migrateDownAll(db)).toEqual(Object.keys(migrations).reverse().map((n) => `reverted ${n}`));
+    expect(await migrateDownAll(db)).toEqual(
+      Object.keys(migrations)
+        .reverse()
+        .map((n) => `reverted ${n}`),
+    );
     expect(await tables(db)).toEqual([]);
     expect(await migrateToLatest(db)).toHaveLength(Object.keys(migrations).length);
   });
@@ -53,10 +80,26 @@ describe(`migrations (${TEST_DIALECT})`, () => {
   it('store instants as integer epoch milliseconds, read back as numbers', async () => {
     const db = await fresh();
     await migrateToLatest(db);
-    await db.insertInto('timers').values({ id: 'k:s', kind: 'k', subject: 's', due_at: 1_717_405_200_123, next_at: 1_717_405_200_123, data: null, attempts: 0, lease_until: null, created_at: 0 }).execute();
+    await db
+      .insertInto('timers')
+      .values({
+        id: 'k:s',
+        kind: 'k',
+        subject: 's',
+        due_at: 1_717_405_200_123,
+        next_at: 1_717_405_200_123,
+        data: null,
+        attempts: 0,
+        lease_until: null,
+        created_at: 0,
+      })
+      .execute();
     const row = await db.selectFrom('timers').select('due_at').executeTakeFirstOrThrow();
     expect(row.due_at).toBe(1_717_405_200_123);
-    const counted = await db.selectFrom('timers').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('due_at').as('latest'), eb.fn.sum<number>('attempts').as('tries')]).executeTakeFirstOrThrow();
+    const counted = await db
+      .selectFrom('timers')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('due_at').as('latest'), eb.fn.sum<number>('attempts').as('tries')])
+      .executeTakeFirstOrThrow();
     expect(counted).toEqual({ n: 1, latest: 1_717_405_200_123, tries: 0 });
   });
 

@@ -181,7 +181,6 @@ function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
   if (chunk.length > 0) yield chunk;
 }
 
-
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
 const SEPARATORS = PRINTABLE.filter((ch) => !/[A-Za-z0-9]/.test(ch));
 
@@ -289,7 +288,8 @@ describe('search query building: exhaustive', () => {
       if (ts !== (v === undefined ? `'${u}'` : `'${u}' | '${v}'`) && words.length > 0) fail(s, `tsQueryText gave ${ts}`);
       if (words.length === 0 && (fts !== '' || ts !== '')) fail(s, `empty words gave ${JSON.stringify([fts, ts])}`);
       if (words.length === 1) lists.singles[numbers[0]!] = 1;
-      else if (words.length === 2 && numbers[0]! <= SHORT_WORDS && numbers[1]! <= SHORT_WORDS) lists.pairs[numbers[0]! * PAIR_STRIDE + numbers[1]!] = 1;
+      else if (words.length === 2 && numbers[0]! <= SHORT_WORDS && numbers[1]! <= SHORT_WORDS)
+        lists.pairs[numbers[0]! * PAIR_STRIDE + numbers[1]!] = 1;
       else if (words.length > 0) fail(s, `unexpected words ${JSON.stringify(words)}`);
     };
 
@@ -321,13 +321,37 @@ describe('search query building: exhaustive', () => {
     // A seeded generator rather than fast-check, whose first use costs most of a second here.
     const rand = seededRandom(44);
     const below = (n: number) => Math.floor(rand() * n);
-    const SPECIAL = [...PRINTABLE, 'é', 'ß', 'İ', 'ﬃ', 'ǅ', 'Σ', '\u0301', '\u200d', '東', '🙂', '👩‍👩‍👧', '\u{E000}', '\u{10FFFD}', '\u0000', '\u2028', '\uFEFF', '\uD800', '\uDFFF'];
+    const SPECIAL = [
+      ...PRINTABLE,
+      'é',
+      'ß',
+      'İ',
+      'ﬃ',
+      'ǅ',
+      'Σ',
+      '\u0301',
+      '\u200d',
+      '東',
+      '🙂',
+      '👩‍👩‍👧',
+      '\u{E000}',
+      '\u{10FFFD}',
+      '\u0000',
+      '\u2028',
+      '\uFEFF',
+      '\uD800',
+      '\uDFFF',
+    ];
     const unit = (kind: number): string => {
       switch (kind) {
-        case 0: return String.fromCharCode(below(0x10000)); // any UTF-16 unit, lone surrogates included
-        case 1: return String.fromCodePoint(below(0x110000)); // any code point
-        case 2: return String.fromCodePoint(below(0x3000)); // Latin to CJK symbols: most scripts and combining marks
-        default: return SPECIAL[below(SPECIAL.length)]!;
+        case 0:
+          return String.fromCharCode(below(0x10000)); // any UTF-16 unit, lone surrogates included
+        case 1:
+          return String.fromCodePoint(below(0x110000)); // any code point
+        case 2:
+          return String.fromCodePoint(below(0x3000)); // Latin to CJK symbols: most scripts and combining marks
+        default:
+          return SPECIAL[below(SPECIAL.length)]!;
       }
     };
     const bad: string[] = [];
@@ -360,7 +384,12 @@ describe(`search engines on every distinct input (${TEST_DIALECT})`, () => {
     index = searchIndexFor(db);
     const docs = [
       { kind: 'article' as const, ref: 1, title: `Short words ${shortWords.slice(0, 200).join(' ')}`, body: shortWords.join(' ') },
-      { kind: 'article' as const, ref: 2, title: 'Printer jam', body: 'Paper stuck: open tray A, remove it, close (and retry) — C++ & node.js users too. 0x80070005' },
+      {
+        kind: 'article' as const,
+        ref: 2,
+        title: 'Printer jam',
+        body: 'Paper stuck: open tray A, remove it, close (and retry) — C++ & node.js users too. 0x80070005',
+      },
       { kind: 'question' as const, ref: 1, title: 'NEAR the OR AND NOT', body: 'Words that are operators: AND OR NOT NEAR title body a b c.' },
     ];
     for (const doc of docs) await index.put(db, doc);
@@ -422,7 +451,10 @@ describe(`search engines on every distinct input (${TEST_DIALECT})`, () => {
       if (SQLITE) expect(found).toBe(batch.length);
       total += batch.length;
     }
-    for (const batch of chunks(wordLists(lists, (words) => words.some((w) => w.length > 2)), 50_000)) {
+    for (const batch of chunks(
+      wordLists(lists, (words) => words.some((w) => w.length > 2)),
+      50_000,
+    )) {
       await run(batch.map(build));
       total += batch.length;
     }
@@ -441,7 +473,8 @@ describe(`search engines on every distinct input (${TEST_DIALECT})`, () => {
     // a round trip each: a quarter of them and 300.
     const share = SQLITE ? 1 : 0.25;
     for (const w of shortWords) if (rand() < share) queries.push(sep() + raw(w) + (rand() < 0.5 ? sep() : ''));
-    for (const a of shortWords.slice(0, 36)) for (const b of shortWords.slice(0, 36)) if (a !== b && rand() < share) queries.push(raw(a) + pick(SEPARATORS) + raw(b));
+    for (const a of shortWords.slice(0, 36))
+      for (const b of shortWords.slice(0, 36)) if (a !== b && rand() < share) queries.push(raw(a) + pick(SEPARATORS) + raw(b));
     for (let i = 0; i < (SQLITE ? 1_000 : 300); i++) queries.push(Array.from({ length: 4 }, () => pick(PRINTABLE)).join(''));
     const indexes = SQLITE ? [index, sqliteSearchIndex({ budget: 0 })] : [index];
     for (const idx of indexes) {

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { indexableText, isEmptyQuery, MAX_INDEXED_CHARS, MAX_TERM_LENGTH, MAX_TERMS, plainSnippet, searchTerms } from '../../src/domain/search-query.js';
+import {
+  indexableText,
+  isEmptyQuery,
+  MAX_INDEXED_CHARS,
+  MAX_TERM_LENGTH,
+  MAX_TERMS,
+  plainSnippet,
+  searchTerms,
+} from '../../src/domain/search-query.js';
 import { ftsMatch, ftsString } from '../../src/store/search-sqlite.js';
 import { tsQueryText } from '../../src/store/search-postgres.js';
 
@@ -20,7 +28,14 @@ describe('search terms', () => {
 
   it('turn FTS syntax into plain words', () => {
     expect(searchTerms('"printer" AND NEAR(jam, 5) -paper title:tray ^x * OR NOT')).toEqual([
-      'printer', 'near', 'jam', '5', 'paper', 'title', 'tray', 'x',
+      'printer',
+      'near',
+      'jam',
+      '5',
+      'paper',
+      'title',
+      'tray',
+      'x',
     ]);
   });
 
@@ -42,14 +57,17 @@ describe('search terms', () => {
     expect(searchTerms('a'.repeat(1_000_000))).toEqual(['a'.repeat(MAX_TERM_LENGTH)]);
     expect(searchTerms(`${'.'.repeat(1_000_000)} printer`)).toEqual(['printer']);
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) })), (s) => {
-        const terms = searchTerms(s);
-        expect(terms.length).toBeLessThanOrEqual(MAX_TERMS);
-        for (const t of terms) {
-          expect(t).toMatch(/^[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*$/u);
-          expect(Array.from(t).length).toBeLessThanOrEqual(MAX_TERM_LENGTH);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) })),
+        (s) => {
+          const terms = searchTerms(s);
+          expect(terms.length).toBeLessThanOrEqual(MAX_TERMS);
+          for (const t of terms) {
+            expect(t).toMatch(/^[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*$/u);
+            expect(Array.from(t).length).toBeLessThanOrEqual(MAX_TERM_LENGTH);
+          }
+        },
+      ),
     );
   });
 });

@@ -156,15 +156,48 @@ describe(`search index (${TEST_DIALECT})`, () => {
       article(3, 'Unrelated', 'Calendar sync.'),
     );
     const printer = [
-      '"printer', 'printer"', '"printer"', 'printer*', '*printer', 'printer AND', 'AND printer', 'printer OR', 'OR printer',
-      'NOT printer', 'printer NOT', 'NEAR(printer', 'NEAR(printer, 2)', 'NEAR printer', '-printer', '+printer', '^printer',
-      'printer^', 'title:printer', 'body:printer', '{title}: printer', '{title body}: printer', 'printer:', '(printer',
-      'printer)', "printer'", "'printer'", 'printer\\', 'printer;drop table search_docs', 'printer"*"', '"" printer ""',
-      'printer\u0000', 'printer AND NOT OR NEAR', 'printer -- comment', 'printer /* x */', 'Printer? jam!', 'PRINTER',
+      '"printer',
+      'printer"',
+      '"printer"',
+      'printer*',
+      '*printer',
+      'printer AND',
+      'AND printer',
+      'printer OR',
+      'OR printer',
+      'NOT printer',
+      'printer NOT',
+      'NEAR(printer',
+      'NEAR(printer, 2)',
+      'NEAR printer',
+      '-printer',
+      '+printer',
+      '^printer',
+      'printer^',
+      'title:printer',
+      'body:printer',
+      '{title}: printer',
+      '{title body}: printer',
+      'printer:',
+      '(printer',
+      'printer)',
+      "printer'",
+      "'printer'",
+      'printer\\',
+      'printer;drop table search_docs',
+      'printer"*"',
+      '"" printer ""',
+      'printer\u0000',
+      'printer AND NOT OR NEAR',
+      'printer -- comment',
+      'printer /* x */',
+      'Printer? jam!',
+      'PRINTER',
     ];
     for (const q of printer) expect(keys(await index.search(db, q, 5)), q).toContain('article:1');
     // PostgreSQL's parser indexes `node.js` as one word (a host name); SQLite's as `node` and `js`.
-    for (const q of ['C++', 'c++ compiler', '"C++" AND', 'c#', ...(SQLITE ? ['node.js'] : [])]) expect(keys(await index.search(db, q, 5)), q).toContain('article:2');
+    for (const q of ['C++', 'c++ compiler', '"C++" AND', 'c#', ...(SQLITE ? ['node.js'] : [])])
+      expect(keys(await index.search(db, q, 5)), q).toContain('article:2');
     // Operators are words like any other: NEAR is in no document; `and` is (a stop word, searched
     // for when nothing else is asked; PostgreSQL's english configuration never indexes it).
     for (const q of ['NEAR', 'NEAR(', 'NEAR(NEAR', '* NEAR *']) expect(await index.search(db, q, 5), q).toEqual([]);
@@ -174,7 +207,31 @@ describe(`search index (${TEST_DIALECT})`, () => {
   it('quotes even words the tokenizer never makes, so the engine reads them as text', async () => {
     // searchTerms yields letters and digits only; the quoting must hold on its own as well.
     await put(article(1, 'AND OR NOT NEAR', 'a"b x:y c* (d) -e ^f'));
-    const nasty = ['AND', 'OR', 'NOT', 'NEAR(', 'a"b', '"', '""', 'x:y', 'title:x', '{title}', 'c*', '*', '(d)', '-e', '^f', "o'k", 'a\\', '&', '|', '!', '<->', ':*', 'NEAR(a b, 2)'];
+    const nasty = [
+      'AND',
+      'OR',
+      'NOT',
+      'NEAR(',
+      'a"b',
+      '"',
+      '""',
+      'x:y',
+      'title:x',
+      '{title}',
+      'c*',
+      '*',
+      '(d)',
+      '-e',
+      '^f',
+      "o'k",
+      'a\\',
+      '&',
+      '|',
+      '!',
+      '<->',
+      ':*',
+      'NEAR(a b, 2)',
+    ];
     if (SQLITE) {
       const { rows } = await sql<{ id: number }>`select rowid as id from search_docs where search_docs match ${ftsMatch(nasty)}`.execute(db);
       expect(rows.map((r) => Number(r.id))).toEqual([2]);
@@ -256,7 +313,34 @@ function* strings(alphabet: readonly string[], min: number, max: number): Genera
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
 // The words and characters FTS5 and tsquery give a meaning to, and words made of letters.
-const SYNTAX_TOKENS = ['"', '*', 'AND', 'OR', 'NOT', 'NEAR(', 'NEAR', '(', ')', ',', '-', '+', '^', ':', 'title:', '{title}', 'C++', 'a', 'printer', ' ', "'", '\\', '!', '&', '|', '<->'];
+const SYNTAX_TOKENS = [
+  '"',
+  '*',
+  'AND',
+  'OR',
+  'NOT',
+  'NEAR(',
+  'NEAR',
+  '(',
+  ')',
+  ',',
+  '-',
+  '+',
+  '^',
+  ':',
+  'title:',
+  '{title}',
+  'C++',
+  'a',
+  'printer',
+  ' ',
+  "'",
+  '\\',
+  '!',
+  '&',
+  '|',
+  '<->',
+];
 
 // Every printable ASCII string up to 4 characters is covered by test/store/search-fuzz.test.ts (an
 // exhaustive argument; it replaced "any string of 3–4 syntax characters" here). These search()
@@ -300,7 +384,9 @@ describe(`search fuzzing (${TEST_DIALECT})`, () => {
     const sample = [
       ...PRINTABLE,
       ...Array.from({ length: 300 }, (_, i) => pick(PRINTABLE, i) + pick(PRINTABLE, i * 31) + pick(PRINTABLE, i * 97) + pick(PRINTABLE, i * 13)),
-      ...Array.from({ length: 300 }, (_, i) => [pick(SYNTAX_TOKENS, i), pick(SYNTAX_TOKENS, i * 3), pick(SYNTAX_TOKENS, i * 11), pick(SYNTAX_TOKENS, i * 17)].join('')),
+      ...Array.from({ length: 300 }, (_, i) =>
+        [pick(SYNTAX_TOKENS, i), pick(SYNTAX_TOKENS, i * 3), pick(SYNTAX_TOKENS, i * 11), pick(SYNTAX_TOKENS, i * 17)].join(''),
+      ),
     ];
     expect(await never(sample)).toBe(sample.length);
   });
@@ -322,9 +408,13 @@ describe(`search fuzzing (${TEST_DIALECT})`, () => {
     );
     // Whatever surrounds it, a separated word is still searched for.
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: fc.constantFrom(...'"*():^-+{}\'\\,;!&|<> '), maxLength: 6 }), fc.string({ unit: fc.constantFrom(...'"*():^-+{}\'\\,;!&|<> '), maxLength: 6 }), async (a, b) => {
-        expect(keys(await index.search(db, `${a}printer${b}`, 3))).toContain('article:1');
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: fc.constantFrom(...'"*():^-+{}\'\\,;!&|<> '), maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom(...'"*():^-+{}\'\\,;!&|<> '), maxLength: 6 }),
+        async (a, b) => {
+          expect(keys(await index.search(db, `${a}printer${b}`, 3))).toContain('article:1');
+        },
+      ),
       { numRuns: SQLITE ? 500 : 50, seed: 43 },
     );
   });

@@ -39,7 +39,14 @@ export class TestDesk {
       parsed.kind === 'command'
         ? { ...base, kind: 'command', name: parsed.name, text: parsed.text }
         : parsed.question !== undefined
-          ? { ...base, place: { ...HERE, channel: this.config.peer.channels.console?.[0] ?? 'peer' }, kind: 'message', text: parsed.text, question: parsed.question, id: `said-${this.keySeq}` }
+          ? {
+              ...base,
+              place: { ...HERE, channel: this.config.peer.channels.console?.[0] ?? 'peer' },
+              kind: 'message',
+              text: parsed.text,
+              question: parsed.question,
+              id: `said-${this.keySeq}`,
+            }
           : { ...base, kind: 'message', text: parsed.text, ...(parsed.ticket !== undefined ? { ticket: parsed.ticket } : {}) };
     return this.send(event);
   }
@@ -72,7 +79,9 @@ export class TestDesk {
 
   /** Messages in the thread under the top-level message of `channel` whose title mentions `#n`. */
   thread(channel: string, n: number): string[] {
-    const parent = this.adapter.messages.find((m) => m.place.channel === channel && m.place.thread === undefined && new RegExp(`#${n}\\b`).test(m.card.title));
+    const parent = this.adapter.messages.find(
+      (m) => m.place.channel === channel && m.place.thread === undefined && new RegExp(`#${n}\\b`).test(m.card.title),
+    );
     if (!parent) return [];
     return this.adapter.messages.filter((m) => m.place.channel === channel && m.place.thread === parent.id).map((m) => m.card.fallback);
   }

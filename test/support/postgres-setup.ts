@@ -18,7 +18,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy();
-    throw new Error(`TIERDESK_TEST_PG_URL is set but PostgreSQL does not answer there (${err instanceof Error ? err.message : String(err)}). Start it, or unset the variable to run the SQLite suite only.`);
+    throw new Error(
+      `TIERDESK_TEST_PG_URL is set but PostgreSQL does not answer there (${err instanceof Error ? err.message : String(err)}). Start it, or unset the variable to run the SQLite suite only.`,
+    );
   }
   const started = Date.now();
   const run = runId(started);

@@ -41,7 +41,8 @@ export async function privatePostgresUnavailable(): Promise<string | undefined> 
     if (!existsSync(join(PG_BIN, tool))) return `no ${join(PG_BIN, tool)} (install PostgreSQL 15's server, or set TIERDESK_TEST_PG_BIN)`;
   }
   if (process.getuid?.() === 0) {
-    if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) return 'running as root, and there is no runuser to run PostgreSQL as another user';
+    if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser'))
+      return 'running as root, and there is no runuser to run PostgreSQL as another user';
     if ((await postgresUser()) === undefined) return 'running as root (PostgreSQL refuses root), and there is no "postgres" OS user to run it as';
   }
   return undefined;
@@ -81,13 +82,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     try {
       await pg('pg_ctl', ['-D', data, '-l', logFile, ...args]);
     } catch (err) {
-      throw new Error(`pg_ctl ${args.join(' ')} failed: ${err instanceof Error ? err.message : String(err)}\n--- server log ---\n${log().slice(-4000)}`);
+      throw new Error(
+        `pg_ctl ${args.join(' ')} failed: ${err instanceof Error ? err.message : String(err)}\n--- server log ---\n${log().slice(-4000)}`,
+      );
     }
   };
 
   let running = false;
   const destroy = async () => {
-    if (running && existsSync(join(data, 'postmaster.pid'))) await pg('pg_ctl', ['-D', data, 'stop', '-m', 'immediate', '-w', '-t', '10']).catch(() => undefined);
+    if (running && existsSync(join(data, 'postmaster.pid')))
+      await pg('pg_ctl', ['-D', data, 'stop', '-m', 'immediate', '-w', '-t', '10']).catch(() => undefined);
     running = false;
     rmSync(dir, { recursive: true, force: true });
   };
@@ -99,9 +103,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     appendFileSync(
       join(data, 'postgresql.conf'),
       [
-        '', '# tierdesk test cluster',
-        `port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`,
-        'fsync = off', 'full_page_writes = off', 'max_connections = 50', "log_min_messages = 'warning'", '',
+        '',
+        '# tierdesk test cluster',
+        `port = ${port}`,
+        "listen_addresses = '127.0.0.1'",
+        `unix_socket_directories = '${dir}'`,
+        'fsync = off',
+        'full_page_writes = off',
+        'max_connections = 50',
+        "log_min_messages = 'warning'",
+        '',
       ].join('\n'),
     );
     running = true;

@@ -82,7 +82,9 @@ export async function migrateAmidOthers(db: Db, schema?: string): Promise<void> 
 
 /** The delivery and fire records, beside tierdesk's tables. `seq` is the global order of records. */
 export async function createRecordTables(db: Db): Promise<void> {
-  await sql`create table scale_deliveries (seq bigserial primary key, outbox text not null, conversation text not null, replica text not null, at bigint not null)`.execute(db);
+  await sql`create table scale_deliveries (seq bigserial primary key, outbox text not null, conversation text not null, replica text not null, at bigint not null)`.execute(
+    db,
+  );
   await sql`create table scale_fires (seq bigserial primary key, subject text not null, replica text not null, at bigint not null)`.execute(db);
 }
 
@@ -107,7 +109,17 @@ export async function addDueOutbox(db: Db, count: number, conversations: number,
     byChannel.set(channel, [...(byChannel.get(channel) ?? []), id]);
     const place: Place = { platform: 'console', space: 'scale', channel };
     const card: Card = { title: id, fallback: id };
-    return { id, created_at: dueAt, target: JSON.stringify({ kind: 'place', place }), op: 'post', message_key: null, ticket: null, side: null, card: JSON.stringify(card), next_attempt_at: dueAt };
+    return {
+      id,
+      created_at: dueAt,
+      target: JSON.stringify({ kind: 'place', place }),
+      op: 'post',
+      message_key: null,
+      ticket: null,
+      side: null,
+      card: JSON.stringify(card),
+      next_attempt_at: dueAt,
+    };
   });
   for (let i = 0; i < rows.length; i += 1000) await insertOutbox(db, rows.slice(i, i + 1000));
   return byChannel;
@@ -168,7 +180,10 @@ export function startReplica(options: ReplicaOptions): Replica {
   };
 }
 
-export const isType = <K extends ReplicaMessage['type']>(type: K) => (m: ReplicaMessage): m is Extract<ReplicaMessage, { type: K }> => m.type === type;
+export const isType =
+  <K extends ReplicaMessage['type']>(type: K) =>
+  (m: ReplicaMessage): m is Extract<ReplicaMessage, { type: K }> =>
+    m.type === type;
 
 /** Stop replicas gracefully (in parallel); kill any that does not exit within `ms`. */
 export async function stopReplicas(replicas: readonly Replica[], ms = 10_000): Promise<void> {
@@ -197,7 +212,9 @@ export async function pollUntil<T>(what: string, ms: number, check: () => Promis
 /** The same URL with extra `-c name=value` settings in its `options` (e.g. search_path). */
 export function withPgOptions(url: string, settings: Record<string, string>): string {
   const u = new URL(url);
-  const options = [u.searchParams.get('options') ?? '', ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].filter((s) => s !== '').join(' ');
+  const options = [u.searchParams.get('options') ?? '', ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)]
+    .filter((s) => s !== '')
+    .join(' ');
   u.searchParams.set('options', options);
   return u.toString();
 }
@@ -241,7 +258,9 @@ async function replicaMain(options: ReplicaOptions): Promise<void> {
       inflight++;
       try {
         // "The platform received it": committed at once, before the dispatcher marks the row sent.
-        await sql`insert into scale_deliveries (outbox, conversation, replica, at) values (${card.title}, ${place.channel}, ${options.name}, ${Date.now()})`.execute(db);
+        await sql`insert into scale_deliveries (outbox, conversation, replica, at) values (${card.title}, ${place.channel}, ${options.name}, ${Date.now()})`.execute(
+          db,
+        );
       } finally {
         inflight--;
         quiet();
@@ -257,7 +276,11 @@ async function replicaMain(options: ReplicaOptions): Promise<void> {
   };
 
   const desk = createDesk({
-    db, config, clock: systemClock, logger, adapters: [adapter],
+    db,
+    config,
+    clock: systemClock,
+    logger,
+    adapters: [adapter],
     dispatcher: { leaseMs: options.leaseMs, ...(options.batch ? { batch: options.batch } : {}) },
     scheduler: { leaseMs: options.leaseMs },
   });

@@ -6,8 +6,18 @@ import { bumpVotes, findVote, insertArticle, listArticleVersions, listArticlesIn
 import { docKey } from '../../store/search.js';
 import type { Actor } from '../../core/directory.js';
 import {
-  assertCanRead, assertKbAuthor, changeKb, isKbAuthor, loadArticle, personJson, recordVersion, saveArticle,
-  validBody, validTags, validTitle, type Article,
+  assertCanRead,
+  assertKbAuthor,
+  changeKb,
+  isKbAuthor,
+  loadArticle,
+  personJson,
+  recordVersion,
+  saveArticle,
+  validBody,
+  validTags,
+  validTitle,
+  type Article,
 } from './model.js';
 import { articleCard } from './render.js';
 import { card, formatInstant } from '../../core/render.js';
@@ -29,13 +39,36 @@ export interface NewArticle {
 export async function createDraft(work: Work, actor: Actor, input: NewArticle, note: string): Promise<Article> {
   const id = await nextArticleId(work.db);
   const a: Article = {
-    id, title: input.title, body: input.body, tags: input.tags, author: { ...actor.person, name: actor.name }, state: 'draft',
-    helpful: 0, notHelpful: 0, version: 1, createdAt: work.now, updatedAt: work.now, revision: 0,
+    id,
+    title: input.title,
+    body: input.body,
+    tags: input.tags,
+    author: { ...actor.person, name: actor.name },
+    state: 'draft',
+    helpful: 0,
+    notHelpful: 0,
+    version: 1,
+    createdAt: work.now,
+    updatedAt: work.now,
+    revision: 0,
     ...(input.source ? { source: input.source } : {}),
   };
   await insertArticle(work.db, {
-    id, title: a.title, body: a.body, tags: JSON.stringify(a.tags), source_kind: a.source?.kind ?? null, source_ref: a.source ? String(a.source.ref) : null,
-    author: personJson(actor), state: 'draft', helpful: 0, not_helpful: 0, version: 1, created_at: work.now, updated_at: work.now, published_at: null, revision: 0,
+    id,
+    title: a.title,
+    body: a.body,
+    tags: JSON.stringify(a.tags),
+    source_kind: a.source?.kind ?? null,
+    source_ref: a.source ? String(a.source.ref) : null,
+    author: personJson(actor),
+    state: 'draft',
+    helpful: 0,
+    not_helpful: 0,
+    version: 1,
+    created_at: work.now,
+    updated_at: work.now,
+    published_at: null,
+    revision: 0,
   });
   await recordVersion(work, a, actor, note);
   return a;
@@ -86,7 +119,12 @@ export async function changeArticleState(core: Core, req: Request, id: number, w
   assertKbAuthor(core, req.actor, `${what} articles`);
   const result = await changeKb(core, req, async (work): Promise<{ a: Article; done: boolean }> => {
     const a = await loadArticle(work.db, id);
-    if (a.state === 'deleted') throw new UserError('article_deleted', `Article #${id} was deleted${what === 'delete' ? ' already' : `, so it can no longer be ${what === 'publish' ? 'published' : 'unpublished'}`}.`, 'id');
+    if (a.state === 'deleted')
+      throw new UserError(
+        'article_deleted',
+        `Article #${id} was deleted${what === 'delete' ? ' already' : `, so it can no longer be ${what === 'publish' ? 'published' : 'unpublished'}`}.`,
+        'id',
+      );
     if (what === 'publish' && a.state === 'published') return { a, done: false };
     if (what === 'unpublish' && a.state === 'draft') return { a, done: false };
     const state = what === 'publish' ? 'published' : what === 'unpublish' ? 'draft' : 'deleted';
@@ -98,7 +136,8 @@ export async function changeArticleState(core: Core, req: Request, id: number, w
     const c = articleCard(a, { canPublish: true });
     return { text: `Article #${id} is published: /kb search finds it, and it is offered before new tickets.\n\n${c.fallback}`, card: c };
   }
-  if (what === 'unpublish') return { text: done ? `Article #${id} is a draft again: searches no longer find it.` : `Article #${id} is not published.` };
+  if (what === 'unpublish')
+    return { text: done ? `Article #${id} is a draft again: searches no longer find it.` : `Article #${id} is not published.` };
   return { text: `Article #${id} "${a.title}" is deleted. Its history stays: /kb history ${id}.` };
 }
 
@@ -142,10 +181,18 @@ export async function listDrafts(core: Core, req: Request): Promise<Reply> {
 export type Vote = 'helpful' | 'not_helpful';
 
 export function parseVote(text: string | undefined): Vote {
-  const v = cleanLine(text ?? '').toLowerCase().replace(/[\s_]+/g, '-');
+  const v = cleanLine(text ?? '')
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (['helpful', 'yes', 'up', '+1', 'useful'].includes(v)) return 'helpful';
   if (['not-helpful', 'unhelpful', 'no', 'down', '-1', 'not-useful'].includes(v)) return 'not_helpful';
-  throw new UserError('bad_vote', v === '' ? 'Was it helpful? Usage: /kb vote <ID> helpful|not-helpful' : `"${cleanLine(text ?? '').slice(0, 30)}" is not a vote: say helpful or not-helpful.`, 'vote');
+  throw new UserError(
+    'bad_vote',
+    v === ''
+      ? 'Was it helpful? Usage: /kb vote <ID> helpful|not-helpful'
+      : `"${cleanLine(text ?? '').slice(0, 30)}" is not a vote: say helpful or not-helpful.`,
+    'vote',
+  );
 }
 
 /**
@@ -167,6 +214,11 @@ export async function voteArticle(core: Core, req: Request, id: number, vote: Vo
     const delta = (v: Vote) => (vote === v ? 1 : 0) - (before === v ? 1 : 0);
     await bumpVotes(work.db, id, delta('helpful'), delta('not_helpful'));
     if (before !== undefined) return { text: `Changed: you now say article #${id} is ${said(vote)}.` };
-    return { text: vote === 'helpful' ? `Thanks: you said article #${id} was helpful.` : `Thanks: you said article #${id} was not helpful. The authors will see it.` };
+    return {
+      text:
+        vote === 'helpful'
+          ? `Thanks: you said article #${id} was helpful.`
+          : `Thanks: you said article #${id} was not helpful. The authors will see it.`,
+    };
   });
 }

@@ -3,7 +3,16 @@ import { cleanLine } from '../../domain/text.js';
 import type { Reply } from '../../ports.js';
 import { parseLine } from '../../core/command-line.js';
 import {
-  ADD_USAGE, EDIT_USAGE, addArticle, articleHistory, changeArticleState, editArticle, listDrafts, parseVote, showArticle, voteArticle,
+  ADD_USAGE,
+  EDIT_USAGE,
+  addArticle,
+  articleHistory,
+  changeArticleState,
+  editArticle,
+  listDrafts,
+  parseVote,
+  showArticle,
+  voteArticle,
 } from './articles.js';
 import { articleId } from './model.js';
 import { parseSource, saveAsArticle, SAVE_USAGE } from './save.js';
@@ -102,7 +111,11 @@ async function kbArgs(core: Core, req: Request, args: Args): Promise<Reply> {
     case 'add':
       return addArticle(core, req, { ...opt('title', str(args, 'title')), ...opt('body', str(args, 'body')), ...opt('tags', str(args, 'tags')) });
     case 'edit':
-      return editArticle(core, req, id(EDIT_USAGE), { ...opt('title', str(args, 'title')), ...opt('body', str(args, 'body')), ...opt('tags', str(args, 'tags')) });
+      return editArticle(core, req, id(EDIT_USAGE), {
+        ...opt('title', str(args, 'title')),
+        ...opt('body', str(args, 'body')),
+        ...opt('tags', str(args, 'tags')),
+      });
     case 'save':
       return saveAsArticle(core, req, parseSource(str(args, 'source') ?? str(args, 'text') ?? ''));
     case 'vote':
@@ -119,6 +132,7 @@ async function kbArgs(core: Core, req: Request, args: Args): Promise<Reply> {
 export async function kbAction(core: Core, req: Request, sub: string, value: string, _text?: string): Promise<Reply> {
   // No kb button asks for words (yet), so `_text` is unused.
   const s = sub.toLowerCase();
-  if (!['vote', 'publish', 'unpublish', 'delete', 'save', 'show', 'history'].includes(s)) throw new UserError('unknown_action', `Unknown knowledge-base action "${cleanLine(sub).slice(0, 30)}".`);
+  if (!['vote', 'publish', 'unpublish', 'delete', 'save', 'show', 'history'].includes(s))
+    throw new UserError('unknown_action', `Unknown knowledge-base action "${cleanLine(sub).slice(0, 30)}".`);
   return kbCommand(core, req, `${s} ${value}`);
 }

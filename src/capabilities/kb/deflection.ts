@@ -57,7 +57,12 @@ export async function newTicketOrOffer(core: Core, req: Request, raw: Record<str
     );
   });
   const several = docs.length > 1;
-  const buttons: CardButton[] = docs.map((d, i) => ({ action: 'deflect.solved', label: several ? `This solved it (${i + 1})` : 'This solved it', value: `${id} ${d.key}`, style: 'primary' }));
+  const buttons: CardButton[] = docs.map((d, i) => ({
+    action: 'deflect.solved',
+    label: several ? `This solved it (${i + 1})` : 'This solved it',
+    value: `${id} ${d.key}`,
+    style: 'primary',
+  }));
   buttons.push({ action: 'deflect.open', label: 'Open the ticket anyway', value: id });
   const c = card({
     title: `Before we open "${clip(v.title, 80)}": these may answer it:`,
@@ -82,7 +87,8 @@ export const DEFLECT_USAGE = '/deflect solved <offer> <article:N|question:N> | /
  */
 export async function deflectAction(core: Core, req: Request, sub: string, value: string): Promise<Reply> {
   const [offerId = '', doc] = cleanLine(value).split(' ');
-  if (sub !== 'open' && sub !== 'solved') throw new UserError('unknown_action', `Unknown answer "${cleanLine(sub).slice(0, 20)}". Usage: ${DEFLECT_USAGE}`);
+  if (sub !== 'open' && sub !== 'solved')
+    throw new UserError('unknown_action', `Unknown answer "${cleanLine(sub).slice(0, 20)}". Usage: ${DEFLECT_USAGE}`);
   if (offerId === '') throw new UserError('bad_offer', `Which offer? Usage: ${DEFLECT_USAGE}`, 'offer');
   const offer = await findDeflection(core.db, offerId);
   if (!offer) throw new UserError('no_such_offer', `There is no offer "${clip(offerId, 30)}". Open a ticket with /ticket new <title>.`, 'offer');
@@ -113,7 +119,8 @@ async function openFromOffer(core: Core, req: Request, offerId: string): Promise
 }
 
 async function solvedByDoc(core: Core, req: Request, offerId: string, doc: string | undefined): Promise<Reply> {
-  if (doc === undefined || !/^(article|question):\d{1,9}$/.test(doc)) throw new UserError('bad_doc', `Which suggestion solved it? Usage: ${DEFLECT_USAGE}`, 'doc');
+  if (doc === undefined || !/^(article|question):\d{1,9}$/.test(doc))
+    throw new UserError('bad_doc', `Which suggestion solved it? Usage: ${DEFLECT_USAGE}`, 'doc');
   const docs = await deflectionDocs(core.db, offerId);
   if (!docs.includes(doc)) throw new UserError('bad_doc', `${doc.replace(':', ' #')} was not one of the suggestions in that offer.`, 'doc');
   return change(core, req, async (work) => {
@@ -121,7 +128,8 @@ async function solvedByDoc(core: Core, req: Request, offerId: string, doc: strin
       return { text: `Glad that helped: no ticket was opened. If the problem comes back, /ticket new opens one.` };
     }
     const row = (await findDeflection(work.db, offerId))!;
-    if (row.outcome === 'opened') return { text: `You already opened the ticket anyway${row.ticket !== null ? ` (#${row.ticket})` : ''}; it stays open.` };
+    if (row.outcome === 'opened')
+      return { text: `You already opened the ticket anyway${row.ticket !== null ? ` (#${row.ticket})` : ''}; it stays open.` };
     return { text: 'Thanks, you already told us that solved it.' };
   });
 }
@@ -148,5 +156,11 @@ async function relevantDocs(core: Core, query: string, docs: FoundDoc[]): Promis
 
 /** Every word of a text, lowercased and without accents, as the search tokenizer sees them. */
 function wordsOf(text: string): string[] {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }

@@ -33,14 +33,24 @@ export async function deflectionFigures(db: Db, from: number, to: number): Promi
   const noAnswerYet = outcomes.offered ?? 0;
   const offers = helped + openedAnyway + noAnswerYet;
   const byDoc = await deflectionsByDoc(db, from, to);
-  const titles = await titlesOf(db, byDoc.map((d) => d.doc));
+  const titles = await titlesOf(
+    db,
+    byDoc.map((d) => d.doc),
+  );
   return {
     offers,
     helped,
     openedAnyway,
     noAnswerYet,
     ratePct: offers === 0 ? null : Math.round((helped / offers) * 1000) / 10,
-    docs: byDoc.map((d) => ({ doc: d.doc, title: titles.get(d.doc) ?? '(gone)', offers: d.offers, helped: d.helped, openedAnyway: d.opened, noAnswerYet: d.waiting })),
+    docs: byDoc.map((d) => ({
+      doc: d.doc,
+      title: titles.get(d.doc) ?? '(gone)',
+      offers: d.offers,
+      helped: d.helped,
+      openedAnyway: d.opened,
+      noAnswerYet: d.waiting,
+    })),
   };
 }
 
@@ -53,7 +63,11 @@ async function titlesOf(db: Db, docs: string[]): Promise<Map<string, string>> {
   }
   const questions = refs('question');
   for (let i = 0; i < questions.length; i += 500) {
-    const rows = await db.selectFrom('peer_questions').select(['number', 'title']).where('number', 'in', questions.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('peer_questions')
+      .select(['number', 'title'])
+      .where('number', 'in', questions.slice(i, i + 500))
+      .execute();
     for (const q of rows) out.set(`question:${q.number}`, q.title);
   }
   return out;
@@ -73,9 +87,17 @@ export function deflectionTable(f: DeflectionFigures): string[] {
   const head = `Deflection: ${f.offers} offer${f.offers === 1 ? '' : 's'}, ${f.helped} helped, ${f.openedAnyway} opened anyway, ${f.noAnswerYet} no answer yet; rate ${f.ratePct === null ? '-' : `${f.ratePct}%`} (helped / offers)`;
   if (f.docs.length === 0) return [head];
   const clipTitle = (t: string) => (t.length > 50 ? `${t.slice(0, 49)}…` : t);
-  const table = [DOC_COLUMNS.map(([, h]) => h), ...f.docs.map((d) => DOC_COLUMNS.map(([k]) => (k === 'title' ? clipTitle(String(d[k])) : String(d[k]))))];
+  const table = [
+    DOC_COLUMNS.map(([, h]) => h),
+    ...f.docs.map((d) => DOC_COLUMNS.map(([k]) => (k === 'title' ? clipTitle(String(d[k])) : String(d[k])))),
+  ];
   const widths = DOC_COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-  const lines = table.map((row) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  const lines = table.map((row) =>
+    row
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return [head, 'Per document:', ...lines];
 }

@@ -45,7 +45,8 @@ export function articleFromRow(r: KbArticleRow): Article {
     updatedAt: Number(r.updated_at),
     revision: Number(r.revision),
   };
-  if ((r.source_kind === 'ticket' || r.source_kind === 'question') && r.source_ref !== null) a.source = { kind: r.source_kind, ref: Number(r.source_ref) };
+  if ((r.source_kind === 'ticket' || r.source_kind === 'question') && r.source_ref !== null)
+    a.source = { kind: r.source_kind, ref: Number(r.source_ref) };
   if (r.published_at !== null) a.publishedAt = Number(r.published_at);
   return a;
 }
@@ -60,7 +61,12 @@ export async function loadArticle(db: Db, id: number): Promise<Article> {
 /** Parse an article reference: `12` or `#12`. */
 export function articleId(text: string | undefined, usage: string): number {
   const m = /^#?(\d{1,9})$/.exec((text ?? '').trim());
-  if (!m) throw new UserError('bad_article_id', text && text.trim() ? `"${cleanLine(text).slice(0, 40)}" is not an article number. Usage: ${usage}` : `Which article? Usage: ${usage}`, 'id');
+  if (!m)
+    throw new UserError(
+      'bad_article_id',
+      text && text.trim() ? `"${cleanLine(text).slice(0, 40)}" is not an article number. Usage: ${usage}` : `Which article? Usage: ${usage}`,
+      'id',
+    );
   return Number(m[1]);
 }
 
@@ -92,14 +98,18 @@ export function assertCanRead(core: Core, actor: Actor, a: Article): void {
 export function validTitle(raw: string | undefined, usage: string): string {
   const title = cleanLine(raw ?? '');
   if (title === '') throw new UserError('missing_title', `An article needs a title. Usage: ${usage}`, 'title');
-  if (title.length > KB_LIMITS.titleMax) throw new UserError('too_long', `The title is ${title.length} characters; the limit is ${KB_LIMITS.titleMax}.`, 'title');
+  if (title.length > KB_LIMITS.titleMax)
+    throw new UserError('too_long', `The title is ${title.length} characters; the limit is ${KB_LIMITS.titleMax}.`, 'title');
   return title;
 }
 
 export function validBody(raw: string | undefined, usage: string): string {
-  const body = cleanUserText(raw ?? '').replace(/\r/g, '').trim();
+  const body = cleanUserText(raw ?? '')
+    .replace(/\r/g, '')
+    .trim();
   if (body === '') throw new UserError('missing_body', `An article needs a body (Markdown). Usage: ${usage}`, 'body');
-  if (body.length > KB_LIMITS.bodyMax) throw new UserError('too_long', `The body is ${body.length} characters; the limit is ${KB_LIMITS.bodyMax}.`, 'body');
+  if (body.length > KB_LIMITS.bodyMax)
+    throw new UserError('too_long', `The body is ${body.length} characters; the limit is ${KB_LIMITS.bodyMax}.`, 'body');
   return body;
 }
 
@@ -110,10 +120,12 @@ export function validTags(raw: string | undefined): string[] {
   for (const piece of cleanUserText(raw).split(',')) {
     const tag = cleanLine(piece).replace(/^#+/, '').toLowerCase();
     if (tag === '' || tags.includes(tag)) continue;
-    if (tag.length > KB_LIMITS.tagMax) throw new UserError('too_long', `The tag "${tag.slice(0, 40)}…" is ${tag.length} characters; the limit is ${KB_LIMITS.tagMax}.`, 'tags');
+    if (tag.length > KB_LIMITS.tagMax)
+      throw new UserError('too_long', `The tag "${tag.slice(0, 40)}…" is ${tag.length} characters; the limit is ${KB_LIMITS.tagMax}.`, 'tags');
     tags.push(tag);
   }
-  if (tags.length > KB_LIMITS.tagsMax) throw new UserError('too_many_tags', `That is ${tags.length} tags; an article has at most ${KB_LIMITS.tagsMax}.`, 'tags');
+  if (tags.length > KB_LIMITS.tagsMax)
+    throw new UserError('too_many_tags', `That is ${tags.length} tags; an article has at most ${KB_LIMITS.tagsMax}.`, 'tags');
   return tags;
 }
 
@@ -157,7 +169,15 @@ export function indexedBody(a: Pick<Article, 'body' | 'tags'>): string {
 /** A version row: the article as saved, by whom, and what the save did. */
 export async function recordVersion(work: Work, a: Article, actor: Actor, note: string): Promise<void> {
   await insertArticleVersion(work.db, {
-    article: a.id, version: a.version, title: a.title, body: a.body, tags: JSON.stringify(a.tags), state: a.state, editor: personJson(actor), note, at: work.now,
+    article: a.id,
+    version: a.version,
+    title: a.title,
+    body: a.body,
+    tags: JSON.stringify(a.tags),
+    state: a.state,
+    editor: personJson(actor),
+    note,
+    at: work.now,
   });
 }
 

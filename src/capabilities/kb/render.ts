@@ -21,7 +21,8 @@ export function articleCard(a: Article, opts: { canPublish: boolean; solved?: nu
   // No Tags field without tags: forms that prefill from this card (Slack's edit modal) read it as the tag list.
   if (a.tags.length > 0) fields.push({ label: 'Tags', value: a.tags.join(', ') });
   fields.push({ label: 'Votes', value: `${a.helpful} helpful · ${a.notHelpful} not helpful` });
-  if (opts.solved !== undefined && opts.solved > 0) fields.push({ label: 'Answered before a ticket', value: `${opts.solved} time${opts.solved === 1 ? '' : 's'}` });
+  if (opts.solved !== undefined && opts.solved > 0)
+    fields.push({ label: 'Answered before a ticket', value: `${opts.solved} time${opts.solved === 1 ? '' : 's'}` });
   const source = sourceLabel(a);
   if (source) fields.push({ label: 'Source', value: source });
   fields.push({ label: 'Author', value: a.author.name });

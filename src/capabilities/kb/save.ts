@@ -31,12 +31,20 @@ export async function saveAsArticle(core: Core, req: Request, source: { kind: 't
     await lockArticleSource(work.db, source.kind, source.ref);
     const existing = await findArticleBySource(work.db, source.kind, source.ref);
     if (existing) {
-      throw new UserError('already_saved', `${source.kind === 'ticket' ? 'Ticket' : 'Question'} #${source.ref} is already article #${existing.id} (${existing.state}): /kb show ${existing.id}.`);
+      throw new UserError(
+        'already_saved',
+        `${source.kind === 'ticket' ? 'Ticket' : 'Question'} #${source.ref} is already article #${existing.id} (${existing.state}): /kb show ${existing.id}.`,
+      );
     }
     const input = source.kind === 'ticket' ? await fromTicket(work, source.ref) : await fromQuestion(work, source.ref);
     return createDraft(work, req.actor, input, `saved from ${source.kind} #${source.ref}`);
   });
-  return draftReply(core, req.actor, a, `Draft article #${a.id} saved from ${source.kind} #${source.ref}. Check it (/kb edit ${a.id} --body ...) and publish it.`);
+  return draftReply(
+    core,
+    req.actor,
+    a,
+    `Draft article #${a.id} saved from ${source.kind} #${source.ref}. Check it (/kb edit ${a.id} --body ...) and publish it.`,
+  );
 }
 
 async function fromTicket(work: Work, number: number): Promise<NewArticle> {
@@ -60,12 +68,16 @@ async function fromQuestion(work: Work, number: number): Promise<NewArticle> {
   const q = await work.db.selectFrom('peer_questions').selectAll().where('number', '=', number).executeTakeFirst();
   if (!q) throw new UserError('no_such_question', `There is no question #${number}.`, 'source');
   const solutions = await work.db.selectFrom('peer_solutions').selectAll().where('question', '=', number).orderBy('at').execute();
-  if (solutions.length === 0) throw new UserError('not_solved', `Question #${number} has no marked solution yet: save it once it is solved.`, 'source');
+  if (solutions.length === 0)
+    throw new UserError('not_solved', `Question #${number} has no marked solution yet: save it once it is solved.`, 'source');
   const answers = solutions.map((s) => {
     const author = safeName(s.author);
     return `${s.text.trim()}${author ? `\n\n(answered by ${author})` : ''}`;
   });
-  const sections: string[][] = [['Question', q.body.trim() || q.title], [solutions.length === 1 ? 'Answer' : 'Answers', answers.join('\n\n---\n\n')]];
+  const sections: string[][] = [
+    ['Question', q.body.trim() || q.title],
+    [solutions.length === 1 ? 'Answer' : 'Answers', answers.join('\n\n---\n\n')],
+  ];
   if (q.link) sections.push(['Thread', q.link]);
   return { title: articleTitle(q.title), body: articleBody(sections), tags: [], source: { kind: 'question', ref: number } };
 }

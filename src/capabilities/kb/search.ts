@@ -43,7 +43,13 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number,
     questionNumbers.length === 0
       ? new Map<number, { number: number; title: string; link: string | null; space: string; platform: string }>()
       : new Map(
-          (await db.selectFrom('peer_questions').select(['number', 'title', 'link', 'space', 'platform']).where('number', 'in', questionNumbers).execute()).map((q) => [Number(q.number), q]),
+          (
+            await db
+              .selectFrom('peer_questions')
+              .select(['number', 'title', 'link', 'space', 'platform'])
+              .where('number', 'in', questionNumbers)
+              .execute()
+          ).map((q) => [Number(q.number), q]),
         );
   const out: FoundDoc[] = [];
   for (const h of hits) {
@@ -56,7 +62,15 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number,
     } else {
       const q = questions.get(h.ref);
       if (!q || (where && !sameCommunity(q, where))) continue;
-      out.push({ kind: 'question', ref: h.ref, key: docKey('question', h.ref), title: q.title, snippet, where: await questionWhere(db, q), ...(q.link ? { link: q.link } : {}) });
+      out.push({
+        kind: 'question',
+        ref: h.ref,
+        key: docKey('question', h.ref),
+        title: q.title,
+        snippet,
+        where: await questionWhere(db, q),
+        ...(q.link ? { link: q.link } : {}),
+      });
     }
   }
   return out;
@@ -104,7 +118,8 @@ export function docLines(docs: FoundDoc[]): string[] {
 /** `/kb search <words>`: up to 5 articles and solved questions. Any text is a valid query. */
 export async function searchKb(core: Core, raw: string | undefined, where?: Community): Promise<Reply> {
   const query = cleanLine(raw ?? '');
-  if (query.length > KB_LIMITS.queryMax) throw new UserError('too_long', `The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.`, 'query');
+  if (query.length > KB_LIMITS.queryMax)
+    throw new UserError('too_long', `The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.`, 'query');
   if (query === '' || isEmptyQuery(query)) {
     return {
       text: [
@@ -116,9 +131,13 @@ export async function searchKb(core: Core, raw: string | undefined, where?: Comm
   }
   const docs = await findDocs(core, core.db, query, 5, where);
   if (docs.length === 0) {
-    return { text: `Nothing in the knowledge base matches "${clip(query, 80)}". Try other words, /ask the community, or open a ticket with /ticket new <title>.` };
+    return {
+      text: `Nothing in the knowledge base matches "${clip(query, 80)}". Try other words, /ask the community, or open a ticket with /ticket new <title>.`,
+    };
   }
-  const buttons: CardButton[] = docs.filter((d) => d.kind === 'article').map((d) => ({ action: 'kb.show', label: `Open #${d.ref}`, value: String(d.ref) }));
+  const buttons: CardButton[] = docs
+    .filter((d) => d.kind === 'article')
+    .map((d) => ({ action: 'kb.show', label: `Open #${d.ref}`, value: String(d.ref) }));
   const c = card({
     title: `🔎 ${docs.length} result${docs.length === 1 ? '' : 's'} for "${clip(query, 80)}"`,
     text: docLines(docs).join('\n'),

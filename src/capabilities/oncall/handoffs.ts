@@ -28,7 +28,8 @@ export async function armHandoffs(core: Core, work?: Work, only?: string): Promi
     const schedules = await currentSchedules(core, w.db);
     for (const name of schedulesInUse(core).keys()) {
       if (only !== undefined && name !== only) continue;
-      if (only === undefined && (await w.db.selectFrom('timers').select('id').where('id', '=', `${HANDOFF_TIMER}:${name}`).executeTakeFirst())) continue;
+      if (only === undefined && (await w.db.selectFrom('timers').select('id').where('id', '=', `${HANDOFF_TIMER}:${name}`).executeTakeFirst()))
+        continue;
       const schedule = schedules.get(name);
       const next = schedule ? nextChange(schedule, w.now) : undefined;
       if (next !== undefined) await w.setTimer(HANDOFF_TIMER, name, next);
@@ -55,7 +56,14 @@ export async function handoffFired(core: Core, work: Work, name: string): Promis
     for (const platform of ['slack', 'discord', 'console'] as const) {
       const person = core.directory.personOn(id, platform, platform === 'console' ? 'local' : '');
       if (!person) continue;
-      await work.post({ kind: 'direct', person }, card({ title: `📟 You are on call for ${tierNames}${untilText}`, text: `Schedule ${name}. Pages for these tiers will reach you; /oncall shows who is next.`, tone: 'info' }));
+      await work.post(
+        { kind: 'direct', person },
+        card({
+          title: `📟 You are on call for ${tierNames}${untilText}`,
+          text: `Schedule ${name}. Pages for these tiers will reach you; /oncall shows who is next.`,
+          tone: 'info',
+        }),
+      );
       break;
     }
   }
@@ -65,7 +73,10 @@ export async function handoffFired(core: Core, work: Work, name: string): Promis
       if (!tier) continue;
       const names = who.length > 0 ? who.map((id) => core.directory.nameOf(id)).join(' + ') : 'nobody';
       // No ticket says which platform: the tier's first configured channel (agentChannel's own fallback).
-      await work.post({ kind: 'place', place: core.directory.agentChannel(tier, 'slack', '') }, card({ title: `📟 On call for ${tier.name}: ${names}${untilText}`, tone: 'info' }));
+      await work.post(
+        { kind: 'place', place: core.directory.agentChannel(tier, 'slack', '') },
+        card({ title: `📟 On call for ${tier.name}: ${names}${untilText}`, tone: 'info' }),
+      );
     }
   }
   if (until !== undefined) await work.setTimer(HANDOFF_TIMER, name, until);

@@ -22,7 +22,11 @@ export async function pageCommand(core: Core, req: Request, number: number, kind
     }
     await changePage(core, work, number, kind, req.actor);
     await refreshCards(core, work, t);
-    const done = { ack: `You have acknowledged the page for #${number}; it stops here.`, release: `The page for #${number} is released: it climbs its policy again.`, pass: `The page for #${number} goes to its next step now.` };
+    const done = {
+      ack: `You have acknowledged the page for #${number}; it stops here.`,
+      release: `The page for #${number} is released: it climbs its policy again.`,
+      pass: `The page for #${number} goes to its next step now.`,
+    };
     return { text: done[kind] };
   });
 }

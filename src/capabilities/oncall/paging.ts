@@ -35,12 +35,32 @@ export interface Page {
 
 /** The ticket's page that is still running (paging or acknowledged), if any. */
 export async function activePage(db: Db, ticket: number): Promise<Page | undefined> {
-  const row = await db.selectFrom('pages').selectAll().where('ticket', '=', ticket).where('status', 'in', ['paging', 'acknowledged']).orderBy('started_at', 'desc').executeTakeFirst();
-  return row ? { id: row.id, ticket: Number(row.ticket), tier: row.tier, policy: JSON.parse(row.policy) as EscalationPolicy, state: JSON.parse(row.state) as PageState, reason: row.reason as PageReason, startedAt: Number(row.started_at) } : undefined;
+  const row = await db
+    .selectFrom('pages')
+    .selectAll()
+    .where('ticket', '=', ticket)
+    .where('status', 'in', ['paging', 'acknowledged'])
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        ticket: Number(row.ticket),
+        tier: row.tier,
+        policy: JSON.parse(row.policy) as EscalationPolicy,
+        state: JSON.parse(row.state) as PageState,
+        reason: row.reason as PageReason,
+        startedAt: Number(row.started_at),
+      }
+    : undefined;
 }
 
 async function savePage(work: Work, page: Page, state: PageState): Promise<void> {
-  await work.db.updateTable('pages').set({ state: JSON.stringify(state), status: state.status, updated_at: work.now }).where('id', '=', page.id).execute();
+  await work.db
+    .updateTable('pages')
+    .set({ state: JSON.stringify(state), status: state.status, updated_at: work.now })
+    .where('id', '=', page.id)
+    .execute();
   if (state.status === 'paging' && state.next) await work.setTimer(PAGE_TIMER, page.id, state.next.dueAt, { index: state.next.index });
   else await work.cancelTimer(PAGE_TIMER, page.id);
 }
@@ -53,12 +73,18 @@ export async function maybePage(core: Core, work: Work, t: Ticket, reason: PageR
   const tier = core.directory.tier(t.tier);
   const rules = core.config.oncall.paging;
   if (reason !== 'manual') {
-    const wanted = { opened_outside_hours: rules.openedOutsideHours, sla_warning: rules.slaWarning, sla_breach: rules.slaBreach, escalated_into: rules.escalatedInto }[reason];
+    const wanted = {
+      opened_outside_hours: rules.openedOutsideHours,
+      sla_warning: rules.slaWarning,
+      sla_breach: rules.slaBreach,
+      escalated_into: rules.escalatedInto,
+    }[reason];
     if (!wanted.includes(t.priority)) return undefined;
   }
   const policy = tier?.escalationPolicy ? core.config.oncall.policies.get(tier.escalationPolicy) : undefined;
   if (!tier || !policy) {
-    if (reason === 'manual') throw new UserError('no_policy', `${tier ? tier.name : t.tier} has no escalation policy to page (tiers[].escalation_policy).`);
+    if (reason === 'manual')
+      throw new UserError('no_policy', `${tier ? tier.name : t.tier} has no escalation policy to page (tiers[].escalation_policy).`);
     return undefined;
   }
   if (await activePage(work.db, t.number)) {
@@ -66,9 +92,20 @@ export async function maybePage(core: Core, work: Work, t: Ticket, reason: PageR
     return undefined;
   }
   const page: Page = { id: core.newId(), ticket: t.number, tier: tier.id, policy, state: startPage(policy, work.now), reason, startedAt: work.now };
-  await work.db.insertInto('pages').values({
-    id: page.id, ticket: t.number, tier: tier.id, policy: JSON.stringify(policy), state: JSON.stringify(page.state), status: 'paging', reason, started_at: work.now, updated_at: work.now,
-  }).execute();
+  await work.db
+    .insertInto('pages')
+    .values({
+      id: page.id,
+      ticket: t.number,
+      tier: tier.id,
+      policy: JSON.stringify(policy),
+      state: JSON.stringify(page.state),
+      status: 'paging',
+      reason,
+      started_at: work.now,
+      updated_at: work.now,
+    })
+    .execute();
   await work.event(t.number, 'system', 'page_started', { tier: tier.id, policy: policy.name, reason });
   const state = await ringIfDue(core, work, page, page.state);
   await savePage(work, page, state);
@@ -94,7 +131,15 @@ export function outsideHours(core: Core, t: Ticket, at: number): boolean {
 export async function pageTimerFired(core: Core, work: Work, pageId: string, data: unknown, late: boolean): Promise<void> {
   const row = await work.db.selectFrom('pages').selectAll().where('id', '=', pageId).executeTakeFirst();
   if (!row) return;
-  const page: Page = { id: row.id, ticket: Number(row.ticket), tier: row.tier, policy: JSON.parse(row.policy), state: JSON.parse(row.state), reason: row.reason as PageReason, startedAt: Number(row.started_at) };
+  const page: Page = {
+    id: row.id,
+    ticket: Number(row.ticket),
+    tier: row.tier,
+    policy: JSON.parse(row.policy),
+    state: JSON.parse(row.state),
+    reason: row.reason as PageReason,
+    startedAt: Number(row.started_at),
+  };
   const index = (data as { index?: number } | undefined)?.index ?? -2;
   const { state, notify } = advancePage(page.policy, page.state, { kind: 'due', index, at: work.now });
   if (notify !== undefined) await notifyStep(core, work, page, notify, late);
@@ -112,7 +157,11 @@ async function notifyStep(core: Core, work: Work, page: Page, index: number, lat
   const pageCard = card({
     title: `📟 Page: #${t.number} ${t.title}`,
     text: `${summary}${late ? ' [late]' : ''}`,
-    fields: [{ label: 'Priority', value: t.priority }, { label: 'Requester', value: t.requester_name }, { label: 'Step', value: `${index + 1} of ${page.policy.steps.length * (page.policy.repeat + 1)}` }] as CardField[],
+    fields: [
+      { label: 'Priority', value: t.priority },
+      { label: 'Requester', value: t.requester_name },
+      { label: 'Step', value: `${index + 1} of ${page.policy.steps.length * (page.policy.repeat + 1)}` },
+    ] as CardField[],
     buttons: [
       { action: 'ack', label: 'Acknowledge', value: String(t.number), style: 'primary' },
       { action: 'pass', label: 'Escalate', value: String(t.number) },
@@ -130,9 +179,21 @@ async function notifyStep(core: Core, work: Work, page: Page, index: number, lat
     return;
   }
   if (who.length === 0) {
-    await work.event(t.number, 'system', 'page_step_skipped', { step: index, schedule: step.target.kind === 'schedule' ? step.target.schedule : undefined });
+    await work.event(t.number, 'system', 'page_step_skipped', {
+      step: index,
+      schedule: step.target.kind === 'schedule' ? step.target.schedule : undefined,
+    });
     const place = tierPlace(page.tier);
-    if (place) await work.post({ kind: 'place', place }, card({ title: `📟 Nobody on call for #${t.number}`, text: `Step ${index + 1} of the page found nobody on call${step.target.kind === 'schedule' ? ` in ${step.target.schedule}` : ''}; the page goes on.`, tone: 'warning' }), { ticket: t.number });
+    if (place)
+      await work.post(
+        { kind: 'place', place },
+        card({
+          title: `📟 Nobody on call for #${t.number}`,
+          text: `Step ${index + 1} of the page found nobody on call${step.target.kind === 'schedule' ? ` in ${step.target.schedule}` : ''}; the page goes on.`,
+          tone: 'warning',
+        }),
+        { ticket: t.number },
+      );
     return;
   }
   for (const person of who) {
@@ -154,7 +215,13 @@ function reachable(core: Core, personId: string, platform: Person['platform'], s
 }
 
 /** Acknowledge, release, pass on, or stop (on resolve) a ticket's page. Returns what happened, for the reply. */
-export async function changePage(core: Core, work: Work, ticket: number, kind: 'ack' | 'release' | 'pass' | 'resolve', by?: Actor): Promise<Page | undefined> {
+export async function changePage(
+  core: Core,
+  work: Work,
+  ticket: number,
+  kind: 'ack' | 'release' | 'pass' | 'resolve',
+  by?: Actor,
+): Promise<Page | undefined> {
   const page = await activePage(work.db, ticket);
   if (!page) {
     if (kind === 'resolve') return undefined;
@@ -165,14 +232,24 @@ export async function changePage(core: Core, work: Work, ticket: number, kind: '
     if (page.state.status !== 'paging' || !page.state.next) throw new UserError('nothing_next', `#${ticket}'s page has no further step to pass to.`);
     state = { ...page.state, next: { index: page.state.next.index, dueAt: work.now } };
   } else {
-    const event = kind === 'ack' ? { kind: 'ack' as const, by: by?.name ?? 'someone', at: work.now } : kind === 'release' ? { kind: 'release' as const, at: work.now } : { kind: 'resolve' as const, at: work.now };
+    const event =
+      kind === 'ack'
+        ? { kind: 'ack' as const, by: by?.name ?? 'someone', at: work.now }
+        : kind === 'release'
+          ? { kind: 'release' as const, at: work.now }
+          : { kind: 'resolve' as const, at: work.now };
     state = advancePage(page.policy, page.state, event).state;
     if (state === page.state || state.status === page.state.status) {
       if (kind === 'ack') throw new UserError('not_paging', `#${ticket}'s page is already acknowledged.`);
       if (kind === 'release') throw new UserError('not_acknowledged', `#${ticket}'s page is not acknowledged, so there is nothing to release.`);
     }
   }
-  await work.event(ticket, by ?? 'system', `page_${kind === 'ack' ? 'acknowledged' : kind === 'pass' ? 'passed' : kind === 'release' ? 'released' : 'stopped'}`, {});
+  await work.event(
+    ticket,
+    by ?? 'system',
+    `page_${kind === 'ack' ? 'acknowledged' : kind === 'pass' ? 'passed' : kind === 'release' ? 'released' : 'stopped'}`,
+    {},
+  );
   state = await ringIfDue(core, work, page, state);
   await savePage(work, page, state);
   return { ...page, state };
@@ -184,8 +261,10 @@ export async function pageField(db: Db, ticket: number): Promise<CardField[]> {
   if (!page) return [];
   const s = page.state;
   const value =
-    s.status === 'acknowledged' ? `acknowledged by ${s.by} at ${formatInstant(s.at)}`
-    : s.status === 'paging' ? `paging${s.fired >= 0 ? ` (step ${s.fired + 1} notified)` : ''}${s.next ? `, next step ${formatInstant(s.next.dueAt)}` : ', last step reached'}`
-    : 'stopped';
+    s.status === 'acknowledged'
+      ? `acknowledged by ${s.by} at ${formatInstant(s.at)}`
+      : s.status === 'paging'
+        ? `paging${s.fired >= 0 ? ` (step ${s.fired + 1} notified)` : ''}${s.next ? `, next step ${formatInstant(s.next.dueAt)}` : ', last step reached'}`
+        : 'stopped';
   return [{ label: 'Page', value }];
 }

@@ -38,15 +38,23 @@ function whoNow(core: Core, now: number, schedules: ReadonlyMap<string, Schedule
     // Who comes next: at the change, or (when nobody is then) whoever comes on call after it.
     const upcoming = until !== undefined ? shifts(s.schedule, until, until + 14 * DAY)[0] : undefined;
     const next = upcoming ? `; next ${names(core, upcoming.users)}${upcoming.from > until! ? ` from ${formatInstant(upcoming.from)}` : ''}` : '';
-    lines.push(`${tier.id} ${tier.name} (${s.name}): ${names(core, whoIsOnCall(s.schedule, now))}${until !== undefined ? ` until ${formatInstant(until)}` : ''}${next}`);
+    lines.push(
+      `${tier.id} ${tier.name} (${s.name}): ${names(core, whoIsOnCall(s.schedule, now))}${until !== undefined ? ` until ${formatInstant(until)}` : ''}${next}`,
+    );
   }
-  return lines.length > 0 ? lines.join('\n') : 'No tier has an on-call schedule (tiers[].oncall_schedule or an escalation policy with a schedule step).';
+  return lines.length > 0
+    ? lines.join('\n')
+    : 'No tier has an on-call schedule (tiers[].oncall_schedule or an escalation policy with a schedule step).';
 }
 
 /** `/oncall schedule NAME`: the shifts of the next 7 days. */
 function nextWeek(core: Core, name: string, now: number, schedules: ReadonlyMap<string, Schedule>): string {
   const schedule = schedules.get(name);
-  if (!schedule) throw new UserError('no_such_schedule', `There is no schedule "${cleanLine(name).slice(0, 40)}". Schedules: ${[...core.config.oncall.schedules.keys()].join(', ') || 'none'}.`);
+  if (!schedule)
+    throw new UserError(
+      'no_such_schedule',
+      `There is no schedule "${cleanLine(name).slice(0, 40)}". Schedules: ${[...core.config.oncall.schedules.keys()].join(', ') || 'none'}.`,
+    );
   const list = shifts(schedule, now, now + 7 * DAY);
   if (list.length === 0) return `Nobody is on call in ${name} in the next 7 days.`;
   return [`${name}, the next 7 days:`, ...list.map((s) => `${formatInstant(s.from)} → ${formatInstant(s.to)}  ${names(core, s.users)}`)].join('\n');
@@ -73,22 +81,37 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/i;
 async function override(core: Core, req: Request, text: string, schedules: ReadonlyMap<string, Schedule>): Promise<Reply> {
   const line = parseLine(text, { values: ['from', 'to', 'schedule'], booleans: [] });
   const usage = 'Usage: /oncall override USER --from 2024-11-05T06:00Z --to 2024-11-05T18:00Z [--schedule NAME]';
-  const raw = line.words.join(' ').replace(/^<@!?|>$/g, '').replace(/^@/, '');
+  const raw = line.words
+    .join(' ')
+    .replace(/^<@!?|>$/g, '')
+    .replace(/^@/, '');
   if (!raw) throw new UserError('no_user', `Whom? ${usage}`);
   const person = core.directory.people.find((p) => p.id === raw || p.console === raw || p.slack === raw || p.discord === raw);
   if (!person) throw new UserError('unknown_user', `"${cleanLine(raw).slice(0, 40)}" is not a person tierdesk knows (people in tierdesk.yaml).`);
   const from = typeof line.flags.from === 'string' && ISO.test(line.flags.from) ? Date.parse(line.flags.from) : NaN;
   const to = typeof line.flags.to === 'string' && ISO.test(line.flags.to) ? Date.parse(line.flags.to) : NaN;
-  if (Number.isNaN(from) || Number.isNaN(to)) throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
+  if (Number.isNaN(from) || Number.isNaN(to))
+    throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
   if (to <= from) throw new UserError('bad_range', '--to must be after --from.');
   const led = core.directory.tiers.filter((t) => core.directory.isLead(req.actor, t.id));
-  if (led.length === 0) throw new UserError('not_lead', 'Only a tier\'s leads (tiers[].leads) can override its on-call schedule.');
+  if (led.length === 0) throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
   const options = [...new Set(led.map((t) => scheduleOf(core, t.id, schedules)?.name).filter((n): n is string => n !== undefined))];
   const name = typeof line.flags.schedule === 'string' ? line.flags.schedule : options.length === 1 ? options[0] : undefined;
   if (!name) throw new UserError('which_schedule', `Say which schedule: --schedule ${options.join(' or ') || 'NAME'}.`);
   if (!options.includes(name)) throw new UserError('not_lead', `You do not lead a tier that uses the schedule "${cleanLine(name).slice(0, 40)}".`);
   await change(core, req, async (work) => {
-    await work.db.insertInto('oncall_overrides').values({ id: core.newId(), schedule: name, user: person.id, from_at: from, to_at: to, created_by: core.directory.agentId(req.actor), created_at: work.now }).execute();
+    await work.db
+      .insertInto('oncall_overrides')
+      .values({
+        id: core.newId(),
+        schedule: name,
+        user: person.id,
+        from_at: from,
+        to_at: to,
+        created_by: core.directory.agentId(req.actor),
+        created_at: work.now,
+      })
+      .execute();
     await armHandoffs(core, work, name); // the override may bring the next handoff forward
   });
   return { text: `${person.name} is on call in ${name} from ${formatInstant(from)} to ${formatInstant(to)}.` };
@@ -98,7 +121,13 @@ async function override(core: Core, req: Request, text: string, schedules: Reado
 async function ackLatest(core: Core, req: Request, actor: Actor): Promise<Reply> {
   const tiers = core.directory.tiersOf(actor).map((t) => t.id);
   if (tiers.length === 0) throw new UserError('not_agent', 'Only agents can acknowledge pages.');
-  const row = await core.db.selectFrom('pages').select(['ticket']).where('status', '=', 'paging').where('tier', 'in', tiers).orderBy('started_at', 'desc').executeTakeFirst();
+  const row = await core.db
+    .selectFrom('pages')
+    .select(['ticket'])
+    .where('status', '=', 'paging')
+    .where('tier', 'in', tiers)
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
   if (!row) return { text: 'No page is waiting for your tiers.' };
   const number = Number(row.ticket);
   return change(core, req, async (work) => {

@@ -9,8 +9,22 @@ import { card } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
 import { loadTicket } from '../tickets/ticket-model.js';
 import {
-  armStale, armUnanswered, canModerate, createQuestion, indexQuestion, isAsker, loadQuestion, questionKey, questionText, questionThread, saveQuestion,
-  similarKnowledge, QUESTION_BODY_MAX, STALE_TIMER, UNANSWERED_TIMER, type Question,
+  armStale,
+  armUnanswered,
+  canModerate,
+  createQuestion,
+  indexQuestion,
+  isAsker,
+  loadQuestion,
+  questionKey,
+  questionText,
+  questionThread,
+  saveQuestion,
+  similarKnowledge,
+  QUESTION_BODY_MAX,
+  STALE_TIMER,
+  UNANSWERED_TIMER,
+  type Question,
 } from './questions.js';
 import { award, markSolution } from './solutions.js';
 import type { Core, Work } from '../../core/work.js';
@@ -38,7 +52,9 @@ async function ask(core: Core, req: Request, raw: { title?: string; text: string
   const space = req.place.space;
   const q = await change(core, req, (work) => createQuestion(core, work, req.actor, { platform, space, channel }, text, undefined, similar));
   const where = platform === 'console' ? `#${channel}` : platform === 'slack' ? `<#${channel}>` : `<#${channel}>`;
-  const lines = [`Question Q${q.number} posted in ${where}. Helpers answer in its thread; mark the answer that solves it ("Mark as solution", or react ✅).`];
+  const lines = [
+    `Question Q${q.number} posted in ${where}. Helpers answer in its thread; mark the answer that solves it ("Mark as solution", or react ✅).`,
+  ];
   if (similar.lines.length > 0) lines.push('', 'These may already answer it:', ...similar.lines);
   return { text: lines.join('\n') };
 }
@@ -47,9 +63,14 @@ async function helpers(core: Core, raw: string): Promise<Reply> {
   const period: LeaderboardPeriod = raw === '' ? 'month' : isPeriod(raw) ? raw : badPeriod(raw);
   const rows = await leaderboard(core.db, periodStart(period, core.clock.now()), 10);
   const heading = period === 'all' ? 'Top helpers of all time' : `Top helpers, last ${period === 'week' ? '7' : '30'} days`;
-  const text = rows.length === 0
-    ? 'No points yet. Answer a question in the peer channel: an accepted solution or a thanks earns points.'
-    : rows.map((r, i) => `${i + 1}. ${r.name}: ${r.points} point${r.points === 1 ? '' : 's'} (${r.solutions} solution${r.solutions === 1 ? '' : 's'})`).join('\n');
+  const text =
+    rows.length === 0
+      ? 'No points yet. Answer a question in the peer channel: an accepted solution or a thanks earns points.'
+      : rows
+          .map(
+            (r, i) => `${i + 1}. ${r.name}: ${r.points} point${r.points === 1 ? '' : 's'} (${r.solutions} solution${r.solutions === 1 ? '' : 's'})`,
+          )
+          .join('\n');
   return { text: `${heading}\n${text}`, card: card({ title: heading, text, tone: 'info' }) };
 }
 
@@ -62,7 +83,7 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
   if (sub === 'solution') {
     if (!about) throw new UserError('no_message', 'Use "Mark as solution" on the answer that solved the question.');
     const number = /^\d+$/.test(value.trim()) ? Number(value.trim()) : await questionAt(core, req.place);
-    if (number === undefined) throw new UserError('not_a_question', 'That message is not in a question\'s thread in a peer-support channel.');
+    if (number === undefined) throw new UserError('not_a_question', "That message is not in a question's thread in a peer-support channel.");
     return change(core, req, async (work) => markSolution(core, work, req.actor, await loadQuestion(work, number), about));
   }
   if (sub === 'keep') {
@@ -84,7 +105,8 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
     const number = questionNumber(value, '/peer reopen <N>');
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, number);
-      if (!isAsker(q, req.actor.person) && !canModerate(core, req.actor)) throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, or a moderator can reopen it.`);
+      if (!isAsker(q, req.actor.person) && !canModerate(core, req.actor))
+        throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${number}, or a moderator can reopen it.`);
       if (q.status === 'deleted') return { text: `Q${number} was deleted; ask again with /ask.` };
       if (q.status !== 'closed') return { text: `Q${number} is not closed.` };
       await reopenQuestion(core, work, q, req.actor.name);
@@ -99,13 +121,21 @@ export async function peerAction(core: Core, req: Request, sub: string, value: s
     return change(core, req, async (work) => {
       const q = await loadQuestion(work, mine);
       const other = await loadQuestion(work, same);
-      if (!isAsker(q, req.actor.person)) throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${mine}, can say it is the same as another question.`);
+      if (!isAsker(q, req.actor.person))
+        throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${mine}, can say it is the same as another question.`);
       if (q.status === 'closed' || q.status === 'deleted') return { text: `Q${mine} is already closed.` };
       if (other.status === 'deleted') throw new UserError('question_deleted', `Q${same} was deleted.`);
       await saveQuestion(work, q, { status: 'closed', closed_at: work.now });
       await work.cancelTimer(UNANSWERED_TIMER, String(mine));
       await work.cancelTimer(STALE_TIMER, String(mine));
-      await work.post(questionThread(mine), card({ title: `Same as Q${same}: ${other.title}`, text: `${q.asker.name} found their answer in Q${same}${other.link ? `: ${other.link}` : ''}. This thread is closed; write here to reopen it.`, tone: 'info' }));
+      await work.post(
+        questionThread(mine),
+        card({
+          title: `Same as Q${same}: ${other.title}`,
+          text: `${q.asker.name} found their answer in Q${same}${other.link ? `: ${other.link}` : ''}. This thread is closed; write here to reopen it.`,
+          tone: 'info',
+        }),
+      );
       await work.label(questionKey(mine), 'closed');
       await work.post(questionThread(same), card({ title: 'Me too', text: `${q.asker.name} had the same question (Q${mine}).`, tone: 'info' }));
       return { text: `Linked Q${mine} to Q${same}${other.link ? ` (${other.link})` : ''} and closed Q${mine}.` };
@@ -137,7 +167,9 @@ export async function peerMessage(core: Core, req: Request, event: MessageEvent)
     const text = questionText({ ...(event.title !== undefined ? { title: event.title } : {}), text: clipBody(event.text) });
     const similar = await similarKnowledge(core, `${text.title} ${text.body}`, 3, event.place);
     const place: Place = { platform: event.place.platform, space: event.place.space, channel: event.place.channel };
-    await change(core, req, (work) => createQuestion(core, work, req.actor, place, text, { id: event.id!, ...(event.link ? { link: event.link } : {}) }, similar));
+    await change(core, req, (work) =>
+      createQuestion(core, work, req.actor, place, text, { id: event.id!, ...(event.link ? { link: event.link } : {}) }, similar),
+    );
     return;
   }
   const number = event.question ?? (await questionAt(core, event.place));
@@ -218,11 +250,20 @@ export async function peerReaction(core: Core, req: Request, event: Extract<Inbo
 }
 
 /** Reopen a closed question: back to solved if it had a solution, else open; labelled and announced. */
-async function reopenQuestion(core: Core, work: Work, q: Question, by: string, patch: Parameters<typeof saveQuestion>[2] = {}): Promise<Question['status']> {
+async function reopenQuestion(
+  core: Core,
+  work: Work,
+  q: Question,
+  by: string,
+  patch: Parameters<typeof saveQuestion>[2] = {},
+): Promise<Question['status']> {
   const status = q.solvedAt !== undefined ? 'solved' : 'open';
   await saveQuestion(work, q, { ...patch, status, closed_at: null, activity_at: work.now });
   await work.label(questionKey(q.number), status);
-  await work.post(questionThread(q.number), card({ title: `Q${q.number} is open again`, text: `${by} brought this question back. Helpers, have a look!`, tone: 'info' }));
+  await work.post(
+    questionThread(q.number),
+    card({ title: `Q${q.number} is open again`, text: `${by} brought this question back. Helpers, have a look!`, tone: 'info' }),
+  );
   await armStale(core, work, { ...q, status, activityAt: work.now, revision: q.revision + 1 });
   // Still never answered by anyone else: its clock starts again from now (ping, then ticket).
   if (status === 'open' && q.answeredAt === undefined && q.ticket === undefined) await armUnanswered(core, work, q, work.now);
@@ -265,10 +306,26 @@ export async function peerChanged(core: Core, req: Request, event: Extract<Inbou
       return;
     }
     // A message inside the thread: only a marked answer matters.
-    const solution = await work.db.selectFrom('peer_solutions').select('message').where('question', '=', number).where('message', '=', event.message).executeTakeFirst();
+    const solution = await work.db
+      .selectFrom('peer_solutions')
+      .select('message')
+      .where('question', '=', number)
+      .where('message', '=', event.message)
+      .executeTakeFirst();
     if (!solution) return;
-    if (event.kind === 'deleted') await work.db.deleteFrom('peer_solutions').where('question', '=', number).where('message', '=', event.message).execute();
-    else await work.db.updateTable('peer_solutions').set({ text: cleanUserText(event.text ?? '').trim().slice(0, 4000) }).where('question', '=', number).where('message', '=', event.message).execute();
+    if (event.kind === 'deleted')
+      await work.db.deleteFrom('peer_solutions').where('question', '=', number).where('message', '=', event.message).execute();
+    else
+      await work.db
+        .updateTable('peer_solutions')
+        .set({
+          text: cleanUserText(event.text ?? '')
+            .trim()
+            .slice(0, 4000),
+        })
+        .where('question', '=', number)
+        .where('message', '=', event.message)
+        .execute();
     if (q.solvedAt !== undefined) await indexQuestion(core, work, q);
   });
 }

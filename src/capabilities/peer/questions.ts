@@ -43,8 +43,16 @@ export interface Question {
 
 export function questionFromRow(r: PeerQuestionRow): Question {
   return {
-    number: Number(r.number), platform: r.platform, space: r.space, channel: r.channel, asker: JSON.parse(r.asker) as Person,
-    title: r.title, body: r.body, status: r.status as Question['status'], createdAt: Number(r.created_at), activityAt: Number(r.activity_at),
+    number: Number(r.number),
+    platform: r.platform,
+    space: r.space,
+    channel: r.channel,
+    asker: JSON.parse(r.asker) as Person,
+    title: r.title,
+    body: r.body,
+    status: r.status as Question['status'],
+    createdAt: Number(r.created_at),
+    activityAt: Number(r.activity_at),
     revision: Number(r.revision),
     ...(r.link !== null ? { link: r.link } : {}),
     ...(r.ticket !== null ? { ticket: Number(r.ticket) } : {}),
@@ -88,14 +96,23 @@ export function questionText(raw: { title?: string; text?: string }): { title: s
   const title = firstLine.length > QUESTION_TITLE_MAX ? `${firstLine.slice(0, QUESTION_TITLE_MAX - 1)}…` : firstLine;
   const body = text === '' ? title : text;
   if (body.length > QUESTION_BODY_MAX) {
-    throw new UserError('too_long', `The question is ${body.length} characters; the limit is ${QUESTION_BODY_MAX}. Ask the essentials and add details in the thread.`, 'text');
+    throw new UserError(
+      'too_long',
+      `The question is ${body.length} characters; the limit is ${QUESTION_BODY_MAX}. Ask the essentials and add details in the thread.`,
+      'text',
+    );
   }
   return { title, body };
 }
 
 /** The card for a question tierdesk posts itself (/ask). */
 export function questionCard(n: number, title: string, body: string, asker: string): Card {
-  return card({ title: `Q${n}: ${title}`, ...(body !== title ? { text: clip(body, 3000, ' …') } : {}), context: `Asked by ${asker} · answer in the thread`, tone: 'public' });
+  return card({
+    title: `Q${n}: ${title}`,
+    ...(body !== title ? { text: clip(body, 3000, ' …') } : {}),
+    context: `Asked by ${asker} · answer in the thread`,
+    tone: 'public',
+  });
 }
 
 /** A line naming a document offered in a question's thread or to the asker. */
@@ -130,35 +147,76 @@ export async function createQuestion(
 ): Promise<Question> {
   const number = await nextQuestionNumber(work.db);
   const q: Question = {
-    number, platform: place.platform, space: place.space, channel: place.channel, asker: actor.person, title: text.title, body: text.body,
-    status: 'open', createdAt: work.now, activityAt: work.now, revision: 0, ...(root?.link ? { link: root.link } : {}),
+    number,
+    platform: place.platform,
+    space: place.space,
+    channel: place.channel,
+    asker: actor.person,
+    title: text.title,
+    body: text.body,
+    status: 'open',
+    createdAt: work.now,
+    activityAt: work.now,
+    revision: 0,
+    ...(root?.link ? { link: root.link } : {}),
   };
   await insertQuestion(work.db, {
-    number, platform: q.platform, space: q.space, channel: q.channel, link: root?.link ?? null, asker: JSON.stringify(actor.person),
-    asker_key: personKey(actor.person), title: q.title, body: q.body, status: 'open', ticket: null, answered_at: null, pinged_at: null,
-    solved_at: null, closed_at: null, created_at: work.now, activity_at: work.now, revision: 0,
+    number,
+    platform: q.platform,
+    space: q.space,
+    channel: q.channel,
+    link: root?.link ?? null,
+    asker: JSON.stringify(actor.person),
+    asker_key: personKey(actor.person),
+    title: q.title,
+    body: q.body,
+    status: 'open',
+    ticket: null,
+    answered_at: null,
+    pinged_at: null,
+    solved_at: null,
+    closed_at: null,
+    created_at: work.now,
+    activity_at: work.now,
+    revision: 0,
   });
   if (root) {
     await saveMessage(work.db, {
-      key: questionKey(number), platform: place.platform, space: place.space, channel: place.channel, thread: null, message_id: root.id,
-      ticket: null, side: null, posted_at: work.now,
+      key: questionKey(number),
+      platform: place.platform,
+      space: place.space,
+      channel: place.channel,
+      thread: null,
+      message_id: root.id,
+      ticket: null,
+      side: null,
+      posted_at: work.now,
     });
     await work.label(questionKey(number), 'open'); // a post made by hand gets the Open tag like one tierdesk made
   } else {
-    await work.post({ kind: 'place', place: { platform: place.platform, space: place.space, channel: place.channel } }, questionCard(number, q.title, q.body, actor.name), { key: questionKey(number) });
+    await work.post(
+      { kind: 'place', place: { platform: place.platform, space: place.space, channel: place.channel } },
+      questionCard(number, q.title, q.body, actor.name),
+      { key: questionKey(number) },
+    );
     // tierdesk posted it, so the asker follows its thread only if let in (a Discord forum post).
     await work.addMembers(questionKey(number), [actor.person]);
   }
   if (similar.lines.length > 0) {
     // "Me too": the asker may join a solved question that is the same as theirs instead.
-    const buttons = similar.docs.filter((h) => h.kind === 'question').map((h) => ({ action: 'peer.metoo', label: `Same as Q${h.ref}`, value: `${number} ${h.ref}` }));
-    await work.post(questionThread(number), card({
-      title: 'Similar questions and articles',
-      text: `These may already answer it:\n${similar.lines.join('\n')}`,
-      context: `${q.asker.name}: if one of them is your question, choose "Same as"; otherwise a helper will be along.`,
-      ...(buttons.length > 0 ? { buttons } : {}),
-      tone: 'info',
-    }));
+    const buttons = similar.docs
+      .filter((h) => h.kind === 'question')
+      .map((h) => ({ action: 'peer.metoo', label: `Same as Q${h.ref}`, value: `${number} ${h.ref}` }));
+    await work.post(
+      questionThread(number),
+      card({
+        title: 'Similar questions and articles',
+        text: `These may already answer it:\n${similar.lines.join('\n')}`,
+        context: `${q.asker.name}: if one of them is your question, choose "Same as"; otherwise a helper will be along.`,
+        ...(buttons.length > 0 ? { buttons } : {}),
+        tone: 'info',
+      }),
+    );
   }
   await armUnanswered(core, work, q);
   await armStale(core, work, q);

@@ -4,7 +4,17 @@ import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { MessageRef, Person, Reply } from '../../ports.js';
 import { insertPoints, insertSolution, personKey, pointsEarned, recordGrant, totalPoints } from '../../store/peer.js';
 import type { Actor } from '../../core/directory.js';
-import { armStale, canModerate, indexQuestion, isAsker, questionKey, questionThread, saveQuestion, UNANSWERED_TIMER, type Question } from './questions.js';
+import {
+  armStale,
+  canModerate,
+  indexQuestion,
+  isAsker,
+  questionKey,
+  questionThread,
+  saveQuestion,
+  UNANSWERED_TIMER,
+  type Question,
+} from './questions.js';
 import { card, clip } from '../../core/render.js';
 import type { Core, Work } from '../../core/work.js';
 
@@ -28,7 +38,15 @@ export async function award(
   const points = cappedPoints(kind === 'solution' ? cfg.solution : cfg.thanks, earned, cfg);
   if (points <= 0) return 0;
   const inserted = await insertPoints(work.db, {
-    id: core.newId(), person: key, name: cleanLine(helperName).slice(0, 80) || helper.id, question: q.number, kind, points, given_by: personKey(givenBy), message, at: work.now,
+    id: core.newId(),
+    person: key,
+    name: cleanLine(helperName).slice(0, 80) || helper.id,
+    question: q.number,
+    kind,
+    points,
+    given_by: personKey(givenBy),
+    message,
+    at: work.now,
   });
   if (!inserted) return 0;
   await maybeGrantHelper(core, work, helper);
@@ -52,14 +70,23 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
   const asker = isAsker(q, actor.person);
   if (q.status === 'deleted') throw new UserError('question_deleted', `Q${q.number} was deleted, so it has no solution to mark.`);
   if (!asker && !canModerate(core, actor)) {
-    throw new UserError('not_asker', `Only ${q.asker.name}, who asked Q${q.number}, or a moderator can mark its solution. If it helped you too, say thanks in the thread!`);
+    throw new UserError(
+      'not_asker',
+      `Only ${q.asker.name}, who asked Q${q.number}, or a moderator can mark its solution. If it helped you too, say thanks in the thread!`,
+    );
   }
   const root = await work.db.selectFrom('messages').select('message_id').where('key', '=', questionKey(q.number)).executeTakeFirst();
-  if (root && root.message_id === answer.id) throw new UserError('not_an_answer', `That is the question itself. Mark the answer that solved Q${q.number}.`);
+  if (root && root.message_id === answer.id)
+    throw new UserError('not_an_answer', `That is the question itself. Mark the answer that solved Q${q.number}.`);
   const text = cleanUserText(answer.text ?? '').trim();
   const inserted = await insertSolution(work.db, {
-    question: q.number, message: answer.id, link: answer.link ?? null, author: JSON.stringify(answer.author), text: text.slice(0, 4000),
-    marked_by: JSON.stringify(actor.person), at: work.now,
+    question: q.number,
+    message: answer.id,
+    link: answer.link ?? null,
+    author: JSON.stringify(answer.author),
+    text: text.slice(0, 4000),
+    marked_by: JSON.stringify(actor.person),
+    at: work.now,
   });
   if (!inserted) return { text: `That answer is already marked as a solution to Q${q.number}.` };
   const authorName = core.directory.actor(answer.author).name;
@@ -69,22 +96,39 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
   const points = own || self ? 0 : await award(core, work, q, answer.author, authorName, 'solution', answer.id, actor.person);
   const wasSolved = q.status === 'solved';
   const solved: Question = { ...q, status: 'solved', solvedAt: q.solvedAt ?? work.now, activityAt: work.now, answeredAt: q.answeredAt ?? work.now };
-  await saveQuestion(work, q, { status: 'solved', solved_at: solved.solvedAt!, activity_at: work.now, answered_at: solved.answeredAt!, closed_at: null });
-  await work.post(questionThread(q.number), card({
-    title: `✅ Solved: ${q.title}`,
-    text: `Solution by ${authorName}${answer.link ? ` (${answer.link})` : ''}:\n${clip(text, 1500, ' …')}`,
-    context: `Marked by ${actor.name}${points > 0 ? ` · ${authorName} earns ${points} point${points === 1 ? '' : 's'}` : ''}`,
-    // For the knowledge base's authors (the core checks who presses it): a draft article from this thread.
-    buttons: [{ action: 'kb.save', label: 'Save as article', value: `question ${q.number}` }],
-    tone: 'success',
-  }));
+  await saveQuestion(work, q, {
+    status: 'solved',
+    solved_at: solved.solvedAt!,
+    activity_at: work.now,
+    answered_at: solved.answeredAt!,
+    closed_at: null,
+  });
+  await work.post(
+    questionThread(q.number),
+    card({
+      title: `✅ Solved: ${q.title}`,
+      text: `Solution by ${authorName}${answer.link ? ` (${answer.link})` : ''}:\n${clip(text, 1500, ' …')}`,
+      context: `Marked by ${actor.name}${points > 0 ? ` · ${authorName} earns ${points} point${points === 1 ? '' : 's'}` : ''}`,
+      // For the knowledge base's authors (the core checks who presses it): a draft article from this thread.
+      buttons: [{ action: 'kb.save', label: 'Save as article', value: `question ${q.number}` }],
+      tone: 'success',
+    }),
+  );
   if (!wasSolved || q.status === 'closed') await work.label(questionKey(q.number), 'solved');
   await work.cancelTimer(UNANSWERED_TIMER, String(q.number));
   await armStale(core, work, { ...solved, revision: q.revision + 1 });
   await indexQuestion(core, work, solved);
-  const why = own || self ? ' No points: it is your own answer.' : points === 0 ? ` No points this time (${authorName} reached the cap for this question or today).` : ` ${authorName} earns ${points} point${points === 1 ? '' : 's'}.`;
+  const why =
+    own || self
+      ? ' No points: it is your own answer.'
+      : points === 0
+        ? ` No points this time (${authorName} reached the cap for this question or today).`
+        : ` ${authorName} earns ${points} point${points === 1 ? '' : 's'}.`;
   // A plain success says only what the thread's "Solved" card shows: an acknowledgement (`quiet`),
   // which a platform that cannot answer the marker privately (a Discord reaction) need not repeat.
   const plain = !own && !self && points > 0;
-  return { text: `Marked ${own || self ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}`, ...(plain ? { quiet: true } : {}) };
+  return {
+    text: `Marked ${own || self ? 'your' : `${authorName}'s`} answer as the solution to Q${q.number}.${why}`,
+    ...(plain ? { quiet: true } : {}),
+  };
 }

@@ -14,8 +14,13 @@ export async function questionTicketResolved(core: Core, work: Work, ticket: num
   const q = questionFromRow(row);
   if (q.status === 'deleted') return;
   await insertSolution(work.db, {
-    question: q.number, message: resolutionId(ticket), link: null, author: JSON.stringify(agent.person), text: resolution.slice(0, 4000),
-    marked_by: JSON.stringify(agent.person), at: work.now,
+    question: q.number,
+    message: resolutionId(ticket),
+    link: null,
+    author: JSON.stringify(agent.person),
+    text: resolution.slice(0, 4000),
+    marked_by: JSON.stringify(agent.person),
+    at: work.now,
   });
   const solved: Question = { ...q, status: 'solved', solvedAt: work.now, activityAt: work.now };
   await saveQuestion(work, q, { status: 'solved', solved_at: work.now, activity_at: work.now, closed_at: null });

@@ -21,12 +21,15 @@ export async function unansweredFired(core: Core, work: Work, subject: string, d
   const u = core.config.peer.unanswered;
   if (step === 'ping') {
     const group = q.platform === 'slack' || q.platform === 'discord' ? core.config.peer.helperGroup[q.platform] : undefined;
-    await work.post(questionThread(q.number), card({
-      title: `Still unanswered: Q${q.number}`,
-      text: `${group === undefined ? 'Helpers' : 'Helpers'}, can someone take a look at ${q.asker.name}'s question?`,
-      ...(group !== undefined ? { ping: [group] } : {}),
-      tone: 'warning',
-    }));
+    await work.post(
+      questionThread(q.number),
+      card({
+        title: `Still unanswered: Q${q.number}`,
+        text: `${group === undefined ? 'Helpers' : 'Helpers'}, can someone take a look at ${q.asker.name}'s question?`,
+        ...(group !== undefined ? { ping: [group] } : {}),
+        tone: 'warning',
+      }),
+    );
     await saveQuestion(work, q, { pinged_at: work.now });
     if (u.ticketAfterMs !== undefined) {
       const from = (data as { from?: number } | undefined)?.from ?? q.createdAt;
@@ -53,11 +56,14 @@ async function questionToTicket(core: Core, work: Work, q: Question): Promise<vo
   } catch (err) {
     if (!isUserError(err)) throw err;
     await saveQuestion(work, q, { pinged_at: work.now });
-    await work.post(questionThread(q.number), card({
-      title: `Q${q.number} stays a question`,
-      text: `It is still unanswered, but it cannot become a ticket: ${q.asker.name} ${err.code === 'cooldown' ? 'opened a ticket moments ago' : 'already has as many open tickets as one person may'}. Helpers, can someone take a look?`,
-      tone: 'warning',
-    }));
+    await work.post(
+      questionThread(q.number),
+      card({
+        title: `Q${q.number} stays a question`,
+        text: `It is still unanswered, but it cannot become a ticket: ${q.asker.name} ${err.code === 'cooldown' ? 'opened a ticket moments ago' : 'already has as many open tickets as one person may'}. Helpers, can someone take a look?`,
+        tone: 'warning',
+      }),
+    );
     return;
   }
   const t = await createTicket(core, work, actor, place, v, {
@@ -67,11 +73,14 @@ async function questionToTicket(core: Core, work: Work, q: Question): Promise<vo
   await work.event(t.number, 'system', 'from_question', { question: q.number, ...(q.link ? { link: q.link } : {}) });
   await saveQuestion(work, q, { ticket: t.number });
   await work.cancelTimer(STALE_TIMER, String(q.number));
-  await work.post(questionThread(q.number), card({
-    title: `Q${q.number} is now ticket #${t.number}`,
-    text: `Nobody has answered yet, so the help desk has it now. ${q.asker.name}, the agents' answers will arrive here; write here to reach them.`,
-    tone: 'info',
-  }));
+  await work.post(
+    questionThread(q.number),
+    card({
+      title: `Q${q.number} is now ticket #${t.number}`,
+      text: `Nobody has answered yet, so the help desk has it now. ${q.asker.name}, the agents' answers will arrive here; write here to reach them.`,
+      tone: 'info',
+    }),
+  );
 }
 
 /**
@@ -87,22 +96,31 @@ export async function staleFired(core: Core, work: Work, subject: string, data: 
   const { closeAfterMs } = core.config.peer.stale;
   const step = (data as { step?: string } | undefined)?.step;
   if (step === 'ask' && q.status === 'open') {
-    await work.post(questionThread(q.number), card({
-      title: 'Still need help?',
-      text: `${q.asker.name}, this question has been quiet for a while. If it is solved, mark the answer that solved it; if you still need help, keep it open. Otherwise it closes in ${Math.round((closeAfterMs ?? 0) / 3_600_000)} hours.`,
-      buttons: [{ action: 'peer.keep', label: 'Keep it open', value: String(q.number), style: 'primary' }],
-      tone: 'info',
-    }));
+    await work.post(
+      questionThread(q.number),
+      card({
+        title: 'Still need help?',
+        text: `${q.asker.name}, this question has been quiet for a while. If it is solved, mark the answer that solved it; if you still need help, keep it open. Otherwise it closes in ${Math.round((closeAfterMs ?? 0) / 3_600_000)} hours.`,
+        buttons: [{ action: 'peer.keep', label: 'Keep it open', value: String(q.number), style: 'primary' }],
+        tone: 'info',
+      }),
+    );
     if (closeAfterMs !== undefined) await work.setTimer(STALE_TIMER, subject, work.now + closeAfterMs, { step: 'close' });
     return;
   }
   if (step === 'close') {
-    await work.post(questionThread(q.number), card({
-      title: `Q${q.number} closed`,
-      text: q.status === 'solved' ? 'Solved and quiet, so this thread is closed. Its solution stays searchable (/kb search).' : `Closed for inactivity. ${q.asker.name}, choose Reopen (or write here, where the platform lets you) if you still need help.`,
-      buttons: [{ action: 'peer.reopen', label: 'Reopen', value: String(q.number) }],
-      tone: 'info',
-    }));
+    await work.post(
+      questionThread(q.number),
+      card({
+        title: `Q${q.number} closed`,
+        text:
+          q.status === 'solved'
+            ? 'Solved and quiet, so this thread is closed. Its solution stays searchable (/kb search).'
+            : `Closed for inactivity. ${q.asker.name}, choose Reopen (or write here, where the platform lets you) if you still need help.`,
+        buttons: [{ action: 'peer.reopen', label: 'Reopen', value: String(q.number) }],
+        tone: 'info',
+      }),
+    );
     await saveQuestion(work, q, { status: 'closed', closed_at: work.now });
     await work.cancelTimer(UNANSWERED_TIMER, subject);
     await work.label(questionKey(q.number), 'closed');

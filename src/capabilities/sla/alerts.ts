@@ -26,7 +26,9 @@ export async function slaTimerFired(core: Core, work: Work, subject: string, lat
   if (!snap) return;
   const view = snap.clocks[clock];
   if (view.state === 'paused' || snap.inputs[clock].stoppedAt !== undefined) return;
-  const passed = levelsOf(snap.policy).filter((l) => instantAtFraction(snap.inputs[clock], l.fraction) <= work.now && !t.slaMarks.includes(`${clock}:${l.key}`));
+  const passed = levelsOf(snap.policy).filter(
+    (l) => instantAtFraction(snap.inputs[clock], l.fraction) <= work.now && !t.slaMarks.includes(`${clock}:${l.key}`),
+  );
   const announce = passed.at(-1);
   if (announce) {
     const marks = [...t.slaMarks, ...passed.map((l) => `${clock}:${l.key}`)];
@@ -49,11 +51,18 @@ async function warn(core: Core, work: Work, t: Ticket, clock: ClockName, snap: S
   const due = view.dueAt !== undefined ? ` at ${formatInstant(view.dueAt)}` : '';
   const text = `${CLOCK_LABEL[clock]} for #${t.number} "${t.title}" is due${due}: ${formatBusinessTime(view.remainingSeconds)} of business time left (${percent}% used).${late ? ' [late]' : ''}`;
   const assignee = t.assignee ? core.directory.personOn(t.assignee, t.requester.platform, t.requester.space) : undefined;
-  const alert = card({ title: `⏰ SLA warning on #${t.number}`, text, tone: 'warning', ...(view.dueAt !== undefined ? { fields: [{ label: 'Due', value: formatInstant(view.dueAt), instant: view.dueAt }] } : {}) });
+  const alert = card({
+    title: `⏰ SLA warning on #${t.number}`,
+    text,
+    tone: 'warning',
+    ...(view.dueAt !== undefined ? { fields: [{ label: 'Due', value: formatInstant(view.dueAt), instant: view.dueAt }] } : {}),
+  });
   if (assignee) await work.post({ kind: 'direct', person: assignee }, alert, { ticket: t.number });
   else if (tier) {
     const unclaimed = card({ ...alert, text: `${text} Nobody has claimed it.` });
-    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, t.requester.platform, t.requester.space) }, unclaimed, { ticket: t.number });
+    await work.post({ kind: 'place', place: core.directory.agentChannel(tier, t.requester.platform, t.requester.space) }, unclaimed, {
+      ticket: t.number,
+    });
   }
 }
 

@@ -28,8 +28,18 @@ export function clockInputs(policy: SlaPolicy, t: Ticket, pauses: readonly Pause
   const stoppedResolution = t.status === 'resolved' || t.status === 'closed' ? (t.resolvedAt ?? t.closedAt) : undefined;
   const waiting = pauses.filter((p) => p.reason === 'waiting');
   return {
-    first_response: { ...base, targetMinutes: policy.firstResponseMinutes, pauses: waiting, ...(t.firstResponseAt !== undefined ? { stoppedAt: t.firstResponseAt } : {}) },
-    resolution: { ...base, targetMinutes: policy.resolutionMinutes, pauses, ...(stoppedResolution !== undefined ? { stoppedAt: stoppedResolution } : {}) },
+    first_response: {
+      ...base,
+      targetMinutes: policy.firstResponseMinutes,
+      pauses: waiting,
+      ...(t.firstResponseAt !== undefined ? { stoppedAt: t.firstResponseAt } : {}),
+    },
+    resolution: {
+      ...base,
+      targetMinutes: policy.resolutionMinutes,
+      pauses,
+      ...(stoppedResolution !== undefined ? { stoppedAt: stoppedResolution } : {}),
+    },
   };
 }
 
@@ -63,9 +73,10 @@ export async function scheduleSla(core: Core, work: Work, t: Ticket, snap: SlaSn
   for (const clock of CLOCKS) {
     const subject = `${t.number}:${clock}`;
     const view = snap?.clocks[clock];
-    const next = snap && view && view.state !== 'paused' && view.state !== 'met' && snap.inputs[clock].stoppedAt === undefined
-      ? levelsOf(snap.policy).find((l) => !t.slaMarks.includes(`${clock}:${l.key}`))
-      : undefined;
+    const next =
+      snap && view && view.state !== 'paused' && view.state !== 'met' && snap.inputs[clock].stoppedAt === undefined
+        ? levelsOf(snap.policy).find((l) => !t.slaMarks.includes(`${clock}:${l.key}`))
+        : undefined;
     if (!snap || !next) {
       await work.cancelTimer(SLA_TIMER, subject);
       continue;

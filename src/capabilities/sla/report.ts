@@ -46,9 +46,18 @@ interface Sample {
 /** The SLA report for tickets created in [from, to): attainment, breaches, median and p90 times, backlog. */
 export async function slaReport(core: Core, opts: { from: number; to: number; by: ReportGrouping }): Promise<Report> {
   if (!(opts.from < opts.to)) throw new UserError('bad_range', '--from must be before --to.');
-  const rows = await core.db.selectFrom('tickets').selectAll().where('created_at', '>=', opts.from).where('created_at', '<', opts.to).orderBy('number').execute();
+  const rows = await core.db
+    .selectFrom('tickets')
+    .selectAll()
+    .where('created_at', '>=', opts.from)
+    .where('created_at', '<', opts.to)
+    .orderBy('number')
+    .execute();
   const tickets = rows.map(ticketFromRow);
-  const pauses = await pausesOf(core, tickets.map((t) => t.number));
+  const pauses = await pausesOf(
+    core,
+    tickets.map((t) => t.number),
+  );
   const now = core.clock.now();
   const samples = tickets.map((t) => sample(core, t, pauses.get(t.number) ?? [], now, opts.by));
   const groups = [...new Set(samples.map((s) => s.group))].sort();
@@ -61,7 +70,22 @@ export async function slaReport(core: Core, opts: { from: number; to: number; by
   const backlog: Record<string, number> = Object.fromEntries(core.directory.tiers.map((t) => [t.id, 0]));
   for (const r of backlogRows) backlog[r.tier] = Number(r.n);
   const deflection = await deflectionFigures(core.db, opts.from, opts.to);
-  return { from: opts.from, to: opts.to, by: opts.by, rows: [...groups.map((g) => summarise(g, samples.filter((s) => s.group === g))), summarise('all', samples)], backlog, deflection };
+  return {
+    from: opts.from,
+    to: opts.to,
+    by: opts.by,
+    rows: [
+      ...groups.map((g) =>
+        summarise(
+          g,
+          samples.filter((s) => s.group === g),
+        ),
+      ),
+      summarise('all', samples),
+    ],
+    backlog,
+    deflection,
+  };
 }
 
 async function pausesOf(core: Core, numbers: number[]): Promise<Map<number, PauseRow[]>> {
@@ -82,7 +106,12 @@ async function pausesOf(core: Core, numbers: number[]): Promise<Map<number, Paus
 function sample(core: Core, t: Ticket, pauses: PauseRow[], now: number, by: ReportGrouping): Sample {
   const group = by === 'tier' ? t.tier : by === 'priority' ? t.priority : t.assignee ? core.directory.nameOf(t.assignee) : 'unassigned';
   const snap = snapshotWith(core, t, pauses, now);
-  const s: Sample = { group, met: { first_response: undefined, resolution: undefined }, breached: 0, minutes: { first_response: undefined, resolution: undefined } };
+  const s: Sample = {
+    group,
+    met: { first_response: undefined, resolution: undefined },
+    breached: 0,
+    minutes: { first_response: undefined, resolution: undefined },
+  };
   for (const clock of CLOCKS) {
     if (snap) {
       const v = snap.clocks[clock];
@@ -170,7 +199,14 @@ export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): 
   const lines = table.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const range = `${new Date(report.from).toISOString().slice(0, 10)} to ${new Date(report.to).toISOString().slice(0, 10)}`;
-  const backlog = Object.entries(report.backlog).map(([tier, n]) => `${tier} ${n}`).join(', ');
+  const backlog = Object.entries(report.backlog)
+    .map(([tier, n]) => `${tier} ${n}`)
+    .join(', ');
   const deflection = report.deflection ? ['', ...deflectionTable(report.deflection)] : [];
-  return [`SLA report by ${report.by}, tickets created ${range} (times in business minutes)`, ...lines, `Backlog now: ${backlog || 'none'}`, ...deflection].join('\n');
+  return [
+    `SLA report by ${report.by}, tickets created ${range} (times in business minutes)`,
+    ...lines,
+    `Backlog now: ${backlog || 'none'}`,
+    ...deflection,
+  ].join('\n');
 }

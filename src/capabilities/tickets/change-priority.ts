@@ -12,7 +12,12 @@ import type { Core } from '../../core/work.js';
  * Agents may correct impact and urgency (the priority follows the matrix) or set the priority
  * outright. The change is an event in the ticket's history.
  */
-export async function changePriority(core: Core, req: Request, number: number, input: { impact?: string; urgency?: string; priority?: string }): Promise<Reply> {
+export async function changePriority(
+  core: Core,
+  req: Request,
+  number: number,
+  input: { impact?: string; urgency?: string; priority?: string },
+): Promise<Reply> {
   const pick = (v: string | undefined, flag: string): Level | undefined => {
     if (v === undefined) return undefined;
     const l = v.trim().toLowerCase();
@@ -24,14 +29,18 @@ export async function changePriority(core: Core, req: Request, number: number, i
   const explicit = input.priority?.trim().toUpperCase();
   if (explicit !== undefined && !isPriority(explicit)) throw new UserError('bad_priority', '--priority must be P1, P2, P3, P4 or P5.');
   if (impact === undefined && urgency === undefined && explicit === undefined) {
-    throw new UserError('nothing_to_change', `Say what to change: /ticket priority ${number} [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]`);
+    throw new UserError(
+      'nothing_to_change',
+      `Say what to change: /ticket priority ${number} [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]`,
+    );
   }
   return change(core, req, async (work) => {
     const t = await ticketForAgent(core, work, req, number, 'change the priority of');
     nextStatus(t.status, 'change_priority', t.assignee !== undefined);
     const next = { impact: impact ?? t.impact, urgency: urgency ?? t.urgency };
     const priority: Priority = (explicit as Priority | undefined) ?? priorityOf(core.config.priority.matrix, next.impact, next.urgency);
-    if (priority === t.priority && next.impact === t.impact && next.urgency === t.urgency) return { text: `#${number} already has that priority (${priority}).` };
+    if (priority === t.priority && next.impact === t.impact && next.urgency === t.urgency)
+      return { text: `#${number} already has that priority (${priority}).` };
     // The SLA follows the new priority: due times are recomputed from creation with the new targets,
     // and warnings not yet reached under them may be given again.
     const changed: Ticket = { ...t, ...next, priority, updatedAt: work.now };

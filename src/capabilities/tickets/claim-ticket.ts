@@ -17,7 +17,10 @@ export async function claimTicket(core: Core, req: Request, number: number, forc
     if (t.assignee === me) throw new UserError('already_yours', `You already have #${number}.`);
     const status = nextStatus(t.status, 'claim', true);
     if (t.assignee && !force) {
-      throw new UserError('already_claimed', `#${number} is already claimed by ${t.assigneeName ?? core.directory.nameOf(t.assignee)}. To take it over: /ticket claim ${number} --force`);
+      throw new UserError(
+        'already_claimed',
+        `#${number} is already claimed by ${t.assigneeName ?? core.directory.nameOf(t.assignee)}. To take it over: /ticket claim ${number} --force`,
+      );
     }
     await saveTicket(work, t, { assignee: me, assignee_name: req.actor.name, status });
     const updated = { ...t, assignee: me, assigneeName: req.actor.name, status, updatedAt: work.now };

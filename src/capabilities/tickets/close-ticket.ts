@@ -19,5 +19,9 @@ export async function closeAfterReopenWindow(core: Core, work: Work, number: num
   await saveTicket(work, t, { status, closed_at: work.now });
   await work.event(number, 'system', 'closed', { reason: 'the reopen window ended', ...(late ? { late: true } : {}) });
   await refreshCards(core, work, { ...t, status, closedAt: work.now, updatedAt: work.now });
-  await work.post(requesterThread(t), conversationCard('notice', t, '', 'closed: the reopen window has ended. Open a new ticket if you need more help.'), { ticket: number });
+  await work.post(
+    requesterThread(t),
+    conversationCard('notice', t, '', 'closed: the reopen window has ended. Open a new ticket if you need more help.'),
+    { ticket: number },
+  );
 }

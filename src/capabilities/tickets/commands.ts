@@ -34,7 +34,8 @@ const flag = (line: ParsedLine, name: string) => (typeof line.flags[name] === 's
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'new',
-    usage: '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X] [--anyway]',
+    usage:
+      '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X] [--anyway]',
     summary: 'open a ticket (matching articles are offered first; --anyway skips them)',
     who: 'anyone',
     values: ['description', 'urgency', 'impact', 'category', 'product', 'version'],
@@ -45,7 +46,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       return newTicketOrOffer(core, req, input, { anyway: line.flags.anyway === true });
     },
   },
-  { name: 'show', usage: '/ticket show <N>', summary: 'show a ticket', who: 'anyone', run: (core, req, line) => showTicket(core, req.actor, num(line, '/ticket show <N>')) },
+  {
+    name: 'show',
+    usage: '/ticket show <N>',
+    summary: 'show a ticket',
+    who: 'anyone',
+    run: (core, req, line) => showTicket(core, req.actor, num(line, '/ticket show <N>')),
+  },
   {
     name: 'list',
     usage: '/ticket list [--mine] [--tier L2] [--status open|claimed|waiting|resolved|closed|all]',
@@ -53,35 +60,127 @@ export const COMMANDS: readonly CommandSpec[] = [
     who: 'anyone',
     values: ['tier', 'status'],
     booleans: ['mine'],
-    run: (core, req, line) => listTicketsFor(core, req.actor, { mine: line.flags.mine === true, ...optional('tier', flag(line, 'tier')), ...optional('status', flag(line, 'status')) }),
+    run: (core, req, line) =>
+      listTicketsFor(core, req.actor, {
+        mine: line.flags.mine === true,
+        ...optional('tier', flag(line, 'tier')),
+        ...optional('status', flag(line, 'status')),
+      }),
   },
-  { name: 'history', usage: '/ticket history <N>', summary: 'every change to a ticket: who, what, when', who: 'anyone', run: (core, req, line) => ticketHistory(core, req.actor, num(line, '/ticket history <N>')) },
   {
-    name: 'claim', usage: '/ticket claim <N> [--force]', summary: 'take a ticket (--force takes it over from another agent)', who: 'agents', booleans: ['force'],
+    name: 'history',
+    usage: '/ticket history <N>',
+    summary: 'every change to a ticket: who, what, when',
+    who: 'anyone',
+    run: (core, req, line) => ticketHistory(core, req.actor, num(line, '/ticket history <N>')),
+  },
+  {
+    name: 'claim',
+    usage: '/ticket claim <N> [--force]',
+    summary: 'take a ticket (--force takes it over from another agent)',
+    who: 'agents',
+    booleans: ['force'],
     run: (core, req, line) => claimTicket(core, req, num(line, '/ticket claim <N> [--force]'), line.flags.force === true),
   },
-  { name: 'reply', usage: '/ticket reply <N> <text>', summary: 'answer the requester (public)', who: 'agents', run: (core, req, line) => replyToRequester(core, req, num(line, '/ticket reply <N> <text>'), rest(line)) },
-  { name: 'note', usage: '/ticket note <N> <text>', summary: 'internal note, never shown to the requester', who: 'agents', run: (core, req, line) => addNote(core, req, num(line, '/ticket note <N> <text>'), rest(line)) },
-  { name: 'wait', usage: '/ticket wait <N> [question]', summary: 'wait on the requester (their answer resumes it)', who: 'agents', run: (core, req, line) => waitOnRequester(core, req, num(line, '/ticket wait <N> [question]'), rest(line)) },
   {
-    name: 'escalate', usage: '/ticket escalate <N> <reason> [--to L3]', summary: 'move to the next tier (or --to a higher one)', who: 'agents', values: ['to'],
+    name: 'reply',
+    usage: '/ticket reply <N> <text>',
+    summary: 'answer the requester (public)',
+    who: 'agents',
+    run: (core, req, line) => replyToRequester(core, req, num(line, '/ticket reply <N> <text>'), rest(line)),
+  },
+  {
+    name: 'note',
+    usage: '/ticket note <N> <text>',
+    summary: 'internal note, never shown to the requester',
+    who: 'agents',
+    run: (core, req, line) => addNote(core, req, num(line, '/ticket note <N> <text>'), rest(line)),
+  },
+  {
+    name: 'wait',
+    usage: '/ticket wait <N> [question]',
+    summary: 'wait on the requester (their answer resumes it)',
+    who: 'agents',
+    run: (core, req, line) => waitOnRequester(core, req, num(line, '/ticket wait <N> [question]'), rest(line)),
+  },
+  {
+    name: 'escalate',
+    usage: '/ticket escalate <N> <reason> [--to L3]',
+    summary: 'move to the next tier (or --to a higher one)',
+    who: 'agents',
+    values: ['to'],
     run: (core, req, line) => escalateTicket(core, req, num(line, '/ticket escalate <N> <reason> [--to L3]'), rest(line), flag(line, 'to')),
   },
-  { name: 'resolve', usage: '/ticket resolve <N> <resolution>', summary: 'resolve, telling the requester how', who: 'agents', run: (core, req, line) => resolveTicket(core, req, num(line, '/ticket resolve <N> <resolution>'), rest(line)) },
   {
-    name: 'priority', usage: '/ticket priority <N> [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]', summary: 'change impact, urgency or priority', who: 'agents', values: ['impact', 'urgency', 'priority'],
-    run: (core, req, line) => changePriority(core, req, num(line, '/ticket priority <N> ...'), { ...optional('impact', flag(line, 'impact')), ...optional('urgency', flag(line, 'urgency')), ...optional('priority', flag(line, 'priority')) }),
+    name: 'resolve',
+    usage: '/ticket resolve <N> <resolution>',
+    summary: 'resolve, telling the requester how',
+    who: 'agents',
+    run: (core, req, line) => resolveTicket(core, req, num(line, '/ticket resolve <N> <resolution>'), rest(line)),
   },
   {
-    name: 'stats', usage: '/ticket stats [--by tier|priority|agent] [--days N]', summary: 'SLA attainment, breaches, response and resolution times, backlog', who: 'agents', values: ['by', 'days'],
+    name: 'priority',
+    usage: '/ticket priority <N> [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]',
+    summary: 'change impact, urgency or priority',
+    who: 'agents',
+    values: ['impact', 'urgency', 'priority'],
+    run: (core, req, line) =>
+      changePriority(core, req, num(line, '/ticket priority <N> ...'), {
+        ...optional('impact', flag(line, 'impact')),
+        ...optional('urgency', flag(line, 'urgency')),
+        ...optional('priority', flag(line, 'priority')),
+      }),
+  },
+  {
+    name: 'stats',
+    usage: '/ticket stats [--by tier|priority|agent] [--days N]',
+    summary: 'SLA attainment, breaches, response and resolution times, backlog',
+    who: 'agents',
+    values: ['by', 'days'],
     run: (core, req, line) => ticketStats(core, req, flag(line, 'by'), flag(line, 'days')),
   },
-  { name: 'page', usage: '/ticket page <N>', summary: 'page the tier\'s on-call (its escalation policy)', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket page <N>'), 'page') },
-  { name: 'ack', usage: '/ticket ack <N>', summary: 'acknowledge a page: it stops climbing', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket ack <N>'), 'ack') },
-  { name: 'release', usage: '/ticket release <N>', summary: 'give an acknowledged page back: it climbs again', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket release <N>'), 'release') },
-  { name: 'pass', usage: '/ticket pass <N>', summary: 'send a page to its next step now', who: 'agents', run: (core, req, line) => pageCommand(core, req, num(line, '/ticket pass <N>'), 'pass') },
-  { name: 'confirm', usage: '/ticket confirm <N>', summary: 'confirm the resolution and close', who: 'requester', run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')) },
-  { name: 'reopen', usage: '/ticket reopen <N> [reason]', summary: 'reopen a resolved ticket within the reopen window', who: 'requester', run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)) },
+  {
+    name: 'page',
+    usage: '/ticket page <N>',
+    summary: "page the tier's on-call (its escalation policy)",
+    who: 'agents',
+    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket page <N>'), 'page'),
+  },
+  {
+    name: 'ack',
+    usage: '/ticket ack <N>',
+    summary: 'acknowledge a page: it stops climbing',
+    who: 'agents',
+    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket ack <N>'), 'ack'),
+  },
+  {
+    name: 'release',
+    usage: '/ticket release <N>',
+    summary: 'give an acknowledged page back: it climbs again',
+    who: 'agents',
+    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket release <N>'), 'release'),
+  },
+  {
+    name: 'pass',
+    usage: '/ticket pass <N>',
+    summary: 'send a page to its next step now',
+    who: 'agents',
+    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket pass <N>'), 'pass'),
+  },
+  {
+    name: 'confirm',
+    usage: '/ticket confirm <N>',
+    summary: 'confirm the resolution and close',
+    who: 'requester',
+    run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')),
+  },
+  {
+    name: 'reopen',
+    usage: '/ticket reopen <N> [reason]',
+    summary: 'reopen a resolved ticket within the reopen window',
+    who: 'requester',
+    run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)),
+  },
 ];
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
@@ -90,7 +189,10 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
 
 /** The help text: every command with its usage, grouped by who uses it. */
 export function helpText(): string {
-  const group = (who: CommandSpec['who'], title: string) => [title, ...COMMANDS.filter((c) => c.who === who).map((c) => `  ${c.usage}\n      ${c.summary}`)];
+  const group = (who: CommandSpec['who'], title: string) => [
+    title,
+    ...COMMANDS.filter((c) => c.who === who).map((c) => `  ${c.usage}\n      ${c.summary}`),
+  ];
   return [
     'tierdesk commands',
     ...group('anyone', 'Everyone:'),
@@ -104,7 +206,7 @@ export function helpText(): string {
     '  /ask <question>  ask the community in the peer channel',
     '  /helpers [week|month|all]  the helpers with the most points',
     '  /kb search <words>  search articles and solved questions (/kb help for the rest)',
-    'In a ticket\'s conversation, just write: the requester\'s messages reach the agents; an agent\'s message is a public reply.',
+    "In a ticket's conversation, just write: the requester's messages reach the agents; an agent's message is a public reply.",
   ].join('\n');
 }
 

@@ -13,7 +13,8 @@ export const MESSAGE_MAX = 4000;
 export function messageText(text: string | undefined, what: string, usage: string): string {
   const clean = cleanUserText(text ?? '').trim();
   if (clean === '') throw new UserError('empty_message', `${what} needs some text. Usage: ${usage}`, 'text');
-  if (clean.length > MESSAGE_MAX) throw new UserError('too_long', `${what} is ${clean.length} characters; the limit is ${MESSAGE_MAX}. Split it into several messages.`, 'text');
+  if (clean.length > MESSAGE_MAX)
+    throw new UserError('too_long', `${what} is ${clean.length} characters; the limit is ${MESSAGE_MAX}. Split it into several messages.`, 'text');
   return clean;
 }
 
@@ -42,7 +43,11 @@ export async function replyToRequester(core: Core, req: Request, number: number,
 export async function recordReply(core: Core, work: Work, actor: Actor, t: Ticket, text: string, where: 'relay' | 'in-thread'): Promise<void> {
   const first = t.firstResponseAt === undefined;
   await saveTicket(work, t, first ? { first_response_at: work.now } : {});
-  await work.event(t.number, actor, 'replied', { text, ...(where === 'in-thread' ? { inThread: true } : {}), ...(first ? { firstResponse: true } : {}) });
+  await work.event(t.number, actor, 'replied', {
+    text,
+    ...(where === 'in-thread' ? { inThread: true } : {}),
+    ...(first ? { firstResponse: true } : {}),
+  });
   if (where === 'relay') await work.post(requesterThread(t), conversationCard('reply', t, actor.name, text), { ticket: t.number });
   await work.post(agentThread(t), conversationCard('reply-echo', t, actor.name, text), { ticket: t.number });
   if (first) await refreshCards(core, work, { ...t, firstResponseAt: work.now, updatedAt: work.now }); // the reaction clock stops

@@ -20,7 +20,8 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     const t = await ticketForAgent(core, work, req, number, 'escalate');
     const dir = core.directory;
     const target = to !== undefined ? dir.tier(to) : dir.nextTier(t.tier);
-    if (to !== undefined && !target) throw new UserError('no_such_tier', `There is no tier "${cleanLine(to).slice(0, 40)}". Tiers: ${dir.tiers.map((x) => x.id).join(', ')}.`);
+    if (to !== undefined && !target)
+      throw new UserError('no_such_tier', `There is no tier "${cleanLine(to).slice(0, 40)}". Tiers: ${dir.tiers.map((x) => x.id).join(', ')}.`);
     if (!target) throw new UserError('top_tier', `#${number} is already at the top tier (${t.tier}); there is nowhere to escalate it.`);
     if (dir.tierIndex(target.id) <= dir.tierIndex(t.tier)) {
       throw new UserError('not_higher', `--to must name a tier above ${t.tier}; ${target.id} is not.`);
@@ -40,11 +41,19 @@ export async function escalateTicket(core: Core, req: Request, number: number, r
     const fields = [...slaFields(sla), ...(await pageField(work.db, number))];
     const requester = t.requester;
     await work.post({ kind: 'place', place: dir.agentChannel(target, requester.platform, requester.space) }, agentCard(moved, dir, fields), {
-      key: messageKeys.card(number, target.id), ticket: number, side: 'agents',
+      key: messageKeys.card(number, target.id),
+      ticket: number,
+      side: 'agents',
     });
-    await work.post({ kind: 'thread', of: messageKeys.card(number, target.id) }, conversationCard('note', moved, req.actor.name, `Escalated from ${t.tier}: ${reason}`), { ticket: number });
+    await work.post(
+      { kind: 'thread', of: messageKeys.card(number, target.id) },
+      conversationCard('note', moved, req.actor.name, `Escalated from ${t.tier}: ${reason}`),
+      { ticket: number },
+    );
     await work.edit(messageKeys.requester(number), requesterCard(moved, dir), number);
-    const newAgents = target.agents.map((a) => dir.personOn(a, requester.platform, requester.space)).filter((p): p is NonNullable<typeof p> => p !== undefined);
+    const newAgents = target.agents
+      .map((a) => dir.personOn(a, requester.platform, requester.space))
+      .filter((p): p is NonNullable<typeof p> => p !== undefined);
     await work.addMembers(messageKeys.requester(number), newAgents, number);
     await work.post(requesterThread(t), conversationCard('notice', t, '', `Your ticket has moved to ${target.name}.`), { ticket: number });
     return { text: `#${number} escalated from ${t.tier} to ${target.id} ${target.name}.` };

@@ -24,7 +24,9 @@ export async function homeView(core: Core, actor: Actor): Promise<Reply> {
     for (const t of queue) cards.push(agentCard(t, core.directory));
     for (const tier of tiers) {
       const unclaimed = (await listTickets(core.db, { statuses: ['open'], tier: tier.id, limit: 20 })).map(ticketFromRow);
-      cards.push(card({ title: `Unclaimed in ${tier.id} ${tier.name}`, text: unclaimed.length === 0 ? 'None.' : `${unclaimed.length} waiting for an agent` }));
+      cards.push(
+        card({ title: `Unclaimed in ${tier.id} ${tier.name}`, text: unclaimed.length === 0 ? 'None.' : `${unclaimed.length} waiting for an agent` }),
+      );
       for (const t of unclaimed) cards.push(agentCard(t, core.directory));
     }
   }

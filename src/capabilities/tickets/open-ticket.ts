@@ -28,7 +28,8 @@ const SHORT_FIELD_MAX = 100;
 function level(value: string | undefined, flag: string, fallback: Level): Level {
   if (value === undefined || value.trim() === '') return fallback;
   const v = value.trim().toLowerCase();
-  if (!isLevel(v)) throw new UserError('bad_level', `--${flag} must be ${LEVELS.join(', ')}; "${cleanLine(value).slice(0, 40)}" is not one of them.`, flag);
+  if (!isLevel(v))
+    throw new UserError('bad_level', `--${flag} must be ${LEVELS.join(', ')}; "${cleanLine(value).slice(0, 40)}" is not one of them.`, flag);
   return v;
 }
 
@@ -46,21 +47,34 @@ export type ValidTicket = ReturnType<typeof validateNewTicket>;
 export function validateNewTicket(core: Core, input: NewTicketInput) {
   const limits = core.config.tickets;
   const title = cleanLine(input.title ?? '');
-  if (title === '') throw new UserError('missing_title', 'A ticket needs a title: /ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low]', 'title');
-  if (title.length > limits.titleMax) throw new UserError('too_long', `The title is ${title.length} characters; the limit is ${limits.titleMax}. Put the details in --description.`, 'title');
+  if (title === '')
+    throw new UserError(
+      'missing_title',
+      'A ticket needs a title: /ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low]',
+      'title',
+    );
+  if (title.length > limits.titleMax)
+    throw new UserError(
+      'too_long',
+      `The title is ${title.length} characters; the limit is ${limits.titleMax}. Put the details in --description.`,
+      'title',
+    );
   const description = cleanUserText(input.description ?? '').trim();
-  if (description.length > limits.descriptionMax) throw new UserError('too_long', `The description is ${description.length} characters; the limit is ${limits.descriptionMax}.`, 'description');
+  if (description.length > limits.descriptionMax)
+    throw new UserError('too_long', `The description is ${description.length} characters; the limit is ${limits.descriptionMax}.`, 'description');
   const urgency = level(input.urgency, 'urgency', limits.defaultUrgency);
   const impact = level(input.impact, 'impact', limits.defaultImpact);
   let category = shortField(input.category, 'category');
   if (category !== undefined && limits.categories) {
     const known = limits.categories.find((c) => c.toLowerCase() === category!.toLowerCase());
-    if (!known) throw new UserError('bad_category', `"${category}" is not a category here. Choose one of: ${limits.categories.join(', ')}.`, 'category');
+    if (!known)
+      throw new UserError('bad_category', `"${category}" is not a category here. Choose one of: ${limits.categories.join(', ')}.`, 'category');
     category = known;
   }
   const product = shortField(input.product, 'product');
   const version = shortField(input.version, 'version');
-  if (version !== undefined && product === undefined) throw new UserError('version_without_product', '--version says which version of a product: add --product NAME.', 'product');
+  if (version !== undefined && product === undefined)
+    throw new UserError('version_without_product', '--version says which version of a product: add --product NAME.', 'product');
   return { title, description, urgency, impact, category, product, version };
 }
 
@@ -69,7 +83,10 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
   const { maxOpenPerRequester: cap, cooldownMs } = core.config.tickets;
   if ((cap === undefined && cooldownMs === undefined) || core.directory.isAgent(req.actor)) return;
   if (cap !== undefined && (await countOpenTicketsOf(db, req.actor.person)) >= cap) {
-    throw new UserError('too_many_open', `You already have ${cap} open ticket${cap === 1 ? '' : 's'}, the most allowed here. Add to one of them (/ticket list) or wait until one is resolved.`);
+    throw new UserError(
+      'too_many_open',
+      `You already have ${cap} open ticket${cap === 1 ? '' : 's'}, the most allowed here. Add to one of them (/ticket list) or wait until one is resolved.`,
+    );
   }
   if (cooldownMs !== undefined) {
     const last = await lastTicketOpenedBy(db, req.actor.person);
@@ -96,7 +113,9 @@ export async function openTicket(core: Core, req: Request, input: NewTicketInput
 /** What the requester is told when their ticket is open (also after a deflection offer: src/app/deflection.ts). */
 export function openedReply(core: Core, ticket: Ticket): Reply {
   const tier = core.directory.tier(ticket.tier);
-  return { text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier?.name ?? ticket.tier}). Our answers will reach you in the ticket's private conversation.` };
+  return {
+    text: `Ticket #${ticket.number} opened (${ticket.priority}, ${tier?.name ?? ticket.tier}). Our answers will reach you in the ticket's private conversation.`,
+  };
 }
 
 export interface CreateOptions {
@@ -116,8 +135,19 @@ export async function createTicket(core: Core, work: Work, actor: Actor, place: 
   const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
   const number = await nextTicketNumber(work.db);
   const t: Ticket = {
-    number, title: v.title, description: v.description, impact: v.impact, urgency: v.urgency, priority,
-    tier: tier.id, status: 'open', requester, createdAt: work.now, updatedAt: work.now, revision: 0, slaMarks: [],
+    number,
+    title: v.title,
+    description: v.description,
+    impact: v.impact,
+    urgency: v.urgency,
+    priority,
+    tier: tier.id,
+    status: 'open',
+    requester,
+    createdAt: work.now,
+    updatedAt: work.now,
+    revision: 0,
+    slaMarks: [],
     ...(group !== undefined ? { slaGroup: group } : {}),
     ...(v.category !== undefined ? { category: v.category } : {}),
     ...(v.product !== undefined ? { product: v.product } : {}),
@@ -125,23 +155,62 @@ export async function createTicket(core: Core, work: Work, actor: Actor, place: 
     ...(origin ? { origin } : {}),
   };
   await insertTicket(work.db, {
-    number, title: t.title, description: t.description, category: t.category ?? null, product: t.product ?? null,
-    product_version: t.version ?? null, impact: t.impact, urgency: t.urgency, priority: t.priority, tier: t.tier,
-    status: t.status, requester_platform: requester.platform, requester_space: requester.space, requester_id: requester.id,
-    requester_name: requester.name, origin: origin ? JSON.stringify(origin) : null, assignee: null, assignee_name: null,
-    created_at: work.now, updated_at: work.now, first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0,
-    sla_policy: policy?.name ?? null, sla_group: group ?? null, sla_marks: null,
+    number,
+    title: t.title,
+    description: t.description,
+    category: t.category ?? null,
+    product: t.product ?? null,
+    product_version: t.version ?? null,
+    impact: t.impact,
+    urgency: t.urgency,
+    priority: t.priority,
+    tier: t.tier,
+    status: t.status,
+    requester_platform: requester.platform,
+    requester_space: requester.space,
+    requester_id: requester.id,
+    requester_name: requester.name,
+    origin: origin ? JSON.stringify(origin) : null,
+    assignee: null,
+    assignee_name: null,
+    created_at: work.now,
+    updated_at: work.now,
+    first_response_at: null,
+    resolved_at: null,
+    closed_at: null,
+    resolution: null,
+    revision: 0,
+    sla_policy: policy?.name ?? null,
+    sla_group: group ?? null,
+    sla_marks: null,
   });
   const sla = snapshotWith(core, t, [], work.now);
-  await work.event(number, actor, 'opened', { title: t.title, tier: t.tier, priority, impact: t.impact, urgency: t.urgency, ...(t.category ? { category: t.category } : {}) });
-  await work.post({ kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) }, agentCard(t, core.directory, slaFields(sla)), {
-    key: messageKeys.card(number, tier.id), ticket: number, side: 'agents',
+  await work.event(number, actor, 'opened', {
+    title: t.title,
+    tier: t.tier,
+    priority,
+    impact: t.impact,
+    urgency: t.urgency,
+    ...(t.category ? { category: t.category } : {}),
   });
+  await work.post(
+    { kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) },
+    agentCard(t, core.directory, slaFields(sla)),
+    {
+      key: messageKeys.card(number, tier.id),
+      ticket: number,
+      side: 'agents',
+    },
+  );
   const requesterTarget: Target = opts.requesterTarget ?? { kind: 'private', person: requester, title: `#${number} ${t.title}` };
   await work.post(requesterTarget, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
   if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
   if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
-    await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]), number);
+    await work.edit(
+      messageKeys.card(number, tier.id),
+      agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]),
+      number,
+    );
   }
   return t;
 }

@@ -33,7 +33,12 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
     await refreshCards(core, work, updated);
     await work.post(
       requesterThread(t),
-      conversationCard('reply', t, req.actor.name, `Resolved: ${resolution}\nIf that fixed it, /ticket confirm ${number}. If not, /ticket reopen ${number} within ${formatDuration(windowMs)}.`),
+      conversationCard(
+        'reply',
+        t,
+        req.actor.name,
+        `Resolved: ${resolution}\nIf that fixed it, /ticket confirm ${number}. If not, /ticket reopen ${number} within ${formatDuration(windowMs)}.`,
+      ),
       { ticket: number },
     );
     return { text: `#${number} resolved. It closes by itself in ${formatDuration(windowMs)} unless ${t.requester.name} reopens it.` };
@@ -44,7 +49,8 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
 export async function confirmResolution(core: Core, req: Request, number: number): Promise<Reply> {
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
-    if (!isRequester(t, req.actor.person)) throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can confirm its resolution.`);
+    if (!isRequester(t, req.actor.person))
+      throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can confirm its resolution.`);
     const status = nextStatus(t.status, 'confirm', t.assignee !== undefined);
     await saveTicket(work, t, { status, closed_at: work.now });
     await work.cancelTimer(AUTO_CLOSE, String(number));
@@ -60,7 +66,8 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
     const agent = core.directory.isAgentOf(req.actor, t.tier);
-    if (!isRequester(t, req.actor.person) && !agent) throw new UserError('not_yours', `Only the requester of #${number} or its tier's agents can reopen it.`);
+    if (!isRequester(t, req.actor.person) && !agent)
+      throw new UserError('not_yours', `Only the requester of #${number} or its tier's agents can reopen it.`);
     const status = nextStatus(t.status, 'reopen', t.assignee !== undefined);
     const windowEnd = (t.resolvedAt ?? work.now) + core.config.tickets.reopenWindowMs;
     if (work.now >= windowEnd) throw new UserError('reopen_window_ended', `The reopen window for #${number} ended; please open a new ticket.`);
@@ -72,7 +79,11 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
     delete updated.resolvedAt;
     delete updated.resolution;
     await refreshCards(core, work, updated);
-    await work.post({ kind: 'thread', of: `ticket:${number}:card:${t.tier}` }, conversationCard('notice', t, '', `reopened by ${req.actor.name}${reason ? `: ${reason}` : ''}`), { ticket: number });
+    await work.post(
+      { kind: 'thread', of: `ticket:${number}:card:${t.tier}` },
+      conversationCard('notice', t, '', `reopened by ${req.actor.name}${reason ? `: ${reason}` : ''}`),
+      { ticket: number },
+    );
     if (agent) await work.post(requesterThread(t), conversationCard('notice', t, '', `${req.actor.name} reopened your ticket.`), { ticket: number });
     return { text: `#${number} is open again.` };
   });

@@ -32,13 +32,20 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
   const filter: TicketFilter = { limit: 50 };
   if (opts.status === undefined || opts.status === '') filter.statuses = ACTIVE;
   else if (opts.status !== 'all') {
-    const s = opts.status.trim().toLowerCase().replace(/^waiting$/, 'waiting_on_requester');
+    const s = opts.status
+      .trim()
+      .toLowerCase()
+      .replace(/^waiting$/, 'waiting_on_requester');
     if (!isStatus(s)) throw new UserError('bad_status', `--status must be one of ${STATUSES.join(', ')} or all.`);
     filter.statuses = [s];
   }
   if (opts.tier !== undefined) {
     const tier = core.directory.tier(opts.tier);
-    if (!tier) throw new UserError('no_such_tier', `There is no tier "${cleanLine(opts.tier).slice(0, 40)}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`);
+    if (!tier)
+      throw new UserError(
+        'no_such_tier',
+        `There is no tier "${cleanLine(opts.tier).slice(0, 40)}". Tiers: ${core.directory.tiers.map((t) => t.id).join(', ')}.`,
+      );
     filter.tier = tier.id;
   }
   if (!agent) filter.requester = actor.person;
@@ -74,27 +81,42 @@ function describe(kind: string, d: Record<string, unknown>, core: Core): string 
   const s = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   const label = (clock: unknown) => (clock === 'first_response' ? 'first response' : 'resolution');
   switch (kind) {
-    case 'opened': return `opened it (${s(d.priority)}, ${s(d.tier)})`;
-    case 'claimed': return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
-    case 'replied': return `replied: ${s(d.text)}`;
-    case 'note': return `internal note: ${s(d.text)}`;
-    case 'requester_message': return `wrote: ${s(d.text)}`;
-    case 'waiting': return d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester';
-    case 'resumed': return 'answered, so it is back in work';
-    case 'escalated': return `escalated it from ${s(d.from)} to ${s(d.to)}: ${s(d.reason)}`;
-    case 'resolved': return `resolved it: ${s(d.resolution)}`;
-    case 'reopened': return d.reason ? `reopened it: ${s(d.reason)}` : 'reopened it';
-    case 'closed': return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
+    case 'opened':
+      return `opened it (${s(d.priority)}, ${s(d.tier)})`;
+    case 'claimed':
+      return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
+    case 'replied':
+      return `replied: ${s(d.text)}`;
+    case 'note':
+      return `internal note: ${s(d.text)}`;
+    case 'requester_message':
+      return `wrote: ${s(d.text)}`;
+    case 'waiting':
+      return d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester';
+    case 'resumed':
+      return 'answered, so it is back in work';
+    case 'escalated':
+      return `escalated it from ${s(d.from)} to ${s(d.to)}: ${s(d.reason)}`;
+    case 'resolved':
+      return `resolved it: ${s(d.resolution)}`;
+    case 'reopened':
+      return d.reason ? `reopened it: ${s(d.reason)}` : 'reopened it';
+    case 'closed':
+      return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
     case 'priority_changed': {
-      const from = d.from as { priority: string }; const to = d.to as { priority: string; impact: string; urgency: string };
+      const from = d.from as { priority: string };
+      const to = d.to as { priority: string; impact: string; urgency: string };
       const sla = d.sla as { policy: string; firstResponseDue: number | null; resolutionDue: number | null } | undefined;
       const dues = sla
         ? `; SLA recomputed from creation (${sla.policy}): first response due ${sla.firstResponseDue ? formatInstant(sla.firstResponseDue) : 'met'}, resolution due ${sla.resolutionDue ? formatInstant(sla.resolutionDue) : 'met'}`
         : '';
       return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})${dues}`;
     }
-    case 'sla_warning': return `SLA warning: ${label(d.clock)} ${s(d.percent)}% used${d.late ? ' [late]' : ''}`;
-    case 'sla_breached': return `SLA breached: ${label(d.clock)} was due ${typeof d.dueAt === 'number' ? formatInstant(d.dueAt) : '?'}${d.late ? ' [late]' : ''}`;
-    default: return kind;
+    case 'sla_warning':
+      return `SLA warning: ${label(d.clock)} ${s(d.percent)}% used${d.late ? ' [late]' : ''}`;
+    case 'sla_breached':
+      return `SLA breached: ${label(d.clock)} was due ${typeof d.dueAt === 'number' ? formatInstant(d.dueAt) : '?'}${d.late ? ' [late]' : ''}`;
+    default:
+      return kind;
   }
 }

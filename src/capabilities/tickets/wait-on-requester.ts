@@ -24,7 +24,9 @@ export async function waitOnRequester(core: Core, req: Request, number: number, 
       await work.post(requesterThread(t), conversationCard('reply', t, req.actor.name, text), { ticket: number });
       await work.post(agentThread(t), conversationCard('reply-echo', t, req.actor.name, text), { ticket: number });
     } else {
-      await work.post(requesterThread(t), conversationCard('notice', t, '', `${req.actor.name} is waiting for your answer: reply here.`), { ticket: number });
+      await work.post(requesterThread(t), conversationCard('notice', t, '', `${req.actor.name} is waiting for your answer: reply here.`), {
+        ticket: number,
+      });
     }
     return { text: `#${number} is now waiting on ${t.requester.name}.` };
   });

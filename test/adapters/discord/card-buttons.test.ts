@@ -1,5 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actWithText, buttonOn, callsTo, EDIT_MESSAGE, inputsOf, openTicket, POST_MESSAGE, press, pressForModal, submit, textsIn, ticketPlaces, write, type OpenedTicket } from './interactions.js';
+import {
+  actWithText,
+  buttonOn,
+  callsTo,
+  EDIT_MESSAGE,
+  inputsOf,
+  openTicket,
+  POST_MESSAGE,
+  press,
+  pressForModal,
+  submit,
+  textsIn,
+  ticketPlaces,
+  write,
+  type OpenedTicket,
+} from './interactions.js';
 import { ann, bob, gus, historyKinds, l1Desk, l2Desk, olga, requester, startDiscordDesk, ticketRow, type DiscordDesk } from './support.js';
 
 // The buttons on the agents' card (claim, reply, wait, escalate, resolve, reopen) and who may press them.
@@ -71,7 +86,7 @@ describe('the claim button', () => {
 });
 
 describe('the buttons that need words show a form first', () => {
-  it('reply: a one-field form, then a public reply in the private thread, echoed in the card\'s thread', async () => {
+  it("reply: a one-field form, then a public reply in the private thread, echoed in the card's thread", async () => {
     const form = await pressForModal(t, ann, ticket.card, 'reply');
     expect(form).toMatchObject({ custom_id: 'tierdesk:act:reply:1', title: 'Reply #1' });
     expect(inputsOf(form).get('text')).toMatchObject({ required: true, style: 2, max_length: 4000 });

@@ -23,16 +23,25 @@ const others = (verb: string) => ['/ask', '/helpers', '/kb', '"Mark as solution"
 const NAMES = ['ticket', 'ask', 'helpers', 'kb', 'Mark as solution'];
 
 /** Runs `tierdesk <argv>` with the Discord credentials in the environment; returns its exit code and output. */
-async function tierdesk(argv: string[], yaml = DISCORD_YAML, env: NodeJS.ProcessEnv = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: t.discord.apiUrl }) {
+async function tierdesk(
+  argv: string[],
+  yaml = DISCORD_YAML,
+  env: NodeJS.ProcessEnv = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: t.discord.apiUrl },
+) {
   const config = loadConfig({ text: yaml, env });
   const out: string[] = [];
   const err: string[] = [];
-  const code = await discordCommand(parseArgs(argv), config, (s) => out.push(s), (s) => err.push(s));
+  const code = await discordCommand(
+    parseArgs(argv),
+    config,
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('tierdesk discord register', () => {
-  it('--guild: bulk-overwrites the guild\'s commands with /ticket and says it was added; again: unchanged', async () => {
+  it("--guild: bulk-overwrites the guild's commands with /ticket and says it was added; again: unchanged", async () => {
     const first = await tierdesk(['discord', 'register', '--guild', community.id]);
 
     expect(first).toEqual({ code: 0, out: `added /ticket\n${others('added')}\n(guild ${community.id})`, err: '' });
@@ -53,7 +62,9 @@ describe('tierdesk discord register', () => {
     const changed = await tierdesk(['discord', 'register', '--guild', community.id], withL3);
 
     expect(changed.out).toBe(`updated /ticket\n${others('unchanged')}\n(guild ${community.id})`);
-    const saved = t.discord.world.commands.get(community.id)?.[0] as { options: Array<{ name: string; options?: Array<{ name: string; choices?: Array<{ value: string }> }> }> };
+    const saved = t.discord.world.commands.get(community.id)?.[0] as {
+      options: Array<{ name: string; options?: Array<{ name: string; choices?: Array<{ value: string }> }> }>;
+    };
     const to = saved.options.find((o) => o.name === 'escalate')?.options?.find((o) => o.name === 'to');
     expect(to?.choices?.map((c) => c.value)).toEqual(['L1', 'L2', 'L3']);
   });
@@ -85,7 +96,11 @@ describe('tierdesk discord register', () => {
   });
 
   it('a wrong token is reported, not thrown', async () => {
-    const run = await tierdesk(['discord', 'register'], DISCORD_YAML, { DISCORD_TOKEN: 'wrong', DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: t.discord.apiUrl });
+    const run = await tierdesk(['discord', 'register'], DISCORD_YAML, {
+      DISCORD_TOKEN: 'wrong',
+      DISCORD_APPLICATION_ID: APP,
+      DISCORD_API_URL: t.discord.apiUrl,
+    });
 
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/^tierdesk discord: .*401/);

@@ -48,7 +48,7 @@ describe('the requester writes in their private thread', () => {
   });
 });
 
-describe('an agent writes in the card\'s thread', () => {
+describe("an agent writes in the card's thread", () => {
   beforeEach(async () => {
     await write(t, requester, ticket.thread.channel, 'It is still smoking'); // the card thread now exists
   });
@@ -59,9 +59,15 @@ describe('an agent writes in the card\'s thread', () => {
     const note = await write(t, ann, ticket.card.id, 'Between us: this printer is cursed');
 
     expect(note.handled.reply?.text).toBe('Internal note added to #1 (agents only).');
-    expect(cardThread().at(-1)).toMatch(/^🔒 Internal note by Ann Agent on #1 \(not visible to the requester\)\nBetween us: this printer is cursed\n🔒 Internal note/);
+    expect(cardThread().at(-1)).toMatch(
+      /^🔒 Internal note by Ann Agent on #1 \(not visible to the requester\)\nBetween us: this printer is cursed\n🔒 Internal note/,
+    );
     expect(privateThread()).toEqual(before);
-    expect(callsTo(t, POST_MESSAGE, ticket.thread.channel).map((c) => JSON.stringify(c.body)).join()).not.toContain('cursed');
+    expect(
+      callsTo(t, POST_MESSAGE, ticket.thread.channel)
+        .map((c) => JSON.stringify(c.body))
+        .join(),
+    ).not.toContain('cursed');
     expect(await historyKinds(t, 1)).toEqual(['opened', 'requester_message', 'note']);
   });
 
@@ -75,7 +81,7 @@ describe('an agent writes in the card\'s thread', () => {
   it('someone who is not an agent is told so, in reply, and nothing is recorded or relayed', async () => {
     const sent = await write(t, olga, ticket.card.id, 'What is going on?');
 
-    expect(sent.handled.reply?.text).toBe('Only agents can write in a ticket\'s agent thread.');
+    expect(sent.handled.reply?.text).toBe("Only agents can write in a ticket's agent thread.");
     expect(sent.answer?.body).toMatchObject({ message_reference: { message_id: sent.message.id }, allowed_mentions: { parse: [] } });
     expect(await historyKinds(t, 1)).toEqual(['opened', 'requester_message']);
     expect(privateThread().join()).not.toContain('going on');

@@ -49,7 +49,7 @@ async function requesterWrites(thread: string, content: string) {
 }
 
 describe('a 429 with Retry-After: 30 on the card', () => {
-  it('delivers the card once the clock has passed 30 s, exactly once, with the ticket\'s messages after it in order', async () => {
+  it("delivers the card once the clock has passed 30 s, exactly once, with the ticket's messages after it in order", async () => {
     await openTicket(t, 'Warm up'); // discord.js now knows the channel's bucket, as in a running desk
     t.discord.rest.failNext(toL1, { status: 429, retryAfter: 30 });
 
@@ -169,8 +169,9 @@ describe('other failures', () => {
     await command(t, requester, support.id, 'new', { title: 'Printer on fire' });
     await after(60_000);
 
-    expect(await t.db.selectFrom('outbox').select(['message_key', 'last_error']).where('status', '=', 'dead').execute())
-      .toEqual([{ message_key: 'ticket:1:requester', last_error: 'discord: 403 Missing Access' }]);
+    expect(await t.db.selectFrom('outbox').select(['message_key', 'last_error']).where('status', '=', 'dead').execute()).toEqual([
+      { message_key: 'ticket:1:requester', last_error: 'discord: 403 Missing Access' },
+    ]);
     expect(l1Titles()).toEqual(['🎫 #1 Printer on fire']);
   });
 });

@@ -20,15 +20,28 @@ async function intakeForm() {
 describe('/ticket new with typed options', () => {
   it('opens the ticket at once, no form: every option reaches the ticket as typed', async () => {
     const answer = await command(t, requester, support.id, 'new', {
-      title: 'VPN drops every hour', description: 'Since Monday,\non the office Wi-Fi only.', urgency: 'high', impact: 'low', product: 'GlobalProtect', version: '6.1',
+      title: 'VPN drops every hour',
+      description: 'Since Monday,\non the office Wi-Fi only.',
+      urgency: 'high',
+      impact: 'low',
+      product: 'GlobalProtect',
+      version: '6.1',
     });
 
     expect(answer.text).toMatch(/^Ticket #1 opened \(P3, Help desk\)/);
     expect(answer.ephemeral).toBe(true);
     expect(t.discord.rest.calls('POST /interactions/:interaction/:token/callback').map((c) => (c.body as { type: number }).type)).not.toContain(9);
     expect(await ticketRow(t, 1)).toMatchObject({
-      title: 'VPN drops every hour', description: 'Since Monday,\non the office Wi-Fi only.', urgency: 'high', impact: 'low', product: 'GlobalProtect', product_version: '6.1',
-      requester_platform: 'discord', requester_space: '400000000000000001', requester_id: requester.id, requester_name: 'rita',
+      title: 'VPN drops every hour',
+      description: 'Since Monday,\non the office Wi-Fi only.',
+      urgency: 'high',
+      impact: 'low',
+      product: 'GlobalProtect',
+      product_version: '6.1',
+      requester_platform: 'discord',
+      requester_space: '400000000000000001',
+      requester_id: requester.id,
+      requester_name: 'rita',
     });
     expect(callsTo(t, POST_MESSAGE, l1Desk.id)).toHaveLength(1);
   });
@@ -44,7 +57,7 @@ describe('/ticket new with typed options', () => {
 });
 
 describe('the intake form', () => {
-  it('has the fields the core needs, within Discord\'s limits and the core\'s, urgency and impact prefilled', async () => {
+  it("has the fields the core needs, within Discord's limits and the core's, urgency and impact prefilled", async () => {
     const form = await intakeForm();
 
     const inputs = inputsOf(form);
@@ -59,7 +72,14 @@ describe('the intake form', () => {
     const answer = await submit(t, requester, support.id, await intakeForm(), { title: 'Crash on save', urgency: 'High ', product: 'Editor 2.1' });
 
     expect(answer.text).toMatch(/^Ticket #1 opened \(P2, Help desk\)/);
-    expect(await ticketRow(t, 1)).toMatchObject({ title: 'Crash on save', urgency: 'high', impact: 'medium', product: 'Editor', product_version: '2.1', description: '' });
+    expect(await ticketRow(t, 1)).toMatchObject({
+      title: 'Crash on save',
+      urgency: 'high',
+      impact: 'medium',
+      product: 'Editor',
+      product_version: '2.1',
+      description: '',
+    });
   });
 
   it('a product without a version is just a product', async () => {
@@ -88,7 +108,7 @@ describe('the intake form', () => {
     expect(await ticketCount(t)).toBe(0);
   });
 
-  it('a form submitted from inside another ticket\'s private thread still opens a new ticket', async () => {
+  it("a form submitted from inside another ticket's private thread still opens a new ticket", async () => {
     await command(t, requester, support.id, 'new', { title: 'First' });
     const privateThread = [...t.discord.world.channels.values()].find((c) => c.type === 12)!;
 
@@ -114,7 +134,10 @@ describe('the private thread', () => {
     const thread = String((created?.response as { id: string }).id);
     expect([...(t.discord.world.threadMembers.get(thread)?.keys() ?? [])]).toEqual([t.discord.ids.botUserId, requester.id]);
     // The requester is added before tierdesk writes in it, so they are notified of the first message.
-    const order = t.discord.rest.calls().filter((c) => c.params.channel === thread).map((c) => c.route);
+    const order = t.discord.rest
+      .calls()
+      .filter((c) => c.params.channel === thread)
+      .map((c) => c.route);
     expect(order).toEqual(['PUT /channels/:channel/thread-members/:user', 'POST /channels/:channel/messages']);
   });
 });

@@ -1,5 +1,13 @@
 import type { APIEmbed, APIInteraction, APIMessage, APIUser } from 'discord.js';
-import { buttonPress, chatInputCommand, modalLayout, modalSubmit, type InteractionRecord, type OptionValue, type RecordedCall } from '../../fakes/discord/index.js';
+import {
+  buttonPress,
+  chatInputCommand,
+  modalLayout,
+  modalSubmit,
+  type InteractionRecord,
+  type OptionValue,
+  type RecordedCall,
+} from '../../fakes/discord/index.js';
 import { posted, requester, support, type DiscordDesk, type Handled } from './support.js';
 
 /**
@@ -52,8 +60,10 @@ export async function answerOf(t: DiscordDesk, payload: APIInteraction, record: 
   else if (type !== 4) throw new Error(`interaction ${payload.id} was answered with callback type ${type}, not a message`);
   const original = record.original;
   // A card answer is an embed: read it as text (title, description, fields) like the content.
-  const embeds = ((original as { embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> }> } | undefined)?.embeds ?? [])
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join('\n'));
+  const embeds = (
+    (original as { embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> }> } | undefined)?.embeds ??
+    []
+  ).map((e) => [e.title, e.description, ...(e.fields ?? []).map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join('\n'));
   const text = String(original?.content ?? '') || embeds.join('\n');
   return { payload, record, type, text, ephemeral: (Number(original?.flags ?? 0) & 64) !== 0 };
 }
@@ -82,7 +92,13 @@ export async function sendCommand(t: DiscordDesk, who: APIUser, channel: string,
 }
 
 /** `/ticket <sub>` that the core answers. */
-export async function command(t: DiscordDesk, who: APIUser, channel: string, sub: string, options: Record<string, OptionValue> = {}): Promise<Answered> {
+export async function command(
+  t: DiscordDesk,
+  who: APIUser,
+  channel: string,
+  sub: string,
+  options: Record<string, OptionValue> = {},
+): Promise<Answered> {
   const { payload, record } = await sendCommand(t, who, channel, sub, options);
   return answered(t, payload, record);
 }
@@ -99,7 +115,10 @@ export function buttonOn(message: APIMessage, action: string): string {
 /** `who` presses the `tierdesk:<action>` button on the message `id` in `channel`. */
 export async function sendPress(t: DiscordDesk, who: APIUser, at: { channel: string; id: string }, action: string) {
   const message = t.discord.world.message(at.channel, at.id);
-  const payload = buttonPress(t.discord.context({ channel: at.channel, user: who.id }), { customId: buttonOn(message, action), message: structuredClone(message) });
+  const payload = buttonPress(t.discord.context({ channel: at.channel, user: who.id }), {
+    customId: buttonOn(message, action),
+    message: structuredClone(message),
+  });
   const record = await t.discord.gateway.interactionCreate(payload);
   return { payload, record, message };
 }
@@ -132,7 +151,12 @@ export async function sendSubmit(t: DiscordDesk, who: APIUser, channel: string, 
   for (const id of Object.keys(fields)) if (!inputs.has(id)) throw new Error(`the modal ${modal.custom_id} has no input ${id}`);
   const values = Object.fromEntries([...inputs].map(([id, input]) => [id, fields[id] ?? String(input.value ?? '')]));
   const ctx = t.discord.context({ channel, user: who.id });
-  const payload = modalSubmit(ctx, { customId: modal.custom_id, fields: values, layout: modalLayout(modal), ...(modal.message ? { message: modal.message } : {}) });
+  const payload = modalSubmit(ctx, {
+    customId: modal.custom_id,
+    fields: values,
+    layout: modalLayout(modal),
+    ...(modal.message ? { message: modal.message } : {}),
+  });
   const record = await t.discord.gateway.interactionCreate(payload);
   return { payload, record };
 }
@@ -144,20 +168,34 @@ export async function submit(t: DiscordDesk, who: APIUser, channel: string, moda
 }
 
 /** A button that needs words: press it, fill in its modal's `text`, submit. */
-export async function actWithText(t: DiscordDesk, who: APIUser, at: { channel: string; id: string }, action: string, text: string): Promise<Answered> {
+export async function actWithText(
+  t: DiscordDesk,
+  who: APIUser,
+  at: { channel: string; id: string },
+  action: string,
+  text: string,
+): Promise<Answered> {
   const modal = await pressForModal(t, who, at, action);
   return submit(t, who, at.channel, modal, { text });
 }
 
 /** `who` writes in a channel or thread; resolves once the core handled it and delivery drained. */
-export async function write(t: DiscordDesk, who: APIUser, channel: string, content: string): Promise<{ message: APIMessage; handled: Handled; answer?: RecordedCall }> {
+export async function write(
+  t: DiscordDesk,
+  who: APIUser,
+  channel: string,
+  content: string,
+): Promise<{ message: APIMessage; handled: Handled; answer?: RecordedCall }> {
   const message = await t.discord.gateway.messageCreate({ channelId: channel, authorId: who.id, content });
   const handled = await t.handled(`discord:message:${message.id}`);
   // An acknowledgement is a ✅ reaction on the message (others read the thread); a refusal is a reply.
   const answer = handled.reply?.quiet
     ? await t.discord.rest.waitForCall('PUT /channels/:channel/messages/:message/reactions/:emoji/@me', (c) => c.params.message === message.id)
     : handled.reply
-      ? await t.discord.rest.waitForCall(POST_MESSAGE, (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id)
+      ? await t.discord.rest.waitForCall(
+          POST_MESSAGE,
+          (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id,
+        )
       : undefined;
   await t.desk.dispatcher.drain();
   return { message, handled, ...(answer ? { answer } : {}) };
@@ -174,7 +212,13 @@ export interface OpenedTicket {
 }
 
 /** `/ticket new title:… urgency:…` by `who` in `channel`; waits until it is opened and its messages are out. */
-export async function openTicket(t: DiscordDesk, title = 'Printer on fire', options: Record<string, OptionValue> = { urgency: 'high' }, who: APIUser = requester, channel = support.id): Promise<OpenedTicket> {
+export async function openTicket(
+  t: DiscordDesk,
+  title = 'Printer on fire',
+  options: Record<string, OptionValue> = { urgency: 'high' },
+  who: APIUser = requester,
+  channel = support.id,
+): Promise<OpenedTicket> {
   const answer = await command(t, who, channel, 'new', { title, ...options });
   const number = Number(/#(\d+) opened/.exec(answer.text)?.[1]);
   if (!Number.isInteger(number)) throw new Error(`no ticket opened: ${answer.text}`);
@@ -196,7 +240,9 @@ export function embedText(embed: APIEmbed | Json): string {
 
 /** What a message shows: its content and its embeds. */
 export function shown(message: { content?: unknown; embeds?: unknown }): string {
-  return [typeof message.content === 'string' ? message.content : '', ...((message.embeds as Json[] | undefined) ?? []).map(embedText)].filter(Boolean).join('\n');
+  return [typeof message.content === 'string' ? message.content : '', ...((message.embeds as Json[] | undefined) ?? []).map(embedText)]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Every message in a channel or thread as it stands now, oldest first, as text. */

@@ -1,5 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actWithText, buttonOn, callsTo, command, EDIT_MESSAGE, modalShown, POST_MESSAGE, press, pressForModal, sendCommand, submit, textsIn, ticketPlaces, write } from './interactions.js';
+import {
+  actWithText,
+  buttonOn,
+  callsTo,
+  command,
+  EDIT_MESSAGE,
+  modalShown,
+  POST_MESSAGE,
+  press,
+  pressForModal,
+  sendCommand,
+  submit,
+  textsIn,
+  ticketPlaces,
+  write,
+} from './interactions.js';
 import { ann, bob, historyKinds, l1Desk, l2Desk, posted, requester, startDiscordDesk, support, ticketRow, type DiscordDesk } from './support.js';
 
 // One ticket's whole life in Discord, with the real discord.js Client against the fake Discord:
@@ -98,7 +113,18 @@ describe('a ticket in Discord, end to end with the real discord.js Client', () =
     expect(cardNow(l2.card).embeds[0]?.fields).toContainEqual(expect.objectContaining({ name: 'Status', value: 'closed' }));
     expect(cardNow({ channel: thread.id, id: ticket.thread.id }).embeds[0]?.description).toBe('This ticket is closed.');
 
-    expect(await historyKinds(t, 1)).toEqual(['opened', 'claimed', 'requester_message', 'note', 'replied', 'replied', 'escalated', 'claimed', 'resolved', 'closed']);
+    expect(await historyKinds(t, 1)).toEqual([
+      'opened',
+      'claimed',
+      'requester_message',
+      'note',
+      'replied',
+      'replied',
+      'escalated',
+      'claimed',
+      'resolved',
+      'closed',
+    ]);
     expect(t.discord.rest.unhandled).toEqual([]);
     expect(await t.db.selectFrom('outbox').select('status').where('status', '!=', 'sent').execute()).toEqual([]);
     // Every message tierdesk created or edited says who may be pinged: nobody.

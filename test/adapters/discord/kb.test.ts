@@ -29,17 +29,26 @@ async function kbForm(who: APIUser, sub: 'add' | 'edit', options: Record<string,
 
 /** The custom ids of the buttons on an interaction's answer. */
 const buttonsOf = (answer: Answered): string[] =>
-  ((answer.record.original?.components ?? []) as unknown as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components.map((c) => c.custom_id));
+  ((answer.record.original?.components ?? []) as unknown as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) =>
+    r.components.map((c) => c.custom_id),
+  );
 
 /** `who` presses a button on an (ephemeral) answer, as Discord sends it. */
 async function pressOn(who: APIUser, answer: Answered, customId: string): Promise<Answered> {
-  const payload: APIInteraction = buttonPress(t.discord.context({ channel: support.id, user: who.id }), { customId, message: answer.record.original as APIMessage });
+  const payload: APIInteraction = buttonPress(t.discord.context({ channel: support.id, user: who.id }), {
+    customId,
+    message: answer.record.original as APIMessage,
+  });
   return answered(t, payload, await t.discord.gateway.interactionCreate(payload));
 }
 
 async function publishedArticle(): Promise<void> {
   const form = await kbForm(bob, 'add');
-  await submit(t, bob, support.id, form, { title: 'Printer prints blank pages', body: 'Shake the **toner** cartridge.\n\nThen print a test page.', tags: 'printers, hardware' });
+  await submit(t, bob, support.id, form, {
+    title: 'Printer prints blank pages',
+    body: 'Shake the **toner** cartridge.\n\nThen print a test page.',
+    tags: 'printers, hardware',
+  });
   await kb(bob, 'publish', { id: 1 });
 }
 
@@ -50,9 +59,17 @@ describe('/kb add and /kb edit', () => {
     expect([...inputsOf(form).keys()]).toEqual(['title', 'body', 'tags']);
     expect(inputsOf(form).get('body')).toMatchObject({ style: 2, required: true });
 
-    const saved = await submit(t, bob, support.id, form, { title: 'VPN on hotel Wi-Fi', body: 'Use the **TCP 443** profile.\n\n--force is not needed.', tags: 'vpn, travel' });
+    const saved = await submit(t, bob, support.id, form, {
+      title: 'VPN on hotel Wi-Fi',
+      body: 'Use the **TCP 443** profile.\n\n--force is not needed.',
+      tags: 'vpn, travel',
+    });
 
-    expect(saved.handled.event).toMatchObject({ kind: 'command', name: 'kb', args: { sub: 'add', title: 'VPN on hotel Wi-Fi', body: 'Use the **TCP 443** profile.\n\n--force is not needed.', tags: 'vpn, travel' } });
+    expect(saved.handled.event).toMatchObject({
+      kind: 'command',
+      name: 'kb',
+      args: { sub: 'add', title: 'VPN on hotel Wi-Fi', body: 'Use the **TCP 443** profile.\n\n--force is not needed.', tags: 'vpn, travel' },
+    });
     expect(saved.ephemeral).toBe(true);
     // The words before the card are the content, the card is the embed.
     expect(saved.text).toBe('Draft article #1 saved. Publish it with /kb publish 1 when it is ready.');

@@ -23,7 +23,9 @@ describe('per-requester limits: max_open_per_requester 1, cooldown 1 minute', ()
     const formed = await submit(t, requester, support.id, intake, { title: 'Monitor flickers' });
 
     for (const refusal of [typed, formed]) {
-      expect(refusal.text).toBe('You already have 1 open ticket, the most allowed here. Add to one of them (/ticket list) or wait until one is resolved.');
+      expect(refusal.text).toBe(
+        'You already have 1 open ticket, the most allowed here. Add to one of them (/ticket list) or wait until one is resolved.',
+      );
       expect(refusal.ephemeral).toBe(true);
     }
     expect(await ticketCount(t)).toBe(1);
@@ -66,7 +68,7 @@ describe('per-requester limits: max_open_per_requester 1, cooldown 1 minute', ()
   });
 });
 
-describe('Discord\'s size limits', () => {
+describe("Discord's size limits", () => {
   const embedSize = (e: { title?: string; description?: string; footer?: { text: string }; fields?: Array<{ name: string; value: string }> }) =>
     [e.title, e.description, e.footer?.text, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])].reduce((n, s) => n + [...(s ?? '')].length, 0);
 
@@ -104,7 +106,9 @@ describe('Discord\'s size limits', () => {
       for (const m of t.discord.world.messagesIn(channel)) for (const e of m.embeds) expect(embedSize(e)).toBeLessThanOrEqual(6000);
     }
     // The requester still sees how to confirm or reopen after the longest resolution.
-    expect(t.discord.world.messagesIn(ticket.thread.channel).at(-1)?.embeds[0]?.description).toMatch(/\/ticket confirm 1\. If not, \/ticket reopen 1 within 1 week\.$/);
+    expect(t.discord.world.messagesIn(ticket.thread.channel).at(-1)?.embeds[0]?.description).toMatch(
+      /\/ticket confirm 1\. If not, \/ticket reopen 1 within 1 week\.$/,
+    );
   });
 
   it('a title over the limit is refused, saying where the details go', async () => {

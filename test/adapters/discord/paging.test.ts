@@ -36,7 +36,14 @@ describe('a page in Discord', () => {
     expect(ack).toBeDefined();
     const context = { ...t.discord.context({ channel: l1Desk.id, user: bob.id }) };
     const payload = buttonPress(context, { customId: String((ack as { custom_id: string }).custom_id), message });
-    const dmPayload = { ...payload, guild_id: undefined, member: undefined, user: { id: bob.id, username: 'bob', discriminator: '0', global_name: null, avatar: null }, channel_id: dmChannel, channel: { id: dmChannel, type: 1 } };
+    const dmPayload = {
+      ...payload,
+      guild_id: undefined,
+      member: undefined,
+      user: { id: bob.id, username: 'bob', discriminator: '0', global_name: null, avatar: null },
+      channel_id: dmChannel,
+      channel: { id: dmChannel, type: 1 },
+    };
     await t.discord.gateway.interactionCreate(dmPayload as unknown as typeof payload);
     const answer = await t.discord.rest.waitForCall('POST /interactions/:interaction/:token/callback', (c) => c.params.interaction === payload.id);
     expect(JSON.stringify(answer.body)).toMatch(/acknowledged the page for #1/);

@@ -15,22 +15,54 @@ import { answer, forumNow, PEER_YAML, postQuestion, questionPost, react, startPe
 // and what happens when the bot lacks a permission (a warning or a logged failure, never a crash).
 
 describe('the registered commands', () => {
-  const commands = allCommands([{ id: 'L1', name: 'Help desk' }, { id: 'L2', name: 'Second level' }]) as unknown as Json[];
+  const commands = allCommands([
+    { id: 'L1', name: 'Help desk' },
+    { id: 'L2', name: 'Second level' },
+  ]) as unknown as Json[];
 
-  it('pass Discord\'s checks at every level: lower-case names ≤ 32, descriptions ≤ 100, ≤ 25 options and choices, required first', () => {
+  it("pass Discord's checks at every level: lower-case names ≤ 32, descriptions ≤ 100, ≤ 25 options and choices, required first", () => {
     const check = new FormCheck();
     checkCommands(commands, check);
     expect(() => check.done()).not.toThrow();
-    expect(commands.map((c) => [c.name, c.type ?? 1])).toEqual([['ticket', 1], ['ask', 1], ['helpers', 1], ['kb', 1], ['Mark as solution', 3]]);
+    expect(commands.map((c) => [c.name, c.type ?? 1])).toEqual([
+      ['ticket', 1],
+      ['ask', 1],
+      ['helpers', 1],
+      ['kb', 1],
+      ['Mark as solution', 3],
+    ]);
     expect(markSolutionCommand()).toEqual({ name: 'Mark as solution', type: 3, dm_permission: false });
-    expect((kbCommand().options ?? []).map((o) => o.name)).toEqual(['search', 'show', 'add', 'edit', 'publish', 'vote', 'history', 'drafts', 'unpublish', 'delete', 'save']);
+    expect((kbCommand().options ?? []).map((o) => o.name)).toEqual([
+      'search',
+      'show',
+      'add',
+      'edit',
+      'publish',
+      'vote',
+      'history',
+      'drafts',
+      'unpublish',
+      'delete',
+      'save',
+    ]);
   });
 
   it('the fake refuses what Discord refuses (so the check above means something)', () => {
     const bad = [
       { name: 'kb', description: 'x', options: [{ type: 1, name: 'Search', description: 'x' }] },
-      { name: 'ask', description: 'x', options: [{ type: 3, name: 'a', description: 'x' }, { type: 3, name: 'b', description: 'x', required: true }] },
-      { name: 'helpers', description: 'x', options: [{ type: 3, name: 'p', description: 'x', choices: Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` })) }] },
+      {
+        name: 'ask',
+        description: 'x',
+        options: [
+          { type: 3, name: 'a', description: 'x' },
+          { type: 3, name: 'b', description: 'x', required: true },
+        ],
+      },
+      {
+        name: 'helpers',
+        description: 'x',
+        options: [{ type: 3, name: 'p', description: 'x', choices: Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` })) }],
+      },
       { name: 'Mark as solution', type: 3, description: 'not allowed' },
       { name: 'ticket', description: 'd'.repeat(101) },
     ];
@@ -75,12 +107,15 @@ describe('missing permissions', () => {
     await t.close();
   });
 
-  it('without Manage Channels the forum\'s tags cannot be created: /ask still posts (untagged) and says why in the log', async () => {
+  it("without Manage Channels the forum's tags cannot be created: /ask still posts (untagged) and says why in the log", async () => {
     t = await startPeerDesk();
     const botRole = t.discord.world.guild(community.id).roles.find((r) => r.tags?.bot_id === t.discord.ids.botUserId)!;
     botRole.permissions = String(BigInt(botRole.permissions) & ~PermissionFlagsBits.ManageChannels);
 
-    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), { name: 'ask', options: { question: 'Where is the VPN guide?' } });
+    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), {
+      name: 'ask',
+      options: { question: 'Where is the VPN guide?' },
+    });
     const reply = await answered(t, payload, await t.discord.gateway.interactionCreate(payload));
 
     expect(reply.text).toMatch(/^Question Q1 posted/);
@@ -90,7 +125,7 @@ describe('missing permissions', () => {
     expect(t.logger.lines.some((l) => l.level === 'warn' && /needs Manage Channels/.test(l.msg))).toBe(true);
   });
 
-  it('a helper role above the bot\'s cannot be granted: the grant is given up and logged, the solution stands', async () => {
+  it("a helper role above the bot's cannot be granted: the grant is given up and logged, the solution stands", async () => {
     const high = role({ id: '300000000000000060', name: 'Helpers', position: 10 });
     t = await startPeerDesk({ yaml: PEER_YAML.replace('300000000000000050', high.id) });
     await t.discord.gateway.roleCreate(community.id, high);

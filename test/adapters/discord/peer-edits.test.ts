@@ -57,7 +57,11 @@ const changes = () => t.inbound.filter((h) => h.event.kind === 'edited' || h.eve
 const errors = () => t.logger.lines.filter((l) => l.level === 'error');
 
 async function kbSearch(who: APIUser, query: string): Promise<string> {
-  const payload = chatInputCommand(t.discord.context({ channel: support.id, user: who.id }), { name: 'kb', subcommand: 'search', options: { query } });
+  const payload = chatInputCommand(t.discord.context({ channel: support.id, user: who.id }), {
+    name: 'kb',
+    subcommand: 'search',
+    options: { query },
+  });
   return (await answered(t, payload, await t.discord.gateway.interactionCreate(payload))).text;
 }
 
@@ -70,32 +74,43 @@ async function solvedQuestion() {
 }
 
 describe('the asker edits their post', () => {
-  it('an edit of the starter message: the question\'s words follow, its title stays the post\'s name; nothing is posted', async () => {
+  it("an edit of the starter message: the question's words follow, its title stays the post's name; nothing is posted", async () => {
     const { thread } = await postQuestion(t, requester, 'Printer prints blank pages', 'Floor 2.');
     const posts = t.discord.rest.calls('POST /channels/:channel/messages').length;
 
     const { handled } = await edit(requester, thread.id, thread.id, 'Floor 2, since the toner change on Monday.');
 
     expect(handled.event).toMatchObject({
-      kind: 'edited', message: thread.id, text: 'Floor 2, since the toner change on Monday.', title: 'Printer prints blank pages',
+      kind: 'edited',
+      message: thread.id,
+      text: 'Floor 2, since the toner change on Monday.',
+      title: 'Printer prints blank pages',
       from: { platform: 'discord', space: community.id, id: requester.id, name: 'rita' },
       place: { platform: 'discord', space: community.id, channel: helpForum.id, thread: thread.id },
     });
     expect(handled.reply).toBeUndefined();
-    expect(await question(t, 1)).toMatchObject({ title: 'Printer prints blank pages', body: 'Floor 2, since the toner change on Monday.', status: 'open' });
+    expect(await question(t, 1)).toMatchObject({
+      title: 'Printer prints blank pages',
+      body: 'Floor 2, since the toner change on Monday.',
+      status: 'open',
+    });
     expect(t.discord.rest.calls('POST /channels/:channel/messages')).toHaveLength(posts);
     expect(textsIn(t, thread.id)).toEqual(['Floor 2, since the toner change on Monday.']);
   });
 
-  it('renaming the post: the title follows, with the starter\'s words as they are', async () => {
+  it("renaming the post: the title follows, with the starter's words as they are", async () => {
     const { thread } = await postQuestion(t, requester, 'Printer prints blank pages', 'Floor 2.');
     await edit(requester, thread.id, thread.id, 'Floor 2, since Monday.');
 
     const handled = await rename(thread.id, 'Printer on floor 2 prints blank pages');
 
     expect(handled.event).toMatchObject({
-      kind: 'edited', message: thread.id, title: 'Printer on floor 2 prints blank pages', text: 'Floor 2, since Monday.',
-      from: { id: requester.id }, place: { channel: helpForum.id, thread: thread.id },
+      kind: 'edited',
+      message: thread.id,
+      title: 'Printer on floor 2 prints blank pages',
+      text: 'Floor 2, since Monday.',
+      from: { id: requester.id },
+      place: { channel: helpForum.id, thread: thread.id },
     });
     expect(await question(t, 1)).toMatchObject({ title: 'Printer on floor 2 prints blank pages', body: 'Floor 2, since Monday.' });
 
@@ -104,7 +119,7 @@ describe('the asker edits their post', () => {
     expect((await question(t, 1)).title).toBe('Printer prints blank pages');
   });
 
-  it('a rename when the starter message is no longer in the client\'s cache: no text is sent and the body is kept', async () => {
+  it("a rename when the starter message is no longer in the client's cache: no text is sent and the body is kept", async () => {
     const { thread } = await postQuestion(t, requester, 'VPN drops every hour', 'On the dot, on Wi-Fi only.');
     // discord.js keeps the last 200 messages of a channel: a chatty bot pushes the starter out.
     const chatter = user({ id: '100000000000000099', username: 'chatter', bot: true });
@@ -125,14 +140,23 @@ describe('the asker edits their post', () => {
 
     const { handled } = await edit(olga, thread.id, reply.message.id, 'Re-add the shared mailbox in Account settings.');
 
-    expect(handled.event).toMatchObject({ kind: 'edited', message: reply.message.id, text: 'Re-add the shared mailbox in Account settings.', from: { id: olga.id } });
+    expect(handled.event).toMatchObject({
+      kind: 'edited',
+      message: reply.message.id,
+      text: 'Re-add the shared mailbox in Account settings.',
+      from: { id: olga.id },
+    });
     expect(handled.event).not.toHaveProperty('title');
     expect(await question(t, 1)).toMatchObject({ title: 'Outlook will not sync', body: 'Shared mailbox.' });
   });
 
-  it('an embed resolved (content unchanged) and tierdesk\'s own edits are not edits', async () => {
+  it("an embed resolved (content unchanged) and tierdesk's own edits are not edits", async () => {
     const { thread } = await postQuestion(t, requester, 'Wiki link is broken', 'See https://wiki.example.com/printers');
-    await t.discord.gateway.embedsUpdate({ channelId: thread.id, messageId: thread.id, embeds: [{ title: 'Printers - Wiki', url: 'https://wiki.example.com/printers' }] });
+    await t.discord.gateway.embedsUpdate({
+      channelId: thread.id,
+      messageId: thread.id,
+      embeds: [{ title: 'Printers - Wiki', url: 'https://wiki.example.com/printers' }],
+    });
     const place = { platform: 'discord' as const, space: community.id, channel: helpForum.id, thread: thread.id };
     const sent = await t.adapter.post(place, card({ title: 'A note from tierdesk', tone: 'info' }));
     await t.adapter.edit(place, sent.messageId, card({ title: 'A note from tierdesk (edited)', tone: 'info' }));
@@ -161,7 +185,12 @@ describe('a marked answer', () => {
 
     const handled = await deleteMessage(post, answerId);
 
-    expect(handled.event).toMatchObject({ kind: 'deleted', message: answerId, from: { id: olga.id, name: 'olga' }, place: { channel: helpForum.id, thread: post } });
+    expect(handled.event).toMatchObject({
+      kind: 'deleted',
+      message: answerId,
+      from: { id: olga.id, name: 'olga' },
+      place: { channel: helpForum.id, thread: post },
+    });
     expect(await t.db.selectFrom('peer_solutions').selectAll().where('question', '=', 1).execute()).toEqual([]);
   });
 });
@@ -174,7 +203,10 @@ describe('a deleted post', () => {
     const handled = await deletePost(thread.id);
 
     expect(handled.event).toMatchObject({
-      kind: 'deleted', message: thread.id, from: { id: requester.id }, place: { platform: 'discord', space: community.id, channel: helpForum.id, thread: thread.id },
+      kind: 'deleted',
+      message: thread.id,
+      from: { id: requester.id },
+      place: { platform: 'discord', space: community.id, channel: helpForum.id, thread: thread.id },
     });
     expect(handled.reply).toBeUndefined();
     expect((await question(t, 1)).status).toBe('deleted');
@@ -195,7 +227,12 @@ describe('a deleted post', () => {
     await deletePost(thread.id);
 
     // An edit that was on its way when the post went: discord.js no longer knows the post.
-    await t.discord.gateway.dispatch('MESSAGE_UPDATE', { ...structuredClone(starter), content: 'Room 4 and 5.', edited_timestamp: new Date(t.clock.now()).toISOString(), guild_id: community.id });
+    await t.discord.gateway.dispatch('MESSAGE_UPDATE', {
+      ...structuredClone(starter),
+      content: 'Room 4 and 5.',
+      edited_timestamp: new Date(t.clock.now()).toISOString(),
+      guild_id: community.id,
+    });
     const marker = await postQuestion(t, requester, 'Keyboard types double letters', 'Since the update.');
 
     expect(marker.handled.event.kind).toBe('message');
@@ -229,7 +266,12 @@ describe('outside the peer forums', () => {
     const inThread = await write(t, requester, ticket.thread.channel, 'It is still smoking');
     const inChannel = await t.discord.gateway.messageCreate({ channelId: support.id, authorId: olga.id, content: 'hello' });
 
-    await t.discord.gateway.messageUpdate({ channelId: ticket.thread.channel, messageId: inThread.message.id, authorId: requester.id, content: 'It is on fire now' });
+    await t.discord.gateway.messageUpdate({
+      channelId: ticket.thread.channel,
+      messageId: inThread.message.id,
+      authorId: requester.id,
+      content: 'It is on fire now',
+    });
     await t.discord.gateway.messageUpdate({ channelId: support.id, messageId: inChannel.id, authorId: olga.id, content: 'hello all' });
     await t.discord.gateway.threadUpdate(ticket.thread.channel, { name: 'renamed ticket thread' });
     await t.discord.gateway.messageDelete({ channelId: support.id, messageId: inChannel.id });
@@ -244,8 +286,8 @@ describe('outside the peer forums', () => {
   });
 });
 
-describe('the fake\'s dispatches', () => {
-  it('are in Discord\'s wire format: MESSAGE_UPDATE whole, MESSAGE_DELETE and THREAD_DELETE as bare ids', async () => {
+describe("the fake's dispatches", () => {
+  it("are in Discord's wire format: MESSAGE_UPDATE whole, MESSAGE_DELETE and THREAD_DELETE as bare ids", async () => {
     const sent: Array<{ t: string; d: Record<string, unknown> }> = [];
     const dispatch = t.discord.world.dispatch;
     t.discord.world.dispatch = (type, d) => {
@@ -261,12 +303,25 @@ describe('the fake\'s dispatches', () => {
 
     const of = (type: string) => sent.filter((s) => s.t === type).map((s) => s.d);
     expect(of('MESSAGE_UPDATE').at(-1)).toMatchObject({
-      id: reply.message.id, channel_id: thread.id, guild_id: community.id, content: 'Shake the toner cartridge.', author: { id: olga.id },
-      member: expect.objectContaining({ roles: expect.any(Array) }), edited_timestamp: new Date(t.clock.now()).toISOString(), timestamp: expect.any(String),
+      id: reply.message.id,
+      channel_id: thread.id,
+      guild_id: community.id,
+      content: 'Shake the toner cartridge.',
+      author: { id: olga.id },
+      member: expect.objectContaining({ roles: expect.any(Array) }),
+      edited_timestamp: new Date(t.clock.now()).toISOString(),
+      timestamp: expect.any(String),
     });
     expect(of('MESSAGE_UPDATE').at(-1)).not.toHaveProperty('member.user');
     expect(of('MESSAGE_DELETE')).toEqual([{ id: reply.message.id, channel_id: thread.id, guild_id: community.id }]);
-    expect(of('THREAD_UPDATE').at(-1)).toMatchObject({ id: thread.id, guild_id: community.id, parent_id: helpForum.id, type: 11, name: 'Printer on floor 2', owner_id: requester.id });
+    expect(of('THREAD_UPDATE').at(-1)).toMatchObject({
+      id: thread.id,
+      guild_id: community.id,
+      parent_id: helpForum.id,
+      type: 11,
+      name: 'Printer on floor 2',
+      owner_id: requester.id,
+    });
     expect(of('THREAD_DELETE')).toEqual([{ id: thread.id, guild_id: community.id, parent_id: helpForum.id, type: 11 }]);
     expect(t.discord.world.messagesIn(thread.id)).toEqual([]);
     expect(() => t.discord.world.channel(thread.id)).toThrow(/Unknown Channel/);

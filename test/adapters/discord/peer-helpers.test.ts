@@ -21,7 +21,7 @@ const MINUTE = 60_000;
 const botMessagesIn = (channel: string): APIMessage[] => t.discord.world.messagesIn(channel).filter((m) => m.author.id === t.discord.ids.botUserId);
 
 describe('an unanswered question', () => {
-  it('after 30 minutes pings the helper role, and only it: the asker\'s @everyone and role mentions stay silent', async () => {
+  it("after 30 minutes pings the helper role, and only it: the asker's @everyone and role mentions stay silent", async () => {
     t.discord.world.member(community.id, requester.id).nick = '@everyone';
     const { thread } = await postQuestion(t, requester, `Printer @everyone <@&${l1Role.id}>`, `Help @here <@${olga.id}>`);
 
@@ -32,16 +32,23 @@ describe('an unanswered question', () => {
     expect(ping.embeds[0]?.description).toContain('@\u200Beveryone'); // the asker's display name, neutralised
     expect(ping.content).toBe(`<@&${helperRole.id}>`);
     expect([ping.mention_everyone, ping.mentions, ping.mention_roles]).toEqual([false, [], [helperRole.id]]);
-    const sent = t.discord.rest.calls(POST_MESSAGE).filter((c) => c.params.channel === thread.id).at(-1);
+    const sent = t.discord.rest
+      .calls(POST_MESSAGE)
+      .filter((c) => c.params.channel === thread.id)
+      .at(-1);
     expect((sent?.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [], roles: [helperRole.id] });
     // Nothing else tierdesk wrote pinged anyone, and mass mentions it repeats are neutralised.
     for (const m of [...t.discord.world.messages.values()].filter((x) => x.author.id === t.discord.ids.botUserId && x.id !== ping.id)) {
       expect([m.id, m.mention_everyone, m.mentions, m.mention_roles]).toEqual([m.id, false, [], []]);
     }
-    expect(botMessagesIn(thread.id).map((m) => JSON.stringify(m.embeds)).join()).not.toMatch(/(^|[^\u200B])@(everyone|here)\b/);
+    expect(
+      botMessagesIn(thread.id)
+        .map((m) => JSON.stringify(m.embeds))
+        .join(),
+    ).not.toMatch(/(^|[^\u200B])@(everyone|here)\b/);
   });
 
-  it('after 4 hours becomes an L1 ticket: its requester card is posted in the forum post, agents\' replies arrive there, the asker\'s words reach them', async () => {
+  it("after 4 hours becomes an L1 ticket: its requester card is posted in the forum post, agents' replies arrive there, the asker's words reach them", async () => {
     const { thread } = await postQuestion(t, requester, 'SAP login fails', 'Error 403 since this morning.');
 
     await later(t, 30 * MINUTE);
@@ -93,7 +100,10 @@ describe('points and the helper role', () => {
     const a = await answer(t, olga, thread.id, 'Disable the add-ins.');
     await react(t, requester, thread.id, a.message.id);
 
-    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), { name: 'helpers', options: { period: 'week' } });
+    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), {
+      name: 'helpers',
+      options: { period: 'week' },
+    });
     const reply = await answered(t, payload, await t.discord.gateway.interactionCreate(payload));
 
     expect(reply.ephemeral).toBe(true);

@@ -4,7 +4,19 @@ import { chatInputCommand, forumChannel } from '../../fakes/discord/index.js';
 import { answered, openTicket, press, textsIn, write } from './interactions.js';
 import { olga, requester, support, type DiscordDesk } from './support.js';
 import {
-  answer, forumNow, helpForum, later, markAsSolution, PEER_YAML, postQuestion, question, questionPost, react, startPeerDesk, tagNames, threadState,
+  answer,
+  forumNow,
+  helpForum,
+  later,
+  markAsSolution,
+  PEER_YAML,
+  postQuestion,
+  question,
+  questionPost,
+  react,
+  startPeerDesk,
+  tagNames,
+  threadState,
 } from './peer-support.js';
 
 // How tierdesk labels a question's forum post: the forum's Open/Solved tags (created when missing,
@@ -50,7 +62,7 @@ describe('closing and reopening', () => {
     expect(patches[1]?.reason).toBe('tierdesk: question closed');
   });
 
-  it('a locked post refuses the asker\'s message (Discord\'s rule); labelled open again it is unarchived and unlocked, Open tagged', async () => {
+  it("a locked post refuses the asker's message (Discord's rule); labelled open again it is unarchived and unlocked, Open tagged", async () => {
     t = await startPeerDesk();
     const { thread } = await postQuestion(t, requester, 'Laptop fan is loud', 'All the time.');
     await answer(t, olga, thread.id, 'Clean the vents?'); // answered: no helper ping, no ticket, just the stale clock
@@ -59,13 +71,18 @@ describe('closing and reopening', () => {
     expect(threadState(t, thread.id)).toEqual({ archived: true, locked: true });
 
     // Discord lets only those who may manage threads write in a locked post.
-    await expect(t.discord.gateway.messageCreate({ channelId: thread.id, authorId: requester.id, content: 'Still loud!' })).rejects.toThrow(/Thread is archived/);
+    await expect(t.discord.gateway.messageCreate({ channelId: thread.id, authorId: requester.id, content: 'Still loud!' })).rejects.toThrow(
+      /Thread is archived/,
+    );
 
     await t.adapter.labelThread!(at(thread.id), 'open');
 
     expect(threadState(t, thread.id)).toEqual({ archived: false, locked: false });
     expect(tagNames(t, thread.id)).toEqual(['Open']);
-    const reopen = t.discord.rest.calls(PATCH_CHANNEL).filter((c) => c.params.channel === thread.id).at(-1);
+    const reopen = t.discord.rest
+      .calls(PATCH_CHANNEL)
+      .filter((c) => c.params.channel === thread.id)
+      .at(-1);
     expect(reopen?.body).toEqual({ archived: false, locked: false }); // one request; Open was on it since it became a question
     // Now the asker can write, and the core takes it as activity on Q1.
     const again = await write(t, requester, thread.id, 'Still loud!');
@@ -92,7 +109,10 @@ describe('closing and reopening', () => {
 
     await t.adapter.labelThread!(at(thread.id), 'closed');
 
-    expect(t.discord.rest.calls(PATCH_CHANNEL).map((c) => c.body)).toEqual([{ archived: false, locked: true }, { archived: true, locked: true }]);
+    expect(t.discord.rest.calls(PATCH_CHANNEL).map((c) => c.body)).toEqual([
+      { archived: false, locked: true },
+      { archived: true, locked: true },
+    ]);
     expect(threadState(t, thread.id)).toEqual({ archived: true, locked: true });
     // Closed twice: nothing more to do.
     await t.adapter.labelThread!(at(thread.id), 'closed');
@@ -154,16 +174,27 @@ describe("Discord's tag limits", () => {
     const tags = forumNow(t).available_tags as Array<{ id: string; name: string }>;
     const { thread } = await postQuestion(t, requester, 'Q', 'words');
 
-    await expect(client.patch(`/channels/${helpForum.id}`, { body: { available_tags: [...tags, { name: 'One too many' }] } })).rejects.toMatchObject({ status: 400, code: 50035 });
-    await expect(client.patch(`/channels/${thread.id}`, { body: { applied_tags: tags.slice(0, 6).map((x) => x.id) } })).rejects.toMatchObject({ status: 400, code: 50035 });
-    await expect(client.patch(`/channels/${thread.id}`, { body: { applied_tags: ['123456789012345678'] } })).rejects.toMatchObject({ status: 400, code: 50035 });
-    const ok = (await client.patch(`/channels/${thread.id}`, { body: { applied_tags: tags.slice(0, 5).map((x) => x.id) } })) as { applied_tags: string[] };
+    await expect(client.patch(`/channels/${helpForum.id}`, { body: { available_tags: [...tags, { name: 'One too many' }] } })).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
+    await expect(client.patch(`/channels/${thread.id}`, { body: { applied_tags: tags.slice(0, 6).map((x) => x.id) } })).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
+    await expect(client.patch(`/channels/${thread.id}`, { body: { applied_tags: ['123456789012345678'] } })).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
+    const ok = (await client.patch(`/channels/${thread.id}`, { body: { applied_tags: tags.slice(0, 5).map((x) => x.id) } })) as {
+      applied_tags: string[];
+    };
     expect(ok.applied_tags).toHaveLength(5);
   });
 });
 
 describe('ticket threads are not peer posts', () => {
-  it('a message in a ticket\'s private thread still comes as that thread alone, without peer fields', async () => {
+  it("a message in a ticket's private thread still comes as that thread alone, without peer fields", async () => {
     t = await startPeerDesk({ yaml: PEER_YAML });
     const ticket = await openTicket(t);
 

@@ -5,7 +5,17 @@ import { card } from '../../../src/core/render.js';
 import { answered, CALLBACK, modalShown, submit, textsIn } from './interactions.js';
 import { ann, community, olga, requester, support, type DiscordDesk } from './support.js';
 import {
-  answer, forumNow, helpForum, markAsSolution, pointsOf, postQuestion, question, questionPost, react, startPeerDesk, tagNames,
+  answer,
+  forumNow,
+  helpForum,
+  markAsSolution,
+  pointsOf,
+  postQuestion,
+  question,
+  questionPost,
+  react,
+  startPeerDesk,
+  tagNames,
 } from './peer-support.js';
 
 // Peer support in a Discord forum, end to end: the real discord.js Client against the fake Discord,
@@ -22,19 +32,26 @@ afterEach(async () => {
 
 const THREADS = 'POST /channels/:channel/threads';
 
-async function ask(who = requester, options: Record<string, string> = { question: 'The printer on floor 2 prints blank pages' }, channel = support.id) {
+async function ask(
+  who = requester,
+  options: Record<string, string> = { question: 'The printer on floor 2 prints blank pages' },
+  channel = support.id,
+) {
   const payload = chatInputCommand(t.discord.context({ channel, user: who.id }), { name: 'ask', options });
   const record = await t.discord.gateway.interactionCreate(payload);
   return { payload, record };
 }
 
 describe('a post made by hand', () => {
-  it('becomes question Q1: its place is the forum and the post, its id the post\'s, its title the post\'s name', async () => {
+  it("becomes question Q1: its place is the forum and the post, its id the post's, its title the post's name", async () => {
     const { thread, starter, handled } = await postQuestion(t, requester, 'Printer prints blank pages', 'Since the toner change, floor 2.');
 
     expect(starter.id).toBe(thread.id);
     expect(handled.event).toMatchObject({
-      kind: 'message', id: thread.id, title: 'Printer prints blank pages', text: 'Since the toner change, floor 2.',
+      kind: 'message',
+      id: thread.id,
+      title: 'Printer prints blank pages',
+      text: 'Since the toner change, floor 2.',
       link: `https://discord.com/channels/${community.id}/${thread.id}/${thread.id}`,
       place: { platform: 'discord', space: community.id, channel: helpForum.id, thread: thread.id },
     });
@@ -52,7 +69,6 @@ describe('a post made by hand', () => {
     expect((await t.db.selectFrom('peer_questions').select('number').execute()).length).toBe(1);
     expect((await question(t, 1)).answered_at).not.toBeNull();
   });
-
 });
 
 describe('/ask', () => {
@@ -62,7 +78,10 @@ describe('/ask', () => {
 
     const [created] = t.discord.rest.calls(THREADS);
     expect(created?.params.channel).toBe(helpForum.id);
-    expect(created?.body).toMatchObject({ name: 'Q1: The printer on floor 2 prints blank pages', message: { embeds: [expect.objectContaining({ title: 'Q1: The printer on floor 2 prints blank pages' })], allowed_mentions: { parse: [] } } });
+    expect(created?.body).toMatchObject({
+      name: 'Q1: The printer on floor 2 prints blank pages',
+      message: { embeds: [expect.objectContaining({ title: 'Q1: The printer on floor 2 prints blank pages' })], allowed_mentions: { parse: [] } },
+    });
     const post = await questionPost(t, 1);
     expect(String((created?.response as { id: string }).id)).toBe(post);
     expect(await findMessage(t.db, 'question:1')).toMatchObject({ channel: helpForum.id, message_id: post, thread: null });
@@ -75,12 +94,16 @@ describe('/ask', () => {
     expect((await t.db.selectFrom('peer_questions').select('number').execute()).length).toBe(1);
   });
 
-  it('the question card is edited where it lives: the starter message (id = the post\'s) inside the post', async () => {
+  it("the question card is edited where it lives: the starter message (id = the post's) inside the post", async () => {
     const { payload, record } = await ask();
     await answered(t, payload, record);
     const post = await questionPost(t, 1);
 
-    await t.adapter.edit({ platform: 'discord', space: community.id, channel: helpForum.id }, post, card({ title: 'Q1: The printer (edited)', tone: 'public' }));
+    await t.adapter.edit(
+      { platform: 'discord', space: community.id, channel: helpForum.id },
+      post,
+      card({ title: 'Q1: The printer (edited)', tone: 'public' }),
+    );
 
     const edit = t.discord.rest.calls('PATCH /channels/:channel/messages/:message').at(-1);
     expect([edit?.params.channel, edit?.params.message, edit?.status]).toEqual([post, post, 200]);
@@ -99,7 +122,7 @@ describe('/ask', () => {
     expect(t.discord.rest.calls(THREADS)[0]?.body).toMatchObject({ name: 'Q1: Outlook will not sync' });
   });
 
-  it('a title longer than a post\'s name (100) is cut for the name, kept whole in the question', async () => {
+  it("a title longer than a post's name (100) is cut for the name, kept whole in the question", async () => {
     const long = `Why ${'does the printer '.repeat(9)}fail?`;
     const { payload, record } = await ask(requester, { question: long });
     await answered(t, payload, record);
@@ -130,9 +153,14 @@ describe('marking the solution', () => {
     const handled = await react(t, requester, thread.id, reply.message.id);
 
     expect(handled?.event).toMatchObject({
-      kind: 'reaction', emoji: '✅', message: reply.message.id, text: 'Shake the new toner cartridge before you put it in.',
-      author: { platform: 'discord', id: olga.id, name: 'olga' }, from: { id: requester.id },
-      place: { channel: helpForum.id, thread: thread.id }, link: `https://discord.com/channels/${community.id}/${thread.id}/${reply.message.id}`,
+      kind: 'reaction',
+      emoji: '✅',
+      message: reply.message.id,
+      text: 'Shake the new toner cartridge before you put it in.',
+      author: { platform: 'discord', id: olga.id, name: 'olga' },
+      from: { id: requester.id },
+      place: { channel: helpForum.id, thread: thread.id },
+      link: `https://discord.com/channels/${community.id}/${thread.id}/${reply.message.id}`,
     });
     expect(handled?.reply).toMatchObject({ text: expect.stringMatching(/Marked olga's answer as the solution to Q1/) });
     expect(tagNames(t, thread.id)).toEqual(['Printers', 'Solved']);
@@ -141,7 +169,7 @@ describe('marking the solution', () => {
     expect(await pointsOf(t, olga.id)).toBe(10);
   });
 
-  it('after /ask, the asker\'s ✅: Open is replaced by Solved on the post', async () => {
+  it("after /ask, the asker's ✅: Open is replaced by Solved on the post", async () => {
     const { payload, record } = await ask();
     await answered(t, payload, record);
     const post = await questionPost(t, 1);
@@ -155,7 +183,7 @@ describe('marking the solution', () => {
     expect(solved?.moderated).toBe(true); // only moderators (and tierdesk) may put it on a post
   });
 
-  it('a ✅ by someone else, another emoji, or tierdesk\'s own ✅ marks nothing', async () => {
+  it("a ✅ by someone else, another emoji, or tierdesk's own ✅ marks nothing", async () => {
     const { thread } = await postQuestion(t, requester, 'VPN drops', 'Every hour.');
     const reply = await answer(t, olga, thread.id, 'Update the client.');
 
@@ -180,8 +208,15 @@ describe('marking the solution', () => {
 
     const marked = await markAsSolution(t, requester, thread.id, reply.message.id);
     expect(marked.handled.event).toMatchObject({
-      kind: 'action', action: 'peer.solution', place: { channel: helpForum.id, thread: thread.id },
-      about: { id: reply.message.id, author: { id: ann.id, name: 'ann' }, text: 'Remove and re-add the shared mailbox.', link: `https://discord.com/channels/${community.id}/${thread.id}/${reply.message.id}` },
+      kind: 'action',
+      action: 'peer.solution',
+      place: { channel: helpForum.id, thread: thread.id },
+      about: {
+        id: reply.message.id,
+        author: { id: ann.id, name: 'ann' },
+        text: 'Remove and re-add the shared mailbox.',
+        link: `https://discord.com/channels/${community.id}/${thread.id}/${reply.message.id}`,
+      },
     });
     expect(marked.ephemeral).toBe(true);
     expect(marked.text).toMatch(/Marked Ann Agent's answer as the solution to Q1/);

@@ -34,7 +34,11 @@ const dmTo = (who: APIUser, nth = 1): Promise<RecordedCall> => {
 };
 
 /** What tierdesk wrote in a post (its own messages), as text. */
-const botTextsIn = (post: string): string[] => t.discord.world.messagesIn(post).filter((m) => m.author.id === t.discord.ids.botUserId).map(shown);
+const botTextsIn = (post: string): string[] =>
+  t.discord.world
+    .messagesIn(post)
+    .filter((m) => m.author.id === t.discord.ids.botUserId)
+    .map(shown);
 
 /** `who` uses "Mark as solution" on `message`; resolves with the answer as they see it, whether or not the core was asked. */
 async function markWithMenu(who: APIUser, post: string, message: string) {
@@ -56,9 +60,15 @@ async function solvedQuestion(title = 'Printer prints blank pages', body = 'Sinc
 
 /** Waits until the adapter has seen a ✅ on `message` and let it go as a bot's message (a debug line). */
 const ignoredReactionOn = (message: string) =>
-  vi.waitFor(() => expect(t.logger.lines.find((l) => l.level === 'debug' && /bot's message/.test(l.msg) && l.fields?.message === message)).toBeDefined());
+  vi.waitFor(() =>
+    expect(t.logger.lines.find((l) => l.level === 'debug' && /bot's message/.test(l.msg) && l.fields?.message === message)).toBeDefined(),
+  );
 
-const solutions = async () => (await t.db.selectFrom('peer_solutions').select(['question', 'message']).orderBy('at').execute()).map((s) => ({ ...s, question: Number(s.question) }));
+const solutions = async () =>
+  (await t.db.selectFrom('peer_solutions').select(['question', 'message']).orderBy('at').execute()).map((s) => ({
+    ...s,
+    question: Number(s.question),
+  }));
 
 describe("a bot's message is not an answer", () => {
   it('"Mark as solution" on tierdesk\'s own "✅ Solved" card is refused, only to the person, and never reaches the core', async () => {
@@ -79,7 +89,12 @@ describe("a bot's message is not an answer", () => {
   it('on tierdesk\'s "Similar questions" card: "Mark as solution" is refused and the asker\'s ✅ is not passed on', async () => {
     await solvedQuestion();
     // A second question like the first: tierdesk offers the solved one in the new post.
-    const { thread } = await postQuestion(t, ann, 'Printer prints blank pages again', 'The floor 2 printer prints blank pages after the toner change.');
+    const { thread } = await postQuestion(
+      t,
+      ann,
+      'Printer prints blank pages again',
+      'The floor 2 printer prints blank pages after the toner change.',
+    );
     const similar = t.discord.world.messagesIn(thread.id).find((m) => m.author.id === t.discord.ids.botUserId && /^Similar questions/.test(shown(m)));
     expect(similar, 'tierdesk offered similar questions in the new post').toBeDefined();
 
@@ -100,7 +115,10 @@ describe("a bot's message is not an answer", () => {
   });
 
   it('a ✅ on the question card tierdesk posted for /ask is not passed on either', async () => {
-    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), { name: 'ask', options: { question: 'The VPN drops every hour' } });
+    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), {
+      name: 'ask',
+      options: { question: 'The VPN drops every hour' },
+    });
     await answered(t, payload, await t.discord.gateway.interactionCreate(payload));
     const post = await questionPost(t, 1);
     const reply = await answer(t, olga, post, 'Turn off Wi-Fi power saving.');
@@ -128,7 +146,11 @@ describe('what tierdesk says about a ✅ reaches the person who reacted, alone',
     expect(shown(dm.body as APIMessage)).toMatch(/^Marked your answer as the solution to Q1\. No points: it is your own answer\./);
     expect(t.discord.rest.calls(OPEN_DM)).toHaveLength(1);
     expect(botTextsIn(post).every((text) => text.startsWith('✅ Solved'))).toBe(true);
-    expect(t.discord.rest.calls(POST_MESSAGE).filter((c) => c.params.channel === post && (c.body as { message_reference?: unknown }).message_reference !== undefined)).toEqual([]);
+    expect(
+      t.discord.rest
+        .calls(POST_MESSAGE)
+        .filter((c) => c.params.channel === post && (c.body as { message_reference?: unknown }).message_reference !== undefined),
+    ).toEqual([]);
   });
 
   it('"No points: it is your own answer." goes to the asker by DM, pinging no one, with a link to what they reacted to', async () => {
@@ -187,13 +209,20 @@ describe('what tierdesk says about a ✅ reaches the person who reacted, alone',
 
     expect(t.logger.lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
     expect(botTextsIn(thread.id)).toEqual([expect.stringMatching(/^✅ Solved/)]);
-    expect(t.discord.rest.calls(POST_MESSAGE).filter((c) => c.params.channel === thread.id && (c.body as { message_reference?: unknown }).message_reference !== undefined)).toEqual([]);
+    expect(
+      t.discord.rest
+        .calls(POST_MESSAGE)
+        .filter((c) => c.params.channel === thread.id && (c.body as { message_reference?: unknown }).message_reference !== undefined),
+    ).toEqual([]);
   });
 });
 
 describe('/ask lets the asker into the post tierdesk made', () => {
-  it('the asker is a member of the post\'s thread (PUT /channels/{post}/thread-members/{asker}), after the post exists', async () => {
-    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), { name: 'ask', options: { question: 'Where do I find the VPN profile?' } });
+  it("the asker is a member of the post's thread (PUT /channels/{post}/thread-members/{asker}), after the post exists", async () => {
+    const payload = chatInputCommand(t.discord.context({ channel: support.id, user: requester.id }), {
+      name: 'ask',
+      options: { question: 'Where do I find the VPN profile?' },
+    });
     await answered(t, payload, await t.discord.gateway.interactionCreate(payload));
     const post = await questionPost(t, 1);
 

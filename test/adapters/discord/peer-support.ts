@@ -39,7 +39,14 @@ export const threadState = (t: DiscordDesk, post: string) => {
 };
 
 /** `who` opens a post in the help forum; resolves once the core handled its starter message and delivery drained. */
-export async function postQuestion(t: DiscordDesk, who: APIUser, name: string, content: string, tags?: string[], forum = helpForum.id): Promise<{ thread: FakeChannel; starter: APIMessage; handled: Handled }> {
+export async function postQuestion(
+  t: DiscordDesk,
+  who: APIUser,
+  name: string,
+  content: string,
+  tags?: string[],
+  forum = helpForum.id,
+): Promise<{ thread: FakeChannel; starter: APIMessage; handled: Handled }> {
   const { thread, starter } = await t.discord.gateway.forumPost({ forumId: forum, authorId: who.id, name, content, ...(tags ? { tags } : {}) });
   const handled = await t.handled(`discord:message:${starter.id}`);
   await t.desk.dispatcher.drain();
@@ -81,7 +88,8 @@ export async function questionPost(t: DiscordDesk, n: number): Promise<string> {
   return row.message_id;
 }
 
-export const question = (t: DiscordDesk, n: number) => t.db.selectFrom('peer_questions').selectAll().where('number', '=', n).executeTakeFirstOrThrow();
+export const question = (t: DiscordDesk, n: number) =>
+  t.db.selectFrom('peer_questions').selectAll().where('number', '=', n).executeTakeFirstOrThrow();
 
 export const pointsOf = async (t: DiscordDesk, userId: string): Promise<number> =>
   (await t.db.selectFrom('peer_points').select('points').where('person', 'like', `%${userId}`).execute()).reduce((n, r) => n + Number(r.points), 0);

@@ -1,7 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { guild, member, textChannel } from '../../fakes/discord/index.js';
 import { gatewayMessage } from '../../fakes/discord/messages.js';
-import { answerOf, CALLBACK, callsTo, command, EDIT_REPLY, openTicket, POST_MESSAGE, press, sendCommand, sendPress, sendSubmit, pressForModal, submit, textsIn, write } from './interactions.js';
+import {
+  answerOf,
+  CALLBACK,
+  callsTo,
+  command,
+  EDIT_REPLY,
+  openTicket,
+  POST_MESSAGE,
+  press,
+  sendCommand,
+  sendPress,
+  sendSubmit,
+  pressForModal,
+  submit,
+  textsIn,
+  write,
+} from './interactions.js';
 import { ann, historyKinds, l1Desk, olga, requester, startDiscordDesk, support, ticketCount, type DiscordDesk } from './support.js';
 
 // Discord's rules for interactions: answered within 3 s (a form at once, anything slow deferred
@@ -20,7 +36,7 @@ const WINDOW_MS = 3_000;
 const callbacksFor = (id: string) => t.discord.rest.calls(CALLBACK).filter((c) => c.params.interaction === id);
 
 describe('answering within 3 seconds', () => {
-  it('every interaction of a ticket\'s life got its first answer inside the window, once', async () => {
+  it("every interaction of a ticket's life got its first answer inside the window, once", async () => {
     const ticket = await openTicket(t);
     await press(t, ann, ticket.card, 'claim');
     await submit(t, ann, l1Desk.id, await pressForModal(t, ann, ticket.card, 'reply'), { text: 'Hello' });
@@ -37,7 +53,7 @@ describe('answering within 3 seconds', () => {
     expect(t.discord.rest.calls(CALLBACK).filter((c) => c.status !== 204)).toEqual([]);
   });
 
-  it('a quick core: the answer is the interaction\'s reply itself (type 4, ephemeral), one request', async () => {
+  it("a quick core: the answer is the interaction's reply itself (type 4, ephemeral), one request", async () => {
     const answer = await command(t, requester, support.id, 'new', { title: 'Printer on fire', urgency: 'high' });
 
     expect(callbacksFor(answer.payload.id).map((c) => c.body)).toEqual([
@@ -59,7 +75,12 @@ describe('answering within 3 seconds', () => {
     const answer = await answerOf(t, payload, record);
 
     expect([answer.type, answer.text, answer.ephemeral]).toEqual([5, 'You have claimed #1.', true]);
-    expect(t.discord.rest.calls(EDIT_REPLY).filter((c) => c.params.token === payload.token).map((c) => c.status)).toEqual([200]);
+    expect(
+      t.discord.rest
+        .calls(EDIT_REPLY)
+        .filter((c) => c.params.token === payload.token)
+        .map((c) => c.status),
+    ).toEqual([200]);
   });
 
   it('forms are shown at once, without asking the core (a modal cannot follow a deferral)', async () => {
@@ -101,12 +122,19 @@ describe('what goes wrong on our side', () => {
     expect(answer.text).toMatch(/^Sorry, something went wrong on our side \(reference \S+\)\. Nothing was changed/);
     expect(answer.ephemeral).toBe(true);
     expect(answer.text).not.toMatch(/ticket_events|sqlite|at \w+ \(/i);
-    expect(t.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', fields: expect.objectContaining({ ref, key: `discord:interaction:${answer.payload.id}` }) }));
+    expect(t.logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ ref, key: `discord:interaction:${answer.payload.id}` }) }),
+    );
     expect(await ticketCount(t)).toBe(0);
   });
 
   it('an interaction from a guild tierdesk does not serve never reaches the core', async () => {
-    const other = guild({ name: 'Elsewhere', owner: olga, channels: [textChannel({ id: '200000000000000077', name: 'general' })], members: [member(requester)] });
+    const other = guild({
+      name: 'Elsewhere',
+      owner: olga,
+      channels: [textChannel({ id: '200000000000000077', name: 'general' })],
+      members: [member(requester)],
+    });
     t.discord.world.addGuild(other);
 
     await sendCommand(t, requester, '200000000000000077', 'new', { title: 'Not here' });

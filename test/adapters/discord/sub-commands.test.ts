@@ -72,7 +72,7 @@ describe('the twins of the card buttons', () => {
     expect(await eventData('replied')).toEqual([expect.objectContaining({ text })]);
   });
 
-  it('/ticket note goes only to the card\'s thread', async () => {
+  it("/ticket note goes only to the card's thread", async () => {
     await command(t, ann, l1Desk.id, 'note', { number: 1, text: 'cursed printer --urgency high' });
 
     expect(textsIn(t, ticket.card.id)).toEqual([expect.stringContaining('cursed printer --urgency high')]);
@@ -98,7 +98,7 @@ describe('the twins of the card buttons', () => {
     expect((await ticketPlaces(t, 1, 'L2')).card.channel).toBe(l2Desk.id);
   });
 
-  it('/ticket resolve, then the requester\'s /ticket reopen and /ticket confirm from their thread', async () => {
+  it("/ticket resolve, then the requester's /ticket reopen and /ticket confirm from their thread", async () => {
     await command(t, ann, l1Desk.id, 'claim', { number: 1 });
     await command(t, ann, l1Desk.id, 'resolve', { number: 1, resolution: 'Replaced the fuser\n(part 4711)' });
     expect(await ticketRow(t, 1)).toMatchObject({ status: 'resolved', resolution: 'Replaced the fuser\n(part 4711)' });

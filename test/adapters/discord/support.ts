@@ -109,7 +109,13 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
   const desk = createDesk({ db, config, clock, logger, adapters: [watched], dispatcher: { random: () => 0.5 } });
   await desk.start();
   return {
-    discord, desk, db, clock, config, adapter, logger,
+    discord,
+    desk,
+    db,
+    clock,
+    config,
+    adapter,
+    logger,
     handled(key, nth = 1) {
       let seen = 0;
       return handled.waitFor(`inbound event #${nth} with key ${key}`, (h) => h.event.key === key && ++seen === nth);
@@ -148,7 +154,10 @@ export function ticketRow(t: DiscordDesk, number: number) {
 
 /** How many tickets exist. */
 export async function ticketCount(t: DiscordDesk): Promise<number> {
-  const row = await t.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

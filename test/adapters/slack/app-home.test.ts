@@ -25,22 +25,26 @@ async function openHome(user: string): Promise<RecordedCall> {
 }
 
 const headers = (call: RecordedCall) =>
-  ((call.args.view as { blocks: Array<{ type: string; text?: { text: string } }> }).blocks)
-    .filter((b) => b.type === 'header')
-    .map((b) => b.text!.text);
+  (call.args.view as { blocks: Array<{ type: string; text?: { text: string } }> }).blocks.filter((b) => b.type === 'header').map((b) => b.text!.text);
 
 describe('app_home_opened', () => {
-  it('publishes the requester\'s own open tickets', async () => {
+  it("publishes the requester's own open tickets", async () => {
     const published = await openHome(EMPLOYEE);
 
     expect(published.args.view).toMatchObject({ type: 'home' });
     expect(headers(published)).toEqual(['Your tickets', '🎫 Ticket #2: Monitor flickers', '🎫 Ticket #1: Printer on fire']);
   });
 
-  it('for an agent: their queue and their tier\'s unclaimed tickets, with buttons to work them', async () => {
+  it("for an agent: their queue and their tier's unclaimed tickets, with buttons to work them", async () => {
     const published = await openHome(ANN);
 
-    expect(headers(published)).toEqual(['Your tickets', 'Your queue', '🎫 #1 Printer on fire', 'Unclaimed in L1 Help desk', '🎫 #2 Monitor flickers']);
+    expect(headers(published)).toEqual([
+      'Your tickets',
+      'Your queue',
+      '🎫 #1 Printer on fire',
+      'Unclaimed in L1 Help desk',
+      '🎫 #2 Monitor flickers',
+    ]);
     expect(JSON.stringify(published.args.view)).toContain('tierdesk:claim');
   });
 
@@ -48,7 +52,7 @@ describe('app_home_opened', () => {
     expect(headers(await openHome(GUS))).toContain('Unclaimed in L1 Help desk');
   });
 
-  it('an agent of another tier sees that tier\'s queue, not L1\'s', async () => {
+  it("an agent of another tier sees that tier's queue, not L1's", async () => {
     const shown = headers(await openHome(BOB));
 
     expect(shown).toContain('Unclaimed in L2 Second level');
@@ -82,8 +86,20 @@ it('claiming from the App Home answers the agent and refreshes the Home tab', as
   expect(claim).not.toBeNull();
 
   const sent = await t.sender.interaction({
-    type: 'block_actions', user: ANN, container: { type: 'view', view_id: view.view.id }, view: { id: view.view.id, type: 'home' },
-    actions: [{ type: 'button', action_id: 'tierdesk:claim', block_id: 'b', value: '2', text: { type: 'plain_text', text: 'Claim' }, action_ts: '1717405300.000100' }],
+    type: 'block_actions',
+    user: ANN,
+    container: { type: 'view', view_id: view.view.id },
+    view: { id: view.view.id, type: 'home' },
+    actions: [
+      {
+        type: 'button',
+        action_id: 'tierdesk:claim',
+        block_id: 'b',
+        value: '2',
+        text: { type: 'plain_text', text: 'Claim' },
+        action_ts: '1717405300.000100',
+      },
+    ],
   });
   await t.handled(sent.triggerId!);
   await t.desk.dispatcher.drain();
@@ -91,7 +107,9 @@ it('claiming from the App Home answers the agent and refreshes the Home tab', as
   await t.slack.web.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('You have claimed #2'));
   await t.slack.web.waitForCall('views.publish', (c) => c.args.user_id === ANN && JSON.stringify(c.args.view).includes('2 assigned to you'));
   expect(t.logger.lines.filter((l) => l.msg === 'slack listener failed')).toEqual([]);
-  const told = t.slack.web.calls().filter((c) => /chat\.post(Message|Ephemeral)/.test(c.method) && String(c.args.text).includes('You have claimed #2'));
+  const told = t.slack.web
+    .calls()
+    .filter((c) => /chat\.post(Message|Ephemeral)/.test(c.method) && String(c.args.text).includes('You have claimed #2'));
   expect(told).toHaveLength(1);
   expect(t.slack.web.calls('views.publish').filter((c) => c.args.user_id === ANN)).toHaveLength(2);
 });

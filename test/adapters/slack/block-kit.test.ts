@@ -33,12 +33,14 @@ function expectWithinSlackLimits(blocks: Block[]) {
 
 const POINTER = /cut|the rest is|\/ticket (show|history)/i;
 
-describe('the ticket card in the agents\' channel', () => {
-  it('shows SLA due times with Slack\'s date token (each reader\'s local time), UTC as the fallback', async () => {
+describe("the ticket card in the agents' channel", () => {
+  it("shows SLA due times with Slack's date token (each reader's local time), UTC as the fallback", async () => {
     await openTicket(t, 'Printer on fire --urgency high'); // P2: first response 1 h, resolution 8 h, 24x7
 
     const [card] = callsTo(t, 'chat.postMessage', L1_DESK);
-    const fields = blocksOf(card!).flatMap((b) => b.fields ?? []).map((f) => f.text);
+    const fields = blocksOf(card!)
+      .flatMap((b) => b.fields ?? [])
+      .map((f) => f.text);
     const due = (iso: string) => Date.parse(iso) / 1000;
     expect(fields).toContain(`*First response*\ndue <!date^${due('2024-06-03T10:00:00Z')}^{date_short_pretty} {time}|2024-06-03 10:00 UTC>, 1h left`);
     expect(fields).toContain(`*Resolution*\ndue <!date^${due('2024-06-03T17:00:00Z')}^{date_short_pretty} {time}|2024-06-03 17:00 UTC>, 8h left`);
@@ -137,7 +139,11 @@ describe('renderCard at the limits', () => {
   });
 
   it('shows an instant without a UTC text as a date token after the value', () => {
-    const { blocks } = renderCard({ title: 'x', fields: [{ label: 'Due', value: 'soon', instant: Date.parse('2024-06-03T10:00:00Z') }], fallback: 'x' });
+    const { blocks } = renderCard({
+      title: 'x',
+      fields: [{ label: 'Due', value: 'soon', instant: Date.parse('2024-06-03T10:00:00Z') }],
+      fallback: 'x',
+    });
 
     expect((blocks as Block[])[1]!.fields![0]!.text).toBe('*Due*\nsoon (<!date^1717408800^{date_short_pretty} {time}|soon>)');
   });

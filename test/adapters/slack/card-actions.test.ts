@@ -1,6 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actWithText, buttonsOn, pressButton } from './interactions.js';
-import { ANN, BOB, GUS, L1_DESK, L2_DESK, OLGA, callsTo, messageText, openTicket, posted, startSlackDesk, ticketRow, type OpenedTicket, type SlackDesk } from './support.js';
+import {
+  ANN,
+  BOB,
+  GUS,
+  L1_DESK,
+  L2_DESK,
+  OLGA,
+  callsTo,
+  messageText,
+  openTicket,
+  posted,
+  startSlackDesk,
+  ticketRow,
+  type OpenedTicket,
+  type SlackDesk,
+} from './support.js';
 
 // The buttons on the agents' card: claim, reply, escalate, resolve; who may press them.
 
@@ -41,13 +56,16 @@ describe('the claim button', () => {
     const answer = await t.slack.web.waitForResponse(pressed.responseUrl);
     await t.desk.dispatcher.drain();
 
-    expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Only Help desk \(L1\) agents can claim ticket #1/) });
+    expect(answer.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Only Help desk \(L1\) agents can claim ticket #1/),
+    });
     expect(t.slack.web.calls('chat.update')).toEqual([]);
     expect(JSON.stringify(cardNow())).toBe(before);
     expect(await ticketRow(t, 1)).toMatchObject({ status: 'open', assignee: null });
   });
 
-  it('by a member of the tier\'s Slack user group who is not in people: allowed', async () => {
+  it("by a member of the tier's Slack user group who is not in people: allowed", async () => {
     const pressed = await pressButton(t, GUS, ticket.card, 'claim');
     const answer = await t.slack.web.waitForResponse(pressed.responseUrl);
     await t.desk.dispatcher.drain();
@@ -70,13 +88,18 @@ describe('the claim button', () => {
   it('of an L2 agent on an L1 ticket: refused (user groups and people are per tier)', async () => {
     const pressed = await pressButton(t, BOB, ticket.card, 'claim');
 
-    expect((await t.slack.web.waitForResponse(pressed.responseUrl)).body).toMatchObject({ text: expect.stringMatching(/Only Help desk \(L1\) agents/) });
+    expect((await t.slack.web.waitForResponse(pressed.responseUrl)).body).toMatchObject({
+      text: expect.stringMatching(/Only Help desk \(L1\) agents/),
+    });
   });
 
   it('pressed twice with the same trigger (a Slack retry) claims once and answers once', async () => {
     const first = await pressButton(t, ANN, ticket.card, 'claim');
     await t.handled(first.triggerId);
-    const retry = await t.sender.interaction({ ...(first.payload as { type: 'block_actions'; user: { id: string } }), response_url: first.responseUrl });
+    const retry = await t.sender.interaction({
+      ...(first.payload as { type: 'block_actions'; user: { id: string } }),
+      response_url: first.responseUrl,
+    });
     await t.handled(first.triggerId, 2);
     await t.desk.dispatcher.drain();
 
@@ -87,7 +110,7 @@ describe('the claim button', () => {
 });
 
 describe('the buttons that need words open a modal first', () => {
-  it('reply: the submission is a public reply in the requester\'s DM thread, echoed to the agents', async () => {
+  it("reply: the submission is a public reply in the requester's DM thread, echoed to the agents", async () => {
     const { view, submitted } = await actWithText(t, ANN, ticket.card, 'reply', { text: 'Have you tried turning it off?' });
 
     expect(view.callback_id).toBe('tierdesk_action_text');

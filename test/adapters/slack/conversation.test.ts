@@ -1,6 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pressButton } from './interactions.js';
-import { ANN, EMPLOYEE, GUS, L1_DESK, OLGA, callsTo, messageText, openTicket, startSlackDesk, ticketRow, type OpenedTicket, type SlackDesk } from './support.js';
+import {
+  ANN,
+  EMPLOYEE,
+  GUS,
+  L1_DESK,
+  OLGA,
+  callsTo,
+  messageText,
+  openTicket,
+  startSlackDesk,
+  ticketRow,
+  type OpenedTicket,
+  type SlackDesk,
+} from './support.js';
 
 // The conversation: the requester in their DM thread, the agents in the card's thread.
 // A message the agents write in their thread is an internal note and can never reach the requester.
@@ -33,7 +46,12 @@ const dmTraffic = () => [...callsTo(t, 'chat.postMessage', ticket.dm.channel), .
 describe('the requester writes in the thread of their DM card', () => {
   it('with a file attached: the words and the file name reach the agents (Slack says subtype file_share)', async () => {
     const sent = await t.sender.event({
-      type: 'message', subtype: 'file_share', channel: ticket.dm.channel, user: EMPLOYEE, text: 'Here is a photo', thread_ts: ticket.dm.ts,
+      type: 'message',
+      subtype: 'file_share',
+      channel: ticket.dm.channel,
+      user: EMPLOYEE,
+      text: 'Here is a photo',
+      thread_ts: ticket.dm.ts,
       files: [{ id: 'F0PHOTO', name: 'smoke.jpg', permalink: 'https://example.slack.com/files/U0EMP/F0PHOTO/smoke.jpg' }],
     });
     await t.handled(sent.eventId);
@@ -41,7 +59,7 @@ describe('the requester writes in the thread of their DM card', () => {
     expect(messageText(threadUnder(ticket.card)[0]!.args)).toMatch(/Here is a photo.*smoke\.jpg/);
   });
 
-  it('reaches the agents\' thread under the card in C0L1DESK', async () => {
+  it("reaches the agents' thread under the card in C0L1DESK", async () => {
     expect(ticket.dm.channel).toMatch(/^D/);
 
     await writeInThread(EMPLOYEE, ticket.dm, 'It is still smoking');
@@ -57,7 +75,9 @@ describe('the requester writes in the thread of their DM card', () => {
     for (const text of ['one', 'two', 'three']) await writeInThread(EMPLOYEE, ticket.dm, text);
 
     expect(threadUnder(ticket.card).map((c) => String(c.args.text))).toEqual([
-      expect.stringContaining('one'), expect.stringContaining('two'), expect.stringContaining('three'),
+      expect.stringContaining('one'),
+      expect.stringContaining('two'),
+      expect.stringContaining('three'),
     ]);
   });
 
@@ -74,7 +94,7 @@ describe('the requester writes in the thread of their DM card', () => {
   });
 });
 
-describe('an agent writes in the card\'s thread in the agents\' channel', () => {
+describe("an agent writes in the card's thread in the agents' channel", () => {
   it('is an internal note: shown to the agents as one, never sent to the requester', async () => {
     const before = dmTraffic().length;
 
@@ -90,7 +110,7 @@ describe('an agent writes in the card\'s thread in the agents\' channel', () => 
     expect(ephemeral.args).toMatchObject({ channel: L1_DESK, user: ANN, thread_ts: ticket.card.ts });
   });
 
-  it('a user-group agent\'s note is a note too', async () => {
+  it("a user-group agent's note is a note too", async () => {
     await writeInThread(GUS, ticket.card, 'cursed indeed');
 
     expect(messageText(threadUnder(ticket.card).at(-1)!.args)).toContain('Internal note by');
@@ -111,7 +131,15 @@ describe('messages tierdesk is not part of', () => {
     const topLevel = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'hello?' });
     const stranger = t.slack.web.workspace.addMessage({ channel: 'C0RANDOM', user: OLGA, text: 'lunch?' });
     const otherThread = await t.sender.event({ type: 'message', channel: 'C0RANDOM', user: EMPLOYEE, text: 'yes', thread_ts: stranger.ts });
-    const bot = await t.sender.event({ type: 'message', subtype: 'bot_message', channel: ticket.dm.channel, bot_id: 'B0OTHER', text: 'beep', thread_ts: ticket.dm.ts, ts: '1717405300.000100' });
+    const bot = await t.sender.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: ticket.dm.channel,
+      bot_id: 'B0OTHER',
+      text: 'beep',
+      thread_ts: ticket.dm.ts,
+      ts: '1717405300.000100',
+    });
     const { reply } = await t.handled(otherThread.eventId);
     await t.desk.dispatcher.drain();
 

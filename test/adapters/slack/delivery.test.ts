@@ -44,7 +44,7 @@ const l1Attempts = () => t.slack.web.calls('chat.postMessage').filter((c) => c.a
 const l1Texts = () => callsTo(t, 'chat.postMessage', L1_DESK).map((c) => String(c.args.text).split('\n')[0]);
 
 describe('a 429 with Retry-After: 30', () => {
-  it('delivers the card once the clock has passed 30 s, exactly once, with the ticket\'s messages after it in order', async () => {
+  it("delivers the card once the clock has passed 30 s, exactly once, with the ticket's messages after it in order", async () => {
     t.slack.web.failNext('chat.postMessage', { status: 429, retryAfter: 30 });
 
     await raise('Printer on fire');
@@ -61,7 +61,11 @@ describe('a 429 with Retry-After: 30', () => {
     await after(60_000);
     expect(l1Attempts()).toHaveLength(4); // once: nothing is sent again later
     const card = await posted(t, 'ticket:1:card:L1');
-    expect(l1Texts()).toEqual([expect.stringContaining('#1 Printer on fire'), expect.stringContaining('(requester)'), expect.stringContaining('(requester)')]);
+    expect(l1Texts()).toEqual([
+      expect.stringContaining('#1 Printer on fire'),
+      expect.stringContaining('(requester)'),
+      expect.stringContaining('(requester)'),
+    ]);
     const thread = callsTo(t, 'chat.postMessage', L1_DESK).slice(1);
     expect(thread.map((c) => c.args.thread_ts)).toEqual([card.message_id, card.message_id]);
     expect(thread.map((c) => String(c.args.text))).toEqual([expect.stringContaining('first'), expect.stringContaining('second')]);
@@ -137,7 +141,11 @@ describe('other failures', () => {
     const dead = await t.db.selectFrom('outbox').select(['message_key', 'status', 'last_error', 'attempts']).where('status', '=', 'dead').execute();
     expect(dead).toEqual([{ message_key: 'ticket:1:card:L1', status: 'dead', last_error: 'slack: channel_not_found', attempts: 1 }]);
     expect(t.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'gave up delivering a message' }));
-    expect(l1Attempts().filter(succeeded).map((c) => String(c.args.text).split('\n')[0])).toEqual([expect.stringContaining('#2 Monitor flickers')]);
+    expect(
+      l1Attempts()
+        .filter(succeeded)
+        .map((c) => String(c.args.text).split('\n')[0]),
+    ).toEqual([expect.stringContaining('#2 Monitor flickers')]);
     expect((await posted(t, 'ticket:1:requester')).channel).toMatch(/^D/); // the requester still heard back
   });
 });

@@ -39,7 +39,11 @@ describe('recorded-shape payloads replayed through the receiver', () => {
     expect(commanded.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened \(P2, Help desk\)/) });
     await t.handled(command.trigger_id);
     await t.desk.dispatcher.drain();
-    expect(await ticketRow(t, 1)).toMatchObject({ title: 'Projector in room 4 shows no signal', description: 'HDMI and USB-C both tried', urgency: 'high' });
+    expect(await ticketRow(t, 1)).toMatchObject({
+      title: 'Projector in room 4 shows no signal',
+      description: 'HDMI and USB-C both tried',
+      urgency: 'high',
+    });
     const { card, dm } = await ticketMessages(t, 1);
 
     // 2. The requester answers in the thread of their DM card (event_callback, JSON).
@@ -74,11 +78,16 @@ describe('recorded-shape payloads replayed through the receiver', () => {
     expect(await ticketRow(t, 2)).toMatchObject({
       title: 'Badge reader at the south entrance rejects every card',
       description: 'Green light, then a long beep.\nStarted after the power cut this morning.',
-      urgency: 'high', impact: 'high', category: null, product: 'Access control', product_version: '4.2', requester_id: 'U0EMP',
+      urgency: 'high',
+      impact: 'high',
+      category: null,
+      product: 'Access control',
+      product_version: '4.2',
+      requester_id: 'U0EMP',
     });
   });
 
-  it('each fixture replayed a second time changes nothing (Slack\'s retries are recognised by their ids)', async () => {
+  it("each fixture replayed a second time changes nothing (Slack's retries are recognised by their ids)", async () => {
     const command: Json = { ...fixture('slash-command.ticket-new.json'), response_url: t.slack.web.issueResponseUrl('commands') };
     await replayCommand(command);
     const again = await replayCommand({ ...command, response_url: t.slack.web.issueResponseUrl('commands') });

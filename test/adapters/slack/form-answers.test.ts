@@ -17,7 +17,12 @@ afterEach(async () => {
 
 /** A published article by Bob (L2 writes the knowledge base). */
 async function publishedArticle(title: string, body: string, tags: string) {
-  const added = await t.sender.slashCommand({ command: '/kb', text: `add ${title} --body ${body} --tags ${tags}`, user_id: BOB, channel_id: 'C0RANDOM' });
+  const added = await t.sender.slashCommand({
+    command: '/kb',
+    text: `add ${title} --body ${body} --tags ${tags}`,
+    user_id: BOB,
+    channel_id: 'C0RANDOM',
+  });
   const id = /#(\d+)/.exec(String((await t.handled(added.triggerId)).reply?.text))?.[1];
   if (!id) throw new Error(`no article: ${added.body}`);
   const published = await t.sender.slashCommand({ command: '/kb', text: `publish ${id}`, user_id: BOB, channel_id: 'C0RANDOM' });
@@ -69,7 +74,10 @@ describe('an offer from the ticket form, where the bot cannot answer', () => {
       await t.desk.dispatcher.drain();
 
       expect(event).toMatchObject({ kind: 'action', action: 'deflect.open' });
-      expect((await t.slack.web.waitForResponse(pressed.responseUrl)).body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Ticket #1 opened/) });
+      expect((await t.slack.web.waitForResponse(pressed.responseUrl)).body).toMatchObject({
+        response_type: 'ephemeral',
+        text: expect.stringMatching(/Ticket #1 opened/),
+      });
       expect(await ticketRow(t, 1)).toMatchObject({ title: 'VPN certificate expired', requester_id: EMPLOYEE });
       expect(callsTo(t, 'chat.postMessage', L1_DESK)).toHaveLength(1);
     });
@@ -92,7 +100,10 @@ describe('an offer from the ticket form, where the bot cannot answer', () => {
     await publishedArticle('VPN certificate expired', 'Run the Company Portal sync to renew the VPN certificate.', 'vpn');
 
     await ticketForm('C0RANDOM', vpn);
-    const offer = await t.slack.web.waitForCall('chat.postEphemeral', (c) => c.args.channel === 'C0RANDOM' && c.args.user === EMPLOYEE && messageText(c.args).includes('deflect.open'));
+    const offer = await t.slack.web.waitForCall(
+      'chat.postEphemeral',
+      (c) => c.args.channel === 'C0RANDOM' && c.args.user === EMPLOYEE && messageText(c.args).includes('deflect.open'),
+    );
 
     expect(succeeded(offer)).toBe(true);
     expect(t.slack.web.calls('conversations.open')).toEqual([]);
@@ -111,9 +122,19 @@ describe('an offer from the ticket form, where the bot cannot answer', () => {
 describe('the "Create ticket" message shortcut is never deflected', () => {
   it('its form opens the ticket at once, even when articles match', async () => {
     await publishedArticle('VPN certificate expired', 'Run the Company Portal sync to renew the VPN certificate.', 'vpn');
-    const message = t.slack.web.workspace.addMessage({ channel: GENERAL, user: EMPLOYEE, text: 'VPN certificate expired\nthe VPN says my certificate expired' });
+    const message = t.slack.web.workspace.addMessage({
+      channel: GENERAL,
+      user: EMPLOYEE,
+      text: 'VPN certificate expired\nthe VPN says my certificate expired',
+    });
 
-    const used = await t.sender.interaction({ type: 'message_action', user: EMPLOYEE, callback_id: 'tierdesk_create_ticket', channel: GENERAL, message_ts: message.ts });
+    const used = await t.sender.interaction({
+      type: 'message_action',
+      user: EMPLOYEE,
+      callback_id: 'tierdesk_create_ticket',
+      channel: GENERAL,
+      message_ts: message.ts,
+    });
     const view = await viewOpenedWith(t, used.triggerId!);
     const submitted = await submitView(t, EMPLOYEE, view, {});
     const { event, reply } = await t.handled(view.id);

@@ -14,7 +14,14 @@ afterEach(async () => {
 
 /** `user` adds `reaction` to the message at (channel, ts): a `reaction_added` event. */
 async function react(user: string, channel: string, ts: string, reaction = 'ticket') {
-  const sent = await t.sender.event({ type: 'reaction_added', user, reaction, item: { type: 'message', channel, ts }, item_user: EMPLOYEE, event_ts: t.slack.web.workspace.nextTs() });
+  const sent = await t.sender.event({
+    type: 'reaction_added',
+    user,
+    reaction,
+    item: { type: 'message', channel, ts },
+    item_user: EMPLOYEE,
+    event_ts: t.slack.web.workspace.nextTs(),
+  });
   expect(sent.status).toBe(200);
   return sent;
 }
@@ -81,14 +88,21 @@ describe('the "Create ticket" message shortcut', () => {
     const { channel: _channel, ...asSlackShowsIt } = message;
 
     const sent = await t.sender.interaction({
-      type: 'message_action', user: EMPLOYEE, callback_id: 'tierdesk_create_ticket', channel: GENERAL, message_ts: message.ts, message: asSlackShowsIt,
+      type: 'message_action',
+      user: EMPLOYEE,
+      callback_id: 'tierdesk_create_ticket',
+      channel: GENERAL,
+      message_ts: message.ts,
+      message: asSlackShowsIt,
     });
     const view = await viewOpenedWith(t, sent.triggerId!);
 
     expect(sent.status).toBe(200);
     const values = stateValues(view, {});
     expect(values.title!.value).toMatchObject({ value: 'Can someone reset my MFA?' });
-    expect(values.description!.value!.value).toMatch(/^Can someone reset my MFA\?\nI got a new phone\.\n\nFrom: https:\/\/tierdesk-fake\.slack\.com\/archives\/C0GENERAL\/p\d+$/);
+    expect(values.description!.value!.value).toMatch(
+      /^Can someone reset my MFA\?\nI got a new phone\.\n\nFrom: https:\/\/tierdesk-fake\.slack\.com\/archives\/C0GENERAL\/p\d+$/,
+    );
     expect(JSON.parse(view.private_metadata)).toEqual({ channel: GENERAL, from: 'shortcut' }); // never deflected (form-answers.test.ts)
 
     const submitted = await submitView(t, EMPLOYEE, view, { urgency: 'low' });

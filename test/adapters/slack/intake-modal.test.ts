@@ -48,14 +48,25 @@ describe('submitting the intake modal', () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body).toBe(''); // a bare ack closes the modal
     expect(await ticketRow(t, 1)).toMatchObject({
-      title: 'VPN drops every hour', description: 'Since Monday, on the office Wi-Fi only.', urgency: 'high', impact: 'low',
-      category: 'Network', product: 'GlobalProtect', product_version: '6.1', requester_id: EMPLOYEE, status: 'open',
+      title: 'VPN drops every hour',
+      description: 'Since Monday, on the office Wi-Fi only.',
+      urgency: 'high',
+      impact: 'low',
+      category: 'Network',
+      product: 'GlobalProtect',
+      product_version: '6.1',
+      requester_id: EMPLOYEE,
+      status: 'open',
     });
     const [card] = callsTo(t, 'chat.postMessage', L1_DESK);
     expect(messageText(card!.args)).toContain('#1 VPN drops every hour');
     expect(messageText(card!.args)).toContain('GlobalProtect 6.1');
     expect([...buttonsOn(t, L1_DESK, (card!.response as { ts: string }).ts).keys()]).toEqual([
-      'tierdesk:claim', 'tierdesk:reply', 'tierdesk:wait', 'tierdesk:escalate', 'tierdesk:resolve',
+      'tierdesk:claim',
+      'tierdesk:reply',
+      'tierdesk:wait',
+      'tierdesk:escalate',
+      'tierdesk:resolve',
     ]);
     const confirmation = await t.slack.web.waitForCall('chat.postEphemeral');
     expect(confirmation.args).toMatchObject({ channel: 'C0RANDOM', user: EMPLOYEE, text: expect.stringMatching(/Ticket #1 opened/) });

@@ -65,7 +65,13 @@ export type FormInput = Record<string, string>;
 interface InputBlock {
   type: string;
   block_id: string;
-  element: { type: string; action_id: string; initial_value?: string; options?: Array<{ text: Json; value: string }>; initial_option?: { text: Json; value: string } };
+  element: {
+    type: string;
+    action_id: string;
+    initial_value?: string;
+    options?: Array<{ text: Json; value: string }>;
+    initial_option?: { text: Json; value: string };
+  };
 }
 
 /**

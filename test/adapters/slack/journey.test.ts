@@ -11,7 +11,12 @@ afterEach(async () => {
 
 describe('a ticket in Slack, end to end with the real Bolt App', () => {
   it('opens from /ticket new, posts the card to L1 and confirms to the requester', async () => {
-    const sent = await t.sender.slashCommand({ command: '/ticket', text: 'new Printer on fire --urgency high', user_id: 'U0EMP', channel_id: 'C0RANDOM' });
+    const sent = await t.sender.slashCommand({
+      command: '/ticket',
+      text: 'new Printer on fire --urgency high',
+      user_id: 'U0EMP',
+      channel_id: 'C0RANDOM',
+    });
     expect(sent.status).toBe(200);
     const card = await t.slack.web.waitForCall('chat.postMessage', (c) => c.args.channel === 'C0L1DESK');
     expect(messageText(card.args)).toContain('#1 Printer on fire');

@@ -15,7 +15,11 @@ afterEach(async () => {
 });
 
 type Json = Record<string, unknown>;
-interface Button { action_id: string; value: string; text: { text: string } }
+interface Button {
+  action_id: string;
+  value: string;
+  text: { text: string };
+}
 
 /** `/kb <text>` from `user`; the ephemeral answer Slack got in the ack. */
 async function kb(text: string, user = EMPLOYEE) {
@@ -43,7 +47,11 @@ async function pressEphemeral(user: string, button: Button, channel = 'C0RANDOM'
   const ws = t.slack.web.workspace;
   const responseUrl = t.slack.web.issueResponseUrl('actions');
   const sent = await t.sender.interaction({
-    type: 'block_actions', user, channel, response_url: responseUrl, state: { values: {} },
+    type: 'block_actions',
+    user,
+    channel,
+    response_url: responseUrl,
+    state: { values: {} },
     container: { type: 'message', message_ts: ws.nextTs(), channel_id: channel, is_ephemeral: true },
     actions: [{ ...button, type: 'button', block_id: 'b1', action_ts: ws.nextTs() }],
   });
@@ -76,12 +84,18 @@ describe('/kb search', () => {
     const opened = await pressEphemeral(OLGA, buttonsIn(found.blocks)[0]!);
     expect(opened.handled.event).toMatchObject({ kind: 'action', action: 'kb.show', value: id });
     const votes = buttonsIn(opened.answer.blocks);
-    expect(votes.map((b) => [b.action_id, b.value])).toEqual([['tierdesk:kb.vote', `${id} helpful`], ['tierdesk:kb.vote#2', `${id} not-helpful`]]);
+    expect(votes.map((b) => [b.action_id, b.value])).toEqual([
+      ['tierdesk:kb.vote', `${id} helpful`],
+      ['tierdesk:kb.vote#2', `${id} not-helpful`],
+    ]);
 
     const voted = await pressEphemeral(OLGA, votes[1]!);
     expect(voted.handled.event).toMatchObject({ kind: 'action', action: 'kb.vote', value: `${id} not-helpful` });
     expect(voted.answer.text).toMatch(/not helpful/);
-    expect(await t.db.selectFrom('kb_articles').select(['helpful', 'not_helpful']).where('id', '=', Number(id)).executeTakeFirstOrThrow()).toEqual({ helpful: 0, not_helpful: 1 });
+    expect(await t.db.selectFrom('kb_articles').select(['helpful', 'not_helpful']).where('id', '=', Number(id)).executeTakeFirstOrThrow()).toEqual({
+      helpful: 0,
+      not_helpful: 1,
+    });
   });
 });
 
@@ -117,7 +131,10 @@ describe('/kb add', () => {
 
     expect(submitted.body).toBe('');
     expect(await t.db.selectFrom('kb_articles').select(['title', 'body', 'tags', 'state']).executeTakeFirstOrThrow()).toEqual({
-      title: 'Reset the dock', body, tags: JSON.stringify(['macos', 'dock']), state: 'draft',
+      title: 'Reset the dock',
+      body,
+      tags: JSON.stringify(['macos', 'dock']),
+      state: 'draft',
     });
     const shown = await t.slack.web.waitForCall('chat.postEphemeral');
     expect(shown.args).toMatchObject({ channel: 'C0RANDOM', user: BOB, text: expect.stringMatching(/Draft article #1 saved/) });
@@ -142,7 +159,7 @@ describe('/kb edit ID', () => {
 
     const sent = await t.sender.slashCommand({ command: '/kb', text: `edit ${id}`, user_id: BOB, channel_id: 'C0RANDOM' });
     const view = await viewOpenedWith(t, sent.triggerId);
-    const initial = Object.fromEntries(view.blocks.map((b) => [b.block_id, ((b as { element: { initial_value?: string } }).element.initial_value)]));
+    const initial = Object.fromEntries(view.blocks.map((b) => [b.block_id, (b as { element: { initial_value?: string } }).element.initial_value]));
     expect(initial).toEqual({ title: 'Wifi password', body: 'Ask reception for the guest code.', tags: 'wifi, guest' });
 
     const submitted = await submitView(t, BOB, view, { title: 'Guest Wi-Fi password' });
@@ -151,7 +168,9 @@ describe('/kb edit ID', () => {
     expect(submitted.body).toBe('');
     expect(reply?.text).toMatch(/updated \(title; version 3\)/);
     expect(await t.db.selectFrom('kb_articles').select(['title', 'body', 'tags']).executeTakeFirstOrThrow()).toEqual({
-      title: 'Guest Wi-Fi password', body: 'Ask reception for the guest code.', tags: JSON.stringify(['wifi', 'guest']),
+      title: 'Guest Wi-Fi password',
+      body: 'Ask reception for the guest code.',
+      tags: JSON.stringify(['wifi', 'guest']),
     });
   });
 
@@ -168,7 +187,10 @@ describe('/kb edit ID', () => {
     await submitView(t, BOB, view, { title: 'Long guide, revised' });
     await t.handled(view.id);
 
-    expect(await t.db.selectFrom('kb_articles').select(['title', 'body']).executeTakeFirstOrThrow()).toEqual({ title: 'Long guide, revised', body: long });
+    expect(await t.db.selectFrom('kb_articles').select(['title', 'body']).executeTakeFirstOrThrow()).toEqual({
+      title: 'Long guide, revised',
+      body: long,
+    });
   });
 
   it('with words after the id runs as typed (no form)', async () => {
@@ -196,7 +218,10 @@ describe('articles offered before a ticket opens', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(await ticketCount(t)).toBe(0);
 
-    const opened = await pressEphemeral(EMPLOYEE, buttons.find((b) => b.action_id === 'tierdesk:deflect.open')!);
+    const opened = await pressEphemeral(
+      EMPLOYEE,
+      buttons.find((b) => b.action_id === 'tierdesk:deflect.open')!,
+    );
     expect(opened.handled.event).toMatchObject({ kind: 'action', action: 'deflect.open' });
     expect(opened.answer.text).toMatch(/Ticket #1 opened/);
     expect(callsTo(t, 'chat.postMessage', L1_DESK)).toHaveLength(1);

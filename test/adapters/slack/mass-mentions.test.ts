@@ -54,9 +54,21 @@ async function mentionEverywhere() {
   await submitView(t, EMPLOYEE, intake, { title: MENTIONS.slice(0, 200), description: `${MENTIONS}\nsecond line ${MENTIONS}`, urgency: 'high' });
   await t.desk.dispatcher.drain();
   const ticket = await ticketMessages(t, 1);
-  const dmReply = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: `reply ${MENTIONS}`, thread_ts: ticket.dm.ts });
+  const dmReply = await t.sender.event({
+    type: 'message',
+    channel: ticket.dm.channel,
+    user: EMPLOYEE,
+    text: `reply ${MENTIONS}`,
+    thread_ts: ticket.dm.ts,
+  });
   await t.handled(dmReply.eventId);
-  const note = await t.sender.event({ type: 'message', channel: ticket.card.channel, user: ANN, text: `note ${MENTIONS}`, thread_ts: ticket.card.ts });
+  const note = await t.sender.event({
+    type: 'message',
+    channel: ticket.card.channel,
+    user: ANN,
+    text: `note ${MENTIONS}`,
+    thread_ts: ticket.card.ts,
+  });
   await t.handled(note.eventId);
   await actWithText(t, ANN, ticket.card, 'reply', { text: `public ${MENTIONS}` });
   await actWithText(t, ANN, ticket.card, 'escalate', { text: `why ${MENTIONS}` });
@@ -99,7 +111,13 @@ describe('mass mentions typed by users', () => {
 
   it('the ticket reaction on a message full of mentions does not ping either', async () => {
     const message = t.slack.web.workspace.addMessage({ channel: GENERAL, user: EMPLOYEE, text: MENTIONS });
-    const reacted = await t.sender.event({ type: 'reaction_added', user: EMPLOYEE, reaction: 'ticket', item: { type: 'message', channel: GENERAL, ts: message.ts }, item_user: EMPLOYEE });
+    const reacted = await t.sender.event({
+      type: 'reaction_added',
+      user: EMPLOYEE,
+      reaction: 'ticket',
+      item: { type: 'message', channel: GENERAL, ts: message.ts },
+      item_user: EMPLOYEE,
+    });
     await t.handled(reacted.eventId);
     await t.desk.dispatcher.drain();
 

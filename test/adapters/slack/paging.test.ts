@@ -22,10 +22,18 @@ afterEach(async () => {
 describe('a page in Slack', () => {
   it('reaches the person on call by DM with Acknowledge and Escalate, and the Acknowledge button stops it', async () => {
     const ticket = await openTicket(t, 'Database down --urgency high --impact high');
-    const sent = await t.sender.slashCommand({ command: '/ticket', text: `escalate ${ticket.number} needs a DBA`, user_id: 'U0ANN', channel_id: 'C0L1DESK' });
+    const sent = await t.sender.slashCommand({
+      command: '/ticket',
+      text: `escalate ${ticket.number} needs a DBA`,
+      user_id: 'U0ANN',
+      channel_id: 'C0L1DESK',
+    });
     await t.handled(sent.triggerId);
     await t.desk.dispatcher.drain();
-    const page = await t.slack.web.waitForCall('chat.postMessage', (c) => String(c.args.channel).startsWith('D') && messageText(c.args).includes('Page: #1'));
+    const page = await t.slack.web.waitForCall(
+      'chat.postMessage',
+      (c) => String(c.args.channel).startsWith('D') && messageText(c.args).includes('Page: #1'),
+    );
     expect(JSON.stringify(page.args.blocks)).toContain('tierdesk:ack');
     expect(JSON.stringify(page.args.blocks)).toContain('tierdesk:pass');
     const posted = page.response as { channel?: string; ts?: string } | undefined;

@@ -28,8 +28,12 @@ describe('messages in a peer channel', () => {
     const q = await say(t, EMPLOYEE, 'How do I map the shared drive on a Mac?');
 
     expect(q.handled.event).toMatchObject({
-      kind: 'message', id: q.ts, text: 'How do I map the shared drive on a Mac?', link: permalink(q.ts),
-      place: { platform: 'slack', channel: PEER }, from: { id: EMPLOYEE },
+      kind: 'message',
+      id: q.ts,
+      text: 'How do I map the shared drive on a Mac?',
+      link: permalink(q.ts),
+      place: { platform: 'slack', channel: PEER },
+      from: { id: EMPLOYEE },
     });
     expect((q.handled.event.place as { thread?: string }).thread).toBeUndefined();
   });
@@ -47,7 +51,14 @@ describe('messages in a peer channel', () => {
       { type: 'message', channel: PEER, bot_id: 'B0OTHER', text: 'I am a bot', ts: t.slack.web.workspace.nextTs() },
       { type: 'message', channel: PEER, subtype: 'message_changed', message: { ts: root.ts, text: 'edited' }, ts: t.slack.web.workspace.nextTs() },
       { type: 'message', channel: PEER, subtype: 'message_deleted', deleted_ts: root.ts, ts: t.slack.web.workspace.nextTs() },
-      { type: 'message', channel: PEER, subtype: 'channel_join', user: OLGA, text: '<@U0OUT> has joined the channel', ts: t.slack.web.workspace.nextTs() },
+      {
+        type: 'message',
+        channel: PEER,
+        subtype: 'channel_join',
+        user: OLGA,
+        text: '<@U0OUT> has joined the channel',
+        ts: t.slack.web.workspace.nextTs(),
+      },
       { type: 'message', channel: GENERAL, user: EMPLOYEE, text: 'lunch anyone?' },
     ];
     for (const event of ignored) expect((await t.sender.event(event as { type: string })).status).toBe(200);
@@ -67,11 +78,23 @@ describe('reactions in a peer channel', () => {
     const { event } = await t.handled(sent.eventId);
 
     expect(event).toMatchObject({
-      kind: 'reaction', emoji: 'white_check_mark', message: a.ts, text: 'Turn it off and on again', link: permalink(a.ts, q.ts),
-      author: { platform: 'slack', id: OLGA, name: 'olga' }, from: { id: EMPLOYEE }, place: { channel: PEER, thread: q.ts },
+      kind: 'reaction',
+      emoji: 'white_check_mark',
+      message: a.ts,
+      text: 'Turn it off and on again',
+      link: permalink(a.ts, q.ts),
+      author: { platform: 'slack', id: OLGA, name: 'olga' },
+      from: { id: EMPLOYEE },
+      place: { channel: PEER, thread: q.ts },
     });
     // The reacted message was read alone, bounded to itself.
-    expect(t.slack.web.calls('conversations.replies').at(-1)!.args).toMatchObject({ channel: PEER, ts: a.ts, latest: a.ts, inclusive: 'true', limit: '1' }); // form-encoded, as WebClient sends them
+    expect(t.slack.web.calls('conversations.replies').at(-1)!.args).toMatchObject({
+      channel: PEER,
+      ts: a.ts,
+      latest: a.ts,
+      inclusive: 'true',
+      limit: '1',
+    }); // form-encoded, as WebClient sends them
   });
 
   it('✅ on the question itself arrives without a thread', async () => {
@@ -109,8 +132,17 @@ describe('labels: reactions on the question', () => {
     await t.adapter.labelThread!(place, 'open'); // no_reaction: nothing to do
 
     const adds = t.slack.web.calls('reactions.add').map((c) => [c.args.name, c.args.timestamp, (c.response as { error?: string }).error ?? 'ok']);
-    expect(adds).toEqual([['white_check_mark', q.ts, 'ok'], ['white_check_mark', q.ts, 'already_reacted'], ['lock', q.ts, 'ok']]);
-    expect(t.slack.web.calls('reactions.remove').map((c) => (c.response as { error?: string }).error ?? 'ok')).toEqual(['ok', 'ok', 'no_reaction', 'no_reaction']);
+    expect(adds).toEqual([
+      ['white_check_mark', q.ts, 'ok'],
+      ['white_check_mark', q.ts, 'already_reacted'],
+      ['lock', q.ts, 'ok'],
+    ]);
+    expect(t.slack.web.calls('reactions.remove').map((c) => (c.response as { error?: string }).error ?? 'ok')).toEqual([
+      'ok',
+      'ok',
+      'no_reaction',
+      'no_reaction',
+    ]);
   });
 
   it('a question that is gone is a permanent failure, not retried forever', async () => {
@@ -163,8 +195,13 @@ describe('cards', () => {
 
   it('buttons of one action get distinct action ids (Slack refuses repeats), mapped back to the action', async () => {
     const card: Card = {
-      title: 'Article #1', fallback: 'Article #1',
-      buttons: [{ action: 'kb.vote', label: 'Helpful', value: '1 helpful' }, { action: 'kb.vote', label: 'Not helpful', value: '1 not-helpful' }, { action: 'kb.publish', label: 'Publish', value: '1' }],
+      title: 'Article #1',
+      fallback: 'Article #1',
+      buttons: [
+        { action: 'kb.vote', label: 'Helpful', value: '1 helpful' },
+        { action: 'kb.vote', label: 'Not helpful', value: '1 not-helpful' },
+        { action: 'kb.publish', label: 'Publish', value: '1' },
+      ],
     };
     const ids = (renderCard(card).blocks.at(-1) as { elements: Array<{ action_id: string }> }).elements.map((e) => e.action_id);
     expect(ids).toEqual(['tierdesk:kb.vote', 'tierdesk:kb.vote#2', 'tierdesk:kb.publish']);
@@ -175,7 +212,9 @@ describe('cards', () => {
     const { blocks } = renderCard(dup);
     (blocks.at(-1) as { elements: Array<{ action_id: string }> }).elements[1]!.action_id = 'tierdesk:kb.vote';
     const posted = await fetch(`${t.slack.apiUrl}chat.postMessage`, {
-      method: 'POST', headers: { authorization: 'Bearer xoxb-test-token', 'content-type': 'application/json' }, body: JSON.stringify({ channel: PEER, text: 'x', blocks }),
+      method: 'POST',
+      headers: { authorization: 'Bearer xoxb-test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: PEER, text: 'x', blocks }),
     });
     expect(await posted.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
   });
@@ -190,14 +229,29 @@ describe('the app manifest', () => {
 
   it('has /ask, /kb and /helpers next to /ticket, and both message shortcuts', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/ticket', '/ask', '/kb', '/helpers']);
-    expect(manifest.features.shortcuts).toEqual(expect.arrayContaining([
-      expect.objectContaining({ callback_id: 'tierdesk_create_ticket', type: 'message' }),
-      expect.objectContaining({ callback_id: 'tierdesk_mark_solution', type: 'message', name: 'Mark as solution' }),
-    ]));
+    expect(manifest.features.shortcuts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ callback_id: 'tierdesk_create_ticket', type: 'message' }),
+        expect.objectContaining({ callback_id: 'tierdesk_mark_solution', type: 'message', name: 'Mark as solution' }),
+      ]),
+    );
   });
 
   it('asks for the scopes and events peer support uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['reactions:read', 'reactions:write', 'usergroups:read', 'usergroups:write', 'channels:history', 'groups:history', 'commands', 'chat:write']));
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['message.channels', 'message.groups', 'reaction_added']));
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'reactions:read',
+        'reactions:write',
+        'usergroups:read',
+        'usergroups:write',
+        'channels:history',
+        'groups:history',
+        'commands',
+        'chat:write',
+      ]),
+    );
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['message.channels', 'message.groups', 'reaction_added']),
+    );
   });
 });

@@ -44,7 +44,13 @@ describe('"Mark as solution" on a bot\'s message', () => {
 
   it("another app's bot message (bot_id) in the thread: refused the same way", async () => {
     const q = await say(t, EMPLOYEE, 'Where do I download the VPN client?');
-    const bot = t.slack.web.workspace.addMessage({ channel: PEER, user: 'U0OTHERBOT', bot_id: 'B0OTHER', text: 'Here is a link: vpn.example.com', thread_ts: q.ts });
+    const bot = t.slack.web.workspace.addMessage({
+      channel: PEER,
+      user: 'U0OTHERBOT',
+      bot_id: 'B0OTHER',
+      text: 'Here is a link: vpn.example.com',
+      thread_ts: q.ts,
+    });
 
     const used = await markAsSolution(t, EMPLOYEE, bot.ts);
     const answer = await t.slack.web.waitForResponse(used.responseUrl);
@@ -66,7 +72,7 @@ describe('"Mark as solution" on a bot\'s message', () => {
   });
 });
 
-describe('✅ on a bot\'s message', () => {
+describe("✅ on a bot's message", () => {
   it("the asker's ✅ on the Similar questions card is not forwarded: the question stays open", async () => {
     const { q2, card } = await similarCard();
 

@@ -43,21 +43,26 @@ async function later(ms: number) {
 }
 
 /** Web API calls that would show something to someone: tierdesk answers no edit or deletion. */
-const visibleCalls = () => t.slack.web.calls().filter((c) => ['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add'].includes(c.method));
+const visibleCalls = () =>
+  t.slack.web.calls().filter((c) => ['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add'].includes(c.method));
 
-const changes = () => t.inbound.map((h) => h.event).filter((e): e is Extract<Inbound, { kind: 'edited' | 'deleted' }> => e.kind === 'edited' || e.kind === 'deleted');
+const changes = () =>
+  t.inbound.map((h) => h.event).filter((e): e is Extract<Inbound, { kind: 'edited' | 'deleted' }> => e.kind === 'edited' || e.kind === 'deleted');
 
 const kbSearch = async (words: string) => {
   const sent = await t.sender.slashCommand({ command: '/kb', text: `search ${words}`, user_id: OLGA, channel_id: 'C0RANDOM' });
   return (sent.json as { text: string }).text;
 };
 
-describe('the fake sends edits and deletions in Slack\'s wire format', () => {
+describe("the fake sends edits and deletions in Slack's wire format", () => {
   it('message_changed: hidden, stamped with the edit, the message as it is and as it was; message_deleted: deleted_ts and previous_message', async () => {
     const q = await say(t, EMPLOYEE, 'Printer jams');
     const edited = messageChanged(t.slack.web, { channel: PEER, ts: q.ts, text: 'Printer jams on tray 2' });
     expect(edited).toMatchObject({
-      type: 'message', subtype: 'message_changed', hidden: true, channel: PEER,
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: PEER,
       message: { type: 'message', user: EMPLOYEE, text: 'Printer jams on tray 2', ts: q.ts, edited: { user: EMPLOYEE } },
       previous_message: { type: 'message', user: EMPLOYEE, text: 'Printer jams', ts: q.ts },
     });
@@ -67,7 +72,14 @@ describe('the fake sends edits and deletions in Slack\'s wire format', () => {
 
     const a = await say(t, OLGA, 'Open the back panel', q.ts);
     const gone = messageDeleted(t.slack.web, { channel: PEER, ts: a.ts });
-    expect(gone).toMatchObject({ type: 'message', subtype: 'message_deleted', hidden: true, channel: PEER, deleted_ts: a.ts, previous_message: { user: OLGA, text: 'Open the back panel', thread_ts: q.ts, parent_user_id: EMPLOYEE } });
+    expect(gone).toMatchObject({
+      type: 'message',
+      subtype: 'message_deleted',
+      hidden: true,
+      channel: PEER,
+      deleted_ts: a.ts,
+      previous_message: { user: OLGA, text: 'Open the back panel', thread_ts: q.ts, parent_user_id: EMPLOYEE },
+    });
     expect(gone.ts).not.toBe(a.ts);
     expect(t.slack.web.messagesIn(PEER).map((m) => m.ts)).toEqual([q.ts]);
 
@@ -75,7 +87,8 @@ describe('the fake sends edits and deletions in Slack\'s wire format', () => {
     const b = await say(t, OLGA, 'Or call facilities', q.ts);
     const tomb = messageDeleted(t.slack.web, { channel: PEER, ts: q.ts });
     expect(tomb).toMatchObject({
-      subtype: 'message_changed', hidden: true,
+      subtype: 'message_changed',
+      hidden: true,
       message: { subtype: 'tombstone', hidden: true, user: SLACKBOT, text: 'This message was deleted.', ts: q.ts, thread_ts: q.ts },
       previous_message: { user: EMPLOYEE, text: 'Printer jams on tray 2' },
     });
@@ -83,26 +96,36 @@ describe('the fake sends edits and deletions in Slack\'s wire format', () => {
 
     // Carried as Slack carries them: over HTTP, inside event_callback, with the channel's type.
     const over = await t.sender.event(messageChanged(t.slack.web, { channel: PEER, ts: b.ts, text: 'Or call facilities on 4444' }));
-    expect((over.callback.event as Record<string, unknown>)).toMatchObject({ channel_type: 'channel', event_ts: (over.callback.event as { ts: string }).ts });
+    expect(over.callback.event as Record<string, unknown>).toMatchObject({
+      channel_type: 'channel',
+      event_ts: (over.callback.event as { ts: string }).ts,
+    });
     await t.handled(over.eventId);
   });
 });
 
 describe('the asker edits their question', () => {
-  it('the question\'s title and words follow; nothing is posted; a late repeat of an older edit changes nothing', async () => {
+  it("the question's title and words follow; nothing is posted; a late repeat of an older edit changes nothing", async () => {
     const q = await say(t, EMPLOYEE, 'Wifi is slow');
 
     const first = await edit({ ts: q.ts, text: 'Guest wifi is slow in building B\nSince Monday.' });
 
     expect(first.handled.event).toMatchObject({
-      kind: 'edited', message: q.ts, text: 'Guest wifi is slow in building B\nSince Monday.', from: { platform: 'slack', id: EMPLOYEE },
+      kind: 'edited',
+      message: q.ts,
+      text: 'Guest wifi is slow in building B\nSince Monday.',
+      from: { platform: 'slack', id: EMPLOYEE },
       place: { platform: 'slack', space: TEAM, channel: PEER },
     });
     expect((first.handled.event.place as { thread?: string }).thread).toBeUndefined();
     const editTs = (first.callback.event as { message: { edited: { ts: string } } }).message.edited.ts;
     expect(first.handled.event.key).toBe(`slack:${TEAM}:edit:${PEER}:${q.ts}:${editTs}`);
     expect(first.handled.reply).toBeUndefined();
-    expect(await question(1)).toMatchObject({ title: 'Guest wifi is slow in building B', body: 'Guest wifi is slow in building B\nSince Monday.', status: 'open' });
+    expect(await question(1)).toMatchObject({
+      title: 'Guest wifi is slow in building B',
+      body: 'Guest wifi is slow in building B\nSince Monday.',
+      status: 'open',
+    });
 
     await edit({ ts: q.ts, text: 'Guest wifi drops every hour in building B' });
     expect((await question(1)).title).toBe('Guest wifi drops every hour in building B');
@@ -144,14 +167,20 @@ describe('a marked answer edited', () => {
   });
 });
 
-describe('the question\'s root deleted', () => {
-  it('an unanswered question: deleted, out of the helpers\' way (no ping in its thread), nothing posted', async () => {
+describe("the question's root deleted", () => {
+  it("an unanswered question: deleted, out of the helpers' way (no ping in its thread), nothing posted", async () => {
     const q = await say(t, EMPLOYEE, 'Scanner emails never arrive');
     const kept = await say(t, EMPLOYEE, 'Projector in room 4 flickers');
 
     const gone = await remove(q.ts);
 
-    expect(gone.handled.event).toMatchObject({ kind: 'deleted', message: q.ts, key: `slack:${TEAM}:delete:${PEER}:${q.ts}`, from: { id: EMPLOYEE }, place: { channel: PEER } });
+    expect(gone.handled.event).toMatchObject({
+      kind: 'deleted',
+      message: q.ts,
+      key: `slack:${TEAM}:delete:${PEER}:${q.ts}`,
+      from: { id: EMPLOYEE },
+      place: { channel: PEER },
+    });
     expect((gone.handled.event.place as { thread?: string }).thread).toBeUndefined();
     expect(gone.handled.reply).toBeUndefined();
     expect((await question(1)).status).toBe('deleted');
@@ -159,7 +188,8 @@ describe('the question\'s root deleted', () => {
 
     await later(31 * 60_000);
 
-    const pingsIn = (root: string) => t.slack.web.calls('chat.postMessage').filter((c) => c.args.thread_ts === root && String(c.args.text).includes(`<!subteam^${HELPERS}>`));
+    const pingsIn = (root: string) =>
+      t.slack.web.calls('chat.postMessage').filter((c) => c.args.thread_ts === root && String(c.args.text).includes(`<!subteam^${HELPERS}>`));
     expect(pingsIn(q.ts)).toEqual([]);
     expect(pingsIn(kept.ts)).toHaveLength(1); // the clock did run: the other question's helpers were pinged
     expect(botRepliesIn(t, q.ts)).toEqual([]);
@@ -191,7 +221,15 @@ describe('the question\'s root deleted', () => {
     // When the last reply goes too, Slack removes the tombstone: a second deletion of the same root.
     const tombstone = (gone.callback.event as { message: Record<string, unknown> }).message;
     await remove(a.ts);
-    const again = await send({ type: 'message', subtype: 'message_deleted', hidden: true, channel: PEER, ts: t.slack.web.workspace.nextTs(), deleted_ts: q.ts, previous_message: tombstone });
+    const again = await send({
+      type: 'message',
+      subtype: 'message_deleted',
+      hidden: true,
+      channel: PEER,
+      ts: t.slack.web.workspace.nextTs(),
+      deleted_ts: q.ts,
+      previous_message: tombstone,
+    });
 
     expect(late.handled.reply).toBeUndefined();
     expect(lateAnswerEdit.handled.reply).toBeUndefined();
@@ -210,7 +248,13 @@ describe('the question\'s root deleted', () => {
 describe('what is not forwarded', () => {
   it('edits and deletions outside peer channels, bot edits and unfurls are ignored', async () => {
     const ticket = await openTicket(t, 'Laptop will not charge');
-    const dmReply = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'It is the USB-C one', thread_ts: ticket.dm.ts });
+    const dmReply = await t.sender.event({
+      type: 'message',
+      channel: ticket.dm.channel,
+      user: EMPLOYEE,
+      text: 'It is the USB-C one',
+      thread_ts: ticket.dm.ts,
+    });
     await t.handled(dmReply.eventId);
     const dmTs = String((dmReply.callback.event as { ts: string }).ts);
     const chatter = await t.sender.event({ type: 'message', channel: GENERAL, user: EMPLOYEE, text: 'lunch anyone?' }); // top-level chatter: not delivered

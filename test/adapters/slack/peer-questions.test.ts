@@ -30,7 +30,12 @@ describe('a question asked by hand', () => {
   it('a top-level message in the peer channel becomes question Q1, rooted at that message', async () => {
     const q = await say(t, EMPLOYEE, 'How do I connect to the office printer from Linux?');
 
-    expect(await question(1)).toMatchObject({ title: 'How do I connect to the office printer from Linux?', status: 'open', channel: PEER, platform: 'slack' });
+    expect(await question(1)).toMatchObject({
+      title: 'How do I connect to the office printer from Linux?',
+      status: 'open',
+      channel: PEER,
+      platform: 'slack',
+    });
     expect((await question(1)).link).toBe(`https://tierdesk-fake.slack.com/archives/${PEER}/p${q.ts.replace('.', '')}`);
     expect(await findMessage(t.db, 'question:1')).toMatchObject({ channel: PEER, message_id: q.ts, thread: null });
     expect(botRepliesIn(t, q.ts)).toEqual([]); // nothing similar yet: tierdesk keeps quiet
@@ -66,7 +71,10 @@ describe('marking the solution with ✅', () => {
     const granted = await t.slack.web.waitForCall('usergroups.users.update');
     expect(granted.args).toEqual({ usergroup: HELPERS, users: OLGA });
     expect(t.slack.web.workspace.usergroups.get(HELPERS)).toEqual([OLGA]);
-    expect((await t.slack.web.waitForCall('chat.postEphemeral', (c) => c.args.user === EMPLOYEE)).args).toMatchObject({ channel: PEER, thread_ts: q.ts });
+    expect((await t.slack.web.waitForCall('chat.postEphemeral', (c) => c.args.user === EMPLOYEE)).args).toMatchObject({
+      channel: PEER,
+      thread_ts: q.ts,
+    });
   });
 
   it("someone else's ✅ is just a reaction: nothing labelled, nobody told", async () => {
@@ -94,8 +102,17 @@ describe('the "Mark as solution" message shortcut', () => {
     const answer = await t.slack.web.waitForResponse(used.responseUrl);
     await t.desk.dispatcher.drain();
 
-    expect(event).toMatchObject({ kind: 'action', action: 'peer.solution', about: { id: a.ts, author: { id: GUS }, text: 'Pick the right speaker in the audio settings' }, place: { channel: PEER, thread: q.ts } });
-    expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringMatching(/Only erin, who asked Q1, or a moderator can mark its solution/) });
+    expect(event).toMatchObject({
+      kind: 'action',
+      action: 'peer.solution',
+      about: { id: a.ts, author: { id: GUS }, text: 'Pick the right speaker in the audio settings' },
+      place: { channel: PEER, thread: q.ts },
+    });
+    expect(answer.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expect.stringMatching(/Only erin, who asked Q1, or a moderator can mark its solution/),
+    });
     expect(t.slack.web.calls('reactions.add')).toEqual([]);
     expect((await question(1)).status).toBe('open');
   });
@@ -125,7 +142,12 @@ describe('the "Mark as solution" message shortcut', () => {
 
 describe('/ask', () => {
   it('with text: the question is posted in the peer channel as a top-level message, and the asker gets a link to the channel', async () => {
-    const sent = await t.sender.slashCommand({ command: '/ask', text: 'Is there a guest Wi-Fi? <!channel>', user_id: EMPLOYEE, channel_id: 'C0RANDOM' });
+    const sent = await t.sender.slashCommand({
+      command: '/ask',
+      text: 'Is there a guest Wi-Fi? <!channel>',
+      user_id: EMPLOYEE,
+      channel_id: 'C0RANDOM',
+    });
     await t.handled(sent.triggerId);
     await t.desk.dispatcher.drain();
 
@@ -137,7 +159,7 @@ describe('/ask', () => {
     expect(await findMessage(t.db, 'question:1')).toMatchObject({ channel: PEER, message_id: (posted!.response as { ts: string }).ts });
   });
 
-  it('an answer to a posted question, marked by the asker: ✅ on the bot\'s question message', async () => {
+  it("an answer to a posted question, marked by the asker: ✅ on the bot's question message", async () => {
     const sent = await t.sender.slashCommand({ command: '/ask', text: 'How do I share my calendar?', user_id: EMPLOYEE, channel_id: 'C0RANDOM' });
     await t.handled(sent.triggerId);
     await t.desk.dispatcher.drain();
@@ -168,7 +190,11 @@ describe('/ask', () => {
     expect(accepted.body).toBe('');
     expect(await question(1)).toMatchObject({ title: 'Where do I find the VPN installer?', body: 'For macOS 14, Apple silicon' });
     expect(callsTo(t, 'chat.postMessage', PEER)).toHaveLength(1);
-    expect((await t.slack.web.waitForCall('chat.postEphemeral')).args).toMatchObject({ channel: 'C0RANDOM', user: EMPLOYEE, text: expect.stringMatching(/Question Q1 posted/) });
+    expect((await t.slack.web.waitForCall('chat.postEphemeral')).args).toMatchObject({
+      channel: 'C0RANDOM',
+      user: EMPLOYEE,
+      text: expect.stringMatching(/Question Q1 posted/),
+    });
   });
 });
 
@@ -180,10 +206,19 @@ describe('an unanswered question', () => {
     const ping = botRepliesIn(t, q.ts).find((m) => shown(m).includes('Still unanswered'));
     expect(ping, 'the helper ping').toBeDefined();
     expect(ping!.text.startsWith(`<!subteam^${HELPERS}>`)).toBe(true);
-    expect(shown(ping!).match(/<!|<@/g)?.every((m) => m === '<!')).toBe(true);
+    expect(
+      shown(ping!)
+        .match(/<!|<@/g)
+        ?.every((m) => m === '<!'),
+    ).toBe(true);
     expect(shown(ping!).match(/<![a-z^]+/g)).toEqual([`<!subteam^`, `<!subteam^`]); // text + block, nothing else
     // The question's words never ping anyone, wherever tierdesk repeats them.
-    const markup = () => t.slack.web.calls().filter((c) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method)).flatMap((c) => markupOf(c.args)).join('\n');
+    const markup = () =>
+      t.slack.web
+        .calls()
+        .filter((c) => ['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method))
+        .flatMap((c) => markupOf(c.args))
+        .join('\n');
     expect(markup()).not.toMatch(/<!channel>|<!here>|<@U0ANN>/);
 
     await later(4 * 3_600_000);
@@ -206,7 +241,9 @@ describe('a quiet question', () => {
     const kept = await pressButton(t, EMPLOYEE, { channel: PEER, ts: asked!.ts }, 'peer.keep');
     const { event } = await t.handled(kept.triggerId);
     expect(event).toMatchObject({ kind: 'action', action: 'peer.keep', value: '1' });
-    expect((await t.slack.web.waitForResponse(kept.responseUrl)).body).toMatchObject({ text: 'Q1 stays open. Helpers can still answer in its thread.' });
+    expect((await t.slack.web.waitForResponse(kept.responseUrl)).body).toMatchObject({
+      text: 'Q1 stays open. Helpers can still answer in its thread.',
+    });
 
     await later(3 * 86_400_000 + 1000);
     await later(2 * 86_400_000 + 1000);

@@ -43,9 +43,24 @@ describe('request verification', () => {
     const inboundBefore = t.inbound.length;
     const forged = { signing: { secret: 'not-the-signing-secret' } };
 
-    const event = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'forged', thread_ts: ticket.dm.ts }, forged);
-    const stale = await t.sender.event({ type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'stale', thread_ts: ticket.dm.ts }, { signing: { timestampSec: sixMinutesAgo() } });
-    const click = await t.sender.interaction({ type: 'block_actions', user: EMPLOYEE, channel: L1_DESK, message: { type: 'message', ts: ticket.card.ts, text: '' }, actions: [{ type: 'button', action_id: 'tierdesk:claim', value: '1' }] }, forged);
+    const event = await t.sender.event(
+      { type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'forged', thread_ts: ticket.dm.ts },
+      forged,
+    );
+    const stale = await t.sender.event(
+      { type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'stale', thread_ts: ticket.dm.ts },
+      { signing: { timestampSec: sixMinutesAgo() } },
+    );
+    const click = await t.sender.interaction(
+      {
+        type: 'block_actions',
+        user: EMPLOYEE,
+        channel: L1_DESK,
+        message: { type: 'message', ts: ticket.card.ts, text: '' },
+        actions: [{ type: 'button', action_id: 'tierdesk:claim', value: '1' }],
+      },
+      forged,
+    );
     await t.desk.dispatcher.drain();
 
     expect([event.status, stale.status, click.status]).toEqual([401, 401, 401]);
@@ -62,7 +77,7 @@ describe('request verification', () => {
   });
 });
 
-describe('acknowledging within Slack\'s 3 seconds', () => {
+describe("acknowledging within Slack's 3 seconds", () => {
   it('a fast command is answered in the ack itself', async () => {
     const sent = await t.sender.slashCommand(NEW_TICKET);
 
@@ -91,7 +106,10 @@ describe('what Slack delivers twice counts once', () => {
     const reply = { type: 'message', channel: ticket.dm.channel, user: EMPLOYEE, text: 'Still smoking', thread_ts: ticket.dm.ts };
 
     const first = await t.sender.event(reply);
-    const retry = await t.sender.event({ ...reply, ts: (first.callback.event as { ts: string }).ts }, { eventId: first.eventId, retryNum: 1, retryReason: 'http_timeout' });
+    const retry = await t.sender.event(
+      { ...reply, ts: (first.callback.event as { ts: string }).ts },
+      { eventId: first.eventId, retryNum: 1, retryReason: 'http_timeout' },
+    );
     const [once, twice] = [await t.handled(first.eventId), await t.handled(first.eventId, 2)];
     await t.desk.dispatcher.drain();
 

@@ -17,7 +17,10 @@ afterEach(async () => {
 /** Whether `promise` has settled after a real-time pause of `ms`. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let settled = false;
-  void promise.then(() => (settled = true), () => (settled = true));
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   await new Promise((resolve) => setTimeout(resolve, ms));
   return settled;
 }
@@ -32,7 +35,11 @@ async function submissionUnderWay(desk: SlackDesk) {
   const call = await desk.slack.web.waitForCall('views.open', (c) => c.args.trigger_id === opened.fields.trigger_id);
   const { view } = call.response as { view: { id: string; blocks: Array<Record<string, unknown>> } };
   const release = desk.holdCore();
-  const submission = desk.slack.socket.interaction({ type: 'view_submission', user: EMPLOYEE, view: { id: view.id, state: { values: stateValues(view, { title: 'Printer on fire' }) } } });
+  const submission = desk.slack.socket.interaction({
+    type: 'view_submission',
+    user: EMPLOYEE,
+    view: { id: view.id, state: { values: stateValues(view, { title: 'Printer on fire' }) } },
+  });
   await desk.slack.web.waitForCall('users.info', (c) => c.args.user === EMPLOYEE); // the adapter is handling it
   return { submission, release };
 }
@@ -55,7 +62,9 @@ describe('stopping to receive', () => {
 
     expect(ack.connection).toBe(1);
     await vi.waitFor(() => expect(desk.slack.socket.openConnections).toBe(0)); // Slack's side of the close
-    await expect(desk.slack.socket.slashCommand({ command: '/ticket', text: 'new Too late', user_id: EMPLOYEE, channel_id: 'C0RANDOM' })).rejects.toThrow(/no Socket Mode connection is open/);
+    await expect(
+      desk.slack.socket.slashCommand({ command: '/ticket', text: 'new Too late', user_id: EMPLOYEE, channel_id: 'C0RANDOM' }),
+    ).rejects.toThrow(/no Socket Mode connection is open/);
     expect(await ticketRow(desk, 1)).toMatchObject({ title: 'Printer on fire' });
     // Its answer still reaches the person: answers go through the Web API, not the socket.
     const answer = await desk.slack.web.waitForCall('chat.postEphemeral', (c) => c.args.user === EMPLOYEE);

@@ -18,8 +18,13 @@ describe('Socket Mode', () => {
     expect(t.slack.web.calls('apps.connections.open')[0]).toMatchObject({ token: 'xapp-test-token', status: 200 });
   });
 
-  it('/ticket new through an envelope: ticket opened, card posted, the answer in the envelope\'s ack', async () => {
-    const ack = await t.slack.socket.slashCommand({ command: '/ticket', text: 'new Printer on fire --urgency high', user_id: EMPLOYEE, channel_id: 'C0RANDOM' });
+  it("/ticket new through an envelope: ticket opened, card posted, the answer in the envelope's ack", async () => {
+    const ack = await t.slack.socket.slashCommand({
+      command: '/ticket',
+      text: 'new Printer on fire --urgency high',
+      user_id: EMPLOYEE,
+      channel_id: 'C0RANDOM',
+    });
     const { reply } = await t.handled(ack.fields.trigger_id);
     await t.desk.dispatcher.drain();
 
@@ -49,14 +54,22 @@ describe('Socket Mode', () => {
     const event = await t.slack.socket.event({ type: 'message', channel: dm.channel, user: EMPLOYEE, text: 'Still smoking', thread_ts: dm.ts });
     await t.handled(event.eventId);
     const click = await t.slack.socket.interaction({
-      type: 'block_actions', user: ANN, channel: L1_DESK, container: { type: 'message', message_ts: card.ts, channel_id: L1_DESK, is_ephemeral: false },
-      message: { type: 'message', ts: card.ts, text: '' }, actions: [{ type: 'button', action_id: 'tierdesk:claim', block_id: 'b', value: '1', action_ts: '1717405300.000100' }],
+      type: 'block_actions',
+      user: ANN,
+      channel: L1_DESK,
+      container: { type: 'message', message_ts: card.ts, channel_id: L1_DESK, is_ephemeral: false },
+      message: { type: 'message', ts: card.ts, text: '' },
+      actions: [{ type: 'button', action_id: 'tierdesk:claim', block_id: 'b', value: '1', action_ts: '1717405300.000100' }],
     });
     await t.handled(click.triggerId!);
     await t.desk.dispatcher.drain();
 
     expect(event.payload ?? {}).toEqual({});
-    expect(callsTo(t, 'chat.postMessage', L1_DESK).filter((c) => c.args.thread_ts === card.ts).map((c) => String(c.args.text))).toEqual([expect.stringContaining('Still smoking')]);
+    expect(
+      callsTo(t, 'chat.postMessage', L1_DESK)
+        .filter((c) => c.args.thread_ts === card.ts)
+        .map((c) => String(c.args.text)),
+    ).toEqual([expect.stringContaining('Still smoking')]);
     expect(callsTo(t, 'chat.update', L1_DESK).map((c) => c.args.ts)).toContain(card.ts);
     expect((await t.slack.web.waitForResponse(click.responseUrl)).body).toMatchObject({ text: 'You have claimed #1.' });
   });

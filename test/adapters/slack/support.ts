@@ -71,7 +71,9 @@ export interface SlackDesk {
 }
 
 /** tierdesk with the real Bolt App against the fake Slack, on a fresh in-memory database. */
-export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter } = {}): Promise<SlackDesk> {
+export async function startSlackDesk(
+  options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter } = {},
+): Promise<SlackDesk> {
   const clock = new FakeClock(Date.parse('2024-06-03T09:00:00Z'));
   const slack = await startFakeSlack({
     botToken: BOT_TOKEN,
@@ -113,7 +115,13 @@ export async function startSlackDesk(options: { mode?: 'http' | 'socket'; yaml?:
   await desk.start();
   const sender = slack.sender(adapter.url ?? 'http://127.0.0.1:1/unused');
   return {
-    slack, desk, db, clock, adapter, logger, sender,
+    slack,
+    desk,
+    db,
+    clock,
+    adapter,
+    logger,
+    sender,
     handled(id, nth = 1) {
       let seen = 0;
       return handled.waitFor(`inbound event #${nth} carrying ${id}`, (h) => JSON.stringify(h.event.raw ?? null).includes(id) && ++seen === nth);
@@ -207,7 +215,10 @@ export async function ticketMessages(t: SlackDesk, number: number, tier = 'L1'):
 
 /** How many tickets exist. */
 export async function ticketCount(t: SlackDesk): Promise<number> {
-  const row = await t.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -46,7 +46,10 @@ export abstract class GatewayEvents {
     const channel = world.channel(input.channelId);
     if (channel.type === ChannelType.PrivateThread && !world.threadMembers.get(channel.id)?.has(author.id)) {
       const mayManage = (world.permissionsOf(String(channel.guild_id), author.id) & PermissionFlagsBits.ManageThreads) !== 0n;
-      if (!mayManage) throw new Error(`fake Discord: ${author.username} cannot see private thread ${channel.id}; add them with PUT /channels/{thread}/thread-members/{user}`);
+      if (!mayManage)
+        throw new Error(
+          `fake Discord: ${author.username} cannot see private thread ${channel.id}; add them with PUT /channels/{thread}/thread-members/{user}`,
+        );
     }
     const body: Json = { content: input.content, ...(input.replyTo ? { message_reference: { message_id: input.replyTo } } : {}) };
     return this.#settle(() => createMessage(world, channel.id, body, { author, ...(input.replyTo ? { type: MessageType.Reply } : {}) }));
@@ -57,14 +60,25 @@ export abstract class GatewayEvents {
    * `applied_tags` from the forum's tags), then MESSAGE_CREATE of the starter message, whose id is
    * the thread's. Resolves with both.
    */
-  async forumPost(input: { forumId: string; authorId: string; name: string; content: string; tags?: string[] }): Promise<{ thread: FakeChannel; starter: APIMessage }> {
+  async forumPost(input: {
+    forumId: string;
+    authorId: string;
+    name: string;
+    content: string;
+    tags?: string[];
+  }): Promise<{ thread: FakeChannel; starter: APIMessage }> {
     const world = this.#world;
     const owner = world.user(input.authorId);
     const forum = world.channel(input.forumId);
     if (forum.type !== ChannelType.GuildForum) throw new Error(`fake Discord: ${input.forumId} is not a forum`);
     world.member(String(forum.guild_id), owner.id);
     const created = await this.#settle(() =>
-      createThread(world, forum.id, { name: input.name, message: { content: input.content }, ...(input.tags ? { applied_tags: input.tags } : {}) }, { owner }),
+      createThread(
+        world,
+        forum.id,
+        { name: input.name, message: { content: input.content }, ...(input.tags ? { applied_tags: input.tags } : {}) },
+        { owner },
+      ),
     );
     return { thread: world.channel(String(created.id)), starter: created.message as APIMessage };
   }
@@ -110,7 +124,8 @@ export abstract class GatewayEvents {
    */
   async messageUpdate(input: { channelId: string; messageId: string; authorId: string; content: string }): Promise<APIMessage> {
     const message = this.#world.message(input.channelId, input.messageId);
-    if (message.author.id !== input.authorId) throw new Error(`fake Discord: ${input.authorId} cannot edit message ${message.id} by ${message.author.id}`);
+    if (message.author.id !== input.authorId)
+      throw new Error(`fake Discord: ${input.authorId} cannot edit message ${message.id} by ${message.author.id}`);
     return this.#settle(() => structuredClone(personEdit(this.#world, message, input.content)));
   }
 

@@ -20,7 +20,10 @@ import type { DiscordWorld } from './world.js';
  * GUILD_CREATE's `d`. Real Discord lists only the bot (and voice members) in `members` unless the
  * session has the GUILD_PRESENCES intent; the gateway decides which members to pass.
  */
-export function guildCreate(g: FakeGuild, parts: { members: APIGuildMember[]; threads: FakeChannel[]; joinedAt: string }): GatewayGuildCreateDispatchData {
+export function guildCreate(
+  g: FakeGuild,
+  parts: { members: APIGuildMember[]; threads: FakeChannel[]; joinedAt: string },
+): GatewayGuildCreateDispatchData {
   const strip = ({ guild_id: _omit, ...rest }: FakeChannel) => rest;
   return {
     id: g.id,
@@ -105,5 +108,12 @@ export function membersChunk(world: DiscordWorld, d: Json): Json | undefined {
   const members = guild.members.filter((m) => (ids ? ids.includes(m.user.id) : m.user.username.toLowerCase().startsWith(query)));
   const notFound = ids ? ids.filter((id) => !members.some((m) => m.user.id === id)) : [];
   const limit = Number(d.limit ?? 0) || members.length;
-  return { guild_id: guild.id, members: members.slice(0, limit), chunk_index: 0, chunk_count: 1, not_found: notFound, ...(d.nonce ? { nonce: d.nonce } : {}) };
+  return {
+    guild_id: guild.id,
+    members: members.slice(0, limit),
+    chunk_index: 0,
+    chunk_count: 1,
+    not_found: notFound,
+    ...(d.nonce ? { nonce: d.nonce } : {}),
+  };
 }

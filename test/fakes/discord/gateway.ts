@@ -161,7 +161,9 @@ export class FakeDiscordGateway extends GatewayEvents {
 
   /** Op 7: the client closes (4200) and, about 500 ms later, RESUMEs on `resume_gateway_url`. */
   async requestReconnect(shard = 0): Promise<void> {
-    await Promise.all([...this.#live].filter((l) => l.session?.info.shard[0] === shard).map((l) => this.#send(l, { op: GatewayOpcodes.Reconnect, d: null })));
+    await Promise.all(
+      [...this.#live].filter((l) => l.session?.info.shard[0] === shard).map((l) => this.#send(l, { op: GatewayOpcodes.Reconnect, d: null })),
+    );
   }
 
   /** Closes the shard's connection with `code` (4000 is resumable; 4004 is "authentication failed"). */
@@ -178,7 +180,12 @@ export class FakeDiscordGateway extends GatewayEvents {
 
   #accept(ws: WebSocket, req: IncomingMessage): void {
     const url = new URL(req.url ?? '/', 'ws://127.0.0.1');
-    const conn: GatewayConnection = { id: this.#connections.all.length + 1, path: url.pathname, query: Object.fromEntries(url.searchParams), at: this.#options.world.now() };
+    const conn: GatewayConnection = {
+      id: this.#connections.all.length + 1,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      at: this.#options.world.now(),
+    };
     const live: Live = { conn, ws, compress: false };
     this.#live.add(live);
     this.#connections.add(conn);
@@ -188,7 +195,8 @@ export class FakeDiscordGateway extends GatewayEvents {
     if (conn.query.v !== '10') return this.#close(live, 4012, `fake Discord speaks gateway v10, not v=${conn.query.v ?? '(none)'}`);
     if ((conn.query.encoding ?? 'json') !== 'json') return this.#close(live, 4012, 'fake Discord speaks encoding=json only');
     // Refused with an unrecoverable code: a resumable one would make the client retry forever.
-    if (conn.query.compress) return this.#close(live, 4012, `fake Discord has no transport compression (compress=${conn.query.compress}); do not install zlib-sync`);
+    if (conn.query.compress)
+      return this.#close(live, 4012, `fake Discord has no transport compression (compress=${conn.query.compress}); do not install zlib-sync`);
     void this.#send(live, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.#options.heartbeatIntervalMs ?? 3_600_000 }, s: null, t: null });
   }
 
@@ -202,7 +210,13 @@ export class FakeDiscordGateway extends GatewayEvents {
     const op = Number(frame.op);
     const d = frame.d as Json;
     const redacted = d && typeof d === 'object' && 'token' in d ? { ...d, token: '[redacted]' } : frame.d;
-    this.#frames.add({ connection: live.conn.id, ...(live.session ? { sessionId: live.session.info.sessionId } : {}), op, d: redacted, at: this.#options.world.now() });
+    this.#frames.add({
+      connection: live.conn.id,
+      ...(live.session ? { sessionId: live.session.info.sessionId } : {}),
+      op,
+      d: redacted,
+      at: this.#options.world.now(),
+    });
     if (op === GatewayOpcodes.Heartbeat) return void this.#send(live, { op: GatewayOpcodes.HeartbeatAck });
     if (op === GatewayOpcodes.Identify) return this.#identify(live, d);
     if (op === GatewayOpcodes.Resume) return this.#resume(live, d);
@@ -221,20 +235,41 @@ export class FakeDiscordGateway extends GatewayEvents {
     if (d.intents & PRIVILEGED_INTENTS & ~allowed) return this.#close(live, 4014, 'Disallowed intent(s).');
     const [id, count] = Array.isArray(d.shard) ? (d.shard as [number, number]) : [0, 1];
     if (!(id >= 0 && id < count)) return this.#close(live, 4010, 'Invalid shard.');
-    const info: GatewaySession = { sessionId: randomBytes(16).toString('hex'), shard: [id, count], intents: d.intents, identify: { ...d, token: '[redacted]' }, seq: 0, open: true, resumable: true, resumes: 0 };
+    const info: GatewaySession = {
+      sessionId: randomBytes(16).toString('hex'),
+      shard: [id, count],
+      intents: d.intents,
+      identify: { ...d, token: '[redacted]' },
+      seq: 0,
+      open: true,
+      resumable: true,
+      resumes: 0,
+    };
     const state: SessionState = { info, buffer: [], live };
     this.#sessions.set(info.sessionId, state);
     live.session = state;
     live.compress = d.compress === true;
     live.conn.sessionId = info.sessionId;
     const guilds = [...world.guilds.values()].filter((g) => shardOf(g.id, count) === id);
-    const ready = readyPayload(world, info, guilds.map((g) => g.id), `${this.url}/resume`, applicationFlags(allowed));
+    const ready = readyPayload(
+      world,
+      info,
+      guilds.map((g) => g.id),
+      `${this.url}/resume`,
+      applicationFlags(allowed),
+    );
     const sends = [this.#dispatchTo(state, 'READY', ready)];
     if (info.intents & GatewayIntentBits.Guilds) {
       const everyone = (info.intents & GatewayIntentBits.GuildPresences) !== 0;
       for (const g of guilds) {
         const members = everyone ? g.members : g.members.filter((m) => m.user.id === world.bot.id);
-        sends.push(this.#dispatchTo(state, 'GUILD_CREATE', guildCreate(g, { members, threads: world.activeThreads(g.id), joinedAt: world.iso() }) as unknown as Json));
+        sends.push(
+          this.#dispatchTo(
+            state,
+            'GUILD_CREATE',
+            guildCreate(g, { members, threads: world.activeThreads(g.id), joinedAt: world.iso() }) as unknown as Json,
+          ),
+        );
       }
     }
     void Promise.all(sends).then(() => this.#ready.add(info));

@@ -91,7 +91,8 @@ export function chatInputCommand(
 ): APIChatInputApplicationCommandGuildInteraction {
   const leaf = optionsOf(input.options ?? {});
   const sub = input.subcommand ? [{ type: ApplicationCommandOptionType.Subcommand as const, name: input.subcommand, options: leaf }] : undefined;
-  const options = input.group && sub ? [{ type: ApplicationCommandOptionType.SubcommandGroup as const, name: input.group, options: sub }] : (sub ?? leaf);
+  const options =
+    input.group && sub ? [{ type: ApplicationCommandOptionType.SubcommandGroup as const, name: input.group, options: sub }] : (sub ?? leaf);
   return {
     ...base(ctx),
     type: InteractionType.ApplicationCommand,
@@ -150,7 +151,10 @@ export function buttonPress(ctx: InteractionContext, input: { customId: string; 
 }
 
 /** A string select choice (interaction type 3, component type 3). */
-export function selectChoice(ctx: InteractionContext, input: { customId: string; values: string[]; message: APIMessage }): APIMessageComponentGuildInteraction {
+export function selectChoice(
+  ctx: InteractionContext,
+  input: { customId: string; values: string[]; message: APIMessage },
+): APIMessageComponentGuildInteraction {
   return {
     ...base(ctx),
     type: InteractionType.MessageComponent,
@@ -160,7 +164,10 @@ export function selectChoice(ctx: InteractionContext, input: { customId: string;
 }
 
 /** A message context-menu command (type 2, `data.type` 3) aimed at `target`, e.g. "Open ticket from message". */
-export function messageCommand(ctx: InteractionContext, input: { name: string; target: APIMessage; commandId?: string }): APIMessageApplicationCommandGuildInteraction {
+export function messageCommand(
+  ctx: InteractionContext,
+  input: { name: string; target: APIMessage; commandId?: string },
+): APIMessageApplicationCommandGuildInteraction {
   return {
     ...base(ctx),
     type: InteractionType.ApplicationCommand,

@@ -57,14 +57,22 @@ export function answerInteraction(world: DiscordWorld, id: string, token: string
     interaction: {
       id: record.id,
       type: record.type,
-      ...(message ? { response_message_id: message.id, response_message_loading: type === 5, response_message_ephemeral: Boolean(Number(message.flags ?? 0) & MessageFlags.Ephemeral) } : {}),
+      ...(message
+        ? {
+            response_message_id: message.id,
+            response_message_loading: type === 5,
+            response_message_ephemeral: Boolean(Number(message.flags ?? 0) & MessageFlags.Ephemeral),
+          }
+        : {}),
     },
     resource: { type, ...(message && type !== 5 && type !== 6 ? { message } : {}) },
   };
 }
 
 function invalidType(type: number): ApiError {
-  return new ApiError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Callback type ${type} is not valid for this interaction.` }] } });
+  return new ApiError(400, 50035, 'Invalid Form Body', {
+    type: { _errors: [{ code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Callback type ${type} is not valid for this interaction.` }] },
+  });
 }
 
 /** A message sent as the interaction's response or followup: type 20/23 for commands, ephemeral stays private. */
@@ -76,7 +84,12 @@ function reply(world: DiscordWorld, record: InteractionRecord, data: Json, place
   const extra: Partial<APIMessage> = {
     webhook_id: world.applicationId,
     application_id: world.applicationId,
-    interaction_metadata: { id: record.id, type: record.type, user: invoker, authorizing_integration_owners: payload.authorizing_integration_owners } as APIMessage['interaction_metadata'],
+    interaction_metadata: {
+      id: record.id,
+      type: record.type,
+      user: invoker,
+      authorizing_integration_owners: payload.authorizing_integration_owners,
+    } as APIMessage['interaction_metadata'],
   };
   return createMessage(world, record.channelId, data, {
     type: isCommand ? (commandType === 1 ? MessageType.ChatInputCommand : MessageType.ContextMenuCommand) : MessageType.Default,

@@ -47,7 +47,10 @@ export function createMessage(world: DiscordWorld, channelId: string, body: Json
   if (world.isThread(channel) && !options.ephemeral) reopenForMessage(world, channel, (options.author ?? world.bot).id);
   const reference = body.message_reference as Json | undefined;
   const referenced = reference ? world.messages.get(String(reference.message_id)) : undefined;
-  if (reference && !referenced && reference.fail_if_not_exists !== false) throw new ApiError(400, 50035, 'Invalid Form Body', { message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] } });
+  if (reference && !referenced && reference.fail_if_not_exists !== false)
+    throw new ApiError(400, 50035, 'Invalid Form Body', {
+      message_reference: { _errors: [{ code: 'REPLIES_UNKNOWN_MESSAGE', message: 'Unknown message' }] },
+    });
   const at = world.now();
   const message: APIMessage = {
     id: options.extra?.id ?? world.ids.next(),
@@ -65,7 +68,17 @@ export function createMessage(world: DiscordWorld, channelId: string, body: Json
     type: options.type ?? (referenced ? MessageType.Reply : MessageType.Default),
     flags: Number(body.flags ?? 0) as MessageFlags,
     ...(body.nonce !== undefined ? { nonce: body.nonce as string } : {}),
-    ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: referenced.channel_id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) }, referenced_message: referenced } : {}),
+    ...(referenced
+      ? {
+          message_reference: {
+            type: 0,
+            message_id: referenced.id,
+            channel_id: referenced.channel_id,
+            ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
+          },
+          referenced_message: referenced,
+        }
+      : {}),
     ...options.extra,
   };
   if (options.ephemeral) return message;
@@ -158,7 +171,8 @@ function resolveMentions(world: DiscordWorld, channel: FakeChannel, body: Json, 
   const guild = channel.guild_id ? world.guilds.get(channel.guild_id) : undefined;
   const mayMentionEveryone = guild ? (world.permissionsOf(guild.id, world.bot.id) & PermissionFlagsBits.MentionEveryone) !== 0n : false;
   const mentions = userIds.map((id) => world.users.get(id)).filter((u): u is APIUser => u !== undefined);
-  if (referenced && (!allowed || allowed.replied_user === true) && !mentions.some((u) => u.id === referenced.author.id)) mentions.push(referenced.author);
+  if (referenced && (!allowed || allowed.replied_user === true) && !mentions.some((u) => u.id === referenced.author.id))
+    mentions.push(referenced.author);
   return {
     mention_everyone: /@(everyone|here)\b/.test(content) && parse.includes('everyone') && mayMentionEveryone,
     mentions,
@@ -181,7 +195,9 @@ function reopenForMessage(world: DiscordWorld, thread: FakeChannel, authorId: st
   const meta = thread.thread_metadata as Json;
   if (meta.locked) {
     const guildId = String(thread.guild_id);
-    const mayManage = world.guilds.get(guildId)?.members.some((m) => m.user.id === authorId) === true && (world.permissionsOf(guildId, authorId) & PermissionFlagsBits.ManageThreads) !== 0n;
+    const mayManage =
+      world.guilds.get(guildId)?.members.some((m) => m.user.id === authorId) === true &&
+      (world.permissionsOf(guildId, authorId) & PermissionFlagsBits.ManageThreads) !== 0n;
     if (!mayManage) throw meta.archived ? new ApiError(400, 50083, 'Thread is archived') : new ApiError(403, 160005, 'Thread is locked');
   }
   if (!meta.archived) return;

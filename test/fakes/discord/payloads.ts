@@ -104,11 +104,24 @@ export function textChannel(input: { id?: string; name: string; parentId?: strin
 }
 
 export function categoryChannel(input: { id?: string; name: string; position?: number }): FakeChannel {
-  return { id: input.id ?? seedId(), type: ChannelType.GuildCategory, name: input.name, position: input.position ?? 0, permission_overwrites: [], parent_id: null, flags: 0 };
+  return {
+    id: input.id ?? seedId(),
+    type: ChannelType.GuildCategory,
+    name: input.name,
+    position: input.position ?? 0,
+    permission_overwrites: [],
+    parent_id: null,
+    flags: 0,
+  };
 }
 
 /** A forum (type 15): posts are public threads (type 11) that may carry `applied_tags`. */
-export function forumChannel(input: { id?: string; name: string; tags?: (string | { name: string; moderated?: boolean; emoji?: string })[]; parentId?: string }): FakeChannel {
+export function forumChannel(input: {
+  id?: string;
+  name: string;
+  tags?: (string | { name: string; moderated?: boolean; emoji?: string })[];
+  parentId?: string;
+}): FakeChannel {
   return {
     ...textChannel({ ...input, ...(input.id ? { id: input.id } : {}) }),
     type: ChannelType.GuildForum,

@@ -228,7 +228,13 @@ const bucketOf = (route: string) => Buffer.from(route).toString('hex').slice(-32
  * fake limits only through `failNext`.
  */
 function bucketHeaders(route: string): Record<string, string> {
-  return { 'x-ratelimit-bucket': bucketOf(route), 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49', 'x-ratelimit-reset-after': '1', 'x-ratelimit-scope': 'user' };
+  return {
+    'x-ratelimit-bucket': bucketOf(route),
+    'x-ratelimit-limit': '50',
+    'x-ratelimit-remaining': '49',
+    'x-ratelimit-reset-after': '1',
+    'x-ratelimit-scope': 'user',
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -34,25 +34,48 @@ export function appRoutes(gateway: () => GatewayInfo): Route[] {
     route('GET', '/applications/:app/guilds/:guild/commands', (req) => commandsOf(req, req.world.guild(param(req, 'guild')).id)),
 
     route('GET', '/guilds/:guild', (req) => {
-      const { members: _m, channels: _c, threads: _t, voice_states: _v, presences: _p, ...guild } = guildCreate(req.world.guild(param(req, 'guild')), { members: [], threads: [], joinedAt: '' });
+      const {
+        members: _m,
+        channels: _c,
+        threads: _t,
+        voice_states: _v,
+        presences: _p,
+        ...guild
+      } = guildCreate(req.world.guild(param(req, 'guild')), { members: [], threads: [], joinedAt: '' });
       return guild;
     }),
-    route('GET', '/guilds/:guild/channels', (req) => [...req.world.channels.values()].filter((c) => c.guild_id === req.world.guild(param(req, 'guild')).id && !req.world.isThread(c))),
+    route('GET', '/guilds/:guild/channels', (req) =>
+      [...req.world.channels.values()].filter((c) => c.guild_id === req.world.guild(param(req, 'guild')).id && !req.world.isThread(c)),
+    ),
     route('GET', '/guilds/:guild/members/:user', (req) => req.world.member(param(req, 'guild'), param(req, 'user'))),
     route('PUT', '/guilds/:guild/members/:user/roles/:role', (req) => changeRole(req, 'add')),
     route('DELETE', '/guilds/:guild/members/:user/roles/:role', (req) => changeRole(req, 'remove')),
 
-    route('POST', '/interactions/:interaction/:token/callback', (req) =>
-      answerInteraction(req.world, param(req, 'interaction'), param(req, 'token'), jsonObject(req.body), req.query.get('with_response') === 'true'), 'none'),
+    route(
+      'POST',
+      '/interactions/:interaction/:token/callback',
+      (req) =>
+        answerInteraction(req.world, param(req, 'interaction'), param(req, 'token'), jsonObject(req.body), req.query.get('with_response') === 'true'),
+      'none',
+    ),
     route('POST', '/webhooks/:app/:token', (req) => followUp(req.world, byToken(req), jsonObject(req.body)), 'none'),
     route('GET', '/webhooks/:app/:token/messages/:message', (req) => webhookMessage(byToken(req), param(req, 'message')), 'none'),
-    route('PATCH', '/webhooks/:app/:token/messages/:message', (req) =>
-      editWebhookMessage(req.world, webhookMessage(byToken(req), param(req, 'message')), jsonObject(req.body)), 'none'),
-    route('DELETE', '/webhooks/:app/:token/messages/:message', (req) => {
-      const message = webhookMessage(byToken(req), param(req, 'message'));
-      req.world.messages.delete(message.id);
-      return undefined;
-    }, 'none'),
+    route(
+      'PATCH',
+      '/webhooks/:app/:token/messages/:message',
+      (req) => editWebhookMessage(req.world, webhookMessage(byToken(req), param(req, 'message')), jsonObject(req.body)),
+      'none',
+    ),
+    route(
+      'DELETE',
+      '/webhooks/:app/:token/messages/:message',
+      (req) => {
+        const message = webhookMessage(byToken(req), param(req, 'message'));
+        req.world.messages.delete(message.id);
+        return undefined;
+      },
+      'none',
+    ),
   ];
 }
 
@@ -82,7 +105,8 @@ function application(world: DiscordWorld): Json {
 }
 
 function ownApplication(req: RouteRequest): void {
-  if (param(req, 'app') !== req.world.applicationId) throw new ApiError(403, 20012, 'You are not authorized to perform this action on this application');
+  if (param(req, 'app') !== req.world.applicationId)
+    throw new ApiError(403, 20012, 'You are not authorized to perform this action on this application');
 }
 
 function commandsOf(req: RouteRequest, scope: string): Json[] {

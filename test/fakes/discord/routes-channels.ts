@@ -19,7 +19,9 @@ export const channelRoutes: Route[] = [
   route('PATCH', '/channels/:channel/messages/:message', (req) =>
     editMessage(req.world, req.world.message(param(req, 'channel'), param(req, 'message')), jsonObject(req.body)),
   ),
-  route('DELETE', '/channels/:channel/messages/:message', (req) => deleteMessage(req.world, req.world.message(param(req, 'channel'), param(req, 'message')))),
+  route('DELETE', '/channels/:channel/messages/:message', (req) =>
+    deleteMessage(req.world, req.world.message(param(req, 'channel'), param(req, 'message'))),
+  ),
   route('PUT', '/channels/:channel/messages/:message/reactions/:emoji/@me', (req) => {
     react(req.world, req.world.message(param(req, 'channel'), param(req, 'message')), param(req, 'emoji'), req.world.bot.id);
     return undefined;
@@ -28,7 +30,9 @@ export const channelRoutes: Route[] = [
 
   route('POST', '/channels/:channel/threads', (req) => createThread(req.world, param(req, 'channel'), jsonObject(req.body), { files: req.files })),
   route('POST', '/channels/:channel/messages/:message/threads', (req) =>
-    createThread(req.world, param(req, 'channel'), jsonObject(req.body), { starter: req.world.message(param(req, 'channel'), param(req, 'message')) }),
+    createThread(req.world, param(req, 'channel'), jsonObject(req.body), {
+      starter: req.world.message(param(req, 'channel'), param(req, 'message')),
+    }),
   ),
   route('GET', '/channels/:channel/thread-members', (req) => threadMembers(req.world, param(req, 'channel'))),
   route('PUT', '/channels/:channel/thread-members/:user', (req) => addThreadMember(req.world, param(req, 'channel'), userParam(req))),

@@ -33,13 +33,19 @@ function checkAppliedTags(check: FormCheck, tags: string[], forum: FakeChannel |
  * (`body.message`) has the thread's id. The creator (the bot) is the first member. Dispatches
  * THREAD_CREATE (`newly_created: true`), then MESSAGE_CREATE for a forum post's starter message.
  */
-export function createThread(world: DiscordWorld, parentId: string, body: Json, options: { starter?: APIMessage; files?: UploadedFile[]; owner?: APIUser } = {}): Json {
+export function createThread(
+  world: DiscordWorld,
+  parentId: string,
+  body: Json,
+  options: { starter?: APIMessage; files?: UploadedFile[]; owner?: APIUser } = {},
+): Json {
   const parent = world.channel(parentId);
   const forum = parent.type === ChannelType.GuildForum;
   const check = new FormCheck();
   check.between(['name'], body.name, 1, 100);
   const duration = Number(body.auto_archive_duration ?? parent.default_auto_archive_duration ?? 4320);
-  if (!ARCHIVE_DURATIONS.includes(duration)) check.fail(['auto_archive_duration'], 'BASE_TYPE_CHOICES', `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.`);
+  if (!ARCHIVE_DURATIONS.includes(duration))
+    check.fail(['auto_archive_duration'], 'BASE_TYPE_CHOICES', `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.`);
   const tags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
   if (forum) {
     if (!body.message) check.fail(['message'], 'BASE_TYPE_REQUIRED', 'This field is required');
@@ -91,7 +97,8 @@ export function createThread(world: DiscordWorld, parentId: string, body: Json, 
   // The thread member object is the bot's own, so only a thread the bot created carries it.
   world.dispatch('THREAD_CREATE', { ...thread, newly_created: true, ...(owner.id === world.bot.id ? { member: self } : {}) });
   const response: Json = { ...thread, ...(owner.id === world.bot.id ? { member: self } : {}) };
-  if (forum) response.message = createMessage(world, thread.id, body.message as Json, { files: options.files ?? [], author: owner, extra: { id: thread.id } });
+  if (forum)
+    response.message = createMessage(world, thread.id, body.message as Json, { files: options.files ?? [], author: owner, extra: { id: thread.id } });
   return response;
 }
 
@@ -106,7 +113,8 @@ export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Jso
   if (!world.isThread(channel)) {
     // Changing a channel (its tags too) takes Manage Channels; the fake checks the bot, the only REST caller.
     const guildId = String(channel.guild_id);
-    if ((world.permissionsOf(guildId, world.bot.id) & PermissionFlagsBits.ManageChannels) === 0n) throw new ApiError(403, 50013, 'Missing Permissions');
+    if ((world.permissionsOf(guildId, world.bot.id) & PermissionFlagsBits.ManageChannels) === 0n)
+      throw new ApiError(403, 50013, 'Missing Permissions');
     if (body.available_tags !== undefined) channel.available_tags = availableTags(world, channel, body.available_tags);
     for (const key of ['name', 'topic', 'position', 'nsfw', 'rate_limit_per_user', 'parent_id']) {
       if (key in body) channel[key] = body[key];
@@ -119,7 +127,8 @@ export function editChannel(world: DiscordWorld, channel: FakeChannel, body: Jso
   if ('name' in body) check.between(['name'], body.name, 1, 100);
   if (body.applied_tags !== undefined && body.applied_tags !== null) {
     const parent = world.channels.get(String(channel.parent_id));
-    if (parent?.type !== ChannelType.GuildForum && parent?.type !== ChannelType.GuildMedia) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+    if (parent?.type !== ChannelType.GuildForum && parent?.type !== ChannelType.GuildMedia)
+      throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
     checkAppliedTags(check, Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [], parent);
   }
   check.done();
@@ -170,7 +179,8 @@ export function deleteChannel(world: DiscordWorld, channel: FakeChannel, options
 
 /** A forum's new `available_tags`: validated like Discord (20 tags, names 1–20, unique), new ones get ids. */
 function availableTags(world: DiscordWorld, forum: FakeChannel, raw: unknown): Json[] {
-  if (forum.type !== ChannelType.GuildForum && forum.type !== ChannelType.GuildMedia) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+  if (forum.type !== ChannelType.GuildForum && forum.type !== ChannelType.GuildMedia)
+    throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
   const tags = Array.isArray(raw) ? (raw as Json[]) : [];
   const check = new FormCheck();
   if (tags.length > MAX_FORUM_TAGS) check.fail(['available_tags'], 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_FORUM_TAGS} or fewer in length.`);
@@ -178,7 +188,8 @@ function availableTags(world: DiscordWorld, forum: FakeChannel, raw: unknown): J
   const names = new Set<string>();
   tags.forEach((t, i) => {
     check.between(['available_tags', i, 'name'], t.name, 1, TAG_NAME_MAX);
-    if (t.id !== undefined && t.id !== null && !known.includes(String(t.id))) check.fail(['available_tags', i, 'id'], 'THREAD_TAG_NOT_FOUND', 'Unknown tag.');
+    if (t.id !== undefined && t.id !== null && !known.includes(String(t.id)))
+      check.fail(['available_tags', i, 'id'], 'THREAD_TAG_NOT_FOUND', 'Unknown tag.');
     const name = String(t.name ?? '').toLowerCase();
     if (names.has(name)) check.fail(['available_tags', i, 'name'], 'TAG_NAME_NOT_UNIQUE', 'Tag names must be unique.');
     names.add(name);
@@ -230,5 +241,10 @@ export function removeThreadMember(world: DiscordWorld, threadId: string, userId
 /** `GET /channels/{thread}/thread-members`. */
 export function threadMembers(world: DiscordWorld, threadId: string): Json[] {
   const thread = world.channel(threadId);
-  return [...(world.threadMembers.get(thread.id) ?? new Map<string, string>())].map(([userId, at]) => ({ id: thread.id, user_id: userId, join_timestamp: at, flags: 0 }));
+  return [...(world.threadMembers.get(thread.id) ?? new Map<string, string>())].map(([userId, at]) => ({
+    id: thread.id,
+    user_id: userId,
+    join_timestamp: at,
+    flags: 0,
+  }));
 }

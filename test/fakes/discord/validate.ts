@@ -58,7 +58,11 @@ export function checkMessage(body: Json, check: FormCheck, at: Path = []): void 
   const parse = list(mentions?.parse) as unknown[];
   for (const kind of ['users', 'roles'] as const) {
     if (parse.includes(kind) && list(mentions?.[kind]).length > 0) {
-      check.fail([...at, 'allowed_mentions'], 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.`);
+      check.fail(
+        [...at, 'allowed_mentions'],
+        'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+        `parse:["${kind}"] and ${kind}: [ids...] are mutually exclusive.`,
+      );
     }
   }
 }
@@ -134,8 +138,10 @@ export function checkCommands(commands: Json[], check: FormCheck): void {
     const valid = chatInput ? validName(name) : name.length >= 1 && name.length <= 32;
     if (!valid) check.fail([i, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
     if (chatInput) check.between([i, 'description'], command.description, 1, 100);
-    else if (text(command.description) !== '') check.fail([i, 'description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have a description');
-    if (!chatInput && list(command.options).length > 0) check.fail([i, 'options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS', 'Context menu commands cannot have options');
+    else if (text(command.description) !== '')
+      check.fail([i, 'description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have a description');
+    if (!chatInput && list(command.options).length > 0)
+      check.fail([i, 'options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS', 'Context menu commands cannot have options');
     if (chatInput) checkOptions(list(command.options), check, [i, 'options'], 0);
   });
 }
@@ -156,7 +162,8 @@ function checkOptions(options: Json[], check: FormCheck, at: Path, depth: number
   if (options.length > 25) check.between(at, options, 0, 25);
   const kinds = options.map((o) => Number(o.type));
   const subs = kinds.filter((k) => k === SUBCOMMAND || k === SUBCOMMAND_GROUP).length;
-  if (subs > 0 && subs < options.length) check.fail(at, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands and sub-command groups cannot be mixed with other options');
+  if (subs > 0 && subs < options.length)
+    check.fail(at, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands and sub-command groups cannot be mixed with other options');
   const names = new Set<string>();
   let optionalSeen = false;
   options.forEach((o, j) => {
@@ -167,13 +174,20 @@ function checkOptions(options: Json[], check: FormCheck, at: Path, depth: number
     names.add(name);
     check.between([...path, 'description'], o.description, 1, 100);
     const type = Number(o.type);
-    if (type === SUBCOMMAND_GROUP && depth > 0) check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command groups nest only at the top level');
-    if (type === SUBCOMMAND && depth > 1) check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands nest at most inside a group');
+    if (type === SUBCOMMAND_GROUP && depth > 0)
+      check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command groups nest only at the top level');
+    if (type === SUBCOMMAND && depth > 1)
+      check.fail([...path, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands nest at most inside a group');
     if (type === SUBCOMMAND || type === SUBCOMMAND_GROUP) {
       checkOptions(list(o.options), check, [...path, 'options'], depth + 1);
       return;
     }
-    if (o.required === true && optionalSeen) check.fail([...path, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+    if (o.required === true && optionalSeen)
+      check.fail(
+        [...path, 'required'],
+        'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID',
+        'Required options must be placed before non-required options',
+      );
     if (o.required !== true) optionalSeen = true;
     const choices = list(o.choices);
     if (choices.length > 25) check.between([...path, 'choices'], choices, 0, 25);

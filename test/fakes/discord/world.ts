@@ -97,7 +97,11 @@ export class DiscordWorld {
     if (!g.members.some((m) => m.user.id === this.bot.id)) {
       // Above the guild's other roles, as an admin arranges it so the bot may grant them (Discord puts a new one at the bottom).
       const position = Math.max(0, ...g.roles.map((r) => r.position)) + 1;
-      const botRole: APIRole = { ...role({ name: this.bot.username, permissions: this.#botPermissions, position }), managed: true, tags: { bot_id: this.bot.id } };
+      const botRole: APIRole = {
+        ...role({ name: this.bot.username, permissions: this.#botPermissions, position }),
+        managed: true,
+        tags: { bot_id: this.bot.id },
+      };
       g.roles.push(botRole);
       g.members.push(memberOf(this.bot, { roles: [botRole], joinedAt: this.iso() }));
     }

@@ -57,10 +57,7 @@ export class SlackHttpSender {
   }
 
   /** An Events API `event_callback` (JSON), optionally marked as a retry. */
-  async event(
-    input: EventInput,
-    options: EventSendOptions = {},
-  ): Promise<BoltHttpResponse & { eventId: string; callback: Record<string, unknown> }> {
+  async event(input: EventInput, options: EventSendOptions = {}): Promise<BoltHttpResponse & { eventId: string; callback: Record<string, unknown> }> {
     const { body, eventId } = eventCallback(this.source, input, options);
     const headers: Record<string, string> = { ...options.headers };
     if (options.retryNum !== undefined) {

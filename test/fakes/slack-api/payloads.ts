@@ -99,9 +99,7 @@ export function eventCallback(src: PayloadSource, input: EventInput, options: Ev
     type: 'event_callback',
     event_id: eventId,
     event_time: options.eventTime ?? Math.floor(ws.now() / 1000),
-    authorizations: [
-      { enterprise_id: null, team_id: ws.team.teamId, user_id: ws.team.botUserId, is_bot: true, is_enterprise_install: false },
-    ],
+    authorizations: [{ enterprise_id: null, team_id: ws.team.teamId, user_id: ws.team.botUserId, is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
   };
   return { body, eventId };
@@ -126,7 +124,15 @@ export interface MessageEditInput {
 export function messageChanged(src: PayloadSource, input: MessageEditInput): EventInput {
   const { previous, message } = src.workspace.editMessage(input.channel, input.ts, input);
   const ts = message.edited?.ts ?? src.workspace.nextTs();
-  return { type: 'message', subtype: 'message_changed', hidden: true, channel: input.channel, ts, message: asInEvent(message), previous_message: asInEvent(previous) };
+  return {
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel: input.channel,
+    ts,
+    message: asInEvent(message),
+    previous_message: asInEvent(previous),
+  };
 }
 
 /**
@@ -138,8 +144,25 @@ export function messageChanged(src: PayloadSource, input: MessageEditInput): Eve
 export function messageDeleted(src: PayloadSource, input: { channel: string; ts: string }): EventInput {
   const { previous, tombstone } = src.workspace.deleteMessage(input.channel, input.ts);
   const ts = src.workspace.nextTs();
-  if (tombstone) return { type: 'message', subtype: 'message_changed', hidden: true, channel: input.channel, ts, message: asInEvent(tombstone), previous_message: asInEvent(previous) };
-  return { type: 'message', subtype: 'message_deleted', hidden: true, channel: input.channel, ts, deleted_ts: input.ts, previous_message: asInEvent(previous) };
+  if (tombstone)
+    return {
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: input.channel,
+      ts,
+      message: asInEvent(tombstone),
+      previous_message: asInEvent(previous),
+    };
+  return {
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel: input.channel,
+    ts,
+    deleted_ts: input.ts,
+    previous_message: asInEvent(previous),
+  };
 }
 
 /** A message as a message event nests it: without its channel (the event names it). */

@@ -28,11 +28,7 @@ export function slackSignature(signingSecret: string, timestampSec: number, rawB
  * (`Date.now()`), so it defaults to `Date.now()` at call time rather than to the fake's own clock:
  * under `vi.useFakeTimers()` both sides then see the same faked Date.
  */
-export function signingHeaders(
-  signingSecret: string,
-  rawBody: string,
-  overrides: SigningOverrides = {},
-): Record<string, string> {
+export function signingHeaders(signingSecret: string, rawBody: string, overrides: SigningOverrides = {}): Record<string, string> {
   if (overrides.unsigned) return {};
   const timestampSec = overrides.timestampSec ?? Math.floor(Date.now() / 1000);
   const signature = overrides.signature ?? slackSignature(overrides.secret ?? signingSecret, timestampSec, rawBody);

@@ -38,7 +38,11 @@ function checkBlocks(blocks: unknown[]): void {
     for (const e of elements) {
       if (typeof e?.action_id !== 'string') continue;
       if (seen.has(e.action_id)) {
-        throw new SlackApiError('invalid_blocks', { response_metadata: { messages: [`[ERROR] action_id \"${e.action_id}\" is already used in block ${i} [json-pointer:/blocks/${i}/elements]`] } });
+        throw new SlackApiError('invalid_blocks', {
+          response_metadata: {
+            messages: [`[ERROR] action_id \"${e.action_id}\" is already used in block ${i} [json-pointer:/blocks/${i}/elements]`],
+          },
+        });
       }
       seen.add(e.action_id);
     }
@@ -86,9 +90,7 @@ function storeView(ws: Workspace, view: Record<string, unknown>, previous?: Fake
 function findView(ws: Workspace, args: ApiArgs): FakeView {
   const byId = str(args.view_id);
   const byExternal = str(args.external_id);
-  const view = byId
-    ? ws.views.get(byId)
-    : [...ws.views.values()].find((v) => byExternal !== undefined && v.external_id === byExternal);
+  const view = byId ? ws.views.get(byId) : [...ws.views.values()].find((v) => byExternal !== undefined && v.external_id === byExternal);
   if (!view) throw new SlackApiError('not_found');
   const hash = str(args.hash);
   if (hash !== undefined && hash !== view.hash) throw new SlackApiError('hash_conflict');
@@ -173,7 +175,10 @@ export const METHODS: Record<string, MethodHandler> = {
     const within = inRange(args);
     const limit = Number(args.limit ?? 100);
     // Newest first; thread replies are not channel history (broadcasts aside).
-    const found = ws.messagesIn(channel).filter((m) => isThreadRoot(m) && within(m)).reverse();
+    const found = ws
+      .messagesIn(channel)
+      .filter((m) => isThreadRoot(m) && within(m))
+      .reverse();
     return {
       messages: found.slice(0, limit).map(withoutChannel),
       has_more: found.length > limit,
@@ -193,7 +198,11 @@ export const METHODS: Record<string, MethodHandler> = {
     const limit = Number(args.limit ?? 1000);
     const replies = ws.messagesIn(channel).filter((m) => m !== asked && m.thread_ts === asked.ts && within(m));
     const thread = [asked, ...replies];
-    return { messages: thread.slice(0, Math.max(1, limit)).map(withoutChannel), has_more: thread.length > Math.max(1, limit), response_metadata: { next_cursor: '' } };
+    return {
+      messages: thread.slice(0, Math.max(1, limit)).map(withoutChannel),
+      has_more: thread.length > Math.max(1, limit),
+      response_metadata: { next_cursor: '' },
+    };
   },
 
   'views.open': (ws, args) => {
@@ -225,7 +234,10 @@ export const METHODS: Record<string, MethodHandler> = {
   'usergroups.users.update': (ws, args) => {
     const id = str(args.usergroup) ?? '';
     if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
-    const users = (str(args.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = (str(args.users) ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0) throw new SlackApiError('no_users_provided');
     if (users.some((u) => !ws.users.has(u))) throw new SlackApiError('invalid_users');
     // The list replaces the group's members, as in Slack.
@@ -268,8 +280,22 @@ export const METHODS: Record<string, MethodHandler> = {
 function usergroupObject(ws: Workspace, id: string): Record<string, unknown> {
   const users = ws.usergroups.get(id) ?? [];
   return {
-    id, team_id: ws.team.teamId, is_usergroup: true, is_subteam: true, name: id, handle: id.toLowerCase(), description: '',
-    date_create: 0, date_update: Math.floor(ws.now() / 1000), date_delete: 0, auto_type: null, created_by: ws.team.botUserId,
-    updated_by: ws.team.botUserId, deleted_by: null, prefs: { channels: [], groups: [] }, users: [...users], user_count: users.length,
+    id,
+    team_id: ws.team.teamId,
+    is_usergroup: true,
+    is_subteam: true,
+    name: id,
+    handle: id.toLowerCase(),
+    description: '',
+    date_create: 0,
+    date_update: Math.floor(ws.now() / 1000),
+    date_delete: 0,
+    auto_type: null,
+    created_by: ws.team.botUserId,
+    updated_by: ws.team.botUserId,
+    deleted_by: null,
+    prefs: { channels: [], groups: [] },
+    users: [...users],
+    user_count: users.length,
   };
 }

@@ -119,7 +119,13 @@ export class FakeSlackWebApi {
    * Faults queued with `failNext` come first.
    */
   failUntil(until: number, fault: Fault, options: { methods?: readonly string[]; every?: number } = {}): void {
-    this.#outages.push({ until, fault, methods: options.methods ? new Set(options.methods) : undefined, every: Math.max(1, options.every ?? 1), calls: 0 });
+    this.#outages.push({
+      until,
+      fault,
+      methods: options.methods ? new Set(options.methods) : undefined,
+      every: Math.max(1, options.every ?? 1),
+      calls: 0,
+    });
   }
 
   /** A fresh response_url on this server, like `https://hooks.slack.com/commands/T…/…/…`. */

@@ -269,7 +269,11 @@ export class Workspace {
    * text marks it `edited` by `by` (default its author) at a fresh ts; attachments alone (an unfurl)
    * do not.
    */
-  editMessage(channel: string, ts: string, change: { text?: string; attachments?: unknown; by?: string }): { previous: FakeMessage; message: FakeMessage } {
+  editMessage(
+    channel: string,
+    ts: string,
+    change: { text?: string; attachments?: unknown; by?: string },
+  ): { previous: FakeMessage; message: FakeMessage } {
     const message = this.findMessage(channel, ts);
     if (message.subtype === 'tombstone') throw new SlackApiError('cant_update_message');
     const previous = structuredClone(message);
@@ -294,7 +298,14 @@ export class Workspace {
     const hasReplies = list.some((m) => m !== message && m.thread_ts === message.ts);
     if (hasReplies) {
       for (const key of ['blocks', 'attachments', 'metadata', 'edited', 'bot_id', 'app_id', 'reactions'] as const) delete message[key];
-      Object.assign(message, { subtype: 'tombstone', hidden: true, user: SLACKBOT, parent_user_id: SLACKBOT, text: 'This message was deleted.', thread_ts: message.ts });
+      Object.assign(message, {
+        subtype: 'tombstone',
+        hidden: true,
+        user: SLACKBOT,
+        parent_user_id: SLACKBOT,
+        text: 'This message was deleted.',
+        thread_ts: message.ts,
+      });
       return { previous, tombstone: structuredClone(message) };
     }
     list.splice(list.indexOf(message), 1);
