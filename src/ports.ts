@@ -60,7 +60,17 @@ export type Inbound = InboundBase &
      * Discord forum post, whose `title` is the post's title). `ticket` / `question` name the
      * conversation directly where the platform has no threads to type into (the console).
      */
-    | { kind: 'message'; text: string; ticket?: number; question?: number; id?: string; title?: string; link?: string }
+    | {
+        kind: 'message';
+        text: string;
+        ticket?: number;
+        question?: number;
+        id?: string;
+        title?: string;
+        link?: string;
+        /** Written in the person's direct conversation with tierdesk (a DM), where everything is tierdesk's business. */
+        direct?: boolean;
+      }
     /** `author` is who wrote the message reacted to, when the platform says. */
     | { kind: 'reaction'; emoji: string; message: string; text?: string; link?: string; author?: Person }
     /** Someone edited a message (`title`: a Discord forum post renamed). `place.thread` as for messages. */
@@ -78,10 +88,45 @@ export interface Reply {
   /** Problems by input field, for forms that can show them next to the field (a Slack modal). */
   fieldErrors?: Record<string, string>;
   /**
+   * A form to show the person instead of an answer (a Slack modal, a Discord modal): the core asked
+   * for words it needs, after it checked that the person may do this at all. Adapters without forms
+   * never receive one (the core answers them with the usage instead).
+   */
+  form?: Form;
+  /**
    * A plain acknowledgement of a message written in a conversation ("reply sent"): adapters that
    * cannot show it to the writer alone show it quietly (a reaction) rather than where others read.
    */
   quiet?: boolean;
+}
+
+/** One input of a form. Its `name` is the argument it fills in the command the form submits. */
+export interface FormField {
+  name: string;
+  label: string;
+  /** Several lines (a paragraph) rather than one. */
+  long?: boolean;
+  required: boolean;
+  /** The most characters it takes. */
+  max: number;
+  /** Filled in already (a prefill: the article being edited, the message a ticket is made from). */
+  value?: string;
+  /** A closed set of values: adapters show a select where they can, else say the values in the label. */
+  choices?: ReadonlyArray<{ value: string; label: string }>;
+  placeholder?: string;
+}
+
+/**
+ * A neutral form. On submission the adapter sends `{ kind: 'command', name: submit.command, args:
+ * { ...submit.args, ...values by field name } }`: the values are arguments, never parsed as options.
+ * `kind` names well-known forms an adapter may render its own richer way (`ticket.new`).
+ */
+export interface Form {
+  kind: string;
+  title: string;
+  submitLabel?: string;
+  fields: FormField[];
+  submit: { command: string; args: Record<string, string> };
 }
 
 export interface CardField {

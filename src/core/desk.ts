@@ -1,19 +1,12 @@
 import type { Config } from '../config/config.js';
 import type { ChatAdapter, Clock, Inbound, Logger, Platform, Reply } from '../ports.js';
 import type { Db } from '../store/connect.js';
-import { closeAfterReopenWindow } from '../capabilities/tickets/close-ticket.js';
 import { Directory } from './directory.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { createIdSource } from './ids.js';
-import { AUTO_CLOSE } from '../capabilities/tickets/resolve-ticket.js';
-import { slaTimerFired } from '../capabilities/sla/alerts.js';
-import { SLA_TIMER } from '../capabilities/sla/clocks.js';
-import { PAGE_TIMER, pageTimerFired } from '../capabilities/oncall/paging.js';
-import { armHandoffs, handoffFired, HANDOFF_TIMER } from '../capabilities/oncall/handoffs.js';
 import { armHousekeeping, housekeepingFired, HOUSEKEEPING_TIMER } from './housekeeping.js';
 import { createRouter } from './router.js';
-import { STALE_TIMER, UNANSWERED_TIMER } from '../capabilities/peer/questions.js';
-import { staleFired, unansweredFired } from '../capabilities/peer/timers.js';
+import { createCatalogue } from '../capabilities/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
 import { releaseHeldLeases } from '../store/leases.js';
@@ -54,6 +47,7 @@ export function createDesk(options: DeskOptions): Desk {
     newId: createIdSource(() => options.clock.now()),
     search: searchIndexFor(options.db),
     hooks: { slaBreached: [] },
+    catalogue: createCatalogue(),
     wake: (what) => {
       if (what.outbox) loops.dispatcher?.nudge();
       if (what.timers) loops.scheduler?.nudge();
@@ -62,13 +56,8 @@ export function createDesk(options: DeskOptions): Desk {
   const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));
   const dispatcher = (loops.dispatcher = new Dispatcher(core, adapters, options.dispatcher));
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
-  scheduler.on(AUTO_CLOSE, (work, timer) => closeAfterReopenWindow(core, work, Number(timer.subject), timer.late));
-  scheduler.on(SLA_TIMER, (work, timer) => slaTimerFired(core, work, timer.subject, timer.late));
-  scheduler.on(PAGE_TIMER, (work, timer) => pageTimerFired(core, work, timer.subject, timer.data, timer.late));
-  scheduler.on(HANDOFF_TIMER, (work, timer) => handoffFired(core, work, timer.subject));
+  for (const [kind, fired] of core.catalogue.timers()) scheduler.on(kind, (work, timer) => fired(core, work, timer));
   scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
-  scheduler.on(UNANSWERED_TIMER, (work, timer) => unansweredFired(core, work, timer.subject, timer.data));
-  scheduler.on(STALE_TIMER, (work, timer) => staleFired(core, work, timer.subject, timer.data));
   const handle = createRouter(core);
   return {
     core,
@@ -76,7 +65,7 @@ export function createDesk(options: DeskOptions): Desk {
     dispatcher,
     scheduler,
     async start() {
-      await armHandoffs(core);
+      for (const capability of core.catalogue.capabilities) await capability.start?.(core);
       await armHousekeeping(core);
       for (const a of adapters.values()) await a.start(handle);
       dispatcher.start();

@@ -1,3 +1,4 @@
+import { pruneDirectDrafts } from '../store/direct-drafts.js';
 import { pruneInboundKeys } from '../store/inbound-keys.js';
 import { inTransaction, type Core, type Work } from './work.js';
 
@@ -14,9 +15,11 @@ export async function armHousekeeping(core: Core): Promise<void> {
   });
 }
 
-/** Forget old idempotency keys, then come back tomorrow. */
+/** Forget old idempotency keys and unclaimed DMs, then come back tomorrow. */
 export async function housekeepingFired(core: Core, work: Work): Promise<void> {
   const forgotten = await pruneInboundKeys(work.db, work.now - KEEP_KEYS_MS);
   if (forgotten > 0) core.logger.info('forgot old inbound event keys', { count: forgotten });
+  const drafts = await pruneDirectDrafts(work.db, work.now - KEEP_KEYS_MS);
+  if (drafts > 0) core.logger.info('forgot DMs nobody chose a ticket for in a week', { count: drafts });
   await work.setTimer(HOUSEKEEPING_TIMER, 'daily', work.now + DAY);
 }

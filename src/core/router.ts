@@ -2,15 +2,14 @@ import { UserError, isUserError } from '../domain/errors.js';
 import { cleanLine, cleanUserText } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
 import { findConversationByChannel, findMessageByPlatformId } from '../store/messages.js';
-import { helpText, runTicketArgs, runTicketCommand } from '../capabilities/tickets/commands.js';
 import { addNote, messageInTicket } from '../capabilities/tickets/converse.js';
 import { errorReference } from './ids.js';
 import { DuplicateEvent, type Request } from './request.js';
+import { runAction, runCommandEvent } from './run-command.js';
+import { directMessage } from '../capabilities/tickets/direct-message.js';
 import { homeView } from '../capabilities/tickets/home-view.js';
-import { oncallCommand } from '../capabilities/oncall/view.js';
-import { ticketFromReaction } from '../capabilities/tickets/ticket-from-message.js';
-import { isPeerChannel, peerAction, peerChanged, peerCommand, peerMessage, peerReaction } from '../capabilities/peer/commands.js';
-import { kbAction, kbCommand, deflectAction } from '../capabilities/kb/commands.js';
+import { ticketFormFromMessage, ticketFromReaction } from '../capabilities/tickets/ticket-from-message.js';
+import { isPeerChannel, peerAction, peerChanged, peerMessage, peerReaction } from '../capabilities/peer/commands.js';
 import type { Core } from './work.js';
 import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/connect.js';
 
@@ -62,35 +61,17 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
 
 async function route(core: Core, req: Request, event: Inbound): Promise<Reply | void> {
   switch (event.kind) {
-    case 'command': {
-      const name = event.name.replace(/^\//, '').toLowerCase();
-      if (name === 'help') return { text: helpText() };
-      if (name === 'home') return homeView(core, req.actor);
-      if (name === 'oncall') return oncallCommand(core, req, event.text ?? '');
-      if (name === 'ask' || name === 'helpers') return peerCommand(core, req, name, event.text ?? '', event.args);
-      if (name === 'kb') return kbCommand(core, req, event.text ?? '', event.args);
-      // The typed twins of buttons outside /ticket (the console shows them): `/deflect open ID`, `/peer keep 3`.
-      if (name === 'deflect' || name === 'peer') {
-        const [sub = '', ...rest] = (event.text ?? '').trim().split(/\s+/);
-        return name === 'peer'
-          ? peerAction(core, req, sub.toLowerCase(), rest.join(' '))
-          : deflectAction(core, req, sub.toLowerCase(), rest.join(' '));
-      }
-      if (name !== 'ticket') return { text: `Unknown command "/${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
-      if (event.args?.sub !== undefined) return runTicketArgs(core, req, event.args);
-      return runTicketCommand(core, req, event.text ?? '');
-    }
+    case 'command':
+      // The Slack App Home asks for the home view as a command; it is not one anyone types there.
+      if (event.name === 'home' && event.from.platform === 'slack') return homeView(core, req.actor);
+      return runCommandEvent(core, req, event);
     case 'action': {
-      // A button is the twin of a command: `claim` + `12 --force` runs `/ticket claim 12 --force`;
-      // `kb.vote` + `12 helpful` runs `/kb vote 12 helpful`. Words typed into the action's form are
-      // free text, kept as written (no option parsing).
-      const dot = event.action.indexOf('.');
-      if (dot < 0) return runTicketCommand(core, req, `${event.action} ${event.value}`, event.text);
-      const family = event.action.slice(0, dot);
-      const sub = event.action.slice(dot + 1);
-      if (family === 'peer') return peerAction(core, req, sub, event.value, event.text, event.about);
-      if (family === 'kb') return kbAction(core, req, sub, event.value, event.text);
-      if (family === 'deflect') return deflectAction(core, req, sub, event.value);
+      // A button is the twin of a declared sub-command: `claim` + `12 --force` runs `/ticket claim 12 --force`.
+      const reply = await runAction(core, req, event);
+      if (reply) return reply;
+      // Message actions: "Mark as solution", and "Create ticket" (its form, filled in from the message).
+      if (event.action === 'peer.solution') return peerAction(core, req, 'solution', event.value, event.text, event.about);
+      if (event.action === 'ticket.message') return ticketFormFromMessage(core, req, event);
       return { text: `Unknown action "${cleanLine(event.action).slice(0, 40)}".` };
     }
     case 'message':
@@ -119,7 +100,10 @@ async function conversationMessage(core: Core, req: Request, event: Extract<Inbo
     thread !== undefined
       ? await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread)
       : await findConversationByChannel(core.db, event.place.platform, event.place.channel); // a thread that is a channel
-  if (!anchor || anchor.ticket === null) return; // a conversation tierdesk is not part of
+  if (!anchor || anchor.ticket === null) {
+    // In a DM everything is tierdesk's business; elsewhere, a conversation tierdesk is not part of.
+    return event.direct ? directMessage(core, req, event.text) : undefined;
+  }
   const number = Number(anchor.ticket);
   // In the agents' card thread, writing is internal by default: a slip can never reach the requester.
   if (anchor.side === 'agents') {

@@ -1,3 +1,4 @@
+import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
 import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
@@ -33,6 +34,8 @@ export interface Core {
   search: SearchIndex;
   /** Extension points other features hang on, run inside the transaction that raised them. */
   hooks: { slaBreached: SlaBreachHook[] };
+  /** Every capability's declarations: commands, buttons, timers, hooks. */
+  catalogue: Catalogue;
 }
 
 /**

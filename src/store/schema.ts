@@ -27,6 +27,15 @@ export interface Database {
   deflection_docs: DeflectionDocsTable;
   /** The search index (FTS5 on SQLite, tsvector on PostgreSQL); only src/store/search*.ts touches it. */
   search_docs: SearchDocsTable;
+  direct_drafts: DirectDraftsTable;
+}
+
+/** A DM written outside a ticket's thread, kept while its writer chooses where it goes. */
+export interface DirectDraftsTable {
+  id: string;
+  person_key: string;
+  text: string;
+  created_at: number;
 }
 
 /** A question in a peer channel (migrations/2026-11-26-04-peer-kb.ts says what each column is). */

@@ -17,7 +17,7 @@ const LINES = [
   `requester: /ticket new ${TITLE_201}`,
   `requester: /ticket new Fine title --description ${DESCRIPTION_4001}`,
   'requester: /ticket new Urgent --urgency extreme',
-  'requester: /ticket new Flagged --colour red',
+  'requester: /ticket new Flagged --impact --urgency high',
   'requester: /ticket show 42',
   'requester: #42 anyone there?',
   'requester: /ticket new Printer\u0000 jams\u0007 daily\u001b[0m',
@@ -67,7 +67,7 @@ describe('bad input on the console', () => {
       { line: LINES[5]!, expect: [{ head: toRequester, has: 'The title is 201 characters; the limit is 200. Put the details in --description.' }] },
       { line: LINES[6]!, expect: [{ head: toRequester, has: 'The description is 4001 characters; the limit is 4000.' }] },
       { line: LINES[7]!, expect: [{ head: toRequester, has: '--urgency must be high, medium, low; "extreme" is not one of them.' }] },
-      { line: LINES[8]!, expect: [{ head: toRequester, has: 'Unknown option --colour.' }] },
+      { line: LINES[8]!, expect: [{ head: toRequester, has: '--impact needs a value.' }] },
       { line: LINES[9]!, expect: [{ head: toRequester, has: 'There is no ticket #42.' }] },
       { line: LINES[10]!, expect: [{ head: toRequester, has: 'There is no ticket #42.' }] },
       {

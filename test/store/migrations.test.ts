@@ -48,6 +48,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'counters',
       'deflection_docs',
       'deflections',
+      'direct_drafts',
       'inbound_keys',
       'kb_article_versions',
       'kb_articles',

@@ -1,7 +1,10 @@
-import { UserError } from '../../domain/errors.js';
-import { cleanLine } from '../../domain/text.js';
-import type { Reply } from '../../ports.js';
-import { parseLine } from '../../core/command-line.js';
+/**
+ * The knowledge base's declarations: `/kb` and its sub-commands, the article buttons, the article
+ * form; the deflection offer's buttons and their console twins (`/deflect open ID`).
+ */
+import type { ArgSpec, Args, ButtonSpec, CommandSpec, SubcommandSpec } from '../../core/capability.js';
+import type { Request } from '../../core/request.js';
+import type { Core } from '../../core/work.js';
 import {
   ADD_USAGE,
   EDIT_USAGE,
@@ -14,125 +17,171 @@ import {
   showArticle,
   voteArticle,
 } from './articles.js';
-import { articleId } from './model.js';
+import { deflectAction } from './deflection.js';
+import { articleId, assertKbAuthor, loadArticle } from './model.js';
 import { parseSource, saveAsArticle, SAVE_USAGE } from './save.js';
-import { SEARCH_USAGE, searchKb } from './search.js';
-import type { Request } from '../../core/request.js';
-import type { Core } from '../../core/work.js';
+import { searchKb } from './search.js';
 
-export { deflectAction } from './deflection.js';
+const ARTICLE: ArgSpec = { name: 'id', summary: 'Article number', kind: 'number', positional: true, required: true, placeholder: 'ID' };
+const text = (name: string, summary: string, max: number, long = false): ArgSpec => ({
+  name,
+  summary,
+  kind: 'text',
+  maxLength: max,
+  placeholder: name === 'tags' ? 'a,b' : name.toUpperCase(),
+  ...(long ? { long } : {}),
+});
 
-const USAGE: Array<[string, string]> = [
-  [SEARCH_USAGE, 'search published articles and solved questions'],
-  ['/kb show <ID>', 'read an article'],
-  ['/kb vote <ID> helpful|not-helpful', 'say whether an article helped (you can change your vote)'],
-  [ADD_USAGE, 'write a draft article (KB authors)'],
-  [EDIT_USAGE, 'change an article; every save is kept (KB authors)'],
-  ['/kb publish <ID>  /kb unpublish <ID>  /kb delete <ID>', 'make an article searchable, take it back, or delete it (KB authors)'],
-  ['/kb drafts', 'the drafts waiting to be published (KB authors)'],
-  ['/kb history <ID>', 'every version of an article: who, when, what'],
-  [SAVE_USAGE, 'a draft from a resolved ticket or a solved question (KB authors)'],
+const authors =
+  (what: string) =>
+  async (core: Core, req: Request): Promise<void> =>
+    assertKbAuthor(core, req.actor, what);
+
+const given = (args: Args, ...names: string[]) => Object.fromEntries(names.filter((n) => args[n] !== undefined).map((n) => [n, args[n]!]));
+
+const byId = (name: 'publish' | 'unpublish' | 'delete', summary: string): SubcommandSpec => ({
+  name,
+  summary,
+  who: 'agents',
+  args: [ARTICLE],
+  allowed: authors(`${name} articles`),
+  run: (core, req, a) => changeArticleState(core, req, articleId(a.id, `/kb ${name} <ID>`), name),
+});
+
+const SUBS: SubcommandSpec[] = [
+  {
+    name: 'search',
+    aliases: ['find'],
+    summary: 'search published articles and solved questions',
+    who: 'anyone',
+    // The words are searched as they are: nothing in them is an option or query syntax.
+    args: [{ name: 'query', summary: 'Words to look for', kind: 'text', positional: true, required: true, placeholder: 'words', maxLength: 500 }],
+    run: (core, req, a) => searchKb(core, a.query ?? '', req.place),
+  },
+  {
+    name: 'show',
+    summary: 'read an article',
+    who: 'anyone',
+    args: [ARTICLE],
+    run: (core, req, a) => showArticle(core, req, articleId(a.id, '/kb show <ID>')),
+  },
+  {
+    name: 'vote',
+    summary: 'say whether an article helped (you can change your vote)',
+    who: 'anyone',
+    args: [ARTICLE, { name: 'vote', summary: 'Did it help?', kind: 'choice', positional: true, required: true, choices: ['helpful', 'not-helpful'] }],
+    run: (core, req, a) => voteArticle(core, req, articleId(a.id, '/kb vote <ID> helpful|not-helpful'), parseVote(a.vote)),
+  },
+  {
+    name: 'add',
+    summary: 'write a draft article (KB authors)',
+    who: 'agents',
+    args: [
+      { name: 'title', summary: 'Title', kind: 'text', positional: true, required: true, placeholder: 'title', maxLength: 200 },
+      { ...text('body', 'Body (Markdown)', 20_000, true), required: true },
+      text('tags', 'Tags, separated by commas', 200),
+    ],
+    allowed: authors('add articles'),
+    form: { kind: 'kb.article', title: 'New article', fields: ['title', 'body', 'tags'], submitLabel: 'Save draft' },
+    run: (core, req, a) => addArticle(core, req, given(a, 'title', 'body', 'tags')),
+  },
+  {
+    name: 'edit',
+    summary: 'change an article; every save is kept (KB authors)',
+    who: 'agents',
+    args: [ARTICLE, text('title', 'Title', 200), text('body', 'Body (Markdown)', 20_000, true), text('tags', 'Tags, separated by commas', 200)],
+    allowed: authors('edit articles'),
+    form: { kind: 'kb.article', title: 'Edit article {number}', fields: ['title', 'body', 'tags'], submitLabel: 'Save', prefill: articleNow },
+    run: (core, req, a) => editArticle(core, req, articleId(a.id, EDIT_USAGE), given(a, 'title', 'body', 'tags')),
+  },
+  byId('publish', 'make an article searchable (KB authors)'),
+  byId('unpublish', 'take an article out of search (KB authors)'),
+  byId('delete', 'delete an article (KB authors)'),
+  {
+    name: 'drafts',
+    summary: 'the drafts waiting to be published (KB authors)',
+    who: 'agents',
+    allowed: authors('see drafts'),
+    run: (core, req) => listDrafts(core, req),
+  },
+  {
+    name: 'history',
+    summary: 'every version of an article: who, when, what',
+    who: 'anyone',
+    args: [ARTICLE],
+    run: (core, req, a) => articleHistory(core, req, articleId(a.id, '/kb history <ID>')),
+  },
+  {
+    name: 'save',
+    summary: 'a draft from a resolved ticket or a solved question (KB authors)',
+    who: 'agents',
+    args: [
+      {
+        name: 'source',
+        summary: 'ticket N or question N',
+        kind: 'text',
+        positional: true,
+        required: true,
+        placeholder: 'ticket N | question N',
+        maxLength: 40,
+      },
+    ],
+    allowed: async (core, req, a) => {
+      if (/^\s*(ticket|question)\s/i.test(a.source ?? ''))
+        assertKbAuthor(core, req.actor, `save ${/^\s*ticket/i.test(a.source!) ? 'tickets' : 'questions'} as articles`);
+    },
+    run: (core, req, a) => saveAsArticle(core, req, parseSource(a.source)),
+  },
 ];
 
-export function kbHelp(): string {
-  return ['Knowledge base commands:', ...USAGE.map(([u, s]) => `  ${u}\n      ${s}`)].join('\n');
+/** The article as it stands, to fill the edit form. */
+async function articleNow(core: Core, _req: Request, args: Args): Promise<Record<string, string>> {
+  const m = /^#?(\d{1,9})$/.exec((args.id ?? '').trim());
+  if (!m) return {};
+  const a = await loadArticle(core.db, Number(m[1]));
+  return { title: a.title, body: a.body, tags: a.tags.join(', ') };
 }
 
-const MAX_LINE = 25_000;
+export const KB_COMMAND: CommandSpec = {
+  name: 'kb',
+  summary: 'Search and write the knowledge base',
+  hint: 'search <words> | show 12 | add | edit 12',
+  subs: SUBS,
+  defaultSub: 'help',
+};
 
-type Args = Record<string, string | boolean | undefined>;
-const str = (args: Args | undefined, key: string) => (typeof args?.[key] === 'string' ? (args[key] as string) : undefined);
+/** `/deflect open ID` and `/deflect solved ID DOC`: the console's twins of the offer's buttons. */
+export const DEFLECT_COMMAND: CommandSpec = {
+  name: 'deflect',
+  summary: 'Answer a suggestion offered before a ticket',
+  hint: 'open ID | solved ID DOC',
+  surfaces: ['console'],
+  unlisted: true,
+  subs: [
+    {
+      name: 'open',
+      summary: 'open the ticket anyway',
+      who: 'anyone',
+      args: [{ name: 'offer', summary: 'The offer', kind: 'word', positional: true, required: true, placeholder: 'ID' }],
+      run: (core, req, a) => deflectAction(core, req, 'open', a.offer ?? ''),
+    },
+    {
+      name: 'solved',
+      summary: 'a suggestion solved it: no ticket',
+      who: 'anyone',
+      args: [
+        { name: 'offer', summary: 'The offer', kind: 'word', positional: true, required: true, placeholder: 'ID' },
+        { name: 'doc', summary: 'The suggestion that solved it', kind: 'word', positional: true, required: true, placeholder: 'DOC' },
+      ],
+      run: (core, req, a) => deflectAction(core, req, 'solved', [a.offer ?? '', a.doc ?? ''].join(' ').trim()),
+    },
+  ],
+};
 
-/**
- * `/kb <sub> ...`, typed or from a form. Typed lines take options (`--body`, `--tags`, `--title`);
- * a form's fields (`sub`, `id`, `title`, `body`, `tags`, `query`) are used verbatim, line breaks
- * included, never re-parsed as options.
- */
-export async function kbCommand(core: Core, req: Request, text: string, args?: Record<string, string>): Promise<Reply> {
-  if (args !== undefined && typeof args.sub === 'string' && args.sub.trim() !== '') return kbArgs(core, req, args);
-  if (text.length > MAX_LINE) throw new UserError('too_long', `That command is ${text.length} characters; the limit is ${MAX_LINE}.`);
-  const trimmed = text.trim();
-  const space = trimmed.search(/\s/);
-  const sub = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
-  const rest = space < 0 ? '' : trimmed.slice(space + 1);
-  switch (sub) {
-    case '':
-    case 'help':
-      return { text: kbHelp() };
-    case 'search':
-    case 'find':
-      // The words are searched as they are: nothing in them is an option or query syntax.
-      return searchKb(core, rest, req.place);
-    case 'show':
-      return showArticle(core, req, articleId(rest, '/kb show <ID>'));
-    case 'history':
-      return articleHistory(core, req, articleId(rest, '/kb history <ID>'));
-    case 'drafts':
-      return listDrafts(core, req);
-    case 'publish':
-    case 'unpublish':
-    case 'delete':
-      return changeArticleState(core, req, articleId(rest, `/kb ${sub} <ID>`), sub);
-    case 'vote': {
-      const [id, ...vote] = rest.trim().split(/\s+/);
-      return voteArticle(core, req, articleId(id, '/kb vote <ID> helpful|not-helpful'), parseVote(vote.join(' ')));
-    }
-    case 'save':
-      return saveAsArticle(core, req, parseSource(rest));
-    case 'add': {
-      const line = parseLine(rest, { values: ['body', 'tags'], booleans: [] });
-      return addArticle(core, req, { title: line.words.join(' '), ...opt('body', line.flags.body), ...opt('tags', line.flags.tags) });
-    }
-    case 'edit': {
-      const line = parseLine(rest, { values: ['title', 'body', 'tags'], booleans: [] });
-      const [id, ...extra] = line.words;
-      const n = articleId(id, EDIT_USAGE);
-      if (extra.length > 0) throw new UserError('bad_edit', `Say which field the words are for: --title, --body or --tags. Usage: ${EDIT_USAGE}`);
-      return editArticle(core, req, n, { ...opt('title', line.flags.title), ...opt('body', line.flags.body), ...opt('tags', line.flags.tags) });
-    }
-    default:
-      return { text: `Unknown command "/kb ${cleanLine(sub).slice(0, 40)}".\n\n${kbHelp()}` };
-  }
-}
+export const KB_BUTTONS: ButtonSpec[] = [
+  ...['vote', 'publish', 'unpublish', 'delete', 'save', 'show', 'history'].map((s) => ({ action: `kb.${s}`, twin: `kb ${s}` })),
+  { action: 'deflect.open', twin: 'deflect open' },
+  { action: 'deflect.solved', twin: 'deflect solved' },
+];
 
-function opt<K extends string>(key: K, value: string | true | undefined): Partial<Record<K, string>> {
-  return typeof value === 'string' ? ({ [key]: value } as Record<K, string>) : {};
-}
-
-/** A form's fields: free text is kept verbatim. */
-async function kbArgs(core: Core, req: Request, args: Args): Promise<Reply> {
-  const sub = String(args.sub).trim().toLowerCase();
-  const id = (usage: string) => articleId(str(args, 'id'), usage);
-  switch (sub) {
-    case 'help':
-      return { text: kbHelp() };
-    case 'search':
-      return searchKb(core, str(args, 'query') ?? str(args, 'text') ?? '', req.place);
-    case 'add':
-      return addArticle(core, req, { ...opt('title', str(args, 'title')), ...opt('body', str(args, 'body')), ...opt('tags', str(args, 'tags')) });
-    case 'edit':
-      return editArticle(core, req, id(EDIT_USAGE), {
-        ...opt('title', str(args, 'title')),
-        ...opt('body', str(args, 'body')),
-        ...opt('tags', str(args, 'tags')),
-      });
-    case 'save':
-      return saveAsArticle(core, req, parseSource(str(args, 'source') ?? str(args, 'text') ?? ''));
-    case 'vote':
-      return voteArticle(core, req, id('/kb vote <ID> helpful|not-helpful'), parseVote(str(args, 'vote')));
-    default: {
-      // show, history, publish, ... take just the id.
-      const line = [sub, str(args, 'id') ?? ''].join(' ');
-      return kbCommand(core, req, line);
-    }
-  }
-}
-
-/** A `kb.*` button: `kb.vote` + `12 helpful`, `kb.publish` + `12`, `kb.save` + `ticket 4`, `kb.show` + `12`. */
-export async function kbAction(core: Core, req: Request, sub: string, value: string, _text?: string): Promise<Reply> {
-  // No kb button asks for words (yet), so `_text` is unused.
-  const s = sub.toLowerCase();
-  if (!['vote', 'publish', 'unpublish', 'delete', 'save', 'show', 'history'].includes(s))
-    throw new UserError('unknown_action', `Unknown knowledge-base action "${cleanLine(sub).slice(0, 30)}".`);
-  return kbCommand(core, req, `${s} ${value}`);
-}
+export { ADD_USAGE, SAVE_USAGE };

@@ -5,7 +5,6 @@ import type { Reply } from '../../ports.js';
 import type { Actor } from '../../core/directory.js';
 import { formatInstant } from '../../core/render.js';
 import { activePage, changePage } from './paging.js';
-import { parseLine } from '../../core/command-line.js';
 import { currentSchedules } from './schedules.js';
 import { armHandoffs } from './handoffs.js';
 import { change, refreshCards, type Request } from '../../core/request.js';
@@ -60,16 +59,29 @@ function nextWeek(core: Core, name: string, now: number, schedules: ReadonlyMap<
   return [`${name}, the next 7 days:`, ...list.map((s) => `${formatInstant(s.from)} → ${formatInstant(s.to)}  ${names(core, s.users)}`)].join('\n');
 }
 
-/** `/oncall [schedule NAME | ack]`. */
-export async function oncallCommand(core: Core, req: Request, text: string): Promise<Reply> {
-  const [sub = '', ...rest] = text.trim().split(/\s+/);
+/** `/oncall`: who is on call now for each tier. */
+export async function oncallNow(core: Core): Promise<Reply> {
   const now = core.clock.now();
-  const schedules = await currentSchedules(core, core.db);
-  if (sub === '') return { text: whoNow(core, now, schedules) };
-  if (sub === 'schedule') return { text: nextWeek(core, rest.join(' '), now, schedules) };
-  if (sub === 'ack') return ackLatest(core, req, req.actor);
-  if (sub === 'override') return override(core, req, rest.join(' '), schedules);
-  return { text: 'Usage: /oncall | /oncall schedule NAME | /oncall override USER --from ISO --to ISO [--schedule NAME] | /oncall ack' };
+  return { text: whoNow(core, now, await currentSchedules(core, core.db)) };
+}
+
+/** `/oncall schedule NAME`: the next 7 days of a schedule. */
+export async function oncallWeek(core: Core, name: string): Promise<Reply> {
+  const now = core.clock.now();
+  return { text: nextWeek(core, name, now, await currentSchedules(core, core.db)) };
+}
+
+/** The override's refusal for someone who leads no tier: before anything else is looked at. */
+export async function assertLeadsATier(core: Core, req: Request): Promise<void> {
+  if (!core.directory.tiers.some((t) => core.directory.isLead(req.actor, t.id)))
+    throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
+}
+
+export interface OverrideInput {
+  user?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  schedule?: string | undefined;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -78,25 +90,25 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/i;
  * `/oncall override USER --from ISO --to ISO [--schedule NAME]`: put someone on call in place of the
  * rotation for a while. Only the leads of a tier that uses the schedule may.
  */
-async function override(core: Core, req: Request, text: string, schedules: ReadonlyMap<string, Schedule>): Promise<Reply> {
-  const line = parseLine(text, { values: ['from', 'to', 'schedule'], booleans: [] });
+export async function overrideSchedule(core: Core, req: Request, input: OverrideInput): Promise<Reply> {
+  const schedules = await currentSchedules(core, core.db);
   const usage = 'Usage: /oncall override USER --from 2024-11-05T06:00Z --to 2024-11-05T18:00Z [--schedule NAME]';
-  const raw = line.words
-    .join(' ')
+  const raw = (input.user ?? '')
+    .trim()
     .replace(/^<@!?|>$/g, '')
     .replace(/^@/, '');
   if (!raw) throw new UserError('no_user', `Whom? ${usage}`);
   const person = core.directory.people.find((p) => p.id === raw || p.console === raw || p.slack === raw || p.discord === raw);
   if (!person) throw new UserError('unknown_user', `"${cleanLine(raw).slice(0, 40)}" is not a person tierdesk knows (people in tierdesk.yaml).`);
-  const from = typeof line.flags.from === 'string' && ISO.test(line.flags.from) ? Date.parse(line.flags.from) : NaN;
-  const to = typeof line.flags.to === 'string' && ISO.test(line.flags.to) ? Date.parse(line.flags.to) : NaN;
+  const from = input.from !== undefined && ISO.test(input.from.trim()) ? Date.parse(input.from.trim()) : NaN;
+  const to = input.to !== undefined && ISO.test(input.to.trim()) ? Date.parse(input.to.trim()) : NaN;
   if (Number.isNaN(from) || Number.isNaN(to))
     throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
   if (to <= from) throw new UserError('bad_range', '--to must be after --from.');
   const led = core.directory.tiers.filter((t) => core.directory.isLead(req.actor, t.id));
   if (led.length === 0) throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
   const options = [...new Set(led.map((t) => scheduleOf(core, t.id, schedules)?.name).filter((n): n is string => n !== undefined))];
-  const name = typeof line.flags.schedule === 'string' ? line.flags.schedule : options.length === 1 ? options[0] : undefined;
+  const name = input.schedule !== undefined && input.schedule.trim() !== '' ? input.schedule.trim() : options.length === 1 ? options[0] : undefined;
   if (!name) throw new UserError('which_schedule', `Say which schedule: --schedule ${options.join(' or ') || 'NAME'}.`);
   if (!options.includes(name)) throw new UserError('not_lead', `You do not lead a tier that uses the schedule "${cleanLine(name).slice(0, 40)}".`);
   await change(core, req, async (work) => {
@@ -118,7 +130,7 @@ async function override(core: Core, req: Request, text: string, schedules: Reado
 }
 
 /** `/oncall ack`: acknowledge the newest page of a tier the person works in. */
-async function ackLatest(core: Core, req: Request, actor: Actor): Promise<Reply> {
+export async function ackLatest(core: Core, req: Request, actor: Actor): Promise<Reply> {
   const tiers = core.directory.tiersOf(actor).map((t) => t.id);
   if (tiers.length === 0) throw new UserError('not_agent', 'Only agents can acknowledge pages.');
   const row = await core.db

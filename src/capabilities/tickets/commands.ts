@@ -1,243 +1,198 @@
+/**
+ * The tickets capability's declarations: `/ticket` and its sub-commands, the card buttons that are
+ * their twins, the forms that collect their words. Surfaces and /help are derived from these.
+ */
+import type { ArgSpec, Args, ButtonSpec, CommandSpec, SubcommandSpec } from '../../core/capability.js';
+import { ticketNumber, type Request } from '../../core/request.js';
+import { agentsOnly } from '../../core/run-command.js';
+import type { Core } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';
-import { cleanLine } from '../../domain/text.js';
-import type { Reply } from '../../ports.js';
+import { newTicketOrOffer } from '../kb/deflection.js';
 import { changePriority } from './change-priority.js';
 import { claimTicket } from './claim-ticket.js';
-import { parseLine, type ParsedLine } from '../../core/command-line.js';
 import { addNote, replyToRequester } from './converse.js';
 import { escalateTicket } from './escalate-ticket.js';
-import { newTicketOrOffer } from '../kb/deflection.js';
-import { ticketNumber, type Request } from '../../core/request.js';
 import { confirmResolution, reopenTicket, resolveTicket } from './resolve-ticket.js';
+import { loadTicket } from './ticket-model.js';
 import { listTicketsFor, showTicket, ticketHistory } from './view-tickets.js';
 import { waitOnRequester } from './wait-on-requester.js';
-import { ticketStats } from '../sla/stats.js';
-import { pageCommand } from '../oncall/page-ticket.js';
-import type { Core } from '../../core/work.js';
 
-/** One `/ticket` sub-command: its help, who may run it, its options, and what it does. */
-export interface CommandSpec {
-  name: string;
-  usage: string;
-  summary: string;
-  who: 'anyone' | 'agents' | 'requester';
-  values?: readonly string[];
-  booleans?: readonly string[];
-  run(core: Core, req: Request, line: ParsedLine): Promise<Reply>;
+export const LEVELS = ['high', 'medium', 'low'] as const;
+export const STATUS_CHOICES = ['open', 'claimed', 'waiting', 'resolved', 'closed', 'all'] as const;
+
+/** The ticket a sub-command works on: `<N>`. */
+export const TICKET: ArgSpec = { name: 'number', summary: 'Ticket number', kind: 'number', positional: true, required: true, placeholder: 'N' };
+
+/** Free text, kept as written: the last positional argument. */
+export const words = (name: string, summary: string, placeholder: string, required = true): ArgSpec => ({
+  name,
+  summary,
+  kind: 'text',
+  positional: true,
+  required,
+  placeholder,
+  long: true,
+  maxLength: 4000,
+});
+
+const level = (name: string, summary: string): ArgSpec => ({ name, summary, kind: 'choice', choices: LEVELS });
+
+/** The ticket number in a sub-command's arguments, or the usage when it is missing or wrong. */
+export const num = (args: Args, usage: string) => ticketNumber(args.number, usage);
+
+/** Agents of the ticket's current tier only: refused before any form opens, as the use case would refuse it. */
+export function tierAgents(what: string) {
+  return async (core: Core, req: Request, args: Args): Promise<void> => {
+    const m = /^#?(\d{1,9})$/.exec((args.number ?? '').trim());
+    if (!m) return; // the use case says what is wrong with the number
+    const t = await loadTicket(core.db, Number(m[1]));
+    if (core.directory.isAgentOf(req.actor, t.tier)) return;
+    const tier = core.directory.tier(t.tier);
+    throw new UserError(
+      'not_agent',
+      `Only ${tier ? `${tier.name} (${tier.id})` : t.tier} agents can ${what} ticket #${t.number}, and you are not one of them.`,
+    );
+  };
 }
 
-const num = (line: ParsedLine, usage: string) => ticketNumber(line.words[0], usage);
-const rest = (line: ParsedLine) => line.text ?? line.words.slice(1).join(' ');
-const flag = (line: ParsedLine, name: string) => (typeof line.flags[name] === 'string' ? (line.flags[name] as string) : undefined);
+const NEW: SubcommandSpec = {
+  name: 'new',
+  summary: 'open a ticket (matching articles are offered first; --anyway skips them)',
+  who: 'anyone',
+  args: [
+    { name: 'title', summary: 'What is wrong, in one line', kind: 'text', positional: true, required: true, placeholder: 'title', maxLength: 200 },
+    { name: 'description', summary: 'Details', kind: 'text', placeholder: 'TEXT', long: true, maxLength: 4000 },
+    level('urgency', 'How urgent it is for you'),
+    level('impact', 'How many people it affects'),
+    { name: 'category', summary: 'Category', kind: 'text', placeholder: 'NAME', maxLength: 100 },
+    { name: 'product', summary: 'Product', kind: 'text', placeholder: 'NAME', maxLength: 100 },
+    { name: 'version', summary: 'Product version', kind: 'text', placeholder: 'X', maxLength: 50 },
+    { name: 'anyway', summary: 'Open it without looking at matching articles', kind: 'boolean' },
+  ],
+  form: { kind: 'ticket.new', title: 'New ticket', fields: ['title', 'description', 'urgency', 'impact', 'product'], submitLabel: 'Open ticket' },
+  run: (core, req, args) => newTicketOrOffer(core, req, args, { anyway: args.anyway === 'true' }),
+};
 
-/** Every command, in the order /help lists them. Each card button has a twin here. */
-export const COMMANDS: readonly CommandSpec[] = [
-  {
-    name: 'new',
-    usage:
-      '/ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low] [--category NAME] [--product NAME --version X] [--anyway]',
-    summary: 'open a ticket (matching articles are offered first; --anyway skips them)',
-    who: 'anyone',
-    values: ['description', 'urgency', 'impact', 'category', 'product', 'version'],
-    booleans: ['anyway'],
-    run: (core, req, line) => {
-      const input: Record<string, string | undefined> = { title: line.words.join(' ') };
-      for (const f of ['description', 'urgency', 'impact', 'category', 'product', 'version']) input[f] = flag(line, f);
-      return newTicketOrOffer(core, req, input, { anyway: line.flags.anyway === true });
-    },
-  },
+const agentsSub = (
+  name: string,
+  summary: string,
+  extra: ArgSpec[],
+  run: SubcommandSpec['run'],
+  more: Partial<SubcommandSpec> = {},
+): SubcommandSpec => ({ name, summary, who: 'agents', args: [TICKET, ...extra], run, ...more });
+
+const SUBS: SubcommandSpec[] = [
+  NEW,
   {
     name: 'show',
-    usage: '/ticket show <N>',
     summary: 'show a ticket',
     who: 'anyone',
-    run: (core, req, line) => showTicket(core, req.actor, num(line, '/ticket show <N>')),
+    args: [TICKET],
+    run: (core, req, a) => showTicket(core, req.actor, num(a, '/ticket show <N>')),
   },
   {
     name: 'list',
-    usage: '/ticket list [--mine] [--tier L2] [--status open|claimed|waiting|resolved|closed|all]',
     summary: 'list tickets (yours, or for agents the queue)',
     who: 'anyone',
-    values: ['tier', 'status'],
-    booleans: ['mine'],
-    run: (core, req, line) =>
-      listTicketsFor(core, req.actor, {
-        mine: line.flags.mine === true,
-        ...optional('tier', flag(line, 'tier')),
-        ...optional('status', flag(line, 'status')),
-      }),
+    args: [
+      { name: 'mine', summary: 'Only tickets assigned to me', kind: 'boolean' },
+      { name: 'tier', summary: 'Only this tier', kind: 'tier', placeholder: 'L2' },
+      { name: 'status', summary: 'Only tickets in this status', kind: 'choice', choices: STATUS_CHOICES },
+    ],
+    run: (core, req, a) =>
+      listTicketsFor(core, req.actor, { mine: a.mine === 'true', ...(a.tier ? { tier: a.tier } : {}), ...(a.status ? { status: a.status } : {}) }),
   },
   {
     name: 'history',
-    usage: '/ticket history <N>',
     summary: 'every change to a ticket: who, what, when',
     who: 'anyone',
-    run: (core, req, line) => ticketHistory(core, req.actor, num(line, '/ticket history <N>')),
+    args: [TICKET],
+    run: (core, req, a) => ticketHistory(core, req.actor, num(a, '/ticket history <N>')),
   },
-  {
-    name: 'claim',
-    usage: '/ticket claim <N> [--force]',
-    summary: 'take a ticket (--force takes it over from another agent)',
-    who: 'agents',
-    booleans: ['force'],
-    run: (core, req, line) => claimTicket(core, req, num(line, '/ticket claim <N> [--force]'), line.flags.force === true),
-  },
-  {
-    name: 'reply',
-    usage: '/ticket reply <N> <text>',
-    summary: 'answer the requester (public)',
-    who: 'agents',
-    run: (core, req, line) => replyToRequester(core, req, num(line, '/ticket reply <N> <text>'), rest(line)),
-  },
-  {
-    name: 'note',
-    usage: '/ticket note <N> <text>',
-    summary: 'internal note, never shown to the requester',
-    who: 'agents',
-    run: (core, req, line) => addNote(core, req, num(line, '/ticket note <N> <text>'), rest(line)),
-  },
-  {
-    name: 'wait',
-    usage: '/ticket wait <N> [question]',
-    summary: 'wait on the requester (their answer resumes it)',
-    who: 'agents',
-    run: (core, req, line) => waitOnRequester(core, req, num(line, '/ticket wait <N> [question]'), rest(line)),
-  },
-  {
-    name: 'escalate',
-    usage: '/ticket escalate <N> <reason> [--to L3]',
-    summary: 'move to the next tier (or --to a higher one)',
-    who: 'agents',
-    values: ['to'],
-    run: (core, req, line) => escalateTicket(core, req, num(line, '/ticket escalate <N> <reason> [--to L3]'), rest(line), flag(line, 'to')),
-  },
-  {
-    name: 'resolve',
-    usage: '/ticket resolve <N> <resolution>',
-    summary: 'resolve, telling the requester how',
-    who: 'agents',
-    run: (core, req, line) => resolveTicket(core, req, num(line, '/ticket resolve <N> <resolution>'), rest(line)),
-  },
-  {
-    name: 'priority',
-    usage: '/ticket priority <N> [--impact high|medium|low] [--urgency high|medium|low] [--priority P1..P5]',
-    summary: 'change impact, urgency or priority',
-    who: 'agents',
-    values: ['impact', 'urgency', 'priority'],
-    run: (core, req, line) =>
-      changePriority(core, req, num(line, '/ticket priority <N> ...'), {
-        ...optional('impact', flag(line, 'impact')),
-        ...optional('urgency', flag(line, 'urgency')),
-        ...optional('priority', flag(line, 'priority')),
+  agentsSub(
+    'claim',
+    'take a ticket (--force takes it over from another agent)',
+    [{ name: 'force', summary: 'Take it over from another agent', kind: 'boolean' }],
+    (core, req, a) => claimTicket(core, req, num(a, '/ticket claim <N> [--force]'), a.force === 'true'),
+    { allowed: tierAgents('claim') },
+  ),
+  agentsSub(
+    'reply',
+    'answer the requester (public)',
+    [words('text', 'Your reply (the requester sees it)', 'text')],
+    (core, req, a) => replyToRequester(core, req, num(a, '/ticket reply <N> <text>'), a.text ?? ''),
+    { allowed: agentsOnly('Only agents can reply on tickets.'), form: { title: 'Reply on #{number}', submitLabel: 'Send' } },
+  ),
+  agentsSub(
+    'note',
+    'internal note, never shown to the requester',
+    [words('text', 'The note (agents only)', 'text')],
+    (core, req, a) => addNote(core, req, num(a, '/ticket note <N> <text>'), a.text ?? ''),
+    { allowed: agentsOnly('Only agents can add internal notes.'), form: { title: 'Note on #{number}', submitLabel: 'Add note' } },
+  ),
+  agentsSub(
+    'wait',
+    'wait on the requester (their answer resumes it)',
+    [words('question', 'A question for the requester', 'question', false)],
+    (core, req, a) => waitOnRequester(core, req, num(a, '/ticket wait <N> [question]'), a.question ?? ''),
+    { allowed: tierAgents('set waiting on') },
+  ),
+  agentsSub(
+    'escalate',
+    'move to the next tier (or --to a higher one)',
+    [words('reason', 'Why does it need the next tier?', 'reason'), { name: 'to', summary: 'A higher tier', kind: 'tier', placeholder: 'L3' }],
+    (core, req, a) => escalateTicket(core, req, num(a, '/ticket escalate <N> <reason> [--to L3]'), a.reason ?? '', a.to),
+    { allowed: tierAgents('escalate'), form: { title: 'Escalate #{number}', fields: ['reason', 'to'], submitLabel: 'Escalate' } },
+  ),
+  agentsSub(
+    'resolve',
+    'resolve, telling the requester how',
+    [words('resolution', 'Resolution (the requester sees it)', 'resolution')],
+    (core, req, a) => resolveTicket(core, req, num(a, '/ticket resolve <N> <resolution>'), a.resolution ?? ''),
+    { allowed: tierAgents('resolve'), form: { title: 'Resolve #{number}', submitLabel: 'Resolve' } },
+  ),
+  agentsSub(
+    'priority',
+    'change impact, urgency or priority',
+    [
+      level('impact', 'Impact'),
+      level('urgency', 'Urgency'),
+      { name: 'priority', summary: 'P1..P5', kind: 'choice', choices: ['P1', 'P2', 'P3', 'P4', 'P5'] },
+    ],
+    (core, req, a) =>
+      changePriority(core, req, num(a, '/ticket priority <N> ...'), {
+        ...(a.impact ? { impact: a.impact } : {}),
+        ...(a.urgency ? { urgency: a.urgency } : {}),
+        ...(a.priority ? { priority: a.priority } : {}),
       }),
-  },
-  {
-    name: 'stats',
-    usage: '/ticket stats [--by tier|priority|agent] [--days N]',
-    summary: 'SLA attainment, breaches, response and resolution times, backlog',
-    who: 'agents',
-    values: ['by', 'days'],
-    run: (core, req, line) => ticketStats(core, req, flag(line, 'by'), flag(line, 'days')),
-  },
-  {
-    name: 'page',
-    usage: '/ticket page <N>',
-    summary: "page the tier's on-call (its escalation policy)",
-    who: 'agents',
-    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket page <N>'), 'page'),
-  },
-  {
-    name: 'ack',
-    usage: '/ticket ack <N>',
-    summary: 'acknowledge a page: it stops climbing',
-    who: 'agents',
-    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket ack <N>'), 'ack'),
-  },
-  {
-    name: 'release',
-    usage: '/ticket release <N>',
-    summary: 'give an acknowledged page back: it climbs again',
-    who: 'agents',
-    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket release <N>'), 'release'),
-  },
-  {
-    name: 'pass',
-    usage: '/ticket pass <N>',
-    summary: 'send a page to its next step now',
-    who: 'agents',
-    run: (core, req, line) => pageCommand(core, req, num(line, '/ticket pass <N>'), 'pass'),
-  },
+    { allowed: tierAgents('change the priority of') },
+  ),
   {
     name: 'confirm',
-    usage: '/ticket confirm <N>',
     summary: 'confirm the resolution and close',
     who: 'requester',
-    run: (core, req, line) => confirmResolution(core, req, num(line, '/ticket confirm <N>')),
+    args: [TICKET],
+    run: (core, req, a) => confirmResolution(core, req, num(a, '/ticket confirm <N>')),
   },
   {
     name: 'reopen',
-    usage: '/ticket reopen <N> [reason]',
     summary: 'reopen a resolved ticket within the reopen window',
     who: 'requester',
-    run: (core, req, line) => reopenTicket(core, req, num(line, '/ticket reopen <N> [reason]'), rest(line)),
+    args: [TICKET, words('reason', 'Why', 'reason', false)],
+    run: (core, req, a) => reopenTicket(core, req, num(a, '/ticket reopen <N> [reason]'), a.reason ?? ''),
   },
 ];
 
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
-}
+export const TICKET_COMMAND: CommandSpec = {
+  name: 'ticket',
+  summary: 'Open, work and look up help desk tickets',
+  hint: 'new <title> --urgency high | show 12 | list | help',
+  subs: SUBS,
+  emptySub: 'new',
+  defaultSub: 'help',
+};
 
-/** The help text: every command with its usage, grouped by who uses it. */
-export function helpText(): string {
-  const group = (who: CommandSpec['who'], title: string) => [
-    title,
-    ...COMMANDS.filter((c) => c.who === who).map((c) => `  ${c.usage}\n      ${c.summary}`),
-  ];
-  return [
-    'tierdesk commands',
-    ...group('anyone', 'Everyone:'),
-    ...group('requester', 'Requesters:'),
-    ...group('agents', 'Agents:'),
-    'On call:',
-    '  /oncall  who is on call now for each tier, until when, who is next',
-    '  /oncall schedule <NAME>  the next 7 days of a schedule',
-    '  /oncall ack  acknowledge the newest page for your tiers',
-    'Peer support and knowledge:',
-    '  /ask <question>  ask the community in the peer channel',
-    '  /helpers [week|month|all]  the helpers with the most points',
-    '  /kb search <words>  search articles and solved questions (/kb help for the rest)',
-    "In a ticket's conversation, just write: the requester's messages reach the agents; an agent's message is a public reply.",
-  ].join('\n');
-}
-
-/**
- * Run a sub-command given as structured arguments (a form, a button, Discord options): `sub`, the
- * ticket `number`, free `text` kept verbatim, and flags by name (`to`, `force`, `tier`, ...).
- */
-export async function runTicketArgs(core: Core, req: Request, args: Record<string, string | boolean | undefined>): Promise<Reply> {
-  const sub = String(args.sub ?? '').toLowerCase();
-  if (sub === 'new') return newTicketOrOffer(core, req, args, { anyway: args.anyway === true || args.anyway === 'true' });
-  if (sub === '' || sub === 'help') return { text: helpText() };
-  const spec = COMMANDS.find((c) => c.name === sub);
-  if (!spec) return { text: `Unknown command "${cleanLine(sub).slice(0, 40)}".\n\n${helpText()}` };
-  const flags: Record<string, string | true> = {};
-  for (const name of spec.values ?? []) if (typeof args[name] === 'string' && args[name] !== '') flags[name] = args[name] as string;
-  for (const name of spec.booleans ?? []) if (args[name] === true || args[name] === 'true') flags[name] = true;
-  const line: ParsedLine = { words: args.number !== undefined ? [String(args.number)] : [], flags };
-  if (typeof args.text === 'string') line.text = args.text;
-  return spec.run(core, req, line);
-}
-
-/** Run a `/ticket ...` line: parse it against its command's spec and run it. */
-export async function runTicketCommand(core: Core, req: Request, text: string, freeText?: string): Promise<Reply> {
-  const trimmed = text.trim();
-  if (trimmed.length > 10_000) throw new UserError('too_long', `That command is ${trimmed.length} characters; the limit is 10000.`);
-  const [name = '', ...rest] = trimmed.split(/\s+/);
-  const sub = name.toLowerCase();
-  if (sub === '' || sub === 'help') return { text: helpText() };
-  const spec = COMMANDS.find((c) => c.name === sub);
-  if (!spec) return { text: `Unknown command "${cleanLine(name).slice(0, 40)}".\n\n${helpText()}` };
-  const line = parseLine(rest.join(' '), { values: spec.values ?? [], booleans: spec.booleans ?? [] });
-  if (freeText !== undefined) line.text = freeText;
-  return spec.run(core, req, line);
-}
+/** Card buttons: each runs its `/ticket` twin (`claim` + `12 --force` is `/ticket claim 12 --force`). */
+export const TICKET_BUTTONS: ButtonSpec[] = ['claim', 'reply', 'note', 'wait', 'escalate', 'resolve', 'confirm', 'reopen', 'show', 'history'].map(
+  (name) => ({ action: name, twin: `ticket ${name}` }),
+);

@@ -73,21 +73,24 @@ export async function addNote(core: Core, req: Request, number: number, raw: str
  */
 export async function requesterMessage(core: Core, req: Request, number: number, raw: string): Promise<Reply | void> {
   const text = messageText(raw, 'A message', `#${number} <text>`);
-  return change(core, req, async (work) => {
-    const t = await loadTicket(work.db, number);
-    if (!isRequester(t, req.actor.person)) throw new UserError('not_yours', `Ticket #${number} is not yours.`);
-    const status = nextStatus(t.status, 'requester_reply', t.assignee !== undefined);
-    await saveTicket(work, t, { status });
-    await work.event(number, req.actor, 'requester_message', { text });
-    await work.post(agentThread(t), conversationCard('requester', t, req.actor.name, text), { ticket: number });
-    if (status !== t.status) {
-      await work.event(number, req.actor, 'resumed', { from: t.status, to: status });
-      await refreshCards(core, work, { ...t, status, updatedAt: work.now });
-    }
-    if (t.status === 'resolved') {
-      return { text: `Sent to the agents. #${number} is resolved; if it is not fixed, /ticket reopen ${number}.` };
-    }
-  });
+  return change(core, req, (work) => recordRequesterMessage(core, work, req, number, text));
+}
+
+/** The requester's message, relayed to the agents, inside a unit of work already under way. */
+export async function recordRequesterMessage(core: Core, work: Work, req: Request, number: number, text: string): Promise<Reply | void> {
+  const t = await loadTicket(work.db, number);
+  if (!isRequester(t, req.actor.person)) throw new UserError('not_yours', `Ticket #${number} is not yours.`);
+  const status = nextStatus(t.status, 'requester_reply', t.assignee !== undefined);
+  await saveTicket(work, t, { status });
+  await work.event(number, req.actor, 'requester_message', { text });
+  await work.post(agentThread(t), conversationCard('requester', t, req.actor.name, text), { ticket: number });
+  if (status !== t.status) {
+    await work.event(number, req.actor, 'resumed', { from: t.status, to: status });
+    await refreshCards(core, work, { ...t, status, updatedAt: work.now });
+  }
+  if (t.status === 'resolved') {
+    return { text: `Sent to the agents. #${number} is resolved; if it is not fixed, /ticket reopen ${number}.` };
+  }
 }
 
 /** A message written in a ticket's conversation: from its requester, or a public reply from an agent. */

@@ -2,6 +2,7 @@ import type { Inbound, Reply } from '../../ports.js';
 import { cleanLine } from '../../domain/text.js';
 import { openTicket } from './open-ticket.js';
 import type { Request } from '../../core/request.js';
+import { formFor } from '../../core/run-command.js';
 import type { Core } from '../../core/work.js';
 
 /**
@@ -29,4 +30,13 @@ export async function ticketFromReaction(core: Core, req: Request, event: Extrac
   const { reaction, reactionChannels } = core.config.slack;
   if (event.emoji !== reaction || !reactionChannels.includes(event.place.channel) || event.text === undefined) return;
   return openTicket(core, req, ticketFieldsFromMessage(core, event.text, event.link));
+}
+
+/**
+ * "Create ticket" on a message (a Slack message shortcut): the new-ticket form, filled in from the
+ * message. A ticket made from a message is never deflected (`anyway`): the person chose to open it.
+ */
+export async function ticketFormFromMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'action' }>): Promise<Reply> {
+  const fields = ticketFieldsFromMessage(core, event.about?.text ?? event.text ?? '', event.about?.link);
+  return formFor(core, req, 'ticket', 'new', { ...fields, anyway: 'true' });
 }

@@ -1,0 +1,30 @@
+/** Tickets: `/ticket` and its buttons, the reopen window's timer, the home view. */
+import type { Capability } from '../../core/capability.js';
+import { closeAfterReopenWindow } from './close-ticket.js';
+import { DM_COMMAND } from './direct-message.js';
+import { TICKET_BUTTONS, TICKET_COMMAND } from './commands.js';
+import { homeView } from './home-view.js';
+import { AUTO_CLOSE } from './resolve-ticket.js';
+
+export const tickets: Capability = {
+  name: 'tickets',
+  summary: 'Tickets',
+  commands: [
+    TICKET_COMMAND,
+    {
+      name: 'home',
+      summary: 'Your tickets and, for agents, your queue',
+      hint: '',
+      surfaces: ['console'],
+      subs: [{ name: '', summary: 'your tickets and, for agents, your queue', who: 'anyone', run: (core, req) => homeView(core, req.actor) }],
+    },
+    DM_COMMAND,
+  ],
+  buttons: [
+    ...TICKET_BUTTONS,
+    { action: 'panel', twin: 'ticket new' },
+    { action: 'dm.attach', twin: 'dm attach' },
+    { action: 'dm.open', twin: 'dm open' },
+  ],
+  timers: { [AUTO_CLOSE]: (core, work, t) => closeAfterReopenWindow(core, work, Number(t.subject), t.late) },
+};
