@@ -127,8 +127,8 @@ export interface HookPayloads {
   'ticket.resolved': { ticket: number };
   'ticket.closed': { ticket: number };
   'ticket.reopened': { ticket: number };
-  'sla.warning': { ticket: number; clock: string };
-  'sla.breached': { ticket: number; clock: string };
+  'sla.warning': { ticket: number; clock: string; dueAt?: number };
+  'sla.breached': { ticket: number; clock: string; dueAt?: number };
   'page.started': { ticket: number };
   'page.acknowledged': { ticket: number };
 }

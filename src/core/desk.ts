@@ -6,7 +6,9 @@ import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { createIdSource } from './ids.js';
 import { armHousekeeping, housekeepingFired, HOUSEKEEPING_TIMER } from './housekeeping.js';
 import { createRouter } from './router.js';
-import { createCatalogue } from '../capabilities/index.js';
+import { CAPABILITIES } from '../capabilities/index.js';
+import { Catalogue } from './catalogue.js';
+import type { Capability } from './capability.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
 import { releaseHeldLeases } from '../store/leases.js';
@@ -20,6 +22,8 @@ export interface DeskOptions {
   adapters: ChatAdapter[];
   dispatcher?: DispatcherOptions;
   scheduler?: SchedulerOptions;
+  /** The capabilities to run (default: all of tierdesk's; tests add probes). */
+  capabilities?: readonly Capability[];
 }
 
 /** The help desk core, wired: router, dispatcher, scheduler, and the adapters it serves. */
@@ -46,8 +50,7 @@ export function createDesk(options: DeskOptions): Desk {
     directory: new Directory(options.config),
     newId: createIdSource(() => options.clock.now()),
     search: searchIndexFor(options.db),
-    hooks: { slaBreached: [] },
-    catalogue: createCatalogue(),
+    catalogue: new Catalogue(options.capabilities ?? CAPABILITIES),
     wake: (what) => {
       if (what.outbox) loops.dispatcher?.nudge();
       if (what.timers) loops.scheduler?.nudge();

@@ -1,3 +1,4 @@
+import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
 import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.js';
@@ -7,7 +8,6 @@ import { insertEvent } from '../store/events.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
-import type { SlaBreachHook } from '../capabilities/sla/alerts.js';
 
 /** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
 export type Target =
@@ -32,11 +32,22 @@ export interface Core {
   wake: (what: { outbox: boolean; timers: boolean }) => void;
   /** Full-text search over published articles and solved questions. */
   search: SearchIndex;
-  /** Extension points other features hang on, run inside the transaction that raised them. */
-  hooks: { slaBreached: SlaBreachHook[] };
-  /** Every capability's declarations: commands, buttons, timers, hooks. */
+  /** Every capability's declarations: commands, buttons, timers, and the lifecycle hooks they listen to. */
   catalogue: Catalogue;
 }
+
+/** The ticket events that raise a lifecycle hook. */
+const HOOK_OF_EVENT: Readonly<Record<string, HookName>> = {
+  opened: 'ticket.opened',
+  claimed: 'ticket.claimed',
+  resolved: 'ticket.resolved',
+  closed: 'ticket.closed',
+  reopened: 'ticket.reopened',
+  sla_warning: 'sla.warning',
+  sla_breached: 'sla.breached',
+  page_started: 'page.started',
+  page_acknowledged: 'page.acknowledged',
+};
 
 /**
  * One unit of work: a transaction plus the helpers that write an event, an outbox row or a timer
@@ -47,6 +58,8 @@ export class Work {
   private readonly outbox: NewOutboxRow[] = [];
   /** Timers set in this unit, by id, written in one statement at the end (the last setting wins). */
   private readonly timers = new Map<string, NewTimer>();
+  /** Lifecycle hooks raised in this unit, run at its end: they see the state the use case left. */
+  private readonly raised: Array<() => Promise<void>> = [];
 
   constructor(
     readonly db: Db,
@@ -68,6 +81,21 @@ export class Work {
             ...(actor.personId ? { personId: actor.personId } : {}),
           };
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
+    const hook = HOOK_OF_EVENT[kind];
+    if (hook) {
+      const clock = typeof data.clock === 'string' ? { clock: data.clock } : {};
+      const dueAt = typeof data.dueAt === 'number' ? { dueAt: data.dueAt } : {};
+      this.raise(hook, { ticket, ...clock, ...dueAt } as HookPayloads[typeof hook]);
+    }
+  }
+
+  /**
+   * Raise a lifecycle hook: every capability listening to it runs at the end of this unit of work,
+   * in its transaction (a hook that fails rolls the whole change back, so nothing is half-done).
+   * Ticket events raise theirs by themselves (`opened` → `ticket.opened`).
+   */
+  raise<K extends HookName>(name: K, payload: HookPayloads[K]): void {
+    for (const hook of this.core.catalogue.hooks(name)) this.raised.push(() => hook(this.core, this, payload));
   }
 
   /** Queue one outbox row: `op` on `target`, with `payload` (a card, or an op's data) as its body. */
@@ -123,6 +151,11 @@ export class Work {
 
   /** Write the queued outbox rows and timers; called once, just before commit. */
   async flush(): Promise<void> {
+    // Hooks may write events that raise more hooks: run until none is left (a cycle is a bug).
+    for (let round = 0; this.raised.length > 0; round++) {
+      if (round > 20) throw new Error('lifecycle hooks keep raising each other');
+      for (const run of this.raised.splice(0)) await run();
+    }
     if (this.outbox.length > 0) {
       this.wrote.outbox = true;
       await insertOutbox(this.db, this.outbox.splice(0));

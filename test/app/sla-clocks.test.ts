@@ -1,3 +1,5 @@
+import { CAPABILITIES } from '../../src/capabilities/index.js';
+import type { Capability } from '../../src/core/capability.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
@@ -74,11 +76,22 @@ describe('SLA clocks on a business-hour calendar', () => {
   });
 
   it('raises the breach hook inside the breach transaction', async () => {
-    await open('2024-06-03T09:00:00Z');
     const seen: string[] = [];
-    desk.desk.core.hooks.slaBreached.push(async (_work, b) => void seen.push(`${b.ticket.number}:${b.clock}:${new Date(b.dueAt).toISOString()}`));
+    const probe: Capability = {
+      name: 'probe',
+      summary: 'Probe',
+      hooks: {
+        'sla.breached': async (_core, work, b) => {
+          // In the breach's own transaction: the breach event is already written there.
+          const events = await work.db.selectFrom('ticket_events').select('kind').where('ticket', '=', b.ticket).execute();
+          seen.push(`${b.ticket}:${b.clock}:${new Date(b.dueAt!).toISOString()}:${events.some((e) => e.kind === 'sla_breached')}`);
+        },
+      },
+    };
+    desk = await createTestDesk({ yaml: YAML, now: '2024-06-03T09:00:00Z', capabilities: [...CAPABILITIES, probe] });
+    await desk.say('requester', '/ticket new Printer on fire --urgency high');
     await desk.advance(2 * HOUR);
-    expect(seen).toEqual(['1:first_response:2024-06-03T10:00:00.000Z']);
+    expect(seen).toEqual(['1:first_response:2024-06-03T10:00:00.000Z:true']);
   });
 
   it('stops the first-response clock at the first public reply, not at an internal note', async () => {

@@ -1,3 +1,4 @@
+import type { Capability } from '../../src/core/capability.js';
 import { parseConsoleLine } from '../../adapters/console/parse-line.js';
 import { createDesk, type Desk } from '../../src/core/desk.js';
 import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config/config.js';
@@ -103,13 +104,23 @@ export class TestDesk {
 }
 
 /** `adapters`: platforms beside the recording console one (a test's own fake of what the core asks of Slack, say). */
-export async function createTestDesk(options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[] } = {}): Promise<TestDesk> {
+export async function createTestDesk(
+  options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[]; capabilities?: readonly Capability[] } = {},
+): Promise<TestDesk> {
   const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: {} });
   const db = options.db ?? (await testDatabase());
   await migrateToLatest(db);
   const clock = new FakeClock(Date.parse(options.now ?? '2024-06-03T09:00:00Z'));
   const adapter = new RecordingAdapter();
   const logger = createMemoryLogger();
-  const desk = createDesk({ db, config, clock, logger, adapters: [adapter, ...(options.adapters ?? [])], dispatcher: { random: () => 0.5 } });
+  const desk = createDesk({
+    db,
+    config,
+    clock,
+    logger,
+    adapters: [adapter, ...(options.adapters ?? [])],
+    dispatcher: { random: () => 0.5 },
+    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+  });
   return new TestDesk(desk, db, clock, adapter, logger, config);
 }

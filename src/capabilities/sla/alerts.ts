@@ -8,9 +8,6 @@ import { saveTicket, ticketFromRow, type Ticket } from '../tickets/ticket-model.
 import { maybePage } from '../oncall/paging.js';
 import type { Core, Work } from '../../core/work.js';
 
-/** What on-call paging (and anything else) can hang on a breach; runs inside the breach's transaction. */
-export type SlaBreachHook = (work: Work, breach: { ticket: Ticket; clock: ClockName; dueAt: number; late: boolean }) => Promise<void>;
-
 /**
  * An SLA timer fired for one clock of one ticket. Re-evaluates the clock now (the timer is only a
  * wake-up): announces the highest level that has passed and is not announced yet (a warning, or the
@@ -83,5 +80,4 @@ async function breach(core: Core, work: Work, t: Ticket, clock: ClockName, snap:
       { ticket: t.number },
     );
   }
-  for (const hook of core.hooks.slaBreached) await hook(work, { ticket: t, clock, dueAt, late });
 }
