@@ -5,6 +5,7 @@
 import type { Capability } from '../core/capability.js';
 import { Catalogue } from '../core/catalogue.js';
 import { commandHelp, helpText } from '../core/help.js';
+import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';
 import { peer } from './peer/index.js';
@@ -38,7 +39,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

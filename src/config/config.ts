@@ -1,3 +1,4 @@
+import { readCsat, type CsatConfig } from './csat.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { parseCalendars, type Calendar } from '../domain/calendar.js';
@@ -83,6 +84,8 @@ export interface Config {
   peer: PeerConfig;
   /** Who writes the knowledge base, and whether it is offered before a ticket opens. */
   kb: KbConfig;
+  /** Satisfaction surveys after resolution. */
+  csat: CsatConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -173,6 +176,7 @@ kb:
 `;
 
 const KNOWN_SECTIONS = [
+  'csat',
   'people',
   'tiers',
   'tickets',
@@ -258,6 +262,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     tiers.map((t) => t.id),
     bad,
   );
+  const csat = readCsat(root.csat, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -290,6 +295,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     oncall,
     peer,
     kb,
+    csat,
     secrets,
     port,
   };

@@ -57,6 +57,8 @@ export interface FormSpec {
   /** The arguments it asks for, in order (default: every `text`, `choice` and `tier` argument). */
   fields?: readonly string[];
   submitLabel?: string;
+  /** Whether the form is offered with this configuration (default: always). */
+  enabled?(core: Core): boolean;
   /** Values to fill the form with (the article being edited). */
   prefill?(core: Core, req: Request, args: Args): Promise<Record<string, string>>;
 }
@@ -144,6 +146,8 @@ export interface Capability {
   /** Timer kind → handler, run in the transaction that deletes the timer. */
   timers?: Readonly<Record<string, (core: Core, work: Work, timer: TimerFired) => Promise<void>>>;
   hooks?: { readonly [K in HookName]?: Hook<K> };
+  /** Lines for `/ticket stats` and `tierdesk report` over [from, to), grouped `by` where the capability can. */
+  report?(core: Core, range: { from: number; to: number; by: string }): Promise<string[]>;
   /** Run once when the desk starts (arm the timers it keeps). */
   start?(core: Core): Promise<void>;
 }

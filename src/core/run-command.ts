@@ -90,7 +90,7 @@ export async function runAction(core: Core, req: Request, event: ActionEvent): P
 /** Check who may, show the form when words are missing (where forms exist), else run. */
 export async function runSub(core: Core, req: Request, command: CommandSpec, sub: SubcommandSpec, args: Args): Promise<Reply> {
   await authorize(core, req, sub, args);
-  if (HAS_FORMS.has(req.place.platform) && sub.form && wantsForm(sub, args))
+  if (HAS_FORMS.has(req.place.platform) && sub.form && (sub.form.enabled?.(core) ?? true) && wantsForm(sub, args))
     return { text: sub.summary, form: await formOf(core, req, command, sub, args) };
   return sub.run(core, req, args);
 }

@@ -28,6 +28,20 @@ export interface Database {
   /** The search index (FTS5 on SQLite, tsvector on PostgreSQL); only src/store/search*.ts touches it. */
   search_docs: SearchDocsTable;
   direct_drafts: DirectDraftsTable;
+  csat_ratings: CsatRatingsTable;
+}
+
+/** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */
+export interface CsatRatingsTable {
+  ticket: number;
+  resolved_at: number;
+  tier: string;
+  priority: string;
+  assignee: string | null;
+  asked_at: number;
+  score: number | null;
+  comment: string | null;
+  rated_at: number | null;
 }
 
 /** A DM written outside a ticket's thread, kept while its writer chooses where it goes. */

@@ -46,6 +46,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
     expect(await tables(db)).toEqual([
       'counters',
+      'csat_ratings',
       'deflection_docs',
       'deflections',
       'direct_drafts',

@@ -13,6 +13,10 @@ export async function ticketStats(core: Core, req: Request, by = 'tier', days = 
   const n = Number(days);
   if (!Number.isInteger(n) || n < 1 || n > 3660) throw new UserError('bad_days', '--days must be a whole number of days from 1 to 3660.');
   const to = core.clock.now();
-  const report = await slaReport(core, { from: to - n * DAY, to: to + 1, by: by as ReportGrouping });
-  return { text: formatReport(report, 'table') };
+  const range = { from: to - n * DAY, to: to + 1 };
+  const report = await slaReport(core, { ...range, by: by as ReportGrouping });
+  // Other capabilities' figures for the same period (satisfaction, ...).
+  const more: string[] = [];
+  for (const capability of core.catalogue.capabilities) if (capability.report) more.push(...(await capability.report(core, { ...range, by })));
+  return { text: [formatReport(report, 'table'), ...more].join('\n') };
 }
