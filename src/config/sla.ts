@@ -72,8 +72,6 @@ function minutes(v: unknown, path: string, bad: Bad): number | undefined {
 export function readSla(raw: unknown, calendars: Map<string, Calendar>, personIds: Set<string>, bad: Bad): SlaConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!isRecord(raw)) return (bad('sla', 'must be a mapping with policies (and optional groups, warnings)'), undefined);
-  for (const key of Object.keys(raw))
-    if (!['warnings', 'groups', 'policies'].includes(key)) bad(`sla.${key}`, 'unknown key (known: warnings, groups, policies)');
   const defaultWarnings = readWarnings(raw.warnings, 'sla.warnings', bad) ?? [0.75, 0.9];
 
   const groups: CustomerGroup[] = [];
@@ -85,9 +83,6 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       bad(path, 'must be a mapping { people, ids, slack_usergroups, discord_roles }');
       continue;
     }
-    for (const key of Object.keys(g))
-      if (!['people', 'ids', 'slack_usergroups', 'discord_roles'].includes(key))
-        bad(`${path}.${key}`, 'unknown key (known: people, ids, slack_usergroups, discord_roles)');
     const people = stringList(g.people, `${path}.people`, bad);
     people.forEach((p, i) => personIds.has(p) || bad(`${path}.people[${i}]`, `"${p}" is not a person under people`));
     const ids = stringList(g.ids, `${path}.ids`, bad);
@@ -110,11 +105,6 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
   raw.policies.forEach((p: unknown, i: number) => {
     const path = `sla.policies[${i}]`;
     if (!isRecord(p)) return bad(path, 'must be a mapping');
-    for (const key of Object.keys(p)) {
-      if (!['priority', 'priorities', 'group', 'first_response', 'resolution', 'calendar', 'warnings'].includes(key)) {
-        bad(`${path}.${key}`, 'unknown key (known: priority, priorities, group, first_response, resolution, calendar, warnings)');
-      }
-    }
     const rawPriorities = p.priorities ?? (p.priority === undefined ? undefined : [p.priority]);
     const priorities: Priority[] = [];
     if (!Array.isArray(rawPriorities) || rawPriorities.length === 0) bad(`${path}.priority`, 'is required: P1..P5 (or priorities: [P1, P2])');
