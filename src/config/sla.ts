@@ -1,4 +1,5 @@
 import type { Calendar } from '../domain/calendar.js';
+import { longestBudgetMinutes } from '../domain/business-time.js';
 import { parseDuration } from '../domain/duration.js';
 import { PRIORITIES, isPriority, type Priority } from '../domain/priority.js';
 import { isRecord, type Bad } from './fields.js';
@@ -127,6 +128,17 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       const key = `${prio}/${group ?? ''}`;
       if (seen.has(key)) bad(path, `a policy for ${prio}${group ? ` and group ${group}` : ''} is already listed`);
       seen.add(key);
+    }
+    for (const [key, target] of [
+      ['first_response', firstResponseMinutes],
+      ['resolution', resolutionMinutes],
+    ] as const) {
+      if (calendar && target !== undefined && target > longestBudgetMinutes(calendar))
+        bad(
+          `${path}.${key}`,
+          `is more open time than calendar ${calendar.name} has in a century (it is open ${calendar.weeklyOpenMinutes / 60} hours a week): ` +
+            'shorten the target, or use a calendar with more open hours',
+        );
     }
     if (calendar && firstResponseMinutes !== undefined && resolutionMinutes !== undefined && priorities.length > 0) {
       policies.push({
