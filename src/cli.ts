@@ -25,6 +25,7 @@ import { redactUrl } from './store/dialect.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
 import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
+import { configCommand } from './config/config-command.js';
 
 const USAGE = `Usage: tierdesk [command] [--config FILE]
 
@@ -33,6 +34,7 @@ Commands:
   migrate            bring the database schema up to date (also done by start)
   migrate --down-all revert every migration (drops tierdesk's tables)
   check              validate the configuration and environment, then exit
+  config schema      print the JSON Schema of tierdesk.yaml (editors complete and check from it)
   sla due --calendar NAME --start ISO --minutes N [--pause ISO/ISO]... [--json]
                      the instant N business minutes after start, in UTC
   sla between --calendar NAME --from ISO --to ISO [--pause ISO/ISO]... [--json]
@@ -80,6 +82,7 @@ export async function main(io: Io): Promise<number> {
   const say = (text: string) => io.stdout.write(`${text}\n`);
   const complain = (text: string) => io.stderr.write(`${text}\n`);
   if (args.command === 'help' || args.flags.has('help')) return (say(USAGE), 0);
+  if (args.command === 'config') return configCommand(args.rest, say, complain);
 
   let config: Config;
   let shards: DiscordShards;

@@ -236,7 +236,7 @@ paging: { sla_breach: [P9], when_bored: [P1] }
 
 describe('Discord settings', () => {
   it('needs the channel where private ticket threads are created when Discord runs', () => {
-    const yaml = 'people: {}\ntiers: [ { id: L1 } ]\ndiscord: { guilds: ["400000000000000001"] }\n';
+    const yaml = 'people: {}\ntiers: [ { id: L1, channels: { discord: "200000000000000002" } } ]\ndiscord: { guilds: ["400000000000000001"] }\n';
     expect(problems(yaml, { DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '900000000000000001' })).toEqual([
       expect.stringMatching(/^discord\.tickets_channel: is required to run the Discord adapter/),
     ]);

@@ -1,7 +1,7 @@
 import { readCsat, type CsatConfig } from './csat.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { parseCalendars, type Calendar } from '../domain/calendar.js';
+import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
 import { readSla, type SlaConfig } from './sla.js';
 import { readOncall, type OncallConfig } from './oncall.js';
 import { readDiscord, readSecrets, readSlack } from './platforms.js';
@@ -10,6 +10,8 @@ import type { Level, PriorityMatrix } from '../domain/priority.js';
 import type { Platform } from '../ports.js';
 import { isRecord, optionalString, type Bad } from './fields.js';
 import { readKb, readPeer, type KbConfig, type PeerConfig } from './peer.js';
+import { mergeProblems, shapeProblems } from './shape.js';
+import { platformProblems } from './running-platforms.js';
 
 /** One person known to tierdesk, with their id on each platform. */
 export interface PersonConfig {
@@ -175,25 +177,7 @@ kb:
   authors: [L2, L3]
 `;
 
-const KNOWN_SECTIONS = [
-  'csat',
-  'people',
-  'tiers',
-  'tickets',
-  'priority',
-  'routing',
-  'calendars',
-  'sla',
-  'slack',
-  'discord',
-  'schedules',
-  'escalation_policies',
-  'paging',
-  'peer',
-  'kb',
-];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TIER_KEYS = ['id', 'name', 'agents', 'channels', 'slack_usergroup', 'discord_role', 'escalation_policy', 'oncall_schedule', 'hours', 'leads'];
 
 export interface LoadOptions {
   /** Path from --config; falls back to TIERDESK_CONFIG, then ./tierdesk.yaml, then the demo. */
@@ -218,20 +202,47 @@ export function loadConfig(options: LoadOptions = {}): Config {
       text = DEMO_CONFIG_YAML;
     } else {
       source = path;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (err) {
-        throw new ConfigError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`], path);
-      }
+      text = readConfigFile(path);
     }
   }
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new ConfigError([tooLarge(Buffer.byteLength(text))], source);
+  return validateConfig(parseYaml(text, source), source, env);
+}
+
+/** A configuration file is at most 1 MB: far more than any help desk needs, and quick to check. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+const tooLarge = (bytes: number) =>
+  `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB; a configuration file may be at most 1 MB (${MAX_CONFIG_BYTES} bytes)`;
+
+function readConfigFile(path: string): string {
+  try {
+    // Refuse a huge file before reading it: its size alone says it is not a configuration.
+    const { size } = statSync(path);
+    if (size > MAX_CONFIG_BYTES) throw new ConfigError([tooLarge(size)], path);
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError([`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`], path);
+  }
+}
+
+/** YAML text to plain data; syntax errors and alias bombs ("billion laughs") are problems, never a crash. */
+function parseYaml(text: string, source: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
       doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
       source,
     );
-  return validateConfig(doc.toJS() ?? {}, source, env);
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    const what = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    throw new ConfigError(
+      [`YAML: ${/alias/i.test(what) ? 'too many aliases (*name) expand the document; it looks like an alias bomb' : what}`],
+      source,
+    );
+  }
 }
 
 /** Validate an already-parsed configuration object. */
@@ -239,10 +250,6 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const problems: string[] = [];
   const bad = (path: string, msg: string) => problems.push(`${path}: ${msg}`);
   const root = isRecord(raw) ? raw : (bad('(root)', 'must be a mapping of sections'), {});
-
-  for (const key of Object.keys(root)) {
-    if (!KNOWN_SECTIONS.includes(key)) bad(key, `unknown section (known: ${KNOWN_SECTIONS.join(', ')})`);
-  }
 
   const people = readPeople(root.people, bad);
   const tiers = readTiers(root.tiers, new Set(people.map((p) => p.id)), bad);
@@ -252,6 +259,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const routing = readRouting(root.routing, tierIds, tickets.categories, bad);
   const cal = parseCalendars(root.calendars);
   problems.push(...cal.problems);
+  standInForBroken(cal.calendars, root.calendars);
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
@@ -271,6 +279,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   }
 
   const secrets = readSecrets(env, bad);
+  platformProblems(tiers, secrets, bad);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) bad('PORT', `must be a TCP port number, not ${JSON.stringify(env.PORT)}`);
   const ops = env.TIERDESK_OPS_PORT;
@@ -279,7 +288,8 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   // A SQLite file path or :memory:, or a postgres:// / postgresql:// URL (src/store/connect.ts).
   const url = env.DATABASE_URL?.trim() || './data/tierdesk.db';
 
-  if (problems.length > 0) throw new ConfigError(problems, source);
+  const all = mergeProblems(shapeProblems(raw), problems, Object.keys(root));
+  if (all.length > 0) throw new ConfigError(all, source);
   return {
     source,
     people,
@@ -301,6 +311,16 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   };
 }
 
+/**
+ * A calendar that is defined but broken (its own problems are reported) still exists for the sections
+ * that name it: a bad zone must not also make every policy using the calendar "not a calendar".
+ * The configuration is refused anyway, so the stand-in never runs.
+ */
+function standInForBroken(calendars: Map<string, Calendar>, raw: unknown): void {
+  if (!isRecord(raw)) return;
+  for (const name of Object.keys(raw)) if (!calendars.has(name)) calendars.set(name, { ...BUILT_IN_CALENDARS['24x7']!, name });
+}
+
 function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
   if (raw === undefined) return [];
   if (!isRecord(raw)) return (bad('people', 'must be a mapping of person id → { name, slack, discord }'), []);
@@ -309,9 +329,6 @@ function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
     const path = `people.${id}`;
     if (!ID.test(id)) bad(path, 'a person id is letters, digits, ".", "_" or "-" (at most 64)');
     const v = isRecord(value) ? value : value === null ? {} : (bad(path, 'must be a mapping like { name: Ada Lovelace, slack: U123 }'), {});
-    for (const key of Object.keys(v)) {
-      if (!['name', 'slack', 'discord', 'console'].includes(key)) bad(`${path}.${key}`, 'unknown key (known: name, slack, discord, console)');
-    }
     const name = optionalString(v.name, `${path}.name`, bad) ?? id;
     const person: PersonConfig = { id, name, console: optionalString(v.console, `${path}.console`, bad) ?? id };
     const slack = optionalString(v.slack, `${path}.slack`, bad);
@@ -346,9 +363,6 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
   raw.forEach((value, i) => {
     const path = `tiers[${i}]`;
     if (!isRecord(value)) return bad(path, 'must be a mapping with id, name, agents, channels');
-    for (const key of Object.keys(value)) {
-      if (!TIER_KEYS.includes(key)) bad(`${path}.${key}`, `unknown key (known: ${TIER_KEYS.join(', ')})`);
-    }
     const id = optionalString(value.id, `${path}.id`, bad);
     if (id === undefined) return bad(`${path}.id`, 'is required (e.g. L1)');
     if (!ID.test(id)) bad(`${path}.id`, 'a tier id is letters, digits, ".", "_" or "-"');
@@ -366,10 +380,7 @@ function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[]
       bad(`${path}.channels`, 'must be a mapping like { console: l1-desk, slack: C0123 }');
     const rawChannels = isRecord(value.channels) ? value.channels : {};
     for (const [platform, channel] of Object.entries(rawChannels)) {
-      if (!['console', 'slack', 'discord'].includes(platform)) {
-        bad(`${path}.channels.${platform}`, 'unknown platform (known: console, slack, discord)');
-        continue;
-      }
+      if (!['console', 'slack', 'discord'].includes(platform)) continue; // unknown: reported by the schema
       const c = optionalString(channel, `${path}.channels.${platform}`, bad);
       if (c !== undefined) channels[platform as Platform] = c;
     }

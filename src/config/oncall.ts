@@ -45,8 +45,10 @@ export function readOncall(
   };
   const s = parseSchedules(root.schedules, known.people);
   report(s.problems);
+  // A schedule or policy that is defined but broken has its own problems; naming it is not one more.
+  const scheduleNames = namesIn(root.schedules, s.schedules);
   const p = parseEscalationPolicies(root.escalation_policies, {
-    schedules: new Set(s.schedules.keys()),
+    schedules: scheduleNames,
     users: known.people,
     tiers: new Set(known.tiers.map((t) => t.id)),
   });
@@ -58,10 +60,6 @@ export function readOncall(
     if (typeof raw !== 'object' || Array.isArray(raw)) bad('paging', 'must be a mapping like { sla_breach: [P1, P2] }');
     else {
       const rules = raw as Record<string, unknown>;
-      for (const key of Object.keys(rules)) {
-        if (key !== 'handoff_to_channel' && !RULES.some(([, k]) => k === key))
-          bad(`paging.${key}`, `unknown rule (known: ${RULES.map(([, k]) => k).join(', ')}, handoff_to_channel)`);
-      }
       if (rules.handoff_to_channel !== undefined) {
         if (typeof rules.handoff_to_channel !== 'boolean') bad('paging.handoff_to_channel', 'must be true or false');
         else handoffToChannel = rules.handoff_to_channel;
@@ -76,12 +74,18 @@ export function readOncall(
     }
   }
   known.tiers.forEach((t, i) => {
-    if (t.escalationPolicy !== undefined && !p.policies.has(t.escalationPolicy))
+    if (t.escalationPolicy !== undefined && !namesIn(root.escalation_policies, p.policies).has(t.escalationPolicy))
       bad(`tiers[${i}].escalation_policy`, `"${t.escalationPolicy}" is not under escalation_policies`);
-    if (t.oncallSchedule !== undefined && !s.schedules.has(t.oncallSchedule))
+    if (t.oncallSchedule !== undefined && !scheduleNames.has(t.oncallSchedule))
       bad(`tiers[${i}].oncall_schedule`, `"${t.oncallSchedule}" is not under schedules`);
     if (t.hours !== undefined && !known.calendars.has(t.hours))
       bad(`tiers[${i}].hours`, `"${t.hours}" is not a calendar (known: ${[...known.calendars.keys()].join(', ')})`);
   });
   return { schedules: s.schedules, policies: p.policies, paging, handoffToChannel };
+}
+
+/** The names defined in a section, usable or not. */
+function namesIn(raw: unknown, usable: Map<string, unknown>): Set<string> {
+  const defined = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
+  return new Set([...usable.keys(), ...defined]);
 }

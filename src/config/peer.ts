@@ -41,8 +41,6 @@ export interface KbConfig {
   deflection: boolean;
 }
 
-const PEER_KEYS = ['channels', 'moderators', 'helper_group', 'points', 'helper_threshold', 'unanswered', 'stale', 'tags'];
-
 function duration(v: unknown, path: string, bad: Bad): number | undefined {
   if (v === undefined || v === null) return undefined;
   const ms = parseDuration(v);
@@ -57,10 +55,6 @@ function count(v: unknown, path: string, fallback: number, bad: Bad): number {
   return v;
 }
 
-function unknownKeys(v: Record<string, unknown>, known: string[], path: string, bad: Bad): void {
-  for (const key of Object.keys(v)) if (!known.includes(key)) bad(`${path}.${key}`, `unknown key (known: ${known.join(', ')})`);
-}
-
 export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string[]; calendars: Map<string, Calendar> }, bad: Bad): PeerConfig {
   const peer: PeerConfig = {
     channels: {},
@@ -73,7 +67,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   };
   if (raw === undefined || raw === null) return peer;
   if (!isRecord(raw)) return (bad('peer', 'must be a mapping (channels, moderators, helper_group, points, unanswered, stale)'), peer);
-  unknownKeys(raw, PEER_KEYS, 'peer', bad);
 
   if (raw.channels !== undefined) {
     if (!isRecord(raw.channels))
@@ -81,10 +74,7 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
     else {
       for (const [platform, list] of Object.entries(raw.channels)) {
         const path = `peer.channels.${platform}`;
-        if (!['console', 'slack', 'discord'].includes(platform)) {
-          bad(path, 'unknown platform (known: console, slack, discord)');
-          continue;
-        }
+        if (!['console', 'slack', 'discord'].includes(platform)) continue; // unknown: reported by the schema
         const items = Array.isArray(list) ? list : [list];
         const ids: string[] = [];
         items.forEach((c, i) => {
@@ -105,7 +95,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   if (raw.helper_group !== undefined) {
     if (!isRecord(raw.helper_group)) bad('peer.helper_group', 'must be a mapping like { slack: S0HELPERS, discord: "1234…" }');
     else {
-      unknownKeys(raw.helper_group, ['slack', 'discord'], 'peer.helper_group', bad);
       const slack = optionalString(raw.helper_group.slack, 'peer.helper_group.slack', bad);
       if (slack !== undefined) {
         if (!/^S[A-Z0-9]{2,}$/.test(slack)) bad('peer.helper_group.slack', 'a Slack user group id looks like S0123ABCD');
@@ -121,7 +110,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   if (raw.points !== undefined) {
     if (!isRecord(raw.points)) bad('peer.points', 'must be a mapping like { solution: 10, thanks: 2, per_thread: 15, per_day: 50 }');
     else {
-      unknownKeys(raw.points, ['solution', 'thanks', 'per_thread', 'per_day'], 'peer.points', bad);
       peer.points = {
         solution: count(raw.points.solution, 'peer.points.solution', peer.points.solution, bad),
         thanks: count(raw.points.thanks, 'peer.points.thanks', peer.points.thanks, bad),
@@ -139,7 +127,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
     if (!isRecord(raw.unanswered)) bad('peer.unanswered', 'must be a mapping like { ping_after: 30m, ticket_after: 4h, calendar: office, tier: L1 }');
     else {
       const u = raw.unanswered;
-      unknownKeys(u, ['ping_after', 'ticket_after', 'calendar', 'tier'], 'peer.unanswered', bad);
       const ping = duration(u.ping_after, 'peer.unanswered.ping_after', bad);
       const ticket = duration(u.ticket_after, 'peer.unanswered.ticket_after', bad);
       if (ping !== undefined) peer.unanswered.pingAfterMs = ping;
@@ -167,7 +154,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   if (raw.stale !== undefined) {
     if (!isRecord(raw.stale)) bad('peer.stale', 'must be a mapping like { ask_after: 3d, close_after: 2d }');
     else {
-      unknownKeys(raw.stale, ['ask_after', 'close_after'], 'peer.stale', bad);
       const ask = duration(raw.stale.ask_after, 'peer.stale.ask_after', bad);
       const close = duration(raw.stale.close_after, 'peer.stale.close_after', bad);
       if (ask !== undefined) peer.stale.askAfterMs = ask;
@@ -180,7 +166,6 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   if (raw.tags !== undefined) {
     if (!isRecord(raw.tags)) bad('peer.tags', 'must be a mapping like { open: Open, solved: Solved }');
     else {
-      unknownKeys(raw.tags, ['open', 'solved'], 'peer.tags', bad);
       for (const k of ['open', 'solved'] as const) {
         const t = optionalString(raw.tags[k], `peer.tags.${k}`, bad);
         if (t === undefined) continue;
@@ -196,7 +181,6 @@ export function readKb(raw: unknown, tiers: string[], bad: Bad): KbConfig {
   const kb: KbConfig = { authors: tiers.length > 1 ? tiers.slice(1) : [...tiers], deflection: true };
   if (raw === undefined || raw === null) return kb;
   if (!isRecord(raw)) return (bad('kb', 'must be a mapping like { authors: [L2, L3], deflection: true }'), kb);
-  unknownKeys(raw, ['authors', 'deflection'], 'kb', bad);
   if (raw.authors !== undefined) {
     if (!Array.isArray(raw.authors)) bad('kb.authors', 'must be a list of tier ids');
     else {

@@ -48,8 +48,6 @@ export function readDiscord(raw: unknown, bad: Bad): DiscordConfig {
   const discord: DiscordConfig = { guilds: [] };
   if (raw === undefined || raw === null) return discord;
   if (!isRecord(raw)) return (bad('discord', 'must be a mapping (the token belongs in the environment, not here)'), discord);
-  for (const key of Object.keys(raw))
-    if (!['guilds', 'tickets_channel'].includes(key)) bad(`discord.${key}`, 'unknown key (known: guilds, tickets_channel)');
   if (raw.guilds !== undefined) {
     if (!Array.isArray(raw.guilds)) bad('discord.guilds', 'must be a list of guild ids (quoted)');
     else
@@ -71,10 +69,6 @@ export function readSlack(raw: unknown, bad: Bad): SlackConfig {
   const slack: SlackConfig = { reactionChannels: [], reaction: 'ticket' };
   if (raw === undefined || raw === null) return slack;
   if (!isRecord(raw)) return (bad('slack', 'must be a mapping (secrets go in the environment, not here)'), slack);
-  for (const key of Object.keys(raw)) {
-    if (!['reaction_channels', 'reaction'].includes(key))
-      bad(`slack.${key}`, 'unknown key (known: reaction_channels, reaction; tokens belong in the environment)');
-  }
   if (raw.reaction_channels !== undefined) {
     if (!Array.isArray(raw.reaction_channels)) bad('slack.reaction_channels', 'must be a list of channel ids like C0123ABCD');
     else

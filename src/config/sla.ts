@@ -1,4 +1,5 @@
 import type { Calendar } from '../domain/calendar.js';
+import { longestBudgetMinutes } from '../domain/business-time.js';
 import { parseDuration } from '../domain/duration.js';
 import { PRIORITIES, isPriority, type Priority } from '../domain/priority.js';
 import { isRecord, type Bad } from './fields.js';
@@ -72,8 +73,6 @@ function minutes(v: unknown, path: string, bad: Bad): number | undefined {
 export function readSla(raw: unknown, calendars: Map<string, Calendar>, personIds: Set<string>, bad: Bad): SlaConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!isRecord(raw)) return (bad('sla', 'must be a mapping with policies (and optional groups, warnings)'), undefined);
-  for (const key of Object.keys(raw))
-    if (!['warnings', 'groups', 'policies'].includes(key)) bad(`sla.${key}`, 'unknown key (known: warnings, groups, policies)');
   const defaultWarnings = readWarnings(raw.warnings, 'sla.warnings', bad) ?? [0.75, 0.9];
 
   const groups: CustomerGroup[] = [];
@@ -85,9 +84,6 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       bad(path, 'must be a mapping { people, ids, slack_usergroups, discord_roles }');
       continue;
     }
-    for (const key of Object.keys(g))
-      if (!['people', 'ids', 'slack_usergroups', 'discord_roles'].includes(key))
-        bad(`${path}.${key}`, 'unknown key (known: people, ids, slack_usergroups, discord_roles)');
     const people = stringList(g.people, `${path}.people`, bad);
     people.forEach((p, i) => personIds.has(p) || bad(`${path}.people[${i}]`, `"${p}" is not a person under people`));
     const ids = stringList(g.ids, `${path}.ids`, bad);
@@ -110,11 +106,6 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
   raw.policies.forEach((p: unknown, i: number) => {
     const path = `sla.policies[${i}]`;
     if (!isRecord(p)) return bad(path, 'must be a mapping');
-    for (const key of Object.keys(p)) {
-      if (!['priority', 'priorities', 'group', 'first_response', 'resolution', 'calendar', 'warnings'].includes(key)) {
-        bad(`${path}.${key}`, 'unknown key (known: priority, priorities, group, first_response, resolution, calendar, warnings)');
-      }
-    }
     const rawPriorities = p.priorities ?? (p.priority === undefined ? undefined : [p.priority]);
     const priorities: Priority[] = [];
     if (!Array.isArray(rawPriorities) || rawPriorities.length === 0) bad(`${path}.priority`, 'is required: P1..P5 (or priorities: [P1, P2])');
@@ -137,6 +128,17 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       const key = `${prio}/${group ?? ''}`;
       if (seen.has(key)) bad(path, `a policy for ${prio}${group ? ` and group ${group}` : ''} is already listed`);
       seen.add(key);
+    }
+    for (const [key, target] of [
+      ['first_response', firstResponseMinutes],
+      ['resolution', resolutionMinutes],
+    ] as const) {
+      if (calendar && target !== undefined && target > longestBudgetMinutes(calendar))
+        bad(
+          `${path}.${key}`,
+          `is more open time than calendar ${calendar.name} has in a century (it is open ${calendar.weeklyOpenMinutes / 60} hours a week): ` +
+            'shorten the target, or use a calendar with more open hours',
+        );
     }
     if (calendar && firstResponseMinutes !== undefined && resolutionMinutes !== undefined && priorities.length > 0) {
       policies.push({

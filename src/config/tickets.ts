@@ -14,11 +14,6 @@ export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
   };
   if (raw === undefined) return t;
   if (!isRecord(raw)) return (bad('tickets', 'must be a mapping'), t);
-  for (const key of Object.keys(raw)) {
-    if (!['default_impact', 'default_urgency', 'reopen_window', 'categories', 'max_open_per_requester', 'cooldown'].includes(key)) {
-      bad(`tickets.${key}`, 'unknown key (known: default_impact, default_urgency, reopen_window, categories, max_open_per_requester, cooldown)');
-    }
-  }
   for (const [key, field] of [
     ['default_impact', 'defaultImpact'],
     ['default_urgency', 'defaultUrgency'],
@@ -58,21 +53,15 @@ export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
 export function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
   if (raw === undefined) return ITIL_MATRIX;
   if (!isRecord(raw)) return (bad('priority', 'must be a mapping with a matrix'), ITIL_MATRIX);
-  for (const key of Object.keys(raw)) if (key !== 'matrix') bad(`priority.${key}`, 'unknown key (known: matrix)');
   if (raw.matrix === undefined) return ITIL_MATRIX;
   if (!isRecord(raw.matrix)) return (bad('priority.matrix', 'must map impact → urgency → priority'), ITIL_MATRIX);
   const m = structuredClone(ITIL_MATRIX);
-  for (const impact of Object.keys(raw.matrix)) {
-    if (!isLevel(impact)) bad(`priority.matrix.${impact}`, `impact must be one of ${LEVELS.join(', ')}`);
-  }
   for (const impact of LEVELS) {
     const row = raw.matrix[impact];
     if (!isRecord(row)) {
       bad(`priority.matrix.${impact}`, 'is missing: give every impact a row { high: P1, medium: P2, low: P3 }');
       continue;
     }
-    for (const urgency of Object.keys(row))
-      if (!isLevel(urgency)) bad(`priority.matrix.${impact}.${urgency}`, `urgency must be one of ${LEVELS.join(', ')}`);
     for (const urgency of LEVELS) {
       const p = row[urgency];
       if (isPriority(p)) m[impact][urgency] = p;

@@ -119,6 +119,11 @@ export function addBusinessSeconds(calendar: Calendar, startMs: number, seconds:
   return due;
 }
 
+/** The longest budget addBusinessSeconds accepts on a calendar, in minutes: a century of its open time. */
+export function longestBudgetMinutes(calendar: Calendar): number {
+  return calendar.weeklyOpenMinutes * CENTURY_WEEKS;
+}
+
 /**
  * Like addBusinessSeconds with a budget in minutes; fractions of a minute are rounded to the nearest second.
  * Example: Mon–Fri 09:00-17:00 UTC, Friday 17:00 + 480 minutes is due Monday 17:00.

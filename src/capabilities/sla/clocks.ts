@@ -43,15 +43,37 @@ export function clockInputs(policy: SlaPolicy, t: Ticket, pauses: readonly Pause
   };
 }
 
-export function snapshotWith(core: Core, t: Ticket, pauses: readonly PauseRow[], now: number): SlaSnapshot | undefined {
+/**
+ * The ticket's SLA at `now`. A due time that cannot be computed (a RangeError from business-time
+ * arithmetic: a target beyond what the calendar can give) never refuses the ticket: the ticket has no
+ * running clock, and `onFailure` hears why so the caller can flag the clock and tell the agents.
+ */
+export function snapshotWith(
+  core: Core,
+  t: Ticket,
+  pauses: readonly PauseRow[],
+  now: number,
+  onFailure?: (why: string) => void,
+): SlaSnapshot | undefined {
   const policy = policyFor(core, t);
   if (!policy) return undefined;
   const inputs = clockInputs(policy, t, pauses);
-  return {
-    policy,
-    inputs,
-    clocks: { first_response: evaluateClock({ ...inputs.first_response, now }), resolution: evaluateClock({ ...inputs.resolution, now }) },
-  };
+  try {
+    return {
+      policy,
+      inputs,
+      clocks: { first_response: evaluateClock({ ...inputs.first_response, now }), resolution: evaluateClock({ ...inputs.resolution, now }) },
+    };
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    onFailure?.(err.message);
+    return undefined;
+  }
+}
+
+/** The card line of a clock that could not be computed. */
+export function slaFailedField(policy: string, why: string): CardField {
+  return { label: 'SLA', value: `not running: the ${policy} policy's due time cannot be computed (${why}); run tierdesk check` };
 }
 
 /** The ticket's SLA at `now`, or undefined when no policy applies. */

@@ -7,7 +7,7 @@ import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
-import { policyFor, scheduleSla, slaFields, snapshotWith } from '../sla/clocks.js';
+import { policyFor, scheduleSla, slaFailedField, slaFields, snapshotWith } from '../sla/clocks.js';
 import { maybePage, outsideHours, pageField } from '../oncall/paging.js';
 import type { Core, Target, Work } from '../../core/work.js';
 import type { Actor } from '../../core/directory.js';
@@ -184,7 +184,9 @@ export async function createTicket(core: Core, work: Work, actor: Actor, place: 
     sla_group: group ?? null,
     sla_marks: null,
   });
-  const sla = snapshotWith(core, t, [], work.now);
+  let clockFailure: string | undefined;
+  const sla = snapshotWith(core, t, [], work.now, (why) => (clockFailure = why));
+  const slaLines = () => (clockFailure !== undefined && policy ? [slaFailedField(policy.name, clockFailure)] : slaFields(sla));
   await work.event(number, actor, 'opened', {
     title: t.title,
     tier: t.tier,
@@ -193,9 +195,10 @@ export async function createTicket(core: Core, work: Work, actor: Actor, place: 
     urgency: t.urgency,
     ...(t.category ? { category: t.category } : {}),
   });
+  if (clockFailure !== undefined) await work.event(number, 'system', 'sla_clock_failed', { policy: policy?.name, error: clockFailure });
   await work.post(
     { kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) },
-    agentCard(t, core.directory, slaFields(sla)),
+    agentCard(t, core.directory, slaLines()),
     {
       key: messageKeys.card(number, tier.id),
       ticket: number,
@@ -206,11 +209,7 @@ export async function createTicket(core: Core, work: Work, actor: Actor, place: 
   await work.post(requesterTarget, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
   if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
   if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
-    await work.edit(
-      messageKeys.card(number, tier.id),
-      agentCard(t, core.directory, [...slaFields(sla), ...(await pageField(work.db, number))]),
-      number,
-    );
+    await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaLines(), ...(await pageField(work.db, number))]), number);
   }
   return t;
 }

@@ -57,7 +57,10 @@ describe('tierdesk discord register', () => {
 
   it('a changed definition (a new tier to choose from) is reported as updated', async () => {
     await tierdesk(['discord', 'register', '--guild', community.id]);
-    const withL3 = DISCORD_YAML.replace('discord:\n', '  - { id: L3, name: Specialists, agents: [bob] }\ndiscord:\n');
+    const withL3 = DISCORD_YAML.replace(
+      'discord:\n',
+      '  - { id: L3, name: Specialists, agents: [bob], channels: { discord: "200000000000000077" } }\ndiscord:\n',
+    );
 
     const changed = await tierdesk(['discord', 'register', '--guild', community.id], withL3);
 
