@@ -21,8 +21,9 @@ export function parseConsoleLine(line: string): ConsoleLine {
   const text = m[2]!.trim();
   if (text === '') return { kind: 'invalid', reason: `${user} said nothing. Try: ${user}: /help` };
   if (text.startsWith('/')) {
-    const [first = '', ...rest] = text.slice(1).split(/\s+/);
-    return { kind: 'command', user, name: first.toLowerCase(), text: rest.join(' ') };
+    // The command's words are kept as written (spacing included): free text is the user's, not ours.
+    const first = /^\S*/.exec(text.slice(1))![0];
+    return { kind: 'command', user, name: first.toLowerCase(), text: text.slice(1 + first.length).replace(/^\s+/, '') };
   }
   const ref = /^#(\d{1,9})\b\s*(.*)$/s.exec(text);
   if (ref) return { kind: 'message', user, ticket: Number(ref[1]), text: ref[2]! };
