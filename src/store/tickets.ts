@@ -86,3 +86,28 @@ export async function lastTicketOpenedBy(db: Db, requester: { platform: string; 
     .executeTakeFirst();
   return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
 }
+
+/**
+ * The newest ticket this requester opened since `since` with exactly this title and description:
+ * the same request sent again (after a platform timeout, a double click), not a new one.
+ */
+export async function findSameRecentTicket(
+  db: Db,
+  requester: { platform: string; space: string; id: string },
+  same: { title: string; description: string },
+  since: number,
+): Promise<{ number: number; createdAt: number } | undefined> {
+  const row = await db
+    .selectFrom('tickets')
+    .select(['number', 'created_at'])
+    .where('requester_platform', '=', requester.platform)
+    .where('requester_space', '=', requester.space)
+    .where('requester_id', '=', requester.id)
+    .where('created_at', '>=', since)
+    .where('title', '=', same.title)
+    .where('description', '=', same.description)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { number: Number(row.number), createdAt: Number(row.created_at) } : undefined;
+}

@@ -90,7 +90,9 @@ describe('idempotency and unexpected errors', () => {
     expect(await desk.say('requester', '/ticket new Printer on fire', 'evt-1')).toMatch(/#1 opened/);
     expect(await desk.say('requester', '/ticket new Printer on fire', 'evt-1')).toBeUndefined();
     expect(desk.channel('l1-desk')).toHaveLength(1);
-    expect(await desk.say('requester', '/ticket new Printer on fire', 'evt-2')).toMatch(/#2 opened/);
+    // A new event with the same words is the person trying again: the first ticket (ticket-lifecycle.test.ts).
+    expect(await desk.say('requester', '/ticket new Printer on fire', 'evt-2')).toMatch(/You already opened #1/);
+    expect(await desk.say('requester', '/ticket new Printer on fire again', 'evt-3')).toMatch(/#2 opened/);
   });
 
   it('records the key with the change, so a refused event can be retried', async () => {

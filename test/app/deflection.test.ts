@@ -134,7 +134,7 @@ describe('offering knowledge before a ticket', () => {
     await withArticle();
     expect(await desk.say('requester', '/ticket new Chair is broken')).toMatch(/Ticket #1 opened/);
     expect(await desk.say('requester', '/ticket new printer offline --anyway')).toMatch(/Ticket #2 opened/);
-    expect(await ticketForm('requester', { title: 'printer offline', anyway: 'true' })).toMatch(/Ticket #3 opened/);
+    expect(await ticketForm('requester', { title: 'printer offline on floor 2', anyway: 'true' })).toMatch(/Ticket #3 opened/);
     // The form is offered like the typed command; its free text is kept verbatim.
     const formReply = await ticketForm('requester', { title: 'printer offline', description: 'line one\n-- line two' });
     expect(formReply).toMatch(/these may answer it/);

@@ -245,3 +245,23 @@ describe('show, list and history', () => {
     expect(history).toMatch(/2024-06-03 10:15 UTC {2}Agent One {2}internal note: checking/);
   });
 });
+
+describe('a person who tries again does not make a second ticket', () => {
+  it('gives the first ticket back for the same title and description within ten minutes; a different ticket opens', async () => {
+    const desk = await createTestDesk();
+    try {
+      expect(await desk.say('requester', '/ticket new VPN down --description since 9:00')).toMatch(/Ticket #1 opened/);
+      await desk.advance(60_000);
+      expect(await desk.say('requester', '/ticket new VPN down --description since 9:00')).toMatch(
+        /You already opened #1 1 minute ago with the same title and description/,
+      );
+      expect(await desk.say('requester', '/ticket new VPN down --description since 9:05')).toMatch(/Ticket #2 opened/);
+      expect(await desk.say('agent1', '/ticket new VPN down --description since 9:00')).toMatch(/Ticket #3 opened/);
+      await desk.advance(10 * 60_000);
+      expect(await desk.say('requester', '/ticket new VPN down --description since 9:00')).toMatch(/Ticket #4 opened/);
+      expect(desk.channel('l1-desk').filter((m) => m.includes('VPN down'))).toHaveLength(4);
+    } finally {
+      await desk.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { UserError } from '../../domain/errors.js';
 import { LEVELS, isLevel, priorityOf, type Level } from '../../domain/priority.js';
 import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Place, Reply } from '../../ports.js';
-import { countOpenTicketsOf, insertTicket, lastTicketOpenedBy, nextTicketNumber } from '../../store/tickets.js';
+import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, nextTicketNumber } from '../../store/tickets.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
@@ -103,11 +103,28 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
  */
 export async function openTicket(core: Core, req: Request, input: NewTicketInput): Promise<Reply> {
   const v = validateNewTicket(core, input);
-  const ticket = await change(core, req, async (work) => {
+  const opened = await change(core, req, async (work) => {
+    const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
+    if (again) return { again };
     await checkRequesterLimits(core, req, work.db, work.now);
-    return createTicket(core, work, req.actor, req.place, v);
+    return { ticket: await createTicket(core, work, req.actor, req.place, v) };
   });
-  return openedReply(core, ticket);
+  return opened.ticket ? openedReply(core, opened.ticket) : sameTicketReply(opened.again!, core.clock.now());
+}
+
+/**
+ * How long the same ticket sent again (same person, title and description) is the first one: long
+ * enough for someone who saw "operation timed out" to try again, short enough that a real second
+ * problem with the same words a day later is a new ticket.
+ */
+export const SAME_TICKET_WINDOW_MS = 10 * 60_000;
+
+function sameTicketReply(first: { number: number; createdAt: number }, now: number): Reply {
+  const s = Math.max(0, Math.round((now - first.createdAt) / 1000));
+  const ago = s < 60 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.round(s / 60)} minute${Math.round(s / 60) === 1 ? '' : 's'}`;
+  return {
+    text: `You already opened #${first.number} ${ago} ago with the same title and description: it is that ticket, and it is in the queue. Add anything new to it; a different problem gets a different title.`,
+  };
 }
 
 /** What the requester is told when their ticket is open (also after a deflection offer: src/app/deflection.ts). */
