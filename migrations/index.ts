@@ -7,6 +7,7 @@ import * as ticketSequence from './2026-11-26-05-ticket-sequence.js';
 import * as outboxLeases from './2026-11-26-06-outbox-leases.js';
 import * as directDrafts from './2026-12-07-01-direct-drafts.js';
 import * as csat from './2026-12-07-02-csat.js';
+import * as messagesShown from './2026-12-07-03-messages-shown.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-06-outbox-leases': outboxLeases,
   '2026-12-07-01-direct-drafts': directDrafts,
   '2026-12-07-02-csat': csat,
+  '2026-12-07-03-messages-shown': messagesShown,
 };

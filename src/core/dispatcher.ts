@@ -8,7 +8,8 @@ import {
   type Platform,
   type ThreadLabel,
 } from '../ports.js';
-import { findMessage, saveMessage } from '../store/messages.js';
+import { findMessage, markShown, saveMessage } from '../store/messages.js';
+import { cardFingerprint } from './render.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
@@ -279,6 +280,11 @@ export class Dispatcher {
         const msg = await findMessage(this.core.db, row.message_key ?? '');
         if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
         await adapter.edit(placeOf(msg), msg.message_id, card);
+        await this.core.db.transaction().execute(async (trx) => {
+          await markShown(trx, msg.key, cardFingerprint(card));
+          await markSent(trx, row.id, this.core.clock.now());
+        });
+        return 'sent';
       } else if (row.op === 'members') {
         const msg = await findMessage(this.core.db, row.message_key ?? '');
         if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
@@ -310,6 +316,7 @@ export class Dispatcher {
               ticket: row.ticket,
               side: row.side,
               posted_at: this.core.clock.now(),
+              shown: cardFingerprint(card),
             });
           }
           await markSent(trx, row.id, this.core.clock.now());

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canDo, label } from '../domain/ticket.js';
 import type { Card, CardButton, CardField } from '../ports.js';
 import type { Directory } from './directory.js';
@@ -128,4 +129,9 @@ export function conversationCard(kind: 'requester' | 'reply' | 'reply-echo' | 'n
 
 export function clip(text: string, max: number, pointer = ''): string {
   return text.length <= max ? text : `${text.slice(0, max - 1 - pointer.length)}…${pointer}`;
+}
+
+/** A short fingerprint of a card's whole content: two cards with the same one look the same everywhere. */
+export function cardFingerprint(card: Card): string {
+  return createHash('sha1').update(JSON.stringify(card)).digest('base64url');
 }

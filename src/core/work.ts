@@ -1,3 +1,5 @@
+import { editInFlight, findMessage } from '../store/messages.js';
+import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
@@ -123,6 +125,9 @@ export class Work {
     const waitUntil = await dropPendingEdits(this.db, key);
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
+    // No platform call that changes nothing: the message already shows exactly this card.
+    const shown = (await findMessage(this.db, key))?.shown;
+    if (shown && shown === cardFingerprint(card) && !(await editInFlight(this.db, key))) return;
     this.queue('edit', { kind: 'thread', of: key }, card, {
       key,
       ...(ticket !== undefined ? { ticket } : {}),

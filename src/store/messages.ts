@@ -1,10 +1,10 @@
 import type { Db } from './connect.js';
 import type { MessageRow } from './schema.js';
 
-export async function saveMessage(db: Db, row: MessageRow): Promise<void> {
+export async function saveMessage(db: Db, row: Omit<MessageRow, 'shown'> & { shown?: string | null }): Promise<void> {
   await db
     .insertInto('messages')
-    .values(row)
+    .values({ ...row, shown: row.shown ?? null })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         platform: row.platform,
@@ -13,9 +13,28 @@ export async function saveMessage(db: Db, row: MessageRow): Promise<void> {
         thread: row.thread,
         message_id: row.message_id,
         posted_at: row.posted_at,
+        shown: row.shown ?? null,
       }),
     )
     .execute();
+}
+
+/** Remember what the platform shows in a message now (after an edit was delivered). */
+export async function markShown(db: Db, key: string, shown: string): Promise<void> {
+  await db.updateTable('messages').set({ shown }).where('key', '=', key).execute();
+}
+
+/** Whether an edit of this message is being sent right now (leased): what it will show is not known yet. */
+export async function editInFlight(db: Db, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('op', '=', 'edit')
+    .where('message_key', '=', key)
+    .where('lease_until', 'is not', null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function findMessage(db: Db, key: string): Promise<MessageRow | undefined> {

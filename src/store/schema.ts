@@ -270,6 +270,8 @@ export interface MessagesTable {
   /** Which conversation a thread under this message belongs to: `agents` or `requester`. */
   side: string | null;
   posted_at: number;
+  /** A fingerprint of the card the platform shows in it now (null: not known, e.g. posted by a person). */
+  shown?: string | null;
 }
 
 export interface OutboxTable {
