@@ -22,6 +22,7 @@ import { InboundGate } from './core/operations.js';
 import { readDiscordShards, type DiscordShards } from './config/discord-shards.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
 import { redactUrl } from './store/dialect.js';
+import { redactSecretsOf } from './store/url-secrets.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
 import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
@@ -94,7 +95,7 @@ export async function main(io: Io): Promise<number> {
     if (err instanceof ConfigError) return (complain(err.message), 1);
     throw err;
   }
-  const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr });
+  const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr, databaseUrl: config.database.url });
 
   switch (args.command) {
     case 'check':
@@ -151,7 +152,8 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
     );
     await migrateToLatest(db);
   } catch (err) {
-    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${err instanceof Error ? err.message : String(err)}\n`);
+    const why = redactSecretsOf(config.database.url, err instanceof Error ? err.message : String(err));
+    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${why}\n`);
     return 1;
   }
   let finish!: (code: number) => void;
