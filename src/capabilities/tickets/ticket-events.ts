@@ -67,7 +67,7 @@ const EVENT_KINDS: Record<string, EventKind> = {
   waiting: {
     agents: ({ data: d }) => (d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester'),
     // The question was sent to the requester as a public reply.
-    requester: ({ data: d }) => (d.question ? `is waiting for your answer: ${s(d.question)}` : 'is waiting for your answer'),
+    requester: ({ data: d }) => (d.question ? `set it waiting for your answer: ${s(d.question)}` : 'set it waiting for your answer'),
   },
   resumed: { agents: () => 'answered, so it is back in work', requester: () => 'answered, so it is back in work' },
   escalated: {
