@@ -94,6 +94,12 @@ const EVENT_KINDS: Record<string, EventKind> = {
   page_passed: { agents: () => 'passed the page on' },
   page_released: { agents: () => 'released the page' },
   page_stopped: { agents: () => 'the page stopped' },
+  sla_clock_failed: { agents: ({ data: d }) => `SLA clock not running (${s(d.policy)}): ${s(d.error)}` },
+  // The requester's own rating and comment, theirs to see.
+  rated: {
+    agents: ({ data: d }) => `rated it ${s(d.score)}/5${d.comment ? `: ${s(d.comment)}` : ''}`,
+    requester: ({ data: d }) => `rated it ${s(d.score)}/5${d.comment ? `: ${s(d.comment)}` : ''}`,
+  },
   from_question: { agents: ({ data: d }) => `made from peer question ${s(d.question)}` },
 };
 
