@@ -17,11 +17,13 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase, type Db } from './store/connect.js';
-import { trackLeases } from './store/leases.js';
+import { releaseAllLeases, trackLeases } from './store/leases.js';
 import { InboundGate } from './core/operations.js';
 import { readDiscordShards, type DiscordShards } from './config/discord-shards.js';
 import { migrateDownAll, migrateToLatest } from './store/migrate.js';
 import { redactUrl } from './store/dialect.js';
+import { redactSecretsOf } from './store/url-secrets.js';
+import { holdingDatabase } from './store/sqlite-lock.js';
 import { reportCommand, slaCommand } from './cli-sla.js';
 import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
@@ -94,7 +96,7 @@ export async function main(io: Io): Promise<number> {
     if (err instanceof ConfigError) return (complain(err.message), 1);
     throw err;
   }
-  const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr });
+  const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr, databaseUrl: config.database.url });
 
   switch (args.command) {
     case 'check':
@@ -140,6 +142,11 @@ export async function main(io: Io): Promise<number> {
 }
 
 async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): Promise<number> {
+  // One process per SQLite file (ARCHITECTURE.md); PostgreSQL takes replicas.
+  return holdingDatabase(config.database.url, io.stderr, (soleUser) => serve(io, config, logger, shards, soleUser));
+}
+
+async function serve(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, soleUser: boolean): Promise<number> {
   let db: Db;
   try {
     // Leases taken through this handle are remembered, so that stopping gives them back at once.
@@ -150,8 +157,14 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
       () => systemClock.now(),
     );
     await migrateToLatest(db);
+    // Alone on the file: every lease in it is a dead process's (kill -9); waiting for it only delays messages.
+    if (soleUser) {
+      const voided = await releaseAllLeases(db, systemClock.now());
+      if (voided.outbox + voided.timers > 0) logger.debug('leases of a previous run voided', voided);
+    }
   } catch (err) {
-    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${err instanceof Error ? err.message : String(err)}\n`);
+    const why = redactSecretsOf(config.database.url, err instanceof Error ? err.message : String(err));
+    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${why}\n`);
     return 1;
   }
   let finish!: (code: number) => void;

@@ -90,29 +90,44 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     if (reply) await out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
   }
 
+  let reader: ReturnType<typeof createInterface> | undefined;
+  /** The line being handled (and its deliveries), which stopping lets finish. */
+  let current: Promise<void> = Promise.resolve();
+  /** Stop reading at once: the line under way finishes; no further line is read, however many are piped. */
+  const stopReading = async () => {
+    stopped = true;
+    reader?.close();
+    await current;
+  };
+
   return {
     platform: 'console',
     async start(deliver) {
-      const rl = createInterface({ input: options.input, terminal: false });
+      const rl = (reader = createInterface({ input: options.input, terminal: false }));
       const ask = () => options.prompt && !stopped && options.output.write('> ');
       void (async () => {
         ask();
         for await (const line of rl) {
           if (stopped) break;
-          try {
-            await handle(deliver, line);
-            await options.afterLine?.();
-          } catch (err) {
-            await out(`! ${err instanceof Error ? err.message : String(err)}`);
-          }
+          current = (async () => {
+            try {
+              await handle(deliver, line);
+              await options.afterLine?.();
+            } catch (err) {
+              await out(`! ${err instanceof Error ? err.message : String(err)}`);
+            }
+          })();
+          await current;
+          // Piped lines are read and handled in microtasks only: yield a turn of the event loop between
+          // them, so a signal (SIGTERM) is heard after this line rather than after the whole input.
+          await new Promise((resolve) => setImmediate(resolve));
           ask();
         }
         options.onEnd?.();
       })();
     },
-    async stop() {
-      stopped = true;
-    },
+    stopReceiving: stopReading,
+    stop: stopReading,
     async post(place, card: Card) {
       const messageId = `${session}.${++seq}:${card.title.slice(0, 80)}`;
       titles.set(messageId, card.title);

@@ -5,6 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Card, CardField } from '../../src/ports.js';
+import { toSlack } from './text.js';
 
 export const LIMITS = {
   sectionText: 3000,
@@ -17,10 +18,8 @@ export const LIMITS = {
   messageText: 3000,
 } as const;
 
-/** Escape text for Slack mrkdwn and plain_text: the only three characters Slack asks to escape. */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Escape text for Slack mrkdwn and plain_text (./text.ts). */
+export const escapeSlack = toSlack;
 
 /** Cut `text` to `max` characters, saying where the rest can be read. */
 export function cut(text: string, max: number, rest = 'the rest is in /ticket show'): string {

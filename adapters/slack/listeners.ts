@@ -16,6 +16,7 @@ import {
 } from './modals.js';
 import type { SlackAdapterOptions } from './slack-adapter.js';
 import { replyMessage } from './slack-adapter.js';
+import { fromSlack } from './text.js';
 
 export interface ListenerContext extends SlackAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
@@ -95,7 +96,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       return ctx.deliver({
         kind: 'command',
         name,
-        text: command.text,
+        text: fromSlack(command.text),
         key: `slack:${team}:command:${command.trigger_id}`,
         at: ctx.now(),
         from,
@@ -337,7 +338,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.shortcut(CREATE_TICKET_SHORTCUT, async ({ ack, shortcut, client }) => {
     await ack();
     const s = shortcut as Any;
-    const text: string = s.message?.text ?? '';
+    const text: string = fromSlack(s.message?.text ?? '');
     let link = '';
     try {
       link = ((await client.chat.getPermalink({ channel: s.channel.id, message_ts: s.message.ts })) as Any).permalink ?? '';
@@ -452,7 +453,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     try {
       const thread = (await client.conversations.replies({ channel, ts: e.item.ts, limit: 50 })) as Any;
       const messages: Any[] = thread.messages ?? [];
-      text = messages.map((m, i) => (i === 0 ? m.text : `> <@${m.user}>: ${m.text}`)).join('\n');
+      text = messages.map((m, i) => (i === 0 ? fromSlack(String(m.text ?? '')) : `> <@${m.user}>: ${fromSlack(String(m.text ?? ''))}`)).join('\n');
       link = ((await client.chat.getPermalink({ channel, message_ts: e.item.ts })) as Any).permalink;
     } catch (err) {
       failed('reading the reacted message')(err);
@@ -644,7 +645,7 @@ function isObject(v: unknown): v is Any {
 /** A message's words: its text and the names (and links) of its files. */
 function messageText(m: Any): string {
   const files = ((m.files ?? []) as Any[]).map((f) => `📎 ${f.name ?? f.title ?? 'a file'}${f.permalink ? ` (${f.permalink})` : ''}`);
-  return [String(m.text ?? ''), ...files].filter(Boolean).join('\n');
+  return [fromSlack(String(m.text ?? '')), ...files].filter(Boolean).join('\n');
 }
 
 /** Resolves with undefined after `ms` (1.5 s): past it, a command is acked first and answered later. */

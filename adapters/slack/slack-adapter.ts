@@ -5,6 +5,7 @@ import type { types } from '@slack/bolt';
 import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { escapeSlack, LIMITS, renderCard, sections } from './block-kit.js';
+import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
 
@@ -95,10 +96,16 @@ export function deliveryError(err: unknown): Error {
  */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } };
+  // Rejected requests (forged, stale, future) are counted, and logged at most once a minute.
+  const rejected = rejectionLog(options.logger, options.now);
   const boltLogger = {
     debug: (...m: unknown[]) => options.logger.debug('slack', { detail: m.map(String).join(' ') }),
     info: (...m: unknown[]) => options.logger.debug('slack', { detail: m.map(String).join(' ') }),
-    warn: (...m: unknown[]) => options.logger.warn('slack', { detail: m.map(String).join(' ') }),
+    warn: (...m: unknown[]) => {
+      const detail = m.map(String).join(' ');
+      if (detail.startsWith('Failed to parse and verify the request data')) rejected(detail);
+      else options.logger.warn('slack', { detail });
+    },
     error: (...m: unknown[]) => options.logger.error('slack', { detail: m.map(String).join(' ') }),
     setLevel: () => undefined,
     getLevel: () => LogLevel.INFO,
@@ -119,6 +126,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     logger: boltLogger,
     deferInitialization: true,
   });
+  // Bolt checks a request's age against this process's real clock, so the future side does too.
+  if (!receiver) refuseFutureRequests((app as unknown as { receiver: Parameters<typeof refuseFutureRequests>[0] }).receiver, Date.now, rejected);
   const client = app.client;
   let server: Server | undefined;
   const directs = new Map<string, string>();

@@ -92,7 +92,7 @@ export class InboundGate {
 }
 
 /** Counts kept by this process (the rest is read from the database, so every replica agrees). */
-export const processCounters = { rateLimited: 0, schedulerLagMs: 0 };
+export const processCounters = { rateLimited: 0, schedulerLagMs: 0, slackRejected: 0 };
 
 const countEvents = async (core: Core, kinds: string[]): Promise<number> => {
   const row = await core.db
@@ -158,6 +158,12 @@ export async function metricsText(core: Core): Promise<string> {
     ...metric('tierdesk_platform_rate_limited_total', 'counter', 'Times a platform asked us to slow down (429), in this process.', [
       `tierdesk_platform_rate_limited_total ${processCounters.rateLimited}`,
     ]),
+    ...metric(
+      'tierdesk_slack_requests_rejected_total',
+      'counter',
+      'Slack requests refused: bad or missing signature, stale or future timestamp, in this process.',
+      [`tierdesk_slack_requests_rejected_total ${processCounters.slackRejected}`],
+    ),
     '',
   ].join('\n');
 }

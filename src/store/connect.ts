@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from './dialect.js';
+import { redactSecretsOf } from './url-secrets.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -71,6 +72,8 @@ function openPostgres(url: string, options: DatabaseOptions): Db {
   const report = (err: Error) => {
     if (told.has(err)) return;
     told.add(err);
+    // pg's messages can hold a piece of a password it misread as a host name (ENOTFOUND).
+    err.message = redactSecretsOf(url, err.message);
     options.onConnectionError?.(err);
   };
   pool.on('error', report);

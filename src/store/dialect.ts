@@ -16,7 +16,5 @@ export function dialectOf<DB>(db: Kysely<DB>): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
-/** A database URL fit to print: any password in it replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, '$1:***@');
-}
+/** A database URL fit to print (src/store/url-secrets.ts). */
+export { redactUrl } from './url-secrets.js';

@@ -117,3 +117,14 @@ export async function releaseHeldLeases(db: Db, now: number, logger?: Logger): P
   if (released.outbox + released.timers > 0) logger?.info('leases given back', released);
   return released;
 }
+
+/**
+ * Void every lease in the database: outbox rows become free to lease, leased timers due now. Only
+ * for a database no other live process uses (a SQLite file under this process's lock): every lease
+ * in it was taken by a process that died, and waiting for it to run out only delays messages.
+ */
+export async function releaseAllLeases(db: Db, now: number): Promise<{ outbox: number; timers: number }> {
+  const outbox = await db.updateTable('outbox').set({ lease_until: null }).where('lease_until', 'is not', null).executeTakeFirst();
+  const timers = await db.updateTable('timers').set({ lease_until: null, next_at: now }).where('lease_until', 'is not', null).executeTakeFirst();
+  return { outbox: Number(outbox.numUpdatedRows), timers: Number(timers.numUpdatedRows) };
+}

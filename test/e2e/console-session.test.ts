@@ -171,9 +171,18 @@ describe('a full piped console session', () => {
     ]);
   });
 
-  it('gives the requester the same history without the internal note', () => {
-    const agents = historyLines(blocks, '← to agent2 (only them):');
-    expect(historyLines(blocks, '← to requester (only them):')).toEqual(agents.filter((l) => !l.includes('internal note')));
+  it('gives the requester the public history: no internal note, no escalation reason', () => {
+    expect(historyLines(blocks, '← to requester (only them):')).toEqual([
+      'Requester  opened it (P2)',
+      'Agent One  claimed it',
+      'Agent One  replied: Have you tried a new toner cartridge?',
+      'Agent One  set it waiting for your answer: Which model is it?',
+      'Requester  wrote: It is a LaserJet 4',
+      'Requester  answered, so it is back in work',
+      'Agent One  moved it to Second level',
+      'Agent Two  claimed it',
+      'Agent Two  resolved it: Replaced the fuser',
+    ]);
   });
 });
 

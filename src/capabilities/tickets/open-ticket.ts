@@ -2,7 +2,7 @@ import { UserError } from '../../domain/errors.js';
 import { LEVELS, isLevel, priorityOf, type Level } from '../../domain/priority.js';
 import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Place, Reply } from '../../ports.js';
-import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, nextTicketNumber } from '../../store/tickets.js';
+import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, lockRequester, nextTicketNumber } from '../../store/tickets.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
@@ -78,10 +78,15 @@ export function validateNewTicket(core: Core, input: NewTicketInput) {
   return { title, description, urgency, impact, category, product, version };
 }
 
-/** Spam protection for public communities: an open-ticket cap and a cooldown per requester. */
+/**
+ * Spam protection for public communities: an open-ticket cap and a cooldown per requester. Call it in
+ * the transaction that opens the ticket: it locks the requester until that transaction ends.
+ */
 export async function checkRequesterLimits(core: Core, req: Request, db: Db, now: number): Promise<void> {
   const { maxOpenPerRequester: cap, cooldownMs } = core.config.tickets;
   if ((cap === undefined && cooldownMs === undefined) || core.directory.isAgent(req.actor)) return;
+  // Held until commit: a concurrent open by the same person waits here and then counts this one.
+  await lockRequester(db, req.actor.person);
   if (cap !== undefined && (await countOpenTicketsOf(db, req.actor.person)) >= cap) {
     throw new UserError(
       'too_many_open',
@@ -104,6 +109,8 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
 export async function openTicket(core: Core, req: Request, input: NewTicketInput): Promise<Reply> {
   const v = validateNewTicket(core, input);
   const opened = await change(core, req, async (work) => {
+    // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
+    await lockRequester(work.db, req.actor.person);
     const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
     if (again) return { again };
     await checkRequesterLimits(core, req, work.db, work.now);

@@ -9,6 +9,7 @@ import { agentCard, card, formatInstant, requesterCard } from '../../core/render
 import { assertCanSee } from '../../core/request.js';
 import { slaFields, slaSnapshot } from '../sla/clocks.js';
 import { loadTicket, ticketFromRow } from './ticket-model.js';
+import { describeEvent, type EventActor } from './ticket-events.js';
 import type { Core } from '../../core/work.js';
 
 /** `/ticket show N`: the ticket as the asker may see it. */
@@ -60,63 +61,25 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
   return { text: lines.join('\n') + more };
 }
 
-/** `/ticket history N`: every change, who and when. Internal notes are hidden from the requester. */
+/**
+ * `/ticket history N`: every change, who and when, for agents. The requester sees the public history
+ * only: the kinds ./ticket-events.ts declares public, each told in the requester's words.
+ */
 export async function ticketHistory(core: Core, actor: Actor, number: number): Promise<Reply> {
   const t = await loadTicket(core.db, number);
   assertCanSee(core, actor, t);
-  const agent = core.directory.isAgent(actor);
+  const audience = core.directory.isAgent(actor) ? 'agents' : 'requester';
   const events = await listEvents(core.db, number);
   const lines: string[] = [];
   for (const e of events) {
-    if (e.kind === 'note' && !agent) continue;
-    const who = JSON.parse(e.actor) as { kind: string; name?: string };
+    const who = JSON.parse(e.actor) as EventActor;
+    const byRequester =
+      who.kind === 'person' && who.platform === t.requester.platform && who.space === t.requester.space && who.id === t.requester.id;
     const data = JSON.parse(e.data) as Record<string, unknown>;
-    lines.push(`${formatInstant(Number(e.at))}  ${who.kind === 'system' ? 'tierdesk' : who.name}  ${describe(e.kind, data, core)}`);
+    const line = describeEvent(e.kind, audience, { data, actor: who, byRequester, directory: core.directory });
+    if (line === undefined) continue;
+    lines.push(`${formatInstant(Number(e.at))}  ${who.kind === 'system' ? 'tierdesk' : who.name}  ${line}`);
   }
   const c = card({ title: `History of #${number} ${t.title}`, text: lines.join('\n') });
   return { text: c.fallback, card: c };
-}
-
-function describe(kind: string, d: Record<string, unknown>, core: Core): string {
-  const s = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-  const label = (clock: unknown) => (clock === 'first_response' ? 'first response' : 'resolution');
-  switch (kind) {
-    case 'opened':
-      return `opened it (${s(d.priority)}, ${s(d.tier)})`;
-    case 'claimed':
-      return d.takenOverFrom ? `took it over from ${core.directory.nameOf(s(d.takenOverFrom))}` : 'claimed it';
-    case 'replied':
-      return `replied: ${s(d.text)}`;
-    case 'note':
-      return `internal note: ${s(d.text)}`;
-    case 'requester_message':
-      return `wrote: ${s(d.text)}`;
-    case 'waiting':
-      return d.question ? `set it waiting on the requester: ${s(d.question)}` : 'set it waiting on the requester';
-    case 'resumed':
-      return 'answered, so it is back in work';
-    case 'escalated':
-      return `escalated it from ${s(d.from)} to ${s(d.to)}: ${s(d.reason)}`;
-    case 'resolved':
-      return `resolved it: ${s(d.resolution)}`;
-    case 'reopened':
-      return d.reason ? `reopened it: ${s(d.reason)}` : 'reopened it';
-    case 'closed':
-      return `closed it (${s(d.reason)})${d.late ? ' [late]' : ''}`;
-    case 'priority_changed': {
-      const from = d.from as { priority: string };
-      const to = d.to as { priority: string; impact: string; urgency: string };
-      const sla = d.sla as { policy: string; firstResponseDue: number | null; resolutionDue: number | null } | undefined;
-      const dues = sla
-        ? `; SLA recomputed from creation (${sla.policy}): first response due ${sla.firstResponseDue ? formatInstant(sla.firstResponseDue) : 'met'}, resolution due ${sla.resolutionDue ? formatInstant(sla.resolutionDue) : 'met'}`
-        : '';
-      return `changed the priority from ${from.priority} to ${to.priority} (impact ${to.impact}, urgency ${to.urgency})${dues}`;
-    }
-    case 'sla_warning':
-      return `SLA warning: ${label(d.clock)} ${s(d.percent)}% used${d.late ? ' [late]' : ''}`;
-    case 'sla_breached':
-      return `SLA breached: ${label(d.clock)} was due ${typeof d.dueAt === 'number' ? formatInstant(d.dueAt) : '?'}${d.late ? ' [late]' : ''}`;
-    default:
-      return kind;
-  }
 }
