@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ beforeAll(() => {
   productionInstall(REPO_ROOT, tarball, app);
   mkdirSync(elsewhere);
 }, 600_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The installed dependencies are many files: removing them can take a while on a busy disk.
+afterAll(() => rm(work, { recursive: true, force: true }), 300_000);
 
 const bin = () => [join(app, 'bin', 'tierdesk.js')];
 
@@ -40,7 +42,7 @@ describe('the package', () => {
       expect.arrayContaining(['bin/tierdesk.js', 'dist/src/cli.js', 'dist/migrations/index.js', 'README.md', 'tierdesk.example.yaml']),
     );
     const outside = files.filter((f) => !f.startsWith('dist/') && f !== 'bin/tierdesk.js');
-    expect(outside.sort()).toEqual(['README.md', 'package.json', 'tierdesk.example.yaml']);
+    expect(outside.sort()).toEqual(['README.md', 'package.json', 'tierdesk.example.yaml', 'tierdesk.schema.json']);
     expect(files.filter((f) => f.endsWith('.ts') || f.endsWith('.map') || f.startsWith('dist/test') || f.startsWith('dist/bench'))).toEqual([]);
   });
 
