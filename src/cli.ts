@@ -20,70 +20,39 @@ import { openDatabase, type Db } from './store/connect.js';
 import { releaseAllLeases, trackLeases } from './store/leases.js';
 import { InboundGate } from './core/operations.js';
 import { readDiscordShards, type DiscordShards } from './config/discord-shards.js';
-import { migrateDownAll, migrateToLatest } from './store/migrate.js';
 import { redactUrl } from './store/dialect.js';
 import { redactSecretsOf } from './store/url-secrets.js';
 import { holdingDatabase } from './store/sqlite-lock.js';
-import { reportCommand, slaCommand } from './cli-sla.js';
-import { oncallCommand } from './cli-oncall.js';
-import { one, parseArgs } from './cli-args.js';
+import { migrateToLatest } from './store/migrate.js';
+import { slaCommand } from './cli/sla.js';
+import { reportCommand } from './cli/report.js';
+import { oncallCommand } from './cli/oncall.js';
+import { migrateCommand } from './cli/migrate.js';
+import { one, CliError } from './cli/args.js';
+import { parseCommandLine, type CommandLine } from './cli/parse.js';
+import { version } from './cli/version.js';
+import type { Io } from './cli/io.js';
 import { configCommand } from './config/config-command.js';
 
-const USAGE = `Usage: tierdesk [command] [--config FILE]
+export type { Io } from './cli/io.js';
 
-Commands:
-  start              run tierdesk (the default). With no platform credentials it runs the console chat.
-  migrate            bring the database schema up to date (also done by start)
-  migrate --down-all revert every migration (drops tierdesk's tables)
-  check              validate the configuration and environment, then exit
-  config schema      print the JSON Schema of tierdesk.yaml (editors complete and check from it)
-  sla due --calendar NAME --start ISO --minutes N [--pause ISO/ISO]... [--json]
-                     the instant N business minutes after start, in UTC
-  sla between --calendar NAME --from ISO --to ISO [--pause ISO/ISO]... [--json]
-                     business minutes between two instants
-  slack manifest [--name NAME] [--url https://host/slack/events] [--socket-mode]
-                     the Slack app manifest to paste at api.slack.com/apps (Create New App → From a manifest)
-  oncall who --schedule NAME --at ISO [--json]
-                     who is on call at that instant, one per line
-  oncall shifts --schedule NAME --from ISO --to ISO [--json]
-                     the final shifts (who, from, to) in order
-  oncall plan --policy NAME --at ISO [--json]
-                     the notifications a page started then would send if nobody acknowledged
-  discord register [--guild ID]
-                     register the /ticket command: in one guild (instant, for testing) or globally
-  discord panel CHANNEL_ID
-                     post an "Open a ticket" panel message in a channel
-  report [--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]
-                     SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)
-  help               this text
-
-Environment:
-  TIERDESK_CONFIG    path of tierdesk.yaml (or --config); without one a built-in demo config is used
-  DATABASE_URL       SQLite file path (default ./data/tierdesk.db), :memory:, or postgres://user:pass@host/db
-  SLACK_BOT_TOKEN    xoxb-…: runs the Slack adapter (with SLACK_SIGNING_SECRET for HTTP mode on PORT,
-                     or SLACK_APP_TOKEN xapp-… for Socket Mode); SLACK_API_URL overrides the Web API base URL
-  PORT               HTTP port for Slack's HTTP mode (default 3000; path /slack/events)
-  TIERDESK_OPS_PORT  serve GET /healthz and GET /metrics (Prometheus) on this port
-  DISCORD_TOKEN, DISCORD_APPLICATION_ID
-                     run the Discord adapter; DISCORD_API_URL overrides the REST base URL (…/api)
-  TIERDESK_DISCORD_SHARD_COUNT, TIERDESK_DISCORD_SHARDS
-                     Discord gateway shards: the total across replicas, and the ids this one runs (0,2 or 0-1)
-  TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
-
-export interface Io {
-  argv: string[];
-  env: NodeJS.ProcessEnv;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-/** Run the CLI; resolves with the exit code. */
+/**
+ * Run the CLI; resolves with the exit code. The command line is parsed strictly before anything is
+ * read or opened: a wrong one exits 2 having touched nothing.
+ */
 export async function main(io: Io): Promise<number> {
-  const args = parseArgs(io.argv);
   const say = (text: string) => io.stdout.write(`${text}\n`);
   const complain = (text: string) => io.stderr.write(`${text}\n`);
-  if (args.command === 'help' || args.flags.has('help')) return (say(USAGE), 0);
+  let line: CommandLine;
+  try {
+    line = parseCommandLine(io.argv);
+  } catch (err) {
+    if (err instanceof CliError) return (complain(err.message), 2);
+    throw err;
+  }
+  if (line.kind === 'version') return (say(version()), 0);
+  if (line.kind === 'help') return (say(line.text), 0);
+  const args = line.args;
   if (args.command === 'config') return configCommand(args.rest, say, complain);
 
   let config: Config;
@@ -102,16 +71,8 @@ export async function main(io: Io): Promise<number> {
     case 'check':
       say(`${config.source}: OK (${config.tiers.length} tiers, ${config.people.length} people, database ${redactUrl(config.database.url)})`);
       return 0;
-    case 'migrate': {
-      const db = openDatabase(config.database.url);
-      try {
-        const done = args.flags.has('down-all') ? await migrateDownAll(db) : await migrateToLatest(db);
-        say(done.length > 0 ? done.join('\n') : 'The database is up to date.');
-        return 0;
-      } finally {
-        await db.destroy();
-      }
-    }
+    case 'migrate':
+      return migrateCommand(io, args, config.database.url);
     case 'start':
       return start(io, config, logger, shards);
     case 'sla':
@@ -122,22 +83,20 @@ export async function main(io: Io): Promise<number> {
       return discordCommand(args, config, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
-    case 'slack':
-      if (args.rest[0] === 'manifest') {
-        say(
-          slackManifest({
-            name: one(args, 'name') ?? 'tierdesk',
-            ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}),
-            socketMode: args.flags.has('socket-mode'),
-          }),
-        );
-        return 0;
-      }
-      complain('Usage: tierdesk slack manifest [--name NAME] [--url https://your.host/slack/events] [--socket-mode]');
-      return 2;
+    case 'slack': {
+      const url = one(args, 'url');
+      say(
+        slackManifest({
+          name: one(args, 'name') ?? 'tierdesk',
+          ...(url !== undefined ? { requestUrl: url } : {}),
+          socketMode: args.flags.has('socket-mode'),
+        }),
+      );
+      return 0;
+    }
     default:
-      complain(`Unknown command "${args.command}".\n\n${USAGE}`);
-      return 2;
+      // The parser knows every command; reaching here is a command listed without a handler.
+      throw new Error(`no handler for the command "${args.command}"`);
   }
 }
 

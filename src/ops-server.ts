@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { healthReport, metricsText } from './core/operations.js';
+import { healthReport } from './core/operations.js';
+import { METRICS_CONTENT_TYPE, metricsText } from './core/metrics.js';
 import type { Core } from './core/work.js';
 import type { ChatAdapter, Logger } from './ports.js';
 
@@ -32,7 +33,7 @@ export async function startOpsServer(
         const health = await healthReport(core, adapters, { stopping });
         return res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health));
       }
-      if (path === '/metrics') return res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(await metricsText(core));
+      if (path === '/metrics') return res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(await metricsText(core));
       return res.writeHead(404).end();
     };
     answer().catch((err) => {

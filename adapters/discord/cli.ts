@@ -1,6 +1,6 @@
 /** `tierdesk discord register|panel`: one-off operations against Discord's REST API. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, REST, Routes } from 'discord.js';
-import { one, type Args } from '../../src/cli-args.js';
+import { one, type Args } from '../../src/cli/args.js';
 import type { Config } from '../../src/config/config.js';
 import { allCommands } from './commands.js';
 

@@ -10,6 +10,7 @@ import {
 } from '../ports.js';
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
 import { cardFingerprint } from './render.js';
+import { observeDelivery } from './metrics.js';
 import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
@@ -321,9 +322,11 @@ export class Dispatcher {
           }
           await markSent(trx, row.id, this.core.clock.now());
         });
+        observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
         return 'sent';
       }
       await markSent(this.core.db, row.id, this.core.clock.now());
+      observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
       return 'sent';
     } catch (err) {
       if (err instanceof RateLimitedError && err.global && platform) {

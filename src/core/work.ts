@@ -7,6 +7,7 @@ import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.j
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
+import { countEvent } from '../store/metric-counts.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
@@ -83,6 +84,8 @@ export class Work {
             ...(actor.personId ? { personId: actor.personId } : {}),
           };
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
+    // The running totals /metrics reports commit with the event.
+    await countEvent(this.db, ticket, kind);
     const hook = HOOK_OF_EVENT[kind];
     if (hook) {
       const clock = typeof data.clock === 'string' ? { clock: data.clock } : {};

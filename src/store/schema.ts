@@ -28,6 +28,7 @@ export interface Database {
   /** The search index (FTS5 on SQLite, tsvector on PostgreSQL); only src/store/search*.ts touches it. */
   search_docs: SearchDocsTable;
   direct_drafts: DirectDraftsTable;
+  metric_counts: MetricCountsTable;
   csat_ratings: CsatRatingsTable;
 }
 
@@ -324,3 +325,13 @@ export type MessageRow = Selectable<MessagesTable>;
 export type PeerQuestionRow = Selectable<PeerQuestionsTable>;
 export type KbArticleRow = Selectable<KbArticlesTable>;
 export type DeflectionRow = Selectable<DeflectionsTable>;
+
+/** Running totals for /metrics by metric (an event kind) and labels, spread over shard rows. */
+export interface MetricCountsTable {
+  metric: string;
+  tier: string;
+  priority: string;
+  platform: string;
+  shard: number;
+  value: number;
+}

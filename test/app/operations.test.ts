@@ -20,10 +20,12 @@ describe('health and metrics endpoints', () => {
       connected.value = false;
       expect((await fetch(`${ops.url}/healthz`)).status).toBe(503);
       const metrics = await (await fetch(`${ops.url}/metrics`)).text();
-      expect(metrics).toContain('# TYPE tierdesk_tickets_opened_total counter\ntierdesk_tickets_opened_total 1');
-      expect(metrics).toContain('tierdesk_tickets_resolved_total 1');
+      expect(metrics).toContain(
+        '# TYPE tierdesk_tickets_opened_total counter\ntierdesk_tickets_opened_total{tier="L1",priority="P2",platform="console"} 1',
+      );
+      expect(metrics).toContain('tierdesk_tickets_resolved_total{tier="L1",priority="P2",platform="console"} 1');
       expect(metrics).toContain('tierdesk_outbox_backlog 0');
-      expect(metrics).toMatch(/tierdesk_delivery_latency_seconds_count \d+/);
+      expect(metrics).toMatch(/tierdesk_delivery_latency_seconds_count\{platform="console"\} \d+/);
       expect((await fetch(`${ops.url}/nope`)).status).toBe(404);
     } finally {
       await ops.close();

@@ -55,6 +55,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'kb_articles',
       'kb_votes',
       'messages',
+      'metric_counts',
       'oncall_overrides',
       'outbox',
       'pages',
@@ -112,7 +113,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(23);
+      expect(await tables(replicas[0]!)).toHaveLength(24);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -125,7 +126,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(23);
+    expect(await tables(b)).toHaveLength(24);
   });
 });
 

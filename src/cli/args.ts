@@ -1,4 +1,4 @@
-/** The command line, split into a command, words and flags. */
+/** The command line, split into a command, words and flags (see ./parse.ts). */
 export interface Args {
   command: string;
   rest: string[];
@@ -6,32 +6,16 @@ export interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['json', 'down-all', 'help', 'socket-mode']);
-
-export function parseArgs(argv: string[]): Args {
-  const flags = new Map<string, string[]>();
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      const values = flags.get(name) ?? [];
-      if (eq > 0) values.push(a.slice(eq + 1));
-      else if (!BOOLEAN_FLAGS.has(name) && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) values.push(argv[++i]!);
-      flags.set(name, values);
-    } else words.push(a);
-  }
-  return { command: words[0] ?? 'start', rest: words.slice(1), flags };
-}
-
 /** The single value of a flag, or undefined. */
 export function one(args: Args, name: string): string | undefined {
   return args.flags.get(name)?.at(-1);
 }
 
-/** A command-line mistake: printed as is, and the command exits 2. */
+/** A command-line mistake (unknown option, missing or malformed value): printed as is, and the command exits 2. */
 export class CliError extends Error {}
+
+/** Input the command understood but cannot use (a range too long, from after to): printed as is, exit 1. */
+export class InputError extends Error {}
 
 /** An ISO-8601 instant with an explicit zone (`Z` or an offset); a local time without one would be a guess. */
 export function instantArg(text: string | undefined, flag: string): number {

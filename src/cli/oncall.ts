@@ -1,8 +1,8 @@
 /** `tierdesk oncall who|shifts|plan`: the on-call arithmetic from the command line. */
-import { CliError, instantArg, isoArg, one, type Args } from './cli-args.js';
-import type { Config } from './config/config.js';
-import { planPage } from './domain/escalation-policy.js';
-import { shifts, whoIsOnCall } from './domain/oncall-schedule.js';
+import { CliError, InputError, instantArg, isoArg, one, type Args } from './args.js';
+import type { Config } from '../config/config.js';
+import { planPage } from '../domain/escalation-policy.js';
+import { shifts, whoIsOnCall } from '../domain/oncall-schedule.js';
 
 type Say = (text: string) => void;
 
@@ -27,7 +27,7 @@ export function oncallCommand(args: Args, config: Config, say: Say, complain: Sa
     if (sub === 'shifts') {
       const from = instantArg(one(args, 'from'), 'from');
       const to = instantArg(one(args, 'to'), 'to');
-      if (to <= from) throw new CliError('--to must be after --from');
+      if (to <= from) throw new InputError(`--to (${isoArg(to)}) must be after --from (${isoArg(from)})`);
       const list = shifts(scheduleOf(args, config), from, to).map((s) => ({ users: [...s.users], from: isoArg(s.from), to: isoArg(s.to) }));
       say(json ? JSON.stringify(list) : list.map((s) => `${s.from}  ${s.to}  ${s.users.join(',')}`).join('\n'));
       return 0;
@@ -71,6 +71,8 @@ export function oncallCommand(args: Args, config: Config, say: Say, complain: Sa
     throw new CliError(`tierdesk oncall needs who, shifts or plan${sub ? `, not "${sub}"` : ''}`);
   } catch (err) {
     if (err instanceof CliError) return (complain(`tierdesk oncall: ${err.message}`), 2);
+    // The domain refuses what it cannot list (more than ten years of shifts): input, not a crash.
+    if (err instanceof InputError || err instanceof RangeError) return (complain(`tierdesk oncall: ${err.message}`), 1);
     throw err;
   }
 }
