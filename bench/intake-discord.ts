@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import { createCatalogue } from '../src/capabilities/index.js';
 import { createDesk } from '../src/core/desk.js';
 import { loadConfig } from '../src/config/config.js';
 import { createMemoryLogger } from '../src/logger.js';
@@ -40,8 +41,7 @@ export async function run(emit: Emit): Promise<void> {
     apiUrl: ready.apiUrl,
     guilds: [ready.guild],
     ticketsChannel: ready.support,
-    tiers: [{ id: 'L1', name: 'Help desk' }],
-    defaults: { urgency: 'medium', impact: 'medium' },
+    surface: createCatalogue().surface('discord', config),
     platformGroups: [],
     logger,
     now: () => Date.now(),

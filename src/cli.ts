@@ -10,6 +10,7 @@ import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
+import { createCatalogue } from './capabilities/index.js';
 import { Directory } from './core/directory.js';
 import { startOpsServer } from './ops-server.js';
 import { createDesk } from './core/desk.js';
@@ -80,7 +81,7 @@ export async function main(io: Io): Promise<number> {
     case 'report':
       return reportCommand(args, config, logger, say, complain);
     case 'discord':
-      return discordCommand(args, config, say, complain);
+      return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
     case 'slack': {
@@ -162,8 +163,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
         ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
         guilds: config.discord.guilds,
         ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
-        tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
-        defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
+        surface: createCatalogue().surface('discord', config),
         platformGroups: directory.platformGroups('discord'),
         peerForums: config.peer.channels.discord ?? [],
         peerTags: config.peer.tags,

@@ -2,7 +2,8 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, REST, Routes } from 'discord.js';
 import { one, type Args } from '../../src/cli/args.js';
 import type { Config } from '../../src/config/config.js';
-import { allCommands } from './commands.js';
+import type { Surface } from '../../src/surface.js';
+import { applicationCommands } from './commands.js';
 
 type Say = (text: string) => void;
 
@@ -19,11 +20,11 @@ function shownName(c: { name: string; type?: number }): string {
 }
 
 /**
- * Register every command (`/ticket`, `/ask`, `/helpers`, `/kb`, the message command "Mark as
- * solution") by bulk overwrite: in one guild (changes show at once; for testing) or globally (for
- * production). Prints what was added, changed and removed.
+ * Register every command the catalogue offers on Discord (`/ticket`, `/oncall`, `/ask`, `/helpers`,
+ * `/kb`, `/help`, the message command "Mark as solution") by bulk overwrite: in one guild (changes show at once; for testing) or globally (for
+ * production). Prints what was added, changed and removed. `surface` is the catalogue's Discord surface.
  */
-export async function discordCommand(args: Args, config: Config, say: Say, complain: Say): Promise<number> {
+export async function discordCommand(args: Args, config: Config, surface: Surface, say: Say, complain: Say): Promise<number> {
   const sub = args.rest[0];
   const r = rest(config);
   if (typeof r === 'string') return (complain(`tierdesk discord: ${r}`), 2);
@@ -34,7 +35,7 @@ export async function discordCommand(args: Args, config: Config, say: Say, compl
         return (complain(`tierdesk discord register: --guild ${JSON.stringify(guild)} is not a guild id`), 2);
       const route = guild ? Routes.applicationGuildCommands(r.applicationId, guild) : Routes.applicationCommands(r.applicationId);
       const before = (await r.rest.get(route)) as Array<{ name: string; type?: number; description: string; options?: unknown }>;
-      const wanted = allCommands(config.tiers.map((t) => ({ id: t.id, name: t.name })));
+      const wanted = applicationCommands(surface);
       await r.rest.put(route, { body: wanted });
       const lines: string[] = [];
       const same = (a: { name: string; type?: number }, b: { name: string; type?: number }) => a.name === b.name && (a.type ?? 1) === (b.type ?? 1);

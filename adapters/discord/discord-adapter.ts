@@ -23,13 +23,15 @@ import {
 type Sendable = { id: string; send: (o: MessageCreateOptions) => Promise<Message> };
 import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
+import type { Surface } from '../../src/surface.js';
+
+export { reactionNote, SOLUTION_EMOJI } from './reactions.js';
 import { DEFAULT_PEER_TAGS, ensureTag, isForum, labelPost, placeIn, type PeerTags } from './forum.js';
+import { followConversations } from './conversations.js';
 import { handleInteraction } from './interactions.js';
 import { followPeerEdits } from './peer-edits.js';
+import { followSolutionReactions } from './reactions.js';
 import { cut, renderCard } from './render.js';
-
-/** The reaction that marks a solution in a peer forum post (by the asker); other reactions are just reactions. */
-export const SOLUTION_EMOJI = '✅';
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -40,8 +42,8 @@ export interface DiscordAdapterOptions {
   guilds: string[];
   /** The text channel in which each ticket's private thread is created. */
   ticketsChannel?: string;
-  tiers: Array<{ id: string; name: string }>;
-  defaults: { urgency: string; impact: string };
+  /** What tierdesk offers on Discord (commands, sub-commands, buttons, message actions), from the catalogue. */
+  surface: Surface;
   /** Role ids the core cares about (tier roles, customer groups). */
   platformGroups: string[];
   /** Peer-support forum channels (config `peer.channels.discord`): each post is a question. */
@@ -61,26 +63,16 @@ export interface DiscordAdapterOptions {
  * renames and deletions), GuildMessages (messages in ticket threads and peer forum posts, their
  * edits and deletions), GuildMessageReactions (the asker's ✅ that marks a solution) and
  * MessageContent (privileged: without it those messages arrive empty, and nothing could be
- * relayed). Members' roles arrive with each interaction, message and reaction.
+ * relayed), DirectMessages (what a person writes to tierdesk in their DM). Members' roles arrive
+ * with each interaction, message and reaction.
  */
 export const INTENTS = [
   GatewayIntentBits.Guilds,
   GatewayIntentBits.GuildMessages,
   GatewayIntentBits.GuildMessageReactions,
   GatewayIntentBits.MessageContent,
+  GatewayIntentBits.DirectMessages,
 ];
-
-/** Discord's "Cannot send messages to this user": their DMs are closed to the bot. */
-const CANNOT_DM = 50007;
-
-/**
- * The core's answer to a ✅ that is worth telling the person who reacted, or undefined when it is a
- * plain acknowledgement (`quiet`: the post's "✅ Solved" card already says it). Notes such as "No
- * points: it is your own answer.", "already marked" and refusals are told.
- */
-export function reactionNote(reply: Reply): string | undefined {
-  return reply.quiet ? undefined : reply.text;
-}
 
 /** Discord failures → the dispatcher's vocabulary. */
 export function deliveryError(err: unknown): Error {
@@ -100,7 +92,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     intents: INTENTS,
     allowedMentions: { parse: [] },
     // A ✅ on a message sent before this process started (not cached) still arrives, as a partial to fetch.
-    partials: [Partials.Message, Partials.Reaction, Partials.User],
+    // A DM channel is not cached until something happens in it: its first message arrives with a partial channel.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     // The outbox owns retries and obeys Retry-After: the REST client only reports a 429.
     rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, offset: 0 },
     // Which gateway shards this replica runs (TIERDESK_DISCORD_SHARDS, TIERDESK_DISCORD_SHARD_COUNT).
@@ -167,9 +160,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     return person(member, full.author, guildId);
   }
 
+  /** The served guild a person belongs to (their member there, for roles): what they do in a DM counts there. */
+  async function homeOf(userId: string): Promise<{ space: string; member: GuildMember | null }> {
+    for (const id of guilds) {
+      const guild = client.guilds.cache.get(id);
+      const member = guild ? (guild.members.cache.get(userId) ?? (await guild.members.fetch(userId).catch(() => null))) : null;
+      if (member) return { space: id, member };
+    }
+    return { space: options.guilds[0] ?? '', member: null };
+  }
+
   client.on(Events.InteractionCreate, (interaction) => {
     if (!deliver) return;
-    // Buttons on a DM tierdesk sent (a page) come without a guild; everything else must come from a served guild.
+    // Buttons on a DM tierdesk sent (a page, a DM's answer) come without a guild; everything else must come from a served guild.
     const dmButton = !interaction.guildId && interaction.isButton();
     if (!dmButton && (!interaction.guildId || !guilds.has(interaction.guildId))) {
       // Say so rather than let Discord show "This interaction failed".
@@ -177,93 +180,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
         void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
       return;
     }
-    const from = person(interaction.member as GuildMember | null, interaction.user, interaction.guildId ?? '');
-    void handleInteraction(interaction, { ...options, deliver, from, placeOf, authorOf }).catch((err) =>
-      options.logger.error('discord interaction failed', { error: (err as Error).message }),
-    );
-  });
-
-  client.on(Events.MessageCreate, (message: Message) => {
-    if (!deliver || message.author.bot || !message.guildId || !guilds.has(message.guildId) || !message.channel.isThread()) return;
-    const from = person(message.member, message.author, message.guildId);
-    // In a peer forum the place names the forum and the post; the post's starter message has the post's id.
-    const place = placeOf(message.channel, message.channelId, message.guildId);
-    const peer = place.thread !== undefined;
-    void deliver({
-      kind: 'message',
-      text: message.content,
-      key: `discord:message:${message.id}`,
-      at: message.createdTimestamp,
-      from,
-      place,
-      ...(peer ? { id: message.id, link: message.url } : {}),
-      ...(peer && message.id === message.channelId ? { title: message.channel.name } : {}),
-    })
-      .then(async (reply) => {
-        if (!reply) return;
-        // Others read this thread: an acknowledgement is a reaction; only a refusal is written out.
-        if (reply.quiet) await message.react('✅');
-        else await message.reply({ content: cut(reply.text, 2000, 'see /ticket show'), allowedMentions: { parse: [] } });
-      })
-      .catch((err) => options.logger.error('discord message failed', { error: (err as Error).message }));
-  });
-
-  // The asker's ✅ on an answer in a peer forum post marks it as the solution (the core checks who reacted).
-  client.on(Events.MessageReactionAdd, (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
-    if (!deliver || user.bot || user.id === client.user?.id || reaction.emoji.name !== SOLUTION_EMOJI) return;
-    const ch = reaction.message.channel;
-    const guildId = reaction.message.guildId;
-    if (!guildId || !guilds.has(guildId) || !ch.isThread() || !ch.parentId || !peerForums.has(ch.parentId)) return;
     const d = deliver;
     void (async () => {
-      const message = reaction.message.partial ? await reaction.message.fetch() : reaction.message;
-      // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer: its ✅ is only a reaction.
-      if (message.author.bot) {
-        options.logger.debug("discord ✅ on a bot's message: not a solution, ignored", { message: message.id, thread: ch.id, user: user.id });
-        return;
-      }
-      const reactor = user.partial ? await user.fetch() : user;
-      const guild = client.guilds.cache.get(guildId);
-      const member = guild?.members.cache.get(reactor.id) ?? (await guild?.members.fetch(reactor.id).catch(() => null));
-      const reply = await d({
-        kind: 'reaction',
-        emoji: SOLUTION_EMOJI,
-        message: message.id,
-        author: await authorOf(message),
-        text: message.content,
-        link: message.url,
-        key: `discord:reaction:${message.id}:${reactor.id}:${SOLUTION_EMOJI}`,
-        at: options.now(),
-        from: person(member, reactor, guildId),
-        place: placeOf(ch, ch.id, guildId),
-      });
-      // A reaction has no interaction to answer ephemerally, and the post is public: a success says
-      // nothing more than the "✅ Solved" card the core posts there; anything else is for the reactor alone.
-      const note = reply ? reactionNote(reply) : undefined;
-      if (note !== undefined) await tellPrivately(reactor, note, message.url);
-    })().catch((err) => options.logger.error('discord reaction failed', { error: (err as Error).message }));
+      const home = interaction.guildId
+        ? { space: interaction.guildId, member: interaction.member as GuildMember | null }
+        : await homeOf(interaction.user.id);
+      const from = person(home.member, interaction.user, home.space);
+      await handleInteraction(interaction, { ...options, deliver: d, from, placeOf, authorOf }, home.space);
+    })().catch((err) => options.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
 
-  /**
-   * Words for one person that no one else should read, by DM (pinging no one). Closed DMs are the
-   * person's choice, so a refusal there is noted at debug and dropped; any other failure is a warning.
-   */
-  async function tellPrivately(to: User, text: string, about: string): Promise<void> {
-    const context = `\n-# About your ${SOLUTION_EMOJI} on ${about}`;
-    try {
-      const dm = await client.users.createDM(to.id);
-      await dm.send({ content: cut(text, 2000 - context.length, 'see the post') + context, allowedMentions: { parse: [] } });
-    } catch (err) {
-      const closed = err instanceof DiscordAPIError && (err.code === CANNOT_DM || err.status === 403);
-      options.logger[closed ? 'debug' : 'warn']('discord DM to the person who reacted failed: their answer is dropped', {
-        user: to.id,
-        error: (err as Error).message,
-      });
-    }
-  }
-
+  const inbound = { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now, placeOf };
+  // Messages in ticket threads, peer forum posts and DMs; the asker's ✅ on an answer.
+  followConversations(client, { ...inbound, homeOf });
+  followSolutionReactions(client, inbound);
   // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
-  followPeerEdits(client, { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now });
+  followPeerEdits(client, inbound);
 
   /** A configured peer channel that is not a forum tierdesk can see gets no questions: say so once, at start. */
   async function checkPeerForums(): Promise<void> {

@@ -1,28 +1,23 @@
+/**
+ * Interactions → Inbound events, read against the surface (never a list of our own): a chat-input
+ * command → the command with its arguments by declared name; a button → its action; a modal's
+ * submission → the command its form submits; a message command → its message action. The core's
+ * answer is shown ephemerally, or as a modal when it asks for a form.
+ */
 import {
   MessageFlags,
-  type APIActionRowComponent,
-  type APIComponentInMessageActionRow,
-  type APIEmbed,
   type Channel,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
   type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
-import { cut, renderCard } from './render.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
-import {
-  actionModal,
-  ASK_MODAL,
-  askModal,
-  KB_ADD_MODAL,
-  KB_EDIT_MODAL,
-  kbModal,
-  MARK_SOLUTION,
-  NEW_TICKET_MODAL,
-  newTicketModal,
-} from './commands.js';
+import type { Surface, SurfaceSub } from '../../src/surface.js';
+import { answerSoon } from './answer.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
+import { fieldValue, parseFormId, productAndVersion } from './forms.js';
 
 export interface InteractionContext extends DiscordAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
@@ -36,220 +31,106 @@ export interface InteractionContext extends DiscordAdapterOptions {
 /** The answer to "Mark as solution" on a bot's message. */
 export const NOT_A_PERSONS_ANSWER = "Mark a person's answer, not a bot's message.";
 
-/** Buttons that need words first show a form. */
-const NEEDS_TEXT = new Set(['escalate', 'resolve', 'reply']);
+/** The message action whose target must be a person's message (tierdesk's own cards are nobody's answer). */
+const MARK_SOLUTION_ACTION = 'peer.solution';
 
-/** `tierdesk:<action>:<value>`: a `/ticket` sub-command (`claim`) or `family.sub` (`kb.vote`, `deflect.open`, `peer.keep`). */
+/** `tierdesk:<action>:<value>`: a button's action (`claim`, `kb.vote`, `dm.open`) and the value it carries. */
 export const BUTTON_ID = /^tierdesk:([a-z]+(?:\.[a-z]+)?)(?::([\s\S]*))?$/;
 
-/** `/ticket <sub> ...` options → structured arguments (free text stays verbatim). */
-export function commandArgs(i: ChatInputCommandInteraction): Record<string, string> {
-  const o = i.options;
-  const args: Record<string, string> = { sub: o.getSubcommand() };
-  const n = o.getInteger('number');
-  if (n !== null) args.number = String(n);
-  const words = o.getString('text') ?? o.getString('reason') ?? o.getString('resolution');
-  if (words !== null) args.text = words;
-  for (const name of ['force', 'mine']) if (o.getBoolean(name) === true) args[name] = 'true';
-  for (const name of ['to', 'tier', 'status', 'impact', 'urgency', 'priority', 'title', 'description', 'category', 'product', 'version']) {
-    const v = o.getString(name);
-    if (v !== null) args[name] = v;
+type Base = { key: string; at: number; from: Person; place: Place };
+
+/** A sub-command as the surface offers it. */
+function surfaceSub(surface: Surface, command: string, sub: string): SurfaceSub | undefined {
+  return surface.commands.find((c) => c.name === command)?.subs.find((s) => s.name === sub);
+}
+
+/** A chat-input command's options → its arguments by declared name (`sub` from the sub-command chosen). */
+export function commandArgs(i: ChatInputCommandInteraction, surface: Surface): Record<string, string> {
+  const subName = i.options.getSubcommand(false) ?? '';
+  const args: Record<string, string> = subName ? { sub: subName } : {};
+  for (const arg of surfaceSub(surface, i.commandName, subName)?.args ?? []) {
+    const value =
+      arg.type === 'boolean'
+        ? i.options.getBoolean(arg.name)
+        : arg.type === 'integer'
+          ? i.options.getInteger(arg.name)
+          : i.options.getString(arg.name);
+    // A switch turned off says nothing: the command's default.
+    if (value !== null && value !== false) args[arg.name] = String(value);
   }
   return args;
 }
 
-/** `/kb <sub> ...` options → the structured arguments of the `kb` command. */
-export function kbArgs(i: ChatInputCommandInteraction): Record<string, string> {
-  const o = i.options;
-  const args: Record<string, string> = { sub: o.getSubcommand() };
-  const id = o.getInteger('id');
-  if (id !== null) args.id = String(id);
-  const query = o.getString('query');
-  if (query !== null) args.query = query;
-  const vote = o.getString('vote');
-  if (vote !== null) args.vote = vote;
-  // `/kb save ticket:4` or `question:7`: the source, as the `kb.save` button's value names it.
-  const ticket = o.getInteger('ticket');
-  const question = o.getInteger('question');
-  if (ticket !== null || question !== null) args.source = ticket !== null ? `ticket ${ticket}` : `question ${question}`;
-  return args;
+/** A modal's submission → the command its form submits: the carried arguments and each input filled in, by name. */
+export function submittedArgs(i: ModalSubmitInteraction, surface: Surface): { command: string; args: Record<string, string> } | undefined {
+  const form = parseFormId(i.customId);
+  if (!form) return undefined;
+  const declared = surfaceSub(surface, form.command, form.args.sub ?? '')?.args ?? [];
+  const values: Record<string, string> = {};
+  for (const field of i.fields.fields.values()) {
+    if (!('value' in field) || typeof field.value !== 'string') continue;
+    values[field.customId] = fieldValue(field.value, declared.find((a) => a.name === field.customId)?.choices);
+  }
+  // An optional input left empty says nothing (the command's default; an article's edit keeps what
+  // it had), unless all are: then the command hears every one as '' and says what it misses.
+  const required = new Set(declared.filter((a) => a.required).map((a) => a.name));
+  const given = Object.entries(values).filter(([name, v]) => v.trim() !== '' || required.has(name));
+  const args = { ...form.args, ...(given.length > 0 ? Object.fromEntries(given) : values) };
+  return { command: form.command, args: productAndVersion(form.command, args) };
 }
 
 /**
- * One interaction → one Inbound event. Discord wants an answer within 3 s: forms are shown at once;
- * everything else is answered at once when the core is quick, else deferred (ephemeral) and edited.
- * Errors and refusals are ephemeral; the interaction id is the idempotency key.
+ * One interaction → one Inbound event. Discord wants an answer within 3 s: everything is answered
+ * at once when the core is quick, else deferred (ephemeral) and edited. Errors and refusals are
+ * ephemeral; the interaction id is the idempotency key.
  */
-export async function handleInteraction(interaction: Interaction, ctx: InteractionContext): Promise<void> {
-  const guild = interaction.guildId ?? ''; // '' only for a button on a DM (a page)
-  const channelId = interaction.channelId ?? guild;
-  const place = ctx.placeOf(interaction.channel, channelId, guild);
-  const base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
+export async function handleInteraction(interaction: Interaction, ctx: InteractionContext, space: string): Promise<void> {
+  const channelId = interaction.channelId ?? space;
+  const place = ctx.placeOf(interaction.channel, channelId, space);
+  const base: Base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
 
   if (interaction.isChatInputCommand()) {
-    const name = interaction.commandName;
-    if (name === 'ticket') {
-      const sub = interaction.options.getSubcommand();
-      if (sub === 'new' && !interaction.options.getString('title')) {
-        await interaction.showModal(newTicketModal(ctx.defaults));
-        return;
-      }
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ticket', args: commandArgs(interaction) }));
-      return;
-    }
-    if (name === 'ask') {
-      const question = interaction.options.getString('question');
-      if (!question?.trim()) {
-        await interaction.showModal(askModal());
-        return;
-      }
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ask', text: question }));
-      return;
-    }
-    if (name === 'helpers') {
-      const period = interaction.options.getString('period');
-      await answerSoon(
-        interaction,
-        ctx.deliver({ ...base, kind: 'command', name: 'helpers', text: period ?? '', ...(period ? { args: { period } } : {}) }),
-      );
-      return;
-    }
-    if (name === 'kb') {
-      const sub = interaction.options.getSubcommand();
-      if (sub === 'add' || sub === 'edit') {
-        await interaction.showModal(kbModal(sub === 'edit' ? interaction.options.getInteger('id', true) : undefined));
-        return;
-      }
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'kb', args: kbArgs(interaction) }));
-      return;
-    }
+    const args = commandArgs(interaction, ctx.surface);
+    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: interaction.commandName, args }));
     return;
   }
-
-  if (interaction.isMessageContextMenuCommand() && interaction.commandName === MARK_SOLUTION) {
+  if (interaction.isMessageContextMenuCommand()) {
+    const action = ctx.surface.messageActions.find((m) => m.label === interaction.commandName)?.action;
+    if (action === undefined) return;
     // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer:
     // refused here, at once and to the person alone; the core never hears of it.
-    if (interaction.targetMessage.author.bot) {
+    if (action === MARK_SOLUTION_ACTION && interaction.targetMessage.author.bot) {
       await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       return;
     }
-    await answerSoon(interaction, markSolution(interaction, ctx, base));
+    await answerSoon(interaction, messageAction(interaction, ctx, base, action));
     return;
   }
-
   if (interaction.isModalSubmit()) {
-    const id = interaction.customId;
-    const value = (field: string) => {
-      try {
-        return interaction.fields.getTextInputValue(field);
-      } catch {
-        return '';
-      }
-    };
-    if (id === NEW_TICKET_MODAL) {
-      const args: Record<string, string> = { sub: 'new', title: value('title') };
-      if (value('description').trim()) args.description = value('description');
-      for (const f of ['urgency', 'impact']) if (value(f).trim()) args[f] = value(f).trim().toLowerCase();
-      const product = value('product').trim();
-      if (product) {
-        const m = /^(.*?)\s+v?(\d[\w.-]*)$/.exec(product);
-        if (m) Object.assign(args, { product: m[1]!, version: m[2]! });
-        else args.product = product;
-      }
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ticket', args }));
-      return;
-    }
-    if (id === ASK_MODAL) {
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'ask', args: { title: value('title'), text: value('text') } }));
-      return;
-    }
-    const kb: Record<string, string> | undefined =
-      id === KB_ADD_MODAL ? { sub: 'add' } : id.startsWith(`${KB_EDIT_MODAL}:`) ? { sub: 'edit', id: id.slice(KB_EDIT_MODAL.length + 1) } : undefined;
-    if (kb) {
-      // A new article sends every field; an edit only the fields filled in (an empty one stays as it was).
-      const args: Record<string, string> = { ...kb };
-      for (const f of ['title', 'body', 'tags']) if (kb.sub === 'add' || value(f).trim() !== '') args[f] = value(f);
-      await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: 'kb', args }));
-      return;
-    }
-    const m = /^tierdesk:act:([a-z]+):(\d+)$/.exec(id);
-    if (m) await answerSoon(interaction, ctx.deliver({ ...base, kind: 'action', action: m[1]!, value: m[2]!, text: value('text') }));
+    const submitted = submittedArgs(interaction, ctx.surface);
+    if (!submitted) return;
+    // A modal's submission cannot open another modal: `showModal` is left out of what it may do.
+    const { reply, deferReply, editReply } = interaction;
+    const answerable = { reply: reply.bind(interaction), deferReply: deferReply.bind(interaction), editReply: editReply.bind(interaction) };
+    await answerSoon(answerable, ctx.deliver({ ...base, kind: 'command', name: submitted.command, args: submitted.args }));
     return;
   }
-
   if (interaction.isButton()) {
     const m = BUTTON_ID.exec(interaction.customId);
     if (!m) return;
-    const action = m[1]!;
-    const value = m[2] ?? '';
-    if (action === 'panel') {
-      await interaction.showModal(newTicketModal(ctx.defaults));
-      return;
-    }
-    if (NEEDS_TEXT.has(action)) {
-      await interaction.showModal(actionModal(action, value.split(' ')[0] ?? ''));
-      return;
-    }
-    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'action', action, value, message: interaction.message.id }));
+    const event: Inbound = { ...base, kind: 'action', action: m[1]!, value: m[2] ?? '', message: interaction.message.id };
+    await answerSoon(interaction, ctx.deliver(event));
   }
 }
 
-/** "Mark as solution" on a message: the core decides who may; the answer goes to the person alone. */
-async function markSolution(
+/** A message command on a message: the core decides who may; the answer goes to the person alone. */
+async function messageAction(
   interaction: MessageContextMenuCommandInteraction,
   ctx: InteractionContext,
-  base: { key: string; at: number; from: Person; place: Place },
+  base: Base,
+  action: string,
 ): Promise<Reply | void> {
   const target = interaction.targetMessage;
   const about: MessageRef = { id: target.id, author: await ctx.authorOf(target), text: target.content, link: target.url };
-  return ctx.deliver({ ...base, kind: 'action', action: 'peer.solution', value: '', message: target.id, about });
-}
-
-type AnswerBody = { content: string; embeds?: APIEmbed[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] };
-
-interface Answerable {
-  reply(o: AnswerBody & { flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
-  deferReply(o: { flags: MessageFlags.Ephemeral }): Promise<unknown>;
-  editReply(o: AnswerBody & { allowedMentions: { parse: [] } }): Promise<unknown>;
-}
-
-const json = <T>(x: unknown): T => ('toJSON' in (x as object) ? (x as { toJSON(): T }).toJSON() : (x as T));
-
-/**
- * An answer as Discord shows it: a card as an embed (within its limits) with its buttons (a
- * search result's Open, an article's Helpful / Publish), and the words said before the card (the
- * text minus the card's own fallback: "Draft article #1 saved…") as the content; plain text cut
- * with a pointer.
- */
-function answerBody(reply: Reply): AnswerBody {
-  if (!reply.card) return { content: cut(reply.text, 2000, 'see /ticket show') };
-  const rendered = renderCard(reply.card);
-  const components = (rendered.components ?? []).map((row) => json<APIActionRowComponent<APIComponentInMessageActionRow>>(row));
-  const fallback = reply.card.fallback;
-  const lead = fallback !== '' && reply.text.endsWith(fallback) ? reply.text.slice(0, reply.text.length - fallback.length).trim() : '';
-  return {
-    content: cut(lead, 2000, 'see the card'),
-    embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)),
-    ...(components.length > 0 ? { components } : {}),
-  };
-}
-
-/**
- * Answer within Discord's 3 s: when the core answers within 1.5 s (nearly always) reply at once,
- * one request; otherwise defer (ephemeral) and edit the deferred reply when the answer comes.
- */
-async function answerSoon(interaction: Answerable, work: Promise<Reply | void>): Promise<void> {
-  const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
-  if (quick) {
-    // No reply means the core saw this interaction before (a redelivery): it was answered then.
-    if (quick.reply) await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-    return;
-  }
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const reply = await work;
-  await interaction.editReply({ ...(reply ? answerBody(reply) : { content: 'Done.' }), allowedMentions: { parse: [] } });
-}
-
-function deadline(): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
+  return ctx.deliver({ ...base, kind: 'action', action, value: '', message: target.id, about });
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.js';
 import { main } from '../../src/cli.js';
-import { ConfigError } from '../../src/config/config.js';
+import { createCatalogue } from '../../src/capabilities/index.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { readDiscordShards } from '../../src/config/discord-shards.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import type { ChatAdapter, Inbound } from '../../src/ports.js';
@@ -129,8 +130,7 @@ describe('a replica connects only its shards (fake Discord gateway)', () => {
       applicationId: APP,
       apiUrl: discord!.apiUrl,
       guilds: guilds.map((g) => g.id),
-      tiers: [{ id: 'L1', name: 'Help desk' }],
-      defaults: { urgency: 'medium', impact: 'medium' },
+      surface: createCatalogue().surface('discord', loadConfig({ text: DISCORD_YAML, env: {} })),
       platformGroups: [],
       logger: createMemoryLogger(),
       now: () => Date.now(),

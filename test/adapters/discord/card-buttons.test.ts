@@ -88,9 +88,11 @@ describe('the claim button', () => {
 describe('the buttons that need words show a form first', () => {
   it("reply: a one-field form, then a public reply in the private thread, echoed in the card's thread", async () => {
     const form = await pressForModal(t, ann, ticket.card, 'reply');
-    expect(form).toMatchObject({ custom_id: 'tierdesk:act:reply:1', title: 'Reply #1' });
+    // The core heard the press, checked Ann may reply, and answered with its form: nothing changed yet.
+    expect(form).toMatchObject({ custom_id: 'tierdesk:form:ticket:sub=reply&number=1', title: 'Reply on #1' });
     expect(inputsOf(form).get('text')).toMatchObject({ required: true, style: 2, max_length: 4000 });
-    expect(t.inbound).toEqual([expect.objectContaining({ event: expect.objectContaining({ kind: 'command' }) })]); // only the /ticket new
+    expect(t.inbound.map((h) => h.event.kind)).toEqual(['command', 'action']); // the /ticket new, then the press
+    expect(await historyKinds(t, 1)).toEqual(['opened']);
 
     const answer = await submit(t, ann, l1Desk.id, form, { text: 'Have you tried turning it off?' });
 
@@ -100,14 +102,30 @@ describe('the buttons that need words show a form first', () => {
     expect(await ticketRow(t, 1)).toMatchObject({ first_response_at: t.clock.now() });
   });
 
-  it('reply form submitted by a non-agent: refused, nothing reaches the requester', async () => {
+  it('Reply pressed by a non-agent: refused at once, ephemerally, with the reason; no form opens, nothing reaches the requester', async () => {
     const before = textsIn(t, ticket.thread.channel);
 
-    const answer = await actWithText(t, olga, ticket.card, 'reply', 'I am not an agent');
+    const answer = await press(t, olga, ticket.card, 'reply');
 
+    expect(answer.type).toBe(4); // a message, not a modal (9)
     expect(answer.text).toMatch(/^Only agents can reply on tickets/);
     expect(answer.ephemeral).toBe(true);
     expect(textsIn(t, ticket.thread.channel)).toEqual(before);
+  });
+
+  it('Resolve pressed by a non-agent: refused at once, no modal; an agent of the tier gets the modal and resolves', async () => {
+    await press(t, ann, ticket.card, 'claim');
+
+    const refused = await press(t, requester, ticket.card, 'resolve');
+    expect(refused).toMatchObject({ type: 4, ephemeral: true });
+    expect(refused.text).toMatch(/Only Help desk \(L1\) agents can resolve ticket #1/);
+    const callbacks = t.discord.rest.calls('POST /interactions/:interaction/:token/callback').map((c) => (c.body as { type: number }).type);
+    expect(callbacks).not.toContain(9);
+
+    const form = await pressForModal(t, ann, ticket.card, 'resolve');
+    expect([...inputsOf(form).keys()]).toEqual(['resolution']);
+    await submit(t, ann, l1Desk.id, form, { resolution: 'Replaced the fuser --force' });
+    expect(await ticketRow(t, 1)).toMatchObject({ status: 'resolved', resolution: 'Replaced the fuser --force' });
   });
 
   it('escalate: a new card in the L2 channel, the L1 card edited to say where it went, L2 let into the thread', async () => {

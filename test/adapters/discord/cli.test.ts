@@ -1,10 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discordCommand } from '../../../adapters/discord/cli.js';
-import { allCommands } from '../../../adapters/discord/commands.js';
+import { createCatalogue } from '../../../src/capabilities/index.js';
 import { parseArgs } from '../../../src/cli/parse.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { inputsOf, modalShown, sendPress, submit } from './interactions.js';
-import { APP, community, DISCORD_YAML, l1Desk, requester, startDiscordDesk, support, ticketRow, TOKEN, type DiscordDesk } from './support.js';
+import {
+  APP,
+  community,
+  DISCORD_YAML,
+  l1Desk,
+  registration,
+  requester,
+  startDiscordDesk,
+  support,
+  ticketRow,
+  TOKEN,
+  type DiscordDesk,
+} from './support.js';
 
 // `tierdesk discord register [--guild ID]` and `tierdesk discord panel CHANNEL`, against the fake
 // Discord (DISCORD_API_URL points the REST client at it), while the desk runs.
@@ -18,9 +30,10 @@ afterEach(async () => {
 });
 
 const GUILD_COMMANDS = 'PUT /applications/:app/guilds/:guild/commands';
-/** The peer-support and knowledge commands registered after /ticket, as `register` reports them. */
-const others = (verb: string) => ['/ask', '/helpers', '/kb', '"Mark as solution" (message command)'].map((c) => `${verb} ${c}`).join('\n');
-const NAMES = ['ticket', 'ask', 'helpers', 'kb', 'Mark as solution'];
+/** The commands the catalogue offers on Discord after /ticket, as `register` reports them. */
+const others = (verb: string) =>
+  ['/oncall', '/ask', '/helpers', '/kb', '/help', '"Mark as solution" (message command)'].map((c) => `${verb} ${c}`).join('\n');
+const NAMES = ['ticket', 'oncall', 'ask', 'helpers', 'kb', 'help', 'Mark as solution'];
 
 /** Runs `tierdesk <argv>` with the Discord credentials in the environment; returns its exit code and output. */
 async function tierdesk(
@@ -34,6 +47,7 @@ async function tierdesk(
   const code = await discordCommand(
     parseArgs(argv),
     config,
+    createCatalogue().surface('discord', config),
     (s) => out.push(s),
     (s) => err.push(s),
   );
@@ -47,7 +61,7 @@ describe('tierdesk discord register', () => {
     expect(first).toEqual({ code: 0, out: `added /ticket\n${others('added')}\n(guild ${community.id})`, err: '' });
     const [put] = t.discord.rest.calls(GUILD_COMMANDS);
     expect(put).toMatchObject({ status: 200, auth: 'bot', params: { app: APP, guild: community.id } });
-    expect(put?.body).toEqual(allCommands(t.config.tiers));
+    expect(put?.body).toEqual(JSON.parse(JSON.stringify(registration(t.config))));
     expect(t.discord.world.commands.get(community.id)?.map((c) => c.name)).toEqual(NAMES);
 
     const second = await tierdesk(['discord', 'register', '--guild', community.id]);
@@ -121,7 +135,8 @@ describe('tierdesk discord panel', () => {
 
     const { payload, message } = await sendPress(t, requester, { channel: support.id, id: panel!.id }, 'panel');
     const form = await modalShown(t, payload, message);
-    expect(form.custom_id).toBe('tierdesk:new');
+    // The panel's button is the twin of /ticket new: the core answers with the new-ticket form.
+    expect(form.custom_id).toBe('tierdesk:form:ticket:sub=new');
     expect([...inputsOf(form).keys()]).toContain('title');
     const opened = await submit(t, requester, support.id, form, { title: 'Printer on fire', urgency: 'high' });
 

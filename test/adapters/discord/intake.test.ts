@@ -57,15 +57,19 @@ describe('/ticket new with typed options', () => {
 });
 
 describe('the intake form', () => {
-  it("has the fields the core needs, within Discord's limits and the core's, urgency and impact prefilled", async () => {
+  it("has the fields the core needs, within Discord's limits and the core's, urgency and impact naming their values", async () => {
     const form = await intakeForm();
 
     const inputs = inputsOf(form);
     expect([...inputs.keys()]).toEqual(['title', 'description', 'urgency', 'impact', 'product']);
     expect(inputs.get('title')).toMatchObject({ required: true, max_length: t.config.tickets.titleMax });
     expect(inputs.get('description')).toMatchObject({ required: false, max_length: t.config.tickets.descriptionMax, style: 2 });
-    expect([inputs.get('urgency')?.value, inputs.get('impact')?.value]).toEqual(['medium', 'medium']);
-    expect(t.inbound).toEqual([]); // showing a form changes nothing
+    // Left empty, urgency and impact are the configured defaults (the core's), so nothing is prefilled.
+    expect([inputs.get('urgency')?.placeholder, inputs.get('impact')?.placeholder]).toEqual(['high, medium, low', 'high, medium, low']);
+    expect(inputs.get('product')?.label).toBe('Product and version (e.g. Editor 2.1)');
+    // The core was asked (it decides the form) and changed nothing.
+    expect(t.inbound.map((h) => h.reply?.form?.kind)).toEqual(['ticket.new']);
+    expect(await ticketCount(t)).toBe(0);
   });
 
   it('a submission opens the ticket: "Editor 2.1" is a product and its version, "High " an urgency', async () => {

@@ -129,7 +129,7 @@ export async function press(t: DiscordDesk, who: APIUser, at: { channel: string;
   return answered(t, payload, record);
 }
 
-/** A button that shows a form first (reply, escalate, resolve, the panel's "Open a ticket"). */
+/** A button the core answers with a form (reply, escalate, resolve for an agent of the tier; the panel's "Open a ticket"). */
 export async function pressForModal(t: DiscordDesk, who: APIUser, at: { channel: string; id: string }, action: string): Promise<ShownModal> {
   const { payload, message } = await sendPress(t, who, at, action);
   return modalShown(t, payload, message);
@@ -167,7 +167,7 @@ export async function submit(t: DiscordDesk, who: APIUser, channel: string, moda
   return answered(t, payload, record);
 }
 
-/** A button that needs words: press it, fill in its modal's `text`, submit. */
+/** A button that needs words: press it, fill in its modal's words (its first input, whatever argument it fills), submit. */
 export async function actWithText(
   t: DiscordDesk,
   who: APIUser,
@@ -176,7 +176,8 @@ export async function actWithText(
   text: string,
 ): Promise<Answered> {
   const modal = await pressForModal(t, who, at, action);
-  return submit(t, who, at.channel, modal, { text });
+  const [words = 'text'] = inputsOf(modal).keys();
+  return submit(t, who, at.channel, modal, { [words]: text });
 }
 
 /** `who` writes in a channel or thread; resolves once the core handled it and delivery drained. */

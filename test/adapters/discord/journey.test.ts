@@ -34,11 +34,11 @@ const cardNow = (at: { channel: string; id: string }) => t.discord.world.message
 
 describe('a ticket in Discord, end to end with the real discord.js Client', () => {
   it('goes from the intake form to closed, each side seeing what it should', async () => {
-    // `/ticket new` without a title shows the intake form (callback type 9) and changes nothing.
+    // `/ticket new` without a title: the core answers with the intake form (callback type 9), and nothing changes.
     const asked = await sendCommand(t, requester, support.id, 'new');
     const intake = await modalShown(t, asked.payload);
-    expect(intake).toMatchObject({ custom_id: 'tierdesk:new', title: 'New ticket' });
-    expect(t.inbound).toEqual([]);
+    expect(intake).toMatchObject({ custom_id: 'tierdesk:form:ticket:sub=new', title: 'New ticket' });
+    expect(t.inbound.map((h) => h.reply?.form?.kind)).toEqual(['ticket.new']);
 
     // Submitting it opens ticket #1, answered only to the requester.
     const opened = await submit(t, requester, support.id, intake, { title: 'Printer on fire', description: 'Smoke from tray 2', urgency: 'high' });
@@ -81,7 +81,7 @@ describe('a ticket in Discord, end to end with the real discord.js Client', () =
 
     // The Reply button: a form, then a public reply in the private thread, echoed to the agents.
     const replyForm = await pressForModal(t, ann, ticket.card, 'reply');
-    expect(replyForm).toMatchObject({ custom_id: 'tierdesk:act:reply:1', title: 'Reply #1' });
+    expect(replyForm).toMatchObject({ custom_id: 'tierdesk:form:ticket:sub=reply&number=1', title: 'Reply on #1' });
     await submit(t, ann, l1Desk.id, replyForm, { text: 'Have you tried turning it off?' });
     expect(textsIn(t, thread.id)).toContainEqual('💬 Ann Agent on #1\nHave you tried turning it off?');
     expect(textsIn(t, ticket.card.id)).toContainEqual(expect.stringContaining('↪ Ann Agent replied to the requester on #1'));

@@ -1,13 +1,13 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allCommands, kbCommand, markSolutionCommand } from '../../../adapters/discord/commands.js';
 import { BUTTON_ID } from '../../../adapters/discord/interactions.js';
 import { pingedRoles, renderCard } from '../../../adapters/discord/render.js';
 import { card } from '../../../src/core/render.js';
 import { chatInputCommand, role } from '../../fakes/discord/index.js';
 import { checkCommands, FormCheck, type Json } from '../../fakes/discord/validate.js';
 import { answered } from './interactions.js';
-import { community, olga, requester, support, type DiscordDesk } from './support.js';
+import { loadConfig } from '../../../src/config/config.js';
+import { community, DISCORD_YAML, olga, registration, requester, support, type DiscordDesk } from './support.js';
 import { answer, forumNow, PEER_YAML, postQuestion, questionPost, react, startPeerDesk, tagNames } from './peer-support.js';
 
 // The Discord surface of peer support and the knowledge base within Discord's rules: command
@@ -15,10 +15,8 @@ import { answer, forumNow, PEER_YAML, postQuestion, questionPost, react, startPe
 // and what happens when the bot lacks a permission (a warning or a logged failure, never a crash).
 
 describe('the registered commands', () => {
-  const commands = allCommands([
-    { id: 'L1', name: 'Help desk' },
-    { id: 'L2', name: 'Second level' },
-  ]) as unknown as Json[];
+  const commands = registration(loadConfig({ text: DISCORD_YAML, env: {} })) as unknown as Json[];
+  const subsOf = (name: string) => ((commands.find((c) => c.name === name)?.options ?? []) as Json[]).map((o) => o.name);
 
   it("pass Discord's checks at every level: lower-case names ≤ 32, descriptions ≤ 100, ≤ 25 options and choices, required first", () => {
     const check = new FormCheck();
@@ -26,25 +24,17 @@ describe('the registered commands', () => {
     expect(() => check.done()).not.toThrow();
     expect(commands.map((c) => [c.name, c.type ?? 1])).toEqual([
       ['ticket', 1],
+      ['oncall', 1],
       ['ask', 1],
       ['helpers', 1],
       ['kb', 1],
+      ['help', 1],
       ['Mark as solution', 3],
     ]);
-    expect(markSolutionCommand()).toEqual({ name: 'Mark as solution', type: 3, dm_permission: false });
-    expect((kbCommand().options ?? []).map((o) => o.name)).toEqual([
-      'search',
-      'show',
-      'add',
-      'edit',
-      'publish',
-      'vote',
-      'history',
-      'drafts',
-      'unpublish',
-      'delete',
-      'save',
-    ]);
+    // Guild-only through `contexts` (0: guild), not the deprecated dm_permission.
+    expect(commands.find((c) => c.name === 'Mark as solution')).toMatchObject({ name: 'Mark as solution', type: 3, contexts: [0] });
+    expect(commands.every((c) => !('dm_permission' in c) || c.dm_permission === undefined)).toBe(true);
+    expect(subsOf('kb')).toEqual(['search', 'show', 'vote', 'add', 'edit', 'publish', 'unpublish', 'delete', 'drafts', 'history', 'save']);
   });
 
   it('the fake refuses what Discord refuses (so the check above means something)', () => {

@@ -107,7 +107,7 @@ describe('points and the helper role', () => {
     const reply = await answered(t, payload, await t.discord.gateway.interactionCreate(payload));
 
     expect(reply.ephemeral).toBe(true);
-    expect(reply.handled.event).toMatchObject({ kind: 'command', name: 'helpers', text: 'week' });
+    expect(reply.handled.event).toMatchObject({ kind: 'command', name: 'helpers', args: { period: 'week' } });
     expect(reply.text).toMatch(/^Top helpers, last 7 days\n1\. olga: 10 points \(1 solution\)/);
   });
 });

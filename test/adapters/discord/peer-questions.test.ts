@@ -113,9 +113,12 @@ describe('/ask', () => {
   it('without a question shows a form (title and details); its submission posts the question', async () => {
     const { payload } = await ask(requester, {});
     const form = await modalShown(t, payload);
-    expect(form.custom_id).toBe('tierdesk:ask');
+    expect(form.custom_id).toBe('tierdesk:form:ask:sub=');
 
-    const reply = await submit(t, requester, support.id, form, { title: 'Outlook will not sync', text: 'Since Monday.\nOnly the shared mailbox.' });
+    const reply = await submit(t, requester, support.id, form, {
+      title: 'Outlook will not sync',
+      question: 'Since Monday.\nOnly the shared mailbox.',
+    });
 
     expect(reply.text).toMatch(/^Question Q1 posted/);
     expect(await question(t, 1)).toMatchObject({ title: 'Outlook will not sync', body: 'Since Monday.\nOnly the shared mailbox.' });

@@ -18,7 +18,8 @@ import {
   textsIn,
   write,
 } from './interactions.js';
-import { ann, historyKinds, l1Desk, olga, requester, startDiscordDesk, support, ticketCount, type DiscordDesk } from './support.js';
+import { FORM_TOO_SLOW } from '../../../adapters/discord/answer.js';
+import { ann, historyKinds, l1Desk, olga, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';
 
 // Discord's rules for interactions: answered within 3 s (a form at once, anything slow deferred
 // first), errors and refusals only to the person (flag 64), and the same interaction twice does
@@ -83,17 +84,20 @@ describe('answering within 3 seconds', () => {
     ).toEqual([200]);
   });
 
-  it('forms are shown at once, without asking the core (a modal cannot follow a deferral)', async () => {
+  it('a form is the first answer when the core is quick; a slow core is deferred and asks to try again (a modal cannot follow a deferral)', async () => {
     const ticket = await openTicket(t);
-    const release = t.holdCore();
-
     const form = await pressForModal(t, ann, ticket.card, 'escalate');
-    const { payload } = await sendCommand(t, requester, support.id, 'new');
-    const intake = await t.discord.rest.waitForCall(CALLBACK, (c) => c.params.interaction === payload.id);
-    release();
+    expect(form.custom_id).toBe('tierdesk:form:ticket:sub=escalate&number=1');
 
-    expect(form.custom_id).toBe('tierdesk:act:escalate:1');
-    expect((intake.body as { type: number }).type).toBe(9);
+    const release = t.holdCore();
+    const { payload, record } = await sendPress(t, ann, ticket.card, 'escalate');
+    const deferred = await t.discord.rest.waitForCall(CALLBACK, (c) => c.params.interaction === payload.id);
+    release();
+    const answer = await answerOf(t, payload, record);
+
+    expect(deferred.body).toEqual({ type: 5, data: { flags: 64 } });
+    expect([answer.type, answer.text, answer.ephemeral]).toEqual([5, FORM_TOO_SLOW, true]);
+    expect(await ticketRow(t, 1)).toMatchObject({ tier: 'L1' });
   });
 });
 

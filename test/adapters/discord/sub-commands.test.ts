@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { kbCommand, ticketCommand } from '../../../adapters/discord/commands.js';
 import { actWithText, command, openTicket, press, textsIn, ticketPlaces, type OpenedTicket } from './interactions.js';
-import { ann, bob, gus, historyKinds, l1Desk, l2Desk, requester, startDiscordDesk, ticketRow, type DiscordDesk } from './support.js';
+import { ann, bob, gus, historyKinds, l1Desk, l2Desk, registration, requester, startDiscordDesk, ticketRow, type DiscordDesk } from './support.js';
 
 // Every card button has a `/ticket` sub-command twin with typed options; free text reaches the
 // core as typed (an option value is never re-parsed: `--force` and line breaks stay words).
@@ -24,7 +23,9 @@ const eventData = async (kind: string) => {
 
 describe('the twins of the card buttons', () => {
   it('every button any card state shows is a registered /ticket sub-command', async () => {
-    const subs = new Set((ticketCommand(t.config.tiers).options ?? []).map((o) => o.name));
+    const registered = registration(t.config) as Array<{ name: string; options?: Array<{ name: string }> }>;
+    const subsOf = (name: string) => new Set((registered.find((c) => c.name === name)?.options ?? []).map((o) => o.name));
+    const subs = subsOf('ticket');
     const actions = new Set<string>();
     const collect = () => {
       for (const m of [...t.discord.world.messagesIn(l1Desk.id), ...t.discord.world.messagesIn(l2Desk.id)]) {
@@ -45,7 +46,7 @@ describe('the twins of the card buttons', () => {
 
     expect([...actions].sort()).toEqual(['claim', 'escalate', 'kb.save', 'reopen', 'reply', 'resolve', 'wait']);
     // `kb.save` ("Save as article" on the resolved card) is the twin of `/kb save`.
-    const kbSubs = new Set((kbCommand().options ?? []).map((o) => o.name));
+    const kbSubs = subsOf('kb');
     for (const action of actions) {
       if (action.startsWith('kb.')) expect(kbSubs, `/kb ${action.slice(3)}`).toContain(action.slice(3));
       else expect(subs, `/ticket ${action}`).toContain(action);
@@ -82,7 +83,7 @@ describe('the twins of the card buttons', () => {
   it('/ticket wait asks the requester, in their thread', async () => {
     await command(t, ann, l1Desk.id, 'claim', { number: 1 });
 
-    await command(t, ann, l1Desk.id, 'wait', { number: 1, text: 'Which model is it?' });
+    await command(t, ann, l1Desk.id, 'wait', { number: 1, question: 'Which model is it?' });
 
     expect(await ticketRow(t, 1)).toMatchObject({ status: 'waiting_on_requester' });
     expect(privateThread().join('\n')).toContain('Which model is it?');

@@ -1,4 +1,6 @@
+import { applicationCommands } from '../../../adapters/discord/commands.js';
 import { createDiscordAdapter } from '../../../adapters/discord/discord-adapter.js';
+import { createCatalogue } from '../../../src/capabilities/index.js';
 import { createDesk, type Desk } from '../../../src/core/desk.js';
 import { Directory } from '../../../src/core/directory.js';
 import { loadConfig, type Config } from '../../../src/config/config.js';
@@ -85,8 +87,7 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
     apiUrl: discord.apiUrl,
     guilds: config.discord.guilds,
     ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
-    tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
-    defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
+    surface: createCatalogue().surface('discord', config),
     platformGroups: new Directory(config).platformGroups('discord'),
     peerForums: config.peer.channels.discord ?? [],
     peerTags: config.peer.tags,
@@ -138,6 +139,11 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
       await db.destroy();
     },
   };
+}
+
+/** The application commands `tierdesk discord register` registers for this configuration. */
+export function registration(config: Config) {
+  return applicationCommands(createCatalogue().surface('discord', config));
 }
 
 /** Where tierdesk posted a keyed message (`ticket:1:card:L1`, `ticket:1:requester`). */

@@ -1,0 +1,82 @@
+/**
+ * Answering an interaction within Discord's 3 seconds: the core's reply as an ephemeral message
+ * (a card as an embed with its buttons), or the form it asked for as a modal, which Discord takes
+ * only as the first response.
+ */
+import { MessageFlags, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed, type ModalBuilder } from 'discord.js';
+import type { Form, Reply } from '../../src/ports.js';
+import { formModal } from './forms.js';
+import { cut, renderCard } from './render.js';
+
+type AnswerBody = { content: string; embeds?: APIEmbed[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] };
+
+export interface Answerable {
+  reply(o: AnswerBody & { flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
+  deferReply(o: { flags: MessageFlags.Ephemeral }): Promise<unknown>;
+  editReply(o: AnswerBody & { allowedMentions: { parse: [] } }): Promise<unknown>;
+  /** Absent where Discord shows no modal (a modal's own submission). */
+  showModal?(modal: ModalBuilder): Promise<unknown>;
+}
+
+/** Said when the core took too long to ask for a form: a modal can only be the first answer. */
+export const FORM_TOO_SLOW = 'That took too long to open its form: please try again.';
+
+const json = <T>(x: unknown): T => ('toJSON' in (x as object) ? (x as { toJSON(): T }).toJSON() : (x as T));
+
+/**
+ * An answer as Discord shows it: a card as an embed (within its limits) with its buttons (a
+ * search result's Open, an article's Helpful / Publish), and the words said before the card (the
+ * text minus the card's own fallback: "Draft article #1 saved…") as the content; plain text cut
+ * with a pointer. Problems by field (a form's) follow the text when it does not already say them.
+ */
+export function answerBody(reply: Reply): AnswerBody {
+  const problems = Object.entries(reply.fieldErrors ?? {})
+    .filter(([, message]) => !reply.text.includes(message))
+    .map(([field, message]) => `${field}: ${message}`);
+  const text = [reply.text, ...problems].join('\n');
+  if (!reply.card) return { content: cut(text, 2000, 'see /ticket show') };
+  const rendered = renderCard(reply.card);
+  const components = (rendered.components ?? []).map((row) => json<APIActionRowComponent<APIComponentInMessageActionRow>>(row));
+  const fallback = reply.card.fallback;
+  const lead = fallback !== '' && text.endsWith(fallback) ? text.slice(0, text.length - fallback.length).trim() : '';
+  return {
+    content: cut(lead, 2000, 'see the card'),
+    embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)),
+    ...(components.length > 0 ? { components } : {}),
+  };
+}
+
+/**
+ * Answer within Discord's 3 s: when the core answers within 1.5 s (nearly always) reply at once,
+ * one request, or show the form it asked for; otherwise defer (ephemeral) and edit the deferred
+ * reply when the answer comes (a form then cannot open: the person is asked to try again).
+ */
+export async function answerSoon(interaction: Answerable, work: Promise<Reply | void>): Promise<void> {
+  const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
+  if (quick) {
+    // No reply means the core saw this interaction before (a redelivery): it was answered then.
+    if (!quick.reply) return;
+    if (quick.reply.form && interaction.showModal) return showForm(interaction, interaction.showModal.bind(interaction), quick.reply.form);
+    await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const reply = await work;
+  const body = !reply ? { content: 'Done.' } : reply.form ? { content: FORM_TOO_SLOW } : answerBody(reply);
+  await interaction.editReply({ ...body, allowedMentions: { parse: [] } });
+}
+
+/** The form as a modal; one whose details do not fit in a modal's id is explained instead of failing. */
+async function showForm(interaction: Answerable, showModal: (modal: ModalBuilder) => Promise<unknown>, form: Form): Promise<void> {
+  const modal = formModal(form);
+  if (modal) {
+    await showModal(modal);
+    return;
+  }
+  const content = `This form ("${form.title}") carries more than Discord lets a form hold: use the /${form.submit.command} command and its options instead.`;
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+}
+
+function deadline(): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
+}
