@@ -61,8 +61,8 @@ function relayDirect(message: Message, deliver: (event: Inbound) => Promise<Repl
       from: ctx.person(home.member, message.author, home.space),
       place: { platform: 'discord', space: home.space, channel: message.channelId },
     });
+    // Nobody else reads a DM: even an acknowledgement (where the words went) is written out.
     if (!reply) return;
-    if (reply.quiet) return void (await message.react('✅'));
     const body = reply.card ? renderCard(reply.card) : { content: cut(reply.text, 2000, 'see /ticket show') };
     await message.reply({ ...body, allowedMentions: { parse: [] } });
   })().catch((err) => ctx.logger.error('discord direct message failed', { error: (err as Error).message }));

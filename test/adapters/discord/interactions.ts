@@ -190,14 +190,17 @@ export async function write(
   const message = await t.discord.gateway.messageCreate({ channelId: channel, authorId: who.id, content });
   const handled = await t.handled(`discord:message:${message.id}`);
   // An acknowledgement is a ✅ reaction on the message (others read the thread); a refusal is a reply.
-  const answer = handled.reply?.quiet
-    ? await t.discord.rest.waitForCall('PUT /channels/:channel/messages/:message/reactions/:emoji/@me', (c) => c.params.message === message.id)
-    : handled.reply
-      ? await t.discord.rest.waitForCall(
-          POST_MESSAGE,
-          (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id,
-        )
-      : undefined;
+  // In a DM (direct) nobody else reads: everything is a reply.
+  const direct = handled.event.kind === 'message' && handled.event.direct === true;
+  const answer =
+    handled.reply?.quiet && !direct
+      ? await t.discord.rest.waitForCall('PUT /channels/:channel/messages/:message/reactions/:emoji/@me', (c) => c.params.message === message.id)
+      : handled.reply
+        ? await t.discord.rest.waitForCall(
+            POST_MESSAGE,
+            (c) => (c.body as { message_reference?: { message_id?: string } }).message_reference?.message_id === message.id,
+          )
+        : undefined;
   await t.desk.dispatcher.drain();
   return { message, handled, ...(answer ? { answer } : {}) };
 }

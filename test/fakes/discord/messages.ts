@@ -147,10 +147,14 @@ export function deleteMessage(world: DiscordWorld, message: APIMessage): void {
   world.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, ...(channel?.guild_id ? { guild_id: channel.guild_id } : {}) });
 }
 
-/** MESSAGE_CREATE / MESSAGE_UPDATE `d`: the message plus `guild_id` and the author's `member` in guilds. */
+/**
+ * MESSAGE_CREATE / MESSAGE_UPDATE `d`: the message plus `guild_id` and the author's `member` in guilds;
+ * in a DM, `channel_type` (1), from which a client that has not cached the DM channel builds it (a partial).
+ */
 export function gatewayMessage(world: DiscordWorld, message: APIMessage): Json {
-  const guildId = world.channels.get(message.channel_id)?.guild_id;
-  if (!guildId) return { ...message };
+  const channel = world.channels.get(message.channel_id);
+  const guildId = channel?.guild_id;
+  if (!guildId) return { ...message, ...(channel ? { channel_type: channel.type } : {}) };
   const author = world.guilds.get(guildId)?.members.find((m) => m.user.id === message.author.id);
   const { user: _omit, ...member } = author ?? { user: undefined };
   return { ...message, guild_id: guildId, ...(author ? { member } : {}) };
