@@ -1,8 +1,7 @@
 import type { APIMessage, APIUser } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonPress } from '../../fakes/discord/index.js';
-import { CALLBACK, command, openTicket, shown, write, type Answered } from './interactions.js';
-import { historyKinds, l1Desk, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';
+import { command, openTicket, pressInDm, shown, write } from './interactions.js';
+import { historyKinds, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';
 
 // A DM is never silent: what a requester writes to tierdesk in their DM, outside any ticket's
 // private thread, reaches the core as a direct message; the answer (and its buttons) comes back in
@@ -26,27 +25,6 @@ async function writeToTierdesk(who: APIUser, text: string): Promise<{ handled: A
   return { handled, answer: said };
 }
 
-/** `who` presses the `tierdesk:<action>` button labelled `label` on a message in their DM (an interaction without a guild). */
-async function pressInDm(who: APIUser, message: APIMessage, label: string): Promise<Pick<Answered, 'text'>> {
-  const rows = (message.components ?? []) as unknown as Array<{ components: Array<{ label?: string; custom_id?: string }> }>;
-  const button = rows.flatMap((r) => r.components).find((b) => b.label === label);
-  if (!button?.custom_id) throw new Error(`no button "${label}" on the DM answer`);
-  const guildPress = buttonPress(t.discord.context({ channel: l1Desk.id, user: who.id }), { customId: button.custom_id, message });
-  const payload = {
-    ...guildPress,
-    guild_id: undefined,
-    member: undefined,
-    user: { id: who.id, username: who.username, discriminator: '0', global_name: null, avatar: null },
-    channel_id: dm,
-    channel: { id: dm, type: 1 },
-  };
-  await t.discord.gateway.interactionCreate(payload as unknown as typeof guildPress);
-  await t.handled(`discord:interaction:${payload.id}`);
-  const callback = await t.discord.rest.waitForCall(CALLBACK, (c) => c.params.interaction === payload.id && c.status === 204);
-  await t.desk.dispatcher.drain();
-  return { text: String((callback.body as { data?: { content?: string } }).data?.content ?? '') };
-}
-
 const buttonLabels = (m: APIMessage) =>
   ((m.components ?? []) as unknown as Array<{ components: Array<{ label?: string }> }>).flatMap((r) => r.components.map((b) => b.label));
 
@@ -59,7 +37,7 @@ describe('a message in the DM with tierdesk', () => {
     expect(answer.channel_id).toBe(dm);
     expect(buttonLabels(answer)).toEqual(['Open a ticket']);
 
-    const opened = await pressInDm(requester, answer, 'Open a ticket');
+    const opened = await pressInDm(t, requester, answer, 'Open a ticket');
 
     expect(opened.text).toMatch(/Ticket #1 opened/);
     expect(await ticketRow(t, 1)).toMatchObject({ requester_id: requester.id, requester_space: t.config.discord.guilds[0] });
@@ -82,7 +60,7 @@ describe('a message in the DM with tierdesk', () => {
     const { answer } = await writeToTierdesk(requester, 'Still broken after lunch');
     expect(buttonLabels(answer)).toEqual(['#2 VPN drops', '#1 Printer on fire', 'A new ticket']);
 
-    const attached = await pressInDm(requester, answer, '#1 Printer on fire');
+    const attached = await pressInDm(t, requester, answer, '#1 Printer on fire');
 
     expect(attached.text).toMatch(/Added to your ticket #1/);
     expect(await historyKinds(t, 1)).toContain('requester_message');

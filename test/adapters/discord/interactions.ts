@@ -258,3 +258,28 @@ export function textsIn(t: DiscordDesk, channel: string): string[] {
 export function callsTo(t: DiscordDesk, route: string, channel: string): RecordedCall[] {
   return t.discord.rest.calls(route).filter((c) => c.params.channel === channel && c.status >= 200 && c.status < 300);
 }
+
+/**
+ * `who` presses, in their DM with the bot, the button on `message` whose label is `label` (or whose
+ * custom id starts with `tierdesk:<label>:`): an interaction without a guild, as Discord sends it.
+ * Resolves with the content of the answer once the core handled it and delivery drained.
+ */
+export async function pressInDm(t: DiscordDesk, who: APIUser, message: APIMessage, label: string): Promise<{ text: string }> {
+  const rows = (message.components ?? []) as unknown as Array<{ components: Array<{ label?: string; custom_id?: string }> }>;
+  const button = rows.flatMap((r) => r.components).find((b) => b.label === label || b.custom_id?.startsWith(`tierdesk:${label}:`));
+  if (!button?.custom_id) throw new Error(`no button "${label}" on message ${message.id}`);
+  const guildPress = buttonPress(t.discord.context({ channel: support.id, user: who.id }), { customId: button.custom_id, message });
+  const payload = {
+    ...guildPress,
+    guild_id: undefined,
+    member: undefined,
+    user: { id: who.id, username: who.username, discriminator: '0', global_name: null, avatar: null },
+    channel_id: message.channel_id,
+    channel: { id: message.channel_id, type: 1 },
+  };
+  await t.discord.gateway.interactionCreate(payload as unknown as typeof guildPress);
+  await t.handled(`discord:interaction:${payload.id}`);
+  const callback = await t.discord.rest.waitForCall(CALLBACK, (c) => c.params.interaction === payload.id && c.status === 204);
+  await t.desk.dispatcher.drain();
+  return { text: String((callback.body as { data?: { content?: string } }).data?.content ?? '') };
+}
