@@ -1,8 +1,10 @@
 import type { APIUser } from 'discord.js';
-import { actWithText, command, modalShown, press, sendCommand, shown, submit, write } from '../adapters/discord/interactions.js';
+import type { APIMessage } from 'discord.js';
+import { chatInputCommand } from '../fakes/discord/index.js';
+import { actWithText, answered, command, modalShown, press, pressInDm, sendCommand, shown, submit, write } from '../adapters/discord/interactions.js';
 import { ann, bob, l1Desk, l2Desk, posted, requester, startDiscordDesk, support, ticketRow } from '../adapters/discord/support.js';
 import { CONTRACT_YAML } from './config.js';
-import { ticketOutcome, type Agent, type DeskDriver } from './driver.js';
+import { pageStatus, ticketOutcome, type Agent, type DeskDriver, type OnCallDriver } from './driver.js';
 
 const USERS: Record<Agent, APIUser> = { ann, bob };
 const WRITES = ['POST /channels/:channel/messages', 'PATCH /channels/:channel/messages/:message'];
@@ -34,8 +36,27 @@ export async function startDiscordDriver(): Promise<DeskDriver> {
       .map(shown),
   ];
 
+  const oncall: OnCallDriver = {
+    async whoIsOnCall(agent) {
+      const payload = chatInputCommand(t.discord.context({ channel: support.id, user: USERS[agent].id }), { name: 'oncall', subcommand: 'now' });
+      return (await answered(t, payload, await t.discord.gateway.interactionCreate(payload))).handled.reply?.text;
+    },
+    page: async (agent, n) => (await command(t, USERS[agent], l1Desk.id, 'page', { number: n })).handled.reply?.text,
+    /** The page came by DM: its Acknowledge button is pressed there (an interaction without a guild). */
+    async acknowledge(agent, n) {
+      const dm = t.discord.world.dms.get(USERS[agent].id);
+      const page = dm
+        ? t.discord.world.messagesIn(dm.id).findLast((m: APIMessage) => JSON.stringify(m.components ?? []).includes(`"tierdesk:ack:${n}`))
+        : undefined;
+      if (!page) throw new Error(`no page for #${n} reached ${agent} by DM`);
+      return (await pressInDm(t, USERS[agent], page, 'ack')).handled.reply?.text;
+    },
+    pageStatus: (n) => pageStatus(t.db, n),
+  };
+
   return {
     platform: 'discord',
+    oncall,
     requesterName: 'rita',
     async open(title, urgency) {
       const form = await modalShown(t, (await sendCommand(t, requester, support.id, 'new')).payload);

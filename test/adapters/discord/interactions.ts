@@ -264,7 +264,7 @@ export function callsTo(t: DiscordDesk, route: string, channel: string): Recorde
  * custom id starts with `tierdesk:<label>:`): an interaction without a guild, as Discord sends it.
  * Resolves with the content of the answer once the core handled it and delivery drained.
  */
-export async function pressInDm(t: DiscordDesk, who: APIUser, message: APIMessage, label: string): Promise<{ text: string }> {
+export async function pressInDm(t: DiscordDesk, who: APIUser, message: APIMessage, label: string): Promise<{ text: string; handled: Handled }> {
   const rows = (message.components ?? []) as unknown as Array<{ components: Array<{ label?: string; custom_id?: string }> }>;
   const button = rows.flatMap((r) => r.components).find((b) => b.label === label || b.custom_id?.startsWith(`tierdesk:${label}:`));
   if (!button?.custom_id) throw new Error(`no button "${label}" on message ${message.id}`);
@@ -278,8 +278,8 @@ export async function pressInDm(t: DiscordDesk, who: APIUser, message: APIMessag
     channel: { id: message.channel_id, type: 1 },
   };
   await t.discord.gateway.interactionCreate(payload as unknown as typeof guildPress);
-  await t.handled(`discord:interaction:${payload.id}`);
+  const handled = await t.handled(`discord:interaction:${payload.id}`);
   const callback = await t.discord.rest.waitForCall(CALLBACK, (c) => c.params.interaction === payload.id && c.status === 204);
   await t.desk.dispatcher.drain();
-  return { text: String((callback.body as { data?: { content?: string } }).data?.content ?? '') };
+  return { text: String((callback.body as { data?: { content?: string } }).data?.content ?? ''), handled };
 }
