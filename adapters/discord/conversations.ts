@@ -3,13 +3,13 @@
  * the conversation), and in their DM with the bot outside any ticket's thread (`direct`: in a DM,
  * everything is tierdesk's business). The answer to a DM goes back in the DM, with its buttons.
  */
-import { Events, type Client, type Message } from 'discord.js';
+import { Events, type Channel, type Client, type Message } from 'discord.js';
 import type { Inbound, Place, Reply } from '../../src/ports.js';
 import type { PeerEditsContext } from './peer-edits.js';
 import { cut, renderCard } from './render.js';
 
 export interface ConversationsContext extends PeerEditsContext {
-  placeOf: (channel: Message['channel'], channelId: string, guildId: string) => Place;
+  placeOf: (channel: Channel | null | undefined, channelId: string, guildId: string) => Place;
   /** The served guild a person belongs to, for what they do outside any guild (a DM). */
   homeOf: (userId: string) => Promise<{ space: string; member: Parameters<PeerEditsContext['person']>[0] }>;
 }

@@ -5,8 +5,11 @@
  * answer is shown ephemerally, or as a modal when it asks for a form.
  */
 import {
+  Events,
   MessageFlags,
   type Channel,
+  type Client,
+  type GuildMember,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
@@ -18,6 +21,7 @@ import type { Surface, SurfaceSub } from '../../src/surface.js';
 import { answerSoon } from './answer.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 import { fieldValue, parseFormId, productAndVersion } from './forms.js';
+import type { ConversationsContext } from './conversations.js';
 
 export interface InteractionContext extends DiscordAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
@@ -133,4 +137,29 @@ async function messageAction(
   const target = interaction.targetMessage;
   const about: MessageRef = { id: target.id, author: await ctx.authorOf(target), text: target.content, link: target.url };
   return ctx.deliver({ ...base, kind: 'action', action, value: '', message: target.id, about });
+}
+
+/**
+ * Every interaction from a served guild, and buttons pressed in a DM tierdesk wrote (a page, the
+ * answer to a DM: they come without a guild, and count in the served guild the person belongs to).
+ */
+export function followInteractions(client: Client, ctx: ConversationsContext & { options: DiscordAdapterOptions }): void {
+  client.on(Events.InteractionCreate, (interaction) => {
+    const deliver = ctx.deliver();
+    if (!deliver) return;
+    const dmButton = !interaction.guildId && interaction.isButton();
+    if (!dmButton && (!interaction.guildId || !ctx.guilds.has(interaction.guildId))) {
+      // Say so rather than let Discord show "This interaction failed".
+      if (interaction.isRepliable())
+        void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
+      return;
+    }
+    void (async () => {
+      const home = interaction.guildId
+        ? { space: interaction.guildId, member: interaction.member as GuildMember | null }
+        : await ctx.homeOf(interaction.user.id);
+      const from = ctx.person(home.member, interaction.user, home.space);
+      await handleInteraction(interaction, { ...ctx.options, deliver, from, placeOf: ctx.placeOf, authorOf: ctx.authorOf }, home.space);
+    })().catch((err) => ctx.logger.error('discord interaction failed', { error: (err as Error).message }));
+  });
 }
