@@ -150,7 +150,8 @@ describe('the buttons that need words show a form first', () => {
     expect(await ticketRow(t, 1)).toMatchObject({ status: 'resolved', resolution: 'Replaced the fuser' });
     expect(cardNow().embeds[0]?.description).toContain('Resolved: Replaced the fuser');
     expect(buttonOn(cardNow(), 'reopen')).toBe('tierdesk:reopen:1');
-    expect(textsIn(t, ticket.thread.channel).at(-1)).toMatch(/^💬 Ann Agent on #1\nResolved: Replaced the fuser/);
+    // The resolution, then (since satisfaction surveys) the request to rate it.
+    expect(textsIn(t, ticket.thread.channel)).toContainEqual(expect.stringMatching(/^💬 Ann Agent on #1\nResolved: Replaced the fuser/));
   });
 });
 
