@@ -33,10 +33,11 @@ function level(value: string | undefined, flag: string, fallback: Level): Level 
   return v;
 }
 
+/** An optional one-line field: left empty (a form's untouched input) it is not given. */
 function shortField(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const v = cleanLine(value);
-  if (v === '') throw new UserError('empty_field', `--${flag} needs a value.`, flag);
+  if (v === '') return undefined;
   if (v.length > SHORT_FIELD_MAX) throw new UserError('too_long', `--${flag} is ${v.length} characters; the limit is ${SHORT_FIELD_MAX}.`, flag);
   return v;
 }
