@@ -11,6 +11,7 @@ import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
 import { Directory } from './core/directory.js';
+import { createCatalogue } from './capabilities/index.js';
 import { startOpsServer } from './ops-server.js';
 import { createDesk } from './core/desk.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -129,6 +130,7 @@ export async function main(io: Io): Promise<number> {
             name: one(args, 'name') ?? 'tierdesk',
             ...(one(args, 'url') !== undefined ? { requestUrl: one(args, 'url')! } : {}),
             socketMode: args.flags.has('socket-mode'),
+            surface: createCatalogue().surface('slack', config),
           }),
         );
         return 0;
@@ -184,7 +186,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
         ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
         port: config.port,
         reaction: config.slack.reaction,
-        tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+        surface: createCatalogue().surface('slack', config),
         ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
         defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
         platformGroups: directory.platformGroups('slack'),

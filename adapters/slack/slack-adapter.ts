@@ -1,38 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { types } from '@slack/bolt';
-import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
+import type { Card, ChatAdapter, Inbound, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { escapeSlack, LIMITS, renderCard, sections } from './block-kit.js';
+import { renderCard } from './block-kit.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
+import { slackPeople } from './people.js';
+import type { SlackAdapterOptions } from './options.js';
 
-export interface SlackAdapterOptions {
-  botToken: string;
-  /** HTTP mode: requests are verified with it. */
-  signingSecret?: string;
-  /** Socket Mode when set (`xapp-…`). */
-  appToken?: string;
-  /** Web API base URL (a proxy, or a test server); default Slack's. */
-  apiUrl?: string;
-  /** HTTP mode: where Bolt's receiver listens (`/slack/events`). Port 0 picks a free one. */
-  port?: number;
-  host?: string;
-  /** The ticket reaction's emoji name. */
-  reaction: string;
-  /** Tiers, for the escalation form. */
-  tiers: Array<{ id: string; name: string }>;
-  categories?: string[];
-  defaults: { urgency: string; impact: string };
-  /** User groups whose membership the core needs (tier agents, customer groups). */
-  platformGroups: string[];
-  /** Peer-support channels: each top-level message is a question, its thread the answers. */
-  peerChannels?: string[];
-  logger: Logger;
-  now: () => number;
-}
+export type { SlackAdapterOptions } from './options.js';
 
 export interface SlackAdapter extends ChatAdapter {
   /** HTTP mode: the URL the receiver listens on, once started. */
@@ -131,9 +109,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const client = app.client;
   let server: Server | undefined;
   const directs = new Map<string, string>();
-  const names = new Map<string, { name: string; at: number }>();
-  let groups: { at: number; members: Map<string, string[]> } | undefined;
-  let workspaceUrl: Promise<string | undefined> | undefined;
+  const people = slackPeople(client, options);
   /** The grant in progress per user group (see grantGroup). */
   const grants = new Map<string, Promise<unknown>>();
   let receiving: Promise<void> | undefined;
@@ -202,74 +178,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     return receiving;
   }
 
-  /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
-  function teamUrl(): Promise<string | undefined> {
-    workspaceUrl ??= (client.auth.test() as Promise<{ url?: string }>).then(
-      (r) => (r.url && /^https:\/\/[^\s/]+\/$/.test(r.url) ? r.url : undefined),
-      () => {
-        workspaceUrl = undefined; // ask again next time
-        return undefined;
-      },
-    );
-    return workspaceUrl;
-  }
-
-  /** A message's permalink: built from the workspace URL as Slack builds it, else asked of Slack. */
-  async function permalink(channel: string, ts: string, thread?: string): Promise<string | undefined> {
-    const url = await teamUrl();
-    if (url && /^\d+\.\d+$/.test(ts) && /^[A-Z0-9]+$/.test(channel)) {
-      const reply = thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : '';
-      return `${url}archives/${channel}/p${ts.replace('.', '')}${reply}`;
-    }
-    try {
-      return ((await client.chat.getPermalink({ channel, message_ts: ts })) as { permalink?: string }).permalink;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
-  async function person(team: string, user: string, nameHint?: string): Promise<Person> {
-    // The display name people know each other by (cached); the handle a slash command carries only
-    // when Slack cannot be asked.
-    const now = options.now();
-    const cached = names.get(user);
-    let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
-    if (!name) {
-      try {
-        const info = (await client.users.info({ user })) as {
-          user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
-        };
-        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
-      } catch {
-        name = undefined;
-      }
-      name ||= nameHint || user;
-      names.set(user, { name, at: now });
-    }
-    const memberOf = await userGroupsOf(user);
-    return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
-  }
-
-  async function userGroupsOf(user: string): Promise<string[]> {
-    if (options.platformGroups.length === 0) return [];
-    const now = options.now();
-    if (!groups || now - groups.at > 300_000) {
-      const members = new Map<string, string[]>();
-      for (const g of options.platformGroups) {
-        try {
-          const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
-          members.set(g, r.users ?? []);
-        } catch (err) {
-          options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
-          members.set(g, groups?.members.get(g) ?? []);
-        }
-      }
-      groups = { at: now, members };
-    }
-    return [...groups.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
-  }
-
   const adapter: SlackAdapter = {
     platform: 'slack',
     get url() {
@@ -281,8 +189,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       registerListeners(app, {
         ...options,
         deliver,
-        person,
-        permalink,
+        person: people.person,
+        permalink: people.permalink,
         publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
       });
       if (receiver) await app.start();
@@ -363,7 +271,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           if (current.includes(p.id)) return;
           const users = [...current, p.id];
           await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
-          if (groups?.members.has(group)) groups.members.set(group, users);
+          people.grouped(group, users);
         } catch (err) {
           throw deliveryError(err);
         }
@@ -379,8 +287,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   return adapter;
 }
 
-type Block = types.KnownBlock;
-
 /** Whether `promise` settled within `ms` (it is left running either way). */
 async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -390,38 +296,4 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * An answer shown to one person (ephemeral, response_url, a DM): its text, and its cards as blocks
- * when it has any (a search's results with their buttons), within Slack's 50 blocks.
- */
-export function replyMessage(reply: Reply): { text: string; blocks?: Block[] } {
-  const text = replyText(reply);
-  const cards = reply.cards ?? (reply.card ? [reply.card] : []);
-  if (cards.length === 0) return { text };
-  const blocks: Block[] = [];
-  // The text is shown too unless it only repeats the cards.
-  const repeats = reply.text.trim() === '' || reply.text === cards.map((c) => c.fallback).join('\n\n') || reply.text === cards[0]!.fallback;
-  if (!repeats) for (const section of sections(reply.text, 1)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
-  for (const card of cards) {
-    const rendered = renderCard(card).blocks;
-    if (blocks.length + rendered.length + (blocks.length > 0 ? 1 : 0) > LIMITS.blocks - 1) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'More than fits here.' }] });
-      break;
-    }
-    if (blocks.length > 0) blocks.push({ type: 'divider' });
-    blocks.push(...rendered);
-  }
-  return { text, blocks };
-}
-
-/**
- * Text for an ephemeral answer: escaped, so nothing in it pings or links; a reference to a channel
- * by id (`<#C0123>`, which notifies nobody) stays a link to the channel.
- */
-export function replyText(reply: Reply): string {
-  return escapeSlack(reply.text)
-    .replace(/&lt;#([CG][A-Z0-9]{2,20})&gt;/g, '<#$1>')
-    .slice(0, 3000);
 }

@@ -21,8 +21,9 @@ export async function startSlackDriver(): Promise<DeskDriver> {
   };
   const writeInThread = async (user: string, parent: { channel: string; ts: string }, text: string) =>
     settled((await t.sender.event({ type: 'message', channel: parent.channel, user, text, thread_ts: parent.ts })).eventId);
-  const withText = async (agent: Agent, n: number, action: string, text: string) =>
-    (await actWithText(t, USERS[agent], await cardOf(n), action, { text })).handled.reply?.text;
+  /** Press the button and write `text` into its form's field (the argument it fills: `text`, `reason`, `resolution`). */
+  const withText = async (agent: Agent, n: number, action: string, field: string, text: string) =>
+    (await actWithText(t, USERS[agent], await cardOf(n), action, { [field]: text })).handled.reply?.text;
   const seen = (channel: string) =>
     t.slack.web
       .calls()
@@ -44,11 +45,11 @@ export async function startSlackDriver(): Promise<DeskDriver> {
     async claim(agent, n) {
       return settled((await pressButton(t, USERS[agent], await cardOf(n), 'claim')).triggerId);
     },
-    replyPublic: (agent, n, text) => withText(agent, n, 'reply', text),
+    replyPublic: (agent, n, text) => withText(agent, n, 'reply', 'text', text),
     note: async (agent, n, text) => writeInThread(USERS[agent], await cardOf(n), text),
     requesterWrites: async (n, text) => writeInThread(EMPLOYEE, (await ticketMessages(t, n)).dm, text),
-    escalate: (agent, n, reason) => withText(agent, n, 'escalate', reason),
-    resolve: (agent, n, text) => withText(agent, n, 'resolve', text),
+    escalate: (agent, n, reason) => withText(agent, n, 'escalate', 'reason', reason),
+    resolve: (agent, n, text) => withText(agent, n, 'resolve', 'resolution', text),
     async confirm(n) {
       const dm = await posted(t, `ticket:${n}:requester`);
       return settled(
