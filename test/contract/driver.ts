@@ -24,7 +24,27 @@ export interface DeskDriver {
   /** Everything shown in a tier's agent channel, the card threads included. */
   agentsSaw(tier: 'L1' | 'L2'): string[];
   ticket(n: number): Promise<TicketOutcome>;
+  /** The on-call journey; a driver without it yet is skipped there (oncall-journey.test.ts). */
+  readonly oncall?: OnCallDriver;
   close(): Promise<void>;
+}
+
+/** On call, as people do it on the platform: each returns what tierdesk answered the person who acted. */
+export interface OnCallDriver {
+  /** `agent` asks who is on call (`/oncall`). */
+  whoIsOnCall(agent: Agent): Promise<string | undefined>;
+  /** `agent` pages the on-call of ticket `n`'s tier (`/ticket page N`). */
+  page(agent: Agent, n: number): Promise<string | undefined>;
+  /** `agent` acknowledges the page for ticket `n` they were sent, with its Acknowledge button where the page has one. */
+  acknowledge(agent: Agent, n: number): Promise<string | undefined>;
+  /** Ticket `n`'s page status (read with `pageStatus` below). */
+  pageStatus(n: number): Promise<string | undefined>;
+}
+
+/** Whether ticket `n`'s page is paging, acknowledged or over, read from the database the same way for every adapter. */
+export async function pageStatus(db: Db, n: number): Promise<string | undefined> {
+  const row = await db.selectFrom('pages').select('status').where('ticket', '=', n).executeTakeFirst();
+  return row?.status;
 }
 
 /** The agents of the contract deployment: ann works L1, bob L2. */

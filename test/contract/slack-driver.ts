@@ -1,7 +1,7 @@
 import { actWithText, pressButton, submitView, viewOpenedWith } from '../adapters/slack/interactions.js';
 import { ANN, BOB, EMPLOYEE, messageText, posted, startSlackDesk, ticketMessages, ticketRow, type SlackDesk } from '../adapters/slack/support.js';
 import { CONTRACT_YAML } from './config.js';
-import { ticketOutcome, type Agent, type DeskDriver } from './driver.js';
+import { pageStatus, ticketOutcome, type Agent, type DeskDriver, type OnCallDriver } from './driver.js';
 
 const USERS: Record<Agent, string> = { ann: ANN, bob: BOB };
 
@@ -62,6 +62,30 @@ export async function startSlackDriver(): Promise<DeskDriver> {
     },
     agentsSaw: (tier) => seen(tier === 'L1' ? 'C0L1DESK' : 'C0L2DESK'),
     ticket: (n) => ticketOutcome(t.db, n),
+    oncall: slackOnCall(t),
     close: () => (t as SlackDesk).close(),
+  };
+}
+
+/** On call in Slack: `/oncall` and `/ticket page N` typed, the page acknowledged with the Acknowledge button on the page DM. */
+function slackOnCall(t: SlackDesk): OnCallDriver {
+  const typed = async (agent: Agent, command: string, text: string) => {
+    const sent = await t.sender.slashCommand({ command, text, user_id: USERS[agent], channel_id: 'C0RANDOM' });
+    const { reply } = await t.handled(sent.triggerId);
+    await t.desk.dispatcher.drain();
+    return reply?.text;
+  };
+  return {
+    whoIsOnCall: (agent) => typed(agent, '/oncall', ''),
+    page: (agent, n) => typed(agent, '/ticket', `page ${n}`),
+    async acknowledge(agent, n) {
+      const dm = t.slack.web.workspace.dmWith(USERS[agent]);
+      const page = await t.slack.web.waitForCall('chat.postMessage', (c) => c.args.channel === dm && messageText(c.args).includes(`Page: #${n}`));
+      const pressed = await pressButton(t, USERS[agent], { channel: dm, ts: String((page.response as { ts: string }).ts) }, 'ack');
+      const { reply } = await t.handled(pressed.triggerId);
+      await t.desk.dispatcher.drain();
+      return reply?.text;
+    },
+    pageStatus: (n) => pageStatus(t.db, n),
   };
 }
