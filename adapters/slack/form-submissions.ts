@@ -1,9 +1,12 @@
 /** A submitted modal: the command its form submits, with the fields as arguments. */
 import type { App } from '@slack/bolt';
-import { answerPrivately, slackPlace, type Any, type ListenerContext } from './context.js';
-import { FORM_VIEW, formErrors, formMeta, formView, submittedArgs, viewValues } from './modals.js';
+import { answerPrivately, safeJson, slackPlace, type Any, type ListenerContext } from './context.js';
+import { FORM_VIEW, formErrors, formMeta, formView, submittedArgs, viewValues, type FormMeta } from './modals.js';
 
-const PREFIX = new RegExp(`^${FORM_VIEW.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+/** The intake modal as versions before the catalogue opened it: one still open across an upgrade is still submitted. */
+const LEGACY_NEW_TICKET = 'tierdesk_new_ticket';
+
+const PREFIX = new RegExp(`^${FORM_VIEW.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|^${LEGACY_NEW_TICKET}$`);
 
 /**
  * The core runs `form.submit.command` with the form's arguments and each field's value (never
@@ -15,7 +18,7 @@ export function registerFormSubmissions(app: App, ctx: ListenerContext): void {
   app.view(PREFIX, async ({ ack, view, body, client }) => {
     const b = body as Any;
     const team = b.team?.id ?? b.user?.team_id ?? '';
-    const meta = formMeta(view.private_metadata);
+    const meta = view.callback_id === LEGACY_NEW_TICKET ? legacyNewTicket(view as Any) : formMeta(view.private_metadata);
     if (!meta) {
       await ack();
       ctx.logger.warn('slack: a form came back without its metadata; ignored', { view: view.id });
@@ -46,4 +49,17 @@ export function registerFormSubmissions(app: App, ctx: ListenerContext): void {
     await ack();
     if (reply) await answerPrivately(ctx, client, b.user.id, meta.channel ?? undefined, reply);
   });
+}
+
+/** What an intake modal of the old kind submits: `/ticket new` with each filled-in field (`anyway` when a shortcut opened it). */
+function legacyNewTicket(view: Any): FormMeta {
+  const meta = safeJson(view.private_metadata) as { channel?: string | null; from?: string };
+  const inputs = ((view.blocks ?? []) as Any[]).filter((b) => b.type === 'input' && typeof b.block_id === 'string').map((b) => String(b.block_id));
+  return {
+    channel: typeof meta.channel === 'string' ? meta.channel : null,
+    command: 'ticket',
+    args: { sub: 'new', ...(meta.from === 'shortcut' ? { anyway: 'true' } : {}) },
+    fields: [],
+    extra: inputs.length > 0 ? inputs : Object.keys(view.state?.values ?? {}),
+  };
 }

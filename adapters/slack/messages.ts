@@ -9,12 +9,11 @@ import { changeOf, isConversation, messageText, SLACKBOT, slackSystem } from './
 import { replyMessage } from './replies.js';
 
 export function registerMessages(app: App, ctx: ListenerContext): void {
-  const log = ctx.logger;
   const peerChannels = new Set(ctx.peerChannels ?? []);
   const place = slackPlace;
   app.event('message', async ({ event, body, client }) => {
     const e = event as Any;
-    if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return messageChange(e, body as Any);
+    if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return messageChange(ctx, peerChannels, e, body as Any);
     // Joins and bot posts are not conversation; a message with a file is (its text and the file names).
     if (!isConversation(e)) return;
     const team = (body as Any).team_id ?? e.team ?? '';
@@ -50,43 +49,45 @@ export function registerMessages(app: App, ctx: ListenerContext): void {
           .catch(failed(ctx, 'chat.postEphemeral'));
     }
   });
+}
 
-  /**
-   * An edit or a deletion in a peer channel: the question or marked answer follows it (the core
-   * decides). Elsewhere a ticket's conversation is its history, so nothing is forwarded. Nothing is
-   * answered either: the change speaks for itself. The key names the change itself (an edit by its
-   * `edited.ts`, a deletion by the message), so a repeat of it, however delivered, changes nothing.
-   */
-  async function messageChange(e: Any, body: Any): Promise<void> {
-    const channel = String(e.channel ?? '');
-    if (!peerChannels.has(channel)) return;
-    const change = changeOf(e);
-    if (!change) return;
-    const team: string = body.team_id ?? e.team ?? '';
-    const from = change.user && change.user !== SLACKBOT ? await ctx.person(team, change.user) : slackSystem(team);
-    const at = ctx.now();
-    const where = place(team, channel, change.thread);
-    const reply =
-      change.kind === 'edited'
-        ? await ctx.deliver({
-            kind: 'edited',
-            message: change.ts,
-            text: change.text,
-            key: `slack:${team}:edit:${channel}:${change.ts}:${change.editTs ?? e.ts ?? e.event_ts}`,
-            at,
-            from,
-            place: where,
-            raw: body,
-          })
-        : await ctx.deliver({
-            kind: 'deleted',
-            message: change.ts,
-            key: `slack:${team}:delete:${channel}:${change.ts}`,
-            at,
-            from,
-            place: where,
-            raw: body,
-          });
-    if (reply) log.debug('slack: a message change was answered; not shown to anyone', { kind: change.kind, channel });
-  }
+/**
+ * An edit or a deletion in a peer channel: the question or marked answer follows it (the core
+ * decides). Elsewhere a ticket's conversation is its history, so nothing is forwarded. Nothing is
+ * answered either: the change speaks for itself. The key names the change itself (an edit by its
+ * `edited.ts`, a deletion by the message), so a repeat of it, however delivered, changes nothing.
+ */
+async function messageChange(ctx: ListenerContext, peerChannels: ReadonlySet<string>, e: Any, body: Any): Promise<void> {
+  const log = ctx.logger;
+  const place = slackPlace;
+  const channel = String(e.channel ?? '');
+  if (!peerChannels.has(channel)) return;
+  const change = changeOf(e);
+  if (!change) return;
+  const team: string = body.team_id ?? e.team ?? '';
+  const from = change.user && change.user !== SLACKBOT ? await ctx.person(team, change.user) : slackSystem(team);
+  const at = ctx.now();
+  const where = place(team, channel, change.thread);
+  const reply =
+    change.kind === 'edited'
+      ? await ctx.deliver({
+          kind: 'edited',
+          message: change.ts,
+          text: change.text,
+          key: `slack:${team}:edit:${channel}:${change.ts}:${change.editTs ?? e.ts ?? e.event_ts}`,
+          at,
+          from,
+          place: where,
+          raw: body,
+        })
+      : await ctx.deliver({
+          kind: 'deleted',
+          message: change.ts,
+          key: `slack:${team}:delete:${channel}:${change.ts}`,
+          at,
+          from,
+          place: where,
+          raw: body,
+        });
+  if (reply) log.debug('slack: a message change was answered; not shown to anyone', { kind: change.kind, channel });
 }

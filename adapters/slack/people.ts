@@ -12,7 +12,7 @@ export interface SlackPeople {
 
 export function slackPeople(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>): SlackPeople {
   const names = new Map<string, { name: string; at: number }>();
-  let groups: { at: number; members: Map<string, string[]> } | undefined;
+  const groups = userGroups(client, options);
   let workspaceUrl: Promise<string | undefined> | undefined;
 
   /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
@@ -60,11 +60,21 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
       name ||= nameHint || user;
       names.set(user, { name, at: now });
     }
-    const memberOf = await userGroupsOf(user);
+    const memberOf = await groups.of(user);
     return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
   }
 
-  async function userGroupsOf(user: string): Promise<string[]> {
+  return {
+    person,
+    permalink,
+    grouped: (group, users) => groups.grouped(group, users),
+  };
+}
+
+/** The configured user groups' members (asked of Slack at most every 5 minutes), and which a user is in. */
+function userGroups(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>) {
+  let groups: { at: number; members: Map<string, string[]> } | undefined;
+  async function of(user: string): Promise<string[]> {
     if (options.platformGroups.length === 0) return [];
     const now = options.now();
     if (!groups || now - groups.at > 300_000) {
@@ -84,9 +94,8 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
   }
 
   return {
-    person,
-    permalink,
-    grouped(group, users) {
+    of,
+    grouped(group: string, users: string[]) {
       if (groups?.members.has(group)) groups.members.set(group, users);
     },
   };
