@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { createCatalogue } from '../src/capabilities/index.js';
 import { createDesk } from '../src/core/desk.js';
 import { loadConfig } from '../src/config/config.js';
 import { createMemoryLogger } from '../src/logger.js';
@@ -42,7 +43,7 @@ export async function run(emit: Emit): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     reaction: 'ticket',
-    tiers: [{ id: 'L1', name: 'Help desk' }],
+    surface: createCatalogue().surface('slack', config),
     defaults: { urgency: 'medium', impact: 'medium' },
     platformGroups: [],
     logger,

@@ -91,6 +91,7 @@ export async function main(io: Io): Promise<number> {
           name: one(args, 'name') ?? 'tierdesk',
           ...(url !== undefined ? { requestUrl: url } : {}),
           socketMode: args.flags.has('socket-mode'),
+          surface: createCatalogue().surface('slack', config),
         }),
       );
       return 0;
@@ -144,7 +145,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
         ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
         port: config.port,
         reaction: config.slack.reaction,
-        tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+        surface: createCatalogue().surface('slack', config),
         ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
         defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
         platformGroups: directory.platformGroups('slack'),

@@ -1,8 +1,11 @@
 /**
  * The Slack app manifest tierdesk needs: a workspace admin pastes it at api.slack.com/apps
- * (Create New App → From an app manifest). Printed as JSON, which Slack's form accepts.
+ * (Create New App → From an app manifest). Printed as JSON, which Slack's form accepts. Its slash
+ * commands and message shortcuts are the surface's: whatever the capabilities declare for Slack.
  */
-export function slackManifest(opts: { name: string; requestUrl?: string; socketMode: boolean }): string {
+import type { Surface } from '../../src/surface.js';
+
+export function slackManifest(opts: { name: string; requestUrl?: string; socketMode: boolean; surface: Surface }): string {
   const url = opts.socketMode ? undefined : (opts.requestUrl ?? 'https://YOUR-HOST/slack/events');
   // Slash commands name it `url`; events and interactivity `request_url`.
   const withUrl = <T extends object>(o: T) => (url ? { ...o, url } : o);
@@ -14,41 +17,26 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
       background_color: '#2c2d30',
     },
     features: {
+      // The Messages tab is writable: a person's DM with tierdesk is where they write to it.
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: opts.name, always_online: true },
-      slash_commands: [
-        withUrl({
-          command: '/ticket',
-          description: 'Open, work and look up help desk tickets',
-          usage_hint: 'new <title> --urgency high | show 12 | list | help',
-          should_escape: false,
-        }),
-        withUrl({
-          command: '/ask',
-          description: 'Ask the community a question',
-          usage_hint: '<your question> (or nothing, for a form)',
-          should_escape: false,
-        }),
-        withUrl({
-          command: '/kb',
-          description: 'Search and write the knowledge base',
-          usage_hint: 'search <words> | show 12 | add | edit 12',
-          should_escape: false,
-        }),
-        withUrl({ command: '/helpers', description: 'Who helped the most', usage_hint: '[week | month | all]', should_escape: false }),
-      ],
-      shortcuts: [
-        { name: 'Create ticket', type: 'message', callback_id: 'tierdesk_create_ticket', description: 'Turn this message into a help desk ticket' },
-        { name: 'Mark as solution', type: 'message', callback_id: 'tierdesk_mark_solution', description: 'This answer solved the question' },
-      ],
+      slash_commands: opts.surface.commands.map((c) =>
+        withUrl({ command: `/${c.name}`, description: cut(c.summary, 100), usage_hint: cut(c.hint, 100), should_escape: false }),
+      ),
+      shortcuts: opts.surface.messageActions.map((a) => ({
+        name: cut(a.label, 24),
+        type: 'message',
+        callback_id: a.callbackId,
+        description: cut(a.summary, 150),
+      })),
     },
     oauth_config: {
       scopes: {
         bot: [
-          'commands', // /ticket, /ask, /kb, /helpers and the message shortcuts
-          'chat:write', // ticket cards, replies, notes, answers in question threads
+          'commands', // the slash commands and the message shortcuts
+          'chat:write', // ticket cards, replies, notes, answers in question threads and in DMs
           'im:write', // open the DM with a requester or an assignee
-          'im:history', // read requesters' replies in their DM thread
+          'im:history', // read what people write to tierdesk in its DM: replies in a ticket's thread, and everything else
           'channels:history', // agents' replies in card threads, questions and answers in peer channels, the reacted message
           'groups:history', // the same in private channels
           'reactions:read', // the ticket reaction, the asker's ✅ on an answer
@@ -70,4 +58,9 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
     },
   };
   return JSON.stringify(manifest, null, 2);
+}
+
+/** Slack refuses a manifest whose texts are too long: cut, never refused. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,38 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { types } from '@slack/bolt';
-import type { Card, ChatAdapter, Inbound, Logger, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
-import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { escapeSlack, LIMITS, renderCard, sections } from './block-kit.js';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { ChatAdapter, Inbound, Reply } from '../../src/ports.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
+import { slackOutbound } from './outbound.js';
+import { slackPeople } from './people.js';
+import { receivingStopper } from './receiving.js';
+import type { SlackAdapterOptions } from './options.js';
 
-export interface SlackAdapterOptions {
-  botToken: string;
-  /** HTTP mode: requests are verified with it. */
-  signingSecret?: string;
-  /** Socket Mode when set (`xapp-…`). */
-  appToken?: string;
-  /** Web API base URL (a proxy, or a test server); default Slack's. */
-  apiUrl?: string;
-  /** HTTP mode: where Bolt's receiver listens (`/slack/events`). Port 0 picks a free one. */
-  port?: number;
-  host?: string;
-  /** The ticket reaction's emoji name. */
-  reaction: string;
-  /** Tiers, for the escalation form. */
-  tiers: Array<{ id: string; name: string }>;
-  categories?: string[];
-  defaults: { urgency: string; impact: string };
-  /** User groups whose membership the core needs (tier agents, customer groups). */
-  platformGroups: string[];
-  /** Peer-support channels: each top-level message is a question, its thread the answers. */
-  peerChannels?: string[];
-  logger: Logger;
-  now: () => number;
-}
+export type { SlackAdapterOptions } from './options.js';
+export { deliveryError } from './outbound.js';
 
 export interface SlackAdapter extends ChatAdapter {
   /** HTTP mode: the URL the receiver listens on, once started. */
@@ -45,49 +24,6 @@ export interface SlackAdapter extends ChatAdapter {
    * answers still go out (Web API, response_url). `stop()` does this first too; calling both is fine.
    */
   stopReceiving(): Promise<void>;
-}
-
-/** Slack wants an ack within 3 s; past it, an ack is worthless, so no longer waited for. */
-const ACK_WINDOW_MS = 3_000;
-
-const PERMANENT = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'account_inactive',
-  'user_not_found',
-  'message_not_found',
-  'cant_update_message',
-  'invalid_blocks',
-  'msg_too_long',
-  'no_text',
-  'restricted_action',
-  'cannot_dm_bot',
-  'user_disabled',
-  // reactions and user groups
-  'invalid_name',
-  'too_many_emoji',
-  'too_many_reactions',
-  'no_such_subteam',
-  'invalid_users',
-  'permission_denied',
-  'missing_scope',
-]);
-
-/** How a peer question's label shows in Slack: reactions tierdesk adds to the question message. */
-const LABEL_REACTIONS: Record<ThreadLabel, { add?: string; remove: string[] }> = {
-  solved: { add: 'white_check_mark', remove: [] },
-  closed: { add: 'lock', remove: [] },
-  open: { remove: ['white_check_mark', 'lock'] },
-};
-
-/** Platform failures → the dispatcher's vocabulary: wait for Retry-After, give up, or retry. */
-export function deliveryError(err: unknown): Error {
-  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
-  if (e?.code === webApi.ErrorCode.RateLimitedError) return new RateLimitedError(Math.max(1, e.retryAfter ?? 1) * 1000);
-  if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error))
-    return new PermanentDeliveryError(`slack: ${e.data.error}`);
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /**
@@ -130,146 +66,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   if (!receiver) refuseFutureRequests((app as unknown as { receiver: Parameters<typeof refuseFutureRequests>[0] }).receiver, Date.now, rejected);
   const client = app.client;
   let server: Server | undefined;
-  const directs = new Map<string, string>();
-  const names = new Map<string, { name: string; at: number }>();
-  let groups: { at: number; members: Map<string, string[]> } | undefined;
-  let workspaceUrl: Promise<string | undefined> | undefined;
-  /** The grant in progress per user group (see grantGroup). */
-  const grants = new Map<string, Promise<unknown>>();
-  let receiving: Promise<void> | undefined;
+  const people = slackPeople(client, options);
 
-  // Socket Mode: the envelopes received and not yet acked (id → when, real time: Slack's clock), so
-  // that stopping waits for their acks before closing the socket they go back on. Bolt's own
-  // listener runs first and may ack before ours sees the envelope: such acks are remembered.
-  const unacked = new Map<string, number>();
-  const ackedFirst = new Set<string>();
-  let onAcked: (() => void) | undefined;
-  if (receiver) {
-    receiver.client.on('slack_event', (e: { envelope_id?: string }) => {
-      if (!e.envelope_id || ackedFirst.delete(e.envelope_id)) return;
-      unacked.set(e.envelope_id, performance.now());
-    });
-    receiver.client.on('outgoing_message', (m: { envelope_id?: string }) => {
-      if (!m.envelope_id) return;
-      if (!unacked.delete(m.envelope_id)) {
-        if (ackedFirst.size > 1000) ackedFirst.clear();
-        ackedFirst.add(m.envelope_id);
-      }
-      if (unacked.size === 0) onAcked?.();
-    });
-  }
-
-  /** Resolves once every envelope received in the last 3 s is acked, or after 3 s. */
-  async function envelopesAcked(): Promise<void> {
-    const now = performance.now();
-    for (const [id, at] of unacked) if (now - at > ACK_WINDOW_MS) unacked.delete(id); // too late to ack: Slack has given up on it
-    if (unacked.size === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ACK_WINDOW_MS);
-      function done() {
-        clearTimeout(timer);
-        onAcked = undefined;
-        resolve();
-      }
-      onAcked = done;
-    });
-  }
-
-  /** Closes the socket (Socket Mode) or the HTTP receiver, at most once. */
-  function stopReceiving(): Promise<void> {
-    receiving ??= (async () => {
-      if (receiver) {
-        await envelopesAcked();
-        // Disconnecting a client that never connected is fine; a close handshake Slack never
-        // finishes is cut short by the SDK (and not waited for past 5 s here).
-        await within(receiver.client.disconnect(), 5_000);
-      } else if (server) {
-        // New connections are refused at once; the requests under way get their answers (acks).
-        // Kept-alive connections are closed as soon as they are idle, and any still busy after
-        // Slack's 3 s (it has stopped waiting for their answer) are cut.
-        const http = server;
-        const closed = app.stop();
-        const idle = setInterval(() => http.closeIdleConnections(), 20);
-        try {
-          http.closeIdleConnections();
-          if (!(await within(closed, ACK_WINDOW_MS))) http.closeAllConnections();
-          await closed;
-        } finally {
-          clearInterval(idle);
-        }
-      }
-    })();
-    return receiving;
-  }
-
-  /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
-  function teamUrl(): Promise<string | undefined> {
-    workspaceUrl ??= (client.auth.test() as Promise<{ url?: string }>).then(
-      (r) => (r.url && /^https:\/\/[^\s/]+\/$/.test(r.url) ? r.url : undefined),
-      () => {
-        workspaceUrl = undefined; // ask again next time
-        return undefined;
-      },
-    );
-    return workspaceUrl;
-  }
-
-  /** A message's permalink: built from the workspace URL as Slack builds it, else asked of Slack. */
-  async function permalink(channel: string, ts: string, thread?: string): Promise<string | undefined> {
-    const url = await teamUrl();
-    if (url && /^\d+\.\d+$/.test(ts) && /^[A-Z0-9]+$/.test(channel)) {
-      const reply = thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : '';
-      return `${url}archives/${channel}/p${ts.replace('.', '')}${reply}`;
-    }
-    try {
-      return ((await client.chat.getPermalink({ channel, message_ts: ts })) as { permalink?: string }).permalink;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
-  async function person(team: string, user: string, nameHint?: string): Promise<Person> {
-    // The display name people know each other by (cached); the handle a slash command carries only
-    // when Slack cannot be asked.
-    const now = options.now();
-    const cached = names.get(user);
-    let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
-    if (!name) {
-      try {
-        const info = (await client.users.info({ user })) as {
-          user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
-        };
-        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
-      } catch {
-        name = undefined;
-      }
-      name ||= nameHint || user;
-      names.set(user, { name, at: now });
-    }
-    const memberOf = await userGroupsOf(user);
-    return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
-  }
-
-  async function userGroupsOf(user: string): Promise<string[]> {
-    if (options.platformGroups.length === 0) return [];
-    const now = options.now();
-    if (!groups || now - groups.at > 300_000) {
-      const members = new Map<string, string[]>();
-      for (const g of options.platformGroups) {
-        try {
-          const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
-          members.set(g, r.users ?? []);
-        } catch (err) {
-          options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
-          members.set(g, groups?.members.get(g) ?? []);
-        }
-      }
-      groups = { at: now, members };
-    }
-    return [...groups.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
-  }
-
+  const stopReceiving = receivingStopper(app, receiver, () => server);
   const adapter: SlackAdapter = {
     platform: 'slack',
     get url() {
@@ -281,8 +80,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       registerListeners(app, {
         ...options,
         deliver,
-        person,
-        permalink,
+        person: people.person,
+        permalink: people.permalink,
         publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
       });
       if (receiver) await app.start();
@@ -293,135 +92,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       // Receiving is all there is to stop: the Web API client needs no closing.
       await stopReceiving();
     },
-    async post(place: Place, card: Card) {
-      const { text, blocks } = renderCard(card);
-      try {
-        const r = (await client.chat.postMessage({
-          channel: place.channel,
-          text,
-          blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          link_names: false,
-          parse: 'none',
-          ...(place.thread ? { thread_ts: place.thread } : {}),
-        })) as { ts?: string; channel?: string };
-        return { messageId: String(r.ts), place: { ...place, channel: r.channel ?? place.channel } };
-      } catch (err) {
-        throw deliveryError(err);
-      }
-    },
-    async edit(place: Place, messageId: string, card: Card) {
-      const { text, blocks } = renderCard(card);
-      try {
-        await client.chat.update({ channel: place.channel, ts: messageId, text, blocks, link_names: false, parse: 'none' });
-      } catch (err) {
-        throw deliveryError(err);
-      }
-    },
-    async openDirect(p: Person) {
-      let channel = directs.get(p.id);
-      if (!channel) {
-        try {
-          const r = (await client.conversations.open({ users: p.id })) as { channel?: { id?: string } };
-          channel = r.channel?.id;
-        } catch (err) {
-          throw deliveryError(err);
-        }
-        if (!channel) throw new Error('slack: conversations.open returned no channel');
-        directs.set(p.id, channel);
-      }
-      return { platform: 'slack', space: p.space, channel };
-    },
-    async labelThread(place: Place, label: ThreadLabel) {
-      // The question is the thread's root message; its reactions say how it stands.
-      const timestamp = place.thread;
-      if (!timestamp) return;
-      const spec = LABEL_REACTIONS[label];
-      const ignorable = (err: unknown, code: string) => (err as { data?: { error?: string } })?.data?.error === code;
-      for (const name of spec.remove) {
-        try {
-          await client.reactions.remove({ channel: place.channel, timestamp, name });
-        } catch (err) {
-          if (!ignorable(err, 'no_reaction')) throw deliveryError(err);
-        }
-      }
-      if (spec.add) {
-        try {
-          await client.reactions.add({ channel: place.channel, timestamp, name: spec.add });
-        } catch (err) {
-          if (!ignorable(err, 'already_reacted')) throw deliveryError(err);
-        }
-      }
-    },
-    grantGroup(p: Person, group: string) {
-      // Slack only replaces a group's whole member list: grants to one group run one at a time here,
-      // so two helpers granted together do not overwrite each other.
-      const run = (grants.get(group) ?? Promise.resolve()).then(async () => {
-        try {
-          const current = ((await client.usergroups.users.list({ usergroup: group })) as { users?: string[] }).users ?? [];
-          if (current.includes(p.id)) return;
-          const users = [...current, p.id];
-          await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
-          if (groups?.members.has(group)) groups.members.set(group, users);
-        } catch (err) {
-          throw deliveryError(err);
-        }
-      });
-      const settled = run.catch(() => undefined);
-      grants.set(group, settled);
-      void settled.then(() => {
-        if (grants.get(group) === settled) grants.delete(group);
-      });
-      return run;
-    },
+    ...slackOutbound(client, people),
   };
   return adapter;
-}
-
-type Block = types.KnownBlock;
-
-/** Whether `promise` settled within `ms` (it is left running either way). */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * An answer shown to one person (ephemeral, response_url, a DM): its text, and its cards as blocks
- * when it has any (a search's results with their buttons), within Slack's 50 blocks.
- */
-export function replyMessage(reply: Reply): { text: string; blocks?: Block[] } {
-  const text = replyText(reply);
-  const cards = reply.cards ?? (reply.card ? [reply.card] : []);
-  if (cards.length === 0) return { text };
-  const blocks: Block[] = [];
-  // The text is shown too unless it only repeats the cards.
-  const repeats = reply.text.trim() === '' || reply.text === cards.map((c) => c.fallback).join('\n\n') || reply.text === cards[0]!.fallback;
-  if (!repeats) for (const section of sections(reply.text, 1)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
-  for (const card of cards) {
-    const rendered = renderCard(card).blocks;
-    if (blocks.length + rendered.length + (blocks.length > 0 ? 1 : 0) > LIMITS.blocks - 1) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'More than fits here.' }] });
-      break;
-    }
-    if (blocks.length > 0) blocks.push({ type: 'divider' });
-    blocks.push(...rendered);
-  }
-  return { text, blocks };
-}
-
-/**
- * Text for an ephemeral answer: escaped, so nothing in it pings or links; a reference to a channel
- * by id (`<#C0123>`, which notifies nobody) stays a link to the channel.
- */
-export function replyText(reply: Reply): string {
-  return escapeSlack(reply.text)
-    .replace(/&lt;#([CG][A-Z0-9]{2,20})&gt;/g, '<#$1>')
-    .slice(0, 3000);
 }

@@ -1,7 +1,7 @@
 import { actWithText, pressButton, submitView, viewOpenedWith } from '../adapters/slack/interactions.js';
 import { ANN, BOB, EMPLOYEE, messageText, posted, startSlackDesk, ticketMessages, ticketRow, type SlackDesk } from '../adapters/slack/support.js';
 import { CONTRACT_YAML } from './config.js';
-import { ticketOutcome, type Agent, type DeskDriver } from './driver.js';
+import { pageStatus, ticketOutcome, type Agent, type DeskDriver, type OnCallDriver } from './driver.js';
 
 const USERS: Record<Agent, string> = { ann: ANN, bob: BOB };
 
@@ -21,8 +21,9 @@ export async function startSlackDriver(): Promise<DeskDriver> {
   };
   const writeInThread = async (user: string, parent: { channel: string; ts: string }, text: string) =>
     settled((await t.sender.event({ type: 'message', channel: parent.channel, user, text, thread_ts: parent.ts })).eventId);
-  const withText = async (agent: Agent, n: number, action: string, text: string) =>
-    (await actWithText(t, USERS[agent], await cardOf(n), action, { text })).handled.reply?.text;
+  /** Press the button and write `text` into its form's field (the argument it fills: `text`, `reason`, `resolution`). */
+  const withText = async (agent: Agent, n: number, action: string, field: string, text: string) =>
+    (await actWithText(t, USERS[agent], await cardOf(n), action, { [field]: text })).handled.reply?.text;
   const seen = (channel: string) =>
     t.slack.web
       .calls()
@@ -44,11 +45,11 @@ export async function startSlackDriver(): Promise<DeskDriver> {
     async claim(agent, n) {
       return settled((await pressButton(t, USERS[agent], await cardOf(n), 'claim')).triggerId);
     },
-    replyPublic: (agent, n, text) => withText(agent, n, 'reply', text),
+    replyPublic: (agent, n, text) => withText(agent, n, 'reply', 'text', text),
     note: async (agent, n, text) => writeInThread(USERS[agent], await cardOf(n), text),
     requesterWrites: async (n, text) => writeInThread(EMPLOYEE, (await ticketMessages(t, n)).dm, text),
-    escalate: (agent, n, reason) => withText(agent, n, 'escalate', reason),
-    resolve: (agent, n, text) => withText(agent, n, 'resolve', text),
+    escalate: (agent, n, reason) => withText(agent, n, 'escalate', 'reason', reason),
+    resolve: (agent, n, text) => withText(agent, n, 'resolve', 'resolution', text),
     async confirm(n) {
       const dm = await posted(t, `ticket:${n}:requester`);
       return settled(
@@ -61,6 +62,30 @@ export async function startSlackDriver(): Promise<DeskDriver> {
     },
     agentsSaw: (tier) => seen(tier === 'L1' ? 'C0L1DESK' : 'C0L2DESK'),
     ticket: (n) => ticketOutcome(t.db, n),
+    oncall: slackOnCall(t),
     close: () => (t as SlackDesk).close(),
+  };
+}
+
+/** On call in Slack: `/oncall` and `/ticket page N` typed, the page acknowledged with the Acknowledge button on the page DM. */
+function slackOnCall(t: SlackDesk): OnCallDriver {
+  const typed = async (agent: Agent, command: string, text: string) => {
+    const sent = await t.sender.slashCommand({ command, text, user_id: USERS[agent], channel_id: 'C0RANDOM' });
+    const { reply } = await t.handled(sent.triggerId);
+    await t.desk.dispatcher.drain();
+    return reply?.text;
+  };
+  return {
+    whoIsOnCall: (agent) => typed(agent, '/oncall', ''),
+    page: (agent, n) => typed(agent, '/ticket', `page ${n}`),
+    async acknowledge(agent, n) {
+      const dm = t.slack.web.workspace.dmWith(USERS[agent]);
+      const page = await t.slack.web.waitForCall('chat.postMessage', (c) => c.args.channel === dm && messageText(c.args).includes(`Page: #${n}`));
+      const pressed = await pressButton(t, USERS[agent], { channel: dm, ts: String((page.response as { ts: string }).ts) }, 'ack');
+      const { reply } = await t.handled(pressed.triggerId);
+      await t.desk.dispatcher.drain();
+      return reply?.text;
+    },
+    pageStatus: (n) => pageStatus(t.db, n),
   };
 }

@@ -9,6 +9,7 @@ import type { Db } from '../../src/store/connect.js';
 import { findMessage } from '../../src/store/messages.js';
 import type { DialectName } from '../../src/store/dialect.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/slack-api/index.js';
+import { createCatalogue } from '../../src/capabilities/index.js';
 import { Recording } from '../fakes/recording.js';
 import { testDatabase } from '../support/database.js';
 import { migrateAmidOthers } from '../support/replica-process.js';
@@ -74,7 +75,7 @@ async function startDesk(dialect: DialectName): Promise<FaultDesk> {
     port: 0,
     host: '127.0.0.1',
     reaction: config.slack.reaction,
-    tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+    surface: createCatalogue().surface('slack', config),
     defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
     platformGroups: new Directory(config).platformGroups('slack'),
     logger,

@@ -26,5 +26,15 @@ export const tickets: Capability = {
     { action: 'dm.attach', twin: 'dm attach' },
     { action: 'dm.open', twin: 'dm open' },
   ],
+  // "Create ticket" on a message: the new-ticket form, filled in from it (the router sends `ticket.message` there).
+  messageActions: [
+    {
+      action: 'ticket.message',
+      callbackId: 'tierdesk_create_ticket',
+      label: 'Create ticket',
+      summary: 'Turn this message into a help desk ticket',
+      surfaces: ['slack'],
+    },
+  ],
   timers: { [AUTO_CLOSE]: (core, work, t) => closeAfterReopenWindow(core, work, Number(t.subject), t.late) },
 };

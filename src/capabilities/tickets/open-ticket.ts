@@ -37,6 +37,7 @@ function level(value: string | undefined, flag: string, fallback: Level): Level 
 function shortField(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const v = cleanLine(value);
+  // A form's emptied optional field (sent as '') means none; typed, `--product` with no value is refused by the parser.
   if (v === '') return undefined;
   if (v.length > SHORT_FIELD_MAX) throw new UserError('too_long', `--${flag} is ${v.length} characters; the limit is ${SHORT_FIELD_MAX}.`, flag);
   return v;

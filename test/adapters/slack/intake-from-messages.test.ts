@@ -103,7 +103,7 @@ describe('the "Create ticket" message shortcut', () => {
     expect(values.description!.value!.value).toMatch(
       /^Can someone reset my MFA\?\nI got a new phone\.\n\nFrom: https:\/\/tierdesk-fake\.slack\.com\/archives\/C0GENERAL\/p\d+$/,
     );
-    expect(JSON.parse(view.private_metadata)).toEqual({ channel: GENERAL, from: 'shortcut' }); // never deflected (form-answers.test.ts)
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ channel: GENERAL, args: { sub: 'new', anyway: 'true' } }); // never deflected (form-answers.test.ts)
 
     const submitted = await submitView(t, EMPLOYEE, view, { urgency: 'low' });
     expect(submitted.body).toBe('');

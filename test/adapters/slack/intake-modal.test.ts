@@ -19,14 +19,16 @@ async function openIntakeModal(channel = 'C0RANDOM') {
 }
 
 describe('/ticket with no text', () => {
-  it('opens the intake modal with the command trigger id, acking with an empty body', async () => {
+  it('opens the intake modal the core answers with, with the command trigger id, acking with an empty body', async () => {
     const { sent, view } = await openIntakeModal();
 
     expect(sent.body).toBe('');
-    expect(view.callback_id).toBe('tierdesk_new_ticket');
+    expect(view.callback_id).toBe('tierdesk_form:ticket.new');
     expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'description', 'urgency', 'impact', 'category', 'product', 'version']);
-    expect(JSON.parse(view.private_metadata)).toEqual({ channel: 'C0RANDOM' });
-    expect(t.inbound).toEqual([]); // opening a form changes nothing
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ channel: 'C0RANDOM', command: 'ticket', args: { sub: 'new' } });
+    // The core was asked (who may open a ticket is its call) and answered with the form; nothing changed.
+    expect(t.inbound.map((h) => h.reply && h.reply.form?.kind)).toEqual(['ticket.new']);
+    expect(await ticketCount(t)).toBe(0);
   });
 });
 

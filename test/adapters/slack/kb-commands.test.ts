@@ -106,11 +106,11 @@ describe('/kb add', () => {
     return viewOpenedWith(t, sent.triggerId);
   }
 
-  it('opens the article form: title, body, tags', async () => {
+  it('opens the article form the core answers with: title, body, tags', async () => {
     const view = await addForm();
-    expect(view.callback_id).toBe('tierdesk_kb_article');
+    expect(view.callback_id).toBe('tierdesk_form:kb.article');
     expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'body', 'tags']);
-    expect(t.inbound).toEqual([]);
+    expect(t.inbound.map((h) => h.reply && h.reply.form?.kind)).toEqual(['kb.article']);
   });
 
   it('an empty title comes back into the form next to the title; nothing saved', async () => {
@@ -141,14 +141,12 @@ describe('/kb add', () => {
     expect(JSON.stringify(shown.args.blocks)).toContain('tierdesk:kb.publish');
   });
 
-  it('by someone who may not write articles: the form closes and they are told why', async () => {
-    const view = await addForm(EMPLOYEE);
+  it('by someone who may not write articles: refused at once with the reason, and no form opens', async () => {
+    const sent = await t.sender.slashCommand({ command: '/kb', text: 'add', user_id: EMPLOYEE, channel_id: 'C0RANDOM' });
+    await t.handled(sent.triggerId);
 
-    const submitted = await submitView(t, EMPLOYEE, view, { title: 'My tips', body: 'Tip one' });
-    await t.handled(view.id);
-
-    expect(submitted.body).toBe('');
-    expect((await t.slack.web.waitForCall('chat.postEphemeral')).args.text).toMatch(/add articles/);
+    expect(sent.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/articles/) });
+    expect(t.slack.web.calls('views.open')).toEqual([]);
     expect(await t.db.selectFrom('kb_articles').selectAll().execute()).toEqual([]);
   });
 });

@@ -71,7 +71,7 @@ async function mentionEverywhere() {
   });
   await t.handled(note.eventId);
   await actWithText(t, ANN, ticket.card, 'reply', { text: `public ${MENTIONS}` });
-  await actWithText(t, ANN, ticket.card, 'escalate', { text: `why ${MENTIONS}` });
+  await actWithText(t, ANN, ticket.card, 'escalate', { reason: `why ${MENTIONS}` });
   const home = await t.sender.event({ type: 'app_home_opened', user: EMPLOYEE });
   await t.handled(home.eventId);
   await t.slack.web.waitForCall('views.publish');

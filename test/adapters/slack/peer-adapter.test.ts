@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actionId, actionOf, renderCard } from '../../../adapters/slack/block-kit.js';
 import { slackManifest } from '../../../adapters/slack/manifest.js';
 import { PermanentDeliveryError, type Card, type Inbound } from '../../../src/ports.js';
-import { ANN, EMPLOYEE, GENERAL, GUS, OLGA, type SlackDesk } from './support.js';
+import { createCatalogue } from '../../../src/capabilities/index.js';
+import { loadConfig } from '../../../src/config/config.js';
+import { ANN, EMPLOYEE, GENERAL, GUS, OLGA, SLACK_YAML, type SlackDesk } from './support.js';
 import { HELPERS, PEER, botReactions, react, say, startPeerDesk } from './peer-support.js';
 
 // The Slack adapter's half of peer support, checked at the seam: what Slack sends becomes which
@@ -221,14 +223,15 @@ describe('cards', () => {
 });
 
 describe('the app manifest', () => {
-  const manifest = JSON.parse(slackManifest({ name: 'tierdesk', socketMode: true })) as {
+  const surface = createCatalogue().surface('slack', loadConfig({ text: SLACK_YAML, env: {} }));
+  const manifest = JSON.parse(slackManifest({ name: 'tierdesk', socketMode: true, surface })) as {
     features: { slash_commands: Array<{ command: string }>; shortcuts: Array<{ callback_id: string; type: string; name: string }> };
     oauth_config: { scopes: { bot: string[] } };
     settings: { event_subscriptions: { bot_events: string[] } };
   };
 
-  it('has /ask, /kb and /helpers next to /ticket, and both message shortcuts', () => {
-    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/ticket', '/ask', '/kb', '/helpers']);
+  it('has /ask, /kb and /helpers next to /ticket (and /oncall), and both message shortcuts', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/ticket', '/oncall', '/ask', '/helpers', '/kb']);
     expect(manifest.features.shortcuts).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ callback_id: 'tierdesk_create_ticket', type: 'message' }),

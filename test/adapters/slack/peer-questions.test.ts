@@ -176,14 +176,14 @@ describe('/ask', () => {
   it('without text: a form; an empty question comes back into it, a real one is posted', async () => {
     const sent = await t.sender.slashCommand({ command: '/ask', text: '', user_id: EMPLOYEE, channel_id: 'C0RANDOM' });
     const view = await viewOpenedWith(t, sent.triggerId);
-    expect(view.callback_id).toBe('tierdesk_ask');
-    expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'text']);
+    expect(view.callback_id).toBe('tierdesk_form:ask');
+    expect(view.blocks.map((b) => b.block_id)).toEqual(['title', 'question']);
 
     const refused = await submitView(t, EMPLOYEE, view, { title: '   ' });
     expect(refused.json).toEqual({ response_action: 'errors', errors: { title: expect.stringMatching(/needs some words/) } });
     expect(await questionCount()).toBe(0);
 
-    const accepted = await submitView(t, EMPLOYEE, view, { title: 'Where do I find the VPN installer?', text: 'For macOS 14, Apple silicon' });
+    const accepted = await submitView(t, EMPLOYEE, view, { title: 'Where do I find the VPN installer?', question: 'For macOS 14, Apple silicon' });
     await t.handled(view.id, 2);
     await t.desk.dispatcher.drain();
 

@@ -1,4 +1,5 @@
 import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/slack-adapter.js';
+import { createCatalogue } from '../../../src/capabilities/index.js';
 import { createDesk, type Desk } from '../../../src/core/desk.js';
 import { Directory } from '../../../src/core/directory.js';
 import { loadConfig } from '../../../src/config/config.js';
@@ -67,6 +68,8 @@ export interface SlackDesk {
    * called (a busy database, as the adapter sees it).
    */
   holdCore(): () => void;
+  /** Inbound events that reached the core's door so far (held there while holdCore is in force). */
+  readonly arrived: number;
   close(): Promise<void>;
 }
 
@@ -100,7 +103,8 @@ export async function startSlackDesk(
     port: 0,
     host: '127.0.0.1',
     reaction: config.slack.reaction,
-    tiers: config.tiers.map((t) => ({ id: t.id, name: t.name })),
+    surface: createCatalogue().surface('slack', config),
+    ...(config.tickets.categories ? { categories: config.tickets.categories } : {}),
     defaults: { urgency: config.tickets.defaultUrgency, impact: config.tickets.defaultImpact },
     platformGroups: new Directory(config).platformGroups('slack'),
     peerChannels: config.peer.channels.slack ?? [],
@@ -108,7 +112,7 @@ export async function startSlackDesk(
     now: () => clock.now(),
   });
   const handled = new Recording<Handled>();
-  const gate = { open: Promise.resolve() };
+  const gate = { open: Promise.resolve(), arrived: 0 };
   // `wrap`: what the process puts around the adapter (src/cli.ts: the InboundGate).
   const seen = observed(adapter, handled, gate);
   const desk = createDesk({ db, config, clock, logger, adapters: [options.wrap ? options.wrap(seen) : seen], dispatcher: { random: () => 0.5 } });
@@ -129,6 +133,9 @@ export async function startSlackDesk(
     get inbound() {
       return handled.all;
     },
+    get arrived() {
+      return gate.arrived;
+    },
     holdCore() {
       let release!: () => void;
       gate.open = new Promise<void>((resolve) => (release = resolve));
@@ -147,11 +154,12 @@ export async function startSlackDesk(
 }
 
 /** The adapter as the desk sees it, recording each inbound event once the core has answered it. */
-function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { open: Promise<void> }): ChatAdapter {
+function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { open: Promise<void>; arrived: number }): ChatAdapter {
   return {
     platform: adapter.platform,
     start: (deliver) =>
       adapter.start(async (event) => {
+        gate.arrived += 1;
         await gate.open;
         const reply = await deliver(event);
         handled.add({ event, reply });

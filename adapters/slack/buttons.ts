@@ -1,0 +1,52 @@
+/** Card buttons: each is the twin of a declared command; the core says what it does and who may. */
+import type { App, RespondFn } from '@slack/bolt';
+import { actionOf } from './block-kit.js';
+import { answerByDm, failed, showForm, slackPlace, type Any, type ListenerContext } from './context.js';
+import { ephemeral } from './replies.js';
+
+/**
+ * `tierdesk:claim`, `tierdesk:kb.vote`...: the value is what tierdesk put on the button (the ticket
+ * number and flags). Acked first; the core's answer is a form (opened with the trigger id: the
+ * core already checked the person may), or words for the presser alone.
+ */
+export function registerButtons(app: App, ctx: ListenerContext): void {
+  app.action(/^tierdesk:/, async ({ ack, action, body, respond, client }) => {
+    await ack();
+    const a = action as Any;
+    const b = body as Any;
+    const team = b.team?.id ?? b.user?.team_id ?? '';
+    const from = await ctx.person(team, b.user.id);
+    const channel: string | undefined = b.channel?.id ?? b.container?.channel_id;
+    const message = b.message?.ts ?? b.container?.message_ts;
+    const reply = await ctx.deliver({
+      kind: 'action',
+      action: actionOf(String(a.action_id)),
+      value: String(a.value ?? ''),
+      key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`,
+      at: ctx.now(),
+      from,
+      place: slackPlace(team, channel ?? `dm:${b.user.id}`),
+      ...(message ? { message } : {}),
+      raw: body,
+    });
+    if (!reply) return;
+    if (reply.form) return showForm(ctx, client, b.trigger_id, reply.form, channel, b.user.id);
+    if (typeof respond === 'function' && b.response_url !== undefined) {
+      await (respond as RespondFn)({ ...ephemeral(reply), replace_original: false }).catch(failed(ctx, 'respond'));
+      return;
+    }
+    // A button on the App Home has no response_url: answer by DM and refresh the Home tab.
+    await answerByDm(ctx, client, b.user.id, reply);
+    if (b.view?.type === 'home') {
+      const home = await ctx.deliver({
+        kind: 'command',
+        name: 'home',
+        key: `slack:${team}:home:${b.trigger_id ?? a.action_ts}`,
+        at: ctx.now(),
+        from,
+        place: slackPlace(team, `dm:${b.user.id}`),
+      });
+      if (home) await ctx.publishHome(b.user.id, home).catch(failed(ctx, 'views.publish'));
+    }
+  });
+}

@@ -1,0 +1,147 @@
+/** tierdesk's messages and gestures out to Slack (the dispatcher's side), failures in its vocabulary. */
+import type { App } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
+import type { Card, ChatAdapter, Person, Place, ThreadLabel } from '../../src/ports.js';
+import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
+import { renderCard } from './block-kit.js';
+import type { SlackPeople } from './people.js';
+
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'user_not_found',
+  'message_not_found',
+  'cant_update_message',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+  'restricted_action',
+  'cannot_dm_bot',
+  'user_disabled',
+  // reactions and user groups
+  'invalid_name',
+  'too_many_emoji',
+  'too_many_reactions',
+  'no_such_subteam',
+  'invalid_users',
+  'permission_denied',
+  'missing_scope',
+]);
+
+/** How a peer question's label shows in Slack: reactions tierdesk adds to the question message. */
+const LABEL_REACTIONS: Record<ThreadLabel, { add?: string; remove: string[] }> = {
+  solved: { add: 'white_check_mark', remove: [] },
+  closed: { add: 'lock', remove: [] },
+  open: { remove: ['white_check_mark', 'lock'] },
+};
+
+/** Platform failures → the dispatcher's vocabulary: wait for Retry-After, give up, or retry. */
+export function deliveryError(err: unknown): Error {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (e?.code === webApi.ErrorCode.RateLimitedError) return new RateLimitedError(Math.max(1, e.retryAfter ?? 1) * 1000);
+  if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error))
+    return new PermanentDeliveryError(`slack: ${e.data.error}`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** post, edit, openDirect, labelThread and grantGroup of the Slack adapter. */
+export function slackOutbound(
+  client: App['client'],
+  people: SlackPeople,
+): Pick<ChatAdapter, 'post' | 'edit' | 'openDirect'> & Required<Pick<ChatAdapter, 'labelThread' | 'grantGroup'>> {
+  const directs = new Map<string, string>();
+  /** The grant in progress per user group (see grantGroup). */
+  const grants = new Map<string, Promise<unknown>>();
+  return {
+    async post(place: Place, card: Card) {
+      const { text, blocks } = renderCard(card);
+      try {
+        const r = (await client.chat.postMessage({
+          channel: place.channel,
+          text,
+          blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          link_names: false,
+          parse: 'none',
+          ...(place.thread ? { thread_ts: place.thread } : {}),
+        })) as { ts?: string; channel?: string };
+        return { messageId: String(r.ts), place: { ...place, channel: r.channel ?? place.channel } };
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async edit(place: Place, messageId: string, card: Card) {
+      const { text, blocks } = renderCard(card);
+      try {
+        await client.chat.update({ channel: place.channel, ts: messageId, text, blocks, link_names: false, parse: 'none' });
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
+    async openDirect(p: Person) {
+      let channel = directs.get(p.id);
+      if (!channel) {
+        try {
+          const r = (await client.conversations.open({ users: p.id })) as { channel?: { id?: string } };
+          channel = r.channel?.id;
+        } catch (err) {
+          throw deliveryError(err);
+        }
+        if (!channel) throw new Error('slack: conversations.open returned no channel');
+        directs.set(p.id, channel);
+      }
+      return { platform: 'slack', space: p.space, channel };
+    },
+    async labelThread(place: Place, label: ThreadLabel) {
+      // The question is the thread's root message; its reactions say how it stands.
+      const timestamp = place.thread;
+      if (!timestamp) return;
+      const spec = LABEL_REACTIONS[label];
+      const ignorable = (err: unknown, code: string) => (err as { data?: { error?: string } })?.data?.error === code;
+      for (const name of spec.remove) {
+        try {
+          await client.reactions.remove({ channel: place.channel, timestamp, name });
+        } catch (err) {
+          if (!ignorable(err, 'no_reaction')) throw deliveryError(err);
+        }
+      }
+      if (spec.add) {
+        try {
+          await client.reactions.add({ channel: place.channel, timestamp, name: spec.add });
+        } catch (err) {
+          if (!ignorable(err, 'already_reacted')) throw deliveryError(err);
+        }
+      }
+    },
+    grantGroup: (p: Person, group: string) => grantGroup(client, people, grants, p, group),
+  };
+}
+
+/**
+ * Slack only replaces a group's whole member list: grants to one group run one at a time, so two
+ * helpers granted together do not overwrite each other.
+ */
+function grantGroup(client: App['client'], people: SlackPeople, grants: Map<string, Promise<unknown>>, p: Person, group: string): Promise<void> {
+  // Slack only replaces a group's whole member list: grants to one group run one at a time here,
+  // so two helpers granted together do not overwrite each other.
+  const run = (grants.get(group) ?? Promise.resolve()).then(async () => {
+    try {
+      const current = ((await client.usergroups.users.list({ usergroup: group })) as { users?: string[] }).users ?? [];
+      if (current.includes(p.id)) return;
+      const users = [...current, p.id];
+      await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
+      people.grouped(group, users);
+    } catch (err) {
+      throw deliveryError(err);
+    }
+  });
+  const settled = run.catch(() => undefined);
+  grants.set(group, settled);
+  void settled.then(() => {
+    if (grants.get(group) === settled) grants.delete(group);
+  });
+  return run;
+}

@@ -1,0 +1,102 @@
+/** Who a Slack user is to the core (name, user groups) and where a message lives (its permalink), cached. */
+import type { App } from '@slack/bolt';
+import type { Person } from '../../src/ports.js';
+import type { SlackAdapterOptions } from './options.js';
+
+export interface SlackPeople {
+  person(team: string, user: string, nameHint?: string): Promise<Person>;
+  permalink(channel: string, ts: string, thread?: string): Promise<string | undefined>;
+  /** A group's members changed (a grant): the cache follows. */
+  grouped(group: string, users: string[]): void;
+}
+
+export function slackPeople(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>): SlackPeople {
+  const names = new Map<string, { name: string; at: number }>();
+  const groups = userGroups(client, options);
+  let workspaceUrl: Promise<string | undefined> | undefined;
+
+  /** `https://team.slack.com/`, asked of Slack once (`auth.test`); undefined when it cannot be. */
+  function teamUrl(): Promise<string | undefined> {
+    workspaceUrl ??= (client.auth.test() as Promise<{ url?: string }>).then(
+      (r) => (r.url && /^https:\/\/[^\s/]+\/$/.test(r.url) ? r.url : undefined),
+      () => {
+        workspaceUrl = undefined; // ask again next time
+        return undefined;
+      },
+    );
+    return workspaceUrl;
+  }
+
+  /** A message's permalink: built from the workspace URL as Slack builds it, else asked of Slack. */
+  async function permalink(channel: string, ts: string, thread?: string): Promise<string | undefined> {
+    const url = await teamUrl();
+    if (url && /^\d+\.\d+$/.test(ts) && /^[A-Z0-9]+$/.test(channel)) {
+      const reply = thread && thread !== ts ? `?thread_ts=${thread}&cid=${channel}` : '';
+      return `${url}archives/${channel}/p${ts.replace('.', '')}${reply}`;
+    }
+    try {
+      return ((await client.chat.getPermalink({ channel, message_ts: ts })) as { permalink?: string }).permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
+  async function person(team: string, user: string, nameHint?: string): Promise<Person> {
+    // The display name people know each other by (cached); the handle a slash command carries only
+    // when Slack cannot be asked.
+    const now = options.now();
+    const cached = names.get(user);
+    let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
+    if (!name) {
+      try {
+        const info = (await client.users.info({ user })) as {
+          user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
+        };
+        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
+      } catch {
+        name = undefined;
+      }
+      name ||= nameHint || user;
+      names.set(user, { name, at: now });
+    }
+    const memberOf = await groups.of(user);
+    return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
+  }
+
+  return {
+    person,
+    permalink,
+    grouped: (group, users) => groups.grouped(group, users),
+  };
+}
+
+/** The configured user groups' members (asked of Slack at most every 5 minutes), and which a user is in. */
+function userGroups(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>) {
+  let groups: { at: number; members: Map<string, string[]> } | undefined;
+  async function of(user: string): Promise<string[]> {
+    if (options.platformGroups.length === 0) return [];
+    const now = options.now();
+    if (!groups || now - groups.at > 300_000) {
+      const members = new Map<string, string[]>();
+      for (const g of options.platformGroups) {
+        try {
+          const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
+          members.set(g, r.users ?? []);
+        } catch (err) {
+          options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
+          members.set(g, groups?.members.get(g) ?? []);
+        }
+      }
+      groups = { at: now, members };
+    }
+    return [...groups.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
+  }
+
+  return {
+    of,
+    grouped(group: string, users: string[]) {
+      if (groups?.members.has(group)) groups.members.set(group, users);
+    },
+  };
+}
