@@ -1,4 +1,5 @@
 import { readCsat, type CsatConfig } from './csat.js';
+import { readTranscripts, type TranscriptsConfig } from './transcripts.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
@@ -88,6 +89,8 @@ export interface Config {
   kb: KbConfig;
   /** Satisfaction surveys after resolution. */
   csat: CsatConfig;
+  /** Where closed tickets' transcripts go. */
+  transcripts: TranscriptsConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -271,6 +274,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     bad,
   );
   const csat = readCsat(root.csat, bad);
+  const transcripts = readTranscripts(root.transcripts, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -306,6 +310,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     peer,
     kb,
     csat,
+    transcripts,
     secrets,
     port,
   };

@@ -282,6 +282,13 @@ const csat = strict({
   alert_below: z.number().int().min(0).max(5).describe('a rating at or below this alerts the tier and the assignee (default 2; 0: never)'),
 });
 
+const transcripts = strict({
+  slack: id('Slack channel id that receives the agents\u2019 copy of each closed ticket\u2019s transcript'),
+  discord: snowflake('Discord channel id that receives the agents\u2019 copy of each transcript'),
+  console: id('console channel name for the agents\u2019 copy of each transcript'),
+  to_requester: z.boolean().describe('send the requester their copy (public messages only) by DM when the ticket closes (default false)'),
+});
+
 /** The whole configuration file. Every section is optional but `tiers`. */
 export const configSchema = strict(
   {
@@ -300,6 +307,7 @@ export const configSchema = strict(
     peer: peer.nullable().describe('peer support: questions, helpers, points'),
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
+    transcripts: transcripts.nullable().describe('where closed tickets\u2019 transcripts go'),
   },
   { noun: 'section', required: ['tiers'] },
 );
