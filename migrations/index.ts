@@ -8,6 +8,7 @@ import * as outboxLeases from './2026-11-26-06-outbox-leases.js';
 import * as directDrafts from './2026-12-07-01-direct-drafts.js';
 import * as csat from './2026-12-07-02-csat.js';
 import * as messagesShown from './2026-12-07-03-messages-shown.js';
+import * as retention from './2026-12-07-04-retention.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-01-direct-drafts': directDrafts,
   '2026-12-07-02-csat': csat,
   '2026-12-07-03-messages-shown': messagesShown,
+  '2026-12-07-04-retention': retention,
 };

@@ -28,6 +28,7 @@ import { reportCommand, slaCommand } from './cli-sla.js';
 import { oncallCommand } from './cli-oncall.js';
 import { one, parseArgs } from './cli-args.js';
 import { configCommand } from './config/config-command.js';
+import { exportCommand, purgeCommand } from './capabilities/transcripts/records-cli.js';
 
 const USAGE = `Usage: tierdesk [command] [--config FILE]
 
@@ -55,6 +56,10 @@ Commands:
                      post an "Open a ticket" panel message in a channel
   report [--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]
                      SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)
+  export [--from DATE] [--to DATE] [--format jsonl|csv]
+                     every ticket created in the range, with its events, streamed to stdout (default jsonl)
+  purge --requester PLATFORM:ID [--yes]
+                     erase what one person wrote (e.g. slack:U0123ABCD); without --yes, say what it would erase
   help               this text
 
 Environment:
@@ -122,6 +127,10 @@ export async function main(io: Io): Promise<number> {
       return discordCommand(args, config, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
+    case 'export':
+      return exportCommand({ from: one(args, 'from'), to: one(args, 'to'), format: one(args, 'format') }, config, io.stdout, complain);
+    case 'purge':
+      return purgeCommand({ requester: one(args, 'requester'), yes: args.flags.has('yes') }, config, logger, say, complain);
     case 'slack':
       if (args.rest[0] === 'manifest') {
         say(

@@ -70,6 +70,8 @@ export interface Config {
     maxOpenPerRequester?: number;
     /** Per requester: at least this long between two new tickets, in ms (agents are exempt). */
     cooldownMs?: number;
+    /** Closed tickets' conversation text is deleted this long after they close, in ms (unset: kept). */
+    retentionMs?: number;
   };
   priority: { matrix: PriorityMatrix };
   /** The first rule whose category matches picks the entry tier. */

@@ -85,6 +85,7 @@ const tickets = strict({
   categories: z.array(z.string()).describe('when set, only these categories are accepted'),
   max_open_per_requester: z.int().min(1).describe('per requester: at most this many tickets not yet resolved (agents are exempt)'),
   cooldown: duration('per requester: the least time between two new tickets (agents are exempt)'),
+  retention: duration('delete closed tickets\u2019 conversation text this long after they close (fields and figures stay; default: keep)'),
 });
 
 const LEVEL_KEYS = ['high', 'medium', 'low'] as const;

@@ -16,7 +16,8 @@ ${transcripts}
 
 let desk: TestDesk;
 afterEach(async () => {
-  await desk.close();
+  await desk?.close(); // the rendering tests build no desk
+  desk = undefined as unknown as TestDesk;
 });
 
 const files = (channel: string) => desk.adapter.files.filter((f) => f.place.channel === channel);

@@ -1,9 +1,11 @@
 /**
- * Transcripts: a closed ticket's transcript to the transcripts channel and the requester, and
- * `/ticket transcript N` on demand. Built from the capability structure: it listens to `ticket.closed`.
+ * Transcripts and the record kept: a closed ticket's transcript to the transcripts channel and the
+ * requester, `/ticket transcript N` on demand, and the retention timer that deletes old closed
+ * tickets' conversation text. Built from the capability structure: it listens to `ticket.closed`.
  */
 import type { Capability } from '../../core/capability.js';
 import { TICKET, num } from '../tickets/commands.js';
+import { armRetention, RETENTION_TIMER, retentionFired } from './retention.js';
 import { sendTranscripts, transcriptOnDemand } from './send.js';
 
 export const transcripts: Capability = {
@@ -27,4 +29,6 @@ export const transcripts: Capability = {
     },
   ],
   hooks: { 'ticket.closed': (core, work, { ticket }) => sendTranscripts(core, work, ticket) },
+  timers: { [RETENTION_TIMER]: (core, work, timer) => retentionFired(core, work, timer) },
+  start: (core) => armRetention(core),
 };
