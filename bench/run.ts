@@ -15,6 +15,7 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   'intake-pg': () => import('./intake-pg.js'),
   scale: () => import('./scale.js'),
   kb: () => import('./kb.js'),
+  export: () => import('./export.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

@@ -34,6 +34,7 @@ import { parseCommandLine, type CommandLine } from './cli/parse.js';
 import { version } from './cli/version.js';
 import type { Io } from './cli/io.js';
 import { configCommand } from './config/config-command.js';
+import { exportCommand, purgeCommand } from './capabilities/transcripts/records-cli.js';
 
 export type { Io } from './cli/io.js';
 
@@ -84,6 +85,10 @@ export async function main(io: Io): Promise<number> {
       return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
+    case 'export':
+      return exportCommand({ from: one(args, 'from'), to: one(args, 'to'), format: one(args, 'format') }, config, io.stdout, complain);
+    case 'purge':
+      return purgeCommand({ requester: one(args, 'requester'), yes: args.flags.has('yes') }, config, logger, say, complain);
     case 'slack': {
       const url = one(args, 'url');
       say(

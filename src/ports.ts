@@ -167,6 +167,14 @@ export interface Card {
   fallback: string;
 }
 
+/** A file tierdesk sends (a ticket's transcript): its name, media type and whole content. */
+export interface OutboundFile {
+  name: string;
+  /** `text/html; charset=utf-8`, `text/plain; charset=utf-8`. */
+  mime: string;
+  content: string;
+}
+
 /** How a peer-support thread is labelled: a forum tag, a title mark or a reaction, as the platform allows. */
 export type ThreadLabel = 'open' | 'solved' | 'closed';
 
@@ -196,6 +204,11 @@ export interface ChatAdapter {
    * that); Slack: a reaction on the question. Adapters without labels ignore it.
    */
   labelThread?(place: Place, label: ThreadLabel): Promise<void>;
+  /**
+   * Optional: upload a file into a place (Slack's external upload, a Discord attachment), with the
+   * card as its message. Without it the dispatcher posts the card alone (it says where the file is).
+   */
+  upload?(place: Place, file: OutboundFile, card: Card): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
   /**

@@ -138,6 +138,11 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
       titles.set(messageId, card.title);
       await out(`✎ ${where(place)} (updated):\n${indent(card.fallback)}`);
     },
+    async upload(place, file, card: Card) {
+      // A terminal has nowhere to put a file: say it was attached; nothing is written to disk.
+      const size = Buffer.byteLength(file.content, 'utf8');
+      await out(`→ ${where(place)}:\n${indent(card.fallback)}\n  📎 ${file.name} (${size.toLocaleString('en-US')} bytes) attached`);
+    },
     async openDirect(person) {
       return { platform: 'console', space: person.space, channel: `dm:${person.id}` };
     },

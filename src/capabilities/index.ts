@@ -11,6 +11,7 @@ import { oncall } from './oncall/index.js';
 import { peer } from './peer/index.js';
 import { sla } from './sla/index.js';
 import { tickets } from './tickets/index.js';
+import { transcripts } from './transcripts/index.js';
 
 /** `/help [command]`: derived from the catalogue it is part of. */
 const help: Capability = {
@@ -39,7 +40,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

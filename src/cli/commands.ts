@@ -134,6 +134,25 @@ export const COMMANDS: CommandSpec[] = [
       format: { type: 'string', value: 'FORMAT', description: 'table, json or csv (default table)' },
     },
   },
+  {
+    path: ['export'],
+    synopsis: '[--from DATE] [--to DATE] [--format jsonl|csv]',
+    summary: 'every ticket created in the range, with its events, streamed to stdout (default jsonl)',
+    options: {
+      from: { type: 'string', value: 'DATE', description: 'first day, YYYY-MM-DD' },
+      to: { type: 'string', value: 'DATE', description: 'last day, YYYY-MM-DD, included' },
+      format: { type: 'string', value: 'FORMAT', description: 'jsonl or csv (default jsonl)' },
+    },
+  },
+  {
+    path: ['purge'],
+    synopsis: '--requester PLATFORM:ID [--yes]',
+    summary: 'erase what one person wrote (e.g. slack:U0123ABCD); without --yes, say what it would erase',
+    options: {
+      requester: { type: 'string', value: 'PLATFORM:ID', description: 'the person, as platform:id' },
+      yes: { type: 'boolean', description: 'erase without asking' },
+    },
+  },
   { path: ['help'], synopsis: '[COMMAND]', summary: 'this text, or the help of one command', options: {}, positionals: ['COMMAND', 'SUB'] },
 ];
 

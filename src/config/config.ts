@@ -1,4 +1,5 @@
 import { readCsat, type CsatConfig } from './csat.js';
+import { readTranscripts, type TranscriptsConfig } from './transcripts.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
@@ -69,6 +70,8 @@ export interface Config {
     maxOpenPerRequester?: number;
     /** Per requester: at least this long between two new tickets, in ms (agents are exempt). */
     cooldownMs?: number;
+    /** Closed tickets' conversation text is deleted this long after they close, in ms (unset: kept). */
+    retentionMs?: number;
   };
   priority: { matrix: PriorityMatrix };
   /** The first rule whose category matches picks the entry tier. */
@@ -88,6 +91,8 @@ export interface Config {
   kb: KbConfig;
   /** Satisfaction surveys after resolution. */
   csat: CsatConfig;
+  /** Where closed tickets' transcripts go. */
+  transcripts: TranscriptsConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -271,6 +276,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     bad,
   );
   const csat = readCsat(root.csat, bad);
+  const transcripts = readTranscripts(root.transcripts, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -306,6 +312,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     peer,
     kb,
     csat,
+    transcripts,
     secrets,
     port,
   };

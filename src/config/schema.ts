@@ -85,6 +85,7 @@ const tickets = strict({
   categories: z.array(z.string()).describe('when set, only these categories are accepted'),
   max_open_per_requester: z.int().min(1).describe('per requester: at most this many tickets not yet resolved (agents are exempt)'),
   cooldown: duration('per requester: the least time between two new tickets (agents are exempt)'),
+  retention: duration('delete closed tickets\u2019 conversation text this long after they close (fields and figures stay; default: keep)'),
 });
 
 const LEVEL_KEYS = ['high', 'medium', 'low'] as const;
@@ -282,6 +283,13 @@ const csat = strict({
   alert_below: z.number().int().min(0).max(5).describe('a rating at or below this alerts the tier and the assignee (default 2; 0: never)'),
 });
 
+const transcripts = strict({
+  slack: id('Slack channel id that receives the agents\u2019 copy of each closed ticket\u2019s transcript'),
+  discord: snowflake('Discord channel id that receives the agents\u2019 copy of each transcript'),
+  console: id('console channel name for the agents\u2019 copy of each transcript'),
+  to_requester: z.boolean().describe('send the requester their copy (public messages only) by DM when the ticket closes (default false)'),
+});
+
 /** The whole configuration file. Every section is optional but `tiers`. */
 export const configSchema = strict(
   {
@@ -300,6 +308,7 @@ export const configSchema = strict(
     peer: peer.nullable().describe('peer support: questions, helpers, points'),
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
+    transcripts: transcripts.nullable().describe('where closed tickets\u2019 transcripts go'),
   },
   { noun: 'section', required: ['tiers'] },
 );

@@ -40,6 +40,11 @@ export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
     if (ms === undefined) bad('tickets.cooldown', `must be a positive duration like "1 minute", not ${JSON.stringify(raw.cooldown)}`);
     else t.cooldownMs = ms;
   }
+  if (raw.retention !== undefined) {
+    const ms = parseDuration(raw.retention);
+    if (ms === undefined) bad('tickets.retention', `must be a positive duration like "365 days", not ${JSON.stringify(raw.retention)}`);
+    else t.retentionMs = ms;
+  }
   if (raw.categories !== undefined) {
     if (!Array.isArray(raw.categories) || raw.categories.some((c) => typeof c !== 'string' || c.trim() === '')) {
       bad('tickets.categories', 'must be a list of category names');

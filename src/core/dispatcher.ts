@@ -3,6 +3,7 @@ import {
   RateLimitedError,
   type Card,
   type ChatAdapter,
+  type OutboundFile,
   type Person,
   type Place,
   type Platform,
@@ -300,6 +301,11 @@ export class Dispatcher {
       } else if (row.op === 'grant') {
         const { group } = JSON.parse(row.card) as { group: string };
         if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
+      } else if (row.op === 'upload') {
+        const { file, card: message, fallback } = JSON.parse(row.card) as { file: OutboundFile; card: Card; fallback?: Card };
+        const place = await this.resolve(target, adapter);
+        if (adapter.upload) await adapter.upload(place, file, message);
+        else if (fallback) await adapter.post(place, fallback);
       } else {
         const place = await this.resolve(target, adapter);
         const posted = await adapter.post(place, card);

@@ -3,7 +3,7 @@ import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
-import type { Card, Clock, Logger, Person, Place, ThreadLabel } from '../ports.js';
+import type { Card, Clock, Logger, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
@@ -150,6 +150,15 @@ export class Work {
   /** Label the peer question whose root message is registered under `key` (src/app/peer-*.ts). */
   async label(key: string, label: ThreadLabel): Promise<void> {
     this.queue('label', { kind: 'thread', of: key }, { label }, { key });
+  }
+
+  /**
+   * Queue a file upload with `card` as its message. A platform without uploads gets `fallback`
+   * instead (a card saying where to find it), or nothing when there is none.
+   */
+  async upload(target: Target, file: OutboundFile, card: Card, opts: { ticket?: number; fallback?: Card } = {}): Promise<void> {
+    const payload = { file, card, ...(opts.fallback ? { fallback: opts.fallback } : {}) };
+    this.queue('upload', target, payload, opts.ticket !== undefined ? { ticket: opts.ticket } : {});
   }
 
   /** Add a person to a platform group (the helper role), where the platform has groups. */

@@ -241,6 +241,8 @@ export interface TicketsTable {
   sla_group: string | null;
   /** JSON list of SLA warnings/breaches already announced. */
   sla_marks: string | null;
+  /** When the retention timer deleted its conversation text (null: not yet). */
+  redacted_at?: number | null;
 }
 
 export interface TicketEventsTable {

@@ -1,4 +1,4 @@
-import type { Card, ChatAdapter, Inbound, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
+import type { Card, ChatAdapter, Inbound, OutboundFile, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 
 export interface Recorded {
   id: string;
@@ -56,6 +56,16 @@ export class RecordingAdapter implements ChatAdapter {
 
   async grantGroup(person: Person, group: string): Promise<void> {
     this.grants.push({ person: person.id, group });
+  }
+
+  /** Files uploaded, in order (their cards are recorded as messages too). */
+  readonly files: Array<{ place: Place; file: OutboundFile; card: Card }> = [];
+
+  async upload(place: Place, file: OutboundFile, card: Card): Promise<void> {
+    const failure = this.nextFailure(place);
+    if (failure) throw failure;
+    this.files.push({ place, file, card });
+    this.messages.push({ id: `m${++this.seq}`, place, card, versions: [card] });
   }
 
   async openDirect(person: { id: string; space: string }): Promise<Place> {
