@@ -103,7 +103,9 @@ describe('a ticket in Discord, end to end with the real discord.js Client', () =
     // L2 claims and resolves; the requester is told how, in their thread.
     await press(t, bob, l2.card, 'claim');
     await actWithText(t, bob, l2.card, 'resolve', 'Replaced the fuser');
-    expect(textsIn(t, thread.id).at(-1)).toMatch(/^💬 Bob Backline on #1\nResolved: Replaced the fuser\nIf that fixed it, \/ticket confirm 1/);
+    // The resolution, then the satisfaction survey, in the requester's thread.
+    expect(textsIn(t, thread.id).at(-2)).toMatch(/^💬 Bob Backline on #1\nResolved: Replaced the fuser\nIf that fixed it, \/ticket confirm 1/);
+    expect(textsIn(t, thread.id).at(-1)).toMatch(/^⭐ Rate #1: Printer on fire/);
     expect(buttonOn(cardNow(l2.card), 'reopen')).toBe('tierdesk:reopen:1');
 
     // The requester confirms from their thread: closed, both cards say so.
