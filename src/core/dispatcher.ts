@@ -12,7 +12,7 @@ import {
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
 import { cardFingerprint } from './render.js';
 import { observeDelivery } from './metrics.js';
-import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
+import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, postGivenUp, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
 import { conversationOf, placeOf } from './outbox-routing.js';
@@ -259,7 +259,7 @@ export class Dispatcher {
       // The message this one belongs under was never posted: if it was given up, so is this one;
       // otherwise wait for it, counting attempts like any failure.
       const parentKey = target.kind === 'thread' ? target.of : (row.message_key ?? '');
-      if (await this.parentGaveUp(parentKey)) {
+      if (await postGivenUp(this.core.db, parentKey)) {
         await markDead(this.core.db, row.id, Number(row.attempts), `the message it belongs to (${parentKey}) could not be delivered`);
         this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, error: 'its parent message was given up' });
         return 'failed';
@@ -369,18 +369,6 @@ export class Dispatcher {
     if (err instanceof NotYet) return 'waiting';
     this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
     return 'failed';
-  }
-
-  /** Whether the keyed message a row depends on was given up (its post row is dead). */
-  private async parentGaveUp(key: string): Promise<boolean> {
-    const row = await this.core.db
-      .selectFrom('outbox')
-      .select('status')
-      .where('message_key', '=', key)
-      .where('op', '=', 'post')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return row?.status === 'dead';
   }
 
   private async platformOf(target: Target): Promise<Platform | undefined> {

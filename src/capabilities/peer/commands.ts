@@ -3,7 +3,7 @@ import { isPeriod, isSolutionEmoji, mentionedIds, periodStart, saysThanks, type 
 import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../ports.js';
 import { findMessage, findMessageByPlatformId } from '../../store/messages.js';
-import { addParticipant, isParticipant, leaderboard, personKey } from '../../store/peer.js';
+import { addParticipant, deleteSolution, isParticipant, isSolution, leaderboard, personKey, updateSolutionText } from '../../store/peer.js';
 import { recordReply, requesterMessage } from '../tickets/converse.js';
 import { card } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
@@ -306,26 +306,17 @@ export async function peerChanged(core: Core, req: Request, event: Extract<Inbou
       return;
     }
     // A message inside the thread: only a marked answer matters.
-    const solution = await work.db
-      .selectFrom('peer_solutions')
-      .select('message')
-      .where('question', '=', number)
-      .where('message', '=', event.message)
-      .executeTakeFirst();
-    if (!solution) return;
-    if (event.kind === 'deleted')
-      await work.db.deleteFrom('peer_solutions').where('question', '=', number).where('message', '=', event.message).execute();
+    if (!(await isSolution(work.db, number, event.message))) return;
+    if (event.kind === 'deleted') await deleteSolution(work.db, number, event.message);
     else
-      await work.db
-        .updateTable('peer_solutions')
-        .set({
-          text: cleanUserText(event.text ?? '')
-            .trim()
-            .slice(0, 4000),
-        })
-        .where('question', '=', number)
-        .where('message', '=', event.message)
-        .execute();
+      await updateSolutionText(
+        work.db,
+        number,
+        event.message,
+        cleanUserText(event.text ?? '')
+          .trim()
+          .slice(0, 4000),
+      );
     if (q.solvedAt !== undefined) await indexQuestion(core, work, q);
   });
 }
