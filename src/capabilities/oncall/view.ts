@@ -9,7 +9,8 @@ import { findActivePage, newestPagingTicket } from '../../store/pages.js';
 import { insertOverride } from '../../store/oncall-overrides.js';
 import { currentSchedules } from './schedules.js';
 import { armHandoffs } from './handoffs.js';
-import { change, refreshCards, type Request } from '../../core/request.js';
+import { change, type Request } from '../../core/request.js';
+import { refreshCards } from '../tickets/refresh-cards.js';
 import { loadTicket } from '../tickets/ticket-model.js';
 import type { Core } from '../../core/work.js';
 
