@@ -9,7 +9,8 @@ import { addNote, messageInTicket } from './tickets/converse.js';
 import { directMessage } from './tickets/direct-message.js';
 import { homeView } from './tickets/home-view.js';
 import { ticketFormFromMessage, ticketFromReaction } from './tickets/ticket-from-message.js';
-import { isPeerChannel, peerAction, peerChanged, peerMessage, peerReaction } from './peer/commands.js';
+import { isPeerChannel, peerAction, peerMessage, peerReaction } from './peer/commands.js';
+import { peerChanged } from './peer/changes.js';
 
 /** How tierdesk answers what is not a declared command or button: ticket and peer conversations. */
 export const CONVERSATIONS: Conversations = {
