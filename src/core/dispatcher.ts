@@ -7,25 +7,9 @@ import { NotYet, platformOf, sendRow } from './send-row.js';
 import { conversationOf } from './outbox-routing.js';
 import { processCounters } from './operations.js';
 import type { Core, Target } from './work.js';
+import type { DispatcherOptions, PassResult } from './dispatcher-options.js';
 
-export interface DispatcherOptions {
-  /** Rows read per pass. */
-  batch?: number;
-  /** After this many failed attempts a row is given up (status `dead`) and logged. */
-  maxAttempts?: number;
-  /** Jitter source; tests pass a constant. */
-  random?: () => number;
-  /** How many conversations are delivered to side by side. */
-  concurrency?: number;
-  /** How long a claimed row is ours before another process may take it (default a minute; tests shorten it). */
-  leaseMs?: number;
-}
-
-export interface PassResult {
-  sent: number;
-  failed: number;
-  waiting: number;
-}
+export type { DispatcherOptions, PassResult } from './dispatcher-options.js';
 
 /**
  * Delivers outbox rows after commit: in order per conversation, with retry and exponential backoff,
