@@ -5,6 +5,7 @@
 import type { Capability } from '../core/capability.js';
 import { Catalogue } from '../core/catalogue.js';
 import { commandHelp, helpText } from '../core/help.js';
+export { CONVERSATIONS } from './conversations.js';
 import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';

@@ -1,137 +1,20 @@
-import { readCsat, type CsatConfig } from './csat.js';
-import { readTranscripts, type TranscriptsConfig } from './transcripts.js';
+import { readCsat } from './csat.js';
+import { readTranscripts } from './transcripts.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
-import { readSla, type SlaConfig } from './sla.js';
-import { readOncall, type OncallConfig } from './oncall.js';
+import { readSla } from './sla.js';
+import { readOncall } from './oncall.js';
 import { readDiscord, readSecrets, readSlack } from './platforms.js';
 import { readMatrix, readRouting, readTickets } from './tickets.js';
-import type { Level, PriorityMatrix } from '../domain/priority.js';
-import type { Platform } from '../ports.js';
-import { isRecord, optionalString, type Bad } from './fields.js';
-import { readKb, readPeer, type KbConfig, type PeerConfig } from './peer.js';
+import { isRecord } from './fields.js';
+import { readKb, readPeer } from './peer.js';
 import { mergeProblems, shapeProblems } from './shape.js';
 import { platformProblems } from './running-platforms.js';
+import { readPeople, readTiers } from './people.js';
+import { ConfigError, type Config } from './types.js';
 
-/** One person known to tierdesk, with their id on each platform. */
-export interface PersonConfig {
-  id: string;
-  name: string;
-  slack?: string;
-  discord?: string;
-  /** The name they type in the console; defaults to the person id. */
-  console: string;
-}
-
-/** A rung of the support ladder. */
-export interface TierConfig {
-  id: string;
-  name: string;
-  /** People ids. */
-  agents: string[];
-  channels: Partial<Record<Platform, string>>;
-  /** Members of this Slack user group are agents of the tier too. */
-  slackUsergroup?: string;
-  /** Members with this Discord role are agents of the tier too. */
-  discordRole?: string;
-  /** The escalation policy pages for this tier climb. */
-  escalationPolicy?: string;
-  /** The schedule `/oncall` shows for this tier. */
-  oncallSchedule?: string;
-  /** The calendar of the tier's staffed hours: a ticket opened outside them may page. */
-  hours?: string;
-  /** People ids who may override the tier's on-call schedule. */
-  leads: string[];
-}
-
-/** Slack settings that are not secrets (those come from the environment). */
-export interface SlackConfig {
-  /** Channels where the ticket reaction on a message opens a ticket from it. */
-  reactionChannels: string[];
-  /** The reaction's emoji name, without colons. */
-  reaction: string;
-}
-
-export interface Config {
-  /** Where the config came from: a path, or `built-in demo`. */
-  source: string;
-  people: PersonConfig[];
-  tiers: TierConfig[];
-  tickets: {
-    defaultImpact: Level;
-    defaultUrgency: Level;
-    reopenWindowMs: number;
-    /** When set, only these categories are accepted. */
-    categories?: string[];
-    titleMax: number;
-    descriptionMax: number;
-    /** Per requester: at most this many tickets not yet resolved (agents are exempt). */
-    maxOpenPerRequester?: number;
-    /** Per requester: at least this long between two new tickets, in ms (agents are exempt). */
-    cooldownMs?: number;
-    /** Closed tickets' conversation text is deleted this long after they close, in ms (unset: kept). */
-    retentionMs?: number;
-  };
-  priority: { matrix: PriorityMatrix };
-  /** The first rule whose category matches picks the entry tier. */
-  routing: Array<{ category: string; tier: string }>;
-  database: { url: string };
-  /** Business-hour calendars by name, the built-in 24x7 and 12x5 included. */
-  calendars: Map<string, Calendar>;
-  /** SLA policies; without them tickets have no SLA clocks. */
-  sla?: SlaConfig;
-  slack: SlackConfig;
-  discord: DiscordConfig;
-  /** Schedules, escalation policies and when to page. */
-  oncall: OncallConfig;
-  /** Peer-support channels, helper points, unanswered and stale questions. */
-  peer: PeerConfig;
-  /** Who writes the knowledge base, and whether it is offered before a ticket opens. */
-  kb: KbConfig;
-  /** Satisfaction surveys after resolution. */
-  csat: CsatConfig;
-  /** Where closed tickets' transcripts go. */
-  transcripts: TranscriptsConfig;
-  /** Credentials from the environment; never logged, never in the file. */
-  secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
-  /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
-  port: number;
-}
-
-export interface DiscordSecrets {
-  token: string;
-  applicationId: string;
-  apiUrl?: string;
-}
-
-/** Discord settings that are not secrets. */
-export interface DiscordConfig {
-  /** Guild (server) ids tierdesk serves. */
-  guilds: string[];
-  /** The text channel in which each ticket gets a private thread with its requester. */
-  ticketsChannel?: string;
-}
-
-export interface SlackSecrets {
-  botToken: string;
-  signingSecret?: string;
-  appToken?: string;
-  apiUrl?: string;
-}
-
-/** Raised by loadConfig with every problem found, each naming its key path. */
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: string[],
-    readonly source: string,
-  ) {
-    super(
-      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-    this.name = 'ConfigError';
-  }
-}
+export * from './types.js';
 
 /** The built-in configuration used when no tierdesk.yaml exists: enough to try every feature. */
 export const DEMO_CONFIG_YAML = `
@@ -181,8 +64,6 @@ peer:
 kb:
   authors: [L2, L3]
 `;
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface LoadOptions {
   /** Path from --config; falls back to TIERDESK_CONFIG, then ./tierdesk.yaml, then the demo. */
@@ -326,97 +207,4 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
 function standInForBroken(calendars: Map<string, Calendar>, raw: unknown): void {
   if (!isRecord(raw)) return;
   for (const name of Object.keys(raw)) if (!calendars.has(name)) calendars.set(name, { ...BUILT_IN_CALENDARS['24x7']!, name });
-}
-
-function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
-  if (raw === undefined) return [];
-  if (!isRecord(raw)) return (bad('people', 'must be a mapping of person id → { name, slack, discord }'), []);
-  const people: PersonConfig[] = [];
-  for (const [id, value] of Object.entries(raw)) {
-    const path = `people.${id}`;
-    if (!ID.test(id)) bad(path, 'a person id is letters, digits, ".", "_" or "-" (at most 64)');
-    const v = isRecord(value) ? value : value === null ? {} : (bad(path, 'must be a mapping like { name: Ada Lovelace, slack: U123 }'), {});
-    const name = optionalString(v.name, `${path}.name`, bad) ?? id;
-    const person: PersonConfig = { id, name, console: optionalString(v.console, `${path}.console`, bad) ?? id };
-    const slack = optionalString(v.slack, `${path}.slack`, bad);
-    const discord = optionalString(v.discord, `${path}.discord`, bad);
-    if (slack !== undefined) person.slack = slack;
-    if (discord !== undefined) {
-      if (!/^\d{15,21}$/.test(discord)) bad(`${path}.discord`, 'a Discord user id is a snowflake of 15 to 21 digits');
-      person.discord = discord;
-    }
-    people.push(person);
-  }
-  for (const platform of ['slack', 'discord', 'console'] as const) {
-    const seen = new Map<string, string>();
-    for (const p of people) {
-      const pid = p[platform];
-      if (pid === undefined) continue;
-      const other = seen.get(pid);
-      if (other !== undefined) bad(`people.${p.id}.${platform}`, `${pid} is already used by people.${other}`);
-      seen.set(pid, p.id);
-    }
-  }
-  return people;
-}
-
-function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierConfig[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    bad('tiers', 'must list at least one tier, first rung first (e.g. - { id: L1, name: Help desk, agents: [agent1] })');
-    return [];
-  }
-  const tiers: TierConfig[] = [];
-  const ids = new Set<string>();
-  raw.forEach((value, i) => {
-    const path = `tiers[${i}]`;
-    if (!isRecord(value)) return bad(path, 'must be a mapping with id, name, agents, channels');
-    const id = optionalString(value.id, `${path}.id`, bad);
-    if (id === undefined) return bad(`${path}.id`, 'is required (e.g. L1)');
-    if (!ID.test(id)) bad(`${path}.id`, 'a tier id is letters, digits, ".", "_" or "-"');
-    if (ids.has(id.toUpperCase())) bad(`${path}.id`, `${id} is used by another tier`);
-    ids.add(id.toUpperCase());
-    const name = optionalString(value.name, `${path}.name`, bad) ?? id;
-    const agents: string[] = [];
-    if (value.agents !== undefined && !Array.isArray(value.agents)) bad(`${path}.agents`, 'must be a list of people ids');
-    (Array.isArray(value.agents) ? value.agents : []).forEach((a, j) => {
-      if (typeof a !== 'string' || !personIds.has(a)) bad(`${path}.agents[${j}]`, `${JSON.stringify(a)} is not a person under people`);
-      else agents.push(a);
-    });
-    const channels: Partial<Record<Platform, string>> = {};
-    if (value.channels !== undefined && !isRecord(value.channels))
-      bad(`${path}.channels`, 'must be a mapping like { console: l1-desk, slack: C0123 }');
-    const rawChannels = isRecord(value.channels) ? value.channels : {};
-    for (const [platform, channel] of Object.entries(rawChannels)) {
-      if (!['console', 'slack', 'discord'].includes(platform)) continue; // unknown: reported by the schema
-      const c = optionalString(channel, `${path}.channels.${platform}`, bad);
-      if (c !== undefined) channels[platform as Platform] = c;
-    }
-    channels.console ??= `${id.toLowerCase()}-desk`;
-    const tier: TierConfig = { id, name, agents, channels, leads: [] };
-    for (const [key, field] of [
-      ['escalation_policy', 'escalationPolicy'],
-      ['oncall_schedule', 'oncallSchedule'],
-      ['hours', 'hours'],
-    ] as const) {
-      const v = optionalString(value[key], `${path}.${key}`, bad);
-      if (v !== undefined) tier[field] = v; // checked against their sections by readOncall
-    }
-    if (value.leads !== undefined && !Array.isArray(value.leads)) bad(`${path}.leads`, 'must be a list of people ids');
-    (Array.isArray(value.leads) ? value.leads : []).forEach((a, j) => {
-      if (typeof a !== 'string' || !personIds.has(a)) bad(`${path}.leads[${j}]`, `${JSON.stringify(a)} is not a person under people`);
-      else tier.leads.push(a);
-    });
-    const usergroup = optionalString(value.slack_usergroup, `${path}.slack_usergroup`, bad);
-    if (usergroup !== undefined) {
-      if (!/^S[A-Z0-9]{2,}$/.test(usergroup)) bad(`${path}.slack_usergroup`, 'a Slack user group id looks like S0123ABCD');
-      tier.slackUsergroup = usergroup;
-    }
-    const role = optionalString(value.discord_role, `${path}.discord_role`, bad);
-    if (role !== undefined) {
-      if (!/^\d{15,21}$/.test(role)) bad(`${path}.discord_role`, 'a Discord role id is a snowflake of 15 to 21 digits');
-      tier.discordRole = role;
-    }
-    tiers.push(tier);
-  });
-  return tiers;
 }

@@ -6,7 +6,7 @@ import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { createIdSource } from './ids.js';
 import { armHousekeeping, housekeepingFired, HOUSEKEEPING_TIMER } from './housekeeping.js';
 import { createRouter } from './router.js';
-import { CAPABILITIES } from '../capabilities/index.js';
+import { CAPABILITIES, CONVERSATIONS } from '../capabilities/index.js';
 import { Catalogue } from './catalogue.js';
 import type { Capability } from './capability.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
@@ -61,7 +61,7 @@ export function createDesk(options: DeskOptions): Desk {
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   for (const [kind, fired] of core.catalogue.timers()) scheduler.on(kind, (work, timer) => fired(core, work, timer));
   scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
-  const handle = createRouter(core);
+  const handle = createRouter(core, CONVERSATIONS);
   return {
     core,
     handle,

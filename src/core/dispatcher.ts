@@ -1,45 +1,15 @@
-import {
-  PermanentDeliveryError,
-  RateLimitedError,
-  type Card,
-  type ChatAdapter,
-  type OutboundFile,
-  type Person,
-  type Place,
-  type Platform,
-  type ThreadLabel,
-} from '../ports.js';
-import { findMessage, markShown, saveMessage } from '../store/messages.js';
-import { cardFingerprint } from './render.js';
+import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Platform } from '../ports.js';
 import { observeDelivery } from './metrics.js';
-import { leaseOutbox, markDead, markRetry, markSent, nextOutboxDue, pendingOutbox, releaseLeases, renewLease } from '../store/outbox.js';
+import { leaseOutbox, markDead, markRetry, nextOutboxDue, pendingOutbox, postGivenUp, releaseLeases, renewLease } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { Pump } from './pump.js';
-import { conversationOf, placeOf } from './outbox-routing.js';
+import { NotYet, platformOf, sendRow } from './send-row.js';
+import { conversationOf } from './outbox-routing.js';
 import { processCounters } from './operations.js';
 import type { Core, Target } from './work.js';
+import type { DispatcherOptions, PassResult } from './dispatcher-options.js';
 
-export interface DispatcherOptions {
-  /** Rows read per pass. */
-  batch?: number;
-  /** After this many failed attempts a row is given up (status `dead`) and logged. */
-  maxAttempts?: number;
-  /** Jitter source; tests pass a constant. */
-  random?: () => number;
-  /** How many conversations are delivered to side by side. */
-  concurrency?: number;
-  /** How long a claimed row is ours before another process may take it (default a minute; tests shorten it). */
-  leaseMs?: number;
-}
-
-/** Not yet deliverable (its parent message is not posted yet); retried without counting as a failure. */
-class NotYet extends Error {}
-
-export interface PassResult {
-  sent: number;
-  failed: number;
-  waiting: number;
-}
+export type { DispatcherOptions, PassResult } from './dispatcher-options.js';
 
 /**
  * Delivers outbox rows after commit: in order per conversation, with retry and exponential backoff,
@@ -254,12 +224,12 @@ export class Dispatcher {
   private async deliver(row: OutboxRow, now: number): Promise<'sent' | 'failed' | 'waiting'> {
     const target = JSON.parse(row.target) as Target;
     const card = JSON.parse(row.card) as Card;
-    const platform = await this.platformOf(target);
+    const platform = await platformOf(this.core.db, target);
     if (!platform) {
       // The message this one belongs under was never posted: if it was given up, so is this one;
       // otherwise wait for it, counting attempts like any failure.
       const parentKey = target.kind === 'thread' ? target.of : (row.message_key ?? '');
-      if (await this.parentGaveUp(parentKey)) {
+      if (await postGivenUp(this.core.db, parentKey)) {
         await markDead(this.core.db, row.id, Number(row.attempts), `the message it belongs to (${parentKey}) could not be delivered`);
         this.core.logger.error('gave up delivering a message', { outbox: row.id, ticket: row.ticket, error: 'its parent message was given up' });
         return 'failed';
@@ -278,61 +248,9 @@ export class Dispatcher {
       return 'waiting';
     }
     try {
-      if (row.op === 'edit') {
-        const msg = await findMessage(this.core.db, row.message_key ?? '');
-        if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
-        await adapter.edit(placeOf(msg), msg.message_id, card);
-        await this.core.db.transaction().execute(async (trx) => {
-          await markShown(trx, msg.key, cardFingerprint(card));
-          await markSent(trx, row.id, this.core.clock.now());
-        });
-        return 'sent';
-      } else if (row.op === 'members') {
-        const msg = await findMessage(this.core.db, row.message_key ?? '');
-        if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
-        const people = (JSON.parse(row.card) as { people: Person[] }).people;
-        // The thread is the message's own (a forum post, a private thread) or the one it is in.
-        if (adapter.addMembers) await adapter.addMembers({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, people);
-      } else if (row.op === 'label') {
-        const msg = await findMessage(this.core.db, row.message_key ?? '');
-        if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);
-        const { label } = JSON.parse(row.card) as { label: ThreadLabel };
-        if (adapter.labelThread) await adapter.labelThread({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, label);
-      } else if (row.op === 'grant') {
-        const { group } = JSON.parse(row.card) as { group: string };
-        if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
-      } else if (row.op === 'upload') {
-        const { file, card: message, fallback } = JSON.parse(row.card) as { file: OutboundFile; card: Card; fallback?: Card };
-        const place = await this.resolve(target, adapter);
-        if (adapter.upload) await adapter.upload(place, file, message);
-        else if (fallback) await adapter.post(place, fallback);
-      } else {
-        const place = await this.resolve(target, adapter);
-        const posted = await adapter.post(place, card);
-        const key = row.message_key;
-        // The message id and the row's delivery are recorded together.
-        await this.core.db.transaction().execute(async (trx) => {
-          if (key !== null) {
-            await saveMessage(trx, {
-              key,
-              platform: posted.place.platform,
-              space: posted.place.space,
-              channel: posted.place.channel,
-              thread: posted.place.thread ?? null,
-              message_id: posted.messageId,
-              ticket: row.ticket,
-              side: row.side,
-              posted_at: this.core.clock.now(),
-              shown: cardFingerprint(card),
-            });
-          }
-          await markSent(trx, row.id, this.core.clock.now());
-        });
-        observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
-        return 'sent';
-      }
-      await markSent(this.core.db, row.id, this.core.clock.now());
-      observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
+      await sendRow(this.core, adapter, row, target, card);
+      // An edit is not a delivery (its latency would be the time since the card first changed).
+      if (row.op !== 'edit') observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
       return 'sent';
     } catch (err) {
       if (err instanceof RateLimitedError && err.global && platform) {
@@ -369,34 +287,5 @@ export class Dispatcher {
     if (err instanceof NotYet) return 'waiting';
     this.core.logger.warn('message delivery failed; will retry', { outbox: row.id, attempts, retryInMs: Math.round(wait), error: message });
     return 'failed';
-  }
-
-  /** Whether the keyed message a row depends on was given up (its post row is dead). */
-  private async parentGaveUp(key: string): Promise<boolean> {
-    const row = await this.core.db
-      .selectFrom('outbox')
-      .select('status')
-      .where('message_key', '=', key)
-      .where('op', '=', 'post')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return row?.status === 'dead';
-  }
-
-  private async platformOf(target: Target): Promise<Platform | undefined> {
-    if (target.kind === 'place') return target.place.platform;
-    if (target.kind === 'direct' || target.kind === 'private') return target.person.platform;
-    const parent = await findMessage(this.core.db, target.of);
-    return parent?.platform as Platform | undefined;
-  }
-
-  private async resolve(target: Target, adapter: ChatAdapter): Promise<Place> {
-    if (target.kind === 'place') return target.place;
-    if (target.kind === 'direct') return adapter.openDirect(target.person);
-    if (target.kind === 'private')
-      return adapter.openPrivateThread ? adapter.openPrivateThread(target.person, target.title) : adapter.openDirect(target.person);
-    const parent = await findMessage(this.core.db, target.of);
-    if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
-    return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
   }
 }

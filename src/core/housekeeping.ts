@@ -1,5 +1,6 @@
 import { pruneDirectDrafts } from '../store/direct-drafts.js';
 import { pruneInboundKeys } from '../store/inbound-keys.js';
+import { isTimerArmed } from '../store/timers.js';
 import { inTransaction, type Core, type Work } from './work.js';
 
 /** A daily timer that forgets idempotency keys old enough that no platform will retry them. */
@@ -10,8 +11,7 @@ const KEEP_KEYS_MS = 7 * DAY;
 /** Arm the daily housekeeping at start, unless it is armed already (it may be overdue: then it runs now). */
 export async function armHousekeeping(core: Core): Promise<void> {
   await inTransaction(core, async (work) => {
-    const armed = await work.db.selectFrom('timers').select('id').where('id', '=', `${HOUSEKEEPING_TIMER}:daily`).executeTakeFirst();
-    if (!armed) await work.setTimer(HOUSEKEEPING_TIMER, 'daily', work.now + DAY);
+    if (!(await isTimerArmed(work.db, HOUSEKEEPING_TIMER, 'daily'))) await work.setTimer(HOUSEKEEPING_TIMER, 'daily', work.now + DAY);
   });
 }
 

@@ -1,15 +1,9 @@
-import { UserError, isUserError } from '../domain/errors.js';
-import { cleanLine, cleanUserText } from '../domain/text.js';
+import { isUserError } from '../domain/errors.js';
+import { cleanUserText } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
-import { findConversationByChannel, findMessageByPlatformId } from '../store/messages.js';
-import { addNote, messageInTicket } from '../capabilities/tickets/converse.js';
 import { errorReference } from './ids.js';
 import { DuplicateEvent, type Request } from './request.js';
 import { runAction, runCommandEvent } from './run-command.js';
-import { directMessage } from '../capabilities/tickets/direct-message.js';
-import { homeView } from '../capabilities/tickets/home-view.js';
-import { ticketFormFromMessage, ticketFromReaction } from '../capabilities/tickets/ticket-from-message.js';
-import { isPeerChannel, peerAction, peerChanged, peerMessage, peerReaction } from '../capabilities/peer/commands.js';
 import type { Core } from './work.js';
 import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/connect.js';
 
@@ -18,12 +12,12 @@ import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../store/conn
  * refusals (UserError) are shown to the user; anything else is logged with a reference id and the
  * user gets a short apology carrying that id. A repeated event (same idempotency key) does nothing.
  */
-export function createRouter(core: Core): (event: Inbound) => Promise<Reply | void> {
+export function createRouter(core: Core, conversations: Conversations): (event: Inbound) => Promise<Reply | void> {
   return async (event) => {
     const actor = core.directory.actor(event.from);
     const req: Request = { actor, place: event.place, key: event.key };
     try {
-      const reply = await route(core, req, event);
+      const reply = await route(core, conversations, req, event);
       // A safety net: a refusal that quotes what the user typed must not ping anyone either.
       return reply ? { ...reply, text: cleanUserText(reply.text) } : reply;
     } catch (err) {
@@ -59,56 +53,34 @@ export function createRouter(core: Core): (event: Inbound) => Promise<Reply | vo
   };
 }
 
-async function route(core: Core, req: Request, event: Inbound): Promise<Reply | void> {
+/**
+ * What arrives besides declared commands and buttons: conversation messages, reactions, edits and
+ * deletions, message actions, and the Slack App Home. The capabilities answer them
+ * (src/capabilities/conversations.ts); desk.ts hands them to the router.
+ */
+export interface Conversations {
+  /** A command no capability declares (`home`), or undefined to run the declared one. */
+  command(core: Core, req: Request, event: Extract<Inbound, { kind: 'command' }>): Promise<Reply | void> | undefined;
+  /** An action that is no declared button's (a message action). */
+  action(core: Core, req: Request, event: Extract<Inbound, { kind: 'action' }>): Promise<Reply | void>;
+  message(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void>;
+  reaction(core: Core, req: Request, event: Extract<Inbound, { kind: 'reaction' }>): Promise<Reply | void>;
+  changed(core: Core, req: Request, event: Extract<Inbound, { kind: 'edited' | 'deleted' }>): Promise<Reply | void>;
+}
+
+async function route(core: Core, conversations: Conversations, req: Request, event: Inbound): Promise<Reply | void> {
   switch (event.kind) {
     case 'command':
-      // The Slack App Home asks for the home view as a command; it is not one anyone types there.
-      if (event.name === 'home' && event.from.platform === 'slack') return homeView(core, req.actor);
-      return runCommandEvent(core, req, event);
-    case 'action': {
+      return conversations.command(core, req, event) ?? runCommandEvent(core, req, event);
+    case 'action':
       // A button is the twin of a declared sub-command: `claim` + `12 --force` runs `/ticket claim 12 --force`.
-      const reply = await runAction(core, req, event);
-      if (reply) return reply;
-      // Message actions: "Mark as solution", and "Create ticket" (its form, filled in from the message).
-      if (event.action === 'peer.solution') return peerAction(core, req, 'solution', event.value, event.text, event.about);
-      if (event.action === 'ticket.message') return ticketFormFromMessage(core, req, event);
-      return { text: `Unknown action "${cleanLine(event.action).slice(0, 40)}".` };
-    }
+      return (await runAction(core, req, event)) ?? conversations.action(core, req, event);
     case 'message':
-      if (isPeerChannel(core, event.place)) return peerMessage(core, req, event);
-      return routeMessage(core, req, event);
+      return conversations.message(core, req, event);
     case 'reaction':
-      if (isPeerChannel(core, event.place)) return peerReaction(core, req, event);
-      return ticketFromReaction(core, req, event);
+      return conversations.reaction(core, req, event);
     case 'edited':
     case 'deleted':
-      // Only peer questions follow their platform messages; a ticket's conversation is its history.
-      if (isPeerChannel(core, event.place)) return peerChanged(core, req, event);
-      return;
+      return conversations.changed(core, req, event);
   }
-}
-
-async function routeMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
-  const reply = await conversationMessage(core, req, event);
-  return reply ? { ...reply, quiet: true } : reply; // refusals are thrown, so this is only ever an acknowledgement
-}
-
-async function conversationMessage(core: Core, req: Request, event: Extract<Inbound, { kind: 'message' }>): Promise<Reply | void> {
-  if (event.ticket !== undefined) return messageInTicket(core, req, event.ticket, event.text);
-  const thread = event.place.thread;
-  const anchor =
-    thread !== undefined
-      ? await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread)
-      : await findConversationByChannel(core.db, event.place.platform, event.place.channel); // a thread that is a channel
-  if (!anchor || anchor.ticket === null) {
-    // In a DM everything is tierdesk's business; elsewhere, a conversation tierdesk is not part of.
-    return event.direct ? directMessage(core, req, event.text) : undefined;
-  }
-  const number = Number(anchor.ticket);
-  // In the agents' card thread, writing is internal by default: a slip can never reach the requester.
-  if (anchor.side === 'agents') {
-    if (!core.directory.isAgent(req.actor)) throw new UserError('not_agent', "Only agents can write in a ticket's agent thread.");
-    return addNote(core, req, number, event.text);
-  }
-  return messageInTicket(core, req, number, event.text);
 }

@@ -139,3 +139,15 @@ export async function releaseLeases(db: Db, ids: string[], held: number): Promis
     .where('lease_until', '=', held)
     .execute();
 }
+
+/** Whether the newest post of a keyed message was given up (dead). */
+export async function postGivenUp(db: Db, messageKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('status')
+    .where('message_key', '=', messageKey)
+    .where('op', '=', 'post')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.status === 'dead';
+}

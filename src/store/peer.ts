@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Person } from '../ports.js';
 import type { Db } from './connect.js';
 import { nextCounter } from './counters.js';
-import type { PeerQuestionRow, PeerQuestionsTable } from './schema.js';
+import type { PeerQuestionRow, PeerQuestionsTable, PeerSolutionsTable } from './schema.js';
 import type { Updateable } from 'kysely';
 
 /** The next question number (counter `question`), race-free on both dialects like ticket numbers. */
@@ -19,6 +19,20 @@ export async function findQuestion(db: Db, number: number): Promise<PeerQuestion
 }
 
 /** The question linked to a ticket (an unanswered question that became one). */
+/** Questions by number (at most a few hundred at a time), with what a search hit shows. */
+export async function findQuestionSummaries(
+  db: Db,
+  numbers: readonly number[],
+): Promise<Array<{ number: number; title: string; link: string | null; space: string; platform: string }>> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .selectFrom('peer_questions')
+    .select(['number', 'title', 'link', 'space', 'platform'])
+    .where('number', 'in', numbers)
+    .execute();
+  return rows.map((q) => ({ ...q, number: Number(q.number) }));
+}
+
 export async function findQuestionOfTicket(db: Db, ticket: number): Promise<PeerQuestionRow | undefined> {
   return db.selectFrom('peer_questions').selectAll().where('ticket', '=', ticket).executeTakeFirst();
 }
@@ -34,20 +48,66 @@ export async function updateQuestion(db: Db, number: number, revision: number, p
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** A marked answer. The author is decoded leniently: a row written by hand may hold anything. */
+export interface Solution {
+  question: number;
+  message: string;
+  link: string | null;
+  authorName: string | undefined;
+  text: string;
+  at: number;
+}
+
+function solutionFromRow(r: PeerSolutionsTable): Solution {
+  return { question: Number(r.question), message: r.message, link: r.link, authorName: nameIn(r.author), text: r.text, at: Number(r.at) };
+}
+
+function nameIn(json: string): string | undefined {
+  try {
+    const p = JSON.parse(json) as { name?: unknown };
+    return typeof p.name === 'string' ? p.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Record a marked answer; false when that message is already a solution of the question. */
 export async function insertSolution(
   db: Db,
-  row: { question: number; message: string; link: string | null; author: string; text: string; marked_by: string; at: number },
+  s: { question: number; message: string; link: string | null; author: Person; text: string; markedBy: Person; at: number },
 ): Promise<boolean> {
+  const row = { question: s.question, message: s.message, link: s.link, author: JSON.stringify(s.author), text: s.text, at: s.at };
   const r = await db
     .insertInto('peer_solutions')
-    .values(row)
+    .values({ ...row, marked_by: JSON.stringify(s.markedBy) })
     .onConflict((oc) => oc.columns(['question', 'message']).doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function solutionsOf(db: Db, question: number) {
-  return db.selectFrom('peer_solutions').selectAll().where('question', '=', question).orderBy('at').execute();
+/** The question's solutions, oldest first. */
+export async function solutionsOf(db: Db, question: number): Promise<Solution[]> {
+  const rows = await db.selectFrom('peer_solutions').selectAll().where('question', '=', question).orderBy('at').execute();
+  return rows.map(solutionFromRow);
+}
+
+export async function isSolution(db: Db, question: number, message: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('peer_solutions')
+    .select('message')
+    .where('question', '=', question)
+    .where('message', '=', message)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function deleteSolution(db: Db, question: number, message: string): Promise<void> {
+  await db.deleteFrom('peer_solutions').where('question', '=', question).where('message', '=', message).execute();
+}
+
+/** A marked answer was edited on the platform: keep its words in step. */
+export async function updateSolutionText(db: Db, question: number, message: string, text: string): Promise<void> {
+  await db.updateTable('peer_solutions').set({ text }).where('question', '=', question).where('message', '=', message).execute();
 }
 
 /** Points a helper earned on one question, and since `since` anywhere. */

@@ -25,3 +25,22 @@ export async function closePauses(db: Db, ticket: number, reason: string, at: nu
     .where('end_at', 'is', null)
     .execute();
 }
+
+/** The pauses of many tickets, by ticket, each list in order (read in chunks the databases accept). */
+export async function listPausesOf(db: Db, tickets: readonly number[]): Promise<Map<number, PauseRow[]>> {
+  const out = new Map<number, PauseRow[]>();
+  for (let i = 0; i < tickets.length; i += 500) {
+    const rows = await db
+      .selectFrom('sla_pauses')
+      .selectAll()
+      .where('ticket', 'in', tickets.slice(i, i + 500))
+      .orderBy('start_at')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(Number(r.ticket)) ?? [];
+      list.push({ reason: r.reason, start: Number(r.start_at), ...(r.end_at !== null ? { end: Number(r.end_at) } : {}) });
+      out.set(Number(r.ticket), list);
+    }
+  }
+  return out;
+}

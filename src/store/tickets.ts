@@ -126,3 +126,19 @@ export async function findSameRecentTicket(
     .executeTakeFirst();
   return row ? { number: Number(row.number), createdAt: Number(row.created_at) } : undefined;
 }
+
+/** Tickets created in [from, to), by number. */
+export async function ticketsCreatedIn(db: Db, from: number, to: number): Promise<TicketRow[]> {
+  return db.selectFrom('tickets').selectAll().where('created_at', '>=', from).where('created_at', '<', to).orderBy('number').execute();
+}
+
+/** How many tickets are not yet resolved, per tier (tiers with none are absent). */
+export async function backlogByTier(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('tickets')
+    .select(['tier', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ['open', 'claimed', 'waiting_on_requester'])
+    .groupBy('tier')
+    .execute();
+  return new Map(rows.map((r) => [r.tier, Number(r.n)]));
+}

@@ -97,3 +97,9 @@ export async function completeTimer(db: Db, id: string, lease: number): Promise<
 export async function retryTimer(db: Db, id: string, lease: number, retryAt: number): Promise<void> {
   await db.updateTable('timers').set({ lease_until: null, next_at: retryAt }).where('id', '=', id).where('lease_until', '=', lease).execute();
 }
+
+/** Whether a timer of this kind and subject is armed (due, leased or backing off). */
+export async function isTimerArmed(db: Db, kind: string, subject: string): Promise<boolean> {
+  const row = await db.selectFrom('timers').select('id').where('id', '=', `${kind}:${subject}`).executeTakeFirst();
+  return row !== undefined;
+}

@@ -4,7 +4,8 @@
  * only the requester rates; a low rating tells the tier's channel and the assignee.
  */
 import { card } from '../../core/render.js';
-import { change, requesterThread, type Request } from '../../core/request.js';
+import { change, type Request } from '../../core/request.js';
+import { requesterThread } from '../tickets/access.js';
 import type { Core, Work } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';
 import { cleanUserText } from '../../domain/text.js';

@@ -1,6 +1,7 @@
 import type { Db } from '../../store/connect.js';
 import { deflectionOutcomes, deflectionsByDoc } from '../../store/deflections.js';
 import { findArticles } from '../../store/kb.js';
+import { findQuestionSummaries } from '../../store/peer.js';
 
 /** One document's effectiveness in deflection offers: how often shown, how often it answered, how often a ticket was opened anyway. */
 export interface DocEffectiveness {
@@ -63,11 +64,7 @@ async function titlesOf(db: Db, docs: string[]): Promise<Map<string, string>> {
   }
   const questions = refs('question');
   for (let i = 0; i < questions.length; i += 500) {
-    const rows = await db
-      .selectFrom('peer_questions')
-      .select(['number', 'title'])
-      .where('number', 'in', questions.slice(i, i + 500))
-      .execute();
+    const rows = await findQuestionSummaries(db, questions.slice(i, i + 500));
     for (const q of rows) out.set(`question:${q.number}`, q.title);
   }
   return out;

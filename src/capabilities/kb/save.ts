@@ -3,6 +3,7 @@ import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Reply } from '../../ports.js';
 import { listEvents } from '../../store/events.js';
 import { findArticleBySource, lockArticleSource } from '../../store/kb.js';
+import { findQuestion, solutionsOf } from '../../store/peer.js';
 import { createDraft, draftReply, type NewArticle } from './articles.js';
 import { assertKbAuthor, changeKb, KB_LIMITS } from './model.js';
 import { clip } from '../../core/render.js';
@@ -65,13 +66,13 @@ async function fromTicket(work: Work, number: number): Promise<NewArticle> {
 }
 
 async function fromQuestion(work: Work, number: number): Promise<NewArticle> {
-  const q = await work.db.selectFrom('peer_questions').selectAll().where('number', '=', number).executeTakeFirst();
+  const q = await findQuestion(work.db, number);
   if (!q) throw new UserError('no_such_question', `There is no question #${number}.`, 'source');
-  const solutions = await work.db.selectFrom('peer_solutions').selectAll().where('question', '=', number).orderBy('at').execute();
+  const solutions = await solutionsOf(work.db, number);
   if (solutions.length === 0)
     throw new UserError('not_solved', `Question #${number} has no marked solution yet: save it once it is solved.`, 'source');
   const answers = solutions.map((s) => {
-    const author = safeName(s.author);
+    const author = s.authorName === undefined ? undefined : cleanLine(s.authorName).slice(0, 80);
     return `${s.text.trim()}${author ? `\n\n(answered by ${author})` : ''}`;
   });
   const sections: string[][] = [
@@ -96,13 +97,4 @@ function tagsOf(t: Ticket): string[] {
     .filter((x): x is string => x !== undefined)
     .map((x) => cleanLine(x).toLowerCase())
     .filter((x, i, all) => x !== '' && x.length <= KB_LIMITS.tagMax && all.indexOf(x) === i);
-}
-
-function safeName(json: string): string | undefined {
-  try {
-    const p = JSON.parse(json) as { name?: unknown };
-    return typeof p.name === 'string' ? cleanLine(p.name).slice(0, 80) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import { cleanLine } from '../../domain/text.js';
 import type { CardButton, Reply } from '../../ports.js';
 import type { Db } from '../../store/connect.js';
 import { findArticles } from '../../store/kb.js';
+import { findQuestion, findQuestionSummaries, solutionsOf } from '../../store/peer.js';
 import { findMessage } from '../../store/messages.js';
 import { docKey, type DocKind } from '../../store/search.js';
 import { KB_LIMITS } from './model.js';
@@ -39,18 +40,7 @@ export async function findDocs(core: Core, db: Db, query: string, limit: number,
   const articleIds = hits.filter((h) => h.kind === 'article').map((h) => h.ref);
   const questionNumbers = hits.filter((h) => h.kind === 'question').map((h) => h.ref);
   const articles = new Map((await findArticles(db, articleIds)).map((r) => [Number(r.id), r]));
-  const questions =
-    questionNumbers.length === 0
-      ? new Map<number, { number: number; title: string; link: string | null; space: string; platform: string }>()
-      : new Map(
-          (
-            await db
-              .selectFrom('peer_questions')
-              .select(['number', 'title', 'link', 'space', 'platform'])
-              .where('number', 'in', questionNumbers)
-              .execute()
-          ).map((q) => [Number(q.number), q]),
-        );
+  const questions = new Map((await findQuestionSummaries(db, questionNumbers)).map((q) => [q.number, q]));
   const out: FoundDoc[] = [];
   for (const h of hits) {
     if (out.length >= limit) break;
@@ -101,8 +91,8 @@ export async function docText(db: Db, doc: Pick<FoundDoc, 'kind' | 'ref'>): Prom
     const a = (await findArticles(db, [doc.ref]))[0];
     return a ? `${a.title}\n${a.body}\n${a.tags}` : '';
   }
-  const q = await db.selectFrom('peer_questions').select(['title', 'body']).where('number', '=', doc.ref).executeTakeFirst();
-  const answers = await db.selectFrom('peer_solutions').select('text').where('question', '=', doc.ref).execute();
+  const q = await findQuestion(db, doc.ref);
+  const answers = q ? await solutionsOf(db, doc.ref) : [];
   return q ? [q.title, q.body, ...answers.map((a) => a.text)].join('\n') : '';
 }
 

@@ -1,6 +1,7 @@
 import { nextChange, whoIsOnCall } from '../../domain/oncall-schedule.js';
 import { card, formatInstant } from '../../core/render.js';
 import { currentSchedules } from './schedules.js';
+import { isTimerArmed } from '../../store/timers.js';
 import { inTransaction, type Core, type Work } from '../../core/work.js';
 
 /** The durable timer of a schedule's next handoff; subject = schedule name. */
@@ -28,8 +29,7 @@ export async function armHandoffs(core: Core, work?: Work, only?: string): Promi
     const schedules = await currentSchedules(core, w.db);
     for (const name of schedulesInUse(core).keys()) {
       if (only !== undefined && name !== only) continue;
-      if (only === undefined && (await w.db.selectFrom('timers').select('id').where('id', '=', `${HANDOFF_TIMER}:${name}`).executeTakeFirst()))
-        continue;
+      if (only === undefined && (await isTimerArmed(w.db, HANDOFF_TIMER, name))) continue;
       const schedule = schedules.get(name);
       const next = schedule ? nextChange(schedule, w.now) : undefined;
       if (next !== undefined) await w.setTimer(HANDOFF_TIMER, name, next);

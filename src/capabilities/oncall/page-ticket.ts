@@ -1,7 +1,8 @@
 import { UserError } from '../../domain/errors.js';
 import type { Reply } from '../../ports.js';
 import { changePage, maybePage } from './paging.js';
-import { change, refreshCards, type Request } from '../../core/request.js';
+import { change, type Request } from '../../core/request.js';
+import { refreshCards } from '../tickets/refresh-cards.js';
 import { loadTicket } from '../tickets/ticket-model.js';
 import type { Core } from '../../core/work.js';
 

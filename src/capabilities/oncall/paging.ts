@@ -1,9 +1,10 @@
 import { isOpenAt } from '../../domain/business-time.js';
 import { UserError } from '../../domain/errors.js';
 import { advancePage, resolveTarget, startPage, type PageState } from '../../domain/escalation-page.js';
-import type { EscalationPolicy } from '../../domain/escalation-policy.js';
 import type { CardField, Person } from '../../ports.js';
 import type { Db } from '../../store/connect.js';
+import { findActivePage, findPage, insertPage, savePageState, type Page, type PageReason } from '../../store/pages.js';
+import { findTicket } from '../../store/tickets.js';
 import { card, formatInstant } from '../../core/render.js';
 import type { Ticket } from '../tickets/ticket-model.js';
 import type { Core, Work } from '../../core/work.js';
@@ -13,8 +14,6 @@ import { currentSchedules } from './schedules.js';
 /** The durable timer of a page's next step; subject = page id, data = { index }. */
 export const PAGE_TIMER = 'page';
 
-export type PageReason = 'opened_outside_hours' | 'sla_warning' | 'sla_breach' | 'escalated_into' | 'manual';
-
 const REASON_TEXT: Record<PageReason, string> = {
   opened_outside_hours: 'opened outside staffed hours',
   sla_warning: 'an SLA clock is about to run out',
@@ -23,44 +22,10 @@ const REASON_TEXT: Record<PageReason, string> = {
   manual: 'paged by hand',
 };
 
-export interface Page {
-  id: string;
-  ticket: number;
-  tier: string;
-  policy: EscalationPolicy;
-  state: PageState;
-  reason: PageReason;
-  startedAt: number;
-}
-
-/** The ticket's page that is still running (paging or acknowledged), if any. */
-export async function activePage(db: Db, ticket: number): Promise<Page | undefined> {
-  const row = await db
-    .selectFrom('pages')
-    .selectAll()
-    .where('ticket', '=', ticket)
-    .where('status', 'in', ['paging', 'acknowledged'])
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
-  return row
-    ? {
-        id: row.id,
-        ticket: Number(row.ticket),
-        tier: row.tier,
-        policy: JSON.parse(row.policy) as EscalationPolicy,
-        state: JSON.parse(row.state) as PageState,
-        reason: row.reason as PageReason,
-        startedAt: Number(row.started_at),
-      }
-    : undefined;
-}
+export type { Page, PageReason };
 
 async function savePage(work: Work, page: Page, state: PageState): Promise<void> {
-  await work.db
-    .updateTable('pages')
-    .set({ state: JSON.stringify(state), status: state.status, updated_at: work.now })
-    .where('id', '=', page.id)
-    .execute();
+  await savePageState(work.db, page.id, state, work.now);
   if (state.status === 'paging' && state.next) await work.setTimer(PAGE_TIMER, page.id, state.next.dueAt, { index: state.next.index });
   else await work.cancelTimer(PAGE_TIMER, page.id);
 }
@@ -87,25 +52,12 @@ export async function maybePage(core: Core, work: Work, t: Ticket, reason: PageR
       throw new UserError('no_policy', `${tier ? tier.name : t.tier} has no escalation policy to page (tiers[].escalation_policy).`);
     return undefined;
   }
-  if (await activePage(work.db, t.number)) {
+  if (await findActivePage(work.db, t.number)) {
     if (reason === 'manual') throw new UserError('already_paging', `#${t.number} is already paging; /ticket ack ${t.number} to take it.`);
     return undefined;
   }
   const page: Page = { id: core.newId(), ticket: t.number, tier: tier.id, policy, state: startPage(policy, work.now), reason, startedAt: work.now };
-  await work.db
-    .insertInto('pages')
-    .values({
-      id: page.id,
-      ticket: t.number,
-      tier: tier.id,
-      policy: JSON.stringify(policy),
-      state: JSON.stringify(page.state),
-      status: 'paging',
-      reason,
-      started_at: work.now,
-      updated_at: work.now,
-    })
-    .execute();
+  await insertPage(work.db, page, work.now);
   await work.event(t.number, 'system', 'page_started', { tier: tier.id, policy: policy.name, reason });
   const state = await ringIfDue(core, work, page, page.state);
   await savePage(work, page, state);
@@ -129,17 +81,8 @@ export function outsideHours(core: Core, t: Ticket, at: number): boolean {
 
 /** The page's step timer fired: notify that step's people (as on call now), arm the next step. */
 export async function pageTimerFired(core: Core, work: Work, pageId: string, data: unknown, late: boolean): Promise<void> {
-  const row = await work.db.selectFrom('pages').selectAll().where('id', '=', pageId).executeTakeFirst();
-  if (!row) return;
-  const page: Page = {
-    id: row.id,
-    ticket: Number(row.ticket),
-    tier: row.tier,
-    policy: JSON.parse(row.policy),
-    state: JSON.parse(row.state),
-    reason: row.reason as PageReason,
-    startedAt: Number(row.started_at),
-  };
+  const page = await findPage(work.db, pageId);
+  if (!page) return;
   const index = (data as { index?: number } | undefined)?.index ?? -2;
   const { state, notify } = advancePage(page.policy, page.state, { kind: 'due', index, at: work.now });
   if (notify !== undefined) await notifyStep(core, work, page, notify, late);
@@ -149,7 +92,7 @@ export async function pageTimerFired(core: Core, work: Work, pageId: string, dat
 async function notifyStep(core: Core, work: Work, page: Page, index: number, late: boolean): Promise<void> {
   const step = page.policy.steps[index % page.policy.steps.length];
   if (!step || step.kind !== 'notify') return;
-  const t = (await work.db.selectFrom('tickets').selectAll().where('number', '=', page.ticket).executeTakeFirst())!;
+  const t = (await findTicket(work.db, page.ticket))!;
   const dir = core.directory;
   const tier = dir.tier(page.tier);
   const who = resolveTarget(step.target, await currentSchedules(core, work.db), work.now);
@@ -222,7 +165,7 @@ export async function changePage(
   kind: 'ack' | 'release' | 'pass' | 'resolve',
   by?: Actor,
 ): Promise<Page | undefined> {
-  const page = await activePage(work.db, ticket);
+  const page = await findActivePage(work.db, ticket);
   if (!page) {
     if (kind === 'resolve') return undefined;
     throw new UserError('no_page', `#${ticket} is not paging.`);
@@ -257,7 +200,7 @@ export async function changePage(
 
 /** The page line of a ticket card. */
 export async function pageField(db: Db, ticket: number): Promise<CardField[]> {
-  const page = await activePage(db, ticket);
+  const page = await findActivePage(db, ticket);
   if (!page) return [];
   const s = page.state;
   const value =

@@ -1,5 +1,6 @@
 import { withOverrides, type Override, type Schedule } from '../../domain/oncall-schedule.js';
 import type { Db } from '../../store/connect.js';
+import { overridesNotEnded } from '../../store/oncall-overrides.js';
 import type { Core } from '../../core/work.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Core } from '../../core/work.js';
 export async function currentSchedules(core: Core, db: Db): Promise<ReadonlyMap<string, Schedule>> {
   const configured = core.config.oncall.schedules;
   if (configured.size === 0) return configured;
-  const rows = await db.selectFrom('oncall_overrides').selectAll().where('to_at', '>', core.clock.now()).orderBy('created_at').execute();
+  const rows = await overridesNotEnded(db, core.clock.now());
   if (rows.length === 0) return configured;
   const extra = new Map<string, Override[]>();
   for (const r of rows) {

@@ -4,10 +4,13 @@ import { cleanLine } from '../../domain/text.js';
 import type { Reply } from '../../ports.js';
 import type { Actor } from '../../core/directory.js';
 import { formatInstant } from '../../core/render.js';
-import { activePage, changePage } from './paging.js';
+import { changePage } from './paging.js';
+import { findActivePage, newestPagingTicket } from '../../store/pages.js';
+import { insertOverride } from '../../store/oncall-overrides.js';
 import { currentSchedules } from './schedules.js';
 import { armHandoffs } from './handoffs.js';
-import { change, refreshCards, type Request } from '../../core/request.js';
+import { change, type Request } from '../../core/request.js';
+import { refreshCards } from '../tickets/refresh-cards.js';
 import { loadTicket } from '../tickets/ticket-model.js';
 import type { Core } from '../../core/work.js';
 
@@ -112,18 +115,15 @@ export async function overrideSchedule(core: Core, req: Request, input: Override
   if (!name) throw new UserError('which_schedule', `Say which schedule: --schedule ${options.join(' or ') || 'NAME'}.`);
   if (!options.includes(name)) throw new UserError('not_lead', `You do not lead a tier that uses the schedule "${cleanLine(name).slice(0, 40)}".`);
   await change(core, req, async (work) => {
-    await work.db
-      .insertInto('oncall_overrides')
-      .values({
-        id: core.newId(),
-        schedule: name,
-        user: person.id,
-        from_at: from,
-        to_at: to,
-        created_by: core.directory.agentId(req.actor),
-        created_at: work.now,
-      })
-      .execute();
+    await insertOverride(work.db, {
+      id: core.newId(),
+      schedule: name,
+      user: person.id,
+      from_at: from,
+      to_at: to,
+      created_by: core.directory.agentId(req.actor),
+      created_at: work.now,
+    });
     await armHandoffs(core, work, name); // the override may bring the next handoff forward
   });
   return { text: `${person.name} is on call in ${name} from ${formatInstant(from)} to ${formatInstant(to)}.` };
@@ -133,17 +133,10 @@ export async function overrideSchedule(core: Core, req: Request, input: Override
 export async function ackLatest(core: Core, req: Request, actor: Actor): Promise<Reply> {
   const tiers = core.directory.tiersOf(actor).map((t) => t.id);
   if (tiers.length === 0) throw new UserError('not_agent', 'Only agents can acknowledge pages.');
-  const row = await core.db
-    .selectFrom('pages')
-    .select(['ticket'])
-    .where('status', '=', 'paging')
-    .where('tier', 'in', tiers)
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
-  if (!row) return { text: 'No page is waiting for your tiers.' };
-  const number = Number(row.ticket);
+  const number = await newestPagingTicket(core.db, tiers);
+  if (number === undefined) return { text: 'No page is waiting for your tiers.' };
   return change(core, req, async (work) => {
-    if (!(await activePage(work.db, number))) return { text: 'No page is waiting for your tiers.' };
+    if (!(await findActivePage(work.db, number))) return { text: 'No page is waiting for your tiers.' };
     await changePage(core, work, number, 'ack', actor);
     await refreshCards(core, work, await loadTicket(work.db, number));
     return { text: `You have acknowledged the page for #${number}.` };

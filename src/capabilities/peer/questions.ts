@@ -1,5 +1,5 @@
 import { addBusinessSeconds } from '../../domain/business-time.js';
-import { UserError } from '../../domain/errors.js';
+import { ConflictError, UserError } from '../../domain/errors.js';
 import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Card, Person, Place } from '../../ports.js';
 import { findDocs, type Community, type FoundDoc } from '../kb/search.js';
@@ -62,9 +62,9 @@ export function questionFromRow(r: PeerQuestionRow): Question {
 }
 
 /** Thrown when the question changed under us; the unit of work is retried (like TicketConflict). */
-export class QuestionConflict extends Error {
+export class QuestionConflict extends ConflictError {
   constructor(readonly number: number) {
-    super(`question ${number} changed concurrently`);
+    super(`question ${number} changed concurrently`, `Question Q${number} is being changed by someone else right now; try again.`);
     this.name = 'QuestionConflict';
   }
 }

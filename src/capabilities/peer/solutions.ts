@@ -3,6 +3,7 @@ import { UserError } from '../../domain/errors.js';
 import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { MessageRef, Person, Reply } from '../../ports.js';
 import { insertPoints, insertSolution, personKey, pointsEarned, recordGrant, totalPoints } from '../../store/peer.js';
+import { findMessage } from '../../store/messages.js';
 import type { Actor } from '../../core/directory.js';
 import {
   armStale,
@@ -75,7 +76,7 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
       `Only ${q.asker.name}, who asked Q${q.number}, or a moderator can mark its solution. If it helped you too, say thanks in the thread!`,
     );
   }
-  const root = await work.db.selectFrom('messages').select('message_id').where('key', '=', questionKey(q.number)).executeTakeFirst();
+  const root = await findMessage(work.db, questionKey(q.number));
   if (root && root.message_id === answer.id)
     throw new UserError('not_an_answer', `That is the question itself. Mark the answer that solved Q${q.number}.`);
   const text = cleanUserText(answer.text ?? '').trim();
@@ -83,9 +84,9 @@ export async function markSolution(core: Core, work: Work, actor: Actor, q: Ques
     question: q.number,
     message: answer.id,
     link: answer.link ?? null,
-    author: JSON.stringify(answer.author),
+    author: answer.author,
     text: text.slice(0, 4000),
-    marked_by: JSON.stringify(actor.person),
+    markedBy: actor.person,
     at: work.now,
   });
   if (!inserted) return { text: `That answer is already marked as a solution to Q${q.number}.` };

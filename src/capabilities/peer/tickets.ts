@@ -1,4 +1,4 @@
-import { findQuestionOfTicket, insertSolution, solutionsOf } from '../../store/peer.js';
+import { deleteSolution, findQuestionOfTicket, insertSolution, solutionsOf } from '../../store/peer.js';
 import type { Actor } from '../../core/directory.js';
 import { indexQuestion, questionFromRow, questionKey, saveQuestion, type Question } from './questions.js';
 import type { Core, Work } from '../../core/work.js';
@@ -17,9 +17,9 @@ export async function questionTicketResolved(core: Core, work: Work, ticket: num
     question: q.number,
     message: resolutionId(ticket),
     link: null,
-    author: JSON.stringify(agent.person),
+    author: agent.person,
     text: resolution.slice(0, 4000),
-    marked_by: JSON.stringify(agent.person),
+    markedBy: agent.person,
     at: work.now,
   });
   const solved: Question = { ...q, status: 'solved', solvedAt: work.now, activityAt: work.now };
@@ -33,7 +33,7 @@ export async function questionTicketReopened(core: Core, work: Work, ticket: num
   if (!row) return;
   const q = questionFromRow(row);
   if (q.status === 'deleted') return;
-  await work.db.deleteFrom('peer_solutions').where('question', '=', q.number).where('message', '=', resolutionId(ticket)).execute();
+  await deleteSolution(work.db, q.number, resolutionId(ticket));
   if ((await solutionsOf(work.db, q.number)).length > 0) {
     await indexQuestion(core, work, q); // a member's solution still stands: searchable without the resolution
     return;

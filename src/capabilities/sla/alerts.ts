@@ -2,7 +2,7 @@ import type { ClockName } from '../../domain/sla.js';
 import { formatBusinessTime, instantAtFraction } from '../../domain/sla.js';
 import { findTicket } from '../../store/tickets.js';
 import { card, formatInstant } from '../../core/render.js';
-import { refreshCards } from '../../core/request.js';
+import { refreshCards } from '../tickets/refresh-cards.js';
 import { CLOCK_LABEL, levelsOf, slaSnapshot, type SlaSnapshot } from './clocks.js';
 import { saveTicket, ticketFromRow, type Ticket } from '../tickets/ticket-model.js';
 import { maybePage } from '../oncall/paging.js';

@@ -2,7 +2,8 @@ import { BUILT_IN_CALENDARS } from '../../domain/calendar.js';
 import { businessSecondsBetween } from '../../domain/business-time.js';
 import { UserError } from '../../domain/errors.js';
 import { CLOCKS, type ClockName } from '../../domain/sla.js';
-import type { PauseRow } from '../../store/sla-pauses.js';
+import { listPausesOf, type PauseRow } from '../../store/sla-pauses.js';
+import { backlogByTier, ticketsCreatedIn } from '../../store/tickets.js';
 import { deflectionCsv, deflectionFigures, deflectionTable, type DeflectionFigures } from '../kb/figures.js';
 import { snapshotWith } from './clocks.js';
 import { ticketFromRow, type Ticket } from '../tickets/ticket-model.js';
@@ -46,29 +47,17 @@ interface Sample {
 /** The SLA report for tickets created in [from, to): attainment, breaches, median and p90 times, backlog. */
 export async function slaReport(core: Core, opts: { from: number; to: number; by: ReportGrouping }): Promise<Report> {
   if (!(opts.from < opts.to)) throw new UserError('bad_range', '--from must be before --to.');
-  const rows = await core.db
-    .selectFrom('tickets')
-    .selectAll()
-    .where('created_at', '>=', opts.from)
-    .where('created_at', '<', opts.to)
-    .orderBy('number')
-    .execute();
-  const tickets = rows.map(ticketFromRow);
-  const pauses = await pausesOf(
-    core,
+  const tickets = (await ticketsCreatedIn(core.db, opts.from, opts.to)).map(ticketFromRow);
+  const pauses = await listPausesOf(
+    core.db,
     tickets.map((t) => t.number),
   );
   const now = core.clock.now();
   const samples = tickets.map((t) => sample(core, t, pauses.get(t.number) ?? [], now, opts.by));
   const groups = [...new Set(samples.map((s) => s.group))].sort();
-  const backlogRows = await core.db
-    .selectFrom('tickets')
-    .select(['tier', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', ['open', 'claimed', 'waiting_on_requester'])
-    .groupBy('tier')
-    .execute();
+  const counts = await backlogByTier(core.db);
   const backlog: Record<string, number> = Object.fromEntries(core.directory.tiers.map((t) => [t.id, 0]));
-  for (const r of backlogRows) backlog[r.tier] = Number(r.n);
+  for (const [tier, n] of counts) backlog[tier] = n;
   const deflection = await deflectionFigures(core.db, opts.from, opts.to);
   return {
     from: opts.from,
@@ -86,21 +75,6 @@ export async function slaReport(core: Core, opts: { from: number; to: number; by
     backlog,
     deflection,
   };
-}
-
-async function pausesOf(core: Core, numbers: number[]): Promise<Map<number, PauseRow[]>> {
-  const out = new Map<number, PauseRow[]>();
-  for (let i = 0; i < numbers.length; i += 500) {
-    const chunk = numbers.slice(i, i + 500);
-    if (chunk.length === 0) break;
-    const rows = await core.db.selectFrom('sla_pauses').selectAll().where('ticket', 'in', chunk).orderBy('start_at').execute();
-    for (const r of rows) {
-      const list = out.get(Number(r.ticket)) ?? [];
-      list.push({ reason: r.reason, start: Number(r.start_at), ...(r.end_at !== null ? { end: Number(r.end_at) } : {}) });
-      out.set(Number(r.ticket), list);
-    }
-  }
-  return out;
 }
 
 function sample(core: Core, t: Ticket, pauses: PauseRow[], now: number, by: ReportGrouping): Sample {

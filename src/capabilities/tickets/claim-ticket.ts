@@ -1,8 +1,10 @@
 import { UserError } from '../../domain/errors.js';
 import { nextStatus } from '../../domain/ticket.js';
 import type { Reply } from '../../ports.js';
-import { conversationCard } from '../../core/render.js';
-import { change, refreshCards, requesterThread, ticketForAgent, type Request } from '../../core/request.js';
+import { conversationCard } from './cards.js';
+import { change, type Request } from '../../core/request.js';
+import { requesterThread, ticketForAgent } from './access.js';
+import { refreshCards } from './refresh-cards.js';
 import { messageKeys, saveTicket } from './ticket-model.js';
 import type { Core } from '../../core/work.js';
 

@@ -1,6 +1,7 @@
 import { nextStatus } from '../../domain/ticket.js';
-import { conversationCard } from '../../core/render.js';
-import { refreshCards, requesterThread } from '../../core/request.js';
+import { conversationCard } from './cards.js';
+import { requesterThread } from './access.js';
+import { refreshCards } from './refresh-cards.js';
 import { findTicket } from '../../store/tickets.js';
 import { saveTicket, ticketFromRow } from './ticket-model.js';
 import type { Work, Core } from '../../core/work.js';

@@ -3,7 +3,8 @@
  * their twins, the forms that collect their words. Surfaces and /help are derived from these.
  */
 import type { ArgSpec, Args, ButtonSpec, CommandSpec, SubcommandSpec } from '../../core/capability.js';
-import { ticketNumber, type Request } from '../../core/request.js';
+import { type Request } from '../../core/request.js';
+import { ticketNumber } from './access.js';
 import { agentsOnly } from '../../core/run-command.js';
 import type { Core } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';

@@ -1,7 +1,8 @@
 import type { Reply } from '../../ports.js';
 import { listTickets } from '../../store/tickets.js';
 import type { Actor } from '../../core/directory.js';
-import { agentCard, card, requesterCard } from '../../core/render.js';
+import { card } from '../../core/render.js';
+import { agentCard, requesterCard } from './cards.js';
 import { ticketFromRow } from './ticket-model.js';
 import type { Core } from '../../core/work.js';
 

@@ -4,7 +4,7 @@ import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Place, Reply } from '../../ports.js';
 import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, lockRequester, nextTicketNumber } from '../../store/tickets.js';
 import type { Db } from '../../store/connect.js';
-import { agentCard, requesterCard } from '../../core/render.js';
+import { agentCard, requesterCard } from './cards.js';
 import { change, type Request } from '../../core/request.js';
 import { messageKeys, type Ticket } from './ticket-model.js';
 import { policyFor, scheduleSla, slaFailedField, slaFields, snapshotWith } from '../sla/clocks.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../../domain/errors.js';
+import { ConflictError, UserError } from '../../domain/errors.js';
 import type { Level, Priority } from '../../domain/priority.js';
 import type { TicketStatus } from '../../domain/ticket.js';
 import type { Person, Place, Platform } from '../../ports.js';
@@ -78,9 +78,9 @@ export async function loadTicket(db: Db, number: number): Promise<Ticket> {
 }
 
 /** Raised when another writer changed the ticket first; the caller's transaction is retried. */
-export class TicketConflict extends Error {
+export class TicketConflict extends ConflictError {
   constructor(readonly number: number) {
-    super(`ticket #${number} changed concurrently`);
+    super(`ticket #${number} changed concurrently`, `Ticket #${number} is being changed by someone else right now; try again.`);
     this.name = 'TicketConflict';
   }
 }

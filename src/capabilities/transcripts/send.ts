@@ -4,7 +4,8 @@
  * (`/ticket transcript N`), as text in the answer and as a file in the asker's DM.
  */
 import { card, clip } from '../../core/render.js';
-import { assertCanSee, type Request } from '../../core/request.js';
+import type { Request } from '../../core/request.js';
+import { assertCanSee } from '../tickets/access.js';
 import { inTransaction, type Core, type Target, type Work } from '../../core/work.js';
 import type { Card, OutboundFile, Place, Platform, Reply } from '../../ports.js';
 import { loadTicket } from '../tickets/ticket-model.js';

@@ -1,0 +1,89 @@
+import type { Card, ChatAdapter, OutboundFile, Person, Place, Platform, ThreadLabel } from '../ports.js';
+import type { Db } from '../store/connect.js';
+import { findMessage, markShown, saveMessage } from '../store/messages.js';
+import { markSent } from '../store/outbox.js';
+import type { OutboxRow } from '../store/schema.js';
+import { placeOf } from './outbox-routing.js';
+import { cardFingerprint } from './render.js';
+import type { Core, Target } from './work.js';
+
+/** Not yet deliverable (its parent message is not posted yet); retried without counting as a failure. */
+export class NotYet extends Error {}
+
+/**
+ * Do what one outbox row asks on its platform (post, edit, thread members, label, group grant) and
+ * mark it sent; a post's message id is recorded under its key in the same transaction.
+ */
+export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, target: Target, card: Card): Promise<void> {
+  if (row.op === 'edit') {
+    const msg = await findMessage(core.db, row.message_key ?? '');
+    if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
+    await adapter.edit(placeOf(msg), msg.message_id, card);
+    await core.db.transaction().execute(async (trx) => {
+      await markShown(trx, msg.key, cardFingerprint(card));
+      await markSent(trx, row.id, core.clock.now());
+    });
+    return;
+  } else if (row.op === 'members') {
+    const msg = await findMessage(core.db, row.message_key ?? '');
+    if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
+    const people = (JSON.parse(row.card) as { people: Person[] }).people;
+    // The thread is the message's own (a forum post, a private thread) or the one it is in.
+    if (adapter.addMembers) await adapter.addMembers({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, people);
+  } else if (row.op === 'label') {
+    const msg = await findMessage(core.db, row.message_key ?? '');
+    if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);
+    const { label } = JSON.parse(row.card) as { label: ThreadLabel };
+    if (adapter.labelThread) await adapter.labelThread({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, label);
+  } else if (row.op === 'grant') {
+    const { group } = JSON.parse(row.card) as { group: string };
+    if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
+  } else if (row.op === 'upload') {
+    const { file, card: message, fallback } = JSON.parse(row.card) as { file: OutboundFile; card: Card; fallback?: Card };
+    const place = await resolvePlace(core.db, target, adapter);
+    if (adapter.upload) await adapter.upload(place, file, message);
+    else if (fallback) await adapter.post(place, fallback);
+  } else {
+    const place = await resolvePlace(core.db, target, adapter);
+    const posted = await adapter.post(place, card);
+    const key = row.message_key;
+    // The message id and the row's delivery are recorded together.
+    await core.db.transaction().execute(async (trx) => {
+      if (key !== null) {
+        await saveMessage(trx, {
+          key,
+          platform: posted.place.platform,
+          space: posted.place.space,
+          channel: posted.place.channel,
+          thread: posted.place.thread ?? null,
+          message_id: posted.messageId,
+          ticket: row.ticket,
+          side: row.side,
+          posted_at: core.clock.now(),
+          shown: cardFingerprint(card),
+        });
+      }
+      await markSent(trx, row.id, core.clock.now());
+    });
+    return;
+  }
+  await markSent(core.db, row.id, core.clock.now());
+}
+
+/** The platform a row goes to: its place's or person's, or that of the message it is under (undefined until posted). */
+export async function platformOf(db: Db, target: Target): Promise<Platform | undefined> {
+  if (target.kind === 'place') return target.place.platform;
+  if (target.kind === 'direct' || target.kind === 'private') return target.person.platform;
+  const parent = await findMessage(db, target.of);
+  return parent?.platform as Platform | undefined;
+}
+
+async function resolvePlace(db: Db, target: Target, adapter: ChatAdapter): Promise<Place> {
+  if (target.kind === 'place') return target.place;
+  if (target.kind === 'direct') return adapter.openDirect(target.person);
+  if (target.kind === 'private')
+    return adapter.openPrivateThread ? adapter.openPrivateThread(target.person, target.title) : adapter.openDirect(target.person);
+  const parent = await findMessage(db, target.of);
+  if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
+  return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
+}
