@@ -9,6 +9,7 @@ import * as directDrafts from './2026-12-07-01-direct-drafts.js';
 import * as csat from './2026-12-07-02-csat.js';
 import * as messagesShown from './2026-12-07-03-messages-shown.js';
 import * as metricCounts from './2026-12-07-04-metric-counts.js';
+import * as productWarnings from './2026-12-07-05-product-warnings.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-02-csat': csat,
   '2026-12-07-03-messages-shown': messagesShown,
   '2026-12-07-04-metric-counts': metricCounts,
+  '2026-12-07-05-product-warnings': productWarnings,
 };

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { supportWindowsText } from './capabilities/products/windows.js';
 import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
@@ -84,6 +85,8 @@ export async function main(io: Io): Promise<number> {
       return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
+    case 'products':
+      return (say(supportWindowsText(config, Date.now())), 0);
     case 'slack': {
       const url = one(args, 'url');
       say(

@@ -9,6 +9,7 @@ import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';
 import { peer } from './peer/index.js';
+import { products } from './products/index.js';
 import { sla } from './sla/index.js';
 import { tickets } from './tickets/index.js';
 
@@ -39,7 +40,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, products, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

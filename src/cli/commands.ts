@@ -134,6 +134,7 @@ export const COMMANDS: CommandSpec[] = [
       format: { type: 'string', value: 'FORMAT', description: 'table, json or csv (default table)' },
     },
   },
+  { path: ['products'], synopsis: '', summary: 'the support windows of every configured product version, the soonest end first', options: {} },
   { path: ['help'], synopsis: '[COMMAND]', summary: 'this text, or the help of one command', options: {}, positionals: ['COMMAND', 'SUB'] },
 ];
 

@@ -1,4 +1,6 @@
 import { readCsat, type CsatConfig } from './csat.js';
+import { readProducts } from './products.js';
+import type { Product } from '../domain/support-window.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
@@ -44,6 +46,16 @@ export interface TierConfig {
   leads: string[];
 }
 
+/** A routing rule: every condition it names must match (a version range needs a product). */
+export interface RoutingRule {
+  category?: string;
+  product?: string;
+  /** The first and last version of the range, in release order (either may be left open). */
+  from?: string;
+  to?: string;
+  tier: string;
+}
+
 /** Slack settings that are not secrets (those come from the environment). */
 export interface SlackConfig {
   /** Channels where the ticket reaction on a message opens a ticket from it. */
@@ -71,8 +83,10 @@ export interface Config {
     cooldownMs?: number;
   };
   priority: { matrix: PriorityMatrix };
-  /** The first rule whose category matches picks the entry tier. */
-  routing: Array<{ category: string; tier: string }>;
+  /** The first rule whose category (and product, version range) matches picks the entry tier. */
+  routing: RoutingRule[];
+  /** Products tickets are about, their versions and support windows. */
+  products: Product[];
   database: { url: string };
   /** Business-hour calendars by name, the built-in 24x7 and 12x5 included. */
   calendars: Map<string, Calendar>;
@@ -256,10 +270,11 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const tierIds = new Set(tiers.map((t) => t.id));
   const tickets = readTickets(root.tickets, bad);
   const matrix = readMatrix(root.priority, bad);
-  const routing = readRouting(root.routing, tierIds, tickets.categories, bad);
   const cal = parseCalendars(root.calendars);
   problems.push(...cal.problems);
   standInForBroken(cal.calendars, root.calendars);
+  const products = readProducts(root.products, tiers, cal.calendars, bad);
+  const routing = readRouting(root.routing, tierIds, tickets.categories, products, bad);
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
@@ -297,6 +312,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     tickets,
     priority: { matrix },
     routing,
+    products,
     database: { url },
     calendars: cal.calendars,
     ...(sla ? { sla } : {}),

@@ -97,9 +97,45 @@ const priorityMatrix = strict({
 
 const routing = z
   .array(
-    strict({ category: id('a ticket category'), tier: id('the tier id a new ticket of that category enters') }, { required: ['category', 'tier'] }),
+    strict(
+      {
+        category: id('a ticket category'),
+        product: text('a product (a name under products)'),
+        from: text('the first version of the product the rule matches (default: the first)'),
+        to: text('the last version of the product the rule matches (default: the last)'),
+        tier: id('the tier id a matching new ticket enters'),
+      },
+      { required: ['tier'] },
+    ),
   )
-  .describe('the first rule whose category matches picks the tier a new ticket enters');
+  .describe('the first rule whose category and product (and version range) match picks the tier a new ticket enters');
+
+const date = (description: string) => z.string().describe(`${description} (a date YYYY-MM-DD in the product\u2019s zone; the day is included)`);
+const product = strict(
+  {
+    aliases: z.array(z.string()).describe('other names requesters may type'),
+    owner: id('the tier that owns the product: warned 90 and 30 days before a version\u2019s end of support'),
+    zone: text('IANA zone its dates are in (default: the owner tier\u2019s hours calendar zone, else UTC)'),
+    unsupported: z
+      .union([z.enum(['accept', 'refuse']), strict({ route: id('a tier id') }, { required: ['route'] })])
+      .describe('a ticket about a version past its extended support: accept (default), refuse, or { route: TIER }'),
+    versions: z
+      .array(
+        strict(
+          {
+            version: text('the version\u2019s name, quoted ("2.0")'),
+            released: date('general availability'),
+            end_of_support: date('last day of standard support'),
+            end_of_extended_support: date('last day of extended support'),
+            lts: z.boolean().describe('a long-term support release'),
+          },
+          { required: ['version', 'released', 'end_of_support'] },
+        ),
+      )
+      .describe('the versions, in release order'),
+  },
+  { required: ['versions'] },
+);
 
 const dayHours = z.array(z.string()).nullable().describe('open ranges "HH:MM-HH:MM" ("24:00" allowed); leave out for closed');
 const weekdays = strict(
@@ -300,6 +336,7 @@ export const configSchema = strict(
     peer: peer.nullable().describe('peer support: questions, helpers, points'),
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
+    products: z.record(z.string(), product).nullable().describe('products tickets are about, by name: versions and support windows'),
   },
   { noun: 'section', required: ['tiers'] },
 );

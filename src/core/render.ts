@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { supportFlag } from '../domain/support-window.js';
 import { canDo, label } from '../domain/ticket.js';
 import type { Card, CardButton, CardField } from '../ports.js';
 import type { Directory } from './directory.js';
@@ -41,7 +42,10 @@ function ticketFields(t: Ticket, dir: Directory): CardField[] {
     { label: 'Assignee', value: t.assignee ? (t.assigneeName ?? dir.nameOf(t.assignee)) : 'unclaimed' },
   ];
   if (t.category) fields.push({ label: 'Category', value: t.category });
-  if (t.product) fields.push({ label: 'Product', value: t.version ? `${t.product} ${t.version}` : t.product });
+  if (t.product) {
+    const flag = supportFlag(dir.products, t.product, t.version, t.createdAt);
+    fields.push({ label: 'Product', value: `${t.version ? `${t.product} ${t.version}` : t.product}${flag ? ` ${flag}` : ''}` });
+  }
   return fields;
 }
 

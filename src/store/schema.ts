@@ -30,6 +30,15 @@ export interface Database {
   direct_drafts: DirectDraftsTable;
   metric_counts: MetricCountsTable;
   csat_ratings: CsatRatingsTable;
+  product_warnings: ProductWarningsTable;
+}
+
+/** End-of-support warnings sent (migrations/2026-12-07-05-product-warnings.ts). */
+export interface ProductWarningsTable {
+  product: string;
+  version: string;
+  threshold: number;
+  sent_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */

@@ -64,6 +64,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'peer_points',
       'peer_questions',
       'peer_solutions',
+      'product_warnings',
       'search_docs',
       'sla_pauses',
       'ticket_events',
