@@ -8,6 +8,7 @@ import { commandHelp, helpText } from '../core/help.js';
 import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';
+import { outOfHours } from './out-of-hours/index.js';
 import { peer } from './peer/index.js';
 import { products } from './products/index.js';
 import { sla } from './sla/index.js';
@@ -40,7 +41,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, products, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, products, outOfHours, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

@@ -1,5 +1,7 @@
 import { readCsat, type CsatConfig } from './csat.js';
 import { readProducts } from './products.js';
+import { readOutOfHours, type OutOfHoursConfig } from './out-of-hours.js';
+import { DateTime } from 'luxon';
 import type { Product } from '../domain/support-window.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
@@ -23,6 +25,8 @@ export interface PersonConfig {
   discord?: string;
   /** The name they type in the console; defaults to the person id. */
   console: string;
+  /** Their IANA time zone: times tierdesk tells them are in it. */
+  zone?: string;
 }
 
 /** A rung of the support ladder. */
@@ -102,6 +106,8 @@ export interface Config {
   kb: KbConfig;
   /** Satisfaction surveys after resolution. */
   csat: CsatConfig;
+  /** What a requester is told when their ticket arrives outside its tier's hours. */
+  outOfHours: OutOfHoursConfig;
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */
@@ -286,6 +292,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     bad,
   );
   const csat = readCsat(root.csat, bad);
+  const outOfHours = readOutOfHours(root.out_of_hours, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -322,6 +329,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     peer,
     kb,
     csat,
+    outOfHours,
     secrets,
     port,
   };
@@ -350,6 +358,10 @@ function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
     const slack = optionalString(v.slack, `${path}.slack`, bad);
     const discord = optionalString(v.discord, `${path}.discord`, bad);
     if (slack !== undefined) person.slack = slack;
+    const zone = optionalString(v.zone, `${path}.zone`, bad);
+    if (zone !== undefined && !DateTime.local().setZone(zone).isValid)
+      bad(`${path}.zone`, `${zone} is not an IANA time zone (such as Europe/Berlin)`);
+    else if (zone !== undefined) person.zone = zone;
     if (discord !== undefined) {
       if (!/^\d{15,21}$/.test(discord)) bad(`${path}.discord`, 'a Discord user id is a snowflake of 15 to 21 digits');
       person.discord = discord;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { LEVELS } from '../domain/priority.js';
+import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
 const PRIORITY_NAMES = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
 
@@ -53,6 +54,7 @@ const person = strict({
   slack: id('Slack member id, such as U0123ABCD'),
   discord: snowflake('Discord user id'),
   console: id('the name typed in the console (default: the person id)'),
+  zone: text('IANA time zone, such as America/New_York: times tierdesk tells them are in it'),
 }).nullable();
 
 const tier = strict(
@@ -336,6 +338,16 @@ export const configSchema = strict(
     peer: peer.nullable().describe('peer support: questions, helpers, points'),
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
+    out_of_hours: strict({
+      enabled: z.boolean().describe('tell a requester whose ticket arrives outside its tier\u2019s hours when it opens (default true)'),
+      message: text(
+        `the wording, with named fields: ${Object.keys(OUT_OF_HOURS_FIELDS)
+          .map((f) => `{${f}}`)
+          .join(' ')}`,
+      ),
+    })
+      .nullable()
+      .describe('the answer to a ticket opened while its tier is closed'),
     products: z.record(z.string(), product).nullable().describe('products tickets are about, by name: versions and support windows'),
   },
   { noun: 'section', required: ['tiers'] },
