@@ -5,6 +5,7 @@
 import type { Capability } from '../core/capability.js';
 import { Catalogue } from '../core/catalogue.js';
 import { commandHelp, helpText } from '../core/help.js';
+import { consults } from './consults/index.js';
 import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';
@@ -41,7 +42,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, products, outOfHours, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, products, outOfHours, consults, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

@@ -59,6 +59,7 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
   if (canDo(t.status, 'wait')) buttons.push({ action: 'wait', label: 'Waiting on requester', value: n });
   if (canDo(t.status, 'escalate') && dir.nextTier(t.tier)) buttons.push({ action: 'escalate', label: 'Escalate', value: n });
   if (canDo(t.status, 'resolve')) buttons.push({ action: 'resolve', label: 'Resolve', value: n, style: 'primary' });
+  if (t.status !== 'resolved' && t.status !== 'closed' && dir.nextTier(t.tier)) buttons.push({ action: 'consult', label: 'Consult', value: n });
   if (t.status === 'resolved') buttons.push({ action: 'reopen', label: 'Reopen', value: n });
   // The core checks the tier (config kb.authors); the card is the same for every tier's agents.
   if (t.status === 'resolved' || t.status === 'closed') buttons.push({ action: 'kb.save', label: 'Save as article', value: `ticket ${n}` });
