@@ -55,7 +55,8 @@ export function localDateOf(instant: number, zone: string): LocalDate {
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
-  return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
+  // `|| 0`: the same day is 0, never -0 (which would print as "-0 days" and compare unequal in tests).
+  return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days) || 0;
 }
 
 /** The last day of any support for the version. */
