@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import { supportWindowsText } from './capabilities/products/windows.js';
 import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
@@ -89,6 +90,8 @@ export async function main(io: Io): Promise<number> {
       return exportCommand({ from: one(args, 'from'), to: one(args, 'to'), format: one(args, 'format') }, config, io.stdout, complain);
     case 'purge':
       return purgeCommand({ requester: one(args, 'requester'), yes: args.flags.has('yes') }, config, logger, say, complain);
+    case 'products':
+      return (say(supportWindowsText(config, Date.now())), 0);
     case 'slack': {
       const url = one(args, 'url');
       say(

@@ -1,3 +1,4 @@
+import { answerConsult } from './consults/consult.js';
 import { UserError } from '../domain/errors.js';
 import { cleanLine } from '../domain/text.js';
 import type { Inbound, Reply } from '../ports.js';
@@ -40,6 +41,8 @@ async function conversationMessage(core: Core, req: Request, event: Extract<Inbo
     thread !== undefined
       ? await findMessageByPlatformId(core.db, event.place.platform, event.place.channel, thread)
       : await findConversationByChannel(core.db, event.place.platform, event.place.channel); // a thread that is a channel
+  // A consult card's thread: whoever writes there answers the consult (src/capabilities/consults/).
+  if (anchor?.key.startsWith('consult:')) return answerConsult(core, req, Number(anchor.key.slice('consult:'.length)), event.text);
   if (!anchor || anchor.ticket === null) {
     // In a DM everything is tierdesk's business; elsewhere, a conversation tierdesk is not part of.
     return event.direct ? directMessage(core, req, event.text) : undefined;

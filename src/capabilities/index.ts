@@ -5,11 +5,14 @@
 import type { Capability } from '../core/capability.js';
 import { Catalogue } from '../core/catalogue.js';
 import { commandHelp, helpText } from '../core/help.js';
+import { consults } from './consults/index.js';
 export { CONVERSATIONS } from './conversations.js';
 import { csat } from './csat/index.js';
 import { kb } from './kb/index.js';
 import { oncall } from './oncall/index.js';
+import { outOfHours } from './out-of-hours/index.js';
 import { peer } from './peer/index.js';
+import { products } from './products/index.js';
 import { sla } from './sla/index.js';
 import { tickets } from './tickets/index.js';
 import { transcripts } from './transcripts/index.js';
@@ -41,7 +44,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, products, outOfHours, consults, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

@@ -153,6 +153,7 @@ export const COMMANDS: CommandSpec[] = [
       yes: { type: 'boolean', description: 'erase without asking' },
     },
   },
+  { path: ['products'], synopsis: '', summary: 'the support windows of every configured product version, the soonest end first', options: {} },
   { path: ['help'], synopsis: '[COMMAND]', summary: 'this text, or the help of one command', options: {}, positionals: ['COMMAND', 'SUB'] },
 ];
 

@@ -1,5 +1,7 @@
 import { readCsat } from './csat.js';
 import { readTranscripts } from './transcripts.js';
+import { readProducts } from './products.js';
+import { readOutOfHours } from './out-of-hours.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { BUILT_IN_CALENDARS, parseCalendars, type Calendar } from '../domain/calendar.js';
@@ -142,10 +144,11 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const tierIds = new Set(tiers.map((t) => t.id));
   const tickets = readTickets(root.tickets, bad);
   const matrix = readMatrix(root.priority, bad);
-  const routing = readRouting(root.routing, tierIds, tickets.categories, bad);
   const cal = parseCalendars(root.calendars);
   problems.push(...cal.problems);
   standInForBroken(cal.calendars, root.calendars);
+  const products = readProducts(root.products, tiers, cal.calendars, bad);
+  const routing = readRouting(root.routing, tierIds, tickets.categories, products, bad);
   const sla = readSla(root.sla, cal.calendars, new Set(people.map((p) => p.id)), bad);
   const slack = readSlack(root.slack, bad);
   const discord = readDiscord(root.discord, bad);
@@ -158,6 +161,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   );
   const csat = readCsat(root.csat, bad);
   const transcripts = readTranscripts(root.transcripts, bad);
+  const outOfHours = readOutOfHours(root.out_of_hours, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -184,6 +188,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     tickets,
     priority: { matrix },
     routing,
+    products,
     database: { url },
     calendars: cal.calendars,
     ...(sla ? { sla } : {}),
@@ -194,6 +199,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     kb,
     csat,
     transcripts,
+    outOfHours,
     secrets,
     port,
   };

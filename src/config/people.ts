@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Platform } from '../ports.js';
 import { isRecord, optionalString, type Bad } from './fields.js';
 import type { PersonConfig, TierConfig } from './types.js';
@@ -18,6 +19,10 @@ export function readPeople(raw: unknown, bad: Bad): PersonConfig[] {
     const slack = optionalString(v.slack, `${path}.slack`, bad);
     const discord = optionalString(v.discord, `${path}.discord`, bad);
     if (slack !== undefined) person.slack = slack;
+    const zone = optionalString(v.zone, `${path}.zone`, bad);
+    if (zone !== undefined && !DateTime.local().setZone(zone).isValid)
+      bad(`${path}.zone`, `${zone} is not an IANA time zone (such as Europe/Berlin)`);
+    else if (zone !== undefined) person.zone = zone;
     if (discord !== undefined) {
       if (!/^\d{15,21}$/.test(discord)) bad(`${path}.discord`, 'a Discord user id is a snowflake of 15 to 21 digits');
       person.discord = discord;

@@ -6,7 +6,10 @@
  * units, a time zone, a reference to another section) is checked by the section readers afterwards.
  */
 import { z } from 'zod';
+import { LEVELS } from '../domain/priority.js';
+import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
+import { product } from './schema-products.js';
 import { duration, id, ids, level, percentages, priorities, priority, snowflake, strict, text } from './schema-parts.js';
 
 export { unknownKeyNote, type UnknownKeyNote } from './schema-parts.js';
@@ -16,6 +19,7 @@ const person = strict({
   slack: id('Slack member id, such as U0123ABCD'),
   discord: snowflake('Discord user id'),
   console: id('the name typed in the console (default: the person id)'),
+  zone: text('IANA time zone, such as America/New_York: times tierdesk tells them are in it'),
 }).nullable();
 
 const tier = strict(
@@ -61,9 +65,18 @@ const priorityMatrix = strict({
 
 const routing = z
   .array(
-    strict({ category: id('a ticket category'), tier: id('the tier id a new ticket of that category enters') }, { required: ['category', 'tier'] }),
+    strict(
+      {
+        category: id('a ticket category'),
+        product: text('a product (a name under products)'),
+        from: text('the first version of the product the rule matches (default: the first)'),
+        to: text('the last version of the product the rule matches (default: the last)'),
+        tier: id('the tier id a matching new ticket enters'),
+      },
+      { required: ['tier'] },
+    ),
   )
-  .describe('the first rule whose category matches picks the tier a new ticket enters');
+  .describe('the first rule whose category and product (and version range) match picks the tier a new ticket enters');
 
 const dayHours = z.array(z.string()).nullable().describe('open ranges "HH:MM-HH:MM" ("24:00" allowed); leave out for closed');
 const weekdays = strict(
@@ -272,6 +285,17 @@ export const configSchema = strict(
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
     transcripts: transcripts.nullable().describe('where closed tickets\u2019 transcripts go'),
+    out_of_hours: strict({
+      enabled: z.boolean().describe('tell a requester whose ticket arrives outside its tier\u2019s hours when it opens (default true)'),
+      message: text(
+        `the wording, with named fields: ${Object.keys(OUT_OF_HOURS_FIELDS)
+          .map((f) => `{${f}}`)
+          .join(' ')}`,
+      ),
+    })
+      .nullable()
+      .describe('the answer to a ticket opened while its tier is closed'),
+    products: z.record(z.string(), product).nullable().describe('products tickets are about, by name: versions and support windows'),
   },
   { noun: 'section', required: ['tiers'] },
 );

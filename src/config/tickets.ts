@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import { parseDuration } from '../domain/duration.js';
 import { ITIL_MATRIX, LEVELS, isLevel, isPriority, type PriorityMatrix } from '../domain/priority.js';
 import { isRecord, optionalString, type Bad } from './fields.js';
+import type { Product } from '../domain/support-window.js';
+import { findProduct } from './products.js';
 
 export function readTickets(raw: unknown, bad: Bad): Config['tickets'] {
   const t: Config['tickets'] = {
@@ -76,21 +78,39 @@ export function readMatrix(raw: unknown, bad: Bad): PriorityMatrix {
   return m;
 }
 
-export function readRouting(raw: unknown, tierIds: Set<string>, categories: string[] | undefined, bad: Bad): Config['routing'] {
+export function readRouting(
+  raw: unknown,
+  tierIds: Set<string>,
+  categories: string[] | undefined,
+  products: readonly Product[],
+  bad: Bad,
+): Config['routing'] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) return (bad('routing', 'must be a list like - { category: access, tier: L2 }'), []);
   const rules: Config['routing'] = [];
   raw.forEach((r, i) => {
     const path = `routing[${i}]`;
-    if (!isRecord(r)) return bad(path, 'must be a mapping { category, tier }');
+    if (!isRecord(r)) return bad(path, 'must be a mapping { category, tier } or { product, from, to, tier }');
     const category = optionalString(r.category, `${path}.category`, bad);
+    const productName = optionalString(r.product, `${path}.product`, bad);
     const tier = optionalString(r.tier, `${path}.tier`, bad);
-    if (category === undefined) bad(`${path}.category`, 'is required');
-    else if (categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase()))
+    if (category === undefined && productName === undefined) bad(`${path}.category`, 'is required (or a product)');
+    else if (category !== undefined && categories && !categories.some((c) => c.toLowerCase() === category.toLowerCase()))
       bad(`${path}.category`, `${category} is not in tickets.categories`);
+    const product = productName !== undefined ? findProduct({ products: [...products] }, productName) : undefined;
+    if (productName !== undefined && !product) bad(`${path}.product`, `${productName} is not under products`);
+    const range: { from?: string; to?: string } = {};
+    for (const end of ['from', 'to'] as const) {
+      const v = optionalString(r[end], `${path}.${end}`, bad);
+      if (v === undefined) continue;
+      if (productName === undefined) bad(`${path}.${end}`, 'a version range needs a product');
+      else if (product && !product.versions.some((x) => x.name === v)) bad(`${path}.${end}`, `${v} is not a version of ${product.name}`);
+      range[end] = v;
+    }
     if (tier === undefined) bad(`${path}.tier`, 'is required');
     else if (!tierIds.has(tier)) bad(`${path}.tier`, `${tier} is not a tier id (known: ${[...tierIds].join(', ')})`);
-    if (category !== undefined && tier !== undefined) rules.push({ category, tier });
+    if ((category !== undefined || product) && tier !== undefined)
+      rules.push({ tier, ...(category !== undefined ? { category } : {}), ...(product ? { product: product.name } : {}), ...range });
   });
   return rules;
 }

@@ -1,3 +1,5 @@
+import type { Product } from '../domain/support-window.js';
+import type { OutOfHoursConfig } from './out-of-hours.js';
 import type { CsatConfig } from './csat.js';
 import type { TranscriptsConfig } from './transcripts.js';
 import type { SlaConfig } from './sla.js';
@@ -15,6 +17,18 @@ export interface PersonConfig {
   discord?: string;
   /** The name they type in the console; defaults to the person id. */
   console: string;
+  /** Their IANA time zone: times tierdesk tells them are in it. */
+  zone?: string;
+}
+
+/** A routing rule: every condition it names must match (a version range needs a product). */
+export interface RoutingRule {
+  category?: string;
+  product?: string;
+  /** The first and last version of the range, in release order (either may be left open). */
+  from?: string;
+  to?: string;
+  tier: string;
 }
 
 /** A rung of the support ladder. */
@@ -68,7 +82,9 @@ export interface Config {
   };
   priority: { matrix: PriorityMatrix };
   /** The first rule whose category matches picks the entry tier. */
-  routing: Array<{ category: string; tier: string }>;
+  routing: RoutingRule[];
+  /** Products tickets are about, their versions and support windows. */
+  products: Product[];
   database: { url: string };
   /** Business-hour calendars by name, the built-in 24x7 and 12x5 included. */
   calendars: Map<string, Calendar>;
@@ -84,6 +100,8 @@ export interface Config {
   kb: KbConfig;
   /** Satisfaction surveys after resolution. */
   csat: CsatConfig;
+  /** What a requester is told when their ticket arrives outside its tier's hours. */
+  outOfHours: OutOfHoursConfig;
   /** Where closed tickets' transcripts go. */
   transcripts: TranscriptsConfig;
   /** Credentials from the environment; never logged, never in the file. */

@@ -5,6 +5,7 @@
  * hooks it listens to. The router, /help, the console, the Slack manifest and listeners, Discord's
  * command JSON and the web are all derived from these declarations (src/core/catalogue.ts).
  */
+import type { Config } from '../config/config.js';
 import type { Platform, Reply } from '../ports.js';
 import type { Request } from './request.js';
 import type { Core, Work } from './work.js';
@@ -46,6 +47,8 @@ export interface ArgSpec {
   label?: string;
   /** Several lines in a form. */
   long?: boolean;
+  /** Choices a form offers from the configuration (the configured products); typed text is checked by the use case. */
+  formChoices?(config: Config, now: number): readonly string[] | undefined;
 }
 
 /** The form that collects a sub-command's words on surfaces that have forms. */
@@ -137,6 +140,15 @@ export interface HookPayloads {
 export type HookName = keyof HookPayloads;
 export type Hook<K extends HookName> = (core: Core, work: Work, payload: HookPayloads[K]) => Promise<void>;
 
+/** The fields of a new ticket that intake may settle, and the tier it may choose. */
+export interface IntakeFields {
+  category?: string | undefined;
+  product?: string | undefined;
+  version?: string | undefined;
+  /** The entry tier, when a capability decides it (otherwise routing does). */
+  tier?: string | undefined;
+}
+
 export interface Capability {
   name: string;
   summary: string;
@@ -148,6 +160,8 @@ export interface Capability {
   hooks?: { readonly [K in HookName]?: Hook<K> };
   /** Lines for `/ticket stats` and `tierdesk report` over [from, to), grouped `by` where the capability can. */
   report?(core: Core, range: { from: number; to: number; by: string }): Promise<string[]>;
+  /** Check and settle a new ticket's fields before it is created; throw a UserError to refuse it. */
+  intake?(config: Config, fields: IntakeFields, now: number): Partial<IntakeFields>;
   /** Run once when the desk starts (arm the timers it keeps). */
   start?(core: Core): Promise<void>;
 }

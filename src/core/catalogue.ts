@@ -6,7 +6,7 @@
 import type { Config } from '../config/config.js';
 import type { Platform } from '../ports.js';
 import type { Surface, SurfaceArg, SurfaceSub } from '../surface.js';
-import type { ArgSpec, ButtonSpec, Capability, CommandSpec, Hook, HookName, MessageActionSpec, SubcommandSpec } from './capability.js';
+import type { ArgSpec, ButtonSpec, Capability, CommandSpec, Hook, HookName, IntakeFields, MessageActionSpec, SubcommandSpec } from './capability.js';
 
 export class Catalogue {
   readonly #commands = new Map<string, CommandSpec>();
@@ -72,6 +72,14 @@ export class Catalogue {
 
   hooks<K extends HookName>(name: K): Hook<K>[] {
     return this.capabilities.flatMap((c) => (c.hooks?.[name] ? [c.hooks[name] as Hook<K>] : []));
+  }
+
+  /**
+   * A new ticket's fields after every capability's intake, in order: names settled (a product's
+   * alias → its name), the entry tier chosen. A capability refuses by throwing a UserError.
+   */
+  intake(config: Config, fields: IntakeFields, now: number): IntakeFields {
+    return this.capabilities.reduce((f, c) => (c.intake ? { ...f, ...c.intake(config, f, now) } : f), fields);
   }
 
   /** What `platform` offers: the commands and sub-commands that run there, their arguments, buttons and message actions. */

@@ -1,6 +1,7 @@
 import type { Config, PersonConfig, TierConfig } from '../config/config.js';
 import type { Person, Place, Platform } from '../ports.js';
 import { cleanLine } from '../domain/text.js';
+import { versionInRange, type Product } from '../domain/support-window.js';
 
 /** Who someone is to tierdesk: the platform identity, and the configured person behind it, if any. */
 export interface Actor {
@@ -82,9 +83,21 @@ export class Directory {
   }
 
   /** The tier a new ticket enters: the first routing rule for its category, else the first rung. */
-  entryTier(category: string | undefined): TierConfig {
-    const rule = category ? this.config.routing.find((r) => r.category.toLowerCase() === category.toLowerCase()) : undefined;
+  entryTier(category: string | undefined, product?: string, version?: string): TierConfig {
+    const rule = this.config.routing.find((r) => {
+      if (r.category !== undefined && r.category.toLowerCase() !== category?.toLowerCase()) return false;
+      if (r.product === undefined) return true;
+      if (r.product !== product) return false;
+      if (r.from === undefined && r.to === undefined) return true;
+      const p = this.config.products.find((x) => x.name === product);
+      return p !== undefined && version !== undefined && versionInRange(p, version, r.from, r.to);
+    });
     return (rule && this.tier(rule.tier)) ?? this.config.tiers[0]!;
+  }
+
+  /** The configured products and their support windows. */
+  get products(): readonly Product[] {
+    return this.config.products;
   }
 
   /** Is the person an agent of the tier: listed in its agents, or in its Slack user group / Discord role? */

@@ -138,7 +138,8 @@ async function formOf(core: Core, req: Request, command: CommandSpec, sub: Subco
   const fields = names.map((n) => {
     const a = (sub.args ?? []).find((x) => x.name === n)!;
     const value = args[n] ?? prefill[n];
-    const choices = choicesOf(a, core.config);
+    const configured = a.formChoices?.(core.config, core.clock.now())?.map((c) => ({ value: c, label: c }));
+    const choices = configured ?? choicesOf(a, core.config);
     return {
       name: n,
       label: (a.label ?? a.summary).slice(0, 45),

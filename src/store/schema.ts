@@ -58,6 +58,31 @@ export interface Database {
   direct_drafts: DirectDraftsTable;
   metric_counts: MetricCountsTable;
   csat_ratings: CsatRatingsTable;
+  product_warnings: ProductWarningsTable;
+  consults: ConsultsTable;
+}
+
+/** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */
+export interface ConsultsTable {
+  id: number;
+  ticket: number;
+  tier: string;
+  question: string;
+  asked_by: string;
+  asked_at: number;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: number | null;
+  closed_at: number | null;
+  article: number | null;
+}
+
+/** End-of-support warnings sent (migrations/2026-12-07-05-product-warnings.ts). */
+export interface ProductWarningsTable {
+  product: string;
+  version: string;
+  threshold: number;
+  sent_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */

@@ -45,6 +45,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await tables(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
     expect(await tables(db)).toEqual([
+      'consults',
       'counters',
       'csat_ratings',
       'deflection_docs',
@@ -64,6 +65,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'peer_points',
       'peer_questions',
       'peer_solutions',
+      'product_warnings',
       'search_docs',
       'sla_pauses',
       'ticket_events',
@@ -113,7 +115,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(24);
+      expect(await tables(replicas[0]!)).toHaveLength(25);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -126,7 +128,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(24);
+    expect(await tables(b)).toHaveLength(25);
   });
 });
 

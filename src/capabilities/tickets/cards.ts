@@ -1,3 +1,4 @@
+import { supportFlag } from '../../domain/support-window.js';
 import { canDo, label } from '../../domain/ticket.js';
 import type { Card, CardButton, CardField } from '../../ports.js';
 import type { Directory } from '../../core/directory.js';
@@ -14,7 +15,10 @@ function ticketFields(t: Ticket, dir: Directory): CardField[] {
     { label: 'Assignee', value: t.assignee ? (t.assigneeName ?? dir.nameOf(t.assignee)) : 'unclaimed' },
   ];
   if (t.category) fields.push({ label: 'Category', value: t.category });
-  if (t.product) fields.push({ label: 'Product', value: t.version ? `${t.product} ${t.version}` : t.product });
+  if (t.product) {
+    const flag = supportFlag(dir.products, t.product, t.version, t.createdAt);
+    fields.push({ label: 'Product', value: `${t.version ? `${t.product} ${t.version}` : t.product}${flag ? ` ${flag}` : ''}` });
+  }
   return fields;
 }
 
@@ -28,6 +32,7 @@ function agentButtons(t: Ticket, dir: Directory): CardButton[] {
   if (canDo(t.status, 'wait')) buttons.push({ action: 'wait', label: 'Waiting on requester', value: n });
   if (canDo(t.status, 'escalate') && dir.nextTier(t.tier)) buttons.push({ action: 'escalate', label: 'Escalate', value: n });
   if (canDo(t.status, 'resolve')) buttons.push({ action: 'resolve', label: 'Resolve', value: n, style: 'primary' });
+  if (t.status !== 'resolved' && t.status !== 'closed' && dir.nextTier(t.tier)) buttons.push({ action: 'consult', label: 'Consult', value: n });
   if (t.status === 'resolved') buttons.push({ action: 'reopen', label: 'Reopen', value: n });
   // The core checks the tier (config kb.authors); the card is the same for every tier's agents.
   if (t.status === 'resolved' || t.status === 'closed') buttons.push({ action: 'kb.save', label: 'Save as article', value: `ticket ${n}` });

@@ -8,6 +8,7 @@ import { ticketNumber } from './access.js';
 import { agentsOnly } from '../../core/run-command.js';
 import type { Core } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';
+import { productChoices, versionChoices } from '../../config/products.js';
 import { newTicketOrOffer } from '../kb/deflection.js';
 import { changePriority } from './change-priority.js';
 import { claimTicket } from './claim-ticket.js';
@@ -66,8 +67,8 @@ const NEW: SubcommandSpec = {
     level('urgency', 'How urgent it is for you'),
     level('impact', 'How many people it affects'),
     { name: 'category', summary: 'Category', kind: 'text', placeholder: 'NAME', maxLength: 100 },
-    { name: 'product', summary: 'Product', kind: 'text', placeholder: 'NAME', maxLength: 100 },
-    { name: 'version', summary: 'Product version', kind: 'text', placeholder: 'X', maxLength: 50 },
+    { name: 'product', summary: 'Product', kind: 'text', placeholder: 'NAME', maxLength: 100, formChoices: productChoices },
+    { name: 'version', summary: 'Product version', kind: 'text', placeholder: 'X', maxLength: 50, formChoices: versionChoices },
     { name: 'anyway', summary: 'Open it without looking at matching articles', kind: 'boolean' },
   ],
   form: { kind: 'ticket.new', title: 'New ticket', fields: ['title', 'description', 'urgency', 'impact', 'product'], submitLabel: 'Open ticket' },

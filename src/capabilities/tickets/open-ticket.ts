@@ -152,8 +152,24 @@ export interface CreateOptions {
 }
 
 /** Create a validated ticket inside `work`: the row, its history, its cards, its SLA timers, a page if due. */
-export async function createTicket(core: Core, work: Work, actor: Actor, place: Place, v: ValidTicket, opts: CreateOptions = {}): Promise<Ticket> {
-  const tier = (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ?? core.directory.entryTier(v.category);
+export async function createTicket(
+  core: Core,
+  work: Work,
+  actor: Actor,
+  place: Place,
+  valid: ValidTicket,
+  opts: CreateOptions = {},
+): Promise<Ticket> {
+  const { tier: routed, ...settled } = core.catalogue.intake(
+    core.config,
+    { category: valid.category, product: valid.product, version: valid.version },
+    work.now,
+  );
+  const v = { ...valid, ...settled };
+  const tier =
+    (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ??
+    (routed !== undefined ? core.directory.tier(routed) : undefined) ??
+    core.directory.entryTier(v.category, v.product, v.version);
   const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
   const requester = actor.person;
   const origin = place.channel.startsWith('dm:') ? undefined : place;

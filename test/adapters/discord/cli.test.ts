@@ -32,8 +32,10 @@ afterEach(async () => {
 const GUILD_COMMANDS = 'PUT /applications/:app/guilds/:guild/commands';
 /** The commands the catalogue offers on Discord after /ticket, as `register` reports them. */
 const others = (verb: string) =>
-  ['/oncall', '/ask', '/helpers', '/kb', '/help', '"Mark as solution" (message command)'].map((c) => `${verb} ${c}`).join('\n');
-const NAMES = ['ticket', 'oncall', 'ask', 'helpers', 'kb', 'help', 'Mark as solution'];
+  ['/oncall', '/ask', '/helpers', '/kb', '/products', '/consult', '/help', '"Mark as solution" (message command)']
+    .map((c) => `${verb} ${c}`)
+    .join('\n');
+const NAMES = ['ticket', 'oncall', 'ask', 'helpers', 'kb', 'products', 'consult', 'help', 'Mark as solution'];
 
 /** Runs `tierdesk <argv>` with the Discord credentials in the environment; returns its exit code and output. */
 async function tierdesk(

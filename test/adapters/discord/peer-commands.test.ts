@@ -28,6 +28,8 @@ describe('the registered commands', () => {
       ['ask', 1],
       ['helpers', 1],
       ['kb', 1],
+      ['products', 1],
+      ['consult', 1],
       ['help', 1],
       ['Mark as solution', 3],
     ]);

@@ -69,6 +69,7 @@ describe('submitting the intake modal', () => {
       'tierdesk:wait',
       'tierdesk:escalate',
       'tierdesk:resolve',
+      'tierdesk:consult',
     ]);
     const confirmation = await t.slack.web.waitForCall('chat.postEphemeral');
     expect(confirmation.args).toMatchObject({ channel: 'C0RANDOM', user: EMPLOYEE, text: expect.stringMatching(/Ticket #1 opened/) });

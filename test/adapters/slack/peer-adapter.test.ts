@@ -231,7 +231,15 @@ describe('the app manifest', () => {
   };
 
   it('has /ask, /kb and /helpers next to /ticket (and /oncall), and both message shortcuts', () => {
-    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/ticket', '/oncall', '/ask', '/helpers', '/kb']);
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([
+      '/ticket',
+      '/oncall',
+      '/ask',
+      '/helpers',
+      '/kb',
+      '/products',
+      '/consult',
+    ]);
     expect(manifest.features.shortcuts).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ callback_id: 'tierdesk_create_ticket', type: 'message' }),
