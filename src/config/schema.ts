@@ -10,6 +10,7 @@ import { LEVELS } from '../domain/priority.js';
 import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
 import { product } from './schema-products.js';
+import { csat, transcripts } from './schema-closing.js';
 import { duration, id, ids, level, percentages, priorities, priority, snowflake, strict, text } from './schema-parts.js';
 
 export { unknownKeyNote, type UnknownKeyNote } from './schema-parts.js';
@@ -250,20 +251,6 @@ const peer = strict({
 const kb = strict({
   authors: ids('tiers whose agents add, edit, publish and save articles (default: every tier but the first)'),
   deflection: z.boolean().describe('offer matching articles before a ticket is opened'),
-});
-
-const csat = strict({
-  enabled: z.boolean().describe('ask requesters to rate resolutions (default true)'),
-  ask: z.enum(['on_resolve', 'on_close']).describe('when to ask: when the ticket is resolved (default) or when it closes'),
-  comment: z.boolean().describe('offer a comment with the rating (default true)'),
-  alert_below: z.number().int().min(0).max(5).describe('a rating at or below this alerts the tier and the assignee (default 2; 0: never)'),
-});
-
-const transcripts = strict({
-  slack: id('Slack channel id that receives the agents\u2019 copy of each closed ticket\u2019s transcript'),
-  discord: snowflake('Discord channel id that receives the agents\u2019 copy of each transcript'),
-  console: id('console channel name for the agents\u2019 copy of each transcript'),
-  to_requester: z.boolean().describe('send the requester their copy (public messages only) by DM when the ticket closes (default false)'),
 });
 
 /** The whole configuration file. Every section is optional but `tiers`. */
