@@ -10,6 +10,7 @@ import * as csat from './2026-12-07-02-csat.js';
 import * as messagesShown from './2026-12-07-03-messages-shown.js';
 import * as metricCounts from './2026-12-07-04-metric-counts.js';
 import * as retention from './2026-12-07-05-retention.js';
+import * as web from './2026-12-07-10-web.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-03-messages-shown': messagesShown,
   '2026-12-07-04-metric-counts': metricCounts,
   '2026-12-07-05-retention': retention,
+  '2026-12-07-10-web': web,
 };

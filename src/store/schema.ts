@@ -30,6 +30,28 @@ export interface Database {
   direct_drafts: DirectDraftsTable;
   metric_counts: MetricCountsTable;
   csat_ratings: CsatRatingsTable;
+  web_settings: WebSettingsTable;
+  web_login_links: WebLoginLinksTable;
+  web_sessions: WebSessionsTable;
+}
+
+/** The dashboard's sign-in (migrations/2026-12-07-10-web.ts). */
+export interface WebSettingsTable {
+  name: string;
+  value: string;
+}
+export interface WebLoginLinksTable {
+  nonce: string;
+  person: string;
+  expires_at: number;
+  used_at: number | null;
+}
+export interface WebSessionsTable {
+  token_hash: string;
+  person: string;
+  csrf: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */
