@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Desk } from '../../src/core/desk.js';
+import type { Core } from '../../src/core/work.js';
 import { APP_CSS, LIVE_JS } from './assets.js';
 import {
   AttemptLimiter,
@@ -60,30 +61,75 @@ export interface WebServer {
 }
 
 export function createWebServer(options: WebOptions): WebServer {
-  const { desk } = options;
-  const core = desk.core;
-  const live = new LiveHub(core);
-  const limiter = new AttemptLimiter(options.signInAttempts ?? 10);
-  const flashes = new Map<string, string>();
-  const off = desk.onTicketsChanged((tickets) => {
-    live.changed(tickets).catch((err: unknown) => core.logger.warn('live update failed', { error: String(err) }));
-  });
-
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
-    res.end(body);
+  const app = new WebApp(options);
+  const server = createServer((req, res) => void app.answer(req, res));
+  return {
+    server,
+    live: app.live,
+    async close() {
+      app.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
-  const redirect = (res: ServerResponse, to: string, headers: Record<string, string> = {}) => {
-    res.writeHead(303, { ...SECURITY_HEADERS, location: to, ...headers });
-    res.end();
-  };
+}
 
-  async function viewer(req: IncomingMessage): Promise<Viewer | undefined> {
-    const session = await sessionOf(core.db, readCookie(req.headers.cookie, SESSION_COOKIE), core.clock.now());
-    return session ? viewerOf(core, session) : undefined;
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+function redirect(res: ServerResponse, to: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { ...SECURITY_HEADERS, location: to, ...headers });
+  res.end();
+}
+
+/** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
+class WebApp {
+  readonly live: LiveHub;
+  private readonly core: Core;
+  private readonly limiter: AttemptLimiter;
+  private readonly flashes = new Map<string, string>();
+  private readonly off: () => void;
+
+  constructor(private readonly options: WebOptions) {
+    this.core = options.desk.core;
+    this.live = new LiveHub(this.core);
+    this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
+    this.off = options.desk.onTicketsChanged((tickets) => {
+      this.live.changed(tickets).catch((err: unknown) => this.core.logger.warn('live update failed', { error: String(err) }));
+    });
   }
 
-  async function formOf(req: IncomingMessage, v?: Viewer): Promise<URLSearchParams> {
+  close(): void {
+    this.off();
+    this.live.close();
+  }
+
+  /** Answer one request; expected failures are one line, anything else is logged with a reference. */
+  async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      if (res.headersSent) return void res.end();
+      if (err instanceof HttpError) return send(res, err.status, messagePage('Sorry', err.message));
+      if (err instanceof BadQuery) return send(res, 400, messagePage('Sorry', err.message));
+      const ref = Math.random().toString(36).slice(2, 10);
+      this.core.logger.error('dashboard request failed', {
+        ref,
+        path: (req.url ?? '').split('?')[0],
+        error: err instanceof Error ? err.message : String(err),
+      });
+      send(res, 500, messagePage('Sorry', `Something went wrong on our side (reference ${ref}).`));
+    }
+  }
+
+  private async viewer(req: IncomingMessage): Promise<Viewer | undefined> {
+    const session = await sessionOf(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE), this.core.clock.now());
+    return session ? viewerOf(this.core, session) : undefined;
+  }
+
+  /** The posted form: from this site, at most 64 KB, and with the session's CSRF token when signed in. */
+  private async formOf(req: IncomingMessage, v?: Viewer): Promise<URLSearchParams> {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host)
       throw new HttpError(403, 'That form came from another site.');
@@ -100,57 +146,58 @@ export function createWebServer(options: WebOptions): WebServer {
     return form;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
-    if (path === '/login') return method === 'POST' ? signIn(req, res) : send(res, 200, loginPage(url.searchParams.get('token')));
-    const v = await viewer(req);
+    if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, loginPage(url.searchParams.get('token')));
+    const v = await this.viewer(req);
     if (!v) {
       if (path === '/events') throw new HttpError(401, 'Sign in first.');
       return send(res, 401, messagePage('Sign in', 'Sign in with a one-time link: ask for one with "tierdesk login-link PERSON".'));
     }
     if (method === 'POST' && path === '/logout') {
-      await formOf(req, v);
-      await endSession(core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
-      return redirect(res, '/login', { 'set-cookie': sessionCookie('', options.secure, 0) });
+      await this.formOf(req, v);
+      await endSession(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+      return redirect(res, '/login', { 'set-cookie': sessionCookie('', this.options.secure, 0) });
     }
-    if (method === 'GET' && path === '/events') return live.open(res, v);
-    if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(core, v, url.searchParams));
+    if (method === 'GET' && path === '/events') return this.live.open(res, v);
+    if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
-    if (ticket) {
-      const n = Number(ticket[1]);
-      const action = ticket[2];
-      if (method === 'GET' && action === undefined) {
-        const flash = flashes.get(v.session.tokenHash);
-        flashes.delete(v.session.tokenHash);
-        const answer = await ticketHtml(core, v, n, flash);
-        return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
-      }
-      if (method === 'POST' && action !== undefined && isTicketAction(action)) {
-        const form = await formOf(req, v);
-        flashes.set(v.session.tokenHash, await runTicketAction(desk, v, n, action, form));
-        if (flashes.size > 10_000) flashes.delete(flashes.keys().next().value!);
-        return redirect(res, `/tickets/${n}`);
-      }
-    }
+    if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
   }
 
-  async function signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
+    if (req.method === 'GET' && action === undefined) {
+      const flash = this.flashes.get(v.session.tokenHash);
+      this.flashes.delete(v.session.tokenHash);
+      const answer = await ticketHtml(this.core, v, n, flash);
+      return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
+    }
+    if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
+      const form = await this.formOf(req, v);
+      this.flashes.set(v.session.tokenHash, await runTicketAction(this.options.desk, v, n, action, form));
+      if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+      return redirect(res, `/tickets/${n}`);
+    }
+    throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);
+  }
+
+  private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const client = req.socket.remoteAddress ?? 'unknown';
-    const now = core.clock.now();
-    const wait = limiter.blockedFor(client, now);
+    const now = this.core.clock.now();
+    const wait = this.limiter.blockedFor(client, now);
     if (wait > 0)
       return send(res, 429, messagePage('Too many attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60_000)} minutes.`), {
         'retry-after': String(Math.ceil(wait / 1000)),
       });
-    const form = await formOf(req);
-    const person = await redeemLoginToken(core.db, options.secret, form.get('token') ?? '', now);
-    if (!person || !core.directory.person(person)) {
-      limiter.failed(client, now);
+    const form = await this.formOf(req);
+    const person = await redeemLoginToken(this.core.db, this.options.secret, form.get('token') ?? '', now);
+    if (!person || !this.core.directory.person(person)) {
+      this.limiter.failed(client, now);
       return send(
         res,
         401,
@@ -158,34 +205,10 @@ export function createWebServer(options: WebOptions): WebServer {
       );
     }
     // Rotate: whatever session this browser had is ended; the new one has a fresh token.
-    await endSession(core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
-    const { token } = await startSession(core.db, person, now);
-    return redirect(res, '/', { 'set-cookie': sessionCookie(token, options.secure) });
+    await endSession(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+    const { token } = await startSession(this.core.db, person, now);
+    return redirect(res, '/', { 'set-cookie': sessionCookie(token, this.options.secure) });
   }
-
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (res.headersSent) return void res.end();
-      if (err instanceof HttpError) return send(res, err.status, messagePage('Sorry', err.message));
-      if (err instanceof BadQuery) return send(res, 400, messagePage('Sorry', err.message));
-      const ref = Math.random().toString(36).slice(2, 10);
-      core.logger.error('dashboard request failed', {
-        ref,
-        path: (req.url ?? '').split('?')[0],
-        error: err instanceof Error ? err.message : String(err),
-      });
-      send(res, 500, messagePage('Sorry', `Something went wrong on our side (reference ${ref}).`));
-    });
-  });
-  return {
-    server,
-    live,
-    async close() {
-      off();
-      live.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 /** The link's landing page: a button, so a link preview fetching the URL never uses it up. */
