@@ -69,6 +69,9 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'ticket_events',
       'tickets',
       'timers',
+      'web_login_links',
+      'web_sessions',
+      'web_settings',
     ]);
     expect(await migrateToLatest(db)).toEqual([]);
     expect(await migrateDownAll(db)).toEqual(
@@ -113,7 +116,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(24);
+      expect(await tables(replicas[0]!)).toHaveLength(27);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -126,7 +129,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(24);
+    expect(await tables(b)).toHaveLength(27);
   });
 });
 
