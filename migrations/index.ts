@@ -12,6 +12,7 @@ import * as metricCounts from './2026-12-07-04-metric-counts.js';
 import * as retention from './2026-12-07-05-retention.js';
 import * as productWarnings from './2026-12-07-06-product-warnings.js';
 import * as consults from './2026-12-07-07-consults.js';
+import * as web from './2026-12-07-10-web.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-05-retention': retention,
   '2026-12-07-06-product-warnings': productWarnings,
   '2026-12-07-07-consults': consults,
+  '2026-12-07-10-web': web,
 };

@@ -12,6 +12,7 @@ import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
 import { createCatalogue } from './capabilities/index.js';
+import { serveDashboard, webCommand } from '../adapters/web/cli.js';
 import { Directory } from './core/directory.js';
 import { startOpsServer } from './ops-server.js';
 import { createDesk } from './core/desk.js';
@@ -84,6 +85,9 @@ export async function main(io: Io): Promise<number> {
       return reportCommand(args, config, logger, say, complain);
     case 'discord':
       return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
+    case 'login-link':
+    case 'sessions':
+      return webCommand(args, config, io.env, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
     case 'export':
@@ -220,6 +224,8 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
   const opsPort = io.env.TIERDESK_OPS_PORT;
   const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
   if (ops) logger.info('health and metrics', { url: ops.url });
+  const consoleMode = adapters.every((a) => a.platform === 'console');
+  const stopDashboard = await serveDashboard(desk, io.env, consoleMode, (line) => (consoleMode ? io.stdout.write(`${line}\n`) : logger.info(line)));
   const code = await finished;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -244,6 +250,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
   // The console delivers what is still due first (it prints it). Platform replicas leave the rest
   // in the outbox for the other replicas, or for the next start.
   if (!signal || adapters.every((a) => a.platform === 'console')) await desk.dispatcher.drain();
+  await stopDashboard();
   await desk.stop();
   await db.destroy();
   await ops?.close();

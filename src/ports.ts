@@ -3,7 +3,8 @@
  * ChatAdapter; the composition root (src/cli.ts) provides a real Clock and Logger; tests provide fakes.
  */
 
-export type Platform = 'slack' | 'discord' | 'console';
+/** `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`). */
+export type Platform = 'slack' | 'discord' | 'console' | 'web';
 
 /** Where a message lives. `space` is the workspace or guild; `thread` the parent message, if any. */
 export interface Place {

@@ -154,6 +154,20 @@ export const COMMANDS: CommandSpec[] = [
     },
   },
   { path: ['products'], synopsis: '', summary: 'the support windows of every configured product version, the soonest end first', options: {} },
+  {
+    path: ['login-link'],
+    synopsis: 'PERSON',
+    summary: 'a one-time sign-in link to the dashboard for a person under people: (single use, 15 minutes)',
+    options: {},
+    positionals: ['PERSON'],
+  },
+  {
+    path: ['sessions', 'revoke'],
+    synopsis: '[PERSON]',
+    summary: 'sign out of the dashboard everywhere: one person, or everyone',
+    options: {},
+    positionals: ['PERSON'],
+  },
   { path: ['help'], synopsis: '[COMMAND]', summary: 'this text, or the help of one command', options: {}, positionals: ['COMMAND', 'SUB'] },
 ];
 
@@ -168,6 +182,9 @@ const ENVIRONMENT = `Environment:
                      run the Discord adapter; DISCORD_API_URL overrides the REST base URL (…/api)
   TIERDESK_DISCORD_SHARD_COUNT, TIERDESK_DISCORD_SHARDS
                      Discord gateway shards: the total across replicas, and the ids this one runs (0,2 or 0-1)
+  TIERDESK_WEB_PORT  serve the dashboard on this port (the console serves it on 127.0.0.1:3080 by default)
+  TIERDESK_PUBLIC_URL the dashboard's public https:// URL behind your TLS proxy (links; Secure cookies)
+  TIERDESK_WEB_SECRET signs sign-in links (32+ characters; default: generated once, kept in the database)
   TIERDESK_LOG_LEVEL debug | info | warn | error (logs are JSON lines on stderr)`;
 
 const line = (c: CommandSpec) => [...c.path, c.synopsis].filter((w) => w !== '').join(' ');

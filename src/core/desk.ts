@@ -37,11 +37,17 @@ export interface Desk {
   start(): Promise<void>;
   /** Stop taking work, then let in-flight passes finish. */
   stop(): Promise<void>;
+  /**
+   * Hear, after each commit, which tickets it changed (their events were written): live dashboards
+   * refresh from it. A listener that throws is logged and never fails the change. Returns `off`.
+   */
+  onTicketsChanged(listener: (tickets: readonly number[]) => void): () => void;
 }
 
 export function createDesk(options: DeskOptions): Desk {
   // The core wakes the loops after each commit; they are built right after it.
   const loops: { dispatcher?: Dispatcher; scheduler?: Scheduler } = {};
+  const changeListeners = new Set<(tickets: readonly number[]) => void>();
   const core: Core = {
     db: options.db,
     config: options.config,
@@ -55,6 +61,15 @@ export function createDesk(options: DeskOptions): Desk {
       if (what.outbox) loops.dispatcher?.nudge();
       if (what.timers) loops.scheduler?.nudge();
     },
+    committed: (tickets) => {
+      for (const listener of changeListeners) {
+        try {
+          listener(tickets);
+        } catch (err) {
+          options.logger.warn('a ticket-change listener failed', { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    },
   };
   const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));
   const dispatcher = (loops.dispatcher = new Dispatcher(core, adapters, options.dispatcher));
@@ -67,6 +82,10 @@ export function createDesk(options: DeskOptions): Desk {
     handle,
     dispatcher,
     scheduler,
+    onTicketsChanged(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
     async start() {
       for (const capability of core.catalogue.capabilities) await capability.start?.(core);
       await armHousekeeping(core);

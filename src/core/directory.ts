@@ -24,7 +24,32 @@ export class Directory {
         const id = p[platform];
         if (id !== undefined) this.byPlatform.set(`${platform}:${id}`, p);
       }
+      // The dashboard knows people by their configured id: a web person is always a configured one.
+      this.byPlatform.set(`web:${p.id}`, p);
     }
+  }
+
+  /**
+   * Are these the same person? The same platform identity, or two identities of one configured
+   * person (ann on Slack and ann signed in to the dashboard): a ticket is its requester's everywhere.
+   */
+  samePerson(a: Person, b: Person): boolean {
+    if (a.platform === b.platform && a.space === b.space && a.id === b.id) return true;
+    const pa = this.byPlatform.get(`${a.platform}:${a.id}`);
+    return pa !== undefined && pa === this.byPlatform.get(`${b.platform}:${b.id}`);
+  }
+
+  /** Every platform identity of a configured person (to find the tickets they raised anywhere). */
+  identitiesOf(personId: string): Array<{ platform: Platform; id: string }> {
+    const p = this.person(personId);
+    if (!p) return [];
+    const out: Array<{ platform: Platform; id: string }> = [
+      { platform: 'web', id: p.id },
+      { platform: 'console', id: p.console },
+    ];
+    if (p.slack !== undefined) out.push({ platform: 'slack', id: p.slack });
+    if (p.discord !== undefined) out.push({ platform: 'discord', id: p.discord });
+    return out;
   }
 
   /** Build the Actor for an inbound person. Platform display names are untrusted text. */
@@ -166,7 +191,7 @@ export class Directory {
     const prefixed = /^(slack|discord|console):(.+)$/.exec(personId);
     if (prefixed) return prefixed[1] === platform ? { platform, space, id: prefixed[2]!, name: prefixed[2]! } : undefined;
     const p = this.person(personId);
-    const id = p?.[platform];
+    const id = platform === 'web' ? p?.id : p?.[platform];
     return p && id !== undefined ? { platform, space, id, name: p.name } : undefined;
   }
 }

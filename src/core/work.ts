@@ -37,6 +37,8 @@ export interface Core {
   search: SearchIndex;
   /** Every capability's declarations: commands, buttons, timers, and the lifecycle hooks they listen to. */
   catalogue: Catalogue;
+  /** Told after each commit that wrote ticket events, with those tickets (live dashboards listen). */
+  committed?: (tickets: readonly number[]) => void;
 }
 
 /** The ticket events that raise a lifecycle hook. */
@@ -70,8 +72,12 @@ export class Work {
     readonly now: number,
   ) {}
 
+  /** The tickets this unit wrote events for: told to `core.committed` after commit. */
+  readonly touched = new Set<number>();
+
   /** Append to a ticket's audit log. */
   async event(ticket: number, actor: Actor | 'system', kind: string, data: Record<string, unknown> = {}): Promise<void> {
+    this.touched.add(ticket);
     const who =
       actor === 'system'
         ? { kind: 'system' }
@@ -198,13 +204,16 @@ export class Work {
 /** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */
 export async function inTransaction<T>(core: Core, fn: (work: Work) => Promise<T>): Promise<T> {
   let wrote = { outbox: false, timers: false };
+  let touched: ReadonlySet<number> = new Set();
   const result = await core.db.transaction().execute(async (trx) => {
     const work = new Work(trx, core, core.clock.now());
     const value = await fn(work);
     await work.flush();
     wrote = work.wrote;
+    touched = work.touched;
     return value;
   });
   if (wrote.outbox || wrote.timers) core.wake(wrote);
+  if (touched.size > 0) core.committed?.([...touched]);
   return result;
 }

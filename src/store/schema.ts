@@ -60,6 +60,9 @@ export interface Database {
   csat_ratings: CsatRatingsTable;
   product_warnings: ProductWarningsTable;
   consults: ConsultsTable;
+  web_settings: WebSettingsTable;
+  web_login_links: WebLoginLinksTable;
+  web_sessions: WebSessionsTable;
 }
 
 /** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */
@@ -83,6 +86,25 @@ export interface ProductWarningsTable {
   version: string;
   threshold: number;
   sent_at: number;
+}
+
+/** The dashboard's sign-in (migrations/2026-12-07-10-web.ts). */
+export interface WebSettingsTable {
+  name: string;
+  value: string;
+}
+export interface WebLoginLinksTable {
+  nonce: string;
+  person: string;
+  expires_at: number;
+  used_at: number | null;
+}
+export interface WebSessionsTable {
+  token_hash: string;
+  person: string;
+  csrf: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */

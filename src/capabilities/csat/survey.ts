@@ -56,7 +56,8 @@ export async function rateTicket(
     throw new UserError('too_long', `The comment is ${comment.length} characters; the limit is ${COMMENT_MAX}.`, 'comment');
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
-    if (!isRequester(t, req.actor.person)) throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can rate it.`);
+    if (!isRequester(t, req.actor.person, core.directory))
+      throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can rate it.`);
     const resolvedAt = ratable(core, t);
     const survey = await findSurvey(work.db, number, resolvedAt);
     if (!survey) {

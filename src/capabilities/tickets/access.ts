@@ -20,7 +20,7 @@ export async function ticketForAgent(core: Core, work: Work, req: Request, numbe
 
 /** May this person see the ticket at all? The requester and every agent may. */
 export function canSee(core: Core, actor: Actor, ticket: Ticket): boolean {
-  return isRequester(ticket, actor.person) || core.directory.isAgent(actor);
+  return isRequester(ticket, actor.person, core.directory) || core.directory.isAgent(actor);
 }
 
 export function assertCanSee(core: Core, actor: Actor, ticket: Ticket): void {

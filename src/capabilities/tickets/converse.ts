@@ -81,7 +81,7 @@ export async function requesterMessage(core: Core, req: Request, number: number,
 /** The requester's message, relayed to the agents, inside a unit of work already under way. */
 export async function recordRequesterMessage(core: Core, work: Work, req: Request, number: number, text: string): Promise<Reply | void> {
   const t = await loadTicket(work.db, number);
-  if (!isRequester(t, req.actor.person)) throw new UserError('not_yours', `Ticket #${number} is not yours.`);
+  if (!isRequester(t, req.actor.person, core.directory)) throw new UserError('not_yours', `Ticket #${number} is not yours.`);
   const status = nextStatus(t.status, 'requester_reply', t.assignee !== undefined);
   await saveTicket(work, t, { status });
   await work.event(number, req.actor, 'requester_message', { text });
@@ -98,7 +98,7 @@ export async function recordRequesterMessage(core: Core, work: Work, req: Reques
 /** A message written in a ticket's conversation: from its requester, or a public reply from an agent. */
 export async function messageInTicket(core: Core, req: Request, number: number, text: string): Promise<Reply | void> {
   const t = await loadTicket(core.db, number);
-  if (isRequester(t, req.actor.person)) return requesterMessage(core, req, number, text);
+  if (isRequester(t, req.actor.person, core.directory)) return requesterMessage(core, req, number, text);
   if (core.directory.isAgent(req.actor)) return replyToRequester(core, req, number, text);
   throw new UserError('not_yours', `Ticket #${number} is not yours: only its requester and the agents can write in it.`);
 }

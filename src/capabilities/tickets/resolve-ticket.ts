@@ -51,7 +51,7 @@ export async function resolveTicket(core: Core, req: Request, number: number, ra
 export async function confirmResolution(core: Core, req: Request, number: number): Promise<Reply> {
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
-    if (!isRequester(t, req.actor.person))
+    if (!isRequester(t, req.actor.person, core.directory))
       throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can confirm its resolution.`);
     const status = nextStatus(t.status, 'confirm', t.assignee !== undefined);
     await saveTicket(work, t, { status, closed_at: work.now });
@@ -68,7 +68,7 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
   return change(core, req, async (work) => {
     const t = await loadTicket(work.db, number);
     const agent = core.directory.isAgentOf(req.actor, t.tier);
-    if (!isRequester(t, req.actor.person) && !agent)
+    if (!isRequester(t, req.actor.person, core.directory) && !agent)
       throw new UserError('not_yours', `Only the requester of #${number} or its tier's agents can reopen it.`);
     const status = nextStatus(t.status, 'reopen', t.assignee !== undefined);
     const windowEnd = (t.resolvedAt ?? work.now) + core.config.tickets.reopenWindowMs;

@@ -3,6 +3,7 @@ import type { Level, Priority } from '../../domain/priority.js';
 import type { TicketStatus } from '../../domain/ticket.js';
 import type { Person, Place, Platform } from '../../ports.js';
 import type { Db } from '../../store/connect.js';
+import type { Directory } from '../../core/directory.js';
 import { closePauses, openPause } from '../../store/sla-pauses.js';
 import type { TicketRow, TicketUpdate } from '../../store/schema.js';
 import { findTicket, updateTicket } from '../../store/tickets.js';
@@ -102,9 +103,9 @@ export async function saveTicket(work: { db: Db; now: number; core: { newId: () 
   }
 }
 
-export function isRequester(ticket: Ticket, person: Person): boolean {
-  const r = ticket.requester;
-  return r.platform === person.platform && r.space === person.space && r.id === person.id;
+/** Did this person raise the ticket, on any platform (one configured person is one requester everywhere)? */
+export function isRequester(ticket: Ticket, person: Person, directory: Pick<Directory, 'samePerson'>): boolean {
+  return directory.samePerson(ticket.requester, person);
 }
 
 /** Keys of the messages a ticket owns. */

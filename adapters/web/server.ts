@@ -1,0 +1,224 @@
+/**
+ * The dashboard over node:http: server-rendered pages, one small script for live updates, every
+ * asset served here. Every request is checked for who is signed in; every state change for its
+ * CSRF token and origin. The pages run the desk's use cases (adapters/web/actions.ts).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Desk } from '../../src/core/desk.js';
+import type { Core } from '../../src/core/work.js';
+import { APP_CSS, LIVE_JS } from './assets.js';
+import {
+  AttemptLimiter,
+  csrfMatches,
+  endSession,
+  readCookie,
+  redeemLoginToken,
+  SESSION_COOKIE,
+  sessionCookie,
+  sessionOf,
+  startSession,
+} from './auth.js';
+import { html, messagePage, page } from './html.js';
+import { LiveHub } from './live.js';
+import { isTicketAction, runTicketAction } from './actions.js';
+import { BadQuery, queueHtml } from './queue-page.js';
+import { ticketHtml } from './ticket-page.js';
+import { chromeOf, viewerOf, type Viewer } from './viewer.js';
+
+export interface WebOptions {
+  desk: Desk;
+  /** The HMAC secret of sign-in links (adapters/web/auth.ts signingSecret). */
+  secret: string;
+  /** Cookies are Secure when the public URL is https (behind the operator's TLS proxy). */
+  secure: boolean;
+  /** Failed sign-ins allowed per client address per 15 minutes. */
+  signInAttempts?: number;
+}
+
+const MAX_BODY = 64 * 1024;
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WebServer {
+  server: Server;
+  live: LiveHub;
+  close(): Promise<void>;
+}
+
+export function createWebServer(options: WebOptions): WebServer {
+  const app = new WebApp(options);
+  const server = createServer((req, res) => void app.answer(req, res));
+  return {
+    server,
+    live: app.live,
+    async close() {
+      app.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+function redirect(res: ServerResponse, to: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { ...SECURITY_HEADERS, location: to, ...headers });
+  res.end();
+}
+
+/** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
+class WebApp {
+  readonly live: LiveHub;
+  private readonly core: Core;
+  private readonly limiter: AttemptLimiter;
+  private readonly flashes = new Map<string, string>();
+  private readonly off: () => void;
+
+  constructor(private readonly options: WebOptions) {
+    this.core = options.desk.core;
+    this.live = new LiveHub(this.core);
+    this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
+    this.off = options.desk.onTicketsChanged((tickets) => {
+      this.live.changed(tickets).catch((err: unknown) => this.core.logger.warn('live update failed', { error: String(err) }));
+    });
+  }
+
+  close(): void {
+    this.off();
+    this.live.close();
+  }
+
+  /** Answer one request; expected failures are one line, anything else is logged with a reference. */
+  async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      if (res.headersSent) return void res.end();
+      if (err instanceof HttpError) return send(res, err.status, messagePage('Sorry', err.message));
+      if (err instanceof BadQuery) return send(res, 400, messagePage('Sorry', err.message));
+      const ref = Math.random().toString(36).slice(2, 10);
+      this.core.logger.error('dashboard request failed', {
+        ref,
+        path: (req.url ?? '').split('?')[0],
+        error: err instanceof Error ? err.message : String(err),
+      });
+      send(res, 500, messagePage('Sorry', `Something went wrong on our side (reference ${ref}).`));
+    }
+  }
+
+  private async viewer(req: IncomingMessage): Promise<Viewer | undefined> {
+    const session = await sessionOf(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE), this.core.clock.now());
+    return session ? viewerOf(this.core, session) : undefined;
+  }
+
+  /** The posted form: from this site, at most 64 KB, and with the session's CSRF token when signed in. */
+  private async formOf(req: IncomingMessage, v?: Viewer): Promise<URLSearchParams> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host)
+      throw new HttpError(403, 'That form came from another site.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) throw new HttpError(413, `That form is over ${MAX_BODY / 1024} KB.`);
+      chunks.push(chunk as Buffer);
+    }
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    if (v && !csrfMatches(v.session, form.get('_csrf') ?? undefined))
+      throw new HttpError(403, 'This form has expired: reload the page and try again.');
+    return form;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
+    if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
+    if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, loginPage(url.searchParams.get('token')));
+    const v = await this.viewer(req);
+    if (!v) {
+      if (path === '/events') throw new HttpError(401, 'Sign in first.');
+      return send(res, 401, messagePage('Sign in', 'Sign in with a one-time link: ask for one with "tierdesk login-link PERSON".'));
+    }
+    if (method === 'POST' && path === '/logout') {
+      await this.formOf(req, v);
+      await endSession(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+      return redirect(res, '/login', { 'set-cookie': sessionCookie('', this.options.secure, 0) });
+    }
+    if (method === 'GET' && path === '/events') return this.live.open(res, v);
+    if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
+    const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
+    if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
+    throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
+  }
+
+  private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
+    if (req.method === 'GET' && action === undefined) {
+      const flash = this.flashes.get(v.session.tokenHash);
+      this.flashes.delete(v.session.tokenHash);
+      const answer = await ticketHtml(this.core, v, n, flash);
+      return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
+    }
+    if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
+      const form = await this.formOf(req, v);
+      this.flashes.set(v.session.tokenHash, await runTicketAction(this.options.desk, v, n, action, form));
+      if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+      return redirect(res, `/tickets/${n}`);
+    }
+    throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);
+  }
+
+  private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const now = this.core.clock.now();
+    const wait = this.limiter.blockedFor(client, now);
+    if (wait > 0)
+      return send(res, 429, messagePage('Too many attempts', `Too many sign-in attempts: try again in ${Math.ceil(wait / 60_000)} minutes.`), {
+        'retry-after': String(Math.ceil(wait / 1000)),
+      });
+    const form = await this.formOf(req);
+    const person = await redeemLoginToken(this.core.db, this.options.secret, form.get('token') ?? '', now);
+    if (!person || !this.core.directory.person(person)) {
+      this.limiter.failed(client, now);
+      return send(
+        res,
+        401,
+        messagePage('Sign in', 'That sign-in link is invalid, used or expired: ask for a new one with "tierdesk login-link PERSON".'),
+      );
+    }
+    // Rotate: whatever session this browser had is ended; the new one has a fresh token.
+    await endSession(this.core.db, readCookie(req.headers.cookie, SESSION_COOKIE));
+    const { token } = await startSession(this.core.db, person, now);
+    return redirect(res, '/', { 'set-cookie': sessionCookie(token, this.options.secure) });
+  }
+}
+
+/** The link's landing page: a button, so a link preview fetching the URL never uses it up. */
+function loginPage(token: string | null): string {
+  if (!token) return messagePage('Sign in', 'Sign in with a one-time link: ask for one with "tierdesk login-link PERSON".');
+  return page({
+    title: 'Sign in',
+    main: html`<h1>Sign in to tierdesk</h1>
+      <form method="post" action="/login">
+        <input type="hidden" name="token" value="${token.slice(0, 500)}" /> <button class="primary" type="submit">Sign in</button>
+      </form>`,
+  });
+}
