@@ -126,7 +126,7 @@ function formFields(sub: SubcommandSpec): string[] {
 function wantsForm(sub: SubcommandSpec, args: Args): boolean {
   const fields = formFields(sub).map((n) => (sub.args ?? []).find((a) => a.name === n)!);
   const given = (n: string) => args[n] !== undefined;
-  return fields.every((a) => !given(a.name)) || fields.some((a) => a.required && !given(a.name));
+  return fields.length > 0 && (fields.every((a) => !given(a.name)) || fields.some((a) => a.required && !given(a.name)));
 }
 
 async function formOf(core: Core, req: Request, command: CommandSpec, sub: SubcommandSpec, args: Args): Promise<Form> {

@@ -135,8 +135,10 @@ export class Work {
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
     // No platform call that changes nothing: the message already shows exactly this card.
+    // In-flight first: an edit delivered between the two reads would otherwise leave `shown` stale.
+    const inFlight = await editInFlight(this.db, key);
     const shown = (await findMessage(this.db, key))?.shown;
-    if (shown && shown === cardFingerprint(card) && !(await editInFlight(this.db, key))) return;
+    if (!inFlight && shown && shown === cardFingerprint(card)) return;
     this.queue('edit', { kind: 'thread', of: key }, card, {
       key,
       ...(ticket !== undefined ? { ticket } : {}),

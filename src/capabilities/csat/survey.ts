@@ -51,7 +51,8 @@ export async function rateTicket(
   const score = (rawScore ?? '').trim();
   if (!(SCORES as readonly string[]).includes(score))
     throw new UserError('bad_score', `A rating is a whole number from 1 (poor) to 5 (great). Usage: ${RATE_USAGE}`, 'score');
-  const comment = cleanUserText(rawComment ?? '').trim();
+  // With comments off (csat.comment: false) a rating is only its score.
+  const comment = core.config.csat.comment ? cleanUserText(rawComment ?? '').trim() : '';
   if (comment.length > COMMENT_MAX)
     throw new UserError('too_long', `The comment is ${comment.length} characters; the limit is ${COMMENT_MAX}.`, 'comment');
   return change(core, req, async (work) => {
