@@ -147,19 +147,22 @@ describe.concurrent('tierdesk sub-commands', () => {
       const run = await runCli(['start'], { entry: BIN_ENTRY, cwd: s.dir, env: { DATABASE_URL: s.databaseUrl } });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(run.stdout).toBe(
-        [
-          `tierdesk · console chat · config: built-in demo · database: ${s.databaseUrl}`,
-          'Tiers:',
-          '  L1 Help desk: agents agent1; channel #l1-desk',
-          '  L2 Second level: agents agent2; channel #l2-desk',
-          '  L3 Specialists: agents specialist; channel #l3-desk',
-          'Requesters: requester (anyone not listed can open tickets too)',
-          'Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high',
-          'Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.',
-          'Peer support in #peer: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>',
-          '',
-        ].join('\n'),
+      // The banner, then the dashboard's address and a one-time sign-in link per person (or why it is not served).
+      const banner = [
+        `tierdesk · console chat · config: built-in demo · database: ${s.databaseUrl}`,
+        'Tiers:',
+        '  L1 Help desk: agents agent1; channel #l1-desk',
+        '  L2 Second level: agents agent2; channel #l2-desk',
+        '  L3 Specialists: agents specialist; channel #l3-desk',
+        'Requesters: requester (anyone not listed can open tickets too)',
+        'Type "<user>: <text>", e.g.  requester: /ticket new Printer on fire --urgency high',
+        'Write in a ticket with "#N": agent1: #1 Have you tried a new toner cartridge?   /help lists every command.',
+        'Peer support in #peer: requester: /ask How do I map a network drive?  then  agent2: Q1 Use File Explorer › Map network drive  and  requester: /mark m2  (the number printed with the answer); /kb search <words>',
+        '',
+      ].join('\n');
+      expect(run.stdout.slice(0, banner.length)).toBe(banner);
+      expect(run.stdout.slice(banner.length)).toMatch(
+        /^(Dashboard: http:\/\/127\.0\.0\.1:\d+\n( {2}sign in as \S+ \(one use, 15 minutes\): http\S+\n)+|The dashboard is not served: [^\n]+\n)$/,
       );
     });
   });
