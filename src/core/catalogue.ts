@@ -159,3 +159,8 @@ function surfaceSub(command: CommandSpec, sub: SubcommandSpec, config: Config): 
   });
   return { name: sub.name, summary: sub.summary, usage: usageOf(command, sub), args, hasForm: sub.form !== undefined };
 }
+
+/** A summary used inside a sentence: "Take a ticket" → "take a ticket". */
+export function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,7 +1,7 @@
 /** /help and per-command help, derived from the declarations: what a surface runs, nothing else. */
 import type { Platform } from '../ports.js';
 import type { CommandSpec, SubcommandSpec, Who } from './capability.js';
-import { runsOn, usageOf, type Catalogue } from './catalogue.js';
+import { lowerFirst, runsOn, usageOf, type Catalogue } from './catalogue.js';
 
 const GROUPS: ReadonlyArray<[Who, string]> = [
   ['anyone', 'Everyone:'],
@@ -49,9 +49,5 @@ export function commandHelp(catalogue: Catalogue, command: CommandSpec, platform
   if (command.name === 'ticket') return helpText(catalogue, platform);
   const subs = subsOn(command, platform);
   const heading = catalogue.capabilityOf(command.name)?.summary ?? command.summary;
-  return [`${heading} commands (/${command.name}: ${lower(command.summary)}):`, ...subs.map((s) => line(command, s))].join('\n');
-}
-
-function lower(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
+  return [`${heading} commands (/${command.name}: ${lowerFirst(command.summary)}):`, ...subs.map((s) => line(command, s))].join('\n');
 }

@@ -7,7 +7,7 @@ import { UserError } from '../domain/errors.js';
 import { cleanLine } from '../domain/text.js';
 import type { Form, Inbound, Platform, Reply } from '../ports.js';
 import type { Args, CommandSpec, SubcommandSpec, Who } from './capability.js';
-import { choicesOf, findSub, runsOn, usageOf } from './catalogue.js';
+import { choicesOf, findSub, lowerFirst, runsOn, usageOf } from './catalogue.js';
 import { commandHelp, helpText } from './help.js';
 import type { Request } from './request.js';
 import { parseTypedArgs } from './typed-line.js';
@@ -104,13 +104,9 @@ export async function authorize(core: Core, req: Request, sub: SubcommandSpec, a
 
 function refusal(core: Core, req: Request, who: Who, summary: string): string | undefined {
   const dir = core.directory;
-  if (who === 'agents' && !dir.isAgent(req.actor)) return `Only agents can do that (${lower(summary)}).`;
-  if (who === 'leads' && !dir.tiers.some((t) => dir.isLead(req.actor, t.id))) return `Only a tier's leads can do that (${lower(summary)}).`;
+  if (who === 'agents' && !dir.isAgent(req.actor)) return `Only agents can do that (${lowerFirst(summary)}).`;
+  if (who === 'leads' && !dir.tiers.some((t) => dir.isLead(req.actor, t.id))) return `Only a tier's leads can do that (${lowerFirst(summary)}).`;
   return undefined;
-}
-
-function lower(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** The form's fields: the declared ones, or every free-text and choice argument. */

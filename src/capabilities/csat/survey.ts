@@ -25,14 +25,7 @@ export async function askForRating(core: Core, work: Work, number: number): Prom
   if (t.resolvedAt === undefined) return;
   const already = await findSurvey(work.db, number, t.resolvedAt);
   if (already) return;
-  await recordSurvey(work.db, {
-    ticket: number,
-    resolvedAt: t.resolvedAt,
-    tier: t.tier,
-    priority: t.priority,
-    askedAt: work.now,
-    ...(t.assignee ? { assignee: t.assignee } : {}),
-  });
+  await recordSurvey(work.db, surveyOf(t, t.resolvedAt, work.now));
   const buttons = SCORES.map((s, i) => ({ action: 'rate', label: `${s} ${WORDS[i]}`, value: `${number} ${s}` }));
   const text = `How did we do? Rate the resolution of #${number} from 1 (poor) to 5 (great)${
     core.config.csat.comment ? ', with a comment if you like' : ''
@@ -61,10 +54,7 @@ export async function rateTicket(
       throw new UserError('not_requester', `Only ${t.requester.name}, who raised #${number}, can rate it.`);
     const resolvedAt = ratable(core, t);
     const survey = await findSurvey(work.db, number, resolvedAt);
-    if (!survey) {
-      const base = { ticket: number, resolvedAt, tier: t.tier, priority: t.priority, askedAt: work.now };
-      await recordSurvey(work.db, { ...base, ...(t.assignee ? { assignee: t.assignee } : {}) });
-    }
+    if (!survey) await recordSurvey(work.db, surveyOf(t, resolvedAt, work.now));
     const previous = survey?.score;
     await saveRating(work.db, number, resolvedAt, Number(score), comment || undefined, work.now);
     await work.event(number, req.actor, 'rated', { score: Number(score), ...(comment ? { comment } : {}) });
@@ -72,6 +62,11 @@ export async function rateTicket(
     if (Number(score) <= low && (previous === undefined || previous > low)) await alertLowRating(core, work, t, Number(score), comment);
     return { text: previous === undefined ? `Thanks: you rated #${number} ${score}/5.` : `Thanks: your rating of #${number} is now ${score}/5.` };
   });
+}
+
+/** The survey row of one resolution: the ticket as it was when resolved. */
+function surveyOf(t: Ticket, resolvedAt: number, askedAt: number): Parameters<typeof recordSurvey>[1] {
+  return { ticket: t.number, resolvedAt, tier: t.tier, priority: t.priority, askedAt, ...(t.assignee ? { assignee: t.assignee } : {}) };
 }
 
 /** The resolution a rating is for, or why there is none to rate now. */
