@@ -1,4 +1,4 @@
-import { editInFlight, findMessage } from '../store/messages.js';
+import { showsAlready } from '../store/messages.js';
 import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
@@ -135,10 +135,7 @@ export class Work {
     const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
     // No platform call that changes nothing: the message already shows exactly this card.
-    // In-flight first: an edit delivered between the two reads would otherwise leave `shown` stale.
-    const inFlight = await editInFlight(this.db, key);
-    const shown = (await findMessage(this.db, key))?.shown;
-    if (!inFlight && shown && shown === cardFingerprint(card)) return;
+    if (await showsAlready(this.db, key, cardFingerprint(card))) return;
     this.queue('edit', { kind: 'thread', of: key }, card, {
       key,
       ...(ticket !== undefined ? { ticket } : {}),

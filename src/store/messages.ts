@@ -24,15 +24,28 @@ export async function markShown(db: Db, key: string, shown: string): Promise<voi
   await db.updateTable('messages').set({ shown }).where('key', '=', key).execute();
 }
 
-/** Whether an edit of this message is being sent right now (leased): what it will show is not known yet. */
-export async function editInFlight(db: Db, key: string): Promise<boolean> {
+/**
+ * Whether the message shows exactly `shown` now and no edit of it is being sent (leased): then an
+ * edit to `shown` changes nothing. One statement, so a delivery cannot land between two reads.
+ */
+export async function showsAlready(db: Db, key: string, shown: string): Promise<boolean> {
   const row = await db
-    .selectFrom('outbox')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('op', '=', 'edit')
-    .where('message_key', '=', key)
-    .where('lease_until', 'is not', null)
+    .selectFrom('messages')
+    .select('key')
+    .where('key', '=', key)
+    .where('shown', '=', shown)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('op', '=', 'edit')
+            .where('message_key', '=', key)
+            .where('lease_until', 'is not', null),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }
