@@ -18,10 +18,11 @@ import {
   sessionOf,
   startSession,
 } from './auth.js';
-import { html, messagePage, page } from './html.js';
+import { html, messagePage, page, type PageAnswer } from './html.js';
 import { LiveHub } from './live.js';
 import { isTicketAction, runTicketAction } from './actions.js';
 import { BadQuery, queueHtml } from './queue-page.js';
+import { reportsHtml } from './reports-page.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
 
@@ -165,22 +166,39 @@ class WebApp {
     }
     if (method === 'GET' && path === '/events') return this.live.open(res, v);
     if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
+    if (method === 'GET' && path === '/reports') return this.sendAnswer(res, v, await reportsHtml(this.core, v, url.searchParams));
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
   }
 
+  /** A page, or its one line of refusal with the navigation around it. */
+  private sendAnswer(res: ServerResponse, v: Viewer, answer: PageAnswer): void {
+    if (answer.status === 200) return send(res, 200, answer.html);
+    const title = answer.status === 400 ? 'Sorry' : answer.status === 403 ? 'Not for you' : 'Not here';
+    send(res, answer.status, messagePage(title, answer.text, chromeOf(v)));
+  }
+
+  /** The one line a form's answer left for the person's next page, taken once. */
+  private takeFlash(v: Viewer): string | undefined {
+    const flash = this.flashes.get(v.session.tokenHash);
+    this.flashes.delete(v.session.tokenHash);
+    return flash;
+  }
+
+  private setFlash(v: Viewer, text: string): void {
+    this.flashes.set(v.session.tokenHash, text);
+    if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+  }
+
   private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
     if (req.method === 'GET' && action === undefined) {
-      const flash = this.flashes.get(v.session.tokenHash);
-      this.flashes.delete(v.session.tokenHash);
-      const answer = await ticketHtml(this.core, v, n, flash);
+      const answer = await ticketHtml(this.core, v, n, this.takeFlash(v));
       return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
     }
     if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
       const form = await this.formOf(req, v);
-      this.flashes.set(v.session.tokenHash, await runTicketAction(this.options.desk, v, n, action, form));
-      if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+      this.setFlash(v, await runTicketAction(this.options.desk, v, n, action, form));
       return redirect(res, `/tickets/${n}`);
     }
     throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);

@@ -1,0 +1,116 @@
+/**
+ * The dashboard's /reports, /oncall and /kb, walked as nobody, a requester, an agent of each tier and
+ * a lead: who sees what, which forms they get, what their posts do, and that user text stays text.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Browser, startTestDashboard, YAML, type Dashboard } from './support.js';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
+const HOUR = 3_600_000;
+
+/** The dashboard's people, with an on-call schedule for L1 (led by lena) and the KB written by L2. */
+const PAGES_YAML = `${YAML.replace(
+  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk } }',
+  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk }, oncall_schedule: l1-rota }',
+)}
+schedules:
+  l1-rota:
+    zone: UTC
+    layers:
+      - { name: days, users: [agent1, lena], start: "2024-06-03T08:00", turn: 1 day }
+      - { name: weekend, users: [agent2], start: "2024-06-01T00:00", turn: 2 days, restrict: [ { days: [sat], from: "00:00", to: "24:00" } ] }
+kb:
+  authors: [L2]
+`;
+
+let d: Dashboard;
+beforeEach(async () => {
+  d = await startTestDashboard(PAGES_YAML);
+});
+afterEach(async () => {
+  await d.close();
+});
+
+async function as(person: string): Promise<Browser> {
+  const b = new Browser(d);
+  expect((await b.signIn(person)).status).toBe(303);
+  return b;
+}
+
+/** The number a chart's bar or point carries (`data-value`), found by its row or label and series. */
+function drawn(body: string, chart: string, row: string, series: string): string | undefined {
+  const svg = new RegExp(`<svg[^>]*data-chart="${chart}"[\\s\\S]*?</svg>`).exec(body)?.[0] ?? '';
+  const mark = new RegExp(
+    `data-row="${row}" data-series="${series}" data-value="([^"]*)"|data-series="${series}" data-label="${row}" data-value="([^"]*)"`,
+  ).exec(svg);
+  return mark ? (mark[1] ?? mark[2]) : undefined;
+}
+
+describe('/reports', () => {
+  beforeEach(async () => {
+    await d.desk.say('agent2', `/kb add ${XSS} --body Replace the printer toner cartridge. --tags printers`);
+    await d.desk.say('agent2', '/kb publish 1');
+    const offer = await d.desk.say('ann', '/ticket new printer toner empty');
+    const id = /\/deflect open (\S+)/.exec(offer ?? '')?.[1];
+    await d.desk.say('ann', `/deflect open ${id}`);
+    await d.desk.say('agent1', '/ticket claim 1');
+    await d.desk.say('agent1', '/ticket reply 1 On its way');
+    await d.desk.say('agent1', '/ticket resolve 1 New cartridge');
+    await d.desk.say('ann', '/ticket rate 1 4');
+    await d.desk.say('sam', '/ticket new VPN down');
+    await d.desk.say('agent1', '/ticket escalate 2 needs network --to L2');
+    await d.desk.advance(5 * HOUR); // #2's first response (4 hours) breaches
+  });
+
+  it('is refused to nobody and to a requester, in /ticket stats’s own words', async () => {
+    expect((await new Browser(d).get('/reports')).status).toBe(401);
+    const ann = await as('ann');
+    const page = await ann.get('/reports');
+    expect(page.status).toBe(403);
+    expect(page.body).toMatch(/Only agents and leads can see the help desk statistics/);
+    expect((await ann.get('/')).body).not.toMatch(/href="\/reports"/);
+  });
+
+  it('draws for agents and leads the figures /ticket stats computes, with their numbers beside each chart', async () => {
+    for (const who of ['agent1', 'agent2', 'lena']) {
+      const b = await as(who);
+      const page = await b.get('/reports?weeks=4');
+      expect(page.status, who).toBe(200);
+      expect(page.body).toMatch(/<nav aria-label="Main">[\s\S]*href="\/reports"\s+aria-current="page"/);
+      expect(drawn(page.body, 'attainment-groups', 'L1', 'first response met')).toBe('100');
+      expect(drawn(page.body, 'attainment-groups', 'L2', 'first response met')).toBe('0');
+      expect(drawn(page.body, 'breaches-weeks', '2024-05-27', 'breaches')).toBe('1');
+      expect(drawn(page.body, 'backlog-chart', 'L2', 'active tickets')).toBe('1');
+      expect(drawn(page.body, 'csat-groups', 'L1', 'average rating')).toBe('4');
+      expect(drawn(page.body, 'deflection-weeks', '2024-05-27', 'opened anyway')).toBe('1');
+      expect(page.body.match(/<svg class="chart"/g)).toHaveLength(page.body.match(/<table class="data">/g)!.length - 1);
+      expect(page.body).toMatch(/<title id="attainment-weeks-t">SLA attainment by week<\/title>/);
+    }
+    const stats = (await d.desk.say('agent1', '/ticket stats --days 28')) ?? '';
+    expect(stats).toMatch(/^L1\s+1\s+100\s+100\s+0\s/m);
+    expect(stats).toMatch(/^L2\s+1\s+0\s+-?\s*1\s/m);
+  });
+
+  it('filters by tier, weeks and grouping, refuses what it does not know in one line, and keeps titles as text', async () => {
+    const lena = await as('lena');
+    const l2 = await lena.get('/reports?tier=L2&by=priority');
+    expect(drawn(l2.body, 'attainment-groups', 'P3', 'first response met')).toBe('0');
+    expect(drawn(l2.body, 'breaches-weeks', '2024-05-27', 'breaches')).toBe('1');
+    const byAgent = await lena.get('/reports?by=agent');
+    expect(drawn(byAgent.body, 'attainment-groups', 'Agent One', 'resolution met')).toBe('100');
+    expect((await lena.get('/reports?weeks=1')).body.match(/data-chart="breaches-weeks"[\s\S]*?<\/svg>/)![0].match(/class="bar"/g)).toHaveLength(1);
+    const page = await lena.get('/reports');
+    expect(page.body).toContain(`article:1 ${ESCAPED}`);
+    expect(page.body).not.toContain(XSS);
+    for (const [query, says] of [
+      ['tier=L9', /Unknown tier &quot;L9&quot;: one of L1, L2/],
+      ['weeks=0', /not a number of weeks from 1 to 52/],
+      ['by=mood', /Unknown grouping &quot;mood&quot;/],
+    ] as const) {
+      const bad = await lena.get(`/reports?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(bad.body).toMatch(says);
+    }
+  });
+});
