@@ -22,7 +22,9 @@ import { html, messagePage, page, type PageAnswer } from './html.js';
 import { LiveHub } from './live.js';
 import { isTicketAction, runTicketAction } from './actions.js';
 import { BadQuery, queueHtml } from './queue-page.js';
+import { oncallHtml, overrideArgs } from './oncall-page.js';
 import { reportsHtml } from './reports-page.js';
+import { runAs } from './run-as.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
 
@@ -167,6 +169,12 @@ class WebApp {
     if (method === 'GET' && path === '/events') return this.live.open(res, v);
     if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
     if (method === 'GET' && path === '/reports') return this.sendAnswer(res, v, await reportsHtml(this.core, v, url.searchParams));
+    if (method === 'GET' && path === '/oncall') return this.sendAnswer(res, v, await oncallHtml(this.core, v, this.takeFlash(v)));
+    if (method === 'POST' && path === '/oncall/override') {
+      const form = overrideArgs(await this.formOf(req, v));
+      this.setFlash(v, await runAs(this.options.desk, v, 'oncall', 'override', form));
+      return redirect(res, '/oncall');
+    }
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);

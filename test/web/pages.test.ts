@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 /** The dashboard's people, with an on-call schedule for L1 (led by lena) and the KB written by L2. */
 const PAGES_YAML = `${YAML.replace(
   '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk } }',
-  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk }, oncall_schedule: l1-rota }',
+  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk }, oncall_schedule: l1-rota, escalation_policy: l1-pager }',
 )}
 schedules:
   l1-rota:
@@ -20,6 +20,8 @@ schedules:
     layers:
       - { name: days, users: [agent1, lena], start: "2024-06-03T08:00", turn: 1 day }
       - { name: weekend, users: [agent2], start: "2024-06-01T00:00", turn: 2 days, restrict: [ { days: [sat], from: "00:00", to: "24:00" } ] }
+escalation_policies:
+  l1-pager: { steps: [ { notify: { schedule: l1-rota } } ] }
 kb:
   authors: [L2]
 `;
@@ -112,5 +114,61 @@ describe('/reports', () => {
       expect(bad.status, query).toBe(400);
       expect(bad.body).toMatch(says);
     }
+  });
+});
+
+describe('/oncall', () => {
+  const overrides = () => d.desk.db.selectFrom('oncall_overrides').selectAll().execute();
+  const form = { user: 'agent2', from: '2024-06-03T12:00', to: '2024-06-03T18:00', schedule: 'l1-rota' };
+
+  beforeEach(async () => {
+    await d.desk.say('ann', `/ticket new ${XSS}`);
+    await d.desk.say('agent1', '/ticket page 1');
+  });
+
+  it('shows everyone who is on call and the two weeks ahead, and the page log to agents and leads only', async () => {
+    expect((await new Browser(d).get('/oncall')).status).toBe(401);
+    expect((await new Browser(d).post('/oncall/override', form)).status).toBe(401);
+    for (const who of ['ann', 'agent1', 'agent2', 'lena']) {
+      const page = await (await as(who)).get('/oncall');
+      expect(page.status, who).toBe(200);
+      expect(page.body).toMatch(
+        /<th scope="row">L1 Help desk<\/th><td>l1-rota<\/td><td>Agent One<\/td><td>2024-06-04 08:00 UTC<\/td><td>Lena Lead<\/td>/,
+      );
+      expect(page.body).toMatch(/data-chart="timeline-l1-rota"/);
+      expect(page.body).toMatch(/data-row="layer days" data-who="Agent One"[\s\S]*data-row="layer days" data-who="Lena Lead"/);
+      expect(page.body).toMatch(/data-row="layer weekend" data-who="Agent Two"/);
+      expect(page.body).not.toContain(XSS);
+      if (who === 'ann') expect(page.body).not.toMatch(/Page log|#1 /);
+      else {
+        expect(page.body).toMatch(/Page log[\s\S]*paged by hand/);
+        expect(page.body).toContain(`<a href="/tickets/1">#1 ${ESCAPED}</a>`);
+      }
+      expect(page.body.includes('action="/oncall/override"'), who).toBe(who === 'lena');
+    }
+  });
+
+  it('lets a lead put someone on call with the form, shown at once, as /oncall override would; refuses everyone else', async () => {
+    for (const who of ['ann', 'agent1', 'agent2']) {
+      const b = await as(who);
+      await b.get('/oncall');
+      expect((await b.post('/oncall/override', form)).status, who).toBe(303);
+      expect((await b.get('/oncall')).body, who).toMatch(/Only a tier&#39;s leads \(tiers\[\]\.leads\) can override/);
+    }
+    expect(await overrides()).toEqual([]);
+    const lena = await as('lena');
+    await lena.get('/oncall');
+    expect((await lena.post('/oncall/override', form, false)).status).toBe(403);
+    expect((await lena.post('/oncall/override', { ...form, from: 'tomorrow' })).status).toBe(303);
+    expect((await lena.get('/oncall')).body).toMatch(/class="flash" role="status">--from and --to must be ISO instants/);
+    expect((await lena.post('/oncall/override', form)).status).toBe(303);
+    const page = await lena.get('/oncall');
+    expect(page.body).toMatch(/class="flash" role="status">Agent Two is on call in l1-rota from 2024-06-03 12:00 UTC to 2024-06-03 18:00 UTC/);
+    expect(page.body).toMatch(/data-row="overrides" data-who="Agent Two"/);
+    expect(page.body).toMatch(/<th scope="row">2024-06-03 12:00 UTC<\/th><td>2024-06-03 18:00 UTC<\/td><td>Agent Two<\/td><td>override<\/td>/);
+    expect(await overrides()).toHaveLength(1);
+    await d.desk.advance(3 * HOUR);
+    expect(await d.desk.say('ann', '/oncall')).toMatch(/L1 Help desk \(l1-rota\): Agent Two until 2024-06-03 18:00 UTC/);
+    expect((await lena.get('/oncall')).body).toMatch(/<td>l1-rota<\/td><td>Agent Two<\/td>/);
   });
 });
