@@ -74,4 +74,9 @@ svg.chart { width: 100%; height: auto; }
 table.data { font-size: .85rem; }
 table.data caption, table caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 table.data td { font-variant-numeric: tabular-nums; }
+form.article { display: grid; gap: .6rem; max-width: 48rem; }
+form.article textarea { min-height: 14rem; font-family: ui-monospace, monospace; }
+ul.articles { padding-left: 1.2rem; }
+.markdown { max-width: 48rem; }
+.markdown pre { background: #f6f8fa; padding: .6rem; overflow-x: auto; }
 `;

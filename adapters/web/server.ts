@@ -22,6 +22,7 @@ import { html, messagePage, page, type PageAnswer } from './html.js';
 import { LiveHub } from './live.js';
 import { isTicketAction, runTicketAction } from './actions.js';
 import { BadQuery, queueHtml } from './queue-page.js';
+import { ARTICLE_ACTIONS, articleHtml, kbHtml } from './kb-page.js';
 import { oncallHtml, overrideArgs } from './oncall-page.js';
 import { reportsHtml } from './reports-page.js';
 import { runAs } from './run-as.js';
@@ -175,8 +176,29 @@ class WebApp {
       this.setFlash(v, await runAs(this.options.desk, v, 'oncall', 'override', form));
       return redirect(res, '/oncall');
     }
+    if (path === '/kb' || path.startsWith('/kb/')) return this.kbRoute(req, res, v, url);
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
+    throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
+  }
+
+  /** `/kb`, `/kb/N` and their forms: each form is the `/kb` sub-command of its name, the article's id fixed. */
+  private async kbRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, url: URL): Promise<void> {
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/kb') return this.sendAnswer(res, v, await kbHtml(this.core, v, url.searchParams, this.takeFlash(v)));
+    if (req.method === 'POST' && path === '/kb/new') {
+      this.setFlash(v, await runAs(this.options.desk, v, 'kb', 'add', await this.formOf(req, v)));
+      return redirect(res, '/kb');
+    }
+    const article = /^\/kb\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
+    const id = Number(article?.[1]);
+    if (article && req.method === 'GET' && article[2] === undefined)
+      return this.sendAnswer(res, v, await articleHtml(this.core, v, id, url.searchParams, this.takeFlash(v)));
+    if (article && req.method === 'POST' && article[2] !== undefined && ARTICLE_ACTIONS.has(article[2])) {
+      const form = await this.formOf(req, v);
+      this.setFlash(v, await runAs(this.options.desk, v, 'kb', article[2], form, { id: String(id) }));
+      return redirect(res, article[2] === 'delete' ? '/kb' : `/kb/${id}`);
+    }
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
   }
 

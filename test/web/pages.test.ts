@@ -172,3 +172,86 @@ describe('/oncall', () => {
     expect((await lena.get('/oncall')).body).toMatch(/<td>l1-rota<\/td><td>Agent Two<\/td>/);
   });
 });
+
+describe('/kb', () => {
+  const BODY =
+    'Swap the **toner**.\n\n<script>alert(1)</script>\n\n[bad](javascript:alert(1)) [good](https://example.com/toner) ![pic](https://evil.example/x.png)';
+  const article = (id: number) => d.desk.db.selectFrom('kb_articles').selectAll().where('id', '=', id).executeTakeFirst();
+
+  beforeEach(async () => {
+    await d.desk.say('agent2', `/kb add ${XSS} printer toner --body ${BODY} --tags printers`);
+    await d.desk.say('agent2', '/kb publish 1');
+    await d.desk.say('agent2', '/kb add VPN keeps dropping --body Renew the certificate.');
+  });
+
+  it('shows nobody nothing', async () => {
+    const nobody = new Browser(d);
+    for (const path of ['/kb', '/kb/1', '/kb/1?version=1']) expect((await nobody.get(path)).status, path).toBe(401);
+    for (const path of ['/kb/new', '/kb/1/edit', '/kb/1/publish', '/kb/1/vote'])
+      expect((await nobody.post(path, { title: 'x' })).status, path).toBe(401);
+  });
+
+  it('lets readers search and read published articles, rendered safely, and vote; never the drafts or the authors’ forms', async () => {
+    for (const who of ['ann', 'agent1', 'lena']) {
+      const b = await as(who);
+      const kb = await b.get('/kb');
+      expect(kb.status, who).toBe(200);
+      expect(kb.body).toContain(`<a href="/kb/1">#1 ${ESCAPED} printer toner</a>`);
+      expect(kb.body).not.toContain(XSS);
+      expect(kb.body, who).not.toMatch(/VPN keeps dropping|action="\/kb\/new"/);
+      const found = await b.get('/kb?q=toner');
+      expect(found.body).toMatch(/1 result for "toner"[\s\S]*<a href="\/kb\/1">/);
+      const read = await b.get('/kb/1');
+      expect(read.status).toBe(200);
+      expect(read.body).toContain('Swap the <strong>toner</strong>.');
+      expect(read.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(read.body).not.toMatch(/<script>alert|href="javascript|<img src="https:\/\/evil/);
+      expect(read.body).toContain('<a href="https://example.com/toner" rel="noopener noreferrer nofollow">good</a>');
+      expect(read.body).not.toMatch(/action="\/kb\/1\/(edit|publish|unpublish|delete)"/);
+      const draft = await b.get('/kb/2');
+      expect(draft.status).toBe(403);
+      expect(draft.body).toMatch(/Article #2 is not published yet/);
+      expect((await b.get('/kb/99')).status).toBe(404);
+      expect((await b.post('/kb/1/edit', { title: 'Hijacked', body: 'x' })).status).toBe(303);
+      expect((await b.get('/kb/1')).body).toMatch(
+        /class="flash" role="status">In the knowledge base, only Second level \(L2\) agents can edit articles/,
+      );
+      expect((await b.post('/kb/new', { title: 'Mine', body: 'x' })).status).toBe(303);
+      expect((await b.get('/kb')).body).toMatch(/only Second level \(L2\) agents can add articles/);
+      expect((await b.post('/kb/2/publish', {})).status).toBe(303);
+      expect((await b.post('/kb/1/vote', { vote: 'helpful' })).status).toBe(303);
+      expect((await b.get('/kb/1')).body, who).toMatch(/class="flash" role="status">Thanks: you said article #1 was helpful/);
+    }
+    expect((await article(1))!.title).toBe(`${XSS} printer toner`);
+    expect((await article(1))!.helpful).toBe(3);
+    expect((await article(2))!.state).toBe('draft');
+    expect(await d.desk.db.selectFrom('kb_articles').selectAll().execute()).toHaveLength(2);
+  });
+
+  it('lets an author see the drafts, write, edit and publish, and read every version', async () => {
+    const author = await as('agent2');
+    const kb = await author.get('/kb');
+    expect(kb.body).toMatch(/<h2 id="drafts">Drafts<\/h2>[\s\S]*<a href="\/kb\/2">#2 VPN keeps dropping<\/a>/);
+    expect(kb.body).toContain('action="/kb/new"');
+    expect((await author.post('/kb/2/publish', {}, false)).status).toBe(403);
+    expect((await author.post('/kb/2/publish', {})).status).toBe(303);
+    expect((await author.get('/kb/2')).body).toMatch(/class="flash" role="status">Article #2 is published/);
+    expect((await author.get('/kb?q=certificate')).body).toMatch(/<a href="\/kb\/2">VPN keeps dropping<\/a>/);
+    expect((await author.post('/kb/1/edit', { title: `${XSS} printer toner`, body: 'Call facilities.', tags: 'printers' })).status).toBe(303);
+    const edited = await author.get('/kb/1');
+    expect(edited.body).toMatch(/Article #1 updated \(body; version 3\)/);
+    expect(edited.body).toContain('Call facilities.');
+    expect(edited.body).toMatch(/href="\/kb\/1\?version=1">v1[\s\S]*v2[\s\S]*v3/);
+    const first = await author.get('/kb/1?version=1');
+    expect(first.body).toMatch(/Version 1 of 3/);
+    expect(first.body).toContain('Swap the <strong>toner</strong>.');
+    expect((await author.get('/kb/1?version=9')).status).toBe(400);
+    expect((await author.post('/kb/new', { title: 'Badge reader', body: '', tags: '' })).status).toBe(303);
+    expect((await author.get('/kb')).body).toMatch(/class="flash" role="status">An article needs a body \(Markdown\)/);
+    expect((await author.post('/kb/new', { title: XSS, body: 'Tap twice.', tags: '' })).status).toBe(303);
+    const drafts = (await author.get('/kb')).body;
+    expect(drafts).toMatch(/Draft article #3 saved/);
+    expect(drafts).toContain(`#3 ${ESCAPED}`);
+    expect(drafts).not.toContain(XSS);
+  });
+});
