@@ -74,6 +74,7 @@ svg.chart { width: 100%; height: auto; }
 table.data { font-size: .85rem; }
 table.data caption, table caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 table.data td { font-variant-numeric: tabular-nums; }
+table.data th[scope="row"] { white-space: nowrap; }
 form.article { display: grid; gap: .6rem; max-width: 48rem; }
 form.article textarea { min-height: 14rem; font-family: ui-monospace, monospace; }
 ul.articles { padding-left: 1.2rem; }

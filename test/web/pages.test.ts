@@ -3,28 +3,12 @@
  * a lead: who sees what, which forms they get, what their posts do, and that user text stays text.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, startTestDashboard, YAML, type Dashboard } from './support.js';
+import { PAGES_YAML } from './pages-config.js';
+import { Browser, startTestDashboard, type Dashboard } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ESCAPED = '&lt;img src=x onerror=alert(1)&gt;';
 const HOUR = 3_600_000;
-
-/** The dashboard's people, with an on-call schedule for L1 (led by lena) and the KB written by L2. */
-const PAGES_YAML = `${YAML.replace(
-  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk } }',
-  '{ id: L1, name: Help desk, agents: [agent1], leads: [lena], channels: { console: l1-desk }, oncall_schedule: l1-rota, escalation_policy: l1-pager }',
-)}
-schedules:
-  l1-rota:
-    zone: UTC
-    layers:
-      - { name: days, users: [agent1, lena], start: "2024-06-03T08:00", turn: 1 day }
-      - { name: weekend, users: [agent2], start: "2024-06-01T00:00", turn: 2 days, restrict: [ { days: [sat], from: "00:00", to: "24:00" } ] }
-escalation_policies:
-  l1-pager: { steps: [ { notify: { schedule: l1-rota } } ] }
-kb:
-  authors: [L2]
-`;
 
 let d: Dashboard;
 beforeEach(async () => {
@@ -218,13 +202,15 @@ describe('/kb', () => {
       );
       expect((await b.post('/kb/new', { title: 'Mine', body: 'x' })).status).toBe(303);
       expect((await b.get('/kb')).body).toMatch(/only Second level \(L2\) agents can add articles/);
-      expect((await b.post('/kb/2/publish', {})).status).toBe(303);
+      for (const action of ['publish', 'unpublish', 'delete'])
+        expect((await b.post(`/kb/${action === 'publish' ? 2 : 1}/${action}`, {})).status).toBe(303);
       expect((await b.post('/kb/1/vote', { vote: 'helpful' })).status).toBe(303);
       expect((await b.get('/kb/1')).body, who).toMatch(/class="flash" role="status">Thanks: you said article #1 was helpful/);
     }
     expect((await article(1))!.title).toBe(`${XSS} printer toner`);
     expect((await article(1))!.helpful).toBe(3);
     expect((await article(2))!.state).toBe('draft');
+    expect((await article(1))!.state).toBe('published');
     expect(await d.desk.db.selectFrom('kb_articles').selectAll().execute()).toHaveLength(2);
   });
 
@@ -253,5 +239,20 @@ describe('/kb', () => {
     expect(drafts).toMatch(/Draft article #3 saved/);
     expect(drafts).toContain(`#3 ${ESCAPED}`);
     expect(drafts).not.toContain(XSS);
+  });
+});
+
+describe('the new pages’ headers', () => {
+  it('send the Content-Security-Policy and carry no inline script', async () => {
+    await d.desk.say('agent2', '/kb add Printer --body Toner.');
+    const b = await as('agent2');
+    for (const path of ['/reports', '/oncall', '/kb', '/kb/1', '/kb/1?version=1', '/kb?q=toner']) {
+      const a = await b.get(path);
+      expect(a.status, path).toBe(200);
+      expect(a.headers.get('content-security-policy'), path).toMatch(/script-src 'self';/);
+      expect(a.body, path).not.toMatch(/<script>|<script(?![^>]*src=)[^>]*>|\sstyle="|\son[a-z]+=/);
+    }
+    expect((await b.get('/oncall/override')).status).toBe(404);
+    expect((await b.get('/kb/1/nope')).status).toBe(404);
   });
 });
