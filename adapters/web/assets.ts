@@ -65,4 +65,19 @@ dt { color: var(--muted); }
 dd { margin: 0; }
 pre.history { white-space: pre-wrap; font-size: .85rem; }
 section { margin: 1.2rem 0; }
+header nav a[aria-current="page"] { font-weight: 700; color: var(--ink); text-decoration-thickness: 3px; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.pair { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; margin: 1rem 0 1.6rem; }
+.pair figure { margin: 0; }
+@media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
+svg.chart { width: 100%; height: auto; }
+table.data { font-size: .85rem; }
+table.data caption, table caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+table.data td { font-variant-numeric: tabular-nums; }
+table.data th[scope="row"] { white-space: nowrap; }
+form.article { display: grid; gap: .6rem; max-width: 48rem; }
+form.article textarea { min-height: 14rem; font-family: ui-monospace, monospace; }
+ul.articles { padding-left: 1.2rem; }
+.markdown { max-width: 48rem; }
+.markdown pre { background: #f6f8fa; padding: .6rem; overflow-x: auto; }
 `;

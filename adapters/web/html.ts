@@ -37,14 +37,51 @@ export interface PageChrome {
   who?: { name: string; csrf: string; role: string };
   /** `data-ticket` on the body: the live script refreshes this page only when that ticket changes. */
   ticket?: number;
+  /** The navigation link of this page (`/`, `/reports`, `/oncall`, `/kb`), marked as the current one. */
+  current?: string;
   main: Html;
+}
+
+/** The pages in the navigation; `/reports` only for agents and leads (requesters cannot run `/ticket stats`). */
+const NAV: Array<{ href: string; label: string; staff?: boolean }> = [
+  { href: '/', label: 'Queue' },
+  { href: '/reports', label: 'Reports', staff: true },
+  { href: '/oncall', label: 'On call' },
+  { href: '/kb', label: 'Knowledge base' },
+];
+
+/** A page's answer: the page, or one line saying why not (shown with the navigation). */
+export type PageAnswer = { status: 200; html: string } | { status: 400 | 403 | 404; text: string };
+
+/** A table of the numbers a chart draws, so they can be read without it (and by screen readers). */
+export function dataTable(caption: string, headers: string[], rows: Array<Array<string | number | null>>): Html {
+  return html`<table class="data">
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            ${r.map((c, i) => (i === 0 ? html`<th scope="row">${c ?? '—'}</th>` : html`<td>${c ?? '—'}</td>`))}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /** A whole page: no inline script or style (the CSP forbids them); the live script is a file we serve. */
 export function page(p: PageChrome): string {
   const nav = p.who
     ? html`<nav aria-label="Main">
-        <a href="/">Queue</a>
+        ${NAV.filter((l) => !l.staff || p.who!.role !== 'requester').map(
+          (l) => html`<a href="${l.href}" ${l.href === p.current ? html` aria-current="page"` : ''}>${l.label}</a>`,
+        )}
         <span class="who">${p.who.name} (${p.who.role})</span>
         <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${p.who.csrf}" /><button>Sign out</button></form>
       </nav>`

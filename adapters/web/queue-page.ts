@@ -94,7 +94,7 @@ export async function queueHtml(core: Core, v: Viewer, q: URLSearchParams): Prom
   const main = html`<h1>${heading}</h1>
     ${filters(core, v, shown)}
     <div id="live">${table}${pager(shown, n, pages)}</div>`;
-  return page({ title: heading, who: chromeOf(v), main });
+  return page({ title: heading, who: chromeOf(v), current: '/', main });
 }
 
 async function timeLeft(core: Core, t: ReturnType<typeof ticketFromRow>, now: number): Promise<{ text: string; cls: string }> {

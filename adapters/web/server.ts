@@ -18,10 +18,14 @@ import {
   sessionOf,
   startSession,
 } from './auth.js';
-import { html, messagePage, page } from './html.js';
+import { html, messagePage, page, type PageAnswer } from './html.js';
 import { LiveHub } from './live.js';
 import { isTicketAction, runTicketAction } from './actions.js';
 import { BadQuery, queueHtml } from './queue-page.js';
+import { ARTICLE_ACTIONS, articleHtml, kbHtml } from './kb-page.js';
+import { oncallHtml, overrideArgs } from './oncall-page.js';
+import { reportsHtml } from './reports-page.js';
+import { runAs } from './run-as.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
 
@@ -165,22 +169,66 @@ class WebApp {
     }
     if (method === 'GET' && path === '/events') return this.live.open(res, v);
     if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
+    if (method === 'GET' && path === '/reports') return this.sendAnswer(res, v, await reportsHtml(this.core, v, url.searchParams));
+    if (method === 'GET' && path === '/oncall') return this.sendAnswer(res, v, await oncallHtml(this.core, v, this.takeFlash(v)));
+    if (method === 'POST' && path === '/oncall/override') {
+      const form = overrideArgs(await this.formOf(req, v));
+      this.setFlash(v, await runAs(this.options.desk, v, 'oncall', 'override', form));
+      return redirect(res, '/oncall');
+    }
+    if (path === '/kb' || path.startsWith('/kb/')) return this.kbRoute(req, res, v, url);
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
   }
 
+  /** `/kb`, `/kb/N` and their forms: each form is the `/kb` sub-command of its name, the article's id fixed. */
+  private async kbRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, url: URL): Promise<void> {
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/kb') return this.sendAnswer(res, v, await kbHtml(this.core, v, url.searchParams, this.takeFlash(v)));
+    if (req.method === 'POST' && path === '/kb/new') {
+      this.setFlash(v, await runAs(this.options.desk, v, 'kb', 'add', await this.formOf(req, v)));
+      return redirect(res, '/kb');
+    }
+    const article = /^\/kb\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
+    const id = Number(article?.[1]);
+    if (article && req.method === 'GET' && article[2] === undefined)
+      return this.sendAnswer(res, v, await articleHtml(this.core, v, id, url.searchParams, this.takeFlash(v)));
+    if (article && req.method === 'POST' && article[2] !== undefined && ARTICLE_ACTIONS.has(article[2])) {
+      const form = await this.formOf(req, v);
+      this.setFlash(v, await runAs(this.options.desk, v, 'kb', article[2], form, { id: String(id) }));
+      return redirect(res, article[2] === 'delete' ? '/kb' : `/kb/${id}`);
+    }
+    throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
+  }
+
+  /** A page, or its one line of refusal with the navigation around it. */
+  private sendAnswer(res: ServerResponse, v: Viewer, answer: PageAnswer): void {
+    if (answer.status === 200) return send(res, 200, answer.html);
+    const title = answer.status === 400 ? 'Sorry' : answer.status === 403 ? 'Not for you' : 'Not here';
+    send(res, answer.status, messagePage(title, answer.text, chromeOf(v)));
+  }
+
+  /** The one line a form's answer left for the person's next page, taken once. */
+  private takeFlash(v: Viewer): string | undefined {
+    const flash = this.flashes.get(v.session.tokenHash);
+    this.flashes.delete(v.session.tokenHash);
+    return flash;
+  }
+
+  private setFlash(v: Viewer, text: string): void {
+    this.flashes.set(v.session.tokenHash, text);
+    if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+  }
+
   private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
     if (req.method === 'GET' && action === undefined) {
-      const flash = this.flashes.get(v.session.tokenHash);
-      this.flashes.delete(v.session.tokenHash);
-      const answer = await ticketHtml(this.core, v, n, flash);
+      const answer = await ticketHtml(this.core, v, n, this.takeFlash(v));
       return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
     }
     if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
       const form = await this.formOf(req, v);
-      this.flashes.set(v.session.tokenHash, await runTicketAction(this.options.desk, v, n, action, form));
-      if (this.flashes.size > 10_000) this.flashes.delete(this.flashes.keys().next().value!);
+      this.setFlash(v, await runTicketAction(this.options.desk, v, n, action, form));
       return redirect(res, `/tickets/${n}`);
     }
     throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);

@@ -62,14 +62,15 @@ export interface CsatFigures {
   distribution: [number, number, number, number, number];
 }
 
-/** Surveys asked in [from, to), grouped: how many, how many answered, the average and the distribution. */
-export async function csatFigures(db: Db, from: number, to: number, by: CsatGrouping): Promise<CsatFigures[]> {
-  const rows = await db
+/** Surveys asked in [from, to) (of one tier's tickets, when given), grouped: how many, how many answered, the average and the distribution. */
+export async function csatFigures(db: Db, from: number, to: number, by: CsatGrouping, tier?: string): Promise<CsatFigures[]> {
+  let query = db
     .selectFrom('csat_ratings')
     .select(['tier', 'priority', 'assignee', 'score'])
     .where('asked_at', '>=', from)
-    .where('asked_at', '<', to)
-    .execute();
+    .where('asked_at', '<', to);
+  if (tier !== undefined) query = query.where('tier', '=', tier);
+  const rows = await query.execute();
   const groups = new Map<string, CsatFigures>();
   for (const r of rows) {
     const key = by === 'tier' ? r.tier : by === 'priority' ? r.priority : (r.assignee ?? 'unassigned');

@@ -82,3 +82,12 @@ export async function savePageState(db: Db, id: string, state: PageState, at: nu
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * The newest pages first (the dashboard's page log). Pages are rare (a few a day), so ordering the
+ * table by its start needs no index of its own.
+ */
+export async function recentPages(db: Db, limit: number): Promise<Array<Page & { status: string }>> {
+  const rows = await db.selectFrom('pages').selectAll().orderBy('started_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((row) => ({ ...pageFromRow(row), status: row.status }));
+}

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real, headless Chromium (Debian's package, driven by playwright-core; nothing
  * is downloaded): sign in with a one-time link, claim and resolve a ticket and see chat receive it,
- * see a chat change appear live, and no serious accessibility violation (axe-core) on any page.
+ * see a chat change appear live, read the report charts, put someone on call, read and search the
+ * knowledge base, and no serious accessibility violation (axe-core) on any page.
  * Screenshots go to test-artifacts/.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginToken } from '../../adapters/web/auth.js';
+import { PAGES_YAML } from './pages-config.js';
 import { SECRET, startTestDashboard, type Dashboard } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -37,8 +39,10 @@ beforeAll(async () => {
       '--no-first-run',
     ],
   });
-  d = await startTestDashboard();
+  d = await startTestDashboard(PAGES_YAML);
   await d.desk.say('ann', '/ticket new <img src=x onerror=alert(1)> printer --urgency high');
+  await d.desk.say('agent2', '/kb add Reset a VPN certificate --body Open **Settings**, then [the portal](https://vpn.example.com). --tags vpn');
+  await d.desk.say('agent2', '/kb publish 1');
 });
 afterAll(async () => {
   if (!present) return;
@@ -110,6 +114,69 @@ describe.skipIf(!present)('the dashboard in Chromium', () => {
     await login.goto(`${d.base}/login`);
     expect(await seriousViolations(login)).toEqual([]);
     await login.screenshot({ path: `${ARTIFACTS}/sign-in.png` });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('lets a lead reach the reports by keyboard and read each chart’s numbers, the same as the table beside it', { timeout: 60_000 }, async () => {
+    await d.desk.say('sam', '/ticket new VPN down');
+    const page = await signedIn('lena');
+    await page.getByRole('link', { name: 'Reports' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${d.base}/reports`);
+    const chart = page.getByRole('img', { name: /Active tickets per tier now/ });
+    await expect.poll(() => chart.count()).toBe(1);
+    const drawn = await chart.locator('g.bar[data-row="L1"]').getAttribute('data-value');
+    const table = page.getByRole('table', { name: 'Active tickets per tier' });
+    expect(await table.getByRole('row', { name: /^L1/ }).getByRole('cell').innerText()).toBe(drawn);
+    expect(Number(drawn)).toBeGreaterThan(0);
+    expect(await page.getByRole('img', { name: /SLA attainment by week/ }).count()).toBe(1);
+    expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(8);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/reports.png`, fullPage: true });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('lets a lead put someone on call from the form, and shows it at once on the timeline', { timeout: 60_000 }, async () => {
+    const agent = await signedIn('agent1');
+    await agent.goto(`${d.base}/oncall`);
+    expect(await agent.getByRole('form', { name: 'Override' }).count()).toBe(0);
+    const page = await signedIn('lena');
+    await page.goto(`${d.base}/oncall`);
+    expect(await seriousViolations(page)).toEqual([]);
+    const form = page.getByRole('form', { name: 'Override' });
+    await form.getByLabel('Who goes on call').selectOption({ label: 'Agent Two' });
+    await form.getByLabel('From (UTC)').fill('2024-06-04T12:00');
+    await form.getByLabel('To (UTC)').fill('2024-06-04T20:00');
+    await form.getByRole('button', { name: 'Override' }).click();
+    await expect.poll(() => page.locator('.flash').innerText()).toMatch(/Agent Two is on call in l1-rota from 2024-06-04 12:00 UTC/);
+    const shift = page.locator('g.shift[data-row="overrides"][data-who="Agent Two"] title');
+    expect(await shift.textContent()).toBe('overrides: Agent Two, 2024-06-04 12:00 UTC to 2024-06-04 20:00 UTC');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/oncall.png`, fullPage: true });
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('lets anyone search and read the knowledge base, and an author edit it', { timeout: 60_000 }, async () => {
+    const page = await signedIn('ann');
+    await page.getByRole('link', { name: 'Knowledge base' }).click();
+    await page.getByLabel('Search articles and solved questions').fill('certificate');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Reset a VPN certificate' }).first().click();
+    await page.waitForURL(`${d.base}/kb/1`);
+    expect(await page.locator('article strong').innerText()).toBe('Settings');
+    expect(await page.getByRole('link', { name: 'the portal' }).getAttribute('href')).toBe('https://vpn.example.com');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/kb-article.png`, fullPage: true });
+    const author = await signedIn('agent2');
+    await author.goto(`${d.base}/kb/1`);
+    const edit = author.getByRole('form', { name: 'Edit article #1' });
+    await edit.getByLabel('Body (Markdown)').fill('Renew it in **Settings > VPN**.');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => author.locator('.flash').innerText()).toMatch(/Article #1 updated \(body; version 3\)/);
+    expect(await author.locator('article').innerText()).toContain('Renew it in Settings > VPN.');
+    await author.goto(`${d.base}/kb`);
+    expect(await seriousViolations(author)).toEqual([]);
+    await author.screenshot({ path: `${ARTIFACTS}/kb.png`, fullPage: true });
     expect(cspViolations).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { currentSchedules } from './schedules.js';
 /** The durable timer of a page's next step; subject = page id, data = { index }. */
 export const PAGE_TIMER = 'page';
 
-const REASON_TEXT: Record<PageReason, string> = {
+export const REASON_TEXT: Record<PageReason, string> = {
   opened_outside_hours: 'opened outside staffed hours',
   sla_warning: 'an SLA clock is about to run out',
   sla_breach: 'an SLA clock ran out',

@@ -30,20 +30,49 @@ function scheduleOf(core: Core, tierId: string, schedules: ReadonlyMap<string, S
 
 const names = (core: Core, ids: readonly string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => core.directory.nameOf(id)).join(' + '));
 
-/** `/oncall`: who is on call now for each tier, until when, and who is next. */
-function whoNow(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): string {
-  const lines: string[] = [];
+/** Who is on call for one tier: now, until when, and who comes next (from when, if not at once). */
+export interface TierOnCall {
+  tier: string;
+  tierName: string;
+  schedule: string;
+  users: readonly string[];
+  until?: number;
+  next?: { users: readonly string[]; from: number };
+}
+
+/** Who is on call now for each tier with a schedule (what `/oncall` says and the dashboard's /oncall shows). */
+export function onCallByTier(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): TierOnCall[] {
+  const out: TierOnCall[] = [];
   for (const tier of core.directory.tiers) {
     const s = scheduleOf(core, tier.id, schedules);
     if (!s) continue;
     const until = nextChange(s.schedule, now);
     // Who comes next: at the change, or (when nobody is then) whoever comes on call after it.
     const upcoming = until !== undefined ? shifts(s.schedule, until, until + 14 * DAY)[0] : undefined;
-    const next = upcoming ? `; next ${names(core, upcoming.users)}${upcoming.from > until! ? ` from ${formatInstant(upcoming.from)}` : ''}` : '';
-    lines.push(
-      `${tier.id} ${tier.name} (${s.name}): ${names(core, whoIsOnCall(s.schedule, now))}${until !== undefined ? ` until ${formatInstant(until)}` : ''}${next}`,
-    );
+    out.push({
+      tier: tier.id,
+      tierName: tier.name,
+      schedule: s.name,
+      users: whoIsOnCall(s.schedule, now),
+      ...(until !== undefined ? { until } : {}),
+      ...(upcoming ? { next: { users: upcoming.users, from: upcoming.from } } : {}),
+    });
   }
+  return out;
+}
+
+/** The schedules of the tiers this person leads: the ones their overrides may change. */
+export function schedulesLedBy(core: Core, actor: Actor, schedules: ReadonlyMap<string, Schedule>): string[] {
+  const led = core.directory.tiers.filter((t) => core.directory.isLead(actor, t.id));
+  return [...new Set(led.map((t) => scheduleOf(core, t.id, schedules)?.name).filter((n): n is string => n !== undefined))];
+}
+
+/** `/oncall`: who is on call now for each tier, until when, and who is next. */
+function whoNow(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): string {
+  const lines = onCallByTier(core, now, schedules).map((t) => {
+    const next = t.next ? `; next ${names(core, t.next.users)}${t.next.from > t.until! ? ` from ${formatInstant(t.next.from)}` : ''}` : '';
+    return `${t.tier} ${t.tierName} (${t.schedule}): ${names(core, t.users)}${t.until !== undefined ? ` until ${formatInstant(t.until)}` : ''}${next}`;
+  });
   return lines.length > 0
     ? lines.join('\n')
     : 'No tier has an on-call schedule (tiers[].oncall_schedule or an escalation policy with a schedule step).';
@@ -108,9 +137,9 @@ export async function overrideSchedule(core: Core, req: Request, input: Override
   if (Number.isNaN(from) || Number.isNaN(to))
     throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
   if (to <= from) throw new UserError('bad_range', '--to must be after --from.');
-  const led = core.directory.tiers.filter((t) => core.directory.isLead(req.actor, t.id));
-  if (led.length === 0) throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
-  const options = [...new Set(led.map((t) => scheduleOf(core, t.id, schedules)?.name).filter((n): n is string => n !== undefined))];
+  if (!core.directory.tiers.some((t) => core.directory.isLead(req.actor, t.id)))
+    throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
+  const options = schedulesLedBy(core, req.actor, schedules);
   const name = input.schedule !== undefined && input.schedule.trim() !== '' ? input.schedule.trim() : options.length === 1 ? options[0] : undefined;
   if (!name) throw new UserError('which_schedule', `Say which schedule: --schedule ${options.join(' or ') || 'NAME'}.`);
   if (!options.includes(name)) throw new UserError('not_lead', `You do not lead a tier that uses the schedule "${cleanLine(name).slice(0, 40)}".`);

@@ -1,9 +1,8 @@
 /** SLA clocks: their timers (warnings, breaches) and `/ticket stats`. */
 import type { Capability } from '../../core/capability.js';
-import { agentsOnly } from '../../core/run-command.js';
 import { slaTimerFired } from './alerts.js';
 import { SLA_TIMER } from './clocks.js';
-import { ticketStats } from './stats.js';
+import { assertMaySeeStats, ticketStats } from './stats.js';
 
 export const sla: Capability = {
   name: 'sla',
@@ -23,7 +22,7 @@ export const sla: Capability = {
             { name: 'by', summary: 'Group by', kind: 'choice', choices: ['tier', 'priority', 'agent'] },
             { name: 'days', summary: 'Over the last N days (default 30)', kind: 'integer', min: 1, max: 3660, placeholder: 'N' },
           ],
-          allowed: agentsOnly('Only agents can see the help desk statistics.'),
+          allowed: assertMaySeeStats,
           run: (core, req, a) => ticketStats(core, req, a.by, a.days),
         },
       ],

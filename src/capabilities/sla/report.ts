@@ -44,10 +44,15 @@ interface Sample {
   minutes: Record<ClockName, number | undefined>;
 }
 
-/** The SLA report for tickets created in [from, to): attainment, breaches, median and p90 times, backlog. */
-export async function slaReport(core: Core, opts: { from: number; to: number; by: ReportGrouping }): Promise<Report> {
+/**
+ * The SLA report for tickets created in [from, to): attainment, breaches, median and p90 times, backlog.
+ * With `tier`, only that tier's tickets count (the dashboard's tier filter); the backlog still lists every tier.
+ */
+export async function slaReport(core: Core, opts: { from: number; to: number; by: ReportGrouping; tier?: string }): Promise<Report> {
   if (!(opts.from < opts.to)) throw new UserError('bad_range', '--from must be before --to.');
-  const tickets = (await ticketsCreatedIn(core.db, opts.from, opts.to)).map(ticketFromRow);
+  const tickets = (await ticketsCreatedIn(core.db, opts.from, opts.to))
+    .map(ticketFromRow)
+    .filter((t) => opts.tier === undefined || t.tier === opts.tier);
   const pauses = await listPausesOf(
     core.db,
     tickets.map((t) => t.number),
