@@ -13,6 +13,7 @@ import type {
   DeflectionDocsTable,
   SearchDocsTable,
 } from './schema-community.js';
+import type { OncallHandleGrantsTable, OncallHandlesTable } from './schema-oncall.js';
 
 export type {
   PeerQuestionsTable,
@@ -63,6 +64,8 @@ export interface Database {
   web_settings: WebSettingsTable;
   web_login_links: WebLoginLinksTable;
   web_sessions: WebSessionsTable;
+  oncall_handles: OncallHandlesTable;
+  oncall_handle_grants: OncallHandleGrantsTable;
 }
 
 /** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */

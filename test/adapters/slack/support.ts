@@ -89,7 +89,8 @@ export async function startSlackDesk(
       { id: GUS, name: 'gus', real_name: 'Gus Groupmember' },
       { id: OLGA, name: 'olga', real_name: 'Olga Outsider' },
     ],
-    usergroups: { S0DESK: [GUS] },
+    // S0ONCALL: a group an on-call handle may own (tiers[].oncall_handle); Olga is in it at first.
+    usergroups: { S0DESK: [GUS], S0ONCALL: [OLGA] },
     now: () => clock.now(),
   });
   const config = loadConfig({ text: options.yaml ?? SLACK_YAML, env: {} });
@@ -171,6 +172,7 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     openDirect: (person) => adapter.openDirect(person),
     labelThread: (place, label) => adapter.labelThread!(place, label),
     grantGroup: (person, group) => adapter.grantGroup!(person, group),
+    setGroupMembers: (group, people) => adapter.setGroupMembers!(group, people),
   };
 }
 
