@@ -14,6 +14,7 @@ import * as productWarnings from './2026-12-07-06-product-warnings.js';
 import * as consults from './2026-12-07-07-consults.js';
 import * as web from './2026-12-07-10-web.js';
 import * as oncallHandles from './2026-12-08-41-oncall-handles.js';
+import * as requesterZone from './2026-12-08-42-requester-zone.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-07-consults': consults,
   '2026-12-07-10-web': web,
   '2026-12-08-41-oncall-handles': oncallHandles,
+  '2026-12-08-42-requester-zone': requesterZone,
 };

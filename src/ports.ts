@@ -22,6 +22,8 @@ export interface Person {
   name: string;
   /** Platform groups the adapter saw the person in (Slack user group ids, Discord role ids). */
   memberOf?: string[];
+  /** The IANA time zone the platform says the person is in (Slack's `tz`), where it says. */
+  zone?: string;
 }
 
 interface InboundBase {

@@ -182,6 +182,8 @@ export interface TicketsTable {
   requester_space: string;
   requester_id: string;
   requester_name: string;
+  /** The requester's IANA zone as their platform said when the ticket opened (null: it did not say). */
+  requester_zone?: string | null;
   /** JSON Place where the ticket was raised, if it came from a channel. */
   origin: string | null;
   /** People id of the agent who claimed it (or platform:id for an agent through a group or role). */
