@@ -130,11 +130,10 @@ function setGroupMembers(
   members: Person[],
 ): Promise<void> {
   return oneAtATime(grants, group, async () => {
-    // Slack keeps at least one member in a group: with nobody on call it keeps its last members (README).
-    if (members.length === 0) return;
     const users = members.map((m) => m.id);
     try {
-      await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
+      // Slack refuses an empty `users`; `[]` is how it is told the group has no members (nobody on call).
+      await client.usergroups.users.update({ usergroup: group, users: users.length > 0 ? users.join(',') : '[]' });
     } catch (err) {
       throw deliveryError(err);
     }
