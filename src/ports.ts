@@ -221,8 +221,9 @@ export interface ChatAdapter {
   setGroupMembers?(group: string, people: Person[]): Promise<void>;
   /**
    * Optional: give a person a platform group (a Discord role) for an on-call handle. Resolves true
-   * when this call gave it, false when they had it already (someone else gave it: tierdesk must not
-   * take it back). `person.space` may be '' (the guild that has the role).
+   * when this call gave it, false when it did not: they had it already (someone else gave it:
+   * tierdesk must not take it back) or are not in the guild. `person.space` may be '' (the guild
+   * that has the role).
    */
   addToGroup?(person: Person, group: string): Promise<boolean>;
   /** Optional: take back a platform group tierdesk gave with addToGroup. */

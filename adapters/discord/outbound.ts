@@ -185,6 +185,8 @@ export function handleRoles(client: Client): Required<Pick<ChatAdapter, 'addToGr
         await client.rest.put(Routes.guildMemberRole(guild, p.id, role), { reason: 'tierdesk: on call for the tier' });
         return true;
       } catch (err) {
+        // Someone on call who is not in the guild gets nothing; the others' changes go on.
+        if (isUnknownMember(err)) return false;
         throw deliveryError(err);
       }
     },
@@ -193,10 +195,16 @@ export function handleRoles(client: Client): Required<Pick<ChatAdapter, 'addToGr
       try {
         await client.rest.delete(Routes.guildMemberRole(guild, p.id, role), { reason: 'tierdesk: no longer on call for the tier' });
       } catch (err) {
+        if (isUnknownMember(err)) return; // they left the guild, and the role with them
         throw deliveryError(err);
       }
     },
   };
+}
+
+/** Discord's 10007 Unknown Member: the person is not (or no longer) in the guild. */
+function isUnknownMember(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === 10007;
 }
 
 /** The guild a role belongs to: the one given, else the guild tierdesk is in that has the role. */

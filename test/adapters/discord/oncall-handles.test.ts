@@ -69,3 +69,24 @@ describe('the on-call role on Discord', () => {
     expect(roleCalls('DELETE').map(([user]) => user)).toEqual([ann.id]);
   });
 });
+
+describe('the on-call role and someone who is not in the guild', () => {
+  it('skips them and still takes the role back from the one whose turn ended', async () => {
+    await t.close();
+    const outsider = '100000000000000099'; // configured, but not a member of the community
+    t = await startDiscordDesk({
+      yaml: YAML.replace('bob: { name: Bob Backline,', `zed: { name: Zed, discord: "${outsider}" }\n  bob: { name: Bob Backline,`).replace(
+        'users: [ann, bob]',
+        'users: [ann, zed]',
+      ),
+    });
+    await t.desk.dispatcher.drain();
+    expect(holders()).toEqual([ann.id]);
+
+    await at('2024-06-04T09:00:00Z'); // Zed's turn
+    expect(holders()).toEqual([]);
+    expect(roleCalls('DELETE')).toEqual([[ann.id, oncallRole.id, 204]]);
+    const rows = await t.db.selectFrom('outbox').select('status').where('op', '=', 'handle').execute();
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+});
