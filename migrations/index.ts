@@ -13,6 +13,8 @@ import * as retention from './2026-12-07-05-retention.js';
 import * as productWarnings from './2026-12-07-06-product-warnings.js';
 import * as consults from './2026-12-07-07-consults.js';
 import * as web from './2026-12-07-10-web.js';
+import * as oncallHandles from './2026-12-08-41-oncall-handles.js';
+import * as requesterZone from './2026-12-08-42-requester-zone.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -33,4 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-06-product-warnings': productWarnings,
   '2026-12-07-07-consults': consults,
   '2026-12-07-10-web': web,
+  '2026-12-08-41-oncall-handles': oncallHandles,
+  '2026-12-08-42-requester-zone': requesterZone,
 };

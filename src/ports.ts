@@ -22,6 +22,8 @@ export interface Person {
   name: string;
   /** Platform groups the adapter saw the person in (Slack user group ids, Discord role ids). */
   memberOf?: string[];
+  /** The IANA time zone the platform says the person is in (Slack's `tz`), where it says. */
+  zone?: string;
 }
 
 interface InboundBase {
@@ -212,6 +214,20 @@ export interface ChatAdapter {
   upload?(place: Place, file: OutboundFile, card: Card): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
+  /**
+   * Optional: make `people` the whole member list of a platform group tierdesk owns (a Slack user
+   * group: an on-call handle). Where the platform has no such replace, see addToGroup.
+   */
+  setGroupMembers?(group: string, people: Person[]): Promise<void>;
+  /**
+   * Optional: give a person a platform group (a Discord role) for an on-call handle. Resolves true
+   * when this call gave it, false when it did not: they had it already (someone else gave it:
+   * tierdesk must not take it back) or are not in the guild. `person.space` may be '' (the guild
+   * that has the role).
+   */
+  addToGroup?(person: Person, group: string): Promise<boolean>;
+  /** Optional: take back a platform group tierdesk gave with addToGroup. */
+  removeFromGroup?(person: Person, group: string): Promise<void>;
   /**
    * Optional: stop taking inbound events (close the socket, stop the HTTP receiver) while those under
    * way finish and their answers still go out: the first step of a graceful shutdown; stop() follows.

@@ -234,6 +234,35 @@ paging: { sla_breach: [P9], when_bored: [P1] }
   });
 });
 
+describe('on-call handles', () => {
+  const schedule = 'schedules:\n  s1: { zone: UTC, layers: [ { name: w, users: [agent1], start: "2024-01-01T00:00", turn: 1 week } ] }\n';
+  it('reads a tier\u2019s Slack user group and Discord role', () => {
+    const c = loadConfig({
+      text: `people: { agent1: {} }\ntiers: [ { id: L1, oncall_schedule: s1, oncall_handle: { slack: S0ONCALL, discord: "300000000000000002" } } ]\n${schedule}`,
+      env: {},
+    });
+    expect(c.tiers[0]?.oncallHandle).toEqual({ slack: 'S0ONCALL', discord: '300000000000000002' });
+  });
+
+  it('names each handle that is the wrong shape, lacks a schedule, or belongs to two tiers', () => {
+    const found = problems(`people: { agent1: {} }
+tiers:
+  - { id: L1, oncall_schedule: s1, oncall_handle: { slack: "@oncall", discord: "role-1", teams: x } }
+  - { id: L2, oncall_handle: { slack: S0TWO } }
+  - { id: L3, oncall_schedule: s1, oncall_handle: { slack: S0TWO } }
+  - { id: L4, oncall_schedule: s1, oncall_handle: S0ONCALL }
+${schedule}`);
+    expect(found).toEqual([
+      'tiers[0].oncall_handle.teams: unknown platform (known: slack, discord)',
+      'tiers[0].oncall_handle.slack: a Slack user group id looks like S0123ABCD',
+      'tiers[0].oncall_handle.discord: a Discord role id is a snowflake of 15 to 21 digits (quote it)',
+      'tiers[3].oncall_handle: must be a mapping like { slack: S0123ABCD, discord: "300000000000000001" }',
+      'tiers[1].oncall_handle: needs oncall_schedule: the handle follows who is on call on it',
+      'tiers[2].oncall_handle.slack: S0TWO is already the on-call handle of tier L2',
+    ]);
+  });
+});
+
 describe('Discord settings', () => {
   it('needs the channel where private ticket threads are created when Discord runs', () => {
     const yaml = 'people: {}\ntiers: [ { id: L1, channels: { discord: "200000000000000002" } } ]\ndiscord: { guilds: ["400000000000000001"] }\n';

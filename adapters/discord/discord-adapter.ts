@@ -7,7 +7,7 @@ export { deliveryError } from './outbound.js';
 import { DEFAULT_PEER_TAGS, isForum, placeIn, type PeerTags } from './forum.js';
 import { followConversations } from './conversations.js';
 import { followInteractions } from './interactions.js';
-import { cardPosting, placesAndPeople } from './outbound.js';
+import { cardPosting, handleRoles, placesAndPeople } from './outbound.js';
 import { followPeerEdits } from './peer-edits.js';
 import { followSolutionReactions } from './reactions.js';
 
@@ -154,5 +154,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     ...cardPosting(client, outbound),
     ...placesAndPeople(client, outbound),
+    ...handleRoles(client),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * The core's neutral forms as Discord modals. A modal holds at most five text inputs and a custom id
- * of at most 100 characters: `tierdesk:form:<command>:<submit args, url-encoded>` carries what the
- * submission sends back, and each input's custom id is the argument it fills.
+ * The core's neutral forms as Discord modals. A modal holds at most five labelled inputs and a custom
+ * id of at most 100 characters: `tierdesk:form:<command>:<submit args, url-encoded>` carries what the
+ * submission sends back, and each input's custom id is the argument it fills. A field with a closed
+ * set of at most 25 values is a string select (a Label holding a StringSelectMenu, which discord.js
+ * 14.28 builds); more values than a select takes are a text input that names them.
  */
-import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
+import { LabelBuilder, ModalBuilder, StringSelectMenuBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import type { Form, FormField } from '../../src/ports.js';
 
 const PREFIX = 'tierdesk:form:';
@@ -13,6 +15,9 @@ const MAX_LABEL = 45;
 const MAX_TITLE = 45;
 const MAX_PLACEHOLDER = 100;
 const MAX_VALUE = 4000;
+/** A string select's limits: 25 options, each label and value 100 characters. */
+const MAX_OPTIONS = 25;
+const MAX_OPTION = 100;
 
 /** The custom id of a form's modal, or undefined when its submit arguments do not fit in 100 characters. */
 export function formId(form: Form): string | undefined {
@@ -38,23 +43,46 @@ export function shownFields(form: Form): FormField[] {
 
 /**
  * The modal for a form, or undefined when it cannot be shown (its submit arguments are too long for
- * a custom id). A closed set of values is a text input that names them (Discord's modals take text).
+ * a custom id). Each field is a Label holding a select (a closed set Discord can list) or a text input.
  */
 export function formModal(form: Form): ModalBuilder | undefined {
   const id = formId(form);
   if (id === undefined) return undefined;
-  const rows = shownFields(form).map((f) => new ActionRowBuilder<TextInputBuilder>().addComponents(textInput(richer(form, f))));
+  const labels = shownFields(form).map((f) => labelled(richer(form, f)));
   return new ModalBuilder()
     .setCustomId(id)
     .setTitle(cut(form.title, MAX_TITLE) || 'tierdesk')
-    .addComponents(...rows);
+    .addLabelComponents(...labels);
+}
+
+/** Whether a field is shown as a select: a closed set of values that fits in one. */
+export function isSelect(f: FormField): f is FormField & { choices: NonNullable<FormField['choices']> } {
+  return f.choices !== undefined && f.choices.length > 0 && f.choices.length <= MAX_OPTIONS && f.choices.every((c) => c.value.length <= MAX_OPTION);
+}
+
+function labelled(f: FormField): LabelBuilder {
+  const label = new LabelBuilder().setLabel(cut(f.label, MAX_LABEL) || f.name);
+  return isSelect(f) ? label.setStringSelectMenuComponent(select(f)) : label.setTextInputComponent(textInput(f));
+}
+
+/** One value of a closed set; the field's value, if any, is chosen already. Optional: none may be chosen. */
+function select(f: FormField & { choices: NonNullable<FormField['choices']> }): StringSelectMenuBuilder {
+  const menu = new StringSelectMenuBuilder()
+    .setCustomId(f.name)
+    .setRequired(f.required)
+    .setMinValues(f.required ? 1 : 0)
+    .setMaxValues(1)
+    .addOptions(
+      f.choices.map((c) => ({ label: cut(c.label, MAX_OPTION) || c.value, value: c.value, ...(c.value === f.value ? { default: true } : {}) })),
+    );
+  if (f.placeholder) menu.setPlaceholder(cut(f.placeholder, MAX_PLACEHOLDER));
+  return menu;
 }
 
 function textInput(f: FormField): TextInputBuilder {
   const max = Math.max(1, Math.min(f.max, MAX_VALUE));
   const input = new TextInputBuilder()
     .setCustomId(f.name)
-    .setLabel(cut(f.label, MAX_LABEL) || f.name)
     .setStyle(f.long ? TextInputStyle.Paragraph : TextInputStyle.Short)
     .setMaxLength(max)
     .setRequired(f.required);
@@ -77,11 +105,12 @@ export function fieldValue(typed: string, choices?: FormField['choices']): strin
 
 /**
  * The new-ticket form (`ticket.new`) asks for the product and its version in one input, as people
- * say it ("Editor 2.1"); its submission splits them (`productAndVersion`).
+ * say it ("Editor 2.1"); its submission splits them (`productAndVersion`). A select of the configured
+ * ones lists them so already.
  */
 function richer(form: Form, f: FormField): FormField {
   const oneInput = form.kind === 'ticket.new' && f.name === 'product' && !form.fields.some((x) => x.name === 'version');
-  return oneInput ? { ...f, label: 'Product and version (e.g. Editor 2.1)' } : f;
+  return oneInput ? { ...f, label: isSelect(f) ? 'Product and version' : 'Product and version (e.g. Editor 2.1)' } : f;
 }
 
 /** A new-ticket submission's "Editor 2.1" → product Editor, version 2.1 (only when no version was given apart). */

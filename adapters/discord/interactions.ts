@@ -72,8 +72,10 @@ export function submittedArgs(i: ModalSubmitInteraction, surface: Surface): { co
   const declared = surfaceSub(surface, form.command, form.args.sub ?? '')?.args ?? [];
   const values: Record<string, string> = {};
   for (const field of i.fields.fields.values()) {
-    if (!('value' in field) || typeof field.value !== 'string') continue;
-    values[field.customId] = fieldValue(field.value, declared.find((a) => a.name === field.customId)?.choices);
+    // A text input's words, or a string select's one value (none chosen: as an input left empty).
+    const given = 'value' in field && typeof field.value === 'string' ? field.value : 'values' in field ? (field.values[0] ?? '') : undefined;
+    if (given === undefined) continue;
+    values[field.customId] = fieldValue(given, declared.find((a) => a.name === field.customId)?.choices);
   }
   // An optional input left empty says nothing (the command's default; an article's edit keeps what
   // it had), unless all are: then the command hears every one as '' and says what it misses.

@@ -8,6 +8,7 @@ import {
   DiscordAPIError,
   RateLimitError,
   Routes,
+  type APIGuildMember,
   type Client,
   type Message,
   type MessageCreateOptions,
@@ -170,4 +171,46 @@ export function placesAndPeople(
     },
   };
   return places;
+}
+
+/** An on-call handle's role: given to a member (saying whether this call gave it), and taken back. */
+export function handleRoles(client: Client): Required<Pick<ChatAdapter, 'addToGroup' | 'removeFromGroup'>> {
+  return {
+    async addToGroup(p: Person, role: string) {
+      const guild = guildOfRole(client, p.space, role);
+      try {
+        // Read first: a member someone else gave the role keeps it when their turn ends.
+        const current = (await client.rest.get(Routes.guildMember(guild, p.id))) as APIGuildMember;
+        if (current.roles.includes(role)) return false;
+        await client.rest.put(Routes.guildMemberRole(guild, p.id, role), { reason: 'tierdesk: on call for the tier' });
+        return true;
+      } catch (err) {
+        // Someone on call who is not in the guild gets nothing; the others' changes go on.
+        if (isUnknownMember(err)) return false;
+        throw deliveryError(err);
+      }
+    },
+    async removeFromGroup(p: Person, role: string) {
+      const guild = guildOfRole(client, p.space, role);
+      try {
+        await client.rest.delete(Routes.guildMemberRole(guild, p.id, role), { reason: 'tierdesk: no longer on call for the tier' });
+      } catch (err) {
+        if (isUnknownMember(err)) return; // they left the guild, and the role with them
+        throw deliveryError(err);
+      }
+    },
+  };
+}
+
+/** Discord's 10007 Unknown Member: the person is not (or no longer) in the guild. */
+function isUnknownMember(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === 10007;
+}
+
+/** The guild a role belongs to: the one given, else the guild tierdesk is in that has the role. */
+function guildOfRole(client: Client, space: string, role: string): string {
+  if (space !== '') return space;
+  const guild = client.guilds.cache.find((g) => g.roles.cache.has(role));
+  if (!guild) throw new PermanentDeliveryError(`discord: no guild tierdesk is in has the role ${role}`);
+  return guild.id;
 }

@@ -43,7 +43,7 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
           'reactions:write', // ✅ on a solved question, 🔒 on a closed one
           'users:read', // names for people not in tierdesk.yaml
           'usergroups:read', // tiers and customer groups defined by user group
-          'usergroups:write', // the helper group, granted at the points threshold
+          'usergroups:write', // the helper group, granted at the points threshold; on-call handles (tiers[].oncall_handle) kept equal to who is on call
         ],
       },
     },

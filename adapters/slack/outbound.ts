@@ -46,11 +46,11 @@ export function deliveryError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** post, edit, openDirect, labelThread and grantGroup of the Slack adapter. */
+/** post, edit, openDirect, labelThread, grantGroup and setGroupMembers of the Slack adapter. */
 export function slackOutbound(
   client: App['client'],
   people: SlackPeople,
-): Pick<ChatAdapter, 'post' | 'edit' | 'openDirect'> & Required<Pick<ChatAdapter, 'labelThread' | 'grantGroup'>> {
+): Pick<ChatAdapter, 'post' | 'edit' | 'openDirect'> & Required<Pick<ChatAdapter, 'labelThread' | 'grantGroup' | 'setGroupMembers'>> {
   const directs = new Map<string, string>();
   /** The grant in progress per user group (see grantGroup). */
   const grants = new Map<string, Promise<unknown>>();
@@ -117,7 +117,39 @@ export function slackOutbound(
       }
     },
     grantGroup: (p: Person, group: string) => grantGroup(client, people, grants, p, group),
+    setGroupMembers: (group: string, members: Person[]) => setGroupMembers(client, people, grants, group, members),
   };
+}
+
+/** An on-call handle: the group's members replaced with the on-call people (the group is tierdesk's). */
+function setGroupMembers(
+  client: App['client'],
+  people: SlackPeople,
+  grants: Map<string, Promise<unknown>>,
+  group: string,
+  members: Person[],
+): Promise<void> {
+  return oneAtATime(grants, group, async () => {
+    const users = members.map((m) => m.id);
+    try {
+      // Slack refuses an empty `users`; `[]` is how it is told the group has no members (nobody on call).
+      await client.usergroups.users.update({ usergroup: group, users: users.length > 0 ? users.join(',') : '[]' });
+    } catch (err) {
+      throw deliveryError(err);
+    }
+    people.grouped(group, users);
+  });
+}
+
+/** Run `work` after the change in progress to `group` (Slack only replaces a group's whole member list). */
+function oneAtATime(queue: Map<string, Promise<unknown>>, group: string, work: () => Promise<void>): Promise<void> {
+  const run = (queue.get(group) ?? Promise.resolve()).then(work);
+  const settled = run.catch(() => undefined);
+  queue.set(group, settled);
+  void settled.then(() => {
+    if (queue.get(group) === settled) queue.delete(group);
+  });
+  return run;
 }
 
 /**
@@ -125,9 +157,7 @@ export function slackOutbound(
  * helpers granted together do not overwrite each other.
  */
 function grantGroup(client: App['client'], people: SlackPeople, grants: Map<string, Promise<unknown>>, p: Person, group: string): Promise<void> {
-  // Slack only replaces a group's whole member list: grants to one group run one at a time here,
-  // so two helpers granted together do not overwrite each other.
-  const run = (grants.get(group) ?? Promise.resolve()).then(async () => {
+  return oneAtATime(grants, group, async () => {
     try {
       const current = ((await client.usergroups.users.list({ usergroup: group })) as { users?: string[] }).users ?? [];
       if (current.includes(p.id)) return;
@@ -138,10 +168,4 @@ function grantGroup(client: App['client'], people: SlackPeople, grants: Map<stri
       throw deliveryError(err);
     }
   });
-  const settled = run.catch(() => undefined);
-  grants.set(group, settled);
-  void settled.then(() => {
-    if (grants.get(group) === settled) grants.delete(group);
-  });
-  return run;
 }

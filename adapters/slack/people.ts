@@ -11,7 +11,7 @@ export interface SlackPeople {
 }
 
 export function slackPeople(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>): SlackPeople {
-  const names = new Map<string, { name: string; at: number }>();
+  const names = new Map<string, { name: string; zone?: string; at: number }>();
   const groups = userGroups(client, options);
   let workspaceUrl: Promise<string | undefined> | undefined;
 
@@ -41,27 +41,37 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     }
   }
 
-  /** A person as the core sees them: name (cached users.info) and the user groups it cares about. */
+  /** A person as the core sees them: name and time zone (cached users.info) and the user groups it cares about. */
   async function person(team: string, user: string, nameHint?: string): Promise<Person> {
-    // The display name people know each other by (cached); the handle a slash command carries only
-    // when Slack cannot be asked.
+    // The display name people know each other by and their profile's zone (cached); the handle a
+    // slash command carries only when Slack cannot be asked.
     const now = options.now();
     const cached = names.get(user);
-    let name = cached && now - cached.at < 600_000 ? cached.name : undefined;
-    if (!name) {
+    let known = cached && now - cached.at < 600_000 ? cached : undefined;
+    if (!known) {
+      let name: string | undefined;
+      let zone: string | undefined;
       try {
         const info = (await client.users.info({ user })) as {
-          user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
+          user?: { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string; real_name?: string } };
         };
         name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
+        zone = info.user?.tz || undefined;
       } catch {
         name = undefined;
       }
-      name ||= nameHint || user;
-      names.set(user, { name, at: now });
+      known = { name: name || nameHint || user, ...(zone ? { zone } : {}), at: now };
+      names.set(user, known);
     }
     const memberOf = await groups.of(user);
-    return { platform: 'slack', space: team, id: user, name, ...(memberOf.length > 0 ? { memberOf } : {}) };
+    return {
+      platform: 'slack',
+      space: team,
+      id: user,
+      name: known.name,
+      ...(known.zone ? { zone: known.zone } : {}),
+      ...(memberOf.length > 0 ? { memberOf } : {}),
+    };
   }
 
   return {

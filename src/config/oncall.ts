@@ -81,6 +81,7 @@ export function readOncall(
     if (t.hours !== undefined && !known.calendars.has(t.hours))
       bad(`tiers[${i}].hours`, `"${t.hours}" is not a calendar (known: ${[...known.calendars.keys()].join(', ')})`);
   });
+  checkOncallHandles(known.tiers, bad);
   return { schedules: s.schedules, policies: p.policies, paging, handoffToChannel };
 }
 
@@ -88,4 +89,18 @@ export function readOncall(
 function namesIn(raw: unknown, usable: Map<string, unknown>): Set<string> {
   const defined = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.keys(raw) : [];
   return new Set([...usable.keys(), ...defined]);
+}
+
+/** A handle follows its tier's schedule, and one tier only: two tiers would keep rewriting its members. */
+function checkOncallHandles(tiers: readonly TierConfig[], bad: Bad): void {
+  const owner = new Map<string, string>();
+  tiers.forEach((t, i) => {
+    if (!t.oncallHandle) return;
+    if (t.oncallSchedule === undefined) bad(`tiers[${i}].oncall_handle`, 'needs oncall_schedule: the handle follows who is on call on it');
+    for (const [platform, group] of Object.entries(t.oncallHandle)) {
+      const other = owner.get(`${platform}:${group}`);
+      if (other !== undefined) bad(`tiers[${i}].oncall_handle.${platform}`, `${group} is already the on-call handle of tier ${other}`);
+      else owner.set(`${platform}:${group}`, t.id);
+    }
+  });
 }

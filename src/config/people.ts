@@ -99,7 +99,30 @@ export function readTiers(raw: unknown, personIds: Set<string>, bad: Bad): TierC
       if (!/^\d{15,21}$/.test(role)) bad(`${path}.discord_role`, 'a Discord role id is a snowflake of 15 to 21 digits');
       tier.discordRole = role;
     }
+    const handle = readOncallHandle(value.oncall_handle, `${path}.oncall_handle`, bad);
+    if (handle) tier.oncallHandle = handle;
     tiers.push(tier);
   });
   return tiers;
+}
+
+/** `tiers[].oncall_handle`: `{ slack: S0123ABCD, discord: "<role id>" }`, either or both. */
+function readOncallHandle(raw: unknown, path: string, bad: Bad): TierConfig['oncallHandle'] {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) {
+    bad(path, 'must be a mapping like { slack: S0123ABCD, discord: "300000000000000001" }');
+    return undefined;
+  }
+  const handle: NonNullable<TierConfig['oncallHandle']> = {};
+  const slack = optionalString(raw.slack, `${path}.slack`, bad);
+  if (slack !== undefined) {
+    if (/^S[A-Z0-9]{2,}$/.test(slack)) handle.slack = slack;
+    else bad(`${path}.slack`, 'a Slack user group id looks like S0123ABCD');
+  }
+  const discord = optionalString(raw.discord, `${path}.discord`, bad);
+  if (discord !== undefined) {
+    if (/^\d{15,21}$/.test(discord)) handle.discord = discord;
+    else bad(`${path}.discord`, 'a Discord role id is a snowflake of 15 to 21 digits (quote it)');
+  }
+  return handle.slack !== undefined || handle.discord !== undefined ? handle : undefined;
 }

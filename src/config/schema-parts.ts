@@ -44,3 +44,12 @@ export const priority = z.enum(PRIORITY_NAMES).describe('a priority');
 export const priorities = (description: string) => z.union([z.literal('all'), z.array(priority)]).describe(description);
 export const percentages = (description: string) => z.array(z.union([z.string(), z.number()])).describe(`${description}, such as [75%, 90%]`);
 export const snowflake = (description: string) => z.string().describe(`${description} (a Discord snowflake id: quote it)`);
+
+/** `tiers[].oncall_handle`: the platform groups kept equal to who is on call for the tier. */
+export const oncallHandle = strict(
+  {
+    slack: text('a Slack user group id (S0123ABCD) tierdesk owns: its members are set to who is on call'),
+    discord: snowflake('a Discord role tierdesk gives to who is on call (and takes back only from those it gave it to)'),
+  },
+  { noun: 'platform' },
+).describe('a handle whose members tierdesk keeps equal to who is on call for the tier (needs oncall_schedule)');

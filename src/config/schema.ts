@@ -11,7 +11,7 @@ import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
 import { product } from './schema-products.js';
 import { csat, transcripts } from './schema-closing.js';
-import { duration, id, ids, level, percentages, priorities, priority, snowflake, strict, text } from './schema-parts.js';
+import { duration, id, ids, level, oncallHandle, percentages, priorities, priority, snowflake, strict, text } from './schema-parts.js';
 
 export { unknownKeyNote, type UnknownKeyNote } from './schema-parts.js';
 
@@ -42,6 +42,7 @@ const tier = strict(
     oncall_schedule: id('the schedule /oncall shows for this tier (a name under schedules)'),
     hours: id('calendar of the tier\u2019s staffed hours (a name under calendars, or 24x7 / 12x5)'),
     leads: ids('people ids who may override the tier\u2019s on-call schedule'),
+    oncall_handle: oncallHandle,
   },
   { required: ['id'] },
 );

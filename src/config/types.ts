@@ -50,6 +50,8 @@ export interface TierConfig {
   hours?: string;
   /** People ids who may override the tier's on-call schedule. */
   leads: string[];
+  /** A Slack user group and a Discord role whose members tierdesk keeps equal to who is on call. */
+  oncallHandle?: { slack?: string; discord?: string };
 }
 
 /** Slack settings that are not secrets (those come from the environment). */

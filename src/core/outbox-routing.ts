@@ -29,6 +29,8 @@ export function conversationOf(row: OutboxRow): string {
   if (row.op === 'post' && row.message_key !== null) return `thread:${row.message_key}`;
   // Granting a group rewrites its member list (Slack): one at a time per group, across replicas too.
   if (row.op === 'grant') return `grant:${t.kind === 'direct' ? t.person.platform : ''}:${(JSON.parse(row.card) as { group?: string }).group ?? ''}`;
+  // A handle's member list: one change at a time per group, in the order they were decided.
+  if (row.op === 'handle' && t.kind === 'place') return `handle:${t.place.platform}:${t.place.channel}`;
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
   if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
   return `thread:${t.of}`;

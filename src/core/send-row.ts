@@ -1,6 +1,7 @@
 import type { Card, ChatAdapter, OutboundFile, Person, Place, Platform, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
+import { forgetHandleGrant, handleGrants, recordHandleGrant } from '../store/oncall-handles.js';
 import { markSent } from '../store/outbox.js';
 import type { OutboxRow } from '../store/schema.js';
 import { placeOf } from './outbox-routing.js';
@@ -11,7 +12,7 @@ import type { Core, Target } from './work.js';
 export class NotYet extends Error {}
 
 /**
- * Do what one outbox row asks on its platform (post, edit, thread members, label, group grant) and
+ * Do what one outbox row asks on its platform (post, edit, thread members, label, group grant, on-call handle) and
  * mark it sent; a post's message id is recorded under its key in the same transaction.
  */
 export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, target: Target, card: Card): Promise<void> {
@@ -38,6 +39,9 @@ export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, 
   } else if (row.op === 'grant') {
     const { group } = JSON.parse(row.card) as { group: string };
     if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
+  } else if (row.op === 'handle') {
+    const { group, space, people } = JSON.parse(row.card) as { group: string; space: string; people: Person[] };
+    if (target.kind === 'place') await applyHandle(core, adapter, { platform: target.place.platform, space, group }, people);
   } else if (row.op === 'upload') {
     const { file, card: message, fallback } = JSON.parse(row.card) as { file: OutboundFile; card: Card; fallback?: Card };
     const place = await resolvePlace(core.db, target, adapter);
@@ -86,4 +90,31 @@ async function resolvePlace(db: Db, target: Target, adapter: ChatAdapter): Promi
   const parent = await findMessage(db, target.of);
   if (!parent) throw new NotYet(`message ${target.of} is not posted yet`);
   return { ...placeOf(parent), thread: parent.thread ?? parent.message_id };
+}
+
+/**
+ * Make a handle's members `people`: replaced whole where the group is tierdesk's (Slack), else given
+ * one by one, remembering whom tierdesk gave it to, and taken back only from them (Discord: a role a
+ * moderator gave stays). Each change is recorded as soon as it is made, so a retry redoes only the rest.
+ */
+async function applyHandle(
+  core: Core,
+  adapter: ChatAdapter,
+  handle: { platform: Platform; space: string; group: string },
+  people: Person[],
+): Promise<void> {
+  const { platform, space, group } = handle;
+  if (adapter.setGroupMembers) return adapter.setGroupMembers(group, people);
+  if (!adapter.addToGroup || !adapter.removeFromGroup) return;
+  const given = await handleGrants(core.db, platform, group);
+  for (const p of people) {
+    if (given.includes(p.id)) continue;
+    if (await adapter.addToGroup(p, group)) await recordHandleGrant(core.db, platform, group, p.id, core.clock.now());
+  }
+  const wanted = new Set(people.map((p) => p.id));
+  for (const id of given) {
+    if (wanted.has(id)) continue;
+    await adapter.removeFromGroup({ platform, space, id, name: id }, group);
+    await forgetHandleGrant(core.db, platform, group, id);
+  }
 }

@@ -3,7 +3,7 @@ import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
-import type { Card, Clock, Logger, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
+import type { Card, Clock, Logger, OutboundFile, Person, Place, Platform, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
@@ -169,6 +169,14 @@ export class Work {
   /** Add a person to a platform group (the helper role), where the platform has groups. */
   async grant(person: Person, group: string): Promise<void> {
     this.queue('grant', { kind: 'direct', person }, { group });
+  }
+
+  /**
+   * Make an on-call handle's members `people` (a Slack user group replaced whole; a Discord role given
+   * to them and taken back only from those tierdesk gave it to). The target's channel is the group.
+   */
+  async setHandle(platform: Platform, space: string, group: string, people: Person[]): Promise<void> {
+    this.queue('handle', { kind: 'place', place: { platform, space, channel: group } }, { group, space, people });
   }
 
   /** Write the queued outbox rows and timers; called once, just before commit. */

@@ -13,6 +13,7 @@ import type {
   DeflectionDocsTable,
   SearchDocsTable,
 } from './schema-community.js';
+import type { OncallHandleGrantsTable, OncallHandlesTable } from './schema-oncall.js';
 
 export type {
   PeerQuestionsTable,
@@ -63,6 +64,8 @@ export interface Database {
   web_settings: WebSettingsTable;
   web_login_links: WebLoginLinksTable;
   web_sessions: WebSessionsTable;
+  oncall_handles: OncallHandlesTable;
+  oncall_handle_grants: OncallHandleGrantsTable;
 }
 
 /** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */
@@ -179,6 +182,8 @@ export interface TicketsTable {
   requester_space: string;
   requester_id: string;
   requester_name: string;
+  /** The requester's IANA zone as their platform said when the ticket opened (null: it did not say). */
+  requester_zone?: string | null;
   /** JSON Place where the ticket was raised, if it came from a channel. */
   origin: string | null;
   /** People id of the agent who claimed it (or platform:id for an agent through a group or role). */

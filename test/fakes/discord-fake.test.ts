@@ -192,6 +192,31 @@ describe('interactions', () => {
     }
   });
 
+  it('shows a string select in a modal only inside a label, with 1 to 25 options, and hands back the chosen value', async () => {
+    const client = await login();
+    const options = (n: number) => Array.from({ length: n }, (_, i) => ({ label: `Option ${i}`, value: `o${i}` }));
+    const modal = (n: number) =>
+      new ModalBuilder()
+        .setCustomId('pick')
+        .setTitle('Pick one')
+        .addLabelComponents((l) => l.setLabel('Urgency').setStringSelectMenuComponent((m) => m.setCustomId('urgency').addOptions(options(n))));
+    const tooMany = await interact(client, chatInputCommand(asAlice(), { name: 'ticket' }));
+    if (!tooMany.isChatInputCommand()) throw new Error('expected a command');
+    // discord.js checks 25 itself: the raw body is what Discord would refuse.
+    await expect(
+      client.rest.post(`/interactions/${tooMany.id}/${tooMany.token}/callback`, {
+        body: { type: 9, data: { ...modal(2).toJSON(), components: [{ type: 1, components: [{ type: 3, custom_id: 'u', options: options(26) }] }] } },
+      }),
+    ).rejects.toThrow(expect.objectContaining({ status: 400, code: 50035 }));
+
+    const command = await interact(client, chatInputCommand(asAlice(), { name: 'ticket' }));
+    if (!command.isChatInputCommand()) throw new Error('expected a command');
+    await command.showModal(modal(3));
+    const submitted = await interact(client, modalSubmit(asAlice(), { customId: 'pick', layout: 'labels', fields: { urgency: ['o2'] } }));
+    if (!submitted.isModalSubmit()) throw new Error('expected a modal submission');
+    expect(submitted.fields.getStringSelectValues('urgency')).toEqual(['o2']);
+  });
+
   it('delivers button presses (update in place, type 7) and message context-menu commands', async () => {
     const client = await login();
     const claim = new ButtonBuilder().setCustomId('claim:7').setLabel('Claim').setStyle(ButtonStyle.Primary);

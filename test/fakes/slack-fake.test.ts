@@ -278,6 +278,12 @@ describe('the fake workspace', () => {
     expect(local.web.messagesIn(dm ?? '').map((m) => m.text)).toEqual(['one', 'two', 'three']);
     expect((await client.users.info({ user: ALICE.id })).user).toMatchObject({ real_name: 'Alice Liddell', tz: 'Europe/Berlin', tz_offset: 7200 });
     expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([ALICE.id]);
+    // usergroups.users.update replaces the members; '' is refused, '[]' empties the group.
+    await expect(client.usergroups.users.update({ usergroup: 'S0TIER1', users: '' })).rejects.toMatchObject({ data: { error: 'no_users_provided' } });
+    await client.usergroups.users.update({ usergroup: 'S0TIER1', users: '[]' });
+    expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([]);
+    await client.usergroups.users.update({ usergroup: 'S0TIER1', users: ALICE.id });
+    expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([ALICE.id]);
     await expect(client.users.info({ user: 'U0NOBODY' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
   });
 });

@@ -57,6 +57,8 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'kb_votes',
       'messages',
       'metric_counts',
+      'oncall_handle_grants',
+      'oncall_handles',
       'oncall_overrides',
       'outbox',
       'pages',
@@ -118,7 +120,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(29);
+      expect(await tables(replicas[0]!)).toHaveLength(31);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -131,7 +133,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(29);
+    expect(await tables(b)).toHaveLength(31);
   });
 });
 

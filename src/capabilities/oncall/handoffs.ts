@@ -1,5 +1,6 @@
 import { nextChange, whoIsOnCall } from '../../domain/oncall-schedule.js';
 import { card, formatInstant } from '../../core/render.js';
+import { syncHandles } from './handles.js';
 import { currentSchedules } from './schedules.js';
 import { isTimerArmed } from '../../store/timers.js';
 import { inTransaction, type Core, type Work } from '../../core/work.js';
@@ -41,14 +42,16 @@ export async function armHandoffs(core: Core, work?: Work, only?: string): Promi
 }
 
 /**
- * A turn started: tell the incoming people by DM ("you are on call for L2 until ..."), and the
- * tier channel when `paging.handoff_to_channel` says so; then arm the next handoff.
+ * A turn started: move the tiers' on-call handles, tell the incoming people by DM ("you are on call
+ * for L2 until ..."), and the tier channel when `paging.handoff_to_channel` says so; then arm the
+ * next handoff.
  */
 export async function handoffFired(core: Core, work: Work, name: string): Promise<void> {
   const schedule = (await currentSchedules(core, work.db)).get(name);
   const tiers = schedulesInUse(core).get(name) ?? [];
   if (!schedule || tiers.length === 0) return;
   const who = whoIsOnCall(schedule, work.now);
+  await syncHandles(core, work, name);
   const until = nextChange(schedule, work.now);
   const tierNames = tiers.map((id) => core.directory.tier(id)?.name ?? id).join(' and ');
   const untilText = until !== undefined ? ` until ${formatInstant(until)}` : '';

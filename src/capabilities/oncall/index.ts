@@ -4,10 +4,11 @@
  */
 import type { Capability, SubcommandSpec } from '../../core/capability.js';
 import type { Request } from '../../core/request.js';
-import type { Core } from '../../core/work.js';
+import { inTransaction, type Core } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';
 import { TICKET, num } from '../tickets/commands.js';
 import { armHandoffs, handoffFired, HANDOFF_TIMER } from './handoffs.js';
+import { syncHandles } from './handles.js';
 import { pageCommand } from './page-ticket.js';
 import { PAGE_TIMER, pageTimerFired } from './paging.js';
 import { ackLatest, assertLeadsATier, oncallNow, oncallWeek, overrideSchedule } from './view.js';
@@ -87,5 +88,9 @@ export const oncall: Capability = {
     [PAGE_TIMER]: (core, work, t) => pageTimerFired(core, work, t.subject, t.data, t.late),
     [HANDOFF_TIMER]: (core, work, t) => handoffFired(core, work, t.subject),
   },
-  start: (core) => armHandoffs(core),
+  // At start: arm handoffs not armed, and catch the handles up (a handoff or a new handle while down).
+  start: async (core) => {
+    await armHandoffs(core);
+    await inTransaction(core, (work) => syncHandles(core, work));
+  },
 };

@@ -9,6 +9,7 @@ import { findActivePage, newestPagingTicket } from '../../store/pages.js';
 import { insertOverride } from '../../store/oncall-overrides.js';
 import { currentSchedules } from './schedules.js';
 import { armHandoffs } from './handoffs.js';
+import { syncHandles } from './handles.js';
 import { change, type Request } from '../../core/request.js';
 import { refreshCards } from '../tickets/refresh-cards.js';
 import { loadTicket } from '../tickets/ticket-model.js';
@@ -154,6 +155,7 @@ export async function overrideSchedule(core: Core, req: Request, input: Override
       created_at: work.now,
     });
     await armHandoffs(core, work, name); // the override may bring the next handoff forward
+    await syncHandles(core, work, name); // an override starting now moves the handles at once
   });
   return { text: `${person.name} is on call in ${name} from ${formatInstant(from)} to ${formatInstant(to)}.` };
 }

@@ -1,9 +1,10 @@
 /**
  * The honest answer to a ticket that arrives while its tier is closed: when the desk next opens
  * (holidays included), the SLA due times that follow, and whether on-call was paged, in the
- * requester's own time zone where tierdesk knows it (people[].zone), else the tier calendar's zone.
+ * requester's own time zone where tierdesk knows it (people[].zone, else the zone their platform gave),
+ * else the tier calendar's zone.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { card } from '../../core/render.js';
 import { requesterThread } from '../tickets/access.js';
 import type { Core, Work } from '../../core/work.js';
@@ -18,10 +19,16 @@ export function localTime(ms: number, zone: string): string {
   return `${DateTime.fromMillis(ms, { zone }).setLocale('en-GB').toFormat('ccc d LLL yyyy, HH:mm')} (${zone})`;
 }
 
-/** The requester's configured zone, if any. */
+/**
+ * The requester's zone: the one configured for them (people[].zone, the deployment's word), else the
+ * one their platform gave when the ticket opened (Slack's profile `tz`), if luxon knows it.
+ */
 function requesterZone(core: Core, t: Ticket): string | undefined {
   const id = core.directory.actor(t.requester).personId;
-  return id !== undefined ? core.directory.person(id)?.zone : undefined;
+  const configured = id !== undefined ? core.directory.person(id)?.zone : undefined;
+  if (configured !== undefined) return configured;
+  const told = t.requester.zone;
+  return told !== undefined && IANAZone.isValidZone(told) ? told : undefined;
 }
 
 /** The `ticket.opened` hook: answer when the ticket's tier is closed at the moment it opened. */

@@ -212,6 +212,7 @@ export async function createTicket(
     requester_space: requester.space,
     requester_id: requester.id,
     requester_name: requester.name,
+    requester_zone: requester.zone?.slice(0, 64) ?? null,
     origin: origin ? JSON.stringify(origin) : null,
     assignee: null,
     assignee_name: null,

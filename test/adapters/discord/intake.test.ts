@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerOf, callsTo, command, inputsOf, modalShown, POST_MESSAGE, sendCommand, sendSubmit, submit } from './interactions.js';
-import { l1Desk, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';
+import { DISCORD_YAML, l1Desk, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';
 
 // Opening a ticket: `/ticket new` with typed options, or without a title through the intake form.
 
@@ -64,16 +64,28 @@ describe('the intake form', () => {
     expect([...inputs.keys()]).toEqual(['title', 'description', 'urgency', 'impact', 'product']);
     expect(inputs.get('title')).toMatchObject({ required: true, max_length: t.config.tickets.titleMax });
     expect(inputs.get('description')).toMatchObject({ required: false, max_length: t.config.tickets.descriptionMax, style: 2 });
-    // Left empty, urgency and impact are the configured defaults (the core's), so nothing is prefilled.
-    expect([inputs.get('urgency')?.placeholder, inputs.get('impact')?.placeholder]).toEqual(['high, medium, low', 'high, medium, low']);
-    expect(inputs.get('product')?.label).toBe('Product and version (e.g. Editor 2.1)');
+    // Urgency and impact are selects of their values; left unchosen they are the configured defaults (the core's), so none is chosen.
+    for (const name of ['urgency', 'impact']) {
+      expect(inputs.get(name)).toMatchObject({ type: 3, min_values: 0, max_values: 1, required: false });
+      expect((inputs.get(name)?.options as Array<{ value: string; default?: boolean }>).map((o) => [o.value, o.default ?? false])).toEqual([
+        ['high', false],
+        ['medium', false],
+        ['low', false],
+      ]);
+    }
+    // Every input is in a Label (type 18), which carries its label; no product is configured, so it is typed.
+    expect(form.components.every((c) => c.type === 18)).toBe(true);
+    expect(form.components.find((c) => (c.component as { custom_id?: string }).custom_id === 'product')?.label).toBe(
+      'Product and version (e.g. Editor 2.1)',
+    );
+    expect(inputs.get('product')?.type).toBe(4);
     // The core was asked (it decides the form) and changed nothing.
     expect(t.inbound.map((h) => h.reply?.form?.kind)).toEqual(['ticket.new']);
     expect(await ticketCount(t)).toBe(0);
   });
 
-  it('a submission opens the ticket: "Editor 2.1" is a product and its version, "High " an urgency', async () => {
-    const answer = await submit(t, requester, support.id, await intakeForm(), { title: 'Crash on save', urgency: 'High ', product: 'Editor 2.1' });
+  it('a submission opens the ticket: "Editor 2.1" is a product and its version, the urgency the option chosen', async () => {
+    const answer = await submit(t, requester, support.id, await intakeForm(), { title: 'Crash on save', urgency: 'high', product: 'Editor 2.1' });
 
     expect(answer.text).toMatch(/^Ticket #1 opened \(P2, Help desk\)/);
     expect(await ticketRow(t, 1)).toMatchObject({
@@ -92,17 +104,18 @@ describe('the intake form', () => {
     expect(await ticketRow(t, 1)).toMatchObject({ product: 'Editor', product_version: null });
   });
 
-  it('an urgency that is not high, medium or low is refused ephemerally; the form can be sent again', async () => {
+  it('a refused submission is answered ephemerally and leaves nothing behind: the form can be sent again', async () => {
     const form = await intakeForm();
 
-    const refused = await submit(t, requester, support.id, form, { title: 'Crash on save', urgency: 'urgent' });
-    expect(refused.text).toMatch(/urgency must be high, medium, low; "urgent" is not one of them/);
+    const refused = await submit(t, requester, support.id, form, { title: '  ', urgency: 'low' });
+    expect(refused.text).toMatch(/A ticket needs a title/);
     expect(refused.ephemeral).toBe(true);
     expect(await ticketCount(t)).toBe(0);
 
     // A refused submission left no idempotency key behind: a new submission works.
     const again = await submit(t, requester, support.id, form, { title: 'Crash on save', urgency: 'low' });
     expect(again.text).toMatch(/^Ticket #1 opened/);
+    expect(await ticketRow(t, 1)).toMatchObject({ urgency: 'low' });
   });
 
   it('a title of only spaces is refused: a ticket needs a title', async () => {
@@ -153,5 +166,30 @@ describe('where the requester will hear back', () => {
 
     expect(t.discord.world.dms.size).toBe(0);
     expect(answer.text).not.toMatch(/direct messages/);
+  });
+});
+
+describe('the intake form with products configured', () => {
+  const PRODUCTS = `${DISCORD_YAML}
+products:
+  Editor:
+    versions:
+      - { version: '2.0', released: 2023-01-01, end_of_support: 2026-01-01 }
+      - { version: '2.1', released: 2024-01-01, end_of_support: 2027-01-01 }
+  Mail: { versions: [ { version: '5', released: 2023-06-01, end_of_support: 2026-06-01 } ] }
+`;
+
+  it('offers the configured products and versions in a select; the one chosen opens the ticket with it', async () => {
+    await t.close();
+    t = await startDiscordDesk({ yaml: PRODUCTS });
+    const form = await intakeForm();
+
+    const product = inputsOf(form).get('product');
+    expect(product).toMatchObject({ type: 3, min_values: 0, max_values: 1 });
+    expect((product?.options as Array<{ label: string; value: string }>).map((o) => o.value)).toEqual(['Editor 2.0', 'Editor 2.1', 'Mail 5']);
+
+    const answer = await submit(t, requester, support.id, form, { title: 'Crash on save', product: 'Editor 2.1' });
+    expect(answer.text).toMatch(/^Ticket #1 opened/);
+    expect(await ticketRow(t, 1)).toMatchObject({ product: 'Editor', product_version: '2.1' });
   });
 });

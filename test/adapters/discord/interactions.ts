@@ -135,7 +135,7 @@ export async function pressForModal(t: DiscordDesk, who: APIUser, at: { channel:
   return modalShown(t, payload, message);
 }
 
-/** The text inputs of a shown modal, by custom id, with the values they were shown with. */
+/** The inputs (text inputs and selects) of a shown modal, by custom id, with the values they were shown with. */
 export function inputsOf(modal: ShownModal): Map<string, Json> {
   const inputs = new Map<string, Json>();
   for (const entry of modal.components) {
@@ -145,11 +145,22 @@ export function inputsOf(modal: ShownModal): Map<string, Json> {
   return inputs;
 }
 
-/** `who` submits a shown modal: every input is echoed back, with `fields` typed over the shown values. */
+/**
+ * `who` submits a shown modal: every input is echoed back, with `fields` typed over the shown values;
+ * a select's field is the value of one of its options ('' chooses none), else its default option.
+ */
 export async function sendSubmit(t: DiscordDesk, who: APIUser, channel: string, modal: ShownModal, fields: Record<string, string>) {
   const inputs = inputsOf(modal);
   for (const id of Object.keys(fields)) if (!inputs.has(id)) throw new Error(`the modal ${modal.custom_id} has no input ${id}`);
-  const values = Object.fromEntries([...inputs].map(([id, input]) => [id, fields[id] ?? String(input.value ?? '')]));
+  const values = Object.fromEntries(
+    [...inputs].map(([id, input]): [string, string | string[]] => {
+      if (input.type !== 3) return [id, fields[id] ?? String(input.value ?? '')];
+      const options = (input.options ?? []) as Array<{ value: string; default?: boolean }>;
+      const wanted = fields[id] ?? options.find((o) => o.default)?.value ?? '';
+      if (wanted !== '' && !options.some((o) => o.value === wanted)) throw new Error(`the select ${id} has no option ${wanted}`);
+      return [id, wanted === '' ? [] : [wanted]];
+    }),
+  );
   const ctx = t.discord.context({ channel, user: who.id });
   const payload = modalSubmit(ctx, {
     customId: modal.custom_id,

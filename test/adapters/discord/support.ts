@@ -23,6 +23,8 @@ export const bob = user({ id: '100000000000000002', username: 'bob' });
 export const gus = user({ id: '100000000000000003', username: 'gus' });
 export const olga = user({ id: '100000000000000004', username: 'olga' });
 export const l1Role = role({ id: '300000000000000001', name: 'L1 agents' });
+/** A role an on-call handle may keep (tiers[].oncall_handle.discord). */
+export const oncallRole = role({ id: '300000000000000002', name: 'L1 on call' });
 export const support = textChannel({ id: '200000000000000009', name: 'support' });
 export const l1Desk = textChannel({ id: '200000000000000001', name: 'l1-desk' });
 export const l2Desk = textChannel({ id: '200000000000000002', name: 'l2-desk' });
@@ -30,7 +32,7 @@ export const community = guild({
   id: '400000000000000001',
   name: 'Community',
   owner: olga,
-  roles: [l1Role],
+  roles: [l1Role, oncallRole],
   channels: [support, l1Desk, l2Desk],
   members: [member(requester), member(ann), member(bob), member(gus, { roles: [l1Role] }), member(olga)],
 });
@@ -70,6 +72,8 @@ export interface DiscordDesk {
   readonly inbound: readonly Handled[];
   /** Makes the core slow: inbound events wait until the returned function is called. */
   holdCore(): () => void;
+  /** Stop the process (desk and adapter), run `meanwhile` (move the clock), start a new one on the same database. */
+  restart(meanwhile: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,23 +85,24 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
   const db = openDatabase(':memory:');
   await migrateToLatest(db);
   const logger = createMemoryLogger();
-  const adapter = createDiscordAdapter({
-    token: TOKEN,
-    applicationId: APP,
-    apiUrl: discord.apiUrl,
-    guilds: config.discord.guilds,
-    ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
-    surface: createCatalogue().surface('discord', config),
-    platformGroups: new Directory(config).platformGroups('discord'),
-    peerForums: config.peer.channels.discord ?? [],
-    peerTags: config.peer.tags,
-    logger,
-    now: () => clock.now(),
-  });
+  const newAdapter = () =>
+    createDiscordAdapter({
+      token: TOKEN,
+      applicationId: APP,
+      apiUrl: discord.apiUrl,
+      guilds: config.discord.guilds,
+      ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
+      surface: createCatalogue().surface('discord', config),
+      platformGroups: new Directory(config).platformGroups('discord'),
+      peerForums: config.peer.channels.discord ?? [],
+      peerTags: config.peer.tags,
+      logger,
+      now: () => clock.now(),
+    });
   const handled = new Recording<Handled>();
   const gate = { open: Promise.resolve() };
   // Only `start` is wrapped: post, edit, openPrivateThread and addMembers are the adapter's own.
-  const watched: ChatAdapter = {
+  const watched = (adapter: ChatAdapter): ChatAdapter => ({
     ...adapter,
     start: (deliver) =>
       adapter.start(async (event) => {
@@ -106,10 +111,15 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
         handled.add({ event, reply });
         return reply;
       }),
+  });
+  const startDesk = async () => {
+    const adapter = newAdapter();
+    const desk = createDesk({ db, config, clock, logger, adapters: [watched(adapter)], dispatcher: { random: () => 0.5 } });
+    await desk.start();
+    return { adapter, desk };
   };
-  const desk = createDesk({ db, config, clock, logger, adapters: [watched], dispatcher: { random: () => 0.5 } });
-  await desk.start();
-  return {
+  const { adapter, desk } = await startDesk();
+  const t: DiscordDesk = {
     discord,
     desk,
     db,
@@ -132,13 +142,19 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
         release();
       };
     },
+    async restart(meanwhile) {
+      await t.desk.stop();
+      meanwhile();
+      Object.assign(t, await startDesk());
+    },
     async close() {
-      await desk.stop();
+      await t.desk.stop();
       handled.close(() => `Inbound events handled: ${handled.all.length}.`);
       await discord.stop();
       await db.destroy();
     },
   };
+  return t;
 }
 
 /** The application commands `tierdesk discord register` registers for this configuration. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buttonsOn, submitView, viewOpenedWith } from './interactions.js';
-import { EMPLOYEE, L1_DESK, callsTo, messageText, startSlackDesk, ticketCount, ticketRow, type SlackDesk } from './support.js';
+import { EMPLOYEE, L1_DESK, SLACK_YAML, callsTo, messageText, startSlackDesk, ticketCount, ticketRow, type SlackDesk } from './support.js';
 
 // `/ticket` with no text: the intake modal, its submission, and its field errors.
 
@@ -120,5 +120,30 @@ describe('invalid fields come back into the modal, next to the field', () => {
     expect(refused.json).toMatchObject({ response_action: 'errors' });
     expect(accepted.body).toBe('');
     expect(await ticketRow(t, 1)).toMatchObject({ title: 'Laptop will not boot' });
+  });
+});
+
+describe('the intake modal with products configured', () => {
+  const PRODUCTS = `${SLACK_YAML}
+products:
+  Editor:
+    versions:
+      - { version: '2.0', released: 2023-01-01, end_of_support: 2026-01-01 }
+      - { version: '2.1', released: 2024-01-01, end_of_support: 2027-01-01 }
+  Mail: { versions: [ { version: '5', released: 2023-06-01, end_of_support: 2026-06-01 } ] }
+`;
+
+  it('offers the products and versions in a static_select; the one chosen opens the ticket with it', async () => {
+    await t.close();
+    t = await startSlackDesk({ yaml: PRODUCTS });
+    const { view } = await openIntakeModal();
+
+    const block = view.blocks.find((b) => b.block_id === 'product') as { element: { type: string; options: Array<{ value: string }> } };
+    expect(block.element.type).toBe('static_select');
+    expect(block.element.options.map((o) => o.value)).toEqual(['Editor 2.0', 'Editor 2.1', 'Mail 5']);
+
+    await submitView(t, EMPLOYEE, view, { title: 'Crash on save', product: 'Editor 2.1' });
+    await t.handled(view.id);
+    expect(await ticketRow(t, 1)).toMatchObject({ title: 'Crash on save', product: 'Editor', product_version: '2.1', urgency: 'medium' });
   });
 });

@@ -9,7 +9,7 @@ import { openDatabase, type Db } from '../../../src/store/connect.js';
 import { findMessage } from '../../../src/store/messages.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import type { MessageRow } from '../../../src/store/schema.js';
-import { startFakeSlack, type FakeSlack, type RecordedCall, type SlackHttpSender } from '../../fakes/slack-api/index.js';
+import { startFakeSlack, type FakeSlack, type FakeUserSeed, type RecordedCall, type SlackHttpSender } from '../../fakes/slack-api/index.js';
 import { Recording } from '../../fakes/recording.js';
 
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -75,7 +75,7 @@ export interface SlackDesk {
 
 /** tierdesk with the real Bolt App against the fake Slack, on a fresh in-memory database. */
 export async function startSlackDesk(
-  options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter } = {},
+  options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter; users?: FakeUserSeed[] } = {},
 ): Promise<SlackDesk> {
   const clock = new FakeClock(Date.parse('2024-06-03T09:00:00Z'));
   const slack = await startFakeSlack({
@@ -88,8 +88,10 @@ export async function startSlackDesk(
       { id: BOB, name: 'bob', real_name: 'Bob Backline' },
       { id: GUS, name: 'gus', real_name: 'Gus Groupmember' },
       { id: OLGA, name: 'olga', real_name: 'Olga Outsider' },
+      ...(options.users ?? []),
     ],
-    usergroups: { S0DESK: [GUS] },
+    // S0ONCALL: a group an on-call handle may own (tiers[].oncall_handle); Olga is in it at first.
+    usergroups: { S0DESK: [GUS], S0ONCALL: [OLGA] },
     now: () => clock.now(),
   });
   const config = loadConfig({ text: options.yaml ?? SLACK_YAML, env: {} });
@@ -171,6 +173,7 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     openDirect: (person) => adapter.openDirect(person),
     labelThread: (place, label) => adapter.labelThread!(place, label),
     grantGroup: (person, group) => adapter.grantGroup!(person, group),
+    setGroupMembers: (group, people) => adapter.setGroupMembers!(group, people),
   };
 }
 

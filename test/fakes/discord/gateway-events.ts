@@ -107,6 +107,18 @@ export abstract class GatewayEvents {
     });
   }
 
+  /** A moderator gives a member a role, or takes it (GUILD_MEMBER_UPDATE), outside tierdesk. */
+  async memberRole(guildId: string, userId: string, roleId: string, has: boolean): Promise<void> {
+    const member = this.#world.member(guildId, userId);
+    if (!this.#world.guild(guildId).roles.some((r) => r.id === roleId)) throw new Error(`fake Discord: no role ${roleId} in guild ${guildId}`);
+    return this.#settle(() => {
+      const held = member.roles.includes(roleId);
+      if (has && !held) member.roles.push(roleId);
+      if (!has && held) member.roles.splice(member.roles.indexOf(roleId), 1);
+      this.#world.dispatch('GUILD_MEMBER_UPDATE', { guild_id: guildId, ...member });
+    });
+  }
+
   /** A person reacts (MESSAGE_REACTION_ADD), e.g. ✅ on the answer that solved a peer question. */
   async reactionAdd(input: { channelId: string; messageId: string; userId: string; emoji: string }): Promise<void> {
     const message = this.#world.message(input.channelId, input.messageId);

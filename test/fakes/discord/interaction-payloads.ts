@@ -117,17 +117,21 @@ export function modalLayout(modal: object): ModalLayout {
 }
 
 /**
- * A modal submission (interaction type 5): one text input per `fields` entry, in the layout the
- * modal was shown with (Discord echoes the modal's structure back with `value`s filled in).
+ * A modal submission (interaction type 5): one input per `fields` entry, in the layout the modal was
+ * shown with (Discord echoes the modal's structure back with `value`s filled in). An entry given as a
+ * list is a string select's chosen values (`{ type: 3, custom_id, values }`, only inside a Label).
  */
 export function modalSubmit(
   ctx: InteractionContext,
-  input: { customId: string; fields: Record<string, string>; layout?: ModalLayout; message?: APIMessage },
+  input: { customId: string; fields: Record<string, string | string[]>; layout?: ModalLayout; message?: APIMessage },
 ): APIModalSubmitGuildInteraction {
   let nextComponentId = 0;
   const components = Object.entries(input.fields).map(([custom_id, value]) => {
     const outer = (nextComponentId += 1);
-    const text = { type: ComponentType.TextInput as const, id: (nextComponentId += 1), custom_id, value };
+    const id = (nextComponentId += 1);
+    const text = Array.isArray(value)
+      ? { type: ComponentType.StringSelect as const, id, custom_id, values: value }
+      : { type: ComponentType.TextInput as const, id, custom_id, value };
     return input.layout === 'labels'
       ? { type: ComponentType.Label as const, id: outer, component: text }
       : { type: ComponentType.ActionRow as const, id: outer, components: [text] };

@@ -121,12 +121,29 @@ export function checkModal(data: Json, check: FormCheck): void {
     inputs.forEach((input, i) => {
       const path = ['data', 'components', r, ...(entry.component ? ['component'] : ['components', i])];
       check.maxLength([...path, 'custom_id'], input.custom_id, 100);
+      if (input.type === 3) return checkModalSelect(input, path, check, entry.component !== undefined);
       check.maxLength([...path, 'label'], input.label, 45);
       check.maxLength([...path, 'placeholder'], input.placeholder, 100);
       check.maxLength([...path, 'value'], input.value, 4000);
     });
     check.maxLength(['data', 'components', r, 'label'], entry.label, 45);
+    if (entry.type === 18) check.between(['data', 'components', r, 'label'], entry.label, 1, 45);
   });
+}
+
+/** A string select in a modal: only inside a Label (type 18); 1–25 options of 1–100 characters; at most one default per chosen value. */
+function checkModalSelect(select: Json, path: Path, check: FormCheck, inLabel: boolean): void {
+  if (!inLabel) check.fail(path, 'COMPONENT_TYPE_INVALID', 'A select menu in a modal must be inside a label');
+  const options = list(select.options);
+  check.between([...path, 'options'], options, 1, 25);
+  check.maxLength([...path, 'placeholder'], select.placeholder, 150);
+  options.forEach((o, i) => {
+    check.between([...path, 'options', i, 'label'], o.label, 1, 100);
+    check.between([...path, 'options', i, 'value'], o.value, 1, 100);
+  });
+  const max = typeof select.max_values === 'number' ? select.max_values : 1;
+  if (options.filter((o) => o.default === true).length > max)
+    check.fail([...path, 'options'], 'SELECT_COMPONENT_TOO_MANY_DEFAULTS', 'Too many default options');
 }
 
 /** Application commands (bulk overwrite): slash names 1–32 lower case, description 1–100, ≤ 25 options. */

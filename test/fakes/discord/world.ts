@@ -139,6 +139,11 @@ export class DiscordWorld {
     return m;
   }
 
+  /** The roles a member holds now (their ids, without @everyone). */
+  rolesOf(guildId: string, userId: string): string[] {
+    return [...this.member(guildId, userId).roles];
+  }
+
   /** Guild-level permissions (channel overwrites are not modelled): owner and Administrator get all. */
   permissionsOf(guildId: string, userId: string): bigint {
     const g = this.guild(guildId);

@@ -234,11 +234,14 @@ export const METHODS: Record<string, MethodHandler> = {
   'usergroups.users.update': (ws, args) => {
     const id = str(args.usergroup) ?? '';
     if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
-    const users = (str(args.users) ?? '')
+    const given = str(args.users) ?? '';
+    // An empty string is refused; `[]` empties the group (as Slack takes it: slackapi/java-slack-sdk#1573).
+    const users = given
       .split(',')
       .map((u) => u.trim())
       .filter(Boolean);
-    if (users.length === 0) throw new SlackApiError('no_users_provided');
+    if (given.trim() === '[]') users.length = 0;
+    else if (users.length === 0) throw new SlackApiError('no_users_provided');
     if (users.some((u) => !ws.users.has(u))) throw new SlackApiError('invalid_users');
     // The list replaces the group's members, as in Slack.
     ws.usergroups.set(id, [...new Set(users)]);
