@@ -98,7 +98,16 @@ export async function recordRequesterMessage(core: Core, work: Work, req: Reques
 /** A message written in a ticket's conversation: from its requester, or a public reply from an agent. */
 export async function messageInTicket(core: Core, req: Request, number: number, text: string): Promise<Reply | void> {
   const t = await loadTicket(core.db, number);
-  if (isRequester(t, req.actor.person, core.directory)) return requesterMessage(core, req, number, text);
-  if (core.directory.isAgent(req.actor)) return replyToRequester(core, req, number, text);
-  throw new UserError('not_yours', `Ticket #${number} is not yours: only its requester and the agents can write in it.`);
+  const requester = isRequester(t, req.actor.person, core.directory);
+  const agent = !requester && core.directory.isAgent(req.actor);
+  if (!requester && !agent) throw new UserError('not_yours', `Ticket #${number} is not yours: only its requester and the agents can write in it.`);
+  // Never silence in a closed ticket's place: say that nothing was passed on, and what to do instead.
+  if (t.status === 'closed') throw new UserError('ticket_closed', closedAnswer(number, agent));
+  return requester ? requesterMessage(core, req, number, text) : replyToRequester(core, req, number, text);
+}
+
+function closedAnswer(number: number, agent: boolean): string {
+  return agent
+    ? `#${number} is closed, so this was not sent to its requester. A closed ticket cannot be reopened; they can open a new one with /ticket new <title>.`
+    : `#${number} is closed, so this message was not passed on (a closed ticket cannot be reopened). If you still need help, open a new ticket: /ticket new <title>.`;
 }

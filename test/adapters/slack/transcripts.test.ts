@@ -94,3 +94,25 @@ describe('transcripts on Slack', () => {
     expect(callsTo(t, 'chat.postMessage', ticket.card.channel).every((c) => !String(c.args.text).includes('A file'))).toBe(true);
   });
 });
+
+describe("a closed ticket's place on Slack", () => {
+  it('answers a message in the DM thread of a closed ticket: not passed on, and how to get help', async () => {
+    await workedAndClosed();
+    const sent = await t.sender.event({
+      type: 'message',
+      channel: ticket.dm.channel,
+      user: EMPLOYEE,
+      text: 'one more thing',
+      thread_ts: ticket.dm.ts,
+    });
+    const { reply } = await t.handled(sent.eventId);
+    await t.desk.dispatcher.drain();
+    expect(reply && reply.text).toMatch(/#1 is closed, so this message was not passed on.*\/ticket new <title>/);
+    const answer = await t.slack.web.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === ticket.dm.channel && String(c.args.text).includes('#1 is closed'),
+    );
+    expect(answer.args.thread_ts).toBe(ticket.dm.ts);
+    expect(callsTo(t, 'chat.postMessage', ticket.card.channel).some((c) => String(c.args.text).includes('one more thing'))).toBe(false);
+  });
+});
