@@ -38,6 +38,7 @@ export const tickets: Capability = {
     },
   ],
   timers: { [AUTO_CLOSE]: (core, work, t) => closeAfterReopenWindow(core, work, Number(t.subject), t.late) },
-  // A closed ticket's private thread closes too (after the notices of the closing unit, in their order).
+  // A closed ticket's private thread closes too (after the notices of the closing unit, in their order);
+  // reopening opens it first (resolve-ticket.ts).
   hooks: { 'ticket.closed': (_core, work, { ticket }) => work.sealThread(messageKeys.requester(ticket), true, ticket) },
 };

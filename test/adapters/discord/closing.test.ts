@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ATTACHMENT_LIMIT_BYTES } from '../../../adapters/discord/outbound.js';
-import { command, openTicket, POST_MESSAGE, write, type OpenedTicket } from './interactions.js';
+import { command, openTicket, POST_MESSAGE, textsIn, write, type OpenedTicket } from './interactions.js';
 import { ann, bob, community, l1Desk, l2Desk, olga, requester, startDiscordDesk, support, transcriptsChannel, type DiscordDesk } from './support.js';
 
 // Closing the loop on Discord: the transcript as an attachment, the private thread archived and
@@ -112,6 +112,25 @@ describe('the private thread of a closed ticket', () => {
     expect(sent.handled.reply && sent.handled.reply.text).toMatch(/#1 is closed, so this was not sent to its requester.*\/ticket new/);
     expect((sent.answer?.body as { content?: string }).content).toMatch(/#1 is closed/);
     expect(threadMeta().locked).toBe(true);
+  });
+
+  it('opens again on reopen (within the window), unlocked before the notice is posted there, and the requester writes again', async () => {
+    await confirm();
+    const sent = await write(t, olga, ticket.thread.channel, 'one more thing');
+    expect(sent.handled.reply && sent.handled.reply.text).toMatch(/To reopen it, \/ticket reopen 1 \(possible for 1 week more\)/);
+    const before = t.discord.rest.calls().length;
+    await command(t, ann, l1Desk.id, 'reopen', { number: 1 });
+    await t.desk.dispatcher.drain();
+    expect(threadMeta()).toMatchObject({ archived: false, locked: false });
+    const after = t.discord.rest.calls().slice(before);
+    const unlock = after.findIndex((c) => c.route === PATCH_CHANNEL && c.params.channel === ticket.thread.channel);
+    const notice = after.findIndex((c) => c.route === POST_MESSAGE && c.params.channel === ticket.thread.channel);
+    expect(after[unlock]?.body).toMatchObject({ archived: false, locked: false });
+    expect(unlock).toBeGreaterThanOrEqual(0);
+    expect(notice).toBeGreaterThan(unlock);
+    const again = await write(t, requester, ticket.thread.channel, 'it smokes again');
+    expect(again.handled.reply).toBeUndefined(); // relayed, as in any open ticket
+    expect(textsIn(t, ticket.card.id).join('\n')).toContain('it smokes again');
   });
 
   it('the adapter opens a sealed thread again: unarchived and unlocked in one request', async () => {
