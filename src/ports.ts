@@ -208,6 +208,13 @@ export interface ChatAdapter {
    */
   labelThread?(place: Place, label: ThreadLabel): Promise<void>;
   /**
+   * Optional: close a ticket's private thread (`closed`: archive and lock it, so its requester can
+   * no longer write there) or open it again (unlock and unarchive). `place` is where the ticket's
+   * requester conversation starts: a private thread is its channel. Where that is no thread (a DM,
+   * a channel), nothing is done.
+   */
+  sealThread?(place: Place, closed: boolean): Promise<void>;
+  /**
    * Optional: upload a file into a place (Slack's external upload, a Discord attachment), with the
    * card as its message. Without it the dispatcher posts the card alone (it says where the file is).
    */

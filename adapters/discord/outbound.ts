@@ -14,7 +14,7 @@ import {
   type MessageCreateOptions,
   type TextBasedChannel,
 } from 'discord.js';
-import type { Card, ChatAdapter, Logger, Person, Place, ThreadLabel } from '../../src/ports.js';
+import type { Card, ChatAdapter, Logger, OutboundFile, Person, Place, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { ensureTag, isForum, labelPost, type PeerTags } from './forum.js';
 import { renderCard } from './render.js';
@@ -63,9 +63,28 @@ async function target(client: Client, place: Place): Promise<Sendable> {
   return (await parent.startThread({ name: title.slice(0, 100) || 'ticket' })) as unknown as Sendable;
 }
 
-/** Posting and editing cards. */
-export function cardPosting(client: Client, options: OutboundOptions): Pick<ChatAdapter, 'post' | 'edit'> {
+/**
+ * The most one attachment may weigh: Discord takes 10 MiB per message from a bot in a server without
+ * boosts; transcripts are capped at 8 MiB before they get here (src/capabilities/transcripts/render.ts).
+ */
+export const ATTACHMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** Posting and editing cards, and files as attachments. */
+export function cardPosting(client: Client, options: OutboundOptions): Pick<ChatAdapter, 'post' | 'edit'> & Required<Pick<ChatAdapter, 'upload'>> {
   return {
+    async upload(place: Place, file: OutboundFile, card: Card) {
+      const attachment = Buffer.from(file.content, 'utf8');
+      if (attachment.length > ATTACHMENT_LIMIT_BYTES)
+        throw new PermanentDeliveryError(
+          `discord: ${file.name} is ${attachment.length} bytes; an attachment holds at most ${ATTACHMENT_LIMIT_BYTES}`,
+        );
+      try {
+        const ch = await target(client, place);
+        await ch.send({ ...renderCard(card), files: [{ attachment, name: file.name }] });
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
     async post(place: Place, card: Card) {
       try {
         const forum = place.thread === undefined ? await client.channels.fetch(place.channel) : null;
@@ -109,8 +128,26 @@ export function cardPosting(client: Client, options: OutboundOptions): Pick<Chat
 export function placesAndPeople(
   client: Client,
   options: OutboundOptions,
-): Required<Pick<ChatAdapter, 'openDirect' | 'openPrivateThread' | 'labelThread' | 'grantGroup' | 'addMembers'>> {
-  const places: Required<Pick<ChatAdapter, 'openDirect' | 'openPrivateThread' | 'labelThread' | 'grantGroup' | 'addMembers'>> = {
+): Required<Pick<ChatAdapter, 'openDirect' | 'openPrivateThread' | 'labelThread' | 'grantGroup' | 'addMembers' | 'sealThread'>> {
+  const places: Required<Pick<ChatAdapter, 'openDirect' | 'openPrivateThread' | 'labelThread' | 'grantGroup' | 'addMembers' | 'sealThread'>> = {
+    async sealThread(place: Place, closed: boolean) {
+      try {
+        // Fresh state: a moderator may have archived or locked it since.
+        const thread = await client.channels.fetch(place.channel, { force: true });
+        if (!thread?.isThread()) return; // a DM: nothing to close
+        const reason = closed ? 'tierdesk: ticket closed' : 'tierdesk: ticket reopened';
+        if (closed) {
+          if (thread.archived && thread.locked) return;
+          // Discord changes an archived thread only in a request that unarchives it: lock it open, then archive.
+          if (thread.archived) await thread.edit({ archived: false, locked: true, reason });
+          await thread.edit({ locked: true, archived: true, reason });
+        } else if (thread.archived || thread.locked) {
+          await thread.edit({ archived: false, locked: false, reason });
+        }
+      } catch (err) {
+        throw deliveryError(err);
+      }
+    },
     async openDirect(p: Person) {
       try {
         const dm = await client.users.createDM(p.id);

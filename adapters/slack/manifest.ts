@@ -35,6 +35,7 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
         bot: [
           'commands', // the slash commands and the message shortcuts
           'chat:write', // ticket cards, replies, notes, answers in question threads and in DMs
+          'files:write', // ticket transcripts, uploaded to the transcripts channel and the requester's DM
           'im:write', // open the DM with a requester or an assignee
           'im:history', // read what people write to tierdesk in its DM: replies in a ticket's thread, and everything else
           'channels:history', // agents' replies in card threads, questions and answers in peer channels, the reacted message

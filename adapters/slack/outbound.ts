@@ -1,7 +1,7 @@
 /** tierdesk's messages and gestures out to Slack (the dispatcher's side), failures in its vocabulary. */
 import type { App } from '@slack/bolt';
 import { webApi } from '@slack/bolt';
-import type { Card, ChatAdapter, Person, Place, ThreadLabel } from '../../src/ports.js';
+import type { Card, ChatAdapter, OutboundFile, Person, Place, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { renderCard } from './block-kit.js';
 import type { SlackPeople } from './people.js';
@@ -28,6 +28,10 @@ const PERMANENT = new Set([
   'invalid_users',
   'permission_denied',
   'missing_scope',
+  // file uploads
+  'file_too_large',
+  'invalid_arguments',
+  'file_not_found',
 ]);
 
 /** How a peer question's label shows in Slack: reactions tierdesk adds to the question message. */
@@ -46,11 +50,11 @@ export function deliveryError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** post, edit, openDirect, labelThread, grantGroup and setGroupMembers of the Slack adapter. */
+/** post, edit, openDirect, labelThread, grantGroup, setGroupMembers and upload of the Slack adapter. */
 export function slackOutbound(
   client: App['client'],
   people: SlackPeople,
-): Pick<ChatAdapter, 'post' | 'edit' | 'openDirect'> & Required<Pick<ChatAdapter, 'labelThread' | 'grantGroup' | 'setGroupMembers'>> {
+): Pick<ChatAdapter, 'post' | 'edit' | 'openDirect'> & Required<Pick<ChatAdapter, 'labelThread' | 'grantGroup' | 'setGroupMembers' | 'upload'>> {
   const directs = new Map<string, string>();
   /** The grant in progress per user group (see grantGroup). */
   const grants = new Map<string, Promise<unknown>>();
@@ -118,6 +122,7 @@ export function slackOutbound(
     },
     grantGroup: (p: Person, group: string) => grantGroup(client, people, grants, p, group),
     setGroupMembers: (group: string, members: Person[]) => setGroupMembers(client, people, grants, group, members),
+    upload: (place: Place, file: OutboundFile, card: Card) => upload(client, place, file, card),
   };
 }
 
@@ -150,6 +155,22 @@ function oneAtATime(queue: Map<string, Promise<unknown>>, group: string, work: (
     if (queue.get(group) === settled) queue.delete(group);
   });
   return run;
+}
+
+/**
+ * A file shared in a channel, DM or thread with the card's text as its message, through Slack's
+ * external upload (files.getUploadURLExternal, the bytes to the upload URL, files.completeUploadExternal),
+ * which WebClient's filesUploadV2 runs in order. Needs the `files:write` scope.
+ */
+async function upload(client: App['client'], place: Place, file: OutboundFile, card: Card): Promise<void> {
+  try {
+    const common = { file: Buffer.from(file.content, 'utf8'), filename: file.name, title: file.name, initial_comment: renderCard(card).text };
+    await client.filesUploadV2(
+      place.thread ? { ...common, channel_id: place.channel, thread_ts: place.thread } : { ...common, channel_id: place.channel },
+    );
+  } catch (err) {
+    throw deliveryError(err);
+  }
 }
 
 /**

@@ -4,9 +4,9 @@
  * beside them: by week over the period, and by tier, priority or agent. Who may see it is `/ticket
  * stats`'s declaration; nothing is recomputed here but sums of the same figures.
  */
-import { slaReport, type ReportGrouping } from '../../src/capabilities/sla/report.js';
+import { slaReport } from '../../src/capabilities/sla/report.js';
 import type { Core } from '../../src/core/work.js';
-import { csatFigures, type CsatFigures } from '../../src/store/csat.js';
+import { csatFigures, type CsatFigures, type CsatGrouping } from '../../src/store/csat.js';
 import { barChart } from './charts.js';
 import { csatSection, deflectionSection, groupSections, pair, weekSections, type Week } from './report-sections.js';
 import { dataTable, html, page, type Html, type PageAnswer } from './html.js';
@@ -14,13 +14,14 @@ import { refusalOf } from './run-as.js';
 import { chromeOf, type Viewer } from './viewer.js';
 
 const WEEK = 7 * 86_400_000;
-const GROUPINGS: ReportGrouping[] = ['tier', 'priority', 'agent'];
+/** The page groups by who or what; its weeks are the period. */
+const GROUPINGS: CsatGrouping[] = ['tier', 'priority', 'agent'];
 const WEEK_CHOICES = [1, 2, 4, 8, 12, 26, 52];
 
 interface ReportQuery {
   weeks: number;
   tier?: string;
-  by: ReportGrouping;
+  by: CsatGrouping;
 }
 
 function reportQuery(core: Core, q: URLSearchParams): ReportQuery | string {
@@ -32,7 +33,7 @@ function reportQuery(core: Core, q: URLSearchParams): ReportQuery | string {
   if (tier !== undefined && !core.directory.tier(tier))
     return `Unknown tier "${tier.slice(0, 20)}": one of ${core.directory.tiers.map((t) => t.id).join(', ')}.`;
   if (!(GROUPINGS as string[]).includes(by)) return `Unknown grouping "${by.slice(0, 20)}": one of tier, priority, agent.`;
-  return { weeks: Number(weeks), by: by as ReportGrouping, ...(tier ? { tier } : {}) };
+  return { weeks: Number(weeks), by: by as CsatGrouping, ...(tier ? { tier } : {}) };
 }
 
 /** Satisfaction over several groups, as one: counts add up, the average is the distribution's. */

@@ -125,12 +125,12 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     path: ['report'],
-    synopsis: '[--from DATE] [--to DATE] [--by tier|priority|agent] [--format table|json|csv]',
-    summary: 'SLA attainment, breaches, median and p90 times, backlog (default: the last 30 days)',
+    synopsis: '[--from DATE] [--to DATE] [--by tier|priority|agent|week|month] [--format table|json|csv]',
+    summary: 'SLA attainment, breaches, median and p90 times, backlog, satisfaction (default: the last 30 days)',
     options: {
       from: { type: 'string', value: 'DATE', description: 'first day, YYYY-MM-DD (default: 30 days before --to)' },
       to: { type: 'string', value: 'DATE', description: 'last day, YYYY-MM-DD, included (default: now)' },
-      by: { type: 'string', value: 'GROUP', description: 'tier, priority or agent (default tier)' },
+      by: { type: 'string', value: 'GROUP', description: 'tier, priority, agent, or the period: week or month, UTC (default tier)' },
       format: { type: 'string', value: 'FORMAT', description: 'table, json or csv (default table)' },
     },
   },

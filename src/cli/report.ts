@@ -1,8 +1,9 @@
-/** `tierdesk report`: SLA attainment over a period, from the database. */
+/** `tierdesk report`: SLA attainment, knowledge deflection and satisfaction over a period, from the database. */
 import { CliError, InputError, one, type Args } from './args.js';
 import type { Config } from '../config/config.js';
 import { createDesk } from '../core/desk.js';
-import { formatReport, slaReport, type ReportGrouping } from '../capabilities/sla/report.js';
+import { formatReport, slaReport } from '../capabilities/sla/report.js';
+import { GROUPINGS, isGrouping, type ReportGrouping } from '../capabilities/sla/grouping.js';
 import type { Logger } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { openDatabase } from '../store/connect.js';
@@ -23,14 +24,14 @@ export async function reportCommand(args: Args, config: Config, logger: Logger, 
   let opts: { from: number; to: number; by: ReportGrouping; format: 'table' | 'json' | 'csv' };
   try {
     const by = one(args, 'by') ?? 'tier';
-    if (!['tier', 'priority', 'agent'].includes(by)) throw new CliError(`--by must be tier, priority or agent, not "${by}"`);
+    if (!isGrouping(by)) throw new CliError(`--by must be ${GROUPINGS.join(', ')}, not "${by}"`);
     const format = one(args, 'format') ?? 'table';
     if (!['table', 'json', 'csv'].includes(format)) throw new CliError(`--format must be table, json or csv, not "${format}"`);
     const toDay = day(one(args, 'to'), 'to'); // inclusive: the whole day counts
     const to = toDay !== undefined ? toDay + DAY : systemClock.now();
     const from = day(one(args, 'from'), 'from') ?? to - 30 * DAY;
     if (from >= to) throw new InputError('--from must be on or before --to');
-    opts = { from, to, by: by as ReportGrouping, format: format as 'table' | 'json' | 'csv' };
+    opts = { from, to, by, format: format as 'table' | 'json' | 'csv' };
   } catch (err) {
     if (err instanceof CliError) return (complain(`tierdesk report: ${err.message}`), 2);
     if (err instanceof InputError) return (complain(`tierdesk report: ${err.message}`), 1);

@@ -36,6 +36,11 @@ export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, 
     if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);
     const { label } = JSON.parse(row.card) as { label: ThreadLabel };
     if (adapter.labelThread) await adapter.labelThread({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, label);
+  } else if (row.op === 'seal') {
+    const msg = await findMessage(core.db, row.message_key ?? '');
+    if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
+    const { closed } = JSON.parse(row.card) as { closed: boolean };
+    if (adapter.sealThread) await adapter.sealThread(placeOf(msg), closed);
   } else if (row.op === 'grant') {
     const { group } = JSON.parse(row.card) as { group: string };
     if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);

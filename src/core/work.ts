@@ -158,6 +158,15 @@ export class Work {
   }
 
   /**
+   * Close (archive and lock) or open again the private thread whose root message is registered under
+   * `key` (a ticket's requester conversation), in order with the messages of that conversation.
+   * Platforms without such threads ignore it.
+   */
+  async sealThread(key: string, closed: boolean, ticket: number): Promise<void> {
+    this.queue('seal', { kind: 'thread', of: key }, { closed }, { key, ticket });
+  }
+
+  /**
    * Queue a file upload with `card` as its message. A platform without uploads gets `fallback`
    * instead (a card saying where to find it), or nothing when there is none.
    */

@@ -53,6 +53,7 @@ export async function saveRating(db: Db, ticket: number, resolvedAt: number, sco
 
 export type CsatGrouping = 'tier' | 'priority' | 'agent';
 
+/** The counts of one group of surveys. */
 export interface CsatFigures {
   group: string;
   asked: number;
@@ -62,18 +63,37 @@ export interface CsatFigures {
   distribution: [number, number, number, number, number];
 }
 
-/** Surveys asked in [from, to) (of one tier's tickets, when given), grouped: how many, how many answered, the average and the distribution. */
-export async function csatFigures(db: Db, from: number, to: number, by: CsatGrouping, tier?: string): Promise<CsatFigures[]> {
+/** What a survey can be grouped by: its tier, priority, assignee (a person key) and when it was asked. */
+export interface SurveyKeys {
+  tier: string;
+  priority: string;
+  assignee: string | null;
+  askedAt: number;
+}
+
+/**
+ * Surveys asked in [from, to) (of one tier's tickets, when given), grouped `by` a field or by what
+ * `by` makes of each survey, in group order: how many, how many answered, the average and the distribution.
+ */
+export async function csatFigures(
+  db: Db,
+  from: number,
+  to: number,
+  by: CsatGrouping | ((s: SurveyKeys) => string),
+  tier?: string,
+): Promise<CsatFigures[]> {
+  const groupOf =
+    typeof by === 'function' ? by : (s: SurveyKeys) => (by === 'tier' ? s.tier : by === 'priority' ? s.priority : (s.assignee ?? 'unassigned'));
   let query = db
     .selectFrom('csat_ratings')
-    .select(['tier', 'priority', 'assignee', 'score'])
+    .select(['tier', 'priority', 'assignee', 'asked_at', 'score'])
     .where('asked_at', '>=', from)
     .where('asked_at', '<', to);
   if (tier !== undefined) query = query.where('tier', '=', tier);
   const rows = await query.execute();
   const groups = new Map<string, CsatFigures>();
   for (const r of rows) {
-    const key = by === 'tier' ? r.tier : by === 'priority' ? r.priority : (r.assignee ?? 'unassigned');
+    const key = groupOf({ tier: r.tier, priority: r.priority, assignee: r.assignee, askedAt: Number(r.asked_at) });
     const g = groups.get(key) ?? { group: key, asked: 0, rated: 0, distribution: [0, 0, 0, 0, 0] };
     g.asked++;
     if (r.score !== null) {

@@ -53,7 +53,7 @@ describe('bad input gets a clear message, never a crash', () => {
     await desk.say('requester', '/ticket confirm 1');
     expect(await desk.say('agent1', '/ticket claim 1')).toMatch(/Cannot claim this ticket: it is closed/);
     expect(await desk.say('agent1', '/ticket resolve 1 again')).toMatch(/Cannot resolve this ticket: it is already closed/);
-    expect(await desk.say('requester', '#1 hello?')).toMatch(/it is closed; open a new ticket/);
+    expect(await desk.say('requester', '#1 hello?')).toMatch(/#1 is closed, so this message was not passed on.*open a new ticket: \/ticket new/);
   });
 
   it('neutralises mass mentions and strips control characters in every user text', async () => {

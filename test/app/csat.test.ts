@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatReport, slaReport } from '../../src/capabilities/sla/report.js';
 import type { Inbound, Reply } from '../../src/ports.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
@@ -37,7 +38,7 @@ describe('satisfaction surveys', () => {
     expect(await desk.say('agent1', '/ticket history 1')).toMatch(/rated/);
     expect(await desk.say('rita', '/ticket confirm 1')).toMatch(/closed/);
     expect(await desk.say('rita', '/ticket rate 1 5')).toMatch(/#1 is closed: ratings are taken until a ticket closes/);
-    expect(await desk.say('agent1', '/ticket stats')).toMatch(/Satisfaction by tier[\s\S]*L1: 4\.00\/5, 1\/1 answered \(100%\), 0 · 0 · 0 · 1 · 0/);
+    expect(await desk.say('agent1', '/ticket stats')).toMatch(/Satisfaction by tier[^\n]*\n.*\n.*\nL1 +1 +1 +100 +4 +0 +0 +0 +1 +0\n/);
   });
 
   it('lets only the requester rate, only a resolved ticket, with a score from 1 to 5', async () => {
@@ -108,5 +109,85 @@ describe('satisfaction surveys', () => {
   it('refuses a misconfigured csat section with its key path', async () => {
     await expect(createTestDesk({ yaml: YAML('csat: { ask: sometimes, alert_below: 9 }') })).rejects.toThrow(/csat\.ask[\s\S]*csat\.alert_below/);
     desk = await createTestDesk({ yaml: YAML() });
+  });
+});
+
+describe('satisfaction in the report', () => {
+  const DAY = 86_400_000;
+
+  /** Three resolutions a week apart: #1 (Agent One, P2) rated 5, #2 (unassigned, P3) rated 2, #3 (Agent One, P3) not rated. */
+  async function rated(): Promise<{ from: number; to: number }> {
+    desk = await createTestDesk({ yaml: YAML(), now: '2024-06-03T09:00:00Z' });
+    const from = desk.clock.now();
+    await desk.say('rita', '/ticket new Printer on fire --urgency high --impact high');
+    await desk.say('agent1', '/ticket claim 1');
+    await desk.say('agent1', '/ticket resolve 1 new fuser');
+    await desk.say('rita', '/ticket rate 1 5');
+    await desk.advance(7 * DAY);
+    await desk.say('rita', '/ticket new Scanner jams');
+    await desk.say('agent1', '/ticket resolve 2 cleaned it');
+    await desk.say('rita', '/ticket rate 2 2 slow');
+    await desk.say('rita', '/ticket new Mouse squeaks');
+    await desk.say('agent1', '/ticket claim 3');
+    await desk.say('agent1', '/ticket resolve 3 oiled it');
+    return { from, to: desk.clock.now() + 1 };
+  }
+
+  it('gives the average, the distribution, the response rate by tier, agent, priority and period', async () => {
+    const range = await rated();
+    const csat = async (by: 'tier' | 'agent' | 'priority' | 'week' | 'month') => (await slaReport(desk.desk.core, { ...range, by })).csat!.rows;
+    expect(await csat('tier')).toEqual([
+      { group: 'L1', asked: 3, rated: 2, responseRatePct: 66.7, average: 3.5, distribution: [0, 1, 0, 0, 1] },
+      { group: 'all', asked: 3, rated: 2, responseRatePct: 66.7, average: 3.5, distribution: [0, 1, 0, 0, 1] },
+    ]);
+    expect((await csat('agent')).map((r) => [r.group, r.asked, r.rated, r.average])).toEqual([
+      ['Agent One', 2, 1, 5],
+      ['unassigned', 1, 1, 2],
+      ['all', 3, 2, 3.5],
+    ]);
+    expect((await csat('priority')).map((r) => [r.group, r.rated, r.distribution])).toEqual([
+      ['P1', 1, [0, 0, 0, 0, 1]],
+      ['P3', 1, [0, 1, 0, 0, 0]],
+      ['all', 2, [0, 1, 0, 0, 1]],
+    ]);
+    expect((await csat('week')).map((r) => [r.group, r.asked, r.responseRatePct])).toEqual([
+      ['2024-W23', 1, 100],
+      ['2024-W24', 2, 50],
+      ['all', 3, 66.7],
+    ]);
+    expect((await csat('month')).map((r) => r.group)).toEqual(['2024-06', 'all']);
+    expect(await desk.say('agent1', '/ticket stats --by week')).toMatch(
+      /Satisfaction by week.*\n.*\n.*\n2024-W23 +1 +1 +100 +5 +0 +0 +0 +0 +1\n2024-W24 +2 +1 +50 +2 +0 +1 +0 +0 +0/,
+    );
+  });
+
+  it('prints them in the table, the JSON and the CSV of tierdesk report', async () => {
+    const range = await rated();
+    const report = await slaReport(desk.desk.core, { ...range, by: 'agent' });
+    expect(formatReport(report, 'table')).toMatch(
+      /Satisfaction by agent.*\ngroup +asked +rated +response % +average +1 +2 +3 +4 +5\n[- ]+\nAgent One +2 +1 +50 +5 +0 +0 +0 +0 +1\n/,
+    );
+    const json = JSON.parse(formatReport(report, 'json')) as { csat: { rows: Array<{ group: string; average: number | null }> } };
+    expect(json.csat.rows.map((r) => [r.group, r.average])).toEqual([
+      ['Agent One', 5],
+      ['unassigned', 2],
+      ['all', 3.5],
+    ]);
+    const csv = formatReport(report, 'csv').split('\n');
+    const header = csv.indexOf('satisfaction group,asked,rated,response %,average,rated 1,rated 2,rated 3,rated 4,rated 5');
+    expect(header).toBeGreaterThan(0);
+    expect(csv.slice(header + 1, header + 4)).toEqual([
+      'Agent One,2,1,50,5,0,0,0,0,1',
+      'unassigned,1,1,100,2,0,1,0,0,0',
+      'all,3,2,66.7,3.5,0,1,0,0,1',
+    ]);
+  });
+
+  it('leaves satisfaction out when csat is off', async () => {
+    desk = await createTestDesk({ yaml: YAML('csat: { enabled: false }') });
+    const now = desk.clock.now();
+    const report = await slaReport(desk.desk.core, { from: now - DAY, to: now, by: 'tier' });
+    expect(report.csat).toBeUndefined();
+    expect(formatReport(report, 'table')).not.toMatch(/Satisfaction/);
   });
 });

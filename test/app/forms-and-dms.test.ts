@@ -1,5 +1,9 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CAPABILITIES } from '../../src/capabilities/index.js';
+import type { Capability } from '../../src/core/capability.js';
 import type { Inbound, Reply } from '../../src/ports.js';
+import { TEST_DIALECT } from '../support/database.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
 /** A desk whose people are on Slack too: Slack shows forms, the console does not. */
@@ -111,5 +115,60 @@ describe('a DM is never silent', () => {
     const other = await dm('one more thing');
     const stolen = other!.card!.buttons![0]!;
     expect((await slack('UANN', { kind: 'action', action: stolen.action, value: stolen.value }, 'DANN'))?.text).toMatch(/not yours/);
+  });
+});
+
+describe('opening a ticket from a kept DM is one unit of work', () => {
+  /** A fault in opening the ticket (a hook that fails, as a full disk or a lost connection would). */
+  let failOpening = true;
+  const faulty: Capability = {
+    name: 'faulty-storage',
+    summary: '',
+    hooks: {
+      'ticket.opened': async () => {
+        if (failOpening) throw new Error('the disk is full');
+      },
+    },
+  };
+
+  beforeEach(async () => {
+    await desk.close();
+    failOpening = true;
+    desk = await createTestDesk({ yaml: YAML, capabilities: [...CAPABILITIES, faulty] });
+  });
+
+  /** Nothing more can be written to the kept drafts (as after a crash): only what is there counts. */
+  async function freezeDrafts(freeze: boolean): Promise<void> {
+    const pg = TEST_DIALECT === 'postgres';
+    if (freeze && pg) {
+      await sql`CREATE FUNCTION refuse_draft() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'drafts are frozen'; END $$`.execute(
+        desk.db,
+      );
+      await sql`CREATE TRIGGER frozen BEFORE INSERT ON direct_drafts FOR EACH ROW EXECUTE FUNCTION refuse_draft()`.execute(desk.db);
+    } else if (freeze) {
+      await sql`CREATE TRIGGER frozen BEFORE INSERT ON direct_drafts BEGIN SELECT RAISE(ABORT, 'drafts are frozen'); END`.execute(desk.db);
+    } else {
+      await sql`DROP TRIGGER frozen${sql.raw(pg ? ' ON direct_drafts' : '')}`.execute(desk.db);
+    }
+  }
+
+  it('a failure while opening leaves the words kept, and the same button opens the ticket afterwards', async () => {
+    const offer = await slack('URITA', { kind: 'message', text: 'my laptop will not boot', direct: true, id: 'm1' }, 'DRITA');
+    const button = offer!.card!.buttons![0]!;
+    await freezeDrafts(true);
+    const failed = await slack('URITA', { kind: 'action', action: button.action, value: button.value }, 'DRITA');
+    expect(failed?.text).not.toMatch(/opened/);
+    const kept = await desk.db.selectFrom('direct_drafts').select(['text']).execute();
+    expect(kept.map((d) => d.text)).toEqual(['my laptop will not boot']);
+    expect(await desk.db.selectFrom('tickets').select('number').execute()).toEqual([]);
+
+    await freezeDrafts(false);
+    failOpening = false;
+    const opened = await slack('URITA', { kind: 'action', action: button.action, value: button.value }, 'DRITA');
+    // PostgreSQL's sequence leaves a gap for the rolled-back ticket.
+    const number = /Ticket #(\d+) opened/.exec(opened?.text ?? '')?.[1];
+    expect(number).toBeDefined();
+    expect(await desk.say('ann', `/ticket show ${number}`)).toContain('my laptop will not boot');
+    expect(await desk.db.selectFrom('direct_drafts').select('id').execute()).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ describe('the SLA report', () => {
 
     expect(await desk.say('agent1', '/ticket stats --by priority')).toMatch(/P2\s+2\s+50\s+100\s+1/);
     expect(await desk.say('requester', '/ticket stats')).toMatch(/Only agents/);
-    expect(await desk.say('agent1', '/ticket stats --by colour')).toMatch(/--by must be tier, priority or agent/);
+    expect(await desk.say('agent1', '/ticket stats --by colour')).toMatch(/--by must be tier, priority, agent, week, month/);
   });
 });
 

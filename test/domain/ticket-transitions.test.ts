@@ -58,7 +58,13 @@ const TABLE: Record<TicketAction, Row> = {
     closed: [null, null],
   },
   confirm: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['closed', 'closed'], closed: [null, null] },
-  reopen: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['open', 'claimed'], closed: [null, null] },
+  reopen: {
+    open: [null, null],
+    claimed: [null, null],
+    waiting_on_requester: [null, null],
+    resolved: ['open', 'claimed'],
+    closed: ['open', 'claimed'],
+  },
   auto_close: { open: [null, null], claimed: [null, null], waiting_on_requester: [null, null], resolved: ['closed', 'closed'], closed: [null, null] },
   change_priority: {
     open: ['open', 'open'],
@@ -93,7 +99,7 @@ describe('ticket lifecycle', () => {
     }
   }
 
-  it('tells someone reopening a closed ticket to open a new one', () => {
-    expect(() => nextStatus('closed', 'reopen', false)).toThrow(/open a new ticket/);
+  it('tells someone reopening an open ticket that it is not resolved', () => {
+    expect(() => nextStatus('open', 'reopen', false)).toThrow(/Cannot reopen this ticket: it is not resolved/);
   });
 });

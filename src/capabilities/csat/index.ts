@@ -1,10 +1,9 @@
 /**
  * Satisfaction (CSAT): the survey after a resolution, `/ticket rate` and its buttons, the comment
- * form, and the figures `/ticket stats` shows. Built only from the capability structure: it listens
+ * form; its figures (figures.ts) are part of `/ticket stats` and `tierdesk report`. Built only from the capability structure: it listens
  * to the ticket's lifecycle hooks instead of changing the use cases that resolve and close.
  */
 import type { Capability } from '../../core/capability.js';
-import { csatFigures, type CsatGrouping } from '../../store/csat.js';
 import { TICKET, num } from '../tickets/commands.js';
 import { askForRating, rateTicket, RATE_USAGE } from './survey.js';
 
@@ -63,19 +62,5 @@ export const csat: Capability = {
     'ticket.closed': async (core, work, { ticket }) => {
       if (core.config.csat.ask === 'on_close') await askForRating(core, work, ticket);
     },
-  },
-  report: async (core, range) => {
-    if (!core.config.csat.enabled) return [];
-    const by: CsatGrouping = range.by === 'priority' || range.by === 'agent' ? range.by : 'tier';
-    const groups = await csatFigures(core.db, range.from, range.to, by);
-    if (groups.length === 0) return ['Satisfaction: no ratings asked in this period.'];
-    return [
-      `Satisfaction by ${by}: average, answered / asked, ratings 1-5`,
-      ...groups.map((g) => {
-        const name = by === 'agent' ? core.directory.nameOf(g.group === 'unassigned' ? undefined : g.group) : g.group;
-        const avg = g.average !== undefined ? `${g.average.toFixed(2)}/5` : 'no ratings';
-        return `  ${name}: ${avg}, ${g.rated}/${g.asked} answered (${Math.round((100 * g.rated) / g.asked)}%), ${g.distribution.join(' · ')}`;
-      }),
-    ];
   },
 };

@@ -4,7 +4,15 @@ import type { CardButton, Place, Reply } from '../../ports.js';
 import { claimForOpening, deflectionDocs, findDeflection, insertDeflection, markHelped, setDeflectionTicket } from '../../store/deflections.js';
 import { docLines, docText, findDocs, type FoundDoc } from './search.js';
 import { searchTerms } from '../../domain/search-query.js';
-import { checkRequesterLimits, createTicket, openedReply, openTicket, validateNewTicket, type NewTicketInput } from '../tickets/open-ticket.js';
+import {
+  checkRequesterLimits,
+  createTicket,
+  openedReply,
+  openTicket,
+  validateNewTicket,
+  type NewTicketInput,
+  type UnitOptions,
+} from '../tickets/open-ticket.js';
 import { card, clip } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
 import type { Core } from '../../core/work.js';
@@ -26,19 +34,26 @@ const OFFER_SIZE = 3;
  * `/ticket new` (typed, or a form's `sub: new`): offer matching knowledge first, or open the ticket
  * at once when deflection is off, nothing matches, or the requester said `--anyway`.
  */
-export async function newTicketOrOffer(core: Core, req: Request, raw: Record<string, unknown>, opts: { anyway?: boolean } = {}): Promise<Reply> {
+export async function newTicketOrOffer(
+  core: Core,
+  req: Request,
+  raw: Record<string, unknown>,
+  opts: { anyway?: boolean } & UnitOptions = {},
+): Promise<Reply> {
   const input: NewTicketInput = {};
   for (const f of INPUT_FIELDS) if (typeof raw[f] === 'string') input[f] = raw[f];
-  if (!core.config.kb.deflection || opts.anyway) return openTicket(core, req, input);
+  if (!core.config.kb.deflection || opts.anyway) return openTicket(core, req, input, opts);
   // Bad input is refused before anything is offered: the offer's "open anyway" must be able to open it.
   const v = validateNewTicket(core, input);
   const query = `${v.title} ${v.description}`;
   const docs = await relevantDocs(core, query, await findDocs(core, core.db, query, OFFER_SIZE, req.place));
-  if (docs.length === 0) return openTicket(core, req, input);
+  if (docs.length === 0) return openTicket(core, req, input, opts);
 
   const id = core.newId();
   const person = req.actor.person;
   await change(core, req, async (work) => {
+    // The offer keeps the input: what it was made from is taken in the same unit.
+    await opts.first?.(work);
     await insertDeflection(
       work.db,
       {

@@ -3,6 +3,7 @@ import type { Capability } from '../../core/capability.js';
 import { slaTimerFired } from './alerts.js';
 import { SLA_TIMER } from './clocks.js';
 import { assertMaySeeStats, ticketStats } from './stats.js';
+import { GROUPINGS } from './grouping.js';
 
 export const sla: Capability = {
   name: 'sla',
@@ -19,7 +20,7 @@ export const sla: Capability = {
           summary: 'SLA attainment, breaches, response and resolution times, backlog',
           who: 'agents',
           args: [
-            { name: 'by', summary: 'Group by', kind: 'choice', choices: ['tier', 'priority', 'agent'] },
+            { name: 'by', summary: 'Group by', kind: 'choice', choices: [...GROUPINGS] },
             { name: 'days', summary: 'Over the last N days (default 30)', kind: 'integer', min: 1, max: 3660, placeholder: 'N' },
           ],
           allowed: assertMaySeeStats,

@@ -8,8 +8,10 @@ import { deflectionCsv, deflectionFigures, deflectionTable, type DeflectionFigur
 import { snapshotWith } from './clocks.js';
 import { ticketFromRow, type Ticket } from '../tickets/ticket-model.js';
 import type { Core } from '../../core/work.js';
+import { csatCsv, csatReport, csatTable, type CsatReport } from '../csat/figures.js';
+import { groupOfPeriod, type ReportGrouping } from './grouping.js';
 
-export type ReportGrouping = 'tier' | 'priority' | 'agent';
+export type { ReportGrouping } from './grouping.js';
 
 /** One row of the SLA report: a tier, a priority or an agent (or everything, `all`). */
 export interface ReportRow {
@@ -35,6 +37,8 @@ export interface Report {
   backlog: Record<string, number>;
   /** Knowledge offered before tickets in the period (src/app/kb-figures.ts): the deflection rate and each document's effectiveness. */
   deflection?: DeflectionFigures;
+  /** Satisfaction surveys asked in the period, grouped the same way (with `csat.enabled`). */
+  csat?: CsatReport;
 }
 
 interface Sample {
@@ -64,6 +68,7 @@ export async function slaReport(core: Core, opts: { from: number; to: number; by
   const backlog: Record<string, number> = Object.fromEntries(core.directory.tiers.map((t) => [t.id, 0]));
   for (const [tier, n] of counts) backlog[tier] = n;
   const deflection = await deflectionFigures(core.db, opts.from, opts.to);
+  const csat = core.config.csat.enabled ? { csat: await csatReport(core, opts) } : {};
   return {
     from: opts.from,
     to: opts.to,
@@ -79,11 +84,21 @@ export async function slaReport(core: Core, opts: { from: number; to: number; by
     ],
     backlog,
     deflection,
+    ...csat,
   };
 }
 
 function sample(core: Core, t: Ticket, pauses: PauseRow[], now: number, by: ReportGrouping): Sample {
-  const group = by === 'tier' ? t.tier : by === 'priority' ? t.priority : t.assignee ? core.directory.nameOf(t.assignee) : 'unassigned';
+  const group =
+    by === 'tier'
+      ? t.tier
+      : by === 'priority'
+        ? t.priority
+        : by === 'agent'
+          ? t.assignee
+            ? core.directory.nameOf(t.assignee)
+            : 'unassigned'
+          : groupOfPeriod(t.createdAt, by);
   const snap = snapshotWith(core, t, pauses, now);
   const s: Sample = {
     group,
@@ -170,8 +185,10 @@ export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): 
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   if (format === 'csv') {
     const sla = [COLUMNS.map(([, h]) => h).join(','), ...report.rows.map((r) => COLUMNS.map(([k]) => csvCell(r[k])).join(','))];
-    // The deflection figures are a second table, after a blank line.
-    return (report.deflection ? [...sla, '', ...deflectionCsv(report.deflection, csvCell)] : sla).join('\n');
+    // The deflection and satisfaction figures are tables of their own, each after a blank line.
+    const deflection = report.deflection ? ['', ...deflectionCsv(report.deflection, csvCell)] : [];
+    const csat = report.csat ? ['', ...csatCsv(report.csat, csvCell)] : [];
+    return [...sla, ...deflection, ...csat].join('\n');
   }
   const table = [COLUMNS.map(([, h]) => h), ...report.rows.map((r) => COLUMNS.map(([k]) => cell(r[k]) || '-'))];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -187,5 +204,6 @@ export function formatReport(report: Report, format: 'table' | 'json' | 'csv'): 
     ...lines,
     `Backlog now: ${backlog || 'none'}`,
     ...deflection,
+    ...(report.csat ? ['', ...csatTable(report.csat)] : []),
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../../domain/errors.js';
+import { formatDuration } from '../../domain/duration.js';
 import { nextStatus } from '../../domain/ticket.js';
 import { cleanUserText } from '../../domain/text.js';
 import type { Reply } from '../../ports.js';
@@ -98,7 +99,27 @@ export async function recordRequesterMessage(core: Core, work: Work, req: Reques
 /** A message written in a ticket's conversation: from its requester, or a public reply from an agent. */
 export async function messageInTicket(core: Core, req: Request, number: number, text: string): Promise<Reply | void> {
   const t = await loadTicket(core.db, number);
-  if (isRequester(t, req.actor.person, core.directory)) return requesterMessage(core, req, number, text);
-  if (core.directory.isAgent(req.actor)) return replyToRequester(core, req, number, text);
-  throw new UserError('not_yours', `Ticket #${number} is not yours: only its requester and the agents can write in it.`);
+  const requester = isRequester(t, req.actor.person, core.directory);
+  const agent = !requester && core.directory.isAgent(req.actor);
+  if (!requester && !agent) throw new UserError('not_yours', `Ticket #${number} is not yours: only its requester and the agents can write in it.`);
+  // Never silence in a closed ticket's place: say that nothing was passed on, and what to do instead.
+  if (t.status === 'closed') throw new UserError('ticket_closed', closedAnswer(core, t, agent));
+  return requester ? requesterMessage(core, req, number, text) : replyToRequester(core, req, number, text);
+}
+
+/** Nothing was passed on: how to reopen it while the window lasts, else how to open a new ticket. */
+function closedAnswer(core: Core, t: Ticket, agent: boolean): string {
+  const windowEnd = (t.resolvedAt ?? t.closedAt ?? 0) + core.config.tickets.reopenWindowMs;
+  const left = windowEnd - core.clock.now();
+  const n = t.number;
+  const what = agent ? `#${n} is closed, so this was not sent to its requester.` : `#${n} is closed, so this message was not passed on.`;
+  if (left > 0)
+    return `${what} To reopen it, /ticket reopen ${n} (possible for ${wholeUnits(left)} more); or open a new ticket: /ticket new <title>.`;
+  return `${what} Its reopen window has ended: ${agent ? 'the requester can' : 'if you still need help,'} open a new ticket with /ticket new <title>.`;
+}
+
+/** What is left, in the largest whole unit it holds (rounded down: "6 days", not "6 days 23 hours 59 minutes"). */
+function wholeUnits(ms: number): string {
+  for (const unit of [604_800_000, 86_400_000, 3_600_000, 60_000]) if (ms >= unit) return formatDuration(Math.floor(ms / unit) * unit);
+  return 'less than a minute';
 }

@@ -7,11 +7,11 @@
 import type { CommandSpec } from '../../core/capability.js';
 import { card } from '../../core/render.js';
 import { change, type Request } from '../../core/request.js';
-import type { Core } from '../../core/work.js';
+import type { Core, Work } from '../../core/work.js';
 import { UserError } from '../../domain/errors.js';
 import { cleanLine } from '../../domain/text.js';
 import type { CardButton, Reply } from '../../ports.js';
-import { saveDirectDraft, takeDirectDraft } from '../../store/direct-drafts.js';
+import { findDirectDraft, saveDirectDraft, takeDirectDraft } from '../../store/direct-drafts.js';
 import { listTickets } from '../../store/tickets.js';
 import { newTicketOrOffer } from '../kb/deflection.js';
 import { messageText, recordRequesterMessage } from './converse.js';
@@ -62,17 +62,21 @@ async function attach(core: Core, req: Request, id: string, number: string): Pro
   });
 }
 
+/**
+ * Open a ticket from a kept DM: the draft is taken in the unit of work that opens the ticket (or
+ * records the knowledge offer, which keeps the words), so a refusal or a crash leaves it in place.
+ */
 async function openFromDraft(core: Core, req: Request, id: string): Promise<Reply> {
-  const draft = await change(core, req, (work) => takeDirectDraft(work.db, id, personKey(req)));
-  if (!draft) return { text: 'That message was already used (or it is not yours to use).' };
-  // Bad input is refused before the draft is gone for good: it goes back if the ticket is refused.
-  try {
-    return await newTicketOrOffer(core, { ...req, key: `${req.key ?? id}:open` }, ticketFieldsFromMessage(core, draft.text));
-  } catch (err) {
-    await change(core, { ...req, key: `${req.key ?? id}:keep` }, (work) => saveDirectDraft(work.db, draft));
-    throw err;
-  }
+  const draft = await findDirectDraft(core.db, id, personKey(req));
+  if (!draft) return { text: USED };
+  const first = async (work: Work) => {
+    // Of two clicks (or replicas) one takes it; the other's unit is refused and changes nothing.
+    if (!(await takeDirectDraft(work.db, id, personKey(req)))) throw new UserError('draft_used', USED);
+  };
+  return newTicketOrOffer(core, req, ticketFieldsFromMessage(core, draft.text), { first });
 }
+
+const USED = 'That message was already used (or it is not yours to use).';
 
 /** The console's twins of the DM buttons (`dm.attach`, `dm.open`). */
 export const DM_COMMAND: CommandSpec = {

@@ -4,6 +4,7 @@ import { closeAfterReopenWindow } from './close-ticket.js';
 import { DM_COMMAND } from './direct-message.js';
 import { TICKET_BUTTONS, TICKET_COMMAND } from './commands.js';
 import { homeView } from './home-view.js';
+import { messageKeys } from './ticket-model.js';
 import { AUTO_CLOSE } from './resolve-ticket.js';
 
 export const tickets: Capability = {
@@ -37,4 +38,7 @@ export const tickets: Capability = {
     },
   ],
   timers: { [AUTO_CLOSE]: (core, work, t) => closeAfterReopenWindow(core, work, Number(t.subject), t.late) },
+  // A closed ticket's private thread closes too (after the notices of the closing unit, in their order);
+  // reopening opens it first (resolve-ticket.ts).
+  hooks: { 'ticket.closed': (_core, work, { ticket }) => work.sealThread(messageKeys.requester(ticket), true, ticket) },
 };

@@ -12,6 +12,15 @@ import { maybePage, outsideHours, pageField } from '../oncall/paging.js';
 import type { Core, Target, Work } from '../../core/work.js';
 import type { Actor } from '../../core/directory.js';
 
+/**
+ * `first` runs at the start of the unit of work that opens the ticket (or records the offer before
+ * it): what the ticket is made from (a kept DM) is taken in the same transaction, so a failure
+ * anywhere leaves it in place. It throws to refuse.
+ */
+export interface UnitOptions {
+  first?: (work: Work) => Promise<void>;
+}
+
 /** What a requester fills in; every field is untrusted text. */
 export interface NewTicketInput {
   title?: string;
@@ -108,9 +117,10 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
  * Open a ticket: the next number, the priority from the matrix, the entry tier (routing by
  * category), a card in that tier's agent channel and the requester's confirmation, in one transaction.
  */
-export async function openTicket(core: Core, req: Request, input: NewTicketInput): Promise<Reply> {
+export async function openTicket(core: Core, req: Request, input: NewTicketInput, opts: UnitOptions = {}): Promise<Reply> {
   const v = validateNewTicket(core, input);
   const opened = await change(core, req, async (work) => {
+    await opts.first?.(work);
     // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
     await lockRequester(work.db, req.actor.person);
     const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);

@@ -8,7 +8,7 @@ import { change, type Request } from '../../core/request.js';
 import { requesterThread, ticketForAgent } from './access.js';
 import { refreshCards } from './refresh-cards.js';
 import { questionTicketReopened, questionTicketResolved } from '../peer/tickets.js';
-import { isRequester, loadTicket, saveTicket } from './ticket-model.js';
+import { isRequester, loadTicket, messageKeys, saveTicket } from './ticket-model.js';
 import { changePage } from '../oncall/paging.js';
 import type { Core } from '../../core/work.js';
 
@@ -62,7 +62,10 @@ export async function confirmResolution(core: Core, req: Request, number: number
   });
 }
 
-/** Reopen a resolved ticket within the window: back to its assignee, or to the tier's queue. */
+/**
+ * Reopen a resolved ticket, or one closed by its requester's confirmation, within the reopen window
+ * (counted from the resolution): back to its assignee, or to the tier's queue.
+ */
 export async function reopenTicket(core: Core, req: Request, number: number, rawReason?: string): Promise<Reply> {
   const reason = rawReason && rawReason.trim() !== '' ? messageText(rawReason, 'The reason', `/ticket reopen ${number} [reason]`) : undefined;
   return change(core, req, async (work) => {
@@ -72,14 +75,20 @@ export async function reopenTicket(core: Core, req: Request, number: number, raw
       throw new UserError('not_yours', `Only the requester of #${number} or its tier's agents can reopen it.`);
     const status = nextStatus(t.status, 'reopen', t.assignee !== undefined);
     const windowEnd = (t.resolvedAt ?? work.now) + core.config.tickets.reopenWindowMs;
-    if (work.now >= windowEnd) throw new UserError('reopen_window_ended', `The reopen window for #${number} ended; please open a new ticket.`);
-    await saveTicket(work, t, { status, resolved_at: null, resolution: null });
+    if (work.now >= windowEnd) {
+      const closed = t.status === 'closed' ? ' is closed and' : '';
+      throw new UserError('reopen_window_ended', `#${number}${closed}'s reopen window has ended; please open a new ticket: /ticket new <title>.`);
+    }
+    // A closed ticket's private thread opens again before anything is posted there.
+    if (t.status === 'closed') await work.sealThread(messageKeys.requester(number), false, number);
+    await saveTicket(work, t, { status, resolved_at: null, resolution: null, closed_at: null });
     await work.cancelTimer(AUTO_CLOSE, String(number));
     await work.event(number, req.actor, 'reopened', reason ? { reason } : {});
     await questionTicketReopened(core, work, number);
     const updated = { ...t, status, updatedAt: work.now };
     delete updated.resolvedAt;
     delete updated.resolution;
+    delete updated.closedAt;
     await refreshCards(core, work, updated);
     await work.post(
       { kind: 'thread', of: `ticket:${number}:card:${t.tier}` },

@@ -50,7 +50,7 @@ describe('the registration', () => {
     expect(ticketSubs).toEqual(expect.arrayContaining(['page', 'ack', 'release', 'pass', 'stats', 'list']));
     expect(sub('ticket', 'page')?.options).toEqual([expect.objectContaining({ name: 'number', type: 4, required: true, min_value: 1 })]);
     const stats = sub('ticket', 'stats')?.options ?? [];
-    expect(stats.find((o) => o.name === 'by')?.choices?.map((c) => c.value)).toEqual(['tier', 'priority', 'agent']);
+    expect(stats.find((o) => o.name === 'by')?.choices?.map((c) => c.value)).toEqual(['tier', 'priority', 'agent', 'week', 'month']);
     expect(stats.find((o) => o.name === 'days')).toMatchObject({ type: 4, min_value: 1, max_value: 3660 });
     const status = sub('ticket', 'list')?.options?.find((o) => o.name === 'status');
     expect(status?.choices?.map((c) => c.value)).toEqual(['open', 'claimed', 'waiting', 'resolved', 'closed', 'all']);

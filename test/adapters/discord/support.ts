@@ -28,12 +28,13 @@ export const oncallRole = role({ id: '300000000000000002', name: 'L1 on call' })
 export const support = textChannel({ id: '200000000000000009', name: 'support' });
 export const l1Desk = textChannel({ id: '200000000000000001', name: 'l1-desk' });
 export const l2Desk = textChannel({ id: '200000000000000002', name: 'l2-desk' });
+export const transcriptsChannel = textChannel({ id: '200000000000000011', name: 'transcripts' });
 export const community = guild({
   id: '400000000000000001',
   name: 'Community',
   owner: olga,
   roles: [l1Role, oncallRole],
-  channels: [support, l1Desk, l2Desk],
+  channels: [support, l1Desk, l2Desk, transcriptsChannel],
   members: [member(requester), member(ann), member(bob), member(gus, { roles: [l1Role] }), member(olga)],
 });
 

@@ -174,6 +174,7 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     labelThread: (place, label) => adapter.labelThread!(place, label),
     grantGroup: (person, group) => adapter.grantGroup!(person, group),
     setGroupMembers: (group, people) => adapter.setGroupMembers!(group, people),
+    upload: (place, file, card) => adapter.upload!(place, file, card),
   };
 }
 

@@ -10,7 +10,15 @@ export interface UploadedFile {
   name: string;
   contentType: string;
   size: number;
+  /** The bytes, kept so a test can read what was attached (`world.attachments`). */
+  content: Buffer;
 }
+
+/**
+ * Discord's upload limit per message for a bot in a server without boosts: 10 MiB (files together).
+ * A larger request is refused before it is read: `413 40005 Request entity too large`.
+ */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface PostOptions {
   author?: APIUser;
@@ -43,6 +51,7 @@ export function createMessage(world: DiscordWorld, channelId: string, body: Json
   checkMessage(body, check);
   check.done();
   if (!options.allowEmpty) assertNotEmpty(body, (options.files ?? []).length > 0);
+  if ((options.files ?? []).reduce((sum, f) => sum + f.size, 0) > MAX_UPLOAD_BYTES) throw new ApiError(413, 40005, 'Request entity too large');
   // An ephemeral answer is never in the thread, so it neither needs nor reopens it.
   if (world.isThread(channel) && !options.ephemeral) reopenForMessage(world, channel, (options.author ?? world.bot).id);
   const reference = body.message_reference as Json | undefined;
@@ -186,6 +195,7 @@ function resolveMentions(world: DiscordWorld, channel: FakeChannel, body: Json, 
 
 function attachment(world: DiscordWorld, channelId: string, file: UploadedFile): APIAttachment {
   const id = world.ids.next();
+  world.attachments.set(id, file.content);
   const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(file.name)}`;
   return { id, filename: file.name, size: file.size, url, proxy_url: url, content_type: file.contentType };
 }

@@ -2,7 +2,7 @@ import type { UploadedFile } from './messages.js';
 
 /**
  * Request bodies as discord.js sends them: JSON (`application/json`), or `multipart/form-data` when
- * files go along: `files[n]` parts plus `payload_json` (the JSON body). Files are summarised, not kept.
+ * files go along: `files[n]` parts plus `payload_json` (the JSON body). Files are kept with their bytes.
  */
 export function parseBody(contentType: string | undefined, raw: Buffer): { body: unknown; files: UploadedFile[] } {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
@@ -33,7 +33,13 @@ function parseMultipart(contentType: string, raw: Buffer): { body: unknown; file
       body = JSON.parse(Buffer.from(content, 'latin1').toString('utf8'));
     } else if (filename !== undefined) {
       const contentTypeOfPart = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream';
-      files.push({ field, name: Buffer.from(filename, 'latin1').toString('utf8'), contentType: contentTypeOfPart, size: content.length });
+      files.push({
+        field,
+        name: Buffer.from(filename, 'latin1').toString('utf8'),
+        contentType: contentTypeOfPart,
+        size: content.length,
+        content: Buffer.from(content, 'latin1'),
+      });
     }
   }
   return { body, files };

@@ -74,6 +74,8 @@ export class DiscordWorld {
    * works, as on Discord, but a message to it is refused with `403 50007 Cannot send messages to this user`.
    */
   readonly closedDms = new Set<string>();
+  /** The bytes of every attachment uploaded, by attachment id. */
+  readonly attachments = new Map<string, Buffer>();
   /** Application commands by scope: `'global'` or a guild id. */
   readonly commands = new Map<string, Json[]>();
   readonly interactions = new Map<string, InteractionRecord>();

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Recording } from '../recording.js';
+import { announceUpload, completeUpload, receiveUpload } from './files.js';
 import { METHODS, type ApiArgs } from './web-api-methods.js';
 import { SlackApiError, type FakeMessage, type Workspace } from './workspace.js';
 
@@ -43,7 +44,7 @@ export interface WebApiOptions {
 const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 /** Arguments WebClient JSON-encodes inside its form bodies; the fake decodes them for inspection. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'files']);
 
 /** The Slack Web API (`/api/<method>`) and response_url hooks (`/hooks/...`) on 127.0.0.1. */
 export class FakeSlackWebApi {
@@ -163,6 +164,7 @@ export class FakeSlackWebApi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith('/upload/v1/') && req.method === 'POST') return this.#upload(url, req, res);
     const body = await readBody(req);
     if (url.pathname.startsWith('/api/')) return this.#api(url.pathname.slice('/api/'.length), req, url, body, res);
     if (url.pathname.startsWith('/hooks/') && req.method === 'POST') return this.#hook(url, body, res);
@@ -207,6 +209,23 @@ export class FakeSlackWebApi {
       if (!this.#options.socketUrl) throw new SlackApiError('fake_socket_mode_not_started');
       return { url: this.#options.socketUrl() };
     }
+    if (method === 'files.getUploadURLExternal') return announceUpload(this.workspace, args, (id) => `${this.baseUrl}/upload/v1/${id}`);
+    if (method === 'files.completeUploadExternal') {
+      const { files, share } = completeUpload(this.workspace, args);
+      if (share) {
+        const ws = this.workspace;
+        const bot = { user: ws.team.botUserId, bot_id: ws.team.botId, app_id: ws.team.appId };
+        ws.addMessage({
+          channel: share.channel,
+          ...bot,
+          text: share.text,
+          files,
+          upload: true,
+          ...(share.threadTs ? { thread_ts: share.threadTs } : {}),
+        });
+      }
+      return { files: files.map((f) => ({ id: f.id, title: f.title })) };
+    }
     const handler = METHODS[method];
     if (!handler) throw new SlackApiError('unknown_method', { req_method: method });
     return handler(this.workspace, args);
@@ -220,6 +239,22 @@ export class FakeSlackWebApi {
     if (token === (wantsAppToken ? appToken : botToken)) return;
     if (token === (wantsAppToken ? botToken : appToken)) throw new SlackApiError('not_allowed_token_type');
     throw new SlackApiError('invalid_auth');
+  }
+
+  /** An upload URL (files.getUploadURLExternal): the file's bytes, recorded as a call named `upload`. */
+  async #upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBytes(req);
+    const id = url.pathname.slice('/upload/v1/'.length);
+    const answer = await receiveUpload(this.workspace, id, req.headers['content-type'], raw);
+    this.#calls.add({
+      method: 'upload',
+      args: { file_id: id, bytes: raw.length },
+      token: bearer(req.headers.authorization),
+      at: this.workspace.now(),
+      status: answer.status,
+      response: answer.text,
+    });
+    res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.text);
   }
 
   #hook(url: URL, body: string, res: ServerResponse): void {
@@ -239,6 +274,15 @@ export class FakeSlackWebApi {
     this.#responses.add({ url: url.href, body: parsed, at: this.workspace.now() });
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   }
+}
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

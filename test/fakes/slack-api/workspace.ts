@@ -1,3 +1,4 @@
+import type { FakeFile, FakeFileShare } from './files.js';
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 
@@ -60,6 +61,9 @@ export interface FakeMessage {
   reply_users?: string[];
   latest_reply?: string;
   reactions?: { name: string; users: string[]; count: number }[];
+  /** Files shared with the message (files.completeUploadExternal); the bytes are in `Workspace.files`. */
+  files?: FakeFileShare[];
+  upload?: boolean;
 }
 
 export interface FakeView extends Record<string, unknown> {
@@ -99,6 +103,8 @@ export class Workspace {
   readonly views = new Map<string, FakeView>();
   /** User id → id of the Home tab view last published for them. */
   readonly homeTabs = new Map<string, string>();
+  /** Files uploaded through the external upload, by id, with their bytes. */
+  readonly files = new Map<string, FakeFile>();
   readonly #messages = new Map<string, FakeMessage[]>();
   readonly #dms = new Map<string, string>();
   /** Channels the bot is not a member of (see `isBotIn`). */
