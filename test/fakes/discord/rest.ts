@@ -138,8 +138,9 @@ export class FakeDiscordRest {
     const { world, token, routes } = this.#options;
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.#port}`);
     const method = (req.method ?? 'GET').toUpperCase();
-    // The browser's step of OAuth2 lives on discord.com itself, not under /api.
-    if (method === 'GET' && url.pathname === '/oauth2/authorize' && this.#options.oauth) return this.#options.oauth.authorize(url, res);
+    // The browser's step of OAuth2: discord.com/oauth2/authorize, or the same under /api/v10 (OAuth2Routes.authorizationURL).
+    if (method === 'GET' && (url.pathname === '/oauth2/authorize' || url.pathname === '/api/v10/oauth2/authorize') && this.#options.oauth)
+      return this.#options.oauth.authorize(url, res);
     const { body, files } = parseBody(req.headers['content-type'], await readBody(req));
     const { authorization, ...headers } = req.headers;
     const versioned = url.pathname.startsWith('/api/v10/');
@@ -174,7 +175,7 @@ export class FakeDiscordRest {
       const answer = oauth.token(body, authorization);
       return this.#answer(res, { ...call, route: 'POST /oauth2/token' }, answer.status, {}, answer.body);
     }
-    if (oauth && method === 'GET' && path === '/users/@me' && call.auth === 'bearer') {
+    if (oauth && method === 'GET' && decodeURIComponent(path) === '/users/@me' && call.auth === 'bearer') {
       return this.#answer(res, call, 200, {}, world.user(oauth.userOf(bearerOf(authorization)!)!));
     }
     try {
