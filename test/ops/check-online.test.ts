@@ -131,12 +131,12 @@ discord:
   tickets_channel: "${support.id}"
 `;
 
-  async function fakeDiscord(botPermissions?: bigint) {
+  async function fakeDiscord(botPermissions?: bigint, guilds = [server]) {
     const discord = await startFakeDiscord({
       token: DISCORD_TOKEN,
       applicationId: APP,
       bot,
-      guilds: [server],
+      guilds,
       ...(botPermissions !== undefined ? { botPermissions } : {}),
     });
     stops.push(() => discord.stop());
@@ -180,6 +180,14 @@ discord:
     const blind = await check(YAML, env);
     expect(checks(blind.out)).toContain(`✗ Discord: the bot cannot see channel ${l1.id}, tier L1: give its role View Channel there`);
     expect(blind.code).toBe(1);
+
+    // A server where neither @everyone nor the bot's role may view channels: Discord's own 403.
+    const closed = guild({ ...server, owner, roles: [agents], channels: [support, l1], members: [member(owner)], everyonePermissions: 0n });
+    const hidden = await fakeDiscord(BOT_PERMISSIONS & ~PermissionFlagsBits.ViewChannel, [closed]);
+    const none = await check(YAML, hidden.env);
+    expect(checks(none.out)).toContain(
+      `✗ Discord: the bot cannot see channel ${support.id}, discord.tickets_channel: give its role View Channel there`,
+    );
 
     const refused = await check(YAML, { ...env, DISCORD_TOKEN: 'not-the-token' });
     expect(checks(refused.out)).toEqual([
