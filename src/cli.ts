@@ -11,6 +11,7 @@ import { supportWindowsText } from './capabilities/products/windows.js';
 import { slackManifest } from '../adapters/slack/manifest.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
+import { checkCommand } from '../adapters/check-command.js';
 import { createCatalogue } from './capabilities/index.js';
 import { serveDashboard, webCommand } from '../adapters/web/cli.js';
 import { Directory } from './core/directory.js';
@@ -73,8 +74,7 @@ export async function main(io: Io): Promise<number> {
 
   switch (args.command) {
     case 'check':
-      say(`${config.source}: OK (${config.tiers.length} tiers, ${config.people.length} people, database ${redactUrl(config.database.url)})`);
-      return 0;
+      return checkCommand(config, args.flags.has('online'), say);
     case 'migrate':
       return migrateCommand(io, args, config.database.url);
     case 'start':

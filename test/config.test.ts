@@ -166,6 +166,18 @@ slack: { reaction_channels: [C0GENERAL], reaction: ":ticket:" }
     expect(problems(base, { SLACK_SIGNING_SECRET: 'x' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: is missing/)]);
   });
 
+  it('dashboard sign-in credentials come in pairs: one half alone is named, never its value', () => {
+    expect(problems(base, { SLACK_CLIENT_ID: '1.2' })).toEqual([
+      expect.stringMatching(/^SLACK_CLIENT_SECRET: is missing: Sign in with Slack needs both/),
+    ]);
+    const bad = problems(base, { SLACK_CLIENT_SECRET: 'client-secret-value', DISCORD_CLIENT_SECRET: 'other-secret-value' });
+    expect(bad).toEqual([expect.stringMatching(/^SLACK_CLIENT_ID: is missing/), expect.stringMatching(/^DISCORD_CLIENT_ID: is missing/)]);
+    expect(bad.join('\n')).not.toMatch(/secret-value/);
+    expect(
+      problems(base, { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 's', DISCORD_CLIENT_ID: '900000000000000001', DISCORD_CLIENT_SECRET: 's' }),
+    ).toEqual([]);
+  });
+
   it('checks the ids it is given', () => {
     expect(
       problems(`

@@ -5,6 +5,7 @@
  */
 import { MessageFlags, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed, type ModalBuilder } from 'discord.js';
 import type { Form, Reply } from '../../src/ports.js';
+import { observeIntakeAck } from '../../src/core/metrics.js';
 import { formModal } from './forms.js';
 import { cut, renderCard } from './render.js';
 
@@ -51,16 +52,19 @@ export function answerBody(reply: Reply): AnswerBody {
  * one request, or show the form it asked for; otherwise defer (ephemeral) and edit the deferred
  * reply when the answer comes (a form then cannot open: the person is asked to try again).
  */
-export async function answerSoon(interaction: Answerable, work: Promise<Reply | void>): Promise<void> {
+export async function answerSoon(interaction: Answerable, work: Promise<Reply | void>, received = performance.now()): Promise<void> {
+  // The intake histogram: from receipt to the first response Discord gets (a reply, a modal or a deferral).
+  const acked = () => observeIntakeAck('discord', (performance.now() - received) / 1000);
   const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
   if (quick) {
     // No reply means the core saw this interaction before (a redelivery): it was answered then.
     if (!quick.reply) return;
-    if (quick.reply.form && interaction.showModal) return showForm(interaction, interaction.showModal.bind(interaction), quick.reply.form);
-    await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-    return;
+    if (quick.reply.form && interaction.showModal) await showForm(interaction, interaction.showModal.bind(interaction), quick.reply.form);
+    else await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    return acked();
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  acked();
   const reply = await work;
   const body = !reply ? { content: 'Done.' } : reply.form ? { content: FORM_TOO_SLOW } : answerBody(reply);
   await interaction.editReply({ ...body, allowedMentions: { parse: [] } });

@@ -90,14 +90,19 @@ export function submittedArgs(i: ModalSubmitInteraction, surface: Surface): { co
  * at once when the core is quick, else deferred (ephemeral) and edited. Errors and refusals are
  * ephemeral; the interaction id is the idempotency key.
  */
-export async function handleInteraction(interaction: Interaction, ctx: InteractionContext, space: string): Promise<void> {
+export async function handleInteraction(
+  interaction: Interaction,
+  ctx: InteractionContext,
+  space: string,
+  received = performance.now(),
+): Promise<void> {
   const channelId = interaction.channelId ?? space;
   const place = ctx.placeOf(interaction.channel, channelId, space);
   const base: Base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
 
   if (interaction.isChatInputCommand()) {
     const args = commandArgs(interaction, ctx.surface);
-    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: interaction.commandName, args }));
+    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: interaction.commandName, args }), received);
     return;
   }
   if (interaction.isMessageContextMenuCommand()) {
@@ -109,7 +114,7 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
       await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
       return;
     }
-    await answerSoon(interaction, messageAction(interaction, ctx, base, action));
+    await answerSoon(interaction, messageAction(interaction, ctx, base, action), received);
     return;
   }
   if (interaction.isModalSubmit()) {
@@ -118,14 +123,14 @@ export async function handleInteraction(interaction: Interaction, ctx: Interacti
     // A modal's submission cannot open another modal: `showModal` is left out of what it may do.
     const { reply, deferReply, editReply } = interaction;
     const answerable = { reply: reply.bind(interaction), deferReply: deferReply.bind(interaction), editReply: editReply.bind(interaction) };
-    await answerSoon(answerable, ctx.deliver({ ...base, kind: 'command', name: submitted.command, args: submitted.args }));
+    await answerSoon(answerable, ctx.deliver({ ...base, kind: 'command', name: submitted.command, args: submitted.args }), received);
     return;
   }
   if (interaction.isButton()) {
     const m = BUTTON_ID.exec(interaction.customId);
     if (!m) return;
     const event: Inbound = { ...base, kind: 'action', action: m[1]!, value: m[2] ?? '', message: interaction.message.id };
-    await answerSoon(interaction, ctx.deliver(event));
+    await answerSoon(interaction, ctx.deliver(event), received);
   }
 }
 
@@ -147,6 +152,7 @@ async function messageAction(
  */
 export function followInteractions(client: Client, ctx: ConversationsContext & { options: DiscordAdapterOptions }): void {
   client.on(Events.InteractionCreate, (interaction) => {
+    const received = performance.now();
     const deliver = ctx.deliver();
     if (!deliver) return;
     const dmButton = !interaction.guildId && interaction.isButton();
@@ -161,7 +167,7 @@ export function followInteractions(client: Client, ctx: ConversationsContext & {
         ? { space: interaction.guildId, member: interaction.member as GuildMember | null }
         : await ctx.homeOf(interaction.user.id);
       const from = ctx.person(home.member, interaction.user, home.space);
-      await handleInteraction(interaction, { ...ctx.options, deliver, from, placeOf: ctx.placeOf, authorOf: ctx.authorOf }, home.space);
+      await handleInteraction(interaction, { ...ctx.options, deliver, from, placeOf: ctx.placeOf, authorOf: ctx.authorOf }, home.space, received);
     })().catch((err) => ctx.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
 }

@@ -5,6 +5,22 @@
  */
 import type { Surface } from '../../src/surface.js';
 
+/** The bot scopes tierdesk asks for; `tierdesk check --online` verifies the installed token has each. */
+export const BOT_SCOPES = [
+  'commands', // the slash commands and the message shortcuts
+  'chat:write', // ticket cards, replies, notes, answers in question threads and in DMs
+  'files:write', // ticket transcripts, uploaded to the transcripts channel and the requester's DM
+  'im:write', // open the DM with a requester or an assignee
+  'im:history', // read what people write to tierdesk in its DM: replies in a ticket's thread, and everything else
+  'channels:history', // agents' replies in card threads, questions and answers in peer channels, the reacted message
+  'groups:history', // the same in private channels
+  'reactions:read', // the ticket reaction, the asker's ✅ on an answer
+  'reactions:write', // ✅ on a solved question, 🔒 on a closed one
+  'users:read', // names for people not in tierdesk.yaml
+  'usergroups:read', // tiers and customer groups defined by user group
+  'usergroups:write', // the helper group, granted at the points threshold; on-call handles (tiers[].oncall_handle) kept equal to who is on call
+] as const;
+
 export function slackManifest(opts: { name: string; requestUrl?: string; socketMode: boolean; surface: Surface }): string {
   const url = opts.socketMode ? undefined : (opts.requestUrl ?? 'https://YOUR-HOST/slack/events');
   // Slash commands name it `url`; events and interactivity `request_url`.
@@ -32,20 +48,7 @@ export function slackManifest(opts: { name: string; requestUrl?: string; socketM
     },
     oauth_config: {
       scopes: {
-        bot: [
-          'commands', // the slash commands and the message shortcuts
-          'chat:write', // ticket cards, replies, notes, answers in question threads and in DMs
-          'files:write', // ticket transcripts, uploaded to the transcripts channel and the requester's DM
-          'im:write', // open the DM with a requester or an assignee
-          'im:history', // read what people write to tierdesk in its DM: replies in a ticket's thread, and everything else
-          'channels:history', // agents' replies in card threads, questions and answers in peer channels, the reacted message
-          'groups:history', // the same in private channels
-          'reactions:read', // the ticket reaction, the asker's ✅ on an answer
-          'reactions:write', // ✅ on a solved question, 🔒 on a closed one
-          'users:read', // names for people not in tierdesk.yaml
-          'usergroups:read', // tiers and customer groups defined by user group
-          'usergroups:write', // the helper group, granted at the points threshold; on-call handles (tiers[].oncall_handle) kept equal to who is on call
-        ],
+        bot: [...BOT_SCOPES],
       },
     },
     settings: {

@@ -8,6 +8,7 @@ import { homeView } from './home.js';
 import { slackOutbound } from './outbound.js';
 import { slackPeople } from './people.js';
 import { receivingStopper } from './receiving.js';
+import { timeAcks } from './ack-timing.js';
 import type { SlackAdapterOptions } from './options.js';
 
 export type { SlackAdapterOptions } from './options.js';
@@ -62,6 +63,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     logger: boltLogger,
     deferInitialization: true,
   });
+  timeAcks(app);
   // Bolt checks a request's age against this process's real clock, so the future side does too.
   if (!receiver) refuseFutureRequests((app as unknown as { receiver: Parameters<typeof refuseFutureRequests>[0] }).receiver, Date.now, rejected);
   const client = app.client;

@@ -55,8 +55,8 @@ form.inline { display: inline; }
 form.filters, form.action { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .5rem 0 1rem; }
 label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); }
 textarea { min-width: 22rem; min-height: 4rem; }
-button { font: inherit; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: #f6f8fa; color: var(--ink); cursor: pointer; }
-button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
+button, a.button { display: inline-block; text-decoration: none; font: inherit; padding: .3rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: #f6f8fa; color: var(--ink); cursor: pointer; }
+button.primary, a.button.primary { background: var(--accent); color: #fff; border-color: var(--accent); }
 .flash { border: 1px solid var(--line); border-left: 4px solid var(--accent); padding: .5rem .8rem; margin: .5rem 0; }
 .note { background: #fff8c5; border-left: 4px solid #9a6700; padding: .4rem .6rem; }
 .msg { border-left: 4px solid var(--line); padding: .4rem .6rem; margin: .4rem 0; white-space: pre-wrap; }

@@ -59,6 +59,35 @@ export async function redeemLoginToken(db: Db, secret: string, token: string, no
   return (await useLoginLink(db, nonce, id, now)) ? id : undefined;
 }
 
+/** The cookie binding a platform sign-in to the browser that started it. */
+export const STATE_COOKIE = 'tierdesk_signin';
+/** A platform sign-in must come back within 10 minutes of starting. */
+export const STATE_TTL_MS = 10 * 60_000;
+
+/**
+ * The `state` of a platform sign-in: `platform.expires.nonce.signature`, sent to the platform and set
+ * as a cookie in this browser; the callback must bring back the same value this browser holds.
+ */
+export function createSignInState(secret: string, platform: string, now: number): string {
+  const payload = `${platform}.${now + STATE_TTL_MS}.${b64url(randomBytes(18))}`;
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+/** Whether the `state` a platform sent back is the one this browser started, unexpired and for this platform. */
+export function signInStateMatches(secret: string, platform: string, state: string | undefined, cookie: string | undefined, now: number): boolean {
+  if (!state || !cookie || state.length > 200 || !equalText(state, cookie)) return false;
+  const parts = state.split('.');
+  if (parts.length !== 4 || parts[0] !== platform) return false;
+  const [, expires, , signature] = parts as [string, string, string, string];
+  if (!equalText(sign(secret, parts.slice(0, 3).join('.')), signature)) return false;
+  return /^\d+$/.test(expires) && Number(expires) > now;
+}
+
+/** The sign-in state cookie: HttpOnly, SameSite=Lax (sent on the platform's redirect back, a top-level GET), only to /login. */
+export function signInStateCookie(state: string, secure: boolean, maxAgeMs = STATE_TTL_MS): string {
+  return `${STATE_COOKIE}=${state}; Path=/login; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(maxAgeMs / 1000)}${secure ? '; Secure' : ''}`;
+}
+
 export interface Session {
   person: string;
   csrf: string;

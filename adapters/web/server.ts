@@ -18,7 +18,7 @@ import {
   sessionOf,
   startSession,
 } from './auth.js';
-import { html, messagePage, page, type PageAnswer } from './html.js';
+import { messagePage, type PageAnswer } from './html.js';
 import { LiveHub } from './live.js';
 import { isTicketAction, runTicketAction } from './actions.js';
 import { BadQuery, queueHtml } from './queue-page.js';
@@ -28,6 +28,8 @@ import { reportsHtml } from './reports-page.js';
 import { runAs } from './run-as.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
+import { PlatformSignIn } from './platform-sign-in.js';
+import type { SignInProvider } from './sign-in-providers.js';
 
 export interface WebOptions {
   desk: Desk;
@@ -37,6 +39,10 @@ export interface WebOptions {
   secure: boolean;
   /** Failed sign-ins allowed per client address per 15 minutes. */
   signInAttempts?: number;
+  /** Sign in with Slack / Discord, when configured (adapters/web/sign-in-providers.ts). */
+  signInProviders?: SignInProvider[];
+  /** TIERDESK_PUBLIC_URL without its trailing slash: where the platforms send the browser back. */
+  publicUrl?: string;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -92,6 +98,7 @@ class WebApp {
   readonly live: LiveHub;
   private readonly core: Core;
   private readonly limiter: AttemptLimiter;
+  private readonly platforms: PlatformSignIn;
   private readonly flashes = new Map<string, string>();
   private readonly off: () => void;
 
@@ -99,6 +106,14 @@ class WebApp {
     this.core = options.desk.core;
     this.live = new LiveHub(this.core);
     this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
+    this.platforms = new PlatformSignIn({
+      core: this.core,
+      secret: options.secret,
+      secure: options.secure,
+      limiter: this.limiter,
+      providers: options.signInProviders ?? [],
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    });
     this.off = options.desk.onTicketsChanged((tickets) => {
       this.live.changed(tickets).catch((err: unknown) => this.core.logger.warn('live update failed', { error: String(err) }));
     });
@@ -156,11 +171,13 @@ class WebApp {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
-    if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, loginPage(url.searchParams.get('token')));
+    if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, this.platforms.page(url.searchParams.get('token')));
+    const platform = /^\/login\/([a-z]+)(\/callback)?$/.exec(path);
+    if (platform && method === 'GET') return this.platformSignIn(req, res, platform[1]!, platform[2] !== undefined, url.searchParams);
     const v = await this.viewer(req);
     if (!v) {
       if (path === '/events') throw new HttpError(401, 'Sign in first.');
-      return send(res, 401, messagePage('Sign in', 'Sign in with a one-time link: ask for one with "tierdesk login-link PERSON".'));
+      return send(res, 401, this.platforms.page(null));
     }
     if (method === 'POST' && path === '/logout') {
       await this.formOf(req, v);
@@ -234,6 +251,21 @@ class WebApp {
     throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);
   }
 
+  /** `/login/{platform}` and its callback (adapters/web/platform-sign-in.ts); a platform not configured has no such page. */
+  private async platformSignIn(
+    req: IncomingMessage,
+    res: ServerResponse,
+    platform: string,
+    callback: boolean,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const answer = await this.platforms.answer(req, platform, callback, query);
+    if (!answer) throw new HttpError(404, `Signing in with ${platform.slice(0, 20)} is not set up here.`);
+    const headers = { ...SECURITY_HEADERS, ...answer.headers, ...(answer.cookies ? { 'set-cookie': answer.cookies } : {}) };
+    if (answer.location) res.writeHead(answer.status, { ...headers, location: answer.location }).end();
+    else res.writeHead(answer.status, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(answer.page ?? '');
+  }
+
   private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const client = req.socket.remoteAddress ?? 'unknown';
     const now = this.core.clock.now();
@@ -257,16 +289,4 @@ class WebApp {
     const { token } = await startSession(this.core.db, person, now);
     return redirect(res, '/', { 'set-cookie': sessionCookie(token, this.options.secure) });
   }
-}
-
-/** The link's landing page: a button, so a link preview fetching the URL never uses it up. */
-function loginPage(token: string | null): string {
-  if (!token) return messagePage('Sign in', 'Sign in with a one-time link: ask for one with "tierdesk login-link PERSON".');
-  return page({
-    title: 'Sign in',
-    main: html`<h1>Sign in to tierdesk</h1>
-      <form method="post" action="/login">
-        <input type="hidden" name="token" value="${token.slice(0, 500)}" /> <button class="primary" type="submit">Sign in</button>
-      </form>`,
-  });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../src/store/connect.js';
 import { revokeSessions } from '../../src/store/web.js';
 import { createLoginToken, signingSecret } from './auth.js';
 import { createWebServer, type WebServer } from './server.js';
+import { signInProviders } from './sign-in-providers.js';
 
 /** Where the console serves the dashboard unless TIERDESK_WEB_PORT says otherwise. */
 export const DEFAULT_WEB_PORT = 3080;
@@ -34,7 +35,13 @@ export async function startDashboard(
 ): Promise<RunningDashboard | { error: string }> {
   const secret = await signingSecret(desk.core.db, env);
   const base = env.TIERDESK_PUBLIC_URL?.trim();
-  const web = createWebServer({ desk, secret, secure: base?.startsWith('https://') === true });
+  const web = createWebServer({
+    desk,
+    secret,
+    secure: base?.startsWith('https://') === true,
+    signInProviders: signInProviders(env),
+    ...(base ? { publicUrl: base.replace(/\/+$/, '') } : {}),
+  });
   const failed = await new Promise<string | undefined>((resolve) => {
     web.server.once('error', (err: NodeJS.ErrnoException) =>
       resolve(err.code === 'EADDRINUSE' ? `port ${port} is already taken` : err.code === 'EACCES' ? `port ${port} is not allowed` : err.message),

@@ -53,7 +53,18 @@ export const COMMANDS: CommandSpec[] = [
       yes: { type: 'boolean', description: 'confirm --down-all without asking (for scripts)' },
     },
   },
-  { path: ['check'], synopsis: '', summary: 'validate the configuration and environment, then exit', options: {} },
+  {
+    path: ['check'],
+    synopsis: '[--online]',
+    summary: 'validate the configuration and environment, then exit',
+    options: {
+      online: {
+        type: 'boolean',
+        description:
+          'also connect to Slack and Discord with the configured tokens: the token, its scopes, the bot in each configured channel with what it may do there, the user groups and roles named; exit 1 on any ✗',
+      },
+    },
+  },
   { path: ['config', 'schema'], synopsis: '', summary: 'print the JSON Schema of tierdesk.yaml (editors complete and check from it)', options: {} },
   {
     path: ['sla', 'due'],

@@ -10,6 +10,7 @@ export function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets']
   const appToken = get('SLACK_APP_TOKEN');
   const apiUrl = get('SLACK_API_URL');
   const discord = readDiscordSecrets(env, bad);
+  signInPairs(env, bad);
   if (!botToken) {
     if (signingSecret || appToken)
       bad('SLACK_BOT_TOKEN', 'is missing: set it (xoxb-…) along with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to run the Slack adapter');
@@ -28,6 +29,23 @@ export function readSecrets(env: NodeJS.ProcessEnv, bad: Bad): Config['secrets']
     slack: { botToken, ...(signingSecret ? { signingSecret } : {}), ...(appToken ? { appToken } : {}), ...(apiUrl ? { apiUrl } : {}) },
     ...(discord ? { discord } : {}),
   };
+}
+
+/**
+ * Dashboard sign-in with Slack or Discord (adapters/web/sign-in-providers.ts) needs both halves of the
+ * app's credentials; one half alone would leave the button silently missing.
+ */
+function signInPairs(env: NodeJS.ProcessEnv, bad: Bad): void {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  if (set('SLACK_CLIENT_ID') !== set('SLACK_CLIENT_SECRET'))
+    bad(
+      set('SLACK_CLIENT_ID') ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID',
+      'is missing: Sign in with Slack needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information → App Credentials)',
+    );
+  if (set('DISCORD_CLIENT_ID') && !set('DISCORD_CLIENT_SECRET'))
+    bad('DISCORD_CLIENT_SECRET', 'is missing: sign-in with Discord needs it along with DISCORD_CLIENT_ID (Developer Portal → OAuth2)');
+  if (set('DISCORD_CLIENT_SECRET') && !set('DISCORD_CLIENT_ID') && !set('DISCORD_APPLICATION_ID'))
+    bad('DISCORD_CLIENT_ID', 'is missing: sign-in with Discord needs the client id (or DISCORD_APPLICATION_ID) with DISCORD_CLIENT_SECRET');
 }
 
 function readDiscordSecrets(env: NodeJS.ProcessEnv, bad: Bad): DiscordSecrets | undefined {

@@ -3,6 +3,7 @@ import { FakeDiscordGateway } from './gateway.js';
 import type { InteractionContext } from './interaction-payloads.js';
 import { user, type FakeGuild } from './payloads.js';
 import { FakeDiscordRest } from './rest.js';
+import { FakeDiscordOAuth, type OAuthClient } from './oauth2.js';
 import { appRoutes } from './routes-app.js';
 import { channelRoutes } from './routes-channels.js';
 import { DiscordWorld } from './world.js';
@@ -28,9 +29,13 @@ export interface FakeDiscordOptions {
   privilegedIntents?: number;
   /** The permissions of the bot's managed role in every guild; default `BOT_PERMISSIONS` of world.ts. */
   botPermissions?: bigint;
+  /** OAuth2 client id and secret for sign-in with Discord (`oauth.consentAs(user)` picks who signs in). */
+  oauth?: OAuthClient;
 }
 
 export interface FakeDiscord {
+  /** OAuth2: `consentAs(userId)` grants the next authorization as that user. */
+  oauth: FakeDiscordOAuth;
   /** `http://127.0.0.1:PORT/api`: the Client's `rest.api` (what `DISCORD_API_URL` sets). */
   apiUrl: string;
   rest: FakeDiscordRest;
@@ -114,10 +119,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     ...(options.privilegedIntents !== undefined ? { privilegedIntents: options.privilegedIntents } : {}),
   });
   const gatewayInfo = () => ({ url: gateway.url, shards: options.shards ?? 1, maxConcurrency: 16 });
-  const rest = await FakeDiscordRest.start({ world, token: options.token, routes: [...channelRoutes, ...appRoutes(gatewayInfo)] });
+  const oauth = new FakeDiscordOAuth(world, options.oauth);
+  const rest = await FakeDiscordRest.start({ world, token: options.token, routes: [...channelRoutes, ...appRoutes(gatewayInfo)], oauth });
   let stopped: Promise<void> | undefined;
   return {
     apiUrl: rest.apiUrl,
+    oauth,
     rest,
     gateway,
     world,

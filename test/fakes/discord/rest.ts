@@ -7,6 +7,7 @@ import type { UploadedFile } from './messages.js';
 import { parseBody } from './multipart.js';
 import { matchRoute, type Route } from './route.js';
 import type { DiscordWorld } from './world.js';
+import type { FakeDiscordOAuth } from './oauth2.js';
 
 /**
  * What the next matching request(s) get instead of a normal answer.
@@ -33,8 +34,8 @@ export interface RecordedCall {
   files: UploadedFile[];
   /** Request headers, lower case, without `authorization`. */
   headers: Record<string, string>;
-  /** `bot`: `Authorization: Bot <the token>`; `none`: no header; `invalid`: anything else. */
-  auth: 'bot' | 'none' | 'invalid';
+  /** `bot`: `Authorization: Bot <the token>`; `bearer`: an OAuth2 access token; `none`: no header; `invalid`: anything else. */
+  auth: 'bot' | 'bearer' | 'none' | 'invalid';
   /** `X-Audit-Log-Reason`, decoded. */
   reason?: string;
   status: number;
@@ -53,6 +54,8 @@ export interface RestOptions {
   world: DiscordWorld;
   token: string;
   routes: Route[];
+  /** OAuth2 (sign-in with Discord): the authorize page, the token endpoint, Bearer tokens for `/users/@me`. */
+  oauth?: FakeDiscordOAuth;
 }
 
 /** Discord's HTTP API under `http://127.0.0.1:PORT/api/v10`, recording every request. */
@@ -135,6 +138,9 @@ export class FakeDiscordRest {
     const { world, token, routes } = this.#options;
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.#port}`);
     const method = (req.method ?? 'GET').toUpperCase();
+    // The browser's step of OAuth2: discord.com/oauth2/authorize, or the same under /api/v10 (OAuth2Routes.authorizationURL).
+    if (method === 'GET' && (url.pathname === '/oauth2/authorize' || url.pathname === '/api/v10/oauth2/authorize') && this.#options.oauth)
+      return this.#options.oauth.authorize(url, res);
     const { body, files } = parseBody(req.headers['content-type'], await readBody(req));
     const { authorization, ...headers } = req.headers;
     const versioned = url.pathname.startsWith('/api/v10/');
@@ -150,7 +156,7 @@ export class FakeDiscordRest {
       body,
       files,
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
-      auth: authorization === undefined ? 'none' : authorization === `Bot ${token}` ? 'bot' : 'invalid',
+      auth: authOf(authorization, token, this.#options.oauth),
       ...(typeof reason === 'string' ? { reason: decodeURIComponent(reason) } : {}),
       status: 0,
       response: undefined,
@@ -164,6 +170,14 @@ export class FakeDiscordRest {
     }
     const fault = this.#take(this.#faults, call)?.fault;
     if (fault) return this.#answer(res, call, ...faultAnswer(fault, call.route), true);
+    const oauth = this.#options.oauth;
+    if (oauth && method === 'POST' && path === '/oauth2/token') {
+      const answer = oauth.token(body, authorization);
+      return this.#answer(res, { ...call, route: 'POST /oauth2/token' }, answer.status, {}, answer.body);
+    }
+    if (oauth && method === 'GET' && decodeURIComponent(path) === '/users/@me' && call.auth === 'bearer') {
+      return this.#answer(res, call, 200, {}, world.user(oauth.userOf(bearerOf(authorization)!)!));
+    }
     try {
       if (!found) throw notFound();
       if (found.route.auth === 'bot' && call.auth !== 'bot') throw unauthorized();
@@ -186,6 +200,15 @@ export class FakeDiscordRest {
     else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     this.#calls.add(call);
   }
+}
+
+const bearerOf = (authorization: string | undefined) => /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+
+function authOf(authorization: string | undefined, token: string, oauth: FakeDiscordOAuth | undefined): RecordedCall['auth'] {
+  if (authorization === undefined) return 'none';
+  if (authorization === `Bot ${token}`) return 'bot';
+  const bearer = bearerOf(authorization);
+  return bearer && oauth?.userOf(bearer) !== undefined ? 'bearer' : 'invalid';
 }
 
 function matches(match: CallMatch, call: RecordedCall): boolean {

@@ -47,6 +47,7 @@ export function appRoutes(gateway: () => GatewayInfo): Route[] {
     route('GET', '/guilds/:guild/channels', (req) =>
       [...req.world.channels.values()].filter((c) => c.guild_id === req.world.guild(param(req, 'guild')).id && !req.world.isThread(c)),
     ),
+    route('GET', '/guilds/:guild/roles', (req) => req.world.guild(param(req, 'guild')).roles),
     route('GET', '/guilds/:guild/members/:user', (req) => req.world.member(param(req, 'guild'), param(req, 'user'))),
     route('PUT', '/guilds/:guild/members/:user/roles/:role', (req) => changeRole(req, 'add')),
     route('DELETE', '/guilds/:guild/members/:user/roles/:role', (req) => changeRole(req, 'remove')),

@@ -1,4 +1,5 @@
-import type { APIMessage } from 'discord.js';
+import { PermissionFlagsBits, type APIMessage } from 'discord.js';
+import { ApiError } from './api-error.js';
 import { createMessage, deleteMessage, editMessage, react } from './messages.js';
 import { jsonObject, route, type Route, type RouteRequest } from './route.js';
 import { addThreadMember, createThread, deleteChannel, editChannel, removeThreadMember, threadMembers } from './threads.js';
@@ -7,9 +8,17 @@ import type { DiscordWorld } from './world.js';
 const param = (req: RouteRequest, name: string): string => req.params[name] ?? '';
 const userParam = (req: RouteRequest) => (param(req, 'user') === '@me' ? req.world.bot.id : param(req, 'user'));
 
+/** A guild channel the bot may not view answers 403 Missing Access, as on Discord. */
+function visibleChannel(world: DiscordWorld, id: string) {
+  const channel = world.channel(id);
+  const guild = typeof channel.guild_id === 'string' ? channel.guild_id : undefined;
+  if (guild && !(world.permissionsOf(guild, world.bot.id) & PermissionFlagsBits.ViewChannel)) throw new ApiError(403, 50001, 'Missing Access');
+  return channel;
+}
+
 /** Channels, messages, reactions, threads and DMs. */
 export const channelRoutes: Route[] = [
-  route('GET', '/channels/:channel', (req) => req.world.channel(param(req, 'channel'))),
+  route('GET', '/channels/:channel', (req) => visibleChannel(req.world, param(req, 'channel'))),
   route('PATCH', '/channels/:channel', (req) => editChannel(req.world, req.world.channel(param(req, 'channel')), jsonObject(req.body))),
   route('DELETE', '/channels/:channel', (req) => deleteChannel(req.world, req.world.channel(param(req, 'channel')), { checkBot: true })),
 

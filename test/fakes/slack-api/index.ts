@@ -14,6 +14,7 @@ export type { Fault, RecordedCall, RecordedResponse } from './web-api.js';
 export type { FakeMessage, FakeUser, FakeUserSeed, TeamIdentity } from './workspace.js';
 export { SLACKBOT } from './workspace.js';
 export { FakeSlackWebApi, FakeSocketMode, SlackHttpSender };
+export { FULL_BOT_SCOPES } from './web-api.js';
 
 export interface FakeSlackOptions {
   /** The only bot token the Web API accepts (`Authorization: Bearer …`); others get `invalid_auth`. */
@@ -26,6 +27,10 @@ export interface FakeSlackOptions {
   /** Usergroup id (S…) → member user ids, for `usergroups.users.list`. */
   usergroups?: Record<string, string[]>;
   team?: Partial<TeamIdentity>;
+  /** The bot token's granted scopes (`x-oauth-scopes`); default every scope tierdesk's manifest asks for. */
+  scopes?: readonly string[];
+  /** Sign in with Slack's client id and secret (`web.openId.consentAs(user)` picks who signs in). */
+  openId?: { clientId: string; clientSecret: string };
   /**
    * The fake's clock (epoch ms): message ts, trigger expiry (3 s), response_url expiry, recorded
    * times. Give it the test's fake clock. Request signatures use `Date.now()`, which Bolt checks.
@@ -107,6 +112,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     botToken: options.botToken,
     ...(options.appToken ? { appToken: options.appToken } : {}),
     workspace,
+    ...(options.scopes ? { scopes: options.scopes } : {}),
+    ...(options.openId ? { openId: options.openId } : {}),
     // Called only when apps.connections.open arrives, by which time `socket` exists.
     socketUrl: () => socket.issueUrl(),
   });

@@ -225,6 +225,29 @@ export const METHODS: Record<string, MethodHandler> = {
 
   'users.info': (ws, args) => ({ user: ws.user(args.user) }),
 
+  // Any well-formed channel id exists (as resolveChannel has it); `is_member` says whether the bot is in it.
+  'conversations.info': (ws, args) => {
+    const id = ws.resolveChannel(args.channel);
+    const isPrivate = id.startsWith('G');
+    // Slack hides a private channel from a bot that is not in it.
+    if (isPrivate && !ws.isBotIn(id)) throw new SlackApiError('channel_not_found');
+    return {
+      channel: {
+        id,
+        name: id.toLowerCase(),
+        is_channel: !isPrivate,
+        is_group: false,
+        is_im: id.startsWith('D'),
+        is_private: isPrivate,
+        is_archived: false,
+        is_member: ws.isBotIn(id),
+        created: 0,
+      },
+    };
+  },
+
+  'usergroups.list': (ws) => ({ usergroups: [...ws.usergroups.keys()].map((id) => usergroupObject(ws, id)) }),
+
   'usergroups.users.list': (ws, args) => {
     const users = ws.usergroups.get(str(args.usergroup) ?? '');
     if (!users) throw new SlackApiError('no_such_subteam');

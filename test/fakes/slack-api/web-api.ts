@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Recording } from '../recording.js';
 import { announceUpload, completeUpload, receiveUpload } from './files.js';
 import { METHODS, type ApiArgs } from './web-api-methods.js';
+import { FakeSlackOpenId, type OpenIdClient } from './openid.js';
 import { SlackApiError, type FakeMessage, type Workspace } from './workspace.js';
 
 /**
@@ -38,7 +39,30 @@ export interface WebApiOptions {
   workspace: Workspace;
   /** Issues a Socket Mode URL for `apps.connections.open`. */
   socketUrl?: () => string;
+  /**
+   * The scopes the bot token was granted, sent as `x-oauth-scopes` on every answer to a bot-token
+   * call (WebClient exposes them as `response_metadata.scopes`). Default: `FULL_BOT_SCOPES`.
+   */
+  scopes?: readonly string[];
+  /** The app's client id and secret for Sign in with Slack; without them the OpenID endpoints refuse. */
+  openId?: OpenIdClient;
 }
+
+/** Every bot scope tierdesk's manifest asks for: a workspace that installed the app as printed. */
+export const FULL_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'files:write',
+  'im:write',
+  'im:history',
+  'channels:history',
+  'groups:history',
+  'reactions:read',
+  'reactions:write',
+  'users:read',
+  'usergroups:read',
+  'usergroups:write',
+] as const;
 
 /** Slack accepts a response_url five times within 30 minutes. */
 const RESPONSE_URL_USES = 5;
@@ -56,12 +80,18 @@ export class FakeSlackWebApi {
   readonly #faults = new Map<string, Fault[]>();
   readonly #outages: Array<{ until: number; fault: Fault; methods: ReadonlySet<string> | undefined; every: number; calls: number }> = [];
   readonly #hooks = new Map<string, { issuedAt: number; uses: number }>();
+  /** Sign in with Slack: `openId.consentAs(user)` picks who grants the next authorization. */
+  readonly openId: FakeSlackOpenId;
+  /** The bot token's scopes (see `WebApiOptions.scopes`); tests may change them, as a reinstall would. */
+  scopes: string[];
   #port = 0;
   #hookSeq = 0;
 
   private constructor(options: WebApiOptions) {
     this.#options = options;
     this.workspace = options.workspace;
+    this.openId = new FakeSlackOpenId(options.workspace, options.openId);
+    this.scopes = [...(options.scopes ?? FULL_BOT_SCOPES)];
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -168,6 +198,7 @@ export class FakeSlackWebApi {
     const body = await readBody(req);
     if (url.pathname.startsWith('/api/')) return this.#api(url.pathname.slice('/api/'.length), req, url, body, res);
     if (url.pathname.startsWith('/hooks/') && req.method === 'POST') return this.#hook(url, body, res);
+    if (url.pathname === '/openid/connect/authorize' && req.method === 'GET') return this.openId.authorize(url, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
@@ -192,10 +223,16 @@ export class FakeSlackWebApi {
         return;
       }
       if (fault) throw new SlackApiError(fault.error, fault.extra);
+      // Sign in with Slack's two methods take client credentials or a user token, not the bot's.
+      if (method === 'openid.connect.token' || method === 'openid.connect.userInfo') {
+        const result = { ok: true, ...(method === 'openid.connect.token' ? this.openId.token(args) : this.openId.userInfo(token)) };
+        record(args, token, 200, result);
+        return sendJson(res, result);
+      }
       this.#authorize(method, token);
       const result = { ok: true, ...this.#answer(method, args) };
       record(args, token, 200, result);
-      sendJson(res, result);
+      sendJson(res, result, token === this.#options.botToken ? { 'x-oauth-scopes': this.scopes.join(','), 'x-accepted-oauth-scopes': '' } : {});
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       const result = { ok: false, error: error.code, ...error.extra };
@@ -322,6 +359,6 @@ function jsonOrText(value: string): unknown {
   }
 }
 
-function sendJson(res: ServerResponse, body: Record<string, unknown>): void {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+function sendJson(res: ServerResponse, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }

@@ -1,0 +1,105 @@
+/**
+ * Signing in to the dashboard with Slack (OpenID Connect) or Discord (OAuth2 authorization code),
+ * through each platform's own client: Slack's WebClient (`openid.connect.token`, `.userInfo`),
+ * discord.js REST (`/oauth2/token`, `/users/@me` with the Bearer token). Each provider only answers
+ * "which platform user is this"; mapping them to a configured person is the server's job.
+ */
+import { webApi } from '@slack/bolt';
+import { REST, Routes, type APIUser, type RESTPostOAuth2AccessTokenResult } from 'discord.js';
+
+export type SignInPlatform = 'slack' | 'discord';
+
+export interface SignInProvider {
+  platform: SignInPlatform;
+  label: string;
+  /** Where the browser goes to consent; it comes back to `redirectUri` with `code` and `state`. */
+  authorizeUrl(state: string, redirectUri: string): string;
+  /** The platform user id behind an authorization code; throws `SignInRefused` for a bad code. */
+  userId(code: string, redirectUri: string): Promise<string>;
+}
+
+/** The platform refused the code or the credentials: the person should start again (or the operator fix the app). */
+export class SignInRefused extends Error {}
+
+/** The providers configured in the environment: Slack with SLACK_CLIENT_ID/SECRET, Discord with DISCORD_CLIENT_SECRET. */
+export function signInProviders(env: NodeJS.ProcessEnv): SignInProvider[] {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const providers: SignInProvider[] = [];
+  const slackId = get('SLACK_CLIENT_ID');
+  const slackSecret = get('SLACK_CLIENT_SECRET');
+  if (slackId && slackSecret) providers.push(slackProvider(slackId, slackSecret, get('SLACK_API_URL') ?? 'https://slack.com/api/'));
+  // The client id is the application id; DISCORD_CLIENT_ID overrides it.
+  const discordId = get('DISCORD_CLIENT_ID') ?? get('DISCORD_APPLICATION_ID');
+  const discordSecret = get('DISCORD_CLIENT_SECRET');
+  if (discordId && discordSecret)
+    providers.push(discordProvider(discordId, discordSecret, (get('DISCORD_API_URL') ?? 'https://discord.com/api').replace(/\/+$/, '')));
+  return providers;
+}
+
+const quiet = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => 'error',
+  setName: () => {},
+} as never;
+
+function slackProvider(clientId: string, clientSecret: string, apiUrl: string): SignInProvider {
+  const options = { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000, logger: quiet };
+  return {
+    platform: 'slack',
+    label: 'Sign in with Slack',
+    // The consent page is on slack.com itself, beside /api/.
+    authorizeUrl: (state, redirectUri) =>
+      `${new URL('/openid/connect/authorize', apiUrl).href}?${new URLSearchParams({ response_type: 'code', scope: 'openid profile', client_id: clientId, state, redirect_uri: redirectUri })}`,
+    async userId(code, redirectUri) {
+      try {
+        const token = await new webApi.WebClient(undefined, options).openid.connect.token({
+          client_id: clientId,
+          client_secret: clientSecret,
+          code,
+          redirect_uri: redirectUri,
+        });
+        const info = await new webApi.WebClient(token.access_token, options).openid.connect.userInfo();
+        const id = info['https://slack.com/user_id'] ?? info.sub;
+        if (!id) throw new SignInRefused('Slack did not say who signed in');
+        return id;
+      } catch (err) {
+        const e = err as { code?: string; data?: { error?: string } };
+        if (e.code === webApi.ErrorCode.PlatformError) throw new SignInRefused(`Slack refused the sign-in (${e.data?.error ?? 'unknown error'})`);
+        throw err;
+      }
+    },
+  };
+}
+
+function discordProvider(clientId: string, clientSecret: string, apiUrl: string): SignInProvider {
+  const rest = () => new REST({ api: apiUrl, retries: 0, timeout: 15_000, handlerSweepInterval: 0, hashSweepInterval: 0 });
+  return {
+    platform: 'discord',
+    label: 'Sign in with Discord',
+    authorizeUrl: (state, redirectUri) =>
+      `${apiUrl}/v10/oauth2/authorize?${new URLSearchParams({ response_type: 'code', scope: 'identify', client_id: clientId, state, redirect_uri: redirectUri, prompt: 'none' })}`,
+    async userId(code, redirectUri) {
+      let token: RESTPostOAuth2AccessTokenResult;
+      try {
+        const body = new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: clientId,
+          client_secret: clientSecret,
+        });
+        token = (await rest().post(Routes.oauth2TokenExchange(), { auth: false, body, passThroughBody: true })) as RESTPostOAuth2AccessTokenResult;
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== undefined && status >= 400 && status < 500) throw new SignInRefused(`Discord refused the sign-in (${(err as Error).message})`);
+        throw err;
+      }
+      const user = (await rest().setToken(token.access_token).get(Routes.user('@me'), { authPrefix: 'Bearer' })) as APIUser;
+      return user.id;
+    },
+  };
+}
