@@ -4,8 +4,8 @@ import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Card, Person, Place } from '../../ports.js';
 import { findDocs, type Community, type FoundDoc } from '../kb/search.js';
 import { saveMessage } from '../../store/messages.js';
-import { findQuestion, insertQuestion, nextQuestionNumber, personKey, solutionsOf, updateQuestion } from '../../store/peer.js';
-import type { PeerQuestionRow, PeerQuestionsTable } from '../../store/schema.js';
+import { findQuestion, insertQuestion, nextQuestionNumber, personKey, solutionsOf, updateQuestion, type QuestionRecord } from '../../store/peer.js';
+import type { PeerQuestionsTable } from '../../store/schema.js';
 import type { Updateable } from 'kysely';
 import type { Actor } from '../../core/directory.js';
 import { card, clip } from '../../core/render.js';
@@ -41,13 +41,13 @@ export interface Question {
   revision: number;
 }
 
-export function questionFromRow(r: PeerQuestionRow): Question {
+export function questionFromRow(r: QuestionRecord): Question {
   return {
     number: Number(r.number),
     platform: r.platform,
     space: r.space,
     channel: r.channel,
-    asker: JSON.parse(r.asker) as Person,
+    asker: r.asker,
     title: r.title,
     body: r.body,
     status: r.status as Question['status'],
@@ -166,7 +166,7 @@ export async function createQuestion(
     space: q.space,
     channel: q.channel,
     link: root?.link ?? null,
-    asker: JSON.stringify(actor.person),
+    asker: actor.person,
     asker_key: personKey(actor.person),
     title: q.title,
     body: q.body,
