@@ -20,14 +20,12 @@ import { createDesk } from './core/desk.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
-import { openDatabase, type Db } from './store/connect.js';
-import { releaseAllLeases, trackLeases } from './store/leases.js';
 import { InboundGate } from './core/operations.js';
 import { readDiscordShards, type DiscordShards } from './config/discord-shards.js';
 import { redactUrl } from './store/dialect.js';
-import { redactSecretsOf } from './store/url-secrets.js';
 import { holdingDatabase } from './store/sqlite-lock.js';
-import { migrateToLatest } from './store/migrate.js';
+import { openServingDatabase } from './cli/serving-database.js';
+import { shutDown } from './cli/shut-down.js';
 import { slaCommand } from './cli/sla.js';
 import { reportCommand } from './cli/report.js';
 import { oncallCommand } from './cli/oncall.js';
@@ -120,31 +118,63 @@ async function start(io: Io, config: Config, logger: ReturnType<typeof createLog
 }
 
 async function serve(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, soleUser: boolean): Promise<number> {
-  let db: Db;
-  try {
-    // Leases taken through this handle are remembered, so that stopping gives them back at once.
-    db = trackLeases(
-      openDatabase(config.database.url, {
-        onConnectionError: (err) => logger.warn('database connection lost; reconnecting on next use', { error: err.message }),
-      }),
-      () => systemClock.now(),
-    );
-    await migrateToLatest(db);
-    // Alone on the file: every lease in it is a dead process's (kill -9); waiting for it only delays messages.
-    if (soleUser) {
-      const voided = await releaseAllLeases(db, systemClock.now());
-      if (voided.outbox + voided.timers > 0) logger.debug('leases of a previous run voided', voided);
-    }
-  } catch (err) {
-    const why = redactSecretsOf(config.database.url, err instanceof Error ? err.message : String(err));
-    io.stderr.write(`Cannot open the database at ${redactUrl(config.database.url)}: ${why}\n`);
-    return 1;
-  }
+  const db = await openServingDatabase(config, logger, soleUser, io.stderr);
+  if (!db) return 1;
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
-  const interactive = io.stdin.isTTY === true;
   // eslint-disable-next-line prefer-const
   let desk: ReturnType<typeof createDesk>;
+  const adapters = platformAdapters(config, logger, shards);
+  // The console runs only when no platform does: it is the no-accounts way to try tierdesk.
+  if (adapters.length === 0) {
+    adapters.push(
+      createConsoleAdapter({
+        input: io.stdin,
+        output: io.stdout,
+        now: () => systemClock.now(),
+        prompt: io.stdin.isTTY === true,
+        ...(config.peer.channels.console?.[0] !== undefined ? { peerChannel: config.peer.channels.console[0] } : {}),
+        afterLine: () => desk.dispatcher.drain(),
+        onEnd: () => finish(0),
+      }),
+    );
+    io.stdout.write(banner(config));
+  }
+  // Inbound events pass a gate: on a signal it refuses new ones while those under way finish.
+  const gate = new InboundGate();
+  desk = createDesk({ db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) });
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal = received;
+    finish(0);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await desk.start();
+  } catch (err) {
+    io.stderr.write(`Cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await desk.stop().catch(() => undefined);
+    await db.destroy();
+    return 1;
+  }
+  for (const a of adapters)
+    if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
+  const opsPort = io.env.TIERDESK_OPS_PORT;
+  const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
+  if (ops) logger.info('health and metrics', { url: ops.url });
+  const consoleMode = adapters.every((a) => a.platform === 'console');
+  const stopDashboard = await serveDashboard(desk, io.env, consoleMode, (line) => (consoleMode ? io.stdout.write(`${line}\n`) : logger.info(line)));
+  const code = await finished;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  // A second SIGINT or SIGTERM while this runs ends the process at once.
+  await shutDown({ desk, db, adapters, gate, logger, ops, stopDashboard }, signal);
+  return code;
+}
+
+/** The Slack and Discord adapters whose secrets are configured, each offering the catalogue's surface. */
+function platformAdapters(config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   const directory = new Directory(config);
   const slack = config.secrets.slack;
@@ -186,76 +216,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
       }),
     );
   }
-  // The console runs only when no platform does: it is the no-accounts way to try tierdesk.
-  if (adapters.length === 0) {
-    adapters.push(
-      createConsoleAdapter({
-        input: io.stdin,
-        output: io.stdout,
-        now: () => systemClock.now(),
-        prompt: interactive,
-        ...(config.peer.channels.console?.[0] !== undefined ? { peerChannel: config.peer.channels.console[0] } : {}),
-        afterLine: () => desk.dispatcher.drain(),
-        onEnd: () => finish(0),
-      }),
-    );
-    io.stdout.write(banner(config));
-  }
-  // Inbound events pass a gate: on a signal it refuses new ones while those under way finish.
-  const gate = new InboundGate();
-  desk = createDesk({ db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) });
-  let signal: NodeJS.Signals | undefined;
-  const onSignal = (received: NodeJS.Signals) => {
-    signal = received;
-    finish(0);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await desk.start();
-  } catch (err) {
-    io.stderr.write(`Cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-    await desk.stop().catch(() => undefined);
-    await db.destroy();
-    return 1;
-  }
-  for (const a of adapters)
-    if (a.platform !== 'console') logger.info('adapter started', { platform: a.platform, ...('url' in a && a.url ? { url: a.url } : {}) });
-  const opsPort = io.env.TIERDESK_OPS_PORT;
-  const ops = opsPort ? await startOpsServer(desk.core, adapters, Number(opsPort), logger) : undefined;
-  if (ops) logger.info('health and metrics', { url: ops.url });
-  const consoleMode = adapters.every((a) => a.platform === 'console');
-  const stopDashboard = await serveDashboard(desk, io.env, consoleMode, (line) => (consoleMode ? io.stdout.write(`${line}\n`) : logger.info(line)));
-  const code = await finished;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  // Graceful shutdown (a signal, or the console's end of input): stop taking work (health says
-  // so, new inbound events are refused), let the events under way finish their transactions, stop
-  // the adapters and loops (a delivery pass or timer under way finishes), give back our leases.
-  // A second SIGINT or SIGTERM while this runs ends the process at once.
-  if (signal) logger.info('stopping', { signal });
-  ops?.stopping();
-  // Stop receiving first (Slack: the socket closes once the envelopes under way are acked), so new
-  // events go to another connection or are redelivered instead of being refused by the gate.
-  await Promise.all(
-    adapters.map((a) =>
-      a
-        .stopReceiving?.()
-        .catch((err: unknown) =>
-          logger.warn('cannot stop receiving', { platform: a.platform, error: err instanceof Error ? err.message : String(err) }),
-        ),
-    ),
-  );
-  if (!(await gate.close(10_000))) logger.warn('inbound events still under way after 10 s; stopping anyway', { inflight: gate.inflight });
-  // The console delivers what is still due first (it prints it). Platform replicas leave the rest
-  // in the outbox for the other replicas, or for the next start.
-  if (!signal || adapters.every((a) => a.platform === 'console')) await desk.dispatcher.drain();
-  await stopDashboard();
-  await desk.stop();
-  await db.destroy();
-  await ops?.close();
-  if (signal) logger.info('stopped', { signal });
-  return code;
+  return adapters;
 }
 
 function banner(config: Config): string {

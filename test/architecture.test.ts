@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { createCatalogue } from '../src/capabilities/index.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -106,5 +108,81 @@ describe('the seams', () => {
       .map((f) => ({ file: relative(root, f), lines: readFileSync(f, 'utf8').split('\n').length - 1 }))
       .filter(({ lines }) => lines > 300);
     expect(long).toEqual([]);
+  });
+});
+
+/**
+ * Where an adapter's source names commands by hand instead of reading the catalogue's surface: a
+ * slash command as a literal (`'/oncall'`: a registration or a manifest entry), a list of two or more
+ * sub-command names of one command (`['reply', 'note']`: the old NEEDS_TEXT), or a mapping keyed by
+ * three or more (two keys such as `{ open, solved }` are as likely a forum's tags as `/deflect`'s
+ * sub-commands). A single name is not flagged: adapters may dispatch to a command (`name: 'home'`).
+ */
+function handDeclaredCommands(file: string, text: string, commands: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const at = (node: ts.Node) => `${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  const subsOfOneCommand = (names: string[], least: number) =>
+    [...commands].some(([, subs]) => names.filter((n) => subs.has(n)).length >= least) || names.filter((n) => commands.has(n)).length >= least;
+  const visit = (node: ts.Node) => {
+    if (ts.isStringLiteralLike(node)) {
+      const slash = /^\/([a-z][\w-]*)(?:\s|$)/.exec(node.text);
+      if (slash && commands.has(slash[1]!)) found.push(`${at(node)} names the command ${JSON.stringify(node.text)}`);
+    } else if (ts.isArrayLiteralExpression(node)) {
+      const names = node.elements.filter(ts.isStringLiteralLike).map((e) => e.text);
+      if (subsOfOneCommand(names, 2)) found.push(`${at(node)} lists commands or sub-commands: ${names.join(', ')}`);
+    } else if (ts.isObjectLiteralExpression(node)) {
+      const keys = node.properties.flatMap((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name)) ? [p.name.text] : []));
+      if (subsOfOneCommand(keys, 3)) found.push(`${at(node)} is keyed by commands or sub-commands: ${keys.join(', ')}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe('every surface is derived from the catalogue', () => {
+  const catalogue = createCatalogue();
+  const commands = new Map(catalogue.commands.map((c) => [c.name, new Set(c.subs.map((s) => s.name).filter((n) => n !== ''))]));
+  /**
+   * The chat surfaces. The web dashboard is not held to the literal rule: its URLs are named like the
+   * commands they show (`/oncall`, `/kb`), and each page chooses which sub-commands it offers as forms
+   * and in what order (a page layout; each form's fields come from the catalogue): its lists are held
+   * to naming declared sub-commands instead (below).
+   */
+  const CHAT_ADAPTERS = ['console', 'slack', 'discord'];
+
+  it('no chat adapter names a slash command or lists sub-commands by hand', () => {
+    const offences = CHAT_ADAPTERS.flatMap((dir) => files(join(root, 'adapters', dir)))
+      .map((f) => relative(root, f))
+      .flatMap((f) => handDeclaredCommands(f, readFileSync(join(root, f), 'utf8'), commands));
+    expect(offences).toEqual([]);
+  });
+
+  it('the check catches a hand-made registration, a manifest entry and a copied sub-command list', () => {
+    const planted = [
+      `const NEEDS_TEXT = new Set(['reply', 'note', 'escalate', 'resolve']);`,
+      `app.command('/oncall', async () => undefined);`,
+      `const manifest = { slash_commands: [{ command: '/ticket new', description: 'x' }] };`,
+      `const forms = { reply: 'Reply', note: 'Note', resolve: 'Resolve' };`,
+      `const ok = { name: 'home', kind: 'command', text: '' }; const also = ['claim']; const tags = { open: 'Open', solved: 'Solved' };`,
+    ].join('\n');
+    expect(handDeclaredCommands('planted.ts', planted, commands)).toEqual([
+      expect.stringMatching(/^planted\.ts:1 lists/),
+      expect.stringMatching(/^planted\.ts:2 names the command "\/oncall"/),
+      expect.stringMatching(/^planted\.ts:3 names the command "\/ticket new"/),
+      expect.stringMatching(/^planted\.ts:4 is keyed by/),
+    ]);
+  });
+
+  it("the dashboard's pages offer only declared sub-commands", async () => {
+    const { AGENT_ACTIONS, REQUESTER_ACTIONS } = await import('../adapters/web/ticket-page.js');
+    const { ARTICLE_ACTIONS } = await import('../adapters/web/kb-page.js');
+    // `message` is the requester's reply on the ticket page: a conversation message, not a sub-command.
+    const undeclared = [
+      ...[...AGENT_ACTIONS, ...REQUESTER_ACTIONS].filter((n) => n !== 'message' && !commands.get('ticket')!.has(n)).map((n) => `ticket ${n}`),
+      ...[...ARTICLE_ACTIONS].filter((n) => !commands.get('kb')!.has(n)).map((n) => `kb ${n}`),
+    ];
+    expect(undeclared).toEqual([]);
   });
 });

@@ -20,6 +20,54 @@ export interface ConsoleAdapterOptions {
 export const CONSOLE_SPACE = 'local';
 const HERE: Place = { platform: 'console', space: CONSOLE_SPACE, channel: 'console' };
 
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+
+interface PeerMessage {
+  author: Person;
+  text: string;
+  question: number;
+  place: Place;
+}
+
+/** What the console knows of peer threads while it turns a line into an event. */
+interface PeerThreads {
+  lineNo: number;
+  messages: Map<string, PeerMessage>;
+  channel: string | undefined;
+  out: (text: string) => Promise<void>;
+}
+
+type ParsedLine = Exclude<ReturnType<typeof parseConsoleLine>, { kind: 'blank' } | { kind: 'invalid' }>;
+
+/**
+ * The event a typed line stands for: a command, a message in a ticket's or a peer question's thread,
+ * or `/mark m7` (a peer message marked as the solution); else the line saying what to type instead.
+ */
+async function eventOfLine(parsed: ParsedLine, base: Omit<Inbound, 'kind'> & { place: Place }, peer: PeerThreads): Promise<Inbound | string> {
+  if (parsed.kind === 'command' && parsed.name === 'mark') {
+    // `/mark m7`: "Mark as solution" on a message written in a peer question's thread.
+    const ref = parsed.text.trim().replace(/^m/i, '');
+    const said = peer.messages.get(`m${ref}`);
+    if (!said) return `There is no message m${ref || '?'} in a question's thread. Messages written with "Q<N> text" get a number (m7) to mark.`;
+    const about = { id: `m${ref}`, author: said.author, text: said.text };
+    return { ...base, place: said.place, kind: 'action', action: 'peer.solution', value: String(said.question), about };
+  }
+  if (parsed.kind === 'command') return { ...base, kind: 'command', name: parsed.name, text: parsed.text };
+  if (parsed.ticket !== undefined) return { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
+  if (parsed.question !== undefined && peer.channel !== undefined) {
+    const id = `m${peer.lineNo}`;
+    const place: Place = { ...HERE, channel: peer.channel };
+    peer.messages.set(id, { author: base.from, text: parsed.text, question: parsed.question, place });
+    await peer.out(`→ #${peer.channel} › Q${parsed.question}: ${parsed.user} (message ${id}):\n${indent(parsed.text)}`);
+    return { ...base, place, kind: 'message', text: parsed.text, question: parsed.question, id };
+  }
+  return `To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>${peer.channel !== undefined ? `; in a peer question's thread: ${parsed.user}: Q1 <text>` : ''}. /help lists the commands.`;
+}
+
 /**
  * A chat in the terminal: every input line is `<user>: <text>`; every message the bot sends is
  * printed with its destination (channel, thread, or DM) and its plain-text rendering.
@@ -29,7 +77,7 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
   const titles = new Map<string, string>();
   let seq = 0;
   /** Messages written in peer threads, by the number shown for them (m7), so `/mark m7` can name one. */
-  const peerMessages = new Map<string, { author: Person; text: string; question: number; place: Place }>();
+  const peerMessages = new Map<string, PeerMessage>();
   let lineNo = 0;
   let stopped = false;
   // Resolves once the text is handed to the OS, so a message counts as delivered only when it is.
@@ -45,12 +93,6 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     return `${base} › thread "${titles.get(place.thread) ?? place.thread.slice(place.thread.indexOf(':') + 1)}"`;
   };
 
-  const indent = (text: string) =>
-    text
-      .split('\n')
-      .map((l) => `  ${l}`)
-      .join('\n');
-
   async function handle(deliver: (e: Inbound) => Promise<Reply | void>, raw: string): Promise<void> {
     lineNo++;
     const parsed = parseConsoleLine(raw);
@@ -58,34 +100,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ChatAdapte
     if (parsed.kind === 'invalid') return out(`! ${parsed.reason}`);
     const from: Person = { platform: 'console', space: CONSOLE_SPACE, id: parsed.user, name: parsed.user };
     const base = { key: `console:${session}:${lineNo}`, at: options.now(), from, place: HERE };
-    let event: Inbound;
-    if (parsed.kind === 'command' && parsed.name === 'mark') {
-      // `/mark m7`: "Mark as solution" on a message written in a peer question's thread.
-      const ref = parsed.text.trim().replace(/^m/i, '');
-      const said = peerMessages.get(`m${ref}`);
-      if (!said)
-        return out(`! There is no message m${ref || '?'} in a question's thread. Messages written with "Q<N> text" get a number (m7) to mark.`);
-      event = {
-        ...base,
-        place: said.place,
-        kind: 'action',
-        action: 'peer.solution',
-        value: String(said.question),
-        about: { id: `m${ref}`, author: said.author, text: said.text },
-      };
-    } else if (parsed.kind === 'command') event = { ...base, kind: 'command', name: parsed.name, text: parsed.text };
-    else if (parsed.ticket !== undefined) event = { ...base, kind: 'message', text: parsed.text, ticket: parsed.ticket };
-    else if (parsed.question !== undefined && options.peerChannel !== undefined) {
-      const id = `m${lineNo}`;
-      const place: Place = { ...HERE, channel: options.peerChannel };
-      peerMessages.set(id, { author: from, text: parsed.text, question: parsed.question, place });
-      await out(`→ #${options.peerChannel} › Q${parsed.question}: ${parsed.user} (message ${id}):\n${indent(parsed.text)}`);
-      event = { ...base, place, kind: 'message', text: parsed.text, question: parsed.question, id };
-    } else {
-      return out(
-        `! To write in a ticket's conversation, start with its number: ${parsed.user}: #1 <text>${options.peerChannel !== undefined ? `; in a peer question's thread: ${parsed.user}: Q1 <text>` : ''}. /help lists the commands.`,
-      );
-    }
+    const event = await eventOfLine(parsed, base, { lineNo, messages: peerMessages, channel: options.peerChannel, out });
+    if (typeof event === 'string') return out(`! ${event}`);
     const reply = await deliver(event);
     if (reply) await out(`← to ${parsed.user} (only them):\n${indent(reply.text)}`);
   }

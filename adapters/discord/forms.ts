@@ -105,19 +105,13 @@ export function fieldValue(typed: string, choices?: FormField['choices']): strin
 
 /**
  * The new-ticket form (`ticket.new`) asks for the product and its version in one input, as people
- * say it ("Editor 2.1"); its submission splits them (`productAndVersion`). A select of the configured
- * ones lists them so already.
+ * say it ("Editor 2.1"), when the version's own input did not fit (a select of the configured ones
+ * lists them so already); the core's intake splits them (`splitProductVersion`, src/config/products.ts):
+ * the adapter submits the words as typed or chosen.
  */
 function richer(form: Form, f: FormField): FormField {
   const oneInput = form.kind === 'ticket.new' && f.name === 'product' && !form.fields.some((x) => x.name === 'version');
   return oneInput ? { ...f, label: isSelect(f) ? 'Product and version' : 'Product and version (e.g. Editor 2.1)' } : f;
-}
-
-/** A new-ticket submission's "Editor 2.1" → product Editor, version 2.1 (only when no version was given apart). */
-export function productAndVersion(command: string, args: Record<string, string>): Record<string, string> {
-  if (command !== 'ticket' || args.sub !== 'new' || args.version !== undefined || !args.product) return args;
-  const m = /^(.*?)\s+v?(\d[\w.-]*)$/.exec(args.product.trim());
-  return m ? { ...args, product: m[1]!, version: m[2]! } : args;
 }
 
 function cut(s: string, max: number): string {

@@ -20,7 +20,7 @@ import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.
 import type { Surface, SurfaceSub } from '../../src/surface.js';
 import { answerSoon } from './answer.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
-import { fieldValue, parseFormId, productAndVersion } from './forms.js';
+import { fieldValue, parseFormId } from './forms.js';
 import type { ConversationsContext } from './conversations.js';
 
 export interface InteractionContext extends DiscordAdapterOptions {
@@ -82,7 +82,7 @@ export function submittedArgs(i: ModalSubmitInteraction, surface: Surface): { co
   const required = new Set(declared.filter((a) => a.required).map((a) => a.name));
   const given = Object.entries(values).filter(([name, v]) => v.trim() !== '' || required.has(name));
   const args = { ...form.args, ...(given.length > 0 ? Object.fromEntries(given) : values) };
-  return { command: form.command, args: productAndVersion(form.command, args) };
+  return { command: form.command, args };
 }
 
 /**

@@ -24,9 +24,18 @@ export function readCsat(raw: unknown, bad: Bad): CsatConfig {
   const out = { ...CSAT_DEFAULTS };
   for (const key of Object.keys(r))
     if (!['enabled', 'ask', 'comment', 'alert_below'].includes(key)) bad(`csat.${key}`, 'unknown key (known: enabled, ask, comment, alert_below)');
-  if (r.enabled !== undefined) typeof r.enabled === 'boolean' ? (out.enabled = r.enabled) : bad('csat.enabled', 'must be true or false');
-  if (r.comment !== undefined) typeof r.comment === 'boolean' ? (out.comment = r.comment) : bad('csat.comment', 'must be true or false');
-  if (r.ask !== undefined) r.ask === 'on_resolve' || r.ask === 'on_close' ? (out.ask = r.ask) : bad('csat.ask', 'must be on_resolve or on_close');
+  if (r.enabled !== undefined) {
+    if (typeof r.enabled === 'boolean') out.enabled = r.enabled;
+    else bad('csat.enabled', 'must be true or false');
+  }
+  if (r.comment !== undefined) {
+    if (typeof r.comment === 'boolean') out.comment = r.comment;
+    else bad('csat.comment', 'must be true or false');
+  }
+  if (r.ask !== undefined) {
+    if (r.ask === 'on_resolve' || r.ask === 'on_close') out.ask = r.ask;
+    else bad('csat.ask', 'must be on_resolve or on_close');
+  }
   if (r.alert_below !== undefined) {
     if (Number.isInteger(r.alert_below) && (r.alert_below as number) >= 0 && (r.alert_below as number) <= 5) out.alertBelow = r.alert_below as number;
     else bad('csat.alert_below', 'must be a whole number from 0 (never alert) to 5');

@@ -30,8 +30,10 @@ export function readOutOfHours(raw: unknown, bad: Bad): OutOfHoursConfig {
   const out = { ...OUT_OF_HOURS_DEFAULTS };
   if (raw === undefined || raw === null) return out;
   if (!isRecord(raw)) return (bad('out_of_hours', 'must be a mapping like { enabled: true, message: "..." }'), out);
-  if (raw.enabled !== undefined)
-    typeof raw.enabled === 'boolean' ? (out.enabled = raw.enabled) : bad('out_of_hours.enabled', 'must be true or false');
+  if (raw.enabled !== undefined) {
+    if (typeof raw.enabled === 'boolean') out.enabled = raw.enabled;
+    else bad('out_of_hours.enabled', 'must be true or false');
+  }
   if (raw.message !== undefined) {
     if (typeof raw.message !== 'string' || raw.message.trim() === '') bad('out_of_hours.message', 'must be a non-empty text');
     else {

@@ -55,7 +55,9 @@ function count(v: unknown, path: string, fallback: number, bad: Bad): number {
   return v;
 }
 
-export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string[]; calendars: Map<string, Calendar> }, bad: Bad): PeerConfig {
+type PeerContext = { people: Set<string>; tiers: string[]; calendars: Map<string, Calendar> };
+
+export function readPeer(raw: unknown, ctx: PeerContext, bad: Bad): PeerConfig {
   const peer: PeerConfig = {
     channels: {},
     moderators: [],
@@ -67,46 +69,13 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
   };
   if (raw === undefined || raw === null) return peer;
   if (!isRecord(raw)) return (bad('peer', 'must be a mapping (channels, moderators, helper_group, points, unanswered, stale)'), peer);
-
-  if (raw.channels !== undefined) {
-    if (!isRecord(raw.channels))
-      bad('peer.channels', 'must be a mapping of platform → list of channels, like { console: [peer], slack: [C0PEER], discord: ["123…"] }');
-    else {
-      for (const [platform, list] of Object.entries(raw.channels)) {
-        const path = `peer.channels.${platform}`;
-        if (!['console', 'slack', 'discord'].includes(platform)) continue; // unknown: reported by the schema
-        const items = Array.isArray(list) ? list : [list];
-        const ids: string[] = [];
-        items.forEach((c, i) => {
-          const id = optionalString(c, `${path}[${i}]`, bad);
-          if (id === undefined) return;
-          if (platform === 'discord' && !/^\d{15,21}$/.test(id)) bad(`${path}[${i}]`, 'a Discord forum channel id is a snowflake of 15 to 21 digits');
-          ids.push(id);
-        });
-        peer.channels[platform as Platform] = ids;
-      }
-    }
-  }
+  if (raw.channels !== undefined) readChannels(raw.channels, peer, bad);
   if (raw.moderators !== undefined && !Array.isArray(raw.moderators)) bad('peer.moderators', 'must be a list of people ids');
   (Array.isArray(raw.moderators) ? raw.moderators : []).forEach((m, i) => {
     if (typeof m !== 'string' || !ctx.people.has(m)) bad(`peer.moderators[${i}]`, `${JSON.stringify(m)} is not a person under people`);
     else peer.moderators.push(m);
   });
-  if (raw.helper_group !== undefined) {
-    if (!isRecord(raw.helper_group)) bad('peer.helper_group', 'must be a mapping like { slack: S0HELPERS, discord: "1234…" }');
-    else {
-      const slack = optionalString(raw.helper_group.slack, 'peer.helper_group.slack', bad);
-      if (slack !== undefined) {
-        if (!/^S[A-Z0-9]{2,}$/.test(slack)) bad('peer.helper_group.slack', 'a Slack user group id looks like S0123ABCD');
-        peer.helperGroup.slack = slack;
-      }
-      const discord = optionalString(raw.helper_group.discord, 'peer.helper_group.discord', bad);
-      if (discord !== undefined) {
-        if (!/^\d{15,21}$/.test(discord)) bad('peer.helper_group.discord', 'a Discord role id is a snowflake of 15 to 21 digits');
-        peer.helperGroup.discord = discord;
-      }
-    }
-  }
+  if (raw.helper_group !== undefined) readHelperGroup(raw.helper_group, peer, bad);
   if (raw.points !== undefined) {
     if (!isRecord(raw.points)) bad('peer.points', 'must be a mapping like { solution: 10, thanks: 2, per_thread: 15, per_day: 50 }');
     else {
@@ -123,58 +92,107 @@ export function readPeer(raw: unknown, ctx: { people: Set<string>; tiers: string
     if (t <= 0) bad('peer.helper_threshold', 'must be at least 1 point');
     else peer.helperThreshold = t;
   }
-  if (raw.unanswered !== undefined) {
-    if (!isRecord(raw.unanswered)) bad('peer.unanswered', 'must be a mapping like { ping_after: 30m, ticket_after: 4h, calendar: office, tier: L1 }');
-    else {
-      const u = raw.unanswered;
-      const ping = duration(u.ping_after, 'peer.unanswered.ping_after', bad);
-      const ticket = duration(u.ticket_after, 'peer.unanswered.ticket_after', bad);
-      if (ping !== undefined) peer.unanswered.pingAfterMs = ping;
-      if (ticket !== undefined) peer.unanswered.ticketAfterMs = ticket;
-      if (ping !== undefined && ticket !== undefined && ticket <= ping)
-        bad('peer.unanswered.ticket_after', 'must be longer than ping_after: the helpers are asked first');
-      const cal = optionalString(u.calendar, 'peer.unanswered.calendar', bad);
-      if (cal !== undefined) {
-        const c = ctx.calendars.get(cal);
-        if (!c)
-          bad('peer.unanswered.calendar', `"${cal}" is not a calendar under calendars (known: ${[...ctx.calendars.keys()].join(', ') || 'none'})`);
-        else {
-          peer.unanswered.calendar = c;
-          peer.unanswered.calendarName = cal;
-        }
-      }
-      const tier = optionalString(u.tier, 'peer.unanswered.tier', bad);
-      if (tier !== undefined) {
-        const known = ctx.tiers.find((t) => t.toUpperCase() === tier.toUpperCase());
-        if (!known) bad('peer.unanswered.tier', `"${tier}" is not a tier (known: ${ctx.tiers.join(', ')})`);
-        else peer.unanswered.tier = known;
-      }
-    }
-  }
-  if (raw.stale !== undefined) {
-    if (!isRecord(raw.stale)) bad('peer.stale', 'must be a mapping like { ask_after: 3d, close_after: 2d }');
-    else {
-      const ask = duration(raw.stale.ask_after, 'peer.stale.ask_after', bad);
-      const close = duration(raw.stale.close_after, 'peer.stale.close_after', bad);
-      if (ask !== undefined) peer.stale.askAfterMs = ask;
-      if (close !== undefined) peer.stale.closeAfterMs = close;
-      if ((ask === undefined) !== (close === undefined) && !(raw.stale.ask_after === undefined && raw.stale.close_after === undefined)) {
-        bad('peer.stale', 'needs both ask_after and close_after');
-      }
-    }
-  }
-  if (raw.tags !== undefined) {
-    if (!isRecord(raw.tags)) bad('peer.tags', 'must be a mapping like { open: Open, solved: Solved }');
-    else {
-      for (const k of ['open', 'solved'] as const) {
-        const t = optionalString(raw.tags[k], `peer.tags.${k}`, bad);
-        if (t === undefined) continue;
-        if (t.length > 20) bad(`peer.tags.${k}`, 'a Discord forum tag name is at most 20 characters');
-        peer.tags[k] = t;
-      }
-    }
-  }
+  if (raw.unanswered !== undefined) readUnanswered(raw.unanswered, peer, ctx, bad);
+  if (raw.stale !== undefined) readStale(raw.stale, peer, bad);
+  if (raw.tags !== undefined) readTags(raw.tags, peer, bad);
   return peer;
+}
+
+/** `peer.channels`: platform → list of channels (a Discord forum by its snowflake). */
+function readChannels(raw: unknown, peer: PeerConfig, bad: Bad): void {
+  if (!isRecord(raw)) {
+    bad('peer.channels', 'must be a mapping of platform → list of channels, like { console: [peer], slack: [C0PEER], discord: ["123…"] }');
+    return;
+  }
+  for (const [platform, list] of Object.entries(raw)) {
+    const path = `peer.channels.${platform}`;
+    if (!['console', 'slack', 'discord'].includes(platform)) continue; // unknown: reported by the schema
+    const items = Array.isArray(list) ? list : [list];
+    const ids: string[] = [];
+    items.forEach((c, i) => {
+      const id = optionalString(c, `${path}[${i}]`, bad);
+      if (id === undefined) return;
+      if (platform === 'discord' && !/^\d{15,21}$/.test(id)) bad(`${path}[${i}]`, 'a Discord forum channel id is a snowflake of 15 to 21 digits');
+      ids.push(id);
+    });
+    peer.channels[platform as Platform] = ids;
+  }
+}
+
+/** `peer.helper_group`: a Slack user group id, a Discord role id. */
+function readHelperGroup(raw: unknown, peer: PeerConfig, bad: Bad): void {
+  if (!isRecord(raw)) {
+    bad('peer.helper_group', 'must be a mapping like { slack: S0HELPERS, discord: "1234…" }');
+    return;
+  }
+  const slack = optionalString(raw.slack, 'peer.helper_group.slack', bad);
+  if (slack !== undefined) {
+    if (!/^S[A-Z0-9]{2,}$/.test(slack)) bad('peer.helper_group.slack', 'a Slack user group id looks like S0123ABCD');
+    peer.helperGroup.slack = slack;
+  }
+  const discord = optionalString(raw.discord, 'peer.helper_group.discord', bad);
+  if (discord !== undefined) {
+    if (!/^\d{15,21}$/.test(discord)) bad('peer.helper_group.discord', 'a Discord role id is a snowflake of 15 to 21 digits');
+    peer.helperGroup.discord = discord;
+  }
+}
+
+/** `peer.unanswered`: when the helpers are pinged and a ticket is made, on which calendar, into which tier. */
+function readUnanswered(raw: unknown, peer: PeerConfig, ctx: PeerContext, bad: Bad): void {
+  if (!isRecord(raw)) {
+    bad('peer.unanswered', 'must be a mapping like { ping_after: 30m, ticket_after: 4h, calendar: office, tier: L1 }');
+    return;
+  }
+  const ping = duration(raw.ping_after, 'peer.unanswered.ping_after', bad);
+  const ticket = duration(raw.ticket_after, 'peer.unanswered.ticket_after', bad);
+  if (ping !== undefined) peer.unanswered.pingAfterMs = ping;
+  if (ticket !== undefined) peer.unanswered.ticketAfterMs = ticket;
+  if (ping !== undefined && ticket !== undefined && ticket <= ping)
+    bad('peer.unanswered.ticket_after', 'must be longer than ping_after: the helpers are asked first');
+  const cal = optionalString(raw.calendar, 'peer.unanswered.calendar', bad);
+  if (cal !== undefined) {
+    const c = ctx.calendars.get(cal);
+    if (!c) bad('peer.unanswered.calendar', `"${cal}" is not a calendar under calendars (known: ${[...ctx.calendars.keys()].join(', ') || 'none'})`);
+    else {
+      peer.unanswered.calendar = c;
+      peer.unanswered.calendarName = cal;
+    }
+  }
+  const tier = optionalString(raw.tier, 'peer.unanswered.tier', bad);
+  if (tier !== undefined) {
+    const known = ctx.tiers.find((t) => t.toUpperCase() === tier.toUpperCase());
+    if (!known) bad('peer.unanswered.tier', `"${tier}" is not a tier (known: ${ctx.tiers.join(', ')})`);
+    else peer.unanswered.tier = known;
+  }
+}
+
+/** `peer.stale`: both clocks or neither. */
+function readStale(raw: unknown, peer: PeerConfig, bad: Bad): void {
+  if (!isRecord(raw)) {
+    bad('peer.stale', 'must be a mapping like { ask_after: 3d, close_after: 2d }');
+    return;
+  }
+  const ask = duration(raw.ask_after, 'peer.stale.ask_after', bad);
+  const close = duration(raw.close_after, 'peer.stale.close_after', bad);
+  if (ask !== undefined) peer.stale.askAfterMs = ask;
+  if (close !== undefined) peer.stale.closeAfterMs = close;
+  if ((ask === undefined) !== (close === undefined) && !(raw.ask_after === undefined && raw.close_after === undefined)) {
+    bad('peer.stale', 'needs both ask_after and close_after');
+  }
+}
+
+/** `peer.tags`: the Discord forum tag names tierdesk manages. */
+function readTags(raw: unknown, peer: PeerConfig, bad: Bad): void {
+  if (!isRecord(raw)) {
+    bad('peer.tags', 'must be a mapping like { open: Open, solved: Solved }');
+    return;
+  }
+  for (const k of ['open', 'solved'] as const) {
+    const t = optionalString(raw[k], `peer.tags.${k}`, bad);
+    if (t === undefined) continue;
+    if (t.length > 20) bad(`peer.tags.${k}`, 'a Discord forum tag name is at most 20 characters');
+    peer.tags[k] = t;
+  }
 }
 
 export function readKb(raw: unknown, tiers: string[], bad: Bad): KbConfig {

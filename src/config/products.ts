@@ -131,9 +131,20 @@ export function versionChoices(config: Config): readonly string[] | undefined {
   return names.length > 0 ? names : undefined;
 }
 
-/** "Acme Server 2.0" as (product, version), when the words name a product and one of its versions. */
-export function splitProductVersion(config: Pick<Config, 'products'>, text: string): { product: Product; version: string } | undefined {
-  const m = /^(.*\S)\s+(\S+)$/.exec(text.trim());
+/**
+ * "Acme Server 2.0" as (product, version): the one rule for a field that names both (the new-ticket
+ * form's product field, a Discord modal's one input for both). With products configured, the words
+ * before the last must name one, and a whole product name is never split ("Office 365" stays one);
+ * without, the last word is the version when it looks like one (a digit first, after an optional v).
+ */
+export function splitProductVersion(config: Pick<Config, 'products'>, text: string): { product: string; version: string } | undefined {
+  const t = text.trim();
+  if (config.products.length === 0) {
+    const m = /^(.*?)\s+v?(\d[\w.-]*)$/.exec(t);
+    return m ? { product: m[1]!, version: m[2]! } : undefined;
+  }
+  if (findProduct(config, t)) return undefined;
+  const m = /^(.*\S)\s+(\S+)$/.exec(t);
   const product = m ? findProduct(config, m[1]!) : undefined;
-  return product && m ? { product, version: m[2]! } : undefined;
+  return product && m ? { product: product.name, version: m[2]! } : undefined;
 }

@@ -6,7 +6,6 @@
  * units, a time zone, a reference to another section) is checked by the section readers afterwards.
  */
 import { z } from 'zod';
-import { LEVELS } from '../domain/priority.js';
 import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
 import { product } from './schema-products.js';

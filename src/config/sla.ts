@@ -74,11 +74,25 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
   if (raw === undefined || raw === null) return undefined;
   if (!isRecord(raw)) return (bad('sla', 'must be a mapping with policies (and optional groups, warnings)'), undefined);
   const defaultWarnings = readWarnings(raw.warnings, 'sla.warnings', bad) ?? [0.75, 0.9];
+  const groups = readGroups(raw.groups, personIds, bad);
+  const policies: SlaPolicy[] = [];
+  if (!Array.isArray(raw.policies) || raw.policies.length === 0) {
+    bad('sla.policies', 'must list at least one policy, e.g. - { priority: P1, first_response: 30 minutes, resolution: 4 hours, calendar: 24x7 }');
+    return { groups, policies };
+  }
+  const seen = new Set<string>();
+  raw.policies.forEach((p: unknown, i: number) => {
+    const policy = readPolicy(p, `sla.policies[${i}]`, { calendars, groups, defaultWarnings, seen }, bad);
+    if (policy) policies.push(policy);
+  });
+  return { groups, policies };
+}
 
+/** `sla.groups`: group name → the people, platform ids, Slack user groups and Discord roles in it. */
+function readGroups(raw: unknown, personIds: Set<string>, bad: Bad): CustomerGroup[] {
   const groups: CustomerGroup[] = [];
-  if (raw.groups !== undefined && !isRecord(raw.groups))
-    bad('sla.groups', 'must map a group name to { people, ids, slack_usergroups, discord_roles }');
-  for (const [id, g] of Object.entries(isRecord(raw.groups) ? raw.groups : {})) {
+  if (raw !== undefined && !isRecord(raw)) bad('sla.groups', 'must map a group name to { people, ids, slack_usergroups, discord_roles }');
+  for (const [id, g] of Object.entries(isRecord(raw) ? raw : {})) {
     const path = `sla.groups.${id}`;
     if (!isRecord(g)) {
       bad(path, 'must be a mapping { people, ids, slack_usergroups, discord_roles }');
@@ -96,63 +110,70 @@ export function readSla(raw: unknown, calendars: Map<string, Calendar>, personId
       discordRoles: stringList(g.discord_roles, `${path}.discord_roles`, bad),
     });
   }
+  return groups;
+}
 
-  const policies: SlaPolicy[] = [];
-  if (!Array.isArray(raw.policies) || raw.policies.length === 0) {
-    bad('sla.policies', 'must list at least one policy, e.g. - { priority: P1, first_response: 30 minutes, resolution: 4 hours, calendar: 24x7 }');
-    return { groups, policies };
+interface PolicyContext {
+  calendars: Map<string, Calendar>;
+  groups: readonly CustomerGroup[];
+  defaultWarnings: number[];
+  /** `priority/group` pairs listed so far: each may have one policy. */
+  seen: Set<string>;
+}
+
+/** One entry of `sla.policies`, or undefined when it cannot be used (each problem reported). */
+function readPolicy(p: unknown, path: string, ctx: PolicyContext, bad: Bad): SlaPolicy | undefined {
+  if (!isRecord(p)) return (bad(path, 'must be a mapping'), undefined);
+  const priorities = readPriorities(p, path, bad);
+  const group = p.group === undefined ? undefined : String(p.group);
+  if (group !== undefined && !ctx.groups.some((g) => g.id === group)) bad(`${path}.group`, `"${group}" is not a group under sla.groups`);
+  const firstResponseMinutes = minutes(p.first_response, `${path}.first_response`, bad);
+  const resolutionMinutes = minutes(p.resolution, `${path}.resolution`, bad);
+  const calendarName = p.calendar === undefined ? undefined : String(p.calendar);
+  const calendar = calendarName === undefined ? undefined : ctx.calendars.get(calendarName);
+  if (calendarName === undefined) bad(`${path}.calendar`, 'is required: a name under calendars, or 24x7 / 12x5');
+  else if (!calendar) bad(`${path}.calendar`, `"${calendarName}" is not a calendar (known: ${[...ctx.calendars.keys()].join(', ')})`);
+  const warnings = readWarnings(p.warnings, `${path}.warnings`, bad) ?? ctx.defaultWarnings;
+  for (const prio of priorities) {
+    const key = `${prio}/${group ?? ''}`;
+    if (ctx.seen.has(key)) bad(path, `a policy for ${prio}${group ? ` and group ${group}` : ''} is already listed`);
+    ctx.seen.add(key);
   }
-  const seen = new Set<string>();
-  raw.policies.forEach((p: unknown, i: number) => {
-    const path = `sla.policies[${i}]`;
-    if (!isRecord(p)) return bad(path, 'must be a mapping');
-    const rawPriorities = p.priorities ?? (p.priority === undefined ? undefined : [p.priority]);
-    const priorities: Priority[] = [];
-    if (!Array.isArray(rawPriorities) || rawPriorities.length === 0) bad(`${path}.priority`, 'is required: P1..P5 (or priorities: [P1, P2])');
-    else
-      rawPriorities.forEach((x, j) =>
-        isPriority(x)
-          ? priorities.push(x)
-          : bad(`${path}.priorit${p.priorities ? `ies[${j}]` : 'y'}`, `must be one of ${PRIORITIES.join(', ')}, not ${JSON.stringify(x)}`),
+  for (const [key, target] of [
+    ['first_response', firstResponseMinutes],
+    ['resolution', resolutionMinutes],
+  ] as const) {
+    if (calendar && target !== undefined && target > longestBudgetMinutes(calendar))
+      bad(
+        `${path}.${key}`,
+        `is more open time than calendar ${calendar.name} has in a century (it is open ${calendar.weeklyOpenMinutes / 60} hours a week): ` +
+          'shorten the target, or use a calendar with more open hours',
       );
-    const group = p.group === undefined ? undefined : String(p.group);
-    if (group !== undefined && !groups.some((g) => g.id === group)) bad(`${path}.group`, `"${group}" is not a group under sla.groups`);
-    const firstResponseMinutes = minutes(p.first_response, `${path}.first_response`, bad);
-    const resolutionMinutes = minutes(p.resolution, `${path}.resolution`, bad);
-    const calendarName = p.calendar === undefined ? undefined : String(p.calendar);
-    const calendar = calendarName === undefined ? undefined : calendars.get(calendarName);
-    if (calendarName === undefined) bad(`${path}.calendar`, 'is required: a name under calendars, or 24x7 / 12x5');
-    else if (!calendar) bad(`${path}.calendar`, `"${calendarName}" is not a calendar (known: ${[...calendars.keys()].join(', ')})`);
-    const warnings = readWarnings(p.warnings, `${path}.warnings`, bad) ?? defaultWarnings;
-    for (const prio of priorities) {
-      const key = `${prio}/${group ?? ''}`;
-      if (seen.has(key)) bad(path, `a policy for ${prio}${group ? ` and group ${group}` : ''} is already listed`);
-      seen.add(key);
-    }
-    for (const [key, target] of [
-      ['first_response', firstResponseMinutes],
-      ['resolution', resolutionMinutes],
-    ] as const) {
-      if (calendar && target !== undefined && target > longestBudgetMinutes(calendar))
-        bad(
-          `${path}.${key}`,
-          `is more open time than calendar ${calendar.name} has in a century (it is open ${calendar.weeklyOpenMinutes / 60} hours a week): ` +
-            'shorten the target, or use a calendar with more open hours',
-        );
-    }
-    if (calendar && firstResponseMinutes !== undefined && resolutionMinutes !== undefined && priorities.length > 0) {
-      policies.push({
-        name: `${priorities.join('+')}${group ? `/${group}` : ''}`,
-        priorities,
-        ...(group ? { group } : {}),
-        firstResponseMinutes,
-        resolutionMinutes,
-        calendar,
-        warnings,
-      });
-    }
-  });
-  return { groups, policies };
+  }
+  if (!calendar || firstResponseMinutes === undefined || resolutionMinutes === undefined || priorities.length === 0) return undefined;
+  return {
+    name: `${priorities.join('+')}${group ? `/${group}` : ''}`,
+    priorities,
+    ...(group ? { group } : {}),
+    firstResponseMinutes,
+    resolutionMinutes,
+    calendar,
+    warnings,
+  };
+}
+
+/** A policy's `priority: P1` or `priorities: [P1, P2]`. */
+function readPriorities(p: Record<string, unknown>, path: string, bad: Bad): Priority[] {
+  const rawPriorities = p.priorities ?? (p.priority === undefined ? undefined : [p.priority]);
+  const priorities: Priority[] = [];
+  if (!Array.isArray(rawPriorities) || rawPriorities.length === 0) bad(`${path}.priority`, 'is required: P1..P5 (or priorities: [P1, P2])');
+  else
+    rawPriorities.forEach((x, j) =>
+      isPriority(x)
+        ? priorities.push(x)
+        : bad(`${path}.priorit${p.priorities ? `ies[${j}]` : 'y'}`, `must be one of ${PRIORITIES.join(', ')}, not ${JSON.stringify(x)}`),
+    );
+  return priorities;
 }
 
 /** The policy for a ticket: one for its priority and one of the requester's groups first, else the general one. */

@@ -1,12 +1,21 @@
-import { PermanentDeliveryError, RateLimitedError, type Card, type ChatAdapter, type Platform } from '../ports.js';
+import { PermanentDeliveryError, RateLimitedError, type ChatAdapter, type Platform } from '../ports.js';
 import { observeDelivery } from './metrics.js';
-import { leaseOutbox, markDead, markRetry, nextOutboxDue, pendingOutbox, postGivenUp, releaseLeases, renewLease } from '../store/outbox.js';
-import type { OutboxRow } from '../store/schema.js';
+import {
+  leaseOutbox,
+  markDead,
+  markRetry,
+  nextOutboxDue,
+  pendingOutbox,
+  postGivenUp,
+  releaseLeases,
+  renewLease,
+  type OutboxItem,
+} from '../store/outbox.js';
 import { Pump } from './pump.js';
 import { NotYet, platformOf, sendRow } from './send-row.js';
 import { conversationOf } from './outbox-routing.js';
 import { processCounters } from './operations.js';
-import type { Core, Target } from './work.js';
+import type { Core } from './work.js';
 import type { DispatcherOptions, PassResult } from './dispatcher-options.js';
 
 export type { DispatcherOptions, PassResult } from './dispatcher-options.js';
@@ -79,7 +88,7 @@ export class Dispatcher {
     const result: PassResult = { sent: 0, failed: 0, waiting: 0 };
     // Rows of one conversation go out in order, one after another; conversations go out side by
     // side, so one slow or failing ticket does not hold up the others.
-    const queues = new Map<string, OutboxRow[]>();
+    const queues = new Map<string, OutboxItem[]>();
     for (const row of rows) {
       const key = conversationOf(row);
       const queue = queues.get(key);
@@ -158,7 +167,7 @@ export class Dispatcher {
    * ends when the row is sent or rescheduled, or after a minute if this process dies. Returns how
    * many rows from the head were claimed, in order.
    */
-  private async claim(queue: OutboxRow[], now: number): Promise<{ claimed: number; held: number }> {
+  private async claim(queue: OutboxItem[], now: number): Promise<{ claimed: number; held: number }> {
     let due = 0;
     while (due < queue.length && Number(queue[due]!.next_attempt_at) <= now) due++;
     const held = this.core.clock.now() + this.leaseMs;
@@ -181,8 +190,8 @@ export class Dispatcher {
    * behind one that is) so that undeliverable rows never hide deliverable ones: up to `batch`
    * deliverable-looking rows, scanning at most ten pages.
    */
-  private async readPending(now: number): Promise<OutboxRow[]> {
-    const rows: OutboxRow[] = [];
+  private async readPending(now: number): Promise<OutboxItem[]> {
+    const rows: OutboxItem[] = [];
     const blocked = new Set<string>();
     let after: string | undefined;
     let due = 0;
@@ -221,9 +230,8 @@ export class Dispatcher {
     await this.pump.stop();
   }
 
-  private async deliver(row: OutboxRow, now: number): Promise<'sent' | 'failed' | 'waiting'> {
-    const target = JSON.parse(row.target) as Target;
-    const card = JSON.parse(row.card) as Card;
+  private async deliver(row: OutboxItem, now: number): Promise<'sent' | 'failed' | 'waiting'> {
+    const target = row.target;
     const platform = await platformOf(this.core.db, target);
     if (!platform) {
       // The message this one belongs under was never posted: if it was given up, so is this one;
@@ -248,7 +256,7 @@ export class Dispatcher {
       return 'waiting';
     }
     try {
-      await sendRow(this.core, adapter, row, target, card);
+      await sendRow(this.core, adapter, row);
       // An edit is not a delivery (its latency would be the time since the card first changed).
       if (row.op !== 'edit') observeDelivery(platform, (this.core.clock.now() - Number(row.created_at)) / 1000);
       return 'sent';
@@ -264,7 +272,7 @@ export class Dispatcher {
     }
   }
 
-  private async failed(row: OutboxRow, err: unknown): Promise<'failed' | 'waiting'> {
+  private async failed(row: OutboxItem, err: unknown): Promise<'failed' | 'waiting'> {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof RateLimitedError) {
       processCounters.rateLimited++;

@@ -1,6 +1,5 @@
 import type { Place, Platform } from '../ports.js';
-import type { OutboxRow } from '../store/schema.js';
-import type { Target } from './work.js';
+import type { OutboxItem } from '../store/outbox.js';
 
 /** The place of a message tierdesk posted, as the messages table stores it. */
 export function placeOf(msg: { platform: string; space: string; channel: string; thread: string | null }): Place {
@@ -15,8 +14,8 @@ export function placeOf(msg: { platform: string; space: string; channel: string;
  * thread), so a failing agent channel does not hold up the requester, nor the other way round.
  * Other messages are ordered per destination.
  */
-export function conversationOf(row: OutboxRow): string {
-  const t = JSON.parse(row.target) as Target;
+export function conversationOf(row: OutboxItem): string {
+  const t = row.target;
   if (row.ticket !== null) {
     const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
     if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;
@@ -28,9 +27,9 @@ export function conversationOf(row: OutboxRow): string {
   // line behind it instead of finding it not posted yet (a peer question and its first replies).
   if (row.op === 'post' && row.message_key !== null) return `thread:${row.message_key}`;
   // Granting a group rewrites its member list (Slack): one at a time per group, across replicas too.
-  if (row.op === 'grant') return `grant:${t.kind === 'direct' ? t.person.platform : ''}:${(JSON.parse(row.card) as { group?: string }).group ?? ''}`;
+  if (row.body.op === 'grant') return `grant:${t.kind === 'direct' ? t.person.platform : ''}:${row.body.group}`;
   // A handle's member list: one change at a time per group, in the order they were decided.
-  if (row.op === 'handle' && t.kind === 'place') return `handle:${t.place.platform}:${t.place.channel}`;
+  if (row.body.op === 'handle' && t.kind === 'place') return `handle:${t.place.platform}:${t.place.channel}`;
   if (t.kind === 'place') return `place:${t.place.platform}:${t.place.channel}:${t.place.thread ?? ''}`;
   if (t.kind === 'direct' || t.kind === 'private') return `dm:${t.person.platform}:${t.person.space}:${t.person.id}`;
   return `thread:${t.of}`;

@@ -1,9 +1,8 @@
-import type { Card, ChatAdapter, OutboundFile, Person, Place, Platform, ThreadLabel } from '../ports.js';
+import type { ChatAdapter, Person, Place, Platform } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
 import { forgetHandleGrant, handleGrants, recordHandleGrant } from '../store/oncall-handles.js';
-import { markSent } from '../store/outbox.js';
-import type { OutboxRow } from '../store/schema.js';
+import { markSent, type OutboxItem } from '../store/outbox.js';
 import { placeOf } from './outbox-routing.js';
 import { cardFingerprint } from './render.js';
 import type { Core, Target } from './work.js';
@@ -15,8 +14,10 @@ export class NotYet extends Error {}
  * Do what one outbox row asks on its platform (post, edit, thread members, label, group grant, on-call handle) and
  * mark it sent; a post's message id is recorded under its key in the same transaction.
  */
-export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, target: Target, card: Card): Promise<void> {
-  if (row.op === 'edit') {
+export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxItem): Promise<void> {
+  const { target, body } = row;
+  if (body.op === 'edit') {
+    const card = body.card;
     const msg = await findMessage(core.db, row.message_key ?? '');
     if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
     await adapter.edit(placeOf(msg), msg.message_id, card);
@@ -25,34 +26,34 @@ export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxRow, 
       await markSent(trx, row.id, core.clock.now());
     });
     return;
-  } else if (row.op === 'members') {
+  } else if (body.op === 'members') {
     const msg = await findMessage(core.db, row.message_key ?? '');
     if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
-    const people = (JSON.parse(row.card) as { people: Person[] }).people;
+    const people = body.people;
     // The thread is the message's own (a forum post, a private thread) or the one it is in.
     if (adapter.addMembers) await adapter.addMembers({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, people);
-  } else if (row.op === 'label') {
+  } else if (body.op === 'label') {
     const msg = await findMessage(core.db, row.message_key ?? '');
     if (!msg) throw new NotYet(`message ${row.message_key} is not known yet`);
-    const { label } = JSON.parse(row.card) as { label: ThreadLabel };
+    const { label } = body;
     if (adapter.labelThread) await adapter.labelThread({ ...placeOf(msg), thread: msg.thread ?? msg.message_id }, label);
-  } else if (row.op === 'seal') {
+  } else if (body.op === 'seal') {
     const msg = await findMessage(core.db, row.message_key ?? '');
     if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
-    const { closed } = JSON.parse(row.card) as { closed: boolean };
-    if (adapter.sealThread) await adapter.sealThread(placeOf(msg), closed);
-  } else if (row.op === 'grant') {
-    const { group } = JSON.parse(row.card) as { group: string };
+    if (adapter.sealThread) await adapter.sealThread(placeOf(msg), body.closed);
+  } else if (body.op === 'grant') {
+    const { group } = body;
     if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);
-  } else if (row.op === 'handle') {
-    const { group, space, people } = JSON.parse(row.card) as { group: string; space: string; people: Person[] };
+  } else if (body.op === 'handle') {
+    const { group, space, people } = body;
     if (target.kind === 'place') await applyHandle(core, adapter, { platform: target.place.platform, space, group }, people);
-  } else if (row.op === 'upload') {
-    const { file, card: message, fallback } = JSON.parse(row.card) as { file: OutboundFile; card: Card; fallback?: Card };
+  } else if (body.op === 'upload') {
+    const { file, card: message, fallback } = body;
     const place = await resolvePlace(core.db, target, adapter);
     if (adapter.upload) await adapter.upload(place, file, message);
     else if (fallback) await adapter.post(place, fallback);
   } else {
+    const card = body.card;
     const place = await resolvePlace(core.db, target, adapter);
     const posted = await adapter.post(place, card);
     const key = row.message_key;

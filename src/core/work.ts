@@ -3,22 +3,17 @@ import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
-import type { Card, Clock, Logger, OutboundFile, Person, Place, Platform, ThreadLabel } from '../ports.js';
+import type { Card, Clock, Logger, OutboundFile, Person, Platform, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
 import { countEvent } from '../store/metric-counts.js';
-import { dropPendingEdits, insertOutbox, type NewOutboxRow } from '../store/outbox.js';
+import { dropPendingEdits, insertOutbox, type NewOutboxItem, type OutboxBody, type Target } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
 
 /** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
-export type Target =
-  | { kind: 'place'; place: Place }
-  | { kind: 'direct'; person: Person }
-  /** A private place for one ticket's conversation (a private thread where the platform has them, else a DM). */
-  | { kind: 'private'; person: Person; title: string }
-  | { kind: 'thread'; of: string };
+export type { Target } from '../store/outbox.js';
 
 /** The side of a ticket a thread belongs to: the agents' card thread or the requester's conversation. */
 export type Side = 'agents' | 'requester';
@@ -60,7 +55,7 @@ const HOOK_OF_EVENT: Readonly<Record<string, HookName>> = {
  */
 export class Work {
   /** Outbox rows written in one statement at the end of the unit (they are many, and small). */
-  private readonly outbox: NewOutboxRow[] = [];
+  private readonly outbox: NewOutboxItem[] = [];
   /** Timers set in this unit, by id, written in one statement at the end (the last setting wins). */
   private readonly timers = new Map<string, NewTimer>();
   /** Lifecycle hooks raised in this unit, run at its end: they see the state the use case left. */
@@ -109,38 +104,41 @@ export class Work {
     for (const hook of this.core.catalogue.hooks(name)) this.raised.push(() => hook(this.core, this, payload));
   }
 
-  /** Queue one outbox row: `op` on `target`, with `payload` (a card, or an op's data) as its body. */
-  private queue(op: string, target: Target, payload: unknown, fields: { key?: string; ticket?: number; side?: Side; at?: number } = {}): void {
+  /** Queue one outbox row: what `body` asks (a card to post, an op's data) on `target`. */
+  private queue(target: Target, body: OutboxBody, fields: { key?: string; ticket?: number; side?: Side; at?: number } = {}): void {
     this.outbox.push({
       id: this.core.newId(),
       created_at: this.now,
-      target: JSON.stringify(target),
-      op,
+      target,
       message_key: fields.key ?? null,
       ticket: fields.ticket ?? null,
       side: fields.side ?? null,
-      card: JSON.stringify(payload),
+      body,
       next_attempt_at: fields.at ?? this.now,
     });
   }
 
   /** Queue a message. With `key`, the posted message is remembered so it can be edited or threaded under. */
   async post(target: Target, card: Card, opts: { key?: string; ticket?: number; side?: Side } = {}): Promise<void> {
-    this.queue('post', target, card, opts);
+    this.queue(target, { op: 'post', card }, opts);
   }
 
   /** Queue an in-place edit of the message posted under `key`; supersedes older pending edits. */
   async edit(key: string, card: Card, ticket?: number): Promise<void> {
     const waitUntil = await dropPendingEdits(this.db, key);
-    const superseded = this.outbox.findIndex((r) => r.op === 'edit' && r.message_key === key);
+    const superseded = this.outbox.findIndex((r) => r.body.op === 'edit' && r.message_key === key);
     if (superseded >= 0) this.outbox.splice(superseded, 1);
     // No platform call that changes nothing: the message already shows exactly this card.
     if (await showsAlready(this.db, key, cardFingerprint(card))) return;
-    this.queue('edit', { kind: 'thread', of: key }, card, {
-      key,
-      ...(ticket !== undefined ? { ticket } : {}),
-      at: Math.max(this.now, waitUntil ?? 0),
-    });
+    this.queue(
+      { kind: 'thread', of: key },
+      { op: 'edit', card },
+      {
+        key,
+        ...(ticket !== undefined ? { ticket } : {}),
+        at: Math.max(this.now, waitUntil ?? 0),
+      },
+    );
   }
 
   /** What this unit wrote, so only the loops with new work are woken. */
@@ -149,12 +147,12 @@ export class Work {
   /** Let people into the private conversation under `key` (where the platform has membership). */
   async addMembers(key: string, people: Person[], ticket?: number): Promise<void> {
     if (people.length === 0) return;
-    this.queue('members', { kind: 'thread', of: key }, { people }, { key, ...(ticket !== undefined ? { ticket } : {}) });
+    this.queue({ kind: 'thread', of: key }, { op: 'members', people }, { key, ...(ticket !== undefined ? { ticket } : {}) });
   }
 
   /** Label the peer question whose root message is registered under `key` (src/app/peer-*.ts). */
   async label(key: string, label: ThreadLabel): Promise<void> {
-    this.queue('label', { kind: 'thread', of: key }, { label }, { key });
+    this.queue({ kind: 'thread', of: key }, { op: 'label', label }, { key });
   }
 
   /**
@@ -163,7 +161,7 @@ export class Work {
    * Platforms without such threads ignore it.
    */
   async sealThread(key: string, closed: boolean, ticket: number): Promise<void> {
-    this.queue('seal', { kind: 'thread', of: key }, { closed }, { key, ticket });
+    this.queue({ kind: 'thread', of: key }, { op: 'seal', closed }, { key, ticket });
   }
 
   /**
@@ -171,13 +169,13 @@ export class Work {
    * instead (a card saying where to find it), or nothing when there is none.
    */
   async upload(target: Target, file: OutboundFile, card: Card, opts: { ticket?: number; fallback?: Card } = {}): Promise<void> {
-    const payload = { file, card, ...(opts.fallback ? { fallback: opts.fallback } : {}) };
-    this.queue('upload', target, payload, opts.ticket !== undefined ? { ticket: opts.ticket } : {});
+    const body: OutboxBody = { op: 'upload', file, card, ...(opts.fallback ? { fallback: opts.fallback } : {}) };
+    this.queue(target, body, opts.ticket !== undefined ? { ticket: opts.ticket } : {});
   }
 
   /** Add a person to a platform group (the helper role), where the platform has groups. */
   async grant(person: Person, group: string): Promise<void> {
-    this.queue('grant', { kind: 'direct', person }, { group });
+    this.queue({ kind: 'direct', person }, { op: 'grant', group });
   }
 
   /**
@@ -185,7 +183,7 @@ export class Work {
    * to them and taken back only from those tierdesk gave it to). The target's channel is the group.
    */
   async setHandle(platform: Platform, space: string, group: string, people: Person[]): Promise<void> {
-    this.queue('handle', { kind: 'place', place: { platform, space, channel: group } }, { group, space, people });
+    this.queue({ kind: 'place', place: { platform, space, channel: group } }, { op: 'handle', group, space, people });
   }
 
   /** Write the queued outbox rows and timers; called once, just before commit. */

@@ -1,9 +1,31 @@
+import type { Person, Place } from '../ports.js';
 import type { Db } from './connect.js';
 import type { DeflectionRow, DeflectionsTable } from './schema.js';
 
+/** The words of a ticket request as typed (every field untrusted text), kept while the requester reads the offer. */
+export type DeflectedRequest = Partial<Record<'title' | 'description' | 'urgency' | 'impact' | 'category' | 'product' | 'version', string>>;
+
+/** A deflection offer's row with its JSON columns decoded: who asked, what they asked, and where. */
+export type Deflection = Omit<DeflectionsTable, 'requester' | 'input' | 'place'> & {
+  requester: Person;
+  input: DeflectedRequest;
+  place: Place;
+};
+
+function deflectionFromRow(row: DeflectionRow): Deflection {
+  return {
+    ...row,
+    requester: JSON.parse(row.requester) as Person,
+    input: JSON.parse(row.input) as DeflectedRequest,
+    place: JSON.parse(row.place) as Place,
+  };
+}
+
 /** Deflection offers (knowledge shown before a ticket is opened), the documents each showed, and their outcomes. */
 
-export async function insertDeflection(db: Db, row: DeflectionsTable, docs: string[]): Promise<void> {
+export async function insertDeflection(db: Db, offer: Deflection, docs: string[]): Promise<void> {
+  const { requester, input, place, ...rest } = offer;
+  const row: DeflectionsTable = { ...rest, requester: JSON.stringify(requester), input: JSON.stringify(input), place: JSON.stringify(place) };
   await db.insertInto('deflections').values(row).execute();
   if (docs.length > 0)
     await db
@@ -12,8 +34,9 @@ export async function insertDeflection(db: Db, row: DeflectionsTable, docs: stri
       .execute();
 }
 
-export async function findDeflection(db: Db, id: string): Promise<DeflectionRow | undefined> {
-  return db.selectFrom('deflections').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findDeflection(db: Db, id: string): Promise<Deflection | undefined> {
+  const row = await db.selectFrom('deflections').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? deflectionFromRow(row) : undefined;
 }
 
 export async function deflectionDocs(db: Db, id: string): Promise<string[]> {

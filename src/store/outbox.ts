@@ -1,15 +1,70 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
+import type { Card, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
 import type { Database, OutboxRow } from './schema.js';
 
-export type NewOutboxRow = Omit<OutboxRow, 'status' | 'attempts' | 'lease_until' | 'last_error' | 'sent_at'>;
+/** Where an outbox row goes; resolved to a platform place only when it is delivered. */
+export type Target =
+  | { kind: 'place'; place: Place }
+  | { kind: 'direct'; person: Person }
+  /** A private place for one ticket's conversation (a private thread where the platform has them, else a DM). */
+  | { kind: 'private'; person: Person; title: string }
+  | { kind: 'thread'; of: string };
 
-export async function insertOutbox(db: Db, rows: NewOutboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** What an outbox row asks of the platform, by its op. */
+export type OutboxBody =
+  | { op: 'post' | 'edit'; card: Card }
+  | { op: 'members'; people: Person[] }
+  | { op: 'label'; label: ThreadLabel }
+  /** Close (archive and lock) or open again the private thread under the message. */
+  | { op: 'seal'; closed: boolean }
+  | { op: 'grant'; group: string }
+  /** An on-call handle's members: the group (also the target's channel) in its space. */
+  | { op: 'handle'; group: string; space: string; people: Person[] }
+  | { op: 'upload'; file: OutboundFile; card: Card; fallback?: Card };
+
+/** An outbox row with its JSON columns (target, card) decoded. */
+export type OutboxItem = Omit<OutboxRow, 'target' | 'card'> & { target: Target; body: OutboxBody };
+export type NewOutboxItem = Omit<OutboxItem, 'op' | 'status' | 'attempts' | 'lease_until' | 'last_error' | 'sent_at'>;
+
+/** The `card` column: a post's or an edit's card itself, any other op's data without its op. */
+function encodeBody(body: OutboxBody): string {
+  if (body.op === 'post' || body.op === 'edit') return JSON.stringify(body.card);
+  const { op: _op, ...data } = body;
+  return JSON.stringify(data);
+}
+
+function outboxItem(row: OutboxRow): OutboxItem {
+  const { card, target, ...rest } = row;
+  const data: unknown = JSON.parse(card);
+  const op = row.op as OutboxBody['op'];
+  // A row of an op this version does not know is delivered as a post (as it always was).
+  const body = (
+    op === 'edit' || !['members', 'label', 'seal', 'grant', 'handle', 'upload'].includes(op)
+      ? { op: op === 'edit' ? 'edit' : 'post', card: data }
+      : { op, ...(data as object) }
+  ) as OutboxBody;
+  return { ...rest, target: JSON.parse(target) as Target, body };
+}
+
+export async function insertOutbox(db: Db, items: NewOutboxItem[]): Promise<void> {
+  if (items.length === 0) return;
   await db
     .insertInto('outbox')
-    .values(rows.map((row) => ({ ...row, status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null })))
+    .values(
+      items.map(({ target, body, ...row }) => ({
+        ...row,
+        op: body.op,
+        target: JSON.stringify(target),
+        card: encodeBody(body),
+        status: 'pending',
+        attempts: 0,
+        lease_until: null,
+        last_error: null,
+        sent_at: null,
+      })),
+    )
     .execute();
 }
 
@@ -31,10 +86,10 @@ export async function dropPendingEdits(db: Db, messageKey: string): Promise<numb
 }
 
 /** The oldest pending rows after `after` (an id), due or not: the dispatcher keeps per-conversation order with them. */
-export async function pendingOutbox(db: Db, limit: number, after?: string): Promise<OutboxRow[]> {
+export async function pendingOutbox(db: Db, limit: number, after?: string): Promise<OutboxItem[]> {
   let q = db.selectFrom('outbox').selectAll().where('status', '=', 'pending');
   if (after !== undefined) q = q.where('id', '>', after);
-  return q.orderBy('id').limit(limit).execute();
+  return (await q.orderBy('id').limit(limit).execute()).map(outboxItem);
 }
 
 export async function markSent(db: Db, id: string, at: number): Promise<void> {

@@ -10,12 +10,21 @@ export async function nextQuestionNumber(db: Db): Promise<number> {
   return nextCounter(db, 'question');
 }
 
-export async function insertQuestion(db: Db, row: PeerQuestionRow): Promise<void> {
-  await db.insertInto('peer_questions').values(row).execute();
+/** A question's row with its JSON column decoded: who asked. */
+export type QuestionRecord = Omit<PeerQuestionRow, 'asker'> & { asker: Person };
+
+const questionRecord = (row: PeerQuestionRow): QuestionRecord => ({ ...row, asker: JSON.parse(row.asker) as Person });
+
+export async function insertQuestion(db: Db, question: QuestionRecord): Promise<void> {
+  await db
+    .insertInto('peer_questions')
+    .values({ ...question, asker: JSON.stringify(question.asker) })
+    .execute();
 }
 
-export async function findQuestion(db: Db, number: number): Promise<PeerQuestionRow | undefined> {
-  return db.selectFrom('peer_questions').selectAll().where('number', '=', number).executeTakeFirst();
+export async function findQuestion(db: Db, number: number): Promise<QuestionRecord | undefined> {
+  const row = await db.selectFrom('peer_questions').selectAll().where('number', '=', number).executeTakeFirst();
+  return row ? questionRecord(row) : undefined;
 }
 
 /** The question linked to a ticket (an unanswered question that became one). */
@@ -33,8 +42,9 @@ export async function findQuestionSummaries(
   return rows.map((q) => ({ ...q, number: Number(q.number) }));
 }
 
-export async function findQuestionOfTicket(db: Db, ticket: number): Promise<PeerQuestionRow | undefined> {
-  return db.selectFrom('peer_questions').selectAll().where('ticket', '=', ticket).executeTakeFirst();
+export async function findQuestionOfTicket(db: Db, ticket: number): Promise<QuestionRecord | undefined> {
+  const row = await db.selectFrom('peer_questions').selectAll().where('ticket', '=', ticket).executeTakeFirst();
+  return row ? questionRecord(row) : undefined;
 }
 
 /** Write `patch` only if nobody changed the question since `revision`; false when someone did. */

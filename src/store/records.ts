@@ -5,7 +5,8 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import type { EventRow, TicketRow } from './schema.js';
+import type { EventRow } from './schema.js';
+import { ticketRecord, type TicketRecord } from './tickets.js';
 
 /** Event data keys that hold someone's words. */
 export const WORD_KEYS = ['text', 'question', 'resolution', 'reason', 'comment', 'title', 'description'] as const;
@@ -128,7 +129,7 @@ export async function exportPage(
   range: { from?: number; to?: number },
   after: number,
   limit: number,
-): Promise<Array<{ ticket: TicketRow; events: EventRow[] }>> {
+): Promise<Array<{ ticket: TicketRecord; events: EventRow[] }>> {
   let q = db.selectFrom('tickets').selectAll().where('number', '>', after);
   if (range.from !== undefined) q = q.where('created_at', '>=', range.from);
   if (range.to !== undefined) q = q.where('created_at', '<', range.to);
@@ -145,7 +146,7 @@ export async function exportPage(
     .execute();
   const byTicket = new Map<number, EventRow[]>(numbers.map((n) => [n, []]));
   for (const e of events) byTicket.get(Number(e.ticket))?.push(e);
-  return tickets.map((t) => ({ ticket: t, events: byTicket.get(Number(t.number)) ?? [] }));
+  return tickets.map((t) => ({ ticket: ticketRecord(t), events: byTicket.get(Number(t.number)) ?? [] }));
 }
 
 /** Whether a timer is armed already. */

@@ -44,6 +44,66 @@ const RERANKED = 40;
 /** How many common words (the rarest of them) take part in that re-ranking. */
 const COORDINATED = 3;
 
+/** The best `n` by bm25 for `match`: ids and scores (higher is better). */
+async function ranked(db: Db, match: string, n: number): Promise<Array<{ id: number; score: number }>> {
+  // Rank on ids alone: SQLite would otherwise build a snippet for every matching row.
+  const { rows } = await sql<{ id: number; b: number }>`
+    select rowid as id, bm25(search_docs, 10.0, 1.0) as b from search_docs
+    where search_docs match ${match} order by b limit ${n}`.execute(db);
+  // bm25 is negative, lower is better.
+  return rows.map((r) => ({ id: Number(r.id), score: -Number(r.b) }));
+}
+
+/** Which of `ids` contain `term`. */
+async function containing(db: Db, term: string, ids: number[]): Promise<Set<number>> {
+  const { rows } = await sql<{ id: number }>`
+    select rowid as id from search_docs where search_docs match ${ftsString(term)} and rowid in (${sql.join(ids.map(rowid))})`.execute(db);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Titles and snippets of `ids`, the snippets around what `match` matches. */
+async function details(db: Db, match: string, ids: number[]): Promise<Map<number, Row>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<Row>`
+    select rowid as id, title, snippet(search_docs, 1, '', '', '…', 12) as snippet from search_docs
+    where search_docs match ${match} and rowid in (${sql.join(ids.map(rowid))})`.execute(db);
+  return new Map(rows.map((r) => [Number(r.id), r]));
+}
+
+/** Up to `n` ids having the common `terms`, newest first, best kind of match first, none of `skip`. */
+async function filled(db: Db, terms: string[], n: number, skip: Set<number>): Promise<number[]> {
+  const words = terms.slice(0, 2).map(ftsString);
+  const all = words.join(' AND ');
+  const tiers = [`{title} : (${all})`, all, ...(words.length > 1 ? [words.join(' OR ')] : [])];
+  const out: number[] = [];
+  for (const match of tiers) {
+    if (out.length >= n) break;
+    const { rows } = await sql<{ id: number }>`
+      select rowid as id from search_docs where search_docs match ${match}
+      order by rowid desc limit ${n - out.length + skip.size}`.execute(db);
+    for (const { id } of rows) {
+      if (out.length < n && !skip.has(Number(id))) {
+        out.push(Number(id));
+        skip.add(Number(id));
+      }
+    }
+  }
+  return out;
+}
+
+/** The hits in `top`'s order with their titles and snippets (a document removed meanwhile is left out). */
+async function withDetails(db: Db, match: string, top: Array<{ id: number; score: number }>): Promise<SearchHit[]> {
+  const rows = await details(
+    db,
+    match,
+    top.map((t) => t.id),
+  );
+  return top.flatMap((t) => {
+    const row = rows.get(t.id);
+    return row ? [{ ...docOf(t.id), title: row.title, score: t.score, snippet: cleanLine(plainSnippet(row.snippet ?? '')) }] : [];
+  });
+}
+
 /**
  * SQLite: the FTS5 table `search_docs(title, body)` (tokenizer `porter unicode61 remove_diacritics
  * 2`, rowid = docId), ranked by bm25 with the title weighing ten times the body.
@@ -75,53 +135,6 @@ export function sqliteSearchIndex(options: SqliteSearchOptions = {}): SearchInde
     if (counts.size >= 10_000) counts.clear();
     counts.set(match, { n, at: now });
     return n;
-  }
-
-  /** The best `n` by bm25 for `match`: ids and scores (higher is better). */
-  async function ranked(db: Db, match: string, n: number): Promise<Array<{ id: number; score: number }>> {
-    // Rank on ids alone: SQLite would otherwise build a snippet for every matching row.
-    const { rows } = await sql<{ id: number; b: number }>`
-      select rowid as id, bm25(search_docs, 10.0, 1.0) as b from search_docs
-      where search_docs match ${match} order by b limit ${n}`.execute(db);
-    // bm25 is negative, lower is better.
-    return rows.map((r) => ({ id: Number(r.id), score: -Number(r.b) }));
-  }
-
-  /** Which of `ids` contain `term`. */
-  async function containing(db: Db, term: string, ids: number[]): Promise<Set<number>> {
-    const { rows } = await sql<{ id: number }>`
-      select rowid as id from search_docs where search_docs match ${ftsString(term)} and rowid in (${sql.join(ids.map(rowid))})`.execute(db);
-    return new Set(rows.map((r) => Number(r.id)));
-  }
-
-  /** Titles and snippets of `ids`, the snippets around what `match` matches. */
-  async function details(db: Db, match: string, ids: number[]): Promise<Map<number, Row>> {
-    if (ids.length === 0) return new Map();
-    const { rows } = await sql<Row>`
-      select rowid as id, title, snippet(search_docs, 1, '', '', '…', 12) as snippet from search_docs
-      where search_docs match ${match} and rowid in (${sql.join(ids.map(rowid))})`.execute(db);
-    return new Map(rows.map((r) => [Number(r.id), r]));
-  }
-
-  /** Up to `n` ids having the common `terms`, newest first, best kind of match first, none of `skip`. */
-  async function filled(db: Db, terms: string[], n: number, skip: Set<number>): Promise<number[]> {
-    const words = terms.slice(0, 2).map(ftsString);
-    const all = words.join(' AND ');
-    const tiers = [`{title} : (${all})`, all, ...(words.length > 1 ? [words.join(' OR ')] : [])];
-    const out: number[] = [];
-    for (const match of tiers) {
-      if (out.length >= n) break;
-      const { rows } = await sql<{ id: number }>`
-        select rowid as id from search_docs where search_docs match ${match}
-        order by rowid desc limit ${n - out.length + skip.size}`.execute(db);
-      for (const { id } of rows) {
-        if (out.length < n && !skip.has(Number(id))) {
-          out.push(Number(id));
-          skip.add(Number(id));
-        }
-      }
-    }
-    return out;
   }
 
   async function search(db: Db, query: string, limit: number): Promise<SearchHit[]> {
@@ -165,18 +178,6 @@ export function sqliteSearchIndex(options: SqliteSearchOptions = {}): SearchInde
       top.push(...more.map((id, i) => ({ id, score: (floor * (more.length - i)) / (more.length + 1) })));
     }
     return withDetails(db, any, top);
-  }
-
-  async function withDetails(db: Db, match: string, top: Array<{ id: number; score: number }>): Promise<SearchHit[]> {
-    const rows = await details(
-      db,
-      match,
-      top.map((t) => t.id),
-    );
-    return top.flatMap((t) => {
-      const row = rows.get(t.id);
-      return row ? [{ ...docOf(t.id), title: row.title, score: t.score, snippet: cleanLine(plainSnippet(row.snippet ?? '')) }] : [];
-    });
   }
 
   return {

@@ -2,7 +2,35 @@ import { sql } from 'kysely';
 import type { Db } from './connect.js';
 import { nextCounter } from './counters.js';
 import { dialectOf } from './dialect.js';
+import type { Place } from '../ports.js';
 import type { NewTicketRow, TicketRow, TicketUpdate } from './schema.js';
+
+/** A ticket's row with its JSON columns decoded: where it was raised, the SLA marks already announced. */
+export type TicketRecord = Omit<TicketRow, 'origin' | 'sla_marks'> & { origin: Place | null; sla_marks: string[] };
+/** A new ticket's row; `sla_marks` null until a warning is announced. */
+export type NewTicket = Omit<NewTicketRow, 'origin' | 'sla_marks'> & { origin: Place | null; sla_marks: string[] | null };
+/** The columns a use case may change on a ticket. */
+export type TicketPatch = Omit<TicketUpdate, 'origin' | 'sla_marks'> & { origin?: Place | null; sla_marks?: string[] };
+
+/** The one place the tickets table's JSON columns are read. */
+export function ticketRecord(row: TicketRow): TicketRecord {
+  return {
+    ...row,
+    origin: row.origin === null ? null : (JSON.parse(row.origin) as Place),
+    sla_marks: row.sla_marks ? (JSON.parse(row.sla_marks) as string[]) : [],
+  };
+}
+
+function encodeJsonColumns<T extends { origin?: Place | null; sla_marks?: string[] | null }>(
+  row: T,
+): Omit<T, 'origin' | 'sla_marks'> & { origin?: string | null; sla_marks?: string | null } {
+  const { origin, sla_marks, ...rest } = row;
+  return {
+    ...rest,
+    ...(origin !== undefined ? { origin: origin === null ? null : JSON.stringify(origin) } : {}),
+    ...(sla_marks !== undefined ? { sla_marks: sla_marks === null ? null : JSON.stringify(sla_marks) } : {}),
+  };
+}
 
 /**
  * Allocate the next ticket number. SQLite: the counter row, inside the transaction, so a rollback
@@ -17,22 +45,26 @@ export async function nextTicketNumber(db: Db): Promise<number> {
   return nextCounter(db, 'ticket');
 }
 
-export async function insertTicket(db: Db, row: NewTicketRow): Promise<void> {
-  await db.insertInto('tickets').values(row).execute();
+export async function insertTicket(db: Db, ticket: NewTicket): Promise<void> {
+  await db
+    .insertInto('tickets')
+    .values(encodeJsonColumns(ticket) as NewTicketRow)
+    .execute();
 }
 
-export async function findTicket(db: Db, number: number): Promise<TicketRow | undefined> {
-  return db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirst();
+export async function findTicket(db: Db, number: number): Promise<TicketRecord | undefined> {
+  const row = await db.selectFrom('tickets').selectAll().where('number', '=', number).executeTakeFirst();
+  return row ? ticketRecord(row) : undefined;
 }
 
 /**
  * Write `patch` only if nobody changed the ticket since `revision` was read; bumps the revision.
  * Returns false when someone else got there first.
  */
-export async function updateTicket(db: Db, number: number, revision: number, patch: TicketUpdate): Promise<boolean> {
+export async function updateTicket(db: Db, number: number, revision: number, patch: TicketPatch): Promise<boolean> {
   const result = await db
     .updateTable('tickets')
-    .set({ ...patch, revision: revision + 1 })
+    .set({ ...(encodeJsonColumns(patch) as TicketUpdate), revision: revision + 1 })
     .where('number', '=', number)
     .where('revision', '=', revision)
     .executeTakeFirst();
@@ -48,7 +80,7 @@ export interface TicketFilter {
 }
 
 /** Newest first. */
-export async function listTickets(db: Db, filter: TicketFilter): Promise<TicketRow[]> {
+export async function listTickets(db: Db, filter: TicketFilter): Promise<TicketRecord[]> {
   let q = db.selectFrom('tickets').selectAll();
   if (filter.statuses && filter.statuses.length > 0) q = q.where('status', 'in', filter.statuses);
   if (filter.tier !== undefined) q = q.where('tier', '=', filter.tier);
@@ -59,7 +91,7 @@ export async function listTickets(db: Db, filter: TicketFilter): Promise<TicketR
       .where('requester_space', '=', filter.requester.space)
       .where('requester_id', '=', filter.requester.id);
   }
-  return q.orderBy('number', 'desc').limit(filter.limit).execute();
+  return (await q.orderBy('number', 'desc').limit(filter.limit).execute()).map(ticketRecord);
 }
 
 /** How many of this requester's tickets are not resolved or closed. */
@@ -128,8 +160,9 @@ export async function findSameRecentTicket(
 }
 
 /** Tickets created in [from, to), by number. */
-export async function ticketsCreatedIn(db: Db, from: number, to: number): Promise<TicketRow[]> {
-  return db.selectFrom('tickets').selectAll().where('created_at', '>=', from).where('created_at', '<', to).orderBy('number').execute();
+export async function ticketsCreatedIn(db: Db, from: number, to: number): Promise<TicketRecord[]> {
+  const rows = await db.selectFrom('tickets').selectAll().where('created_at', '>=', from).where('created_at', '<', to).orderBy('number').execute();
+  return rows.map(ticketRecord);
 }
 
 /** How many tickets are not yet resolved, per tier (tiers with none are absent). */

@@ -1,7 +1,7 @@
 /** The dashboard's queries: sign-in links, sessions, its secret, and the queue page. */
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import type { TicketRow } from './schema.js';
+import { ticketRecord, type TicketRecord } from './tickets.js';
 
 /** A setting, or `make()`'s value stored at once (the first replica to store it wins; all read the same). */
 export async function settingOrCreate(db: Db, name: string, make: () => string): Promise<string> {
@@ -81,7 +81,7 @@ export interface QueueFilter {
   offset: number;
 }
 
-export type QueueRow = TicketRow & { next_due: number | null };
+export type QueueRow = TicketRecord & { next_due: number | null };
 
 /**
  * The queue: tickets matching `filter`, the next SLA deadline first (the due time of the ticket's
@@ -111,14 +111,15 @@ export async function queuePage(db: Db, filter: QueueFilter): Promise<{ rows: Qu
     .limit(filter.limit)
     .offset(filter.offset)
     .execute();
-  return { rows: rows.map((r) => ({ ...r, next_due: r.next_due === null ? null : Number(r.next_due) })), total };
+  return { rows: rows.map((r) => ({ ...ticketRecord(r), next_due: r.next_due === null ? null : Number(r.next_due) })), total };
 }
 
-export async function ticketsByNumbers(db: Db, numbers: readonly number[]): Promise<TicketRow[]> {
+export async function ticketsByNumbers(db: Db, numbers: readonly number[]): Promise<TicketRecord[]> {
   if (numbers.length === 0) return [];
-  return db
+  const rows = await db
     .selectFrom('tickets')
     .selectAll()
     .where('number', 'in', [...numbers])
     .execute();
+  return rows.map(ticketRecord);
 }

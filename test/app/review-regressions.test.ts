@@ -4,7 +4,7 @@ import { validateNewTicket } from '../../src/capabilities/tickets/open-ticket.js
 import { Pump } from '../../src/core/pump.js';
 import { ticketFieldsFromMessage } from '../../src/capabilities/tickets/ticket-from-message.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
-import { insertOutbox, leaseOutbox, nextOutboxDue } from '../../src/store/outbox.js';
+import { insertOutbox, leaseOutbox, nextOutboxDue, type NewOutboxItem } from '../../src/store/outbox.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 import { durableTestDatabase } from '../support/database.js';
 
@@ -66,12 +66,11 @@ describe('the outbox', () => {
         [1, 2, 3].map((i) => ({
           id: `row${i}`,
           created_at: now,
-          target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }),
-          op: 'post',
+          target: { kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } },
           message_key: null,
           ticket: null,
           side: null,
-          card: JSON.stringify({ title: `M${i}`, fallback: `M${i}` }),
+          body: { op: 'post', card: { title: `M${i}`, fallback: `M${i}` } },
           next_attempt_at: now,
         })),
       );
@@ -118,15 +117,14 @@ describe('the outbox', () => {
   it('does not spin while a due row waits behind an earlier one in backoff, and leases only due rows', async () => {
     const d = await desk();
     const now = d.clock.now();
-    const row = (id: string, due: number) => ({
+    const row = (id: string, due: number): NewOutboxItem => ({
       id,
       created_at: now,
-      target: JSON.stringify({ kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } }),
-      op: 'post',
+      target: { kind: 'place', place: { platform: 'console', space: 'local', channel: 'peer' } },
       message_key: null,
       ticket: null,
       side: null,
-      card: JSON.stringify({ title: id, fallback: id }),
+      body: { op: 'post', card: { title: id, fallback: id } },
       next_attempt_at: due,
     });
     await insertOutbox(d.db, [row('a-first', now + 5 * 60_000), row('b-second', now)]);

@@ -1,6 +1,7 @@
 import { createTestDesk } from '../support/desk.js';
 import { CONTRACT_YAML } from './config.js';
-import { ticketOutcome, type DeskDriver } from './driver.js';
+import { pageStatus, ticketOutcome, type DeskDriver, type OnCallDriver } from './driver.js';
+import type { TestDesk } from '../support/desk.js';
 
 /**
  * The console: people type lines (`ann: /ticket claim 1`), the requester writes `#1 text`, and the
@@ -30,6 +31,27 @@ export async function startConsoleDriver(): Promise<DeskDriver> {
     requesterSaw: () => seen('dm:requester'),
     agentsSaw: (tier) => seen(`${tier.toLowerCase()}-desk`),
     ticket: (n) => ticketOutcome(desk.db, n),
+    oncall: consoleOnCall(desk),
     close: () => desk.close(),
+  };
+}
+
+/**
+ * On call in the console: `/oncall` and `/ticket page N` typed; the page reaches the on-call agent as a DM
+ * whose Acknowledge button the console prints as its typed twin (`[Acknowledge] /ticket ack N`), which
+ * the agent types.
+ */
+function consoleOnCall(desk: TestDesk): OnCallDriver {
+  return {
+    whoIsOnCall: (agent) => desk.say(agent, '/oncall'),
+    page: (agent, n) => desk.say(agent, `/ticket page ${n}`),
+    async acknowledge(agent, n) {
+      const page = desk.dm(agent).findLast((text) => text.includes(`Page: #${n}`));
+      if (!page) throw new Error(`no page for #${n} reached ${agent} by DM`);
+      const typed = /\[Acknowledge\] (\/\S.*?)(?: {2}\[|$)/m.exec(page)?.[1];
+      if (!typed) throw new Error(`the page for #${n} offers no Acknowledge: ${page}`);
+      return desk.say(agent, typed);
+    },
+    pageStatus: (n) => pageStatus(desk.db, n),
   };
 }

@@ -24,8 +24,8 @@ export interface DeskDriver {
   /** Everything shown in a tier's agent channel, the card threads included. */
   agentsSaw(tier: 'L1' | 'L2'): string[];
   ticket(n: number): Promise<TicketOutcome>;
-  /** The on-call journey; a driver without it yet is skipped there (oncall-journey.test.ts). */
-  readonly oncall?: OnCallDriver;
+  /** The on-call journey (oncall-journey.test.ts). */
+  readonly oncall: OnCallDriver;
   close(): Promise<void>;
 }
 

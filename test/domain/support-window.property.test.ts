@@ -112,7 +112,10 @@ describe('support windows', () => {
     const days: string[] = [];
     for (let today = '2024-10-01'; today <= '2025-04-10'; today = plus(today, 1)) {
       const due = dueWarning(end, today, [90, 30], sent);
-      if (due) (days.push(`${today}:${due.days}`), sent.push(...due.covers));
+      if (due) {
+        days.push(`${today}:${due.days}`);
+        sent.push(...due.covers);
+      }
     }
     expect(days).toEqual(['2024-12-31:90', '2025-03-01:30']);
   });

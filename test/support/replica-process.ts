@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { systemClock, type Card, type ChatAdapter, type Place } from '../../src/ports.js';
 import { openDatabase, type Db } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { insertOutbox } from '../../src/store/outbox.js';
+import { insertOutbox, type NewOutboxItem } from '../../src/store/outbox.js';
 import { setTimers } from '../../src/store/timers.js';
 
 /**
@@ -103,7 +103,7 @@ export async function addDueTimers(db: Db, count: number, dueAt: number): Promis
 export async function addDueOutbox(db: Db, count: number, conversations: number, dueAt: number): Promise<Map<string, string[]>> {
   const newId = createIdSource(() => dueAt);
   const byChannel = new Map<string, string[]>();
-  const rows = Array.from({ length: count }, (_, i) => {
+  const rows = Array.from({ length: count }, (_, i): NewOutboxItem => {
     const id = newId();
     const channel = `c${i % conversations}`;
     byChannel.set(channel, [...(byChannel.get(channel) ?? []), id]);
@@ -112,12 +112,11 @@ export async function addDueOutbox(db: Db, count: number, conversations: number,
     return {
       id,
       created_at: dueAt,
-      target: JSON.stringify({ kind: 'place', place }),
-      op: 'post',
+      target: { kind: 'place', place },
       message_key: null,
       ticket: null,
       side: null,
-      card: JSON.stringify(card),
+      body: { op: 'post', card },
       next_attempt_at: dueAt,
     };
   });

@@ -1,6 +1,6 @@
 import { UserError } from '../../domain/errors.js';
 import { cleanLine } from '../../domain/text.js';
-import type { CardButton, Place, Reply } from '../../ports.js';
+import type { CardButton, Reply } from '../../ports.js';
 import { claimForOpening, deflectionDocs, findDeflection, insertDeflection, markHelped, setDeflectionTicket } from '../../store/deflections.js';
 import { docLines, docText, findDocs, type FoundDoc } from './search.js';
 import { searchTerms } from '../../domain/search-query.js';
@@ -58,10 +58,10 @@ export async function newTicketOrOffer(
       work.db,
       {
         id,
-        requester: JSON.stringify({ platform: person.platform, space: person.space, id: person.id, name: req.actor.name }),
+        requester: { platform: person.platform, space: person.space, id: person.id, name: req.actor.name },
         requester_key: requesterKey(req),
-        input: JSON.stringify(input),
-        place: JSON.stringify(req.place),
+        input,
+        place: req.place,
         outcome: 'offered',
         helped_by: null,
         ticket: null,
@@ -119,8 +119,7 @@ async function openFromOffer(core: Core, req: Request, offerId: string): Promise
       return { already: row?.ticket ?? undefined };
     }
     const row = (await findDeflection(work.db, offerId))!;
-    const input = JSON.parse(row.input) as NewTicketInput;
-    const place = JSON.parse(row.place) as Place;
+    const { input, place } = row;
     const asked: Request = { ...req, place };
     const v = validateNewTicket(core, input);
     await checkRequesterLimits(core, asked, work.db, work.now);

@@ -4,8 +4,8 @@ import { cleanLine, cleanUserText } from '../../domain/text.js';
 import type { Card, Person, Place } from '../../ports.js';
 import { findDocs, type Community, type FoundDoc } from '../kb/search.js';
 import { saveMessage } from '../../store/messages.js';
-import { findQuestion, insertQuestion, nextQuestionNumber, personKey, solutionsOf, updateQuestion } from '../../store/peer.js';
-import type { PeerQuestionRow, PeerQuestionsTable } from '../../store/schema.js';
+import { findQuestion, insertQuestion, nextQuestionNumber, personKey, solutionsOf, updateQuestion, type QuestionRecord } from '../../store/peer.js';
+import type { PeerQuestionsTable } from '../../store/schema.js';
 import type { Updateable } from 'kysely';
 import type { Actor } from '../../core/directory.js';
 import { card, clip } from '../../core/render.js';
@@ -41,13 +41,13 @@ export interface Question {
   revision: number;
 }
 
-export function questionFromRow(r: PeerQuestionRow): Question {
+export function questionFromRow(r: QuestionRecord): Question {
   return {
     number: Number(r.number),
     platform: r.platform,
     space: r.space,
     channel: r.channel,
-    asker: JSON.parse(r.asker) as Person,
+    asker: r.asker,
     title: r.title,
     body: r.body,
     status: r.status as Question['status'],
@@ -166,7 +166,7 @@ export async function createQuestion(
     space: q.space,
     channel: q.channel,
     link: root?.link ?? null,
-    asker: JSON.stringify(actor.person),
+    asker: actor.person,
     asker_key: personKey(actor.person),
     title: q.title,
     body: q.body,
@@ -180,9 +180,18 @@ export async function createQuestion(
     activity_at: work.now,
     revision: 0,
   });
+  await placeRoot(work, q, place, root, actor);
+  await offerSimilar(work, q, similar);
+  await armUnanswered(core, work, q);
+  await armStale(core, work, q);
+  return q;
+}
+
+/** Register a hand-made post as the question's root, or post the card of an /ask. */
+async function placeRoot(work: Work, q: Question, place: Place, root: { id: string } | undefined, actor: Actor): Promise<void> {
   if (root) {
     await saveMessage(work.db, {
-      key: questionKey(number),
+      key: questionKey(q.number),
       platform: place.platform,
       space: place.space,
       channel: place.channel,
@@ -192,35 +201,35 @@ export async function createQuestion(
       side: null,
       posted_at: work.now,
     });
-    await work.label(questionKey(number), 'open'); // a post made by hand gets the Open tag like one tierdesk made
+    await work.label(questionKey(q.number), 'open'); // a post made by hand gets the Open tag like one tierdesk made
   } else {
     await work.post(
       { kind: 'place', place: { platform: place.platform, space: place.space, channel: place.channel } },
-      questionCard(number, q.title, q.body, actor.name),
-      { key: questionKey(number) },
+      questionCard(q.number, q.title, q.body, actor.name),
+      { key: questionKey(q.number) },
     );
     // tierdesk posted it, so the asker follows its thread only if let in (a Discord forum post).
-    await work.addMembers(questionKey(number), [actor.person]);
+    await work.addMembers(questionKey(q.number), [actor.person]);
   }
-  if (similar.lines.length > 0) {
-    // "Me too": the asker may join a solved question that is the same as theirs instead.
-    const buttons = similar.docs
-      .filter((h) => h.kind === 'question')
-      .map((h) => ({ action: 'peer.metoo', label: `Same as Q${h.ref}`, value: `${number} ${h.ref}` }));
-    await work.post(
-      questionThread(number),
-      card({
-        title: 'Similar questions and articles',
-        text: `These may already answer it:\n${similar.lines.join('\n')}`,
-        context: `${q.asker.name}: if one of them is your question, choose "Same as"; otherwise a helper will be along.`,
-        ...(buttons.length > 0 ? { buttons } : {}),
-        tone: 'info',
-      }),
-    );
-  }
-  await armUnanswered(core, work, q);
-  await armStale(core, work, q);
-  return q;
+}
+
+/** Offer similar knowledge in the question's thread, with a "Same as" button per solved question. */
+async function offerSimilar(work: Work, q: Question, similar: Similar): Promise<void> {
+  if (similar.lines.length === 0) return;
+  // "Me too": the asker may join a solved question that is the same as theirs instead.
+  const buttons = similar.docs
+    .filter((h) => h.kind === 'question')
+    .map((h) => ({ action: 'peer.metoo', label: `Same as Q${h.ref}`, value: `${q.number} ${h.ref}` }));
+  await work.post(
+    questionThread(q.number),
+    card({
+      title: 'Similar questions and articles',
+      text: `These may already answer it:\n${similar.lines.join('\n')}`,
+      context: `${q.asker.name}: if one of them is your question, choose "Same as"; otherwise a helper will be along.`,
+      ...(buttons.length > 0 ? { buttons } : {}),
+      tone: 'info',
+    }),
+  );
 }
 
 /** When the unanswered clock next rings: the ping, else the ticket. Counted on the configured calendar. */

@@ -31,11 +31,12 @@ const shown = (s: string) => `"${cleanLine(s).slice(0, 60)}"`;
 
 /** Settle the product and version names; refuse unknown ones and, by policy, unsupported versions. */
 export function productIntake(config: Config, f: IntakeFields, now: number): Partial<IntakeFields> {
-  if (config.products.length === 0 || f.product === undefined) return {};
-  const named = findProduct(config, f.product);
-  const split = !named && f.version === undefined ? splitProductVersion(config, f.product) : undefined;
-  if (split) return productIntake(config, { ...f, product: split.product.name, version: split.version }, now);
-  const p = named;
+  if (f.product === undefined) return {};
+  // A product named with its version in one field is split here, for every surface alike.
+  const split = f.version === undefined ? splitProductVersion(config, f.product) : undefined;
+  if (config.products.length === 0) return split ?? {};
+  if (split) return productIntake(config, { ...f, ...split }, now);
+  const p = findProduct(config, f.product);
   if (!p) {
     const guess = closest(
       f.product,

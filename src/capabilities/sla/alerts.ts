@@ -30,7 +30,7 @@ export async function slaTimerFired(core: Core, work: Work, subject: string, lat
   if (announce) {
     const marks = [...t.slaMarks, ...passed.map((l) => `${clock}:${l.key}`)];
     // Revision-checked like any change: if someone changed the ticket meanwhile, the timer is retried.
-    await saveTicket(work, t, { sla_marks: JSON.stringify(marks) });
+    await saveTicket(work, t, { sla_marks: marks });
     const marked: Ticket = { ...t, slaMarks: marks, revision: t.revision + 1 };
     if (announce.key === 'breach') await breach(core, work, marked, clock, snap, late);
     else await warn(core, work, marked, clock, snap, Number(announce.key), late);

@@ -59,7 +59,7 @@ export async function changePriority(
         return level !== undefined && sla.clocks[clock].usedSeconds >= level.fraction * sla.inputs[clock].targetMinutes * 60;
       });
     }
-    await saveTicket(work, t, { ...next, priority, sla_policy: changed.slaPolicy ?? null, sla_marks: JSON.stringify(changed.slaMarks) });
+    await saveTicket(work, t, { ...next, priority, sla_policy: changed.slaPolicy ?? null, sla_marks: changed.slaMarks });
     const due = (clock: ClockName) => sla?.clocks[clock].dueAt;
     await work.event(number, req.actor, 'priority_changed', {
       from: { priority: t.priority, impact: t.impact, urgency: t.urgency },

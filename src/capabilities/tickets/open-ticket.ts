@@ -1,8 +1,15 @@
 import { UserError } from '../../domain/errors.js';
-import { LEVELS, isLevel, priorityOf, type Level } from '../../domain/priority.js';
-import { cleanLine, cleanUserText } from '../../domain/text.js';
-import type { Place, Reply } from '../../ports.js';
-import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, lockRequester, nextTicketNumber } from '../../store/tickets.js';
+import { priorityOf } from '../../domain/priority.js';
+import type { CardField, Place, Reply } from '../../ports.js';
+import {
+  countOpenTicketsOf,
+  findSameRecentTicket,
+  insertTicket,
+  lastTicketOpenedBy,
+  lockRequester,
+  nextTicketNumber,
+  type NewTicket,
+} from '../../store/tickets.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from './cards.js';
 import { change, type Request } from '../../core/request.js';
@@ -11,6 +18,7 @@ import { policyFor, scheduleSla, slaFailedField, slaFields, snapshotWith } from 
 import { maybePage, outsideHours, pageField } from '../oncall/paging.js';
 import type { Core, Target, Work } from '../../core/work.js';
 import type { Actor } from '../../core/directory.js';
+import type { TierConfig } from '../../config/config.js';
 
 /**
  * `first` runs at the start of the unit of work that opens the ticket (or records the offer before
@@ -21,73 +29,9 @@ export interface UnitOptions {
   first?: (work: Work) => Promise<void>;
 }
 
-/** What a requester fills in; every field is untrusted text. */
-export interface NewTicketInput {
-  title?: string;
-  description?: string;
-  urgency?: string;
-  impact?: string;
-  category?: string;
-  product?: string;
-  version?: string;
-}
+import { validateNewTicket, type NewTicketInput, type ValidTicket } from './ticket-input.js';
 
-const SHORT_FIELD_MAX = 100;
-
-function level(value: string | undefined, flag: string, fallback: Level): Level {
-  if (value === undefined || value.trim() === '') return fallback;
-  const v = value.trim().toLowerCase();
-  if (!isLevel(v))
-    throw new UserError('bad_level', `--${flag} must be ${LEVELS.join(', ')}; "${cleanLine(value).slice(0, 40)}" is not one of them.`, flag);
-  return v;
-}
-
-/** An optional one-line field: left empty (a form's untouched input) it is not given. */
-function shortField(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  const v = cleanLine(value);
-  // A form's emptied optional field (sent as '') means none; typed, `--product` with no value is refused by the parser.
-  if (v === '') return undefined;
-  if (v.length > SHORT_FIELD_MAX) throw new UserError('too_long', `--${flag} is ${v.length} characters; the limit is ${SHORT_FIELD_MAX}.`, flag);
-  return v;
-}
-
-export type ValidTicket = ReturnType<typeof validateNewTicket>;
-
-/** Validate and clean the input; every refusal names the field. */
-export function validateNewTicket(core: Core, input: NewTicketInput) {
-  const limits = core.config.tickets;
-  const title = cleanLine(input.title ?? '');
-  if (title === '')
-    throw new UserError(
-      'missing_title',
-      'A ticket needs a title: /ticket new <title> [--description TEXT] [--urgency high|medium|low] [--impact high|medium|low]',
-      'title',
-    );
-  if (title.length > limits.titleMax)
-    throw new UserError(
-      'too_long',
-      `The title is ${title.length} characters; the limit is ${limits.titleMax}. Put the details in --description.`,
-      'title',
-    );
-  const description = cleanUserText(input.description ?? '').trim();
-  if (description.length > limits.descriptionMax)
-    throw new UserError('too_long', `The description is ${description.length} characters; the limit is ${limits.descriptionMax}.`, 'description');
-  const urgency = level(input.urgency, 'urgency', limits.defaultUrgency);
-  const impact = level(input.impact, 'impact', limits.defaultImpact);
-  let category = shortField(input.category, 'category');
-  if (category !== undefined && limits.categories) {
-    const known = limits.categories.find((c) => c.toLowerCase() === category!.toLowerCase());
-    if (!known)
-      throw new UserError('bad_category', `"${category}" is not a category here. Choose one of: ${limits.categories.join(', ')}.`, 'category');
-    category = known;
-  }
-  const product = shortField(input.product, 'product');
-  const version = shortField(input.version, 'version');
-  if (version !== undefined && product === undefined)
-    throw new UserError('version_without_product', '--version says which version of a product: add --product NAME.', 'product');
-  return { title, description, urgency, impact, category, product, version };
-}
+export { validateNewTicket, type NewTicketInput, type ValidTicket };
 
 /**
  * Spam protection for public communities: an open-ticket cap and a cooldown per requester. Call it in
@@ -170,6 +114,46 @@ export async function createTicket(
   valid: ValidTicket,
   opts: CreateOptions = {},
 ): Promise<Ticket> {
+  const { ticket: t, tier } = await newTicket(core, work, actor, place, valid, opts);
+  const policy = policyFor(core, t);
+  await insertTicket(work.db, newTicketRow(t, policy?.name));
+  let clockFailure: string | undefined;
+  const sla = snapshotWith(core, t, [], work.now, (why) => (clockFailure = why));
+  const slaLines = () => (clockFailure !== undefined && policy ? [slaFailedField(policy.name, clockFailure)] : slaFields(sla));
+  await work.event(t.number, actor, 'opened', {
+    title: t.title,
+    tier: t.tier,
+    priority: t.priority,
+    impact: t.impact,
+    urgency: t.urgency,
+    ...(t.category ? { category: t.category } : {}),
+  });
+  if (clockFailure !== undefined) await work.event(t.number, 'system', 'sla_clock_failed', { policy: policy?.name, error: clockFailure });
+  await postTicketCards(core, work, t, tier, slaLines(), opts.requesterTarget);
+  if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
+  if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
+    await work.edit(
+      messageKeys.card(t.number, tier.id),
+      agentCard(t, core.directory, [...slaLines(), ...(await pageField(work.db, t.number))]),
+      t.number,
+    );
+  }
+  return t;
+}
+
+/**
+ * The new ticket as it will be stored: its fields settled by the capabilities' intake, its tier (asked
+ * for, else chosen by intake, else routed by category and product), its priority from the matrix and
+ * the next number.
+ */
+async function newTicket(
+  core: Core,
+  work: Work,
+  actor: Actor,
+  place: Place,
+  valid: ValidTicket,
+  opts: CreateOptions,
+): Promise<{ ticket: Ticket; tier: TierConfig }> {
   const { tier: routed, ...settled } = core.catalogue.intake(
     core.config,
     { category: valid.category, product: valid.product, version: valid.version },
@@ -180,22 +164,18 @@ export async function createTicket(
     (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ??
     (routed !== undefined ? core.directory.tier(routed) : undefined) ??
     core.directory.entryTier(v.category, v.product, v.version);
-  const priority = priorityOf(core.config.priority.matrix, v.impact, v.urgency);
-  const requester = actor.person;
   const origin = place.channel.startsWith('dm:') ? undefined : place;
   const group = core.directory.customerGroupOf(actor);
-  const policy = policyFor(core, { priority, ...(group !== undefined ? { slaGroup: group } : {}) });
-  const number = await nextTicketNumber(work.db);
-  const t: Ticket = {
-    number,
+  const ticket: Ticket = {
+    number: await nextTicketNumber(work.db),
     title: v.title,
     description: v.description,
     impact: v.impact,
     urgency: v.urgency,
-    priority,
+    priority: priorityOf(core.config.priority.matrix, v.impact, v.urgency),
     tier: tier.id,
     status: 'open',
-    requester,
+    requester: actor.person,
     createdAt: work.now,
     updatedAt: work.now,
     revision: 0,
@@ -206,8 +186,13 @@ export async function createTicket(
     ...(v.version !== undefined ? { version: v.version } : {}),
     ...(origin ? { origin } : {}),
   };
-  await insertTicket(work.db, {
-    number,
+  return { ticket, tier };
+}
+
+/** The row of a ticket just opened: nobody assigned, nothing answered or resolved yet. */
+function newTicketRow(t: Ticket, slaPolicy: string | undefined): NewTicket {
+  return {
+    number: t.number,
     title: t.title,
     description: t.description,
     category: t.category ?? null,
@@ -218,51 +203,38 @@ export async function createTicket(
     priority: t.priority,
     tier: t.tier,
     status: t.status,
-    requester_platform: requester.platform,
-    requester_space: requester.space,
-    requester_id: requester.id,
-    requester_name: requester.name,
-    requester_zone: requester.zone?.slice(0, 64) ?? null,
-    origin: origin ? JSON.stringify(origin) : null,
+    requester_platform: t.requester.platform,
+    requester_space: t.requester.space,
+    requester_id: t.requester.id,
+    requester_name: t.requester.name,
+    requester_zone: t.requester.zone?.slice(0, 64) ?? null,
+    origin: t.origin ?? null,
     assignee: null,
     assignee_name: null,
-    created_at: work.now,
-    updated_at: work.now,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
     first_response_at: null,
     resolved_at: null,
     closed_at: null,
     resolution: null,
     revision: 0,
-    sla_policy: policy?.name ?? null,
-    sla_group: group ?? null,
+    sla_policy: slaPolicy ?? null,
+    sla_group: t.slaGroup ?? null,
     sla_marks: null,
-  });
-  let clockFailure: string | undefined;
-  const sla = snapshotWith(core, t, [], work.now, (why) => (clockFailure = why));
-  const slaLines = () => (clockFailure !== undefined && policy ? [slaFailedField(policy.name, clockFailure)] : slaFields(sla));
-  await work.event(number, actor, 'opened', {
-    title: t.title,
-    tier: t.tier,
-    priority,
-    impact: t.impact,
-    urgency: t.urgency,
-    ...(t.category ? { category: t.category } : {}),
-  });
-  if (clockFailure !== undefined) await work.event(number, 'system', 'sla_clock_failed', { policy: policy?.name, error: clockFailure });
+  };
+}
+
+/** The agents' card in the tier's channel and the requester's card in their private conversation. */
+async function postTicketCards(core: Core, work: Work, t: Ticket, tier: TierConfig, slaLines: CardField[], requesterTarget?: Target): Promise<void> {
   await work.post(
-    { kind: 'place', place: core.directory.agentChannel(tier, requester.platform, requester.space) },
-    agentCard(t, core.directory, slaLines()),
+    { kind: 'place', place: core.directory.agentChannel(tier, t.requester.platform, t.requester.space) },
+    agentCard(t, core.directory, slaLines),
     {
-      key: messageKeys.card(number, tier.id),
-      ticket: number,
+      key: messageKeys.card(t.number, tier.id),
+      ticket: t.number,
       side: 'agents',
     },
   );
-  const requesterTarget: Target = opts.requesterTarget ?? { kind: 'private', person: requester, title: `#${number} ${t.title}` };
-  await work.post(requesterTarget, requesterCard(t, core.directory), { key: messageKeys.requester(number), ticket: number, side: 'requester' });
-  if (sla) await scheduleSla(core, work, t, sla); // a new ticket has no timers to cancel
-  if (outsideHours(core, t, work.now) && (await maybePage(core, work, t, 'opened_outside_hours'))) {
-    await work.edit(messageKeys.card(number, tier.id), agentCard(t, core.directory, [...slaLines(), ...(await pageField(work.db, number))]), number);
-  }
-  return t;
+  const target: Target = requesterTarget ?? { kind: 'private', person: t.requester, title: `#${t.number} ${t.title}` };
+  await work.post(target, requesterCard(t, core.directory), { key: messageKeys.requester(t.number), ticket: t.number, side: 'requester' });
 }

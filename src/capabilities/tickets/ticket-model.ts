@@ -5,8 +5,7 @@ import type { Person, Place, Platform } from '../../ports.js';
 import type { Db } from '../../store/connect.js';
 import type { Directory } from '../../core/directory.js';
 import { closePauses, openPause } from '../../store/sla-pauses.js';
-import type { TicketRow, TicketUpdate } from '../../store/schema.js';
-import { findTicket, updateTicket } from '../../store/tickets.js';
+import { findTicket, updateTicket, type TicketPatch, type TicketRecord } from '../../store/tickets.js';
 
 /** A ticket as the use cases see it. */
 export interface Ticket {
@@ -40,7 +39,7 @@ export interface Ticket {
   slaMarks: string[];
 }
 
-export function ticketFromRow(r: TicketRow): Ticket {
+export function ticketFromRow(r: TicketRecord): Ticket {
   const t: Ticket = {
     number: Number(r.number),
     title: r.title,
@@ -60,14 +59,14 @@ export function ticketFromRow(r: TicketRow): Ticket {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     revision: Number(r.revision),
-    slaMarks: r.sla_marks ? (JSON.parse(r.sla_marks) as string[]) : [],
+    slaMarks: r.sla_marks,
   };
   if (r.sla_policy !== null) t.slaPolicy = r.sla_policy;
   if (r.sla_group !== null) t.slaGroup = r.sla_group;
   if (r.category !== null) t.category = r.category;
   if (r.product !== null) t.product = r.product;
   if (r.product_version !== null) t.version = r.product_version;
-  if (r.origin !== null) t.origin = JSON.parse(r.origin) as Place;
+  if (r.origin !== null) t.origin = r.origin;
   if (r.assignee !== null) t.assignee = r.assignee;
   if (r.assignee_name !== null) t.assigneeName = r.assignee_name;
   if (r.first_response_at !== null) t.firstResponseAt = Number(r.first_response_at);
@@ -97,7 +96,7 @@ export class TicketConflict extends ConflictError {
  * loaded. A status change also opens or closes the SLA pauses it implies: waiting on the requester
  * stops both clocks; time spent resolved does not count if the ticket is reopened.
  */
-export async function saveTicket(work: { db: Db; now: number; core: { newId: () => string } }, ticket: Ticket, patch: TicketUpdate): Promise<void> {
+export async function saveTicket(work: { db: Db; now: number; core: { newId: () => string } }, ticket: Ticket, patch: TicketPatch): Promise<void> {
   const ok = await updateTicket(work.db, ticket.number, ticket.revision, { ...patch, updated_at: work.now });
   if (!ok) throw new TicketConflict(ticket.number);
   const to = patch.status as TicketStatus | undefined;

@@ -12,7 +12,8 @@ import { createDesk } from '../../core/desk.js';
 import { openDatabase, type Db } from '../../store/connect.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { erasePersonWords, eventsBy, exportPage, ticketsRaisedBy, type PersonRef } from '../../store/records.js';
-import type { EventRow, TicketRow } from '../../store/schema.js';
+import type { EventRow } from '../../store/schema.js';
+import type { TicketRecord } from '../../store/tickets.js';
 
 type Say = (text: string) => void;
 const DAY = 86_400_000;
@@ -46,7 +47,7 @@ function dayOrInstant(text: string, end: boolean): number | string {
 const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
 /** A ticket and its events as one export record: instants in ISO-8601 UTC, JSON columns unpacked. */
-export function exportRecord(t: TicketRow, events: EventRow[]): Record<string, unknown> {
+export function exportRecord(t: TicketRecord, events: EventRow[]): Record<string, unknown> {
   return {
     number: Number(t.number),
     title: t.title,
