@@ -11,6 +11,8 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   scheduler: () => import('./scheduler.js'),
   oncall: () => import('./oncall.js'),
   intake: () => import('./intake-slack.js'),
+  // The bare-Bolt floor tierdesk's Slack intake is measured against (same load process and fake).
+  'intake-floor': () => import('./intake-slack-floor.js'),
   'intake-discord': () => import('./intake-discord.js'),
   'intake-pg': () => import('./intake-pg.js'),
   scale: () => import('./scale.js'),

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 
 /**
@@ -7,13 +8,14 @@ import type { Db } from './connect.js';
  * two first takers at once (PostgreSQL, several connections) get 1 and 2 instead of a failure.
  */
 export async function nextCounter(db: Db, name: string): Promise<number> {
-  const bumped = await db
-    .updateTable('counters')
-    .set({ value: sql<number>`value + 1` })
-    .where('name', '=', name)
-    .returning('value')
-    .executeTakeFirst();
-  if (bumped) return Number(bumped.value);
+  const { rows } = await runCompiled(db, 'counters.bump', [name], (slot) =>
+    db
+      .updateTable('counters')
+      .set({ value: sql<number>`value + 1` })
+      .where('name', '=', slot(0))
+      .returning('value'),
+  );
+  if (rows[0]) return Number(rows[0].value);
   const first = await db
     .insertInto('counters')
     .values({ name, value: 1 })

@@ -1,3 +1,4 @@
+import { affected, runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 
 /**
@@ -5,12 +6,13 @@ import type { Db } from './connect.js';
  * platform retry (or a replayed interaction) does nothing the second time.
  */
 export async function recordInboundKey(db: Db, key: string, at: number): Promise<boolean> {
-  const result = await db
-    .insertInto('inbound_keys')
-    .values({ key, at })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  const result = await runCompiled(db, 'inbound_keys.record', [key, at], (slot) =>
+    db
+      .insertInto('inbound_keys')
+      .values({ key: slot(0), at: slot(1) })
+      .onConflict((oc) => oc.column('key').doNothing()),
+  );
+  return affected(result) === 1;
 }
 
 /** Forget keys older than `before`; platforms stop retrying within minutes. */

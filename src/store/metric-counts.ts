@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 
 /** The event kinds counted for /metrics. */
@@ -12,13 +13,26 @@ const SHARDS = 8;
  */
 export async function countEvent(db: Db, ticket: number, kind: string): Promise<void> {
   if (!counted.has(kind)) return;
-  const t = await db.selectFrom('tickets').select(['tier', 'priority', 'requester_platform']).where('number', '=', ticket).executeTakeFirst();
-  const row = { metric: kind, tier: t?.tier ?? '', priority: t?.priority ?? '', platform: t?.requester_platform ?? '' };
-  await db
-    .insertInto('metric_counts')
-    .values({ ...row, shard: Math.floor(Math.random() * SHARDS), value: 1 })
-    .onConflict((oc) => oc.columns(['metric', 'tier', 'priority', 'platform', 'shard']).doUpdateSet({ value: sql`metric_counts.value + 1` }))
-    .execute();
+  // One statement: the ticket's tier, priority and platform are read by the insert itself (an event always has its ticket).
+  await runCompiled(db, 'metric_counts.count', [kind, Math.floor(Math.random() * SHARDS), ticket], (slot) =>
+    db
+      .insertInto('metric_counts')
+      .columns(['metric', 'tier', 'priority', 'platform', 'shard', 'value'])
+      .expression(
+        db
+          .selectFrom('tickets')
+          .select([
+            sql<string>`cast(${slot(0)} as text)`.as('metric'),
+            'tier',
+            'priority',
+            'requester_platform',
+            sql<number>`cast(${slot(1)} as integer)`.as('shard'),
+            sql<number>`1`.as('value'),
+          ])
+          .where('number', '=', slot(2)),
+      )
+      .onConflict((oc) => oc.columns(['metric', 'tier', 'priority', 'platform', 'shard']).doUpdateSet({ value: sql`metric_counts.value + 1` })),
+  );
 }
 
 export interface MetricCount {

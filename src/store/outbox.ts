@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
 import type { Card, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
@@ -50,22 +51,32 @@ function outboxItem(row: OutboxRow): OutboxItem {
 
 export async function insertOutbox(db: Db, items: NewOutboxItem[]): Promise<void> {
   if (items.length === 0) return;
-  await db
-    .insertInto('outbox')
-    .values(
-      items.map(({ target, body, ...row }) => ({
-        ...row,
-        op: body.op,
-        target: JSON.stringify(target),
-        card: encodeBody(body),
-        status: 'pending',
-        attempts: 0,
-        lease_until: null,
-        last_error: null,
-        sent_at: null,
-      })),
-    )
-    .execute();
+  // Compiled once per row count (a unit of work writes a handful); the constant columns stay literal parameters.
+  await runCompiled(
+    db,
+    `outbox.insert:${items.length}`,
+    items.flatMap((r) => [
+      r.id,
+      r.created_at,
+      JSON.stringify(r.target),
+      r.body.op,
+      r.message_key,
+      r.ticket,
+      r.side,
+      encodeBody(r.body),
+      r.next_attempt_at,
+    ]),
+    (slot) =>
+      db.insertInto('outbox').values(
+        items.map((_, i) => {
+          const at = (j: number) => slot(i * 9 + j);
+          return {
+            ...{ id: at(0), created_at: at(1), target: at(2), op: at(3), message_key: at(4), ticket: at(5), side: at(6), card: at(7) },
+            ...{ next_attempt_at: at(8), status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null },
+          };
+        }),
+      ),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
+import { runCompiled } from './compiled.js';
 import { nextCounter } from './counters.js';
 import { dialectOf } from './dialect.js';
 import type { Place } from '../ports.js';
@@ -46,10 +47,14 @@ export async function nextTicketNumber(db: Db): Promise<number> {
 }
 
 export async function insertTicket(db: Db, ticket: NewTicket): Promise<void> {
-  await db
-    .insertInto('tickets')
-    .values(encodeJsonColumns(ticket) as NewTicketRow)
-    .execute();
+  const row = encodeJsonColumns(ticket) as Record<string, unknown>;
+  const columns = Object.keys(row);
+  await runCompiled(
+    db,
+    `tickets.insert:${columns.join(',')}`,
+    columns.map((c) => row[c] ?? null),
+    (slot) => db.insertInto('tickets').values(Object.fromEntries(columns.map((c, i) => [c, slot(i)])) as NewTicketRow),
+  );
 }
 
 export async function findTicket(db: Db, number: number): Promise<TicketRecord | undefined> {
@@ -144,18 +149,25 @@ export async function findSameRecentTicket(
   same: { title: string; description: string },
   since: number,
 ): Promise<{ number: number; createdAt: number } | undefined> {
-  const row = await db
-    .selectFrom('tickets')
-    .select(['number', 'created_at'])
-    .where('requester_platform', '=', requester.platform)
-    .where('requester_space', '=', requester.space)
-    .where('requester_id', '=', requester.id)
-    .where('created_at', '>=', since)
-    .where('title', '=', same.title)
-    .where('description', '=', same.description)
-    .orderBy('number', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  // Through the index on (requester, title, created_at): migrations/2026-12-08-81-tickets-requester-title.ts.
+  const { rows } = await runCompiled(
+    db,
+    'tickets.same_recent',
+    [requester.platform, requester.space, requester.id, same.title, since, same.description],
+    (slot) =>
+      db
+        .selectFrom('tickets')
+        .select(['number', 'created_at'])
+        .where('requester_platform', '=', slot(0))
+        .where('requester_space', '=', slot(1))
+        .where('requester_id', '=', slot(2))
+        .where('title', '=', slot(3))
+        .where('created_at', '>=', slot(4))
+        .where('description', '=', slot(5))
+        .orderBy('number', 'desc')
+        .limit(1),
+  );
+  const row = rows[0];
   return row ? { number: Number(row.number), createdAt: Number(row.created_at) } : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
 import type { TimerRow } from './schema.js';
@@ -12,31 +13,37 @@ export interface NewTimer {
 /** Create or move timers (one per kind and subject), in one statement. */
 export async function setTimers(db: Db, timers: readonly NewTimer[], now: number): Promise<void> {
   if (timers.length === 0) return;
-  await db
-    .insertInto('timers')
-    .values(
-      timers.map((t) => ({
-        id: `${t.kind}:${t.subject}`,
-        kind: t.kind,
-        subject: t.subject,
-        due_at: t.dueAt,
-        next_at: t.dueAt,
-        data: t.data === undefined ? null : JSON.stringify(t.data),
-        attempts: 0,
-        lease_until: null,
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
-        due_at: eb.ref('excluded.due_at'),
-        next_at: eb.ref('excluded.next_at'),
-        data: eb.ref('excluded.data'),
-        attempts: 0,
-        lease_until: null,
-      })),
-    )
-    .execute();
+  // Compiled once per timer count: a unit of work sets a few.
+  const values = timers.flatMap((t) => [`${t.kind}:${t.subject}`, t.kind, t.subject, t.dueAt, t.data === undefined ? null : JSON.stringify(t.data)]);
+  await runCompiled(db, `timers.set:${timers.length}`, [...values, now], (slot) =>
+    db
+      .insertInto('timers')
+      .values(
+        timers.map((_, i) => {
+          const at = (j: number) => slot(i * 5 + j);
+          return {
+            id: at(0),
+            kind: at(1),
+            subject: at(2),
+            due_at: at(3),
+            next_at: at(3),
+            data: at(4),
+            attempts: 0,
+            lease_until: null,
+            created_at: slot(values.length),
+          };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          due_at: eb.ref('excluded.due_at'),
+          next_at: eb.ref('excluded.next_at'),
+          data: eb.ref('excluded.data'),
+          attempts: 0,
+          lease_until: null,
+        })),
+      ),
+  );
 }
 
 export async function cancelTimer(db: Db, kind: string, subject: string): Promise<void> {

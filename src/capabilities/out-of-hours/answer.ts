@@ -34,6 +34,13 @@ function requesterZone(core: Core, t: Ticket): string | undefined {
 /** The `ticket.opened` hook: answer when the ticket's tier is closed at the moment it opened. */
 export async function answerOutOfHours(core: Core, work: Work, number: number): Promise<void> {
   if (!core.config.outOfHours.enabled) return;
+  // The hook runs in the unit of work that opened the ticket, so `work.now` is when it opened: while
+  // every tier's desk is open, nothing is to be answered and the ticket need not be read.
+  const openNow = (hours: string | undefined) => {
+    const calendar = hours !== undefined ? core.config.calendars.get(hours) : undefined;
+    return !calendar || isOpenAt(calendar, work.now);
+  };
+  if (core.config.tiers.every((tier) => openNow(tier.hours))) return;
   const t = await loadTicket(work.db, number);
   const tier = core.directory.tier(t.tier);
   const calendar = tier?.hours !== undefined ? core.config.calendars.get(tier.hours) : undefined;

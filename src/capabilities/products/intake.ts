@@ -83,6 +83,7 @@ function moveTo(p: Product, now: number): string {
 
 /** The `ticket.opened` hook: tell the requester when the version they named is past its support. */
 export async function tellAboutSupport(core: Core, work: Work, number: number): Promise<void> {
+  if (core.config.products.length === 0) return; // no product to tell about: no need to read the ticket
   const t = await loadTicket(work.db, number);
   const p = t.product !== undefined ? core.config.products.find((x) => x.name === t.product) : undefined;
   const v = p?.versions.find((x) => x.name === t.version);

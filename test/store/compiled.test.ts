@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/connect.js';
+import { runCompiled } from '../../src/store/compiled.js';
+import { recordInboundKey } from '../../src/store/inbound-keys.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { insertOutbox, type NewOutboxItem } from '../../src/store/outbox.js';
+import { setTimers } from '../../src/store/timers.js';
+import { TEST_DIALECT, testDatabase } from '../support/database.js';
+
+const opened: Db[] = [];
+async function fresh(): Promise<Db> {
+  const db = await testDatabase();
+  opened.push(db);
+  await migrateToLatest(db);
+  return db;
+}
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.destroy();
+});
+
+const outboxRow = (id: string): NewOutboxItem => ({
+  id,
+  created_at: 5,
+  target: { kind: 'thread', of: 'root' },
+  body: { op: 'post', card: { title: id, fallback: id } },
+  message_key: `key-${id}`,
+  ticket: null,
+  side: null,
+  next_attempt_at: 7,
+});
+
+describe(`queries compiled once (${TEST_DIALECT})`, () => {
+  it('run with each call’s own values, not the first call’s', async () => {
+    const db = await fresh();
+    expect(await recordInboundKey(db, 'a', 1)).toBe(true);
+    expect(await recordInboundKey(db, 'b', 2)).toBe(true);
+    expect(await recordInboundKey(db, 'a', 3)).toBe(false);
+    const keys = await db.selectFrom('inbound_keys').selectAll().orderBy('key').execute();
+    expect(keys.map((k) => [k.key, Number(k.at)])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('keep one compilation per shape: one row and three rows both land whole', async () => {
+    const db = await fresh();
+    await insertOutbox(db, [outboxRow('x1')]);
+    await insertOutbox(db, ['y1', 'y2', 'y3'].map(outboxRow));
+    await insertOutbox(db, [outboxRow('z1')]);
+    const rows = await db.selectFrom('outbox').select(['id', 'message_key', 'card', 'status', 'attempts']).orderBy('id').execute();
+    expect(rows.map((r) => [r.id, r.message_key, r.card, r.status, Number(r.attempts)])).toEqual(
+      ['x1', 'y1', 'y2', 'y3', 'z1'].map((id) => [id, `key-${id}`, `{"title":"${id}","fallback":"${id}"}`, 'pending', 0]),
+    );
+    await setTimers(db, [{ kind: 'k', subject: 's1', dueAt: 10, data: { n: 1 } }], 1);
+    await setTimers(
+      db,
+      [
+        { kind: 'k', subject: 's1', dueAt: 20 },
+        { kind: 'k', subject: 's2', dueAt: 30, data: 'two' },
+      ],
+      2,
+    );
+    const timers = await db.selectFrom('timers').select(['id', 'due_at', 'data', 'created_at']).orderBy('id').execute();
+    expect(timers.map((t) => [t.id, Number(t.due_at), t.data, Number(t.created_at)])).toEqual([
+      ['k:s1', 20, null, 1],
+      ['k:s2', 30, '"two"', 2],
+    ]);
+  });
+
+  it('returns the rows a compiled select reads', async () => {
+    const db = await fresh();
+    await recordInboundKey(db, 'q', 9);
+    const read = (key: string) =>
+      runCompiled(db, 'test.inbound_key', [key], (slot) => db.selectFrom('inbound_keys').select('at').where('key', '=', slot(0)));
+    expect((await read('q')).rows.map((r) => Number(r.at))).toEqual([9]);
+    expect((await read('none')).rows).toEqual([]);
+  });
+});
