@@ -13,7 +13,7 @@ import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
 import { checkCommand } from '../adapters/check-command.js';
 import { createCatalogue } from './capabilities/index.js';
-import { serveDashboard, webCommand } from '../adapters/web/cli.js';
+import { serveDashboard, tokensCommand, webCommand } from '../adapters/web/cli.js';
 import { Directory } from './core/directory.js';
 import { startOpsServer } from './ops-server.js';
 import { createDesk } from './core/desk.js';
@@ -86,6 +86,8 @@ export async function main(io: Io): Promise<number> {
     case 'login-link':
     case 'sessions':
       return webCommand(args, config, io.env, say, complain);
+    case 'tokens':
+      return tokensCommand(args, config, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
     case 'export':

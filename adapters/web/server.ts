@@ -30,6 +30,8 @@ import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
 import { PlatformSignIn } from './platform-sign-in.js';
 import type { SignInProvider } from './sign-in-providers.js';
+import { Api, API_BASE } from './api/serve.js';
+import { createTokenFromForm, revokeOwnToken, tokensHtml } from './tokens-page.js';
 
 export interface WebOptions {
   desk: Desk;
@@ -96,6 +98,7 @@ function redirect(res: ServerResponse, to: string, headers: Record<string, strin
 /** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
 class WebApp {
   readonly live: LiveHub;
+  readonly api: Api;
   private readonly core: Core;
   private readonly limiter: AttemptLimiter;
   private readonly platforms: PlatformSignIn;
@@ -105,6 +108,7 @@ class WebApp {
   constructor(private readonly options: WebOptions) {
     this.core = options.desk.core;
     this.live = new LiveHub(this.core);
+    this.api = new Api(options.desk);
     this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
     this.platforms = new PlatformSignIn({
       core: this.core,
@@ -171,6 +175,7 @@ class WebApp {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
+    if (path === API_BASE || path.startsWith(`${API_BASE}/`)) return this.api.answer(req, res, path, url.searchParams);
     if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, this.platforms.page(url.searchParams.get('token')));
     const platform = /^\/login\/([a-z]+)(\/callback)?$/.exec(path);
     if (platform && method === 'GET') return this.platformSignIn(req, res, platform[1]!, platform[2] !== undefined, url.searchParams);
@@ -194,6 +199,7 @@ class WebApp {
       return redirect(res, '/oncall');
     }
     if (path === '/kb' || path.startsWith('/kb/')) return this.kbRoute(req, res, v, url);
+    if (path === '/tokens' || path.startsWith('/tokens/')) return this.tokensRoute(req, res, v, path);
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
@@ -264,6 +270,21 @@ class WebApp {
     const headers = { ...SECURITY_HEADERS, ...answer.headers, ...(answer.cookies ? { 'set-cookie': answer.cookies } : {}) };
     if (answer.location) res.writeHead(answer.status, { ...headers, location: answer.location }).end();
     else res.writeHead(answer.status, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(answer.page ?? '');
+  }
+
+  /** `/tokens`: the person's own API tokens; a new one is shown on the answer to its form, once. */
+  private async tokensRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, path: string): Promise<void> {
+    if (req.method === 'GET' && path === '/tokens') return send(res, 200, await tokensHtml(this.core, v));
+    const revoke = /^\/tokens\/([a-z0-9]{1,40})\/revoke$/.exec(path);
+    if (req.method === 'POST' && (path === '/tokens' || revoke)) {
+      const form = await this.formOf(req, v);
+      if (revoke) return send(res, 200, await tokensHtml(this.core, v, undefined, await revokeOwnToken(this.core, v, revoke[1]!)));
+      const made = await createTokenFromForm(this.core, v, form);
+      return 'token' in made
+        ? send(res, 200, await tokensHtml(this.core, v, made))
+        : send(res, 422, await tokensHtml(this.core, v, undefined, made.notice));
+    }
+    throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
   }
 
   private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {

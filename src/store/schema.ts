@@ -66,6 +66,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   oncall_handles: OncallHandlesTable;
   oncall_handle_grants: OncallHandleGrantsTable;
+  api_tokens: ApiTokensTable;
 }
 
 /** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */
@@ -108,6 +109,18 @@ export interface WebSessionsTable {
   csrf: string;
   created_at: number;
   expires_at: number;
+}
+
+/** Personal API tokens (migrations/2026-12-08-71-api-tokens.ts). */
+export interface ApiTokensTable {
+  id: string;
+  person: string;
+  scope: string;
+  label: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */
