@@ -69,6 +69,8 @@ class HttpError extends Error {
 export interface WebServer {
   server: Server;
   live: LiveHub;
+  /** The API under /api/v1 and its routes. */
+  api: Api;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export function createWebServer(options: WebOptions): WebServer {
   return {
     server,
     live: app.live,
+    api: app.api,
     async close() {
       app.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
