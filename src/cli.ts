@@ -13,7 +13,7 @@ import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
 import { discordCommand } from '../adapters/discord/cli.js';
 import { checkCommand } from '../adapters/check-command.js';
 import { createCatalogue } from './capabilities/index.js';
-import { serveDashboard, tokensCommand, webCommand } from '../adapters/web/cli.js';
+import { serveDashboard, webCommand } from '../adapters/web/cli.js';
 import { Directory } from './core/directory.js';
 import { startOpsServer } from './ops-server.js';
 import { createDesk } from './core/desk.js';
@@ -70,6 +70,7 @@ export async function main(io: Io): Promise<number> {
   }
   const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr, databaseUrl: config.database.url });
 
+  if (['login-link', 'sessions', 'tokens'].includes(args.command)) return webCommand(args, config, io.env, say, complain);
   switch (args.command) {
     case 'check':
       return checkCommand(config, args.flags.has('online'), say);
@@ -83,11 +84,6 @@ export async function main(io: Io): Promise<number> {
       return reportCommand(args, config, logger, say, complain);
     case 'discord':
       return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
-    case 'login-link':
-    case 'sessions':
-      return webCommand(args, config, io.env, say, complain);
-    case 'tokens':
-      return tokensCommand(args, config, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
     case 'export':

@@ -37,8 +37,9 @@ export async function serveDashboard(desk: Desk, env: NodeJS.ProcessEnv, console
   return () => running.close();
 }
 
-/** `tierdesk login-link PERSON` and `tierdesk sessions revoke [PERSON]`. */
+/** `tierdesk login-link PERSON`, `tierdesk sessions revoke [PERSON]` and `tierdesk tokens …`. */
 export async function webCommand(args: Args, config: Config, env: NodeJS.ProcessEnv, say: Say, complain: Say): Promise<number> {
+  if (args.command === 'tokens') return tokensCommand(args, config, say, complain);
   const [what, ...rest] = args.command === 'login-link' ? ['login-link', ...args.rest] : args.rest;
   const person = rest[0];
   if (what === 'login-link' && person === undefined) return (complain('Usage: tierdesk login-link PERSON (a person id under people:)'), 2);

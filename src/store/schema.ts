@@ -14,6 +14,7 @@ import type {
   SearchDocsTable,
 } from './schema-community.js';
 import type { OncallHandleGrantsTable, OncallHandlesTable } from './schema-oncall.js';
+import type { ApiTokensTable } from './schema-integrations.js';
 
 export type {
   PeerQuestionsTable,
@@ -109,18 +110,6 @@ export interface WebSessionsTable {
   csrf: string;
   created_at: number;
   expires_at: number;
-}
-
-/** Personal API tokens (migrations/2026-12-08-71-api-tokens.ts). */
-export interface ApiTokensTable {
-  id: string;
-  person: string;
-  scope: string;
-  label: string;
-  token_hash: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */
