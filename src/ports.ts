@@ -3,8 +3,11 @@
  * ChatAdapter; the composition root (src/cli.ts) provides a real Clock and Logger; tests provide fakes.
  */
 
-/** `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`). */
-export type Platform = 'slack' | 'discord' | 'console' | 'web';
+/**
+ * `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`).
+ * `webhook`: outbound webhooks (adapters/webhook), a delivery lane only: its places are webhook names.
+ */
+export type Platform = 'slack' | 'discord' | 'console' | 'web' | 'webhook';
 
 /** Where a message lives. `space` is the workspace or guild; `thread` the parent message, if any. */
 export interface Place {
@@ -180,6 +183,13 @@ export interface OutboundFile {
   content: string;
 }
 
+/** A lifecycle event for an integration: `id` is unique per delivery, `body` the JSON sent. */
+export interface OutboundEvent {
+  id: string;
+  event: string;
+  body: Record<string, unknown>;
+}
+
 /** How a peer-support thread is labelled: a forum tag, a title mark or a reaction, as the platform allows. */
 export type ThreadLabel = 'open' | 'solved' | 'closed';
 
@@ -221,6 +231,11 @@ export interface ChatAdapter {
    * card as its message. Without it the dispatcher posts the card alone (it says where the file is).
    */
   upload?(place: Place, file: OutboundFile, card: Card): Promise<void>;
+  /**
+   * Optional: deliver a lifecycle event to an integration (an outbound webhook named by
+   * `place.channel`). Only the webhook lane has it; rows of op `webhook` go nowhere else.
+   */
+  deliverEvent?(place: Place, event: OutboundEvent): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
   /**
