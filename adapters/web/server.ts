@@ -32,6 +32,7 @@ import { PlatformSignIn } from './platform-sign-in.js';
 import type { SignInProvider } from './sign-in-providers.js';
 import { Api, API_BASE } from './api/serve.js';
 import { createTokenFromForm, revokeOwnToken, tokensHtml } from './tokens-page.js';
+import { feedAt, feedToken, renewFeedToken } from './ical.js';
 
 export interface WebOptions {
   desk: Desk;
@@ -179,6 +180,7 @@ class WebApp {
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
     if (path === API_BASE || path.startsWith(`${API_BASE}/`)) return this.api.answer(req, res, path, url.searchParams);
+    if (method === 'GET' && /^\/oncall\/.+\.ics$/.test(path)) return this.feed(res, path, url.searchParams.get('token'));
     if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, this.platforms.page(url.searchParams.get('token')));
     const platform = /^\/login\/([a-z]+)(\/callback)?$/.exec(path);
     if (platform && method === 'GET') return this.platformSignIn(req, res, platform[1]!, platform[2] !== undefined, url.searchParams);
@@ -275,19 +277,34 @@ class WebApp {
     else res.writeHead(answer.status, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(answer.page ?? '');
   }
 
-  /** `/tokens`: the person's own API tokens; a new one is shown on the answer to its form, once. */
+  /** `/tokens`: the person's own API tokens and calendar address; a new token is shown on the answer to its form, once. */
   private async tokensRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, path: string): Promise<void> {
-    if (req.method === 'GET' && path === '/tokens') return send(res, 200, await tokensHtml(this.core, v));
+    const base = this.options.publicUrl?.replace(/\/+$/, '') ?? `${this.options.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+    const feed = async () =>
+      `${base}/oncall/people/${encodeURIComponent(v.personId)}.ics?token=${await feedToken(this.core, this.options.secret, v.personId)}`;
+    if (req.method === 'GET' && path === '/tokens') return send(res, 200, await tokensHtml(this.core, v, undefined, undefined, await feed()));
     const revoke = /^\/tokens\/([a-z0-9]{1,40})\/revoke$/.exec(path);
-    if (req.method === 'POST' && (path === '/tokens' || revoke)) {
+    if (req.method === 'POST' && (path === '/tokens' || path === '/tokens/feed/reset' || revoke)) {
       const form = await this.formOf(req, v);
-      if (revoke) return send(res, 200, await tokensHtml(this.core, v, undefined, await revokeOwnToken(this.core, v, revoke[1]!)));
-      const made = await createTokenFromForm(this.core, v, form);
-      return 'token' in made
-        ? send(res, 200, await tokensHtml(this.core, v, made))
-        : send(res, 422, await tokensHtml(this.core, v, undefined, made.notice));
+      let notice: string | undefined;
+      let made: Awaited<ReturnType<typeof createTokenFromForm>> | undefined;
+      if (revoke) notice = await revokeOwnToken(this.core, v, revoke[1]!);
+      else if (path === '/tokens/feed/reset') {
+        await renewFeedToken(this.core, this.options.secret, v.personId);
+        notice = 'Your calendar has a new address: the old one no longer works.';
+      } else made = await createTokenFromForm(this.core, v, form);
+      const shown = made && 'token' in made ? made : undefined;
+      const status = made && !shown ? 422 : 200;
+      return send(res, status, await tokensHtml(this.core, v, shown, made && 'notice' in made ? made.notice : notice, await feed()));
     }
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
+  }
+
+  /** A calendar feed: no session (calendar apps have none), the token in its URL instead. */
+  private async feed(res: ServerResponse, path: string, token: string | null): Promise<void> {
+    const a = await feedAt(this.core, this.options.secret, path, token);
+    if (a.status === 200) return send(res, 200, a.ics, { 'content-type': 'text/calendar; charset=utf-8' });
+    return send(res, a.status, a.text, { 'content-type': 'text/plain; charset=utf-8' });
   }
 
   private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
