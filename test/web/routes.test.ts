@@ -159,9 +159,11 @@ describe('live updates', () => {
       expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
       return res.body!.getReader();
     };
+    const lena = await as('lena');
     const agentStream = await read(one);
     const annStream = await read(ann);
-    while (d.web.live.size < 2) await new Promise((r) => setImmediate(r));
+    const leadStream = await read(lena);
+    while (d.web.live.size < 3) await new Promise((r) => setImmediate(r));
     await d.desk.say('agent2', '/ticket claim 2');
     await d.desk.say('agent1', '/ticket claim 1');
     const text = async (r: ReadableStreamDefaultReader<Uint8Array>, want: RegExp) => {
@@ -171,6 +173,8 @@ describe('live updates', () => {
     };
     expect(await text(agentStream, /data: \[1\]/)).toMatch(/event: tickets\ndata: \[2\][\s\S]*data: \[1\]/);
     expect(await text(annStream, /data: \[1\]/)).not.toMatch(/\[2\]/);
+    // A lead who works no tier still sees every tier's queue, so hears of every change.
+    expect(await text(leadStream, /data: \[1\]/)).toMatch(/data: \[2\][\s\S]*data: \[1\]/);
     ctl.abort();
   });
 });
