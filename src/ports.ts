@@ -3,10 +3,8 @@
  * ChatAdapter; the composition root (src/cli.ts) provides a real Clock and Logger; tests provide fakes.
  */
 
-/**
- * `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`).
- * `webhook`: outbound webhooks (adapters/webhook), a delivery lane only: its places are webhook names.
- */
+/** `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`);
+ * `webhook`: the outbound webhooks' delivery lane (src/core/webhook-lane.ts), its places webhook names. */
 export type Platform = 'slack' | 'discord' | 'console' | 'web' | 'webhook';
 
 /** Where a message lives. `space` is the workspace or guild; `thread` the parent message, if any. */
@@ -231,10 +229,7 @@ export interface ChatAdapter {
    * card as its message. Without it the dispatcher posts the card alone (it says where the file is).
    */
   upload?(place: Place, file: OutboundFile, card: Card): Promise<void>;
-  /**
-   * Optional: deliver a lifecycle event to an integration (an outbound webhook named by
-   * `place.channel`). Only the webhook lane has it; rows of op `webhook` go nowhere else.
-   */
+  /** Optional: deliver a lifecycle event to the outbound webhook named `place.channel` (the webhook lane only). */
   deliverEvent?(place: Place, event: OutboundEvent): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
@@ -301,16 +296,4 @@ export interface Logger {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests move by hand. */
-export class FakeClock implements Clock {
-  constructor(private ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-  set(ms: number | string): void {
-    this.ms = typeof ms === 'string' ? Date.parse(ms) : ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { FakeClock } from './fake-clock.js';

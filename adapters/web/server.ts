@@ -28,11 +28,9 @@ import { reportsHtml } from './reports-page.js';
 import { runAs } from './run-as.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
+import { WebIntegrations } from './integrations.js';
 import { PlatformSignIn } from './platform-sign-in.js';
 import type { SignInProvider } from './sign-in-providers.js';
-import { Api, API_BASE } from './api/serve.js';
-import { createTokenFromForm, revokeOwnToken, tokensHtml } from './tokens-page.js';
-import { feedAt, feedToken, renewFeedToken } from './ical.js';
 
 export interface WebOptions {
   desk: Desk;
@@ -70,8 +68,7 @@ class HttpError extends Error {
 export interface WebServer {
   server: Server;
   live: LiveHub;
-  /** The API under /api/v1 and its routes. */
-  api: Api;
+  api: WebIntegrations['api'];
   close(): Promise<void>;
 }
 
@@ -81,7 +78,7 @@ export function createWebServer(options: WebOptions): WebServer {
   return {
     server,
     live: app.live,
-    api: app.api,
+    api: app.integrations.api,
     async close() {
       app.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -102,7 +99,7 @@ function redirect(res: ServerResponse, to: string, headers: Record<string, strin
 /** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
 class WebApp {
   readonly live: LiveHub;
-  readonly api: Api;
+  readonly integrations: WebIntegrations;
   private readonly core: Core;
   private readonly limiter: AttemptLimiter;
   private readonly platforms: PlatformSignIn;
@@ -112,7 +109,8 @@ class WebApp {
   constructor(private readonly options: WebOptions) {
     this.core = options.desk.core;
     this.live = new LiveHub(this.core);
-    this.api = new Api(options.desk);
+    const { desk, secret, secure, publicUrl } = options;
+    this.integrations = new WebIntegrations({ desk, secret, secure, send, ...(publicUrl ? { publicUrl } : {}) });
     this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
     this.platforms = new PlatformSignIn({
       core: this.core,
@@ -179,8 +177,7 @@ class WebApp {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
-    if (path === API_BASE || path.startsWith(`${API_BASE}/`)) return this.api.answer(req, res, path, url.searchParams);
-    if (method === 'GET' && /^\/oncall\/.+\.ics$/.test(path)) return this.feed(res, path, url.searchParams.get('token'));
+    if (await this.integrations.answerOpen(req, res, url)) return;
     if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, this.platforms.page(url.searchParams.get('token')));
     const platform = /^\/login\/([a-z]+)(\/callback)?$/.exec(path);
     if (platform && method === 'GET') return this.platformSignIn(req, res, platform[1]!, platform[2] !== undefined, url.searchParams);
@@ -195,6 +192,7 @@ class WebApp {
       return redirect(res, '/login', { 'set-cookie': sessionCookie('', this.options.secure, 0) });
     }
     if (method === 'GET' && path === '/events') return this.live.open(res, v);
+    if (await this.integrations.answerTokens(req, res, v, path, () => this.formOf(req, v))) return;
     if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
     if (method === 'GET' && path === '/reports') return this.sendAnswer(res, v, await reportsHtml(this.core, v, url.searchParams));
     if (method === 'GET' && path === '/oncall') return this.sendAnswer(res, v, await oncallHtml(this.core, v, this.takeFlash(v)));
@@ -204,7 +202,6 @@ class WebApp {
       return redirect(res, '/oncall');
     }
     if (path === '/kb' || path.startsWith('/kb/')) return this.kbRoute(req, res, v, url);
-    if (path === '/tokens' || path.startsWith('/tokens/')) return this.tokensRoute(req, res, v, path);
     const ticket = /^\/tickets\/(\d{1,9})(?:\/([a-z]+))?$/.exec(path);
     if (ticket) return this.ticketRoute(req, res, v, Number(ticket[1]), ticket[2]);
     throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
@@ -275,36 +272,6 @@ class WebApp {
     const headers = { ...SECURITY_HEADERS, ...answer.headers, ...(answer.cookies ? { 'set-cookie': answer.cookies } : {}) };
     if (answer.location) res.writeHead(answer.status, { ...headers, location: answer.location }).end();
     else res.writeHead(answer.status, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(answer.page ?? '');
-  }
-
-  /** `/tokens`: the person's own API tokens and calendar address; a new token is shown on the answer to its form, once. */
-  private async tokensRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, path: string): Promise<void> {
-    const base = this.options.publicUrl?.replace(/\/+$/, '') ?? `${this.options.secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-    const feed = async () =>
-      `${base}/oncall/people/${encodeURIComponent(v.personId)}.ics?token=${await feedToken(this.core, this.options.secret, v.personId)}`;
-    if (req.method === 'GET' && path === '/tokens') return send(res, 200, await tokensHtml(this.core, v, undefined, undefined, await feed()));
-    const revoke = /^\/tokens\/([a-z0-9]{1,40})\/revoke$/.exec(path);
-    if (req.method === 'POST' && (path === '/tokens' || path === '/tokens/feed/reset' || revoke)) {
-      const form = await this.formOf(req, v);
-      let notice: string | undefined;
-      let made: Awaited<ReturnType<typeof createTokenFromForm>> | undefined;
-      if (revoke) notice = await revokeOwnToken(this.core, v, revoke[1]!);
-      else if (path === '/tokens/feed/reset') {
-        await renewFeedToken(this.core, this.options.secret, v.personId);
-        notice = 'Your calendar has a new address: the old one no longer works.';
-      } else made = await createTokenFromForm(this.core, v, form);
-      const shown = made && 'token' in made ? made : undefined;
-      const status = made && !shown ? 422 : 200;
-      return send(res, status, await tokensHtml(this.core, v, shown, made && 'notice' in made ? made.notice : notice, await feed()));
-    }
-    throw new HttpError(404, `There is no page ${path.slice(0, 80)} here.`);
-  }
-
-  /** A calendar feed: no session (calendar apps have none), the token in its URL instead. */
-  private async feed(res: ServerResponse, path: string, token: string | null): Promise<void> {
-    const a = await feedAt(this.core, this.options.secret, path, token);
-    if (a.status === 200) return send(res, 200, a.ics, { 'content-type': 'text/calendar; charset=utf-8' });
-    return send(res, a.status, a.text, { 'content-type': 'text/plain; charset=utf-8' });
   }
 
   private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -9,11 +9,38 @@ import { listApiTokens, revokeApiToken } from '../../src/store/api-tokens.js';
 import { createApiToken, TOKEN_SCOPES, type TokenScope } from './api-tokens.js';
 import { html, page, type Html } from './html.js';
 import { chromeOf, type Viewer } from './viewer.js';
+import { feedToken, renewFeedToken } from './ical.js';
 
 export interface TokensAnswer {
   status: number;
-  html?: string;
-  redirect?: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * `/tokens` (GET), `/tokens` (POST: create), `/tokens/ID/revoke`, `/tokens/feed/reset`; undefined for
+ * any other path. `form` is the posted form, already checked for its CSRF token; `base` the public URL.
+ */
+export async function tokensAnswer(
+  core: Core,
+  site: { secret: string; base: string },
+  v: Viewer,
+  path: string,
+  form: URLSearchParams | undefined,
+): Promise<TokensAnswer | undefined> {
+  const feed = async () => `${site.base}/oncall/people/${encodeURIComponent(v.personId)}.ics?token=${await feedToken(core, site.secret, v.personId)}`;
+  if (!form) return path === '/tokens' ? { status: 200, html: await tokensHtml(core, v, undefined, undefined, await feed()) } : undefined;
+  const revoke = /^\/tokens\/([a-z0-9]{1,40})\/revoke$/.exec(path);
+  if (revoke) return { status: 200, html: await tokensHtml(core, v, undefined, await revokeOwnToken(core, v, revoke[1]!), await feed()) };
+  if (path === '/tokens/feed/reset') {
+    await renewFeedToken(core, site.secret, v.personId);
+    return { status: 200, html: await tokensHtml(core, v, undefined, 'Your calendar has a new address: the old one no longer works.', await feed()) };
+  }
+  if (path !== '/tokens') return undefined;
+  const made = await createTokenFromForm(core, v, form);
+  return 'token' in made
+    ? { status: 200, html: await tokensHtml(core, v, made, undefined, await feed()) }
+    : { status: 422, html: await tokensHtml(core, v, undefined, made.notice, await feed()) };
 }
 
 /** The page; `created` is a token just made, shown this once. */

@@ -1,6 +1,6 @@
 /** Personal API tokens: rows keyed by the token's public id, holding the SHA-256 of the whole token. */
 import type { Db } from './connect.js';
-import type { ApiTokensTable } from './schema-integrations.js';
+import type { ApiTokensTable } from './schema-web.js';
 
 export type ApiTokenRow = ApiTokensTable;
 

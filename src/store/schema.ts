@@ -14,7 +14,7 @@ import type {
   SearchDocsTable,
 } from './schema-community.js';
 import type { OncallHandleGrantsTable, OncallHandlesTable } from './schema-oncall.js';
-import type { ApiTokensTable } from './schema-integrations.js';
+import type { ApiTokensTable, WebLoginLinksTable, WebSessionsTable, WebSettingsTable } from './schema-web.js';
 
 export type {
   PeerQuestionsTable,
@@ -91,25 +91,6 @@ export interface ProductWarningsTable {
   version: string;
   threshold: number;
   sent_at: number;
-}
-
-/** The dashboard's sign-in (migrations/2026-12-07-10-web.ts). */
-export interface WebSettingsTable {
-  name: string;
-  value: string;
-}
-export interface WebLoginLinksTable {
-  nonce: string;
-  person: string;
-  expires_at: number;
-  used_at: number | null;
-}
-export interface WebSessionsTable {
-  token_hash: string;
-  person: string;
-  csrf: string;
-  created_at: number;
-  expires_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */
