@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<{ run: (emit: Emit) => Promise<void> 
   scale: () => import('./scale.js'),
   kb: () => import('./kb.js'),
   export: () => import('./export.js'),
+  web: () => import('./web.js'),
 };
 
 const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify({ name, value, unit })}\n`);

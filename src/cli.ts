@@ -70,6 +70,7 @@ export async function main(io: Io): Promise<number> {
   }
   const logger = createLogger({ level: io.env.TIERDESK_LOG_LEVEL ?? 'info', stream: io.stderr, databaseUrl: config.database.url });
 
+  if (['login-link', 'sessions', 'tokens'].includes(args.command)) return webCommand(args, config, io.env, say, complain);
   switch (args.command) {
     case 'check':
       return checkCommand(config, args.flags.has('online'), say);
@@ -83,9 +84,6 @@ export async function main(io: Io): Promise<number> {
       return reportCommand(args, config, logger, say, complain);
     case 'discord':
       return discordCommand(args, config, createCatalogue().surface('discord', config), say, complain);
-    case 'login-link':
-    case 'sessions':
-      return webCommand(args, config, io.env, say, complain);
     case 'oncall':
       return oncallCommand(args, config, say, complain);
     case 'export':

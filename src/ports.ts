@@ -3,8 +3,9 @@
  * ChatAdapter; the composition root (src/cli.ts) provides a real Clock and Logger; tests provide fakes.
  */
 
-/** `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`). */
-export type Platform = 'slack' | 'discord' | 'console' | 'web';
+/** `web`: the dashboard (adapters/web), where a person is their `people` id (space `web`);
+ * `webhook`: the outbound webhooks' delivery lane (src/core/webhook-lane.ts), its places webhook names. */
+export type Platform = 'slack' | 'discord' | 'console' | 'web' | 'webhook';
 
 /** Where a message lives. `space` is the workspace or guild; `thread` the parent message, if any. */
 export interface Place {
@@ -88,6 +89,8 @@ export interface Reply {
   card?: Card;
   /** Several cards (a home view, a list). */
   cards?: Card[];
+  /** Set when the core refused (a UserError): its stable code and the field at fault; the API answers with a status from it. */
+  refusal?: { code: string; field?: string };
   /** Problems by input field, for forms that can show them next to the field (a Slack modal). */
   fieldErrors?: Record<string, string>;
   /**
@@ -178,6 +181,13 @@ export interface OutboundFile {
   content: string;
 }
 
+/** A lifecycle event for an integration: `id` is unique per delivery, `body` the JSON sent. */
+export interface OutboundEvent {
+  id: string;
+  event: string;
+  body: Record<string, unknown>;
+}
+
 /** How a peer-support thread is labelled: a forum tag, a title mark or a reaction, as the platform allows. */
 export type ThreadLabel = 'open' | 'solved' | 'closed';
 
@@ -219,6 +229,8 @@ export interface ChatAdapter {
    * card as its message. Without it the dispatcher posts the card alone (it says where the file is).
    */
   upload?(place: Place, file: OutboundFile, card: Card): Promise<void>;
+  /** Optional: deliver a lifecycle event to the outbound webhook named `place.channel` (the webhook lane only). */
+  deliverEvent?(place: Place, event: OutboundEvent): Promise<void>;
   /** Optional: add a person to a platform group (a Discord role, a Slack user group). */
   grantGroup?(person: Person, group: string): Promise<void>;
   /**
@@ -284,16 +296,4 @@ export interface Logger {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests move by hand. */
-export class FakeClock implements Clock {
-  constructor(private ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-  set(ms: number | string): void {
-    this.ms = typeof ms === 'string' ? Date.parse(ms) : ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { FakeClock } from './fake-clock.js';

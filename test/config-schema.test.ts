@@ -75,7 +75,9 @@ describe('the configuration schema', () => {
       .filter((p) => !present(example, p))
       .map((p) => p.join('.').replaceAll('.[]', '[]'));
     expect(missing).toEqual([]);
-    expect(() => loadConfig({ path: 'tierdesk.example.yaml', env: {} })).not.toThrow();
+    expect(() =>
+      loadConfig({ path: 'tierdesk.example.yaml', env: { TIERDESK_WEBHOOK_SECRET: 'the-webhook-secret-from-the-environment' } }),
+    ).not.toThrow();
   });
 });
 

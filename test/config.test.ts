@@ -339,6 +339,8 @@ describe('peer support and knowledge base settings', () => {
   });
 
   it('the example file is valid', () => {
-    expect(() => loadConfig({ path: 'tierdesk.example.yaml', env: {} })).not.toThrow();
+    expect(() =>
+      loadConfig({ path: 'tierdesk.example.yaml', env: { TIERDESK_WEBHOOK_SECRET: 'the-webhook-secret-from-the-environment' } }),
+    ).not.toThrow();
   });
 });

@@ -16,31 +16,38 @@ export function isTicketAction(name: string): boolean {
   return ACTIONS.has(name);
 }
 
+/**
+ * The Inbound event a ticket action is, as chat would send it: a `/ticket` sub-command with only the
+ * arguments its declaration names (an optional one left empty is not given; a required one goes as
+ * '' so the use case names it), or a requester's `message` in the ticket's conversation. Undefined
+ * when there is no such action.
+ */
+export function ticketEvent(
+  desk: Desk,
+  v: Viewer,
+  number: number,
+  action: string,
+  values: (name: string) => string | undefined,
+  key = `web:${randomUUID()}`,
+): Inbound | undefined {
+  const base = { key, at: desk.core.clock.now(), from: v.actor.person, place: { platform: 'web' as const, space: 'web', channel: 'dashboard' } };
+  if (action === 'message') return { ...base, kind: 'message', ticket: number, text: values('text') ?? '' };
+  const sub = findSub(desk.core.catalogue.command('ticket')!, action);
+  if (!sub) return undefined;
+  const args: Record<string, string> = { sub: sub.name, number: String(number) };
+  for (const a of sub.args ?? []) {
+    if (a.name === 'number') continue;
+    const value = values(a.name);
+    if (value !== undefined && (value.trim() !== '' || a.required)) args[a.name] = value;
+  }
+  return { ...base, kind: 'command', name: 'ticket', args };
+}
+
 /** Run the action; resolves with the one line to show the person. */
 export async function runTicketAction(desk: Desk, v: Viewer, number: number, action: string, form: URLSearchParams): Promise<string> {
-  const base = {
-    key: `web:${randomUUID()}`,
-    at: desk.core.clock.now(),
-    from: v.actor.person,
-    place: { platform: 'web' as const, space: 'web', channel: 'dashboard' },
-  };
-  let event: Inbound;
-  if (action === 'message') {
-    const text = form.get('text') ?? '';
-    if (text.trim() === '') return 'Write a message first.';
-    event = { ...base, kind: 'message', ticket: number, text };
-  } else {
-    const sub = findSub(desk.core.catalogue.command('ticket')!, action);
-    if (!sub) return `Unknown action "${action}".`;
-    const args: Record<string, string> = { sub: action, number: String(number) };
-    for (const a of sub.args ?? []) {
-      if (a.name === 'number') continue;
-      const value = form.get(a.name);
-      // An optional field left empty is not given; a required one goes as '' so the use case names it.
-      if (value !== null && (value.trim() !== '' || a.required)) args[a.name] = value;
-    }
-    event = { ...base, kind: 'command', name: 'ticket', args };
-  }
+  if (action === 'message' && (form.get('text') ?? '').trim() === '') return 'Write a message first.';
+  const event = ticketEvent(desk, v, number, action, (name) => form.get(name) ?? undefined);
+  if (!event) return `Unknown action "${action}".`;
   const reply = await desk.handle(event);
   return reply?.text.split('\n')[0] ?? (action === 'message' ? 'Sent.' : 'Done.');
 }

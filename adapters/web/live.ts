@@ -1,6 +1,6 @@
 /**
  * Server-Sent Events: each open dashboard hears, after every commit, the numbers of the changed
- * tickets it may see (agents: any; a requester: their own), and refreshes itself.
+ * tickets it may see (agents and leads: any; a requester: their own), and refreshes itself.
  */
 import type { ServerResponse } from 'node:http';
 import { ticketFromRow } from '../../src/capabilities/tickets/ticket-model.js';
@@ -38,10 +38,10 @@ export class LiveHub {
   /** Tell every open dashboard which of `tickets` it may see changed. */
   async changed(tickets: readonly number[]): Promise<void> {
     if (this.listeners.size === 0) return;
-    const requesters = [...this.listeners].filter((l) => !l.viewer.agent);
+    const requesters = [...this.listeners].filter((l) => !l.viewer.staff);
     const rows = requesters.length > 0 ? await ticketsByNumbers(this.core.db, tickets) : [];
     for (const l of this.listeners) {
-      const seen = l.viewer.agent
+      const seen = l.viewer.staff
         ? [...tickets]
         : rows
             .map(ticketFromRow)

@@ -16,7 +16,15 @@ const STATUSES = [...ACTIVE, 'resolved', 'closed'];
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 /** A request the page cannot answer: said in one line, with status 400. */
-export class BadQuery extends Error {}
+export class BadQuery extends Error {
+  constructor(
+    message: string,
+    /** The query parameter at fault. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** The filter from the query string, checked: an unknown value is refused by name. */
 export function queueFilter(core: Core, v: Viewer, q: URLSearchParams): { filter: QueueFilter; page: number; shown: Record<string, string> } {
@@ -27,13 +35,14 @@ export function queueFilter(core: Core, v: Viewer, q: URLSearchParams): { filter
   const assignee = get('assignee');
   const pageNo = get('page') ?? '1';
   if (tier !== undefined && !v.queueTiers.includes(tier))
-    throw new BadQuery(`Unknown tier "${tier.slice(0, 20)}": yours are ${v.queueTiers.join(', ') || 'none'}.`);
+    throw new BadQuery(`Unknown tier "${tier.slice(0, 20)}": yours are ${v.queueTiers.join(', ') || 'none'}.`, 'tier');
   if (status !== undefined && !STATUSES.includes(status))
-    throw new BadQuery(`Unknown status "${status.slice(0, 20)}": one of ${STATUSES.join(', ')}.`);
-  if (priority !== undefined && !PRIORITIES.includes(priority)) throw new BadQuery(`Unknown priority "${priority.slice(0, 20)}": one of P1..P5.`);
+    throw new BadQuery(`Unknown status "${status.slice(0, 20)}": one of ${STATUSES.join(', ')}.`, 'status');
+  if (priority !== undefined && !PRIORITIES.includes(priority))
+    throw new BadQuery(`Unknown priority "${priority.slice(0, 20)}": one of P1..P5.`, 'priority');
   if (assignee !== undefined && assignee !== 'none' && !core.directory.person(assignee))
-    throw new BadQuery(`Unknown assignee "${assignee.slice(0, 40)}".`);
-  if (!/^\d{1,6}$/.test(pageNo) || Number(pageNo) < 1) throw new BadQuery(`"${pageNo.slice(0, 20)}" is not a page number.`);
+    throw new BadQuery(`Unknown assignee "${assignee.slice(0, 40)}".`, 'assignee');
+  if (!/^\d{1,6}$/.test(pageNo) || Number(pageNo) < 1) throw new BadQuery(`"${pageNo.slice(0, 20)}" is not a page number.`, 'page');
   const n = Number(pageNo);
   const filter: QueueFilter = {
     statuses: status ? [status] : v.staff ? ACTIVE : STATUSES,

@@ -28,6 +28,7 @@ import { reportsHtml } from './reports-page.js';
 import { runAs } from './run-as.js';
 import { ticketHtml } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
+import { WebIntegrations } from './integrations.js';
 import { PlatformSignIn } from './platform-sign-in.js';
 import type { SignInProvider } from './sign-in-providers.js';
 
@@ -67,6 +68,7 @@ class HttpError extends Error {
 export interface WebServer {
   server: Server;
   live: LiveHub;
+  api: WebIntegrations['api'];
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export function createWebServer(options: WebOptions): WebServer {
   return {
     server,
     live: app.live,
+    api: app.integrations.api,
     async close() {
       app.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -96,6 +99,7 @@ function redirect(res: ServerResponse, to: string, headers: Record<string, strin
 /** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
 class WebApp {
   readonly live: LiveHub;
+  readonly integrations: WebIntegrations;
   private readonly core: Core;
   private readonly limiter: AttemptLimiter;
   private readonly platforms: PlatformSignIn;
@@ -105,6 +109,8 @@ class WebApp {
   constructor(private readonly options: WebOptions) {
     this.core = options.desk.core;
     this.live = new LiveHub(this.core);
+    const { desk, secret, secure, publicUrl } = options;
+    this.integrations = new WebIntegrations({ desk, secret, secure, send, ...(publicUrl ? { publicUrl } : {}) });
     this.limiter = new AttemptLimiter(options.signInAttempts ?? 10);
     this.platforms = new PlatformSignIn({
       core: this.core,
@@ -171,6 +177,7 @@ class WebApp {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/assets/live.js') return send(res, 200, LIVE_JS, { 'content-type': 'text/javascript; charset=utf-8' });
     if (method === 'GET' && path === '/assets/app.css') return send(res, 200, APP_CSS, { 'content-type': 'text/css; charset=utf-8' });
+    if (await this.integrations.answerOpen(req, res, url)) return;
     if (path === '/login') return method === 'POST' ? this.signIn(req, res) : send(res, 200, this.platforms.page(url.searchParams.get('token')));
     const platform = /^\/login\/([a-z]+)(\/callback)?$/.exec(path);
     if (platform && method === 'GET') return this.platformSignIn(req, res, platform[1]!, platform[2] !== undefined, url.searchParams);
@@ -185,6 +192,7 @@ class WebApp {
       return redirect(res, '/login', { 'set-cookie': sessionCookie('', this.options.secure, 0) });
     }
     if (method === 'GET' && path === '/events') return this.live.open(res, v);
+    if (await this.integrations.answerTokens(req, res, v, path, () => this.formOf(req, v))) return;
     if (method === 'GET' && path === '/') return send(res, 200, await queueHtml(this.core, v, url.searchParams));
     if (method === 'GET' && path === '/reports') return this.sendAnswer(res, v, await reportsHtml(this.core, v, url.searchParams));
     if (method === 'GET' && path === '/oncall') return this.sendAnswer(res, v, await oncallHtml(this.core, v, this.takeFlash(v)));

@@ -16,6 +16,7 @@ import { products } from './products/index.js';
 import { sla } from './sla/index.js';
 import { tickets } from './tickets/index.js';
 import { transcripts } from './transcripts/index.js';
+import { webhooks } from './webhooks/index.js';
 
 /** `/help [command]`: derived from the catalogue it is part of. */
 const help: Capability = {
@@ -44,7 +45,7 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, products, outOfHours, consults, help];
+export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, products, outOfHours, consults, webhooks, help];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {

@@ -179,6 +179,24 @@ export const COMMANDS: CommandSpec[] = [
     options: {},
     positionals: ['PERSON'],
   },
+  {
+    path: ['tokens', 'create'],
+    synopsis: 'PERSON [--scope read|write] [--label TEXT]',
+    summary: 'a personal API token for a person under people: printed once (only its SHA-256 is kept)',
+    options: {
+      scope: { type: 'string', value: 'SCOPE', description: 'read (the default: see what they may see) or write (also act, as in chat)' },
+      label: { type: 'string', value: 'TEXT', description: 'what the token is for (default: "created with the CLI")' },
+    },
+    positionals: ['PERSON'],
+  },
+  {
+    path: ['tokens', 'list'],
+    synopsis: '[PERSON]',
+    summary: 'the API tokens not revoked: id, person, scope, label, last use',
+    options: {},
+    positionals: ['PERSON'],
+  },
+  { path: ['tokens', 'revoke'], synopsis: 'ID', summary: 'revoke an API token by its id (tdk_<id>_…)', options: {}, positionals: ['ID'] },
   { path: ['help'], synopsis: '[COMMAND]', summary: 'this text, or the help of one command', options: {}, positionals: ['COMMAND', 'SUB'] },
 ];
 

@@ -1,4 +1,5 @@
 import { readCsat } from './csat.js';
+import { readWebhooks } from './webhooks.js';
 import { readTranscripts } from './transcripts.js';
 import { readProducts } from './products.js';
 import { readOutOfHours } from './out-of-hours.js';
@@ -162,6 +163,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
   const csat = readCsat(root.csat, bad);
   const transcripts = readTranscripts(root.transcripts, bad);
   const outOfHours = readOutOfHours(root.out_of_hours, bad);
+  const webhooks = readWebhooks(root.webhooks, env, bad);
   if (env.DISCORD_TOKEN?.trim() && !discord.ticketsChannel) {
     bad(
       'discord.tickets_channel',
@@ -200,6 +202,7 @@ export function validateConfig(raw: unknown, source: string, env: NodeJS.Process
     csat,
     transcripts,
     outOfHours,
+    webhooks,
     secrets,
     port,
   };

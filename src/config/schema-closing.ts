@@ -1,6 +1,7 @@
 /** The schemas of what closes the loop: satisfaction surveys and transcripts. */
 import { z } from 'zod';
 import { id, snowflake, strict } from './schema-parts.js';
+import { WEBHOOK_EVENTS } from './webhooks.js';
 
 export const csat = strict({
   enabled: z.boolean().describe('ask requesters to rate resolutions (default true)'),
@@ -15,3 +16,13 @@ export const transcripts = strict({
   console: id('console channel name for the agents\u2019 copy of each transcript'),
   to_requester: z.boolean().describe('send the requester their copy (public messages only) by DM when the ticket closes (default false)'),
 });
+
+export const webhook = strict(
+  {
+    name: z.string().describe('a name for logs and delivery order (letters, digits, ".", "_", "-"; default webhook-N)'),
+    url: z.string().describe('where events are POSTed (https://…)'),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).describe('the events to send'),
+    secret: z.string().describe('the environment variable holding the HMAC-SHA256 key, written ${NAME} (16+ characters); signs X-Tierdesk-Signature'),
+  },
+  { required: ['url', 'events', 'secret'] },
+);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OUT_OF_HOURS_FIELDS } from './out-of-hours.js';
 
 import { product } from './schema-products.js';
-import { csat, transcripts } from './schema-closing.js';
+import { csat, transcripts, webhook } from './schema-closing.js';
 import { duration, id, ids, level, oncallHandle, percentages, priorities, priority, snowflake, strict, text } from './schema-parts.js';
 
 export { unknownKeyNote, type UnknownKeyNote } from './schema-parts.js';
@@ -272,6 +272,7 @@ export const configSchema = strict(
     kb: kb.nullable().describe('the knowledge base'),
     csat: csat.nullable().describe('satisfaction surveys after resolution'),
     transcripts: transcripts.nullable().describe('where closed tickets\u2019 transcripts go'),
+    webhooks: z.array(webhook).nullable().describe('outbound webhooks: lifecycle events POSTed as signed JSON, retried and in order per ticket'),
     out_of_hours: strict({
       enabled: z.boolean().describe('tell a requester whose ticket arrives outside its tier\u2019s hours when it opens (default true)'),
       message: text(

@@ -1,6 +1,7 @@
 import type { Product } from '../domain/support-window.js';
 import type { OutOfHoursConfig } from './out-of-hours.js';
 import type { CsatConfig } from './csat.js';
+import type { WebhookConfig } from './webhooks.js';
 import type { TranscriptsConfig } from './transcripts.js';
 import type { SlaConfig } from './sla.js';
 import type { OncallConfig } from './oncall.js';
@@ -106,6 +107,8 @@ export interface Config {
   outOfHours: OutOfHoursConfig;
   /** Where closed tickets' transcripts go. */
   transcripts: TranscriptsConfig;
+  /** Outbound webhooks: lifecycle events, signed, delivered through the outbox. */
+  webhooks: WebhookConfig[];
   /** Credentials from the environment; never logged, never in the file. */
   secrets: { slack?: SlackSecrets; discord?: DiscordSecrets };
   /** HTTP port for platforms that receive requests (Slack's HTTP mode). */

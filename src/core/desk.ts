@@ -13,6 +13,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import type { Core } from './work.js';
 import { releaseHeldLeases } from '../store/leases.js';
 import { searchIndexFor } from '../store/search-index.js';
+import { createWebhookLane } from './webhook-lane.js';
 
 export interface DeskOptions {
   db: Db;
@@ -71,7 +72,9 @@ export function createDesk(options: DeskOptions): Desk {
       }
     },
   };
-  const adapters = new Map<Platform, ChatAdapter>(options.adapters.map((a) => [a.platform, a]));
+  // Outbound webhooks are a delivery lane of their own (op `webhook`), not a platform anyone chats on.
+  const lanes = options.config.webhooks.length > 0 ? [createWebhookLane({ webhooks: options.config.webhooks, now: () => options.clock.now() })] : [];
+  const adapters = new Map<Platform, ChatAdapter>([...lanes, ...options.adapters].map((a) => [a.platform, a]));
   const dispatcher = (loops.dispatcher = new Dispatcher(core, adapters, options.dispatcher));
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   for (const [kind, fired] of core.catalogue.timers()) scheduler.on(kind, (work, timer) => fired(core, work, timer));

@@ -191,6 +191,8 @@ export class Directory {
     const prefixed = /^(slack|discord|console):(.+)$/.exec(personId);
     if (prefixed) return prefixed[1] === platform ? { platform, space, id: prefixed[2]!, name: prefixed[2]! } : undefined;
     const p = this.person(personId);
+    // A webhook lane has no people.
+    if (platform === 'webhook') return undefined;
     const id = platform === 'web' ? p?.id : p?.[platform];
     return p && id !== undefined ? { platform, space, id, name: p.name } : undefined;
   }

@@ -12,10 +12,12 @@ export function placeOf(msg: { platform: string; space: string; channel: string;
  * Rows of one conversation are delivered in order. A ticket has two: the agents' side (its cards,
  * their edits, the threads under them) and the requester's side (their anchor message and its
  * thread), so a failing agent channel does not hold up the requester, nor the other way round.
- * Other messages are ordered per destination.
+ * A webhook's events are ordered per (webhook, ticket). Other messages are ordered per destination.
  */
 export function conversationOf(row: OutboxItem): string {
   const t = row.target;
+  // A webhook's events are in order per ticket; one failing endpoint holds up only its own lane.
+  if (row.body.op === 'webhook' && t.kind === 'place') return `webhook:${t.place.channel}:${row.ticket ?? ''}`;
   if (row.ticket !== null) {
     const key = row.message_key ?? (t.kind === 'thread' ? t.of : undefined);
     if (key?.endsWith(':requester')) return `ticket:${row.ticket}:requester`;

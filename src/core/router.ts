@@ -27,7 +27,9 @@ export function createRouter(core: Core, conversations: Conversations): (event: 
       }
       if (isUserError(err)) {
         const text = cleanUserText(err.message);
-        return err.field !== undefined ? { text, fieldErrors: { [err.field]: text } } : { text };
+        return err.field !== undefined
+          ? { text, fieldErrors: { [err.field]: text }, refusal: { code: err.code, field: err.field } }
+          : { text, refusal: { code: err.code } };
       }
       if (isDatabaseUnavailable(err)) {
         // Retryable, and said so: the platform (or the person) tries again once the database is back.

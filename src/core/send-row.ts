@@ -1,4 +1,4 @@
-import type { ChatAdapter, Person, Place, Platform } from '../ports.js';
+import { PermanentDeliveryError, type ChatAdapter, type Person, type Place, type Platform } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
 import { forgetHandleGrant, handleGrants, recordHandleGrant } from '../store/oncall-handles.js';
@@ -11,7 +11,7 @@ import type { Core, Target } from './work.js';
 export class NotYet extends Error {}
 
 /**
- * Do what one outbox row asks on its platform (post, edit, thread members, label, group grant, on-call handle) and
+ * Do what one outbox row asks on its platform (post, edit, thread members, label, event, group grant, on-call handle) and
  * mark it sent; a post's message id is recorded under its key in the same transaction.
  */
 export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxItem): Promise<void> {
@@ -41,6 +41,9 @@ export async function sendRow(core: Core, adapter: ChatAdapter, row: OutboxItem)
     const msg = await findMessage(core.db, row.message_key ?? '');
     if (!msg) throw new NotYet(`message ${row.message_key} is not posted yet`);
     if (adapter.sealThread) await adapter.sealThread(placeOf(msg), body.closed);
+  } else if (body.op === 'webhook') {
+    if (!adapter.deliverEvent || target.kind !== 'place') throw new PermanentDeliveryError(`the ${adapter.platform} adapter takes no events`);
+    await adapter.deliverEvent(target.place, body.event);
   } else if (body.op === 'grant') {
     const { group } = body;
     if (adapter.grantGroup && target.kind === 'direct') await adapter.grantGroup(target.person, group);

@@ -3,7 +3,7 @@ import { cardFingerprint } from './render.js';
 import type { HookName, HookPayloads } from './capability.js';
 import type { Catalogue } from './catalogue.js';
 import type { Config } from '../config/config.js';
-import type { Card, Clock, Logger, OutboundFile, Person, Platform, ThreadLabel } from '../ports.js';
+import type { Card, Clock, Logger, OutboundEvent, OutboundFile, Person, Platform, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent } from '../store/events.js';
@@ -171,6 +171,15 @@ export class Work {
   async upload(target: Target, file: OutboundFile, card: Card, opts: { ticket?: number; fallback?: Card } = {}): Promise<void> {
     const body: OutboxBody = { op: 'upload', file, card, ...(opts.fallback ? { fallback: opts.fallback } : {}) };
     this.queue(target, body, opts.ticket !== undefined ? { ticket: opts.ticket } : {});
+  }
+
+  /**
+   * Queue a lifecycle event for the outbound webhook `name` (the `webhook` lane): delivered, retried
+   * and kept in order per ticket by the dispatcher like any message.
+   */
+  async webhook(name: string, event: OutboundEvent, ticket?: number): Promise<void> {
+    const target: Target = { kind: 'place', place: { platform: 'webhook', space: 'webhook', channel: name } };
+    this.queue(target, { op: 'webhook', event }, ticket !== undefined ? { ticket } : {});
   }
 
   /** Add a person to a platform group (the helper role), where the platform has groups. */

@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
-import type { Card, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
+import type { Card, OutboundEvent, OutboundFile, Person, Place, ThreadLabel } from '../ports.js';
 import type { Database, OutboxRow } from './schema.js';
 
 /** Where an outbox row goes; resolved to a platform place only when it is delivered. */
@@ -23,7 +23,9 @@ export type OutboxBody =
   | { op: 'grant'; group: string }
   /** An on-call handle's members: the group (also the target's channel) in its space. */
   | { op: 'handle'; group: string; space: string; people: Person[] }
-  | { op: 'upload'; file: OutboundFile; card: Card; fallback?: Card };
+  | { op: 'upload'; file: OutboundFile; card: Card; fallback?: Card }
+  /** A lifecycle event for the outbound webhook the target names (src/core/webhook-lane.ts). */
+  | { op: 'webhook'; event: OutboundEvent };
 
 /** An outbox row with its JSON columns (target, card) decoded. */
 export type OutboxItem = Omit<OutboxRow, 'target' | 'card'> & { target: Target; body: OutboxBody };
@@ -42,7 +44,7 @@ function outboxItem(row: OutboxRow): OutboxItem {
   const op = row.op as OutboxBody['op'];
   // A row of an op this version does not know is delivered as a post (as it always was).
   const body = (
-    op === 'edit' || !['members', 'label', 'seal', 'grant', 'handle', 'upload'].includes(op)
+    op === 'edit' || !['members', 'label', 'seal', 'grant', 'handle', 'upload', 'webhook'].includes(op)
       ? { op: op === 'edit' ? 'edit' : 'post', card: data }
       : { op, ...(data as object) }
   ) as OutboxBody;

@@ -14,6 +14,7 @@ import type {
   SearchDocsTable,
 } from './schema-community.js';
 import type { OncallHandleGrantsTable, OncallHandlesTable } from './schema-oncall.js';
+import type { ApiTokensTable, WebLoginLinksTable, WebSessionsTable, WebSettingsTable } from './schema-web.js';
 
 export type {
   PeerQuestionsTable,
@@ -66,6 +67,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   oncall_handles: OncallHandlesTable;
   oncall_handle_grants: OncallHandleGrantsTable;
+  api_tokens: ApiTokensTable;
 }
 
 /** A consult between tiers (migrations/2026-12-07-06-consults.ts). Names are display names. */
@@ -89,25 +91,6 @@ export interface ProductWarningsTable {
   version: string;
   threshold: number;
   sent_at: number;
-}
-
-/** The dashboard's sign-in (migrations/2026-12-07-10-web.ts). */
-export interface WebSettingsTable {
-  name: string;
-  value: string;
-}
-export interface WebLoginLinksTable {
-  nonce: string;
-  person: string;
-  expires_at: number;
-  used_at: number | null;
-}
-export interface WebSessionsTable {
-  token_hash: string;
-  person: string;
-  csrf: string;
-  created_at: number;
-  expires_at: number;
 }
 
 /** A satisfaction survey of one resolution, and its answer (migrations/2026-12-07-02-csat.ts). */

@@ -45,6 +45,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await tables(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
     expect(await tables(db)).toEqual([
+      'api_tokens',
       'consults',
       'counters',
       'csat_ratings',
@@ -120,7 +121,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(31);
+      expect(await tables(replicas[0]!)).toHaveLength(32);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -133,7 +134,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(31);
+    expect(await tables(b)).toHaveLength(32);
   });
 });
 

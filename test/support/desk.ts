@@ -105,9 +105,9 @@ export class TestDesk {
 
 /** `adapters`: platforms beside the recording console one (a test's own fake of what the core asks of Slack, say). */
 export async function createTestDesk(
-  options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[]; capabilities?: readonly Capability[] } = {},
+  options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[]; capabilities?: readonly Capability[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestDesk> {
-  const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: {} });
+  const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: options.env ?? {} });
   const db = options.db ?? (await testDatabase());
   await migrateToLatest(db);
   const clock = new FakeClock(Date.parse(options.now ?? '2024-06-03T09:00:00Z'));

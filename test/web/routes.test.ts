@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ApiRoute } from '../../adapters/web/api/route.js';
+import { createApiToken } from '../../adapters/web/api-tokens.js';
 import { createLoginToken } from '../../adapters/web/auth.js';
 import { Browser, SECRET, startTestDashboard, type Dashboard } from './support.js';
 
@@ -159,9 +162,11 @@ describe('live updates', () => {
       expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
       return res.body!.getReader();
     };
+    const lena = await as('lena');
     const agentStream = await read(one);
     const annStream = await read(ann);
-    while (d.web.live.size < 2) await new Promise((r) => setImmediate(r));
+    const leadStream = await read(lena);
+    while (d.web.live.size < 3) await new Promise((r) => setImmediate(r));
     await d.desk.say('agent2', '/ticket claim 2');
     await d.desk.say('agent1', '/ticket claim 1');
     const text = async (r: ReadableStreamDefaultReader<Uint8Array>, want: RegExp) => {
@@ -171,6 +176,108 @@ describe('live updates', () => {
     };
     expect(await text(agentStream, /data: \[1\]/)).toMatch(/event: tickets\ndata: \[2\][\s\S]*data: \[1\]/);
     expect(await text(annStream, /data: \[1\]/)).not.toMatch(/\[2\]/);
+    // A lead who works no tier still sees every tier's queue, so hears of every change.
+    expect(await text(leadStream, /data: \[1\]/)).toMatch(/data: \[2\][\s\S]*data: \[1\]/);
     ctl.abort();
+  });
+});
+
+describe('the API, endpoint by endpoint, for everyone who may or may not call it', () => {
+  type Caller = 'nobody' | 'read-only' | 'ann' | 'agent1' | 'agent2' | 'lena';
+  const CALLERS: Caller[] = ['nobody', 'read-only', 'ann', 'agent1', 'agent2', 'lena'];
+  const tokens = new Map<Caller, string>();
+
+  beforeEach(async () => {
+    tokens.clear();
+    tokens.set('read-only', (await createApiToken(d.desk.db, { person: 'agent1', scope: 'read', label: 'walk' }, d.desk.clock.now())).token);
+    for (const p of ['ann', 'agent1', 'agent2', 'lena'] as const)
+      tokens.set(p, (await createApiToken(d.desk.db, { person: p, scope: 'write', label: 'walk' }, d.desk.clock.now())).token);
+  });
+
+  const call = async (who: Caller, method: string, path: string, body?: unknown) => {
+    const tok = tokens.get(who);
+    const res = await fetch(`${d.base}/api/v1${path}`, {
+      method,
+      headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: (await res.json()) as { error?: { code: string } } };
+  };
+
+  /** A valid body for a route: each required field's first choice, or a word; with none required, the first choice offered. */
+  const sampleBody = (route: ApiRoute) => {
+    if (!route.body) return undefined;
+    const schema = z.toJSONSchema(route.body) as { properties?: Record<string, { enum?: string[] }>; required?: string[] };
+    const props = schema.properties ?? {};
+    const required = schema.required ?? [];
+    const fields =
+      required.length > 0
+        ? required
+        : Object.keys(props)
+            .filter((k) => props[k]!.enum)
+            .slice(0, 1);
+    return Object.fromEntries(fields.map((k) => [k, props[k]?.enum?.[0] ?? 'walked here']));
+  };
+
+  // Ticket 1 is ann's, in L1 (agent1's tier), with a note; ticket 2 is sam's, escalated to L2 (agent2's).
+  const READS: Record<string, Record<Exclude<Caller, 'nobody'>, number>> = {
+    'GET /me': { 'read-only': 200, ann: 200, agent1: 200, agent2: 200, lena: 200 },
+    'GET /tickets': { 'read-only': 200, ann: 200, agent1: 200, agent2: 200, lena: 200 },
+    'GET /tickets/1': { 'read-only': 200, ann: 200, agent1: 200, agent2: 200, lena: 403 },
+    'GET /tickets/2': { 'read-only': 200, ann: 403, agent1: 200, agent2: 200, lena: 403 },
+    'GET /oncall': { 'read-only': 200, ann: 200, agent1: 200, agent2: 200, lena: 200 },
+    'GET /oncall/schedules/none': { 'read-only': 404, ann: 404, agent1: 404, agent2: 404, lena: 404 },
+    'GET /kb/search?q=toner': { 'read-only': 200, ann: 200, agent1: 200, agent2: 200, lena: 200 },
+    'GET /kb/articles/1': { 'read-only': 404, ann: 404, agent1: 404, agent2: 404, lena: 404 },
+    'GET /reports/sla': { 'read-only': 200, ann: 403, agent1: 200, agent2: 200, lena: 200 }, // leads see the statistics too, as in chat
+  };
+  // On a fresh ticket of ann's in L1 (resolved first for the requester's rate, confirm and reopen).
+  const WRITES: Record<string, Record<'ann' | 'agent1' | 'agent2' | 'lena', number>> = {
+    claim: { ann: 403, agent1: 200, agent2: 403, lena: 403 },
+    reply: { ann: 403, agent1: 200, agent2: 200, lena: 403 },
+    note: { ann: 403, agent1: 200, agent2: 200, lena: 403 },
+    wait: { ann: 403, agent1: 200, agent2: 403, lena: 403 },
+    escalate: { ann: 403, agent1: 200, agent2: 403, lena: 403 },
+    resolve: { ann: 403, agent1: 200, agent2: 403, lena: 403 },
+    priority: { ann: 403, agent1: 200, agent2: 403, lena: 403 },
+    rate: { ann: 200, agent1: 403, agent2: 403, lena: 403 },
+    confirm: { ann: 200, agent1: 403, agent2: 403, lena: 403 },
+    reopen: { ann: 200, agent1: 200, agent2: 403, lena: 403 }, // chat lets the tier's agents reopen too
+    messages: { ann: 200, agent1: 200, agent2: 200, lena: 403 },
+  };
+
+  it('covers every registered route in the tables below', () => {
+    const walked = new Set([...Object.keys(READS).map((k) => k.replace(/\/\d+$|\/none$|\?.*$/, '')), ...Object.keys(WRITES)]);
+    for (const r of d.web.api.routes) {
+      const key = r.method === 'POST' ? r.path.split('/').at(-1)! : `GET ${r.path.replace(/\/\{\w+\}$/, '')}`;
+      expect(walked.has(key), `${r.method} ${r.path}`).toBe(true);
+    }
+  });
+
+  it('answers reads as each caller may see them, and nobody at all', async () => {
+    const got: Record<string, Record<string, number>> = {};
+    for (const [line, expected] of Object.entries(READS)) {
+      const [method, path] = line.split(' ') as [string, string];
+      got[line] = {};
+      for (const who of CALLERS) got[line]![who] = (await call(who, method, path)).status;
+      expect(got[line], line).toEqual({ nobody: 401, ...expected });
+    }
+  });
+
+  it('runs each action only for those chat lets run it, never with a read-only token or none', async () => {
+    const routes = new Map(d.web.api.routes.filter((r) => r.method === 'POST').map((r) => [r.path.split('/').at(-1)!, r]));
+    for (const [action, expected] of Object.entries(WRITES)) {
+      const route = routes.get(action)!;
+      const got: Record<string, number> = {};
+      for (const who of CALLERS) {
+        await d.desk.say('ann', `/ticket new Walk ${action} as ${who}`);
+        const n = Number(/#(\d+)/.exec(d.desk.channel('l1-desk').at(-1)!)![1]);
+        if (['rate', 'confirm', 'reopen'].includes(action)) await d.desk.say('agent1', `/ticket resolve ${n} walked`);
+        const answer = await call(who, 'POST', route.path.replace('{number}', String(n)), sampleBody(route));
+        got[who] = answer.status;
+        if (who === 'read-only') expect(answer.json.error?.code).toBe('read_only_token');
+      }
+      expect(got, action).toEqual({ nobody: 401, 'read-only': 403, ...expected });
+    }
   });
 });

@@ -17,8 +17,8 @@ import type { Core } from '../../core/work.js';
 
 const DAY = 86_400_000;
 
-/** The schedule a tier shows: its `oncall_schedule`, else the first schedule its policy notifies. */
-function scheduleOf(core: Core, tierId: string, schedules: ReadonlyMap<string, Schedule>): { name: string; schedule: Schedule } | undefined {
+/** The schedule a tier shows: its `oncall_schedule`, else the first schedule its policy notifies (also the API's). */
+export function scheduleOf(core: Core, tierId: string, schedules: ReadonlyMap<string, Schedule>): { name: string; schedule: Schedule } | undefined {
   const tier = core.directory.tier(tierId);
   let name = tier?.oncallSchedule;
   if (!name && tier?.escalationPolicy) {

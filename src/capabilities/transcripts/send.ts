@@ -16,7 +16,7 @@ import { buildTranscript, type Audience, type Transcript } from './transcript.js
  * The most text `/ticket transcript` answers with, per surface: Discord's message content holds
  * 2,000 characters, a Slack section block 3,000. The file, where it can be sent, has the rest.
  */
-const ANSWER_LIMIT: Readonly<Record<Platform, number>> = { discord: 1900, slack: 2900, console: 1024 * 1024, web: 64 * 1024 };
+const ANSWER_LIMIT: Readonly<Record<Platform, number>> = { discord: 1900, slack: 2900, console: 1024 * 1024, web: 64 * 1024, webhook: 0 };
 
 /** The hook on `ticket.closed`: the agents' copy to the transcripts channel, the requester's by DM. */
 export async function sendTranscripts(core: Core, work: Work, number: number): Promise<void> {
