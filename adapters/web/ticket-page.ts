@@ -9,7 +9,7 @@ import { ticketHistory } from '../../src/capabilities/tickets/view-tickets.js';
 import type { ArgSpec } from '../../src/core/capability.js';
 import { choicesOf, findSub } from '../../src/core/catalogue.js';
 import { formatInstant } from '../../src/core/render.js';
-import { canSee } from '../../src/capabilities/tickets/access.js';
+import { canSee, notYoursText } from '../../src/capabilities/tickets/access.js';
 import type { Core } from '../../src/core/work.js';
 import { listEvents } from '../../src/store/events.js';
 import { html, page, type Html } from './html.js';
@@ -28,7 +28,7 @@ export async function ticketHtml(core: Core, v: Viewer, number: number, flash?: 
   } catch {
     return { status: 404, text: `There is no ticket #${number}.` };
   }
-  if (!canSee(core, v.actor, t)) return { status: 403, text: `Ticket #${number} is not yours: only its requester and the agents can see it.` };
+  if (!canSee(core, v.actor, t)) return { status: 403, text: notYoursText(number) };
   const sla = slaFields(await slaSnapshot(core, core.db, t, core.clock.now()));
   const history = (await ticketHistory(core, v.actor, number)).card?.text ?? '';
   const fields: Array<[string, string]> = [

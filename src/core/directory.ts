@@ -70,6 +70,11 @@ export class Directory {
     return actor.personId !== undefined && (this.tier(tierId)?.leads.includes(actor.personId) ?? false);
   }
 
+  /** Is the person a lead of some tier? Leads oversee the whole desk: they see every ticket. */
+  isLeadOfAny(actor: Actor): boolean {
+    return this.config.tiers.some((t) => this.isLead(actor, t.id));
+  }
+
   person(id: string): PersonConfig | undefined {
     return this.config.people.find((p) => p.id === id);
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
+import { DEMO_CONFIG_YAML } from '../../src/config/config.js';
 
 let desk: TestDesk;
 beforeEach(async () => {
@@ -219,6 +220,23 @@ describe('show, list and history', () => {
     expect(await desk.say('other', '/ticket show 1')).toMatch(/not yours/);
     expect(await desk.say('other', '/ticket history 1')).toMatch(/not yours/);
     expect(await desk.say('other', '/ticket show 99')).toBe('There is no ticket #99.');
+  });
+
+  it('shows every ticket to a lead who works no tier, who still cannot act on it', async () => {
+    const yaml = DEMO_CONFIG_YAML.replace(
+      'specialist: { name: Sam Specialist }',
+      'specialist: { name: Sam Specialist }\n  lead: { name: Lena Lead }',
+    ).replace('escalation_policy: l2-pager', 'escalation_policy: l2-pager\n    leads: [lead]');
+    const led = await createTestDesk({ yaml });
+    try {
+      await led.say('requester', '/ticket new Printer on fire');
+      expect(await led.say('lead', '/ticket show 1')).toContain('Ticket #1: Printer on fire');
+      expect(await led.say('lead', '/ticket history 1')).not.toMatch(/not yours/);
+      expect(await led.say('lead', '/ticket claim 1')).toMatch(/agent/i);
+      expect(await led.say('other', '/ticket show 1')).toMatch(/only its requester, the agents and the leads/);
+    } finally {
+      await led.close();
+    }
   });
 
   it('lists the queue for agents and only their own tickets for requesters', async () => {

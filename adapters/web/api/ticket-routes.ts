@@ -5,7 +5,7 @@
  * Inbound event chat would send, so who may is decided by the same checks.
  */
 import { z } from 'zod';
-import { canSee } from '../../../src/capabilities/tickets/access.js';
+import { canSee, notYoursText } from '../../../src/capabilities/tickets/access.js';
 import { describeEvent, type EventActor } from '../../../src/capabilities/tickets/ticket-events.js';
 import { loadTicket, ticketFromRow, type Ticket } from '../../../src/capabilities/tickets/ticket-model.js';
 import type { ArgSpec, SubcommandSpec } from '../../../src/core/capability.js';
@@ -77,7 +77,7 @@ async function visibleTicket(core: Core, v: Viewer, n: number): Promise<Ticket> 
   } catch {
     throw new ApiError(404, 'no_such_ticket', `There is no ticket #${n}.`);
   }
-  if (!canSee(core, v.actor, t)) throw new ApiError(403, 'not_yours', `Ticket #${n} is not yours: only its requester and the agents can see it.`);
+  if (!canSee(core, v.actor, t)) throw new ApiError(403, 'not_yours', notYoursText(n));
   return t;
 }
 

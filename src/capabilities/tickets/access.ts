@@ -20,13 +20,18 @@ export async function ticketForAgent(core: Core, work: Work, req: Request, numbe
 
 /** May this person see the ticket at all? The requester and every agent may. */
 export function canSee(core: Core, actor: Actor, ticket: Ticket): boolean {
-  return isRequester(ticket, actor.person, core.directory) || core.directory.isAgent(actor);
+  const dir = core.directory;
+  return isRequester(ticket, actor.person, dir) || dir.isAgent(actor) || dir.isLeadOfAny(actor);
+}
+
+/** Why a person may not see a ticket: the same words in chat, on the dashboard and in the API. */
+export function notYoursText(n: number): string {
+  return `Ticket #${n} is not yours: only its requester, the agents and the leads can see it.`;
 }
 
 export function assertCanSee(core: Core, actor: Actor, ticket: Ticket): void {
   // The same answer as for a missing ticket would leak less, but people need to know why.
-  if (!canSee(core, actor, ticket))
-    throw new UserError('not_yours', `Ticket #${ticket.number} is not yours: only its requester and the agents can see it.`);
+  if (!canSee(core, actor, ticket)) throw new UserError('not_yours', notYoursText(ticket.number));
 }
 
 /** The thread where the requester and tierdesk talk about this ticket. */
