@@ -9,7 +9,7 @@ import { ticketHistory } from '../../src/capabilities/tickets/view-tickets.js';
 import type { ArgSpec } from '../../src/core/capability.js';
 import { choicesOf, findSub } from '../../src/core/catalogue.js';
 import { formatInstant } from '../../src/core/render.js';
-import { canSee, notYoursText } from '../../src/capabilities/tickets/access.js';
+import { canSee, notYoursText, viewOf } from '../../src/capabilities/tickets/access.js';
 import type { Core } from '../../src/core/work.js';
 import { listEvents } from '../../src/store/events.js';
 import { html, page, type Html } from './html.js';
@@ -73,13 +73,14 @@ export async function ticketHtml(core: Core, v: Viewer, number: number, flash?: 
 
 async function conversation(core: Core, v: Viewer, t: Ticket): Promise<Html> {
   const items: Html[] = [html`<div class="msg"><strong>${t.requester.name}</strong> opened it: ${t.description || t.title}</div>`];
+  const notes = viewOf(core, v.actor) === 'agents';
   for (const e of await listEvents(core.db, t.number)) {
     const who = (JSON.parse(e.actor) as { name?: string }).name ?? 'tierdesk';
     const d = JSON.parse(e.data) as Record<string, unknown>;
     const text =
       typeof d.text === 'string' ? d.text : typeof d.question === 'string' ? d.question : typeof d.resolution === 'string' ? d.resolution : undefined;
     const at = formatInstant(Number(e.at));
-    if (e.kind === 'note' && v.agent) items.push(html`<div class="msg note"><strong>${who}</strong> · internal note · ${at}<br />${text}</div>`);
+    if (e.kind === 'note' && notes) items.push(html`<div class="msg note"><strong>${who}</strong> · internal note · ${at}<br />${text}</div>`);
     else if (['replied', 'requester_message', 'waiting', 'resolved'].includes(e.kind) && text !== undefined)
       items.push(html`<div class="msg"><strong>${who}</strong> · ${at}${e.kind === 'resolved' ? ' · resolution' : ''}<br />${text}</div>`);
   }

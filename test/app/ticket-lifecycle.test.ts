@@ -230,8 +230,11 @@ describe('show, list and history', () => {
     const led = await createTestDesk({ yaml });
     try {
       await led.say('requester', '/ticket new Printer on fire');
-      expect(await led.say('lead', '/ticket show 1')).toContain('Ticket #1: Printer on fire');
-      expect(await led.say('lead', '/ticket history 1')).not.toMatch(/not yours/);
+      await led.say('agent1', '/ticket note 1 Toner supplier is late again');
+      expect(await led.say('lead', '/ticket show 1')).toContain('#1 Printer on fire');
+      expect(await led.say('lead', '/ticket history 1')).toContain('Toner supplier is late again');
+      expect(await led.say('requester', '/ticket history 1')).not.toContain('Toner supplier');
+      expect(await led.say('lead', '/ticket list')).toContain('#1');
       expect(await led.say('lead', '/ticket claim 1')).toMatch(/agent/i);
       expect(await led.say('other', '/ticket show 1')).toMatch(/only its requester, the agents and the leads/);
     } finally {

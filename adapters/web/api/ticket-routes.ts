@@ -5,7 +5,7 @@
  * Inbound event chat would send, so who may is decided by the same checks.
  */
 import { z } from 'zod';
-import { canSee, notYoursText } from '../../../src/capabilities/tickets/access.js';
+import { canSee, notYoursText, viewOf } from '../../../src/capabilities/tickets/access.js';
 import { describeEvent, type EventActor } from '../../../src/capabilities/tickets/ticket-events.js';
 import { loadTicket, ticketFromRow, type Ticket } from '../../../src/capabilities/tickets/ticket-model.js';
 import type { ArgSpec, SubcommandSpec } from '../../../src/core/capability.js';
@@ -202,7 +202,7 @@ async function listTickets(call: ApiCall): Promise<unknown> {
 async function oneTicket(call: ApiCall): Promise<unknown> {
   const core = call.desk.core;
   const t = await visibleTicket(core, call.viewer, Number(call.params.number));
-  const audience = core.directory.isAgent(call.viewer.actor) ? 'agents' : 'requester';
+  const audience = viewOf(core, call.viewer.actor);
   const events: Array<z.infer<typeof eventShape>> = [];
   for (const e of await listEvents(core.db, t.number)) {
     const who = JSON.parse(e.actor) as EventActor;

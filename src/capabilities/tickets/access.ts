@@ -24,6 +24,14 @@ export function canSee(core: Core, actor: Actor, ticket: Ticket): boolean {
   return isRequester(ticket, actor.person, dir) || dir.isAgent(actor) || dir.isLeadOfAny(actor);
 }
 
+/**
+ * Whose view of tickets a person gets: the agents' (cards with SLA clocks, internal notes, the whole history,
+ * every ticket in lists) for agents and leads, the requester's (their own, public words only) for anyone else.
+ */
+export function viewOf(core: Core, actor: Actor): 'agents' | 'requester' {
+  return core.directory.isAgent(actor) || core.directory.isLeadOfAny(actor) ? 'agents' : 'requester';
+}
+
 /** Why a person may not see a ticket: the same words in chat, on the dashboard and in the API. */
 export function notYoursText(n: number): string {
   return `Ticket #${n} is not yours: only its requester, the agents and the leads can see it.`;

@@ -7,7 +7,7 @@ import { listTickets, type TicketFilter } from '../../store/tickets.js';
 import type { Actor } from '../../core/directory.js';
 import { card, formatInstant } from '../../core/render.js';
 import { agentCard, requesterCard } from './cards.js';
-import { assertCanSee } from './access.js';
+import { assertCanSee, viewOf } from './access.js';
 import { slaFields, slaSnapshot } from '../sla/clocks.js';
 import { loadTicket, ticketFromRow } from './ticket-model.js';
 import { describeEvent, type EventActor } from './ticket-events.js';
@@ -17,7 +17,7 @@ import type { Core } from '../../core/work.js';
 export async function showTicket(core: Core, actor: Actor, number: number): Promise<Reply> {
   const t = await loadTicket(core.db, number);
   assertCanSee(core, actor, t);
-  const agent = core.directory.isAgent(actor);
+  const agent = viewOf(core, actor) === 'agents';
   const sla = await slaSnapshot(core, core.db, t, core.clock.now());
   const c = agent ? agentCard(t, core.directory, slaFields(sla), { full: true }) : requesterCard(t, core.directory, { full: true });
   return { text: c.fallback, card: c };
@@ -30,7 +30,7 @@ const ACTIVE = ['open', 'claimed', 'waiting_on_requester'];
  * default); anyone else sees only their own.
  */
 export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: boolean; tier?: string; status?: string }): Promise<Reply> {
-  const agent = core.directory.isAgent(actor);
+  const agent = viewOf(core, actor) === 'agents';
   const filter: TicketFilter = { limit: 50 };
   if (opts.status === undefined || opts.status === '') filter.statuses = ACTIVE;
   else if (opts.status !== 'all') {
@@ -69,7 +69,7 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
 export async function ticketHistory(core: Core, actor: Actor, number: number): Promise<Reply> {
   const t = await loadTicket(core.db, number);
   assertCanSee(core, actor, t);
-  const audience = core.directory.isAgent(actor) ? 'agents' : 'requester';
+  const audience = viewOf(core, actor);
   const events = await listEvents(core.db, number);
   const lines: string[] = [];
   for (const e of events) {
