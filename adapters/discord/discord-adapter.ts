@@ -1,5 +1,6 @@
-import { Client, Events, GatewayIntentBits, Partials, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
-import type { ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
+import type { ChatAdapter, Inbound, Intake, Logger, Person, Place, Reply } from '../../src/ports.js';
+import { answerBody } from './answer.js';
 import type { Surface } from '../../src/surface.js';
 
 export { reactionNote, SOLUTION_EMOJI } from './reactions.js';
@@ -102,6 +103,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const placeOf = (ch: Channel | null | undefined, channelId: string, guildId: string): Place => placeIn(ch, channelId, guildId, peerForums);
   const person = personOf(options.platformGroups);
   let deliver: ((event: Inbound) => Promise<Reply | void>) | undefined;
+  let intake: Intake | undefined;
 
   /** Who wrote a message: their member (roles, nickname) from the cache, else fetched; the bare user if they left. */
   async function authorOf(message: Message | PartialMessage): Promise<Person> {
@@ -124,7 +126,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   const inbound = { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now, placeOf, homeOf };
   // Interactions; messages in ticket threads, peer forum posts and DMs; the asker's ✅ on an answer.
-  followInteractions(client, { ...inbound, options });
+  followInteractions(client, { ...inbound, options, intake: () => intake });
   followConversations(client, inbound);
   followSolutionReactions(client, inbound);
   // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
@@ -138,8 +140,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   };
   return {
     platform: 'discord',
-    async start(d) {
+    async start(d, i) {
       deliver = d;
+      intake = i;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
       await ready;
@@ -151,6 +154,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     connected() {
       return client.isReady();
+    },
+    /** A queued interaction's answer replaces its "queued" reply (the interaction's webhook, valid 15 minutes). */
+    async answerLater(answerTo: string, reply: Reply) {
+      const { token } = JSON.parse(answerTo) as { token: string };
+      const body = { ...answerBody(reply), allowed_mentions: { parse: [] } };
+      await client.rest.patch(Routes.webhookMessage(options.applicationId, token, '@original'), { body, auth: false });
     },
     ...cardPosting(client, outbound),
     ...placesAndPeople(client, outbound),

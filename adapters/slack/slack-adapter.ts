@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { ChatAdapter, Inbound, Reply } from '../../src/ports.js';
+import type { ChatAdapter, Inbound, Intake, Reply } from '../../src/ports.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
-import { slackOutbound } from './outbound.js';
+import { answerThroughResponseUrl, slackOutbound } from './outbound.js';
 import { slackPeople } from './people.js';
 import { receivingStopper } from './receiving.js';
 import { timeAcks } from './ack-timing.js';
@@ -77,11 +77,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const address = server?.address() as AddressInfo | null | undefined;
       return address ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
     },
-    async start(deliver: (event: Inbound) => Promise<Reply | void>) {
+    async start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: Intake) {
       await app.init();
       registerListeners(app, {
         ...options,
         deliver,
+        ...(intake ? { intake } : {}),
         person: people.person,
         permalink: people.permalink,
         publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
@@ -95,6 +96,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await stopReceiving();
     },
     ...slackOutbound(client, people),
+    answerLater: answerThroughResponseUrl,
   };
   return adapter;
 }

@@ -159,14 +159,14 @@ export async function startSlackDesk(
 function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { open: Promise<void>; arrived: number }): ChatAdapter {
   return {
     platform: adapter.platform,
-    start: (deliver) =>
+    start: (deliver, intake) =>
       adapter.start(async (event) => {
         gate.arrived += 1;
         await gate.open;
         const reply = await deliver(event);
         handled.add({ event, reply });
         return reply;
-      }),
+      }, intake),
     stop: () => adapter.stop(),
     post: (place, card) => adapter.post(place, card),
     edit: (place, id, card) => adapter.edit(place, id, card),
@@ -175,6 +175,7 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     grantGroup: (person, group) => adapter.grantGroup!(person, group),
     setGroupMembers: (group, people) => adapter.setGroupMembers!(group, people),
     upload: (place, file, card) => adapter.upload!(place, file, card),
+    answerLater: (answerTo, reply) => adapter.answerLater!(answerTo, reply),
   };
 }
 
