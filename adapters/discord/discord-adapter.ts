@@ -67,7 +67,7 @@ function personOf(platformGroups: readonly string[]) {
   };
 }
 
-function newClient(options: DiscordAdapterOptions): Client {
+function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount'>): Client {
   return new Client({
     intents: INTENTS,
     allowedMentions: { parse: [] },
@@ -164,5 +164,32 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     ...cardPosting(client, outbound),
     ...placesAndPeople(client, outbound),
     ...handleRoles(client),
+  };
+}
+
+/**
+ * Discord's delivery side alone (REST: cards, private threads, DMs, labels, roles), with no gateway
+ * connection, for a deliverer that takes no events: the delivery worker of `tierdesk start`.
+ */
+export function createDiscordOutbound(
+  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'ticketsChannel' | 'peerTags' | 'logger'>,
+): ChatAdapter {
+  const client = newClient(options.apiUrl ? { apiUrl: options.apiUrl } : {});
+  // REST only: the token is all it needs (login would open a gateway connection, and take events).
+  client.rest.setToken(options.token);
+  client.token = options.token;
+  const outbound = {
+    ...(options.ticketsChannel ? { ticketsChannel: options.ticketsChannel } : {}),
+    peerTags: options.peerTags ?? DEFAULT_PEER_TAGS,
+    logger: options.logger,
+  };
+  return {
+    platform: 'discord',
+    async start() {},
+    async stop() {
+      await client.destroy();
+    },
+    ...cardPosting(client, outbound),
+    ...placesAndPeople(client, outbound),
   };
 }

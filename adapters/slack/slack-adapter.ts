@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { ChatAdapter, Inbound, Intake, Reply } from '../../src/ports.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
@@ -99,4 +99,23 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     answerLater: answerThroughResponseUrl,
   };
   return adapter;
+}
+
+/**
+ * Slack's delivery side alone (the Web API client: posts, edits, DMs, labels, grants), for a
+ * deliverer that takes no events: the delivery worker of `tierdesk start` (src/delivery-worker.ts).
+ */
+export function createSlackOutbound(options: Pick<SlackAdapterOptions, 'botToken' | 'apiUrl' | 'platformGroups' | 'logger' | 'now'>): ChatAdapter {
+  const client = new webApi.WebClient(options.botToken, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  return {
+    platform: 'slack',
+    async start() {},
+    async stop() {},
+    ...slackOutbound(client as unknown as App['client'], slackPeople(client as unknown as App['client'], options)),
+  };
 }
