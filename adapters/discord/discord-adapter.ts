@@ -35,6 +35,12 @@ export interface DiscordAdapterOptions {
   shards?: number[];
   /** Shards across every replica; default 1. */
   shardCount?: number;
+  /**
+   * Cards go out from another client (the delivery worker): this one answers interactions, which
+   * Discord does not count against the bot's global 50 requests a second, so discord.js's own global
+   * limiter must not hold them back (past 50 answers a second it would refuse them).
+   */
+  answersOnly?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ function personOf(platformGroups: readonly string[]) {
   };
 }
 
-function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount'>): Client {
+function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount' | 'answersOnly'>): Client {
   return new Client({
     intents: INTENTS,
     allowedMentions: { parse: [] },
@@ -75,7 +81,13 @@ function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 's
     // A DM channel is not cached until something happens in it: its first message arrives with a partial channel.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     // The outbox owns retries and obeys Retry-After: the REST client only reports a 429.
-    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, offset: 0 },
+    rest: {
+      ...(options.apiUrl ? { api: options.apiUrl } : {}),
+      retries: 0,
+      rejectOnRateLimit: () => true,
+      offset: 0,
+      ...(options.answersOnly ? { globalRequestsPerSecond: 100_000 } : {}),
+    },
     // Which gateway shards this replica runs (TIERDESK_DISCORD_SHARDS, TIERDESK_DISCORD_SHARD_COUNT).
     ...(options.shards ? { shards: options.shards } : {}),
     ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
