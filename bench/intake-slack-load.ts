@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startFakeSlack } from '../test/fakes/slack-api/index.js';
-import { BUSY_REPLY, QUEUED_REPLY } from '../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../src/intake-port.js';
 
 type FromParent = { type: 'load'; url: string; rate: number; seconds: number; tag?: string } | { type: 'cards'; channel: string } | { type: 'stop' };
 

@@ -1,5 +1,5 @@
-/** The intake's port: admission control under load, asked by the adapters (re-exported by ports.ts). */
-import type { Inbound } from './ports.js';
+/** The intake's port: admission control under load, asked by the adapters before each request. */
+import type { Inbound, Platform, Reply } from './ports.js';
 
 /** What to do with a request now: run it, keep it durably to run later, or refuse it (nothing changes). */
 export type Admission = 'run' | 'queue' | 'refuse';
@@ -12,10 +12,15 @@ export interface Intake {
   /** Run, queue or refuse the next request (a cheap, synchronous look at the load). */
   admit(): Admission;
   /**
-   * Keep `event` to run later and answer through `answerTo` (ChatAdapter.answerLater). Resolves once
+   * Keep `event` to run later and answer through `answerTo` (see `answerLaterWith`). Resolves once
    * it is stored: only then may the adapter say it is queued. A repeat of a queued key is kept once.
    */
   enqueue(event: Inbound, answerTo: string): Promise<void>;
+  /**
+   * How the adapter of `platform` answers a queued request once it has run (`answerTo` is what it gave
+   * `enqueue`: a Slack response_url, a Discord interaction token). An adapter that never says so never queues.
+   */
+  answerLaterWith(platform: Platform, answer: (answerTo: string, reply: Reply) => Promise<void>): void;
 }
 
 /** The acknowledgement of a request queued under load. */

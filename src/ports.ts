@@ -194,11 +194,8 @@ export type ThreadLabel = 'open' | 'solved' | 'closed';
 /** A chat platform as the core sees it. Adapters only translate; no business rule lives in them. */
 export interface ChatAdapter {
   readonly platform: Platform;
-  /**
-   * Connect and start delivering inbound events. Adapters ack the platform before slow work, and ask
-   * `intake` (when given) before each request whether to run it, queue it or refuse it (overload).
-   */
-  start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: Intake): Promise<void>;
+  /** Connect and start delivering inbound events, acking before slow work (under load as `intake` says). */
+  start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: import('./intake-port.js').Intake): Promise<void>;
   stop(): Promise<void>;
   /** Post a card; returns the platform's message id so later edits find it. */
   post(place: Place, card: Card): Promise<{ messageId: string; place: Place }>;
@@ -255,16 +252,7 @@ export interface ChatAdapter {
    * way finish and their answers still go out: the first step of a graceful shutdown; stop() follows.
    */
   stopReceiving?(): Promise<void>;
-  /**
-   * Optional: answer a request that was acknowledged as queued and has now run (`answerTo` is what
-   * the adapter gave `Intake.enqueue`: a Slack response_url, a Discord interaction token). Adapters
-   * without it never queue.
-   */
-  answerLater?(answerTo: string, reply: Reply): Promise<void>;
 }
-
-export * from './intake-port.js';
-import type { Intake } from './intake-port.js';
 
 /**
  * Raised by adapters when the platform asked us to slow down; the dispatcher waits at least

@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, Partials, Routes, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
-import type { ChatAdapter, Inbound, Intake, Logger, Person, Place, Reply } from '../../src/ports.js';
+import type { ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
 import { answerBody } from './answer.js';
 import type { Surface } from '../../src/surface.js';
 
@@ -155,6 +156,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     async start(d, i) {
       deliver = d;
       intake = i;
+      // A queued interaction's answer replaces its "queued" reply (the interaction's webhook, valid 15 minutes).
+      intake?.answerLaterWith('discord', async (answerTo, reply) => {
+        const { token } = JSON.parse(answerTo) as { token: string };
+        const body = { ...answerBody(reply), allowed_mentions: { parse: [] } };
+        await client.rest.patch(Routes.webhookMessage(options.applicationId, token, '@original'), { body, auth: false });
+      });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
       await ready;
@@ -166,12 +173,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     },
     connected() {
       return client.isReady();
-    },
-    /** A queued interaction's answer replaces its "queued" reply (the interaction's webhook, valid 15 minutes). */
-    async answerLater(answerTo: string, reply: Reply) {
-      const { token } = JSON.parse(answerTo) as { token: string };
-      const body = { ...answerBody(reply), allowed_mentions: { parse: [] } };
-      await client.rest.patch(Routes.webhookMessage(options.applicationId, token, '@original'), { body, auth: false });
     },
     ...cardPosting(client, outbound),
     ...placesAndPeople(client, outbound),

@@ -15,7 +15,8 @@ import {
   type Message,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { BUSY_REPLY, QUEUED_REPLY, type Inbound, type Intake, type MessageRef, type Person, type Place, type Reply } from '../../src/ports.js';
+import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY, type Intake } from '../../src/intake-port.js';
 import type { Surface, SurfaceSub } from '../../src/surface.js';
 import { answerSoon, type Answerable } from './answer.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';

@@ -3,7 +3,8 @@ import type { App, RespondFn } from '@slack/bolt';
 import { actionOf } from './block-kit.js';
 import { answerByDm, failed, showForm, slackPlace, type Any, type ListenerContext } from './context.js';
 import { ephemeral } from './replies.js';
-import { BUSY_REPLY, QUEUED_REPLY, type Inbound } from '../../src/ports.js';
+import type { Inbound } from '../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../src/intake-port.js';
 
 /**
  * `tierdesk:claim`, `tierdesk:kb.vote`...: the value is what tierdesk put on the button (the ticket

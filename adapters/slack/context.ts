@@ -3,7 +3,8 @@
  * the few ways of answering a person (ephemeral, by DM, a form).
  */
 import type { App } from '@slack/bolt';
-import type { Form, Inbound, Intake, Person, Place, Reply } from '../../src/ports.js';
+import type { Form, Inbound, Person, Place, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
 import { formView } from './modals.js';
 import type { SlackAdapterOptions } from './options.js';
 import { replyMessage, withNote } from './replies.js';

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { ChatAdapter, Inbound, Intake, Reply } from '../../src/ports.js';
+import type { ChatAdapter, Inbound, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
@@ -79,6 +80,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     },
     async start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: Intake) {
       await app.init();
+      // A queued request's answer goes through the response_url it came with.
+      intake?.answerLaterWith('slack', answerThroughResponseUrl);
       registerListeners(app, {
         ...options,
         deliver,
@@ -96,7 +99,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await stopReceiving();
     },
     ...slackOutbound(client, people),
-    answerLater: answerThroughResponseUrl,
   };
   return adapter;
 }

@@ -3,7 +3,8 @@ import type { App, RespondFn } from '@slack/bolt';
 import { ackDeadline, failed, showForm, slackPlace, type Any, type ListenerContext } from './context.js';
 import { ephemeral } from './replies.js';
 import { fromSlack } from './text.js';
-import { BUSY_REPLY, QUEUED_REPLY, type Inbound } from '../../src/ports.js';
+import type { Inbound } from '../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../src/intake-port.js';
 
 /** The ack of a command still running after 1.5 s: its answer follows through response_url. */
 export const STILL_WORKING = 'Working on it: the answer follows here in a moment.';

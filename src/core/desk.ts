@@ -91,7 +91,7 @@ export function createDesk(options: DeskOptions): Desk {
   for (const [kind, fired] of core.catalogue.timers()) scheduler.on(kind, (work, timer) => fired(core, work, timer));
   scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
   const route = createRouter(core, CONVERSATIONS);
-  const intake: IntakeQueue = new IntakeQueue(core, route, adapters, options.admission);
+  const intake: IntakeQueue = new IntakeQueue(core, route, options.admission);
   const handle = (event: Inbound) => intake.track(route(event));
   return {
     core,
@@ -107,8 +107,7 @@ export function createDesk(options: DeskOptions): Desk {
       for (const capability of core.catalogue.capabilities) await capability.start?.(core);
       await armHousekeeping(core);
       await intake.start();
-      // Only adapters that can answer late are offered the queue; the others always run requests.
-      for (const a of adapters.values()) await a.start(handle, a.answerLater ? intake : undefined);
+      for (const a of adapters.values()) await a.start(handle, intake);
       if (options.loopsElsewhere) return;
       dispatcher.start();
       scheduler.start();

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { FORM_TOO_LATE, type Admission, type ChatAdapter, type Inbound, type Intake, type Platform, type Reply } from '../ports.js';
+import { FORM_TOO_LATE, type Admission, type Intake } from '../intake-port.js';
+import type { Inbound, Platform, Reply } from '../ports.js';
 import { countQueuedInbound, dueInbound, forgetInbound, leaseInbound, nextInboundDue, queueInbound } from '../store/inbound-queue.js';
 import { Pump } from './pump.js';
 import type { Core } from './work.js';
@@ -28,7 +29,7 @@ const LEASE_MS = 60_000;
  * now, keep it durably (one insert) and say it is queued, or refuse it. A request is queued while the
  * event loop lags or too many run at once, so the acknowledgement (the cheap part) keeps within the
  * platform's 3 s whatever the burst; the queue is drained, oldest first, once the load allows, and
- * each answer goes through the adapter's `answerLater`. A queued request runs once: its inbound key
+ * each answer goes the way its adapter said (`answerLaterWith`). A queued request runs once: its inbound key
  * is recorded with its state change like any other (src/core/request.ts).
  */
 export class IntakeQueue implements Intake {
@@ -42,11 +43,12 @@ export class IntakeQueue implements Intake {
   /** The last pass stopped because of load: look again soon rather than at the next due row. */
   private heldBack = false;
   private readonly pump: Pump;
+  /** How each platform's adapter answers a queued request late (see Intake.answerLaterWith). */
+  private readonly answerers = new Map<Platform, (answerTo: string, reply: Reply) => Promise<void>>();
 
   constructor(
     private readonly core: Core,
     private readonly run: (event: Inbound) => Promise<Reply | void>,
-    private readonly adapters: ReadonlyMap<Platform, ChatAdapter>,
     private readonly options: AdmissionOptions = {},
   ) {
     this.pump = new Pump(
@@ -84,6 +86,10 @@ export class IntakeQueue implements Intake {
     } finally {
       this.running--;
     }
+  }
+
+  answerLaterWith(platform: Platform, answer: (answerTo: string, reply: Reply) => Promise<void>): void {
+    this.answerers.set(platform, answer);
   }
 
   async enqueue(event: Inbound, answerTo: string): Promise<void> {
@@ -133,10 +139,9 @@ export class IntakeQueue implements Intake {
     this.queued = Math.max(0, this.queued - 1);
     // No reply: the request had run before (a repeat of its key); it was answered then.
     if (!reply) return;
-    const adapter = this.adapters.get(platform);
     const answer = reply.form ? { text: FORM_TOO_LATE } : reply;
     try {
-      await adapter?.answerLater?.(answerTo, answer);
+      await this.answerers.get(platform)?.(answerTo, answer);
     } catch (err) {
       this.core.logger.warn('cannot answer a queued request', { platform, key, error: err instanceof Error ? err.message : String(err) });
     }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { ChatAdapter, Inbound, Intake, Reply } from '../ports.js';
+import type { ChatAdapter, Inbound, Reply } from '../ports.js';
+import type { Intake } from '../intake-port.js';
 import type { Core } from './work.js';
 
 /**

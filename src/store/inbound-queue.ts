@@ -1,6 +1,6 @@
 import type { Db } from './connect.js';
 import type { Selectable } from 'kysely';
-import type { InboundQueueTable } from './schema.js';
+import type { InboundQueueTable } from './schema-intake.js';
 
 type InboundQueueRow = Selectable<InboundQueueTable>;
 

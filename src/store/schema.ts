@@ -1,5 +1,4 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-
 import type {
   PeerQuestionsTable,
   PeerSolutionsTable,
@@ -42,7 +41,7 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   inbound_keys: InboundKeysTable;
-  inbound_queue: InboundQueueTable;
+  inbound_queue: import('./schema-intake.js').InboundQueueTable;
   sla_pauses: SlaPausesTable;
   pages: PagesTable;
   oncall_overrides: OncallOverridesTable;
@@ -261,9 +260,6 @@ export interface InboundKeysTable {
   key: string;
   at: number;
 }
-
-/** A request acknowledged as queued under load, run later and answered through `answer_to` (src/store/inbound-queue.ts). */
-export type InboundQueueTable = { key: string; platform: string; event: string; answer_to: string; queued_at: number; next_at: number };
 
 export type TicketRow = Selectable<TicketsTable>;
 export type NewTicketRow = Insertable<TicketsTable>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/intake-port.js';
 import { countQueuedInbound } from '../../../src/store/inbound-queue.js';
 import { CALLBACK, EDIT_REPLY, POST_MESSAGE, callsTo, command, sendCommand, sendPress } from './interactions.js';
 import { ann, l1Desk, requester, startDiscordDesk, support, ticketCount, ticketRow, type DiscordDesk } from './support.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/intake-port.js';
 import { countQueuedInbound } from '../../../src/store/inbound-queue.js';
 import { pressButton } from './interactions.js';
 import { ANN, EMPLOYEE, L1_DESK, callsTo, openTicket, startSlackDesk, ticketCount, ticketRow, type SlackDesk } from './support.js';

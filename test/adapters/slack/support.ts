@@ -175,7 +175,6 @@ function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { op
     grantGroup: (person, group) => adapter.grantGroup!(person, group),
     setGroupMembers: (group, people) => adapter.setGroupMembers!(group, people),
     upload: (place, file, card) => adapter.upload!(place, file, card),
-    answerLater: (answerTo, reply) => adapter.answerLater!(answerTo, reply),
   };
 }
 
