@@ -5,7 +5,7 @@
  */
 import { chatInputCommand, guild, member, startFakeDiscord, textChannel, user } from '../test/fakes/discord/index.js';
 
-type FromParent = { type: 'load'; rate: number; seconds: number } | { type: 'cards'; channel: string } | { type: 'stop' };
+type FromParent = { type: 'load'; rate: number; seconds: number; tag?: string } | { type: 'cards'; channel: string } | { type: 'stop' };
 
 const APP = '900000000000000001';
 const requester = user({ id: '100000000000000010', username: 'rita' });
@@ -36,7 +36,7 @@ process.on('message', async (msg: FromParent) => {
       const interaction = chatInputCommand(discord.context({ channel: support.id, user: requester.id }), {
         name: 'ticket',
         subcommand: 'new',
-        options: { title: `Printer ${i} on fire`, urgency: 'high' },
+        options: { title: `Printer ${msg.tag ?? 'bench'} ${i} on fire`, urgency: 'high' },
       });
       sentAt.set(interaction.id, Date.now());
       void discord.gateway.interactionCreate(interaction);

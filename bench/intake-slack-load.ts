@@ -5,8 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startFakeSlack } from '../test/fakes/slack-api/index.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../src/intake-port.js';
 
-type FromParent = { type: 'load'; url: string; rate: number; seconds: number } | { type: 'cards'; channel: string } | { type: 'stop' };
+type FromParent = { type: 'load'; url: string; rate: number; seconds: number; tag?: string } | { type: 'cards'; channel: string } | { type: 'stop' };
 
 const slack = await startFakeSlack({ botToken: 'xoxb-bench', signingSecret: 'bench-secret', users: [{ id: 'U0EMP', name: 'erin' }] });
 process.send!({ type: 'ready', apiUrl: slack.apiUrl });
@@ -25,6 +26,9 @@ process.on('message', async (msg: FromParent) => {
     const total = msg.rate * msg.seconds;
     const acks: number[] = [];
     let failures = 0;
+    let refused = 0;
+    let queued = 0;
+    const tag = msg.tag ?? 'bench';
     const inflight: Array<Promise<void>> = [];
     const start = performance.now();
     for (let i = 0; i < total; i++) {
@@ -35,19 +39,25 @@ process.on('message', async (msg: FromParent) => {
         sender
           .slashCommand({
             command: '/ticket',
-            text: `new Printer ${i} on fire --urgency high`,
+            text: `new Printer ${tag} ${i} on fire --urgency high`,
             user_id: 'U0EMP',
             channel_id: 'C0RANDOM',
-            trigger_id: `bench.${i}`,
+            trigger_id: `${tag}.${i}`,
           })
           .then(
-            (r) => void (r.status === 200 ? acks.push(performance.now() - t0) : failures++),
+            (r) => {
+              if (r.status !== 200) return void failures++;
+              acks.push(performance.now() - t0);
+              const text = (r.json as { text?: string } | undefined)?.text;
+              if (text === BUSY_REPLY) refused++;
+              else if (text === QUEUED_REPLY) queued++;
+            },
             () => void failures++,
           ),
       );
     }
     const sendSeconds = (performance.now() - start) / 1000;
     await Promise.all(inflight);
-    process.send!({ type: 'done', acks, failures, sendSeconds });
+    process.send!({ type: 'done', acks, failures, refused, queued, sendSeconds });
   }
 });

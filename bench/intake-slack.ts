@@ -2,91 +2,91 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
-import { createCatalogue } from '../src/capabilities/index.js';
-import { createDesk } from '../src/core/desk.js';
-import { loadConfig } from '../src/config/config.js';
-import { createMemoryLogger } from '../src/logger.js';
-import { systemClock } from '../src/ports.js';
-import { openDatabase } from '../src/store/connect.js';
-import { migrateToLatest } from '../src/store/migrate.js';
-import { countPending } from '../src/store/outbox.js';
 import { startLoadProcess } from './load-process.js';
+import { percentile, startTierdesk } from './tierdesk-process.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
+type Done = { acks: number[]; failures: number; refused: number; queued: number; sendSeconds: number };
 
 const RATE = Number(process.env.BENCH_SLACK_RATE ?? 1000); // offered tickets per second
-const SECONDS = Number(process.env.BENCH_SLACK_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_SLACK_SECONDS ?? 10);
+const OVERLOAD_SECONDS = Number(process.env.BENCH_SLACK_OVERLOAD_SECONDS ?? 20);
+/** The offered rates tried for the highest sustained one, each for STEP_SECONDS. */
+const LADDER = [250, 500, 750, 1000, 1250, 1500, 2000];
+const STEP_SECONDS = 3;
 const YAML = `
 people: { ann: { name: Ann, slack: U0ANN } }
 tiers: [ { id: L1, name: Help desk, agents: [ann], channels: { slack: C0L1DESK } } ]
 `;
+const TICKETS = 'select count(*) as n from tickets';
+const QUEUED = 'select count(*) as n from inbound_queue';
+const UNSENT = "select count(*) as n from outbox where status = 'pending'";
 
 /**
- * intake.slack_http.*: signed `/ticket new` slash commands over loopback HTTP to Bolt's real
- * receiver at a fixed offered rate (open loop), tickets persisted to a SQLite file, cards delivered
- * to the fake Web API. The fake Slack and the load generator run in a second process, as Slack is
- * another machine in real life; tierdesk is this process.
+ * intake.slack_http.*: signed `/ticket new` slash commands over loopback HTTP (keep-alive) at a fixed
+ * offered rate (open loop) to a running `tierdesk start` (HTTP mode: Bolt's receiver, admission
+ * control, the delivery worker), tickets persisted to a SQLite file, cards delivered to the fake Web
+ * API. The fake Slack and the load generator run in a second process, as Slack is another machine.
+ * Phases: RATE for SECONDS; a ladder of rates for the highest whose ack p99 stays under 50 ms; twice
+ * that for OVERLOAD_SECONDS, after which every ticket acknowledged must be stored and its card posted.
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-slack-'));
   const { child, next } = startLoadProcess('./intake-slack-load.ts');
   const { apiUrl } = await next<{ apiUrl: string }>('ready');
-  const db = openDatabase(join(dir, 'intake.db'));
-  await migrateToLatest(db);
-  const config = loadConfig({ text: YAML, env: {} });
-  const logger = createMemoryLogger();
-  const adapter = createSlackAdapter({
-    botToken: 'xoxb-bench',
-    signingSecret: 'bench-secret',
-    apiUrl,
-    port: 0,
-    host: '127.0.0.1',
-    reaction: 'ticket',
-    surface: createCatalogue().surface('slack', config),
-    defaults: { urgency: 'medium', impact: 'medium' },
-    platformGroups: [],
-    logger,
-    now: () => Date.now(),
+  const desk = await startTierdesk(dir, YAML, {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-secret',
+    SLACK_API_URL: apiUrl,
+    ...(process.env.TIERDESK_DELIVERY ? { TIERDESK_DELIVERY: process.env.TIERDESK_DELIVERY } : {}),
   });
-  const desk = createDesk({ db, config, clock: systemClock, logger, adapters: [adapter] });
-  try {
-    await desk.start();
+  const load = async (tag: string, rate: number, seconds: number) => {
+    const before = desk.count(TICKETS);
     const start = performance.now();
-    child.send({ type: 'load', url: adapter.url, rate: RATE, seconds: SECONDS });
-    const { acks, failures, sendSeconds } = await next<{ acks: number[]; failures: number; sendSeconds: number }>('done');
-    const total = RATE * SECONDS;
-    const acked = (performance.now() - start) / 1000;
-    const stored = Number(
-      (
-        await db
-          .selectFrom('tickets')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-    // Then until every card is delivered (bounded: 10 minutes).
-    for (let i = 0; i < 30_000; i++) {
-      if ((await countPending(db)) === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const elapsed = (performance.now() - start) / 1000;
-    child.send({ type: 'cards', channel: 'C0L1DESK' });
-    const { count } = await next<{ count: number }>('cards');
-    acks.sort((a, b) => a - b);
-    // Tickets stored and answered per second while the load ran; cards delivered per second overall.
-    emit('intake.slack_http.tickets_per_s', Math.round(stored / acked), 'tickets/s');
-    emit('intake.slack_http.cards_delivered_per_s', Math.round(count / elapsed), 'cards/s');
-    emit('intake.slack_http.tickets_lost', total - failures - count, 'count');
-    emit('intake.slack_http.ack_p99_ms', Math.round(acks[Math.floor(acks.length * 0.99)]! * 10) / 10, 'ms');
-    emit('intake.slack_http.ack_p50_ms', Math.round(acks[Math.floor(acks.length * 0.5)]! * 10) / 10, 'ms');
+    child.send({ type: 'load', url: desk.url, rate, seconds, tag });
+    const done = await next<Done>('done');
+    // Queued requests count once they ran: the queue empties (bounded), then the tickets are counted.
+    await desk.until0(QUEUED, 180_000);
+    const seconds_ = (performance.now() - start) / 1000;
+    done.acks.sort((a, b) => a - b);
+    return { ...done, stored: desk.count(TICKETS) - before, seconds: seconds_ };
+  };
+  try {
+    const steady = await load('steady', RATE, SECONDS);
+    emit('intake.slack_http.tickets_per_s', Math.round(steady.stored / steady.seconds), 'tickets/s');
+    emit('intake.slack_http.ack_p99_ms', percentile(steady.acks, 0.99), 'ms');
+    emit('intake.slack_http.ack_p50_ms', percentile(steady.acks, 0.5), 'ms');
     emit('intake.slack_http.offered_per_s', RATE, 'tickets/s');
-    emit('intake.slack_http.send_seconds', Math.round(sendSeconds * 10) / 10, 's');
-    emit('intake.slack_http.failed_requests', failures, 'count');
+    emit('intake.slack_http.failed_requests', steady.failures, 'count');
+    emit('intake.slack_http.queued_requests', steady.queued, 'count');
+    if (process.env.BENCH_SLACK_STEADY_ONLY) return;
+
+    let sustained = 0;
+    for (const rate of LADDER) {
+      const step = await load(`step${rate}`, rate, STEP_SECONDS);
+      if (step.failures > 0 || step.refused > 0 || percentile(step.acks, 0.99) >= 50) break;
+      sustained = rate;
+    }
+    emit('intake.slack_http.max_sustained_per_s', sustained, 'tickets/s');
+
+    const overloadRate = 2 * Math.max(sustained, LADDER[0]!);
+    const over = await load('overload', overloadRate, OVERLOAD_SECONDS);
+    await desk.until0(UNSENT, 300_000);
+    child.send({ type: 'cards', channel: 'C0L1DESK' });
+    const { count: cards } = await next<{ count: number }>('cards');
+    const tickets = desk.count(TICKETS);
+    emit('intake.slack_http.overload_offered_per_s', overloadRate, 'tickets/s');
+    emit('intake.slack_http.overload_ack_max_ms', percentile(over.acks, 1), 'ms');
+    emit('intake.slack_http.overload_ack_p99_ms', percentile(over.acks, 0.99), 'ms');
+    emit('intake.slack_http.overload_over_3s', over.acks.filter((a) => a >= 3000).length + over.failures, 'count');
+    emit('intake.slack_http.overload_queued', over.queued, 'count');
+    emit('intake.slack_http.overload_refused', over.refused, 'count');
+    // Acknowledged (not refused) but never stored: lost. Tickets without their card: undelivered.
+    emit('intake.slack_http.tickets_lost', overloadRate * OVERLOAD_SECONDS - over.failures - over.refused - over.stored, 'count');
+    emit('intake.slack_http.cards_undelivered', tickets - cards, 'count');
   } finally {
     child.send({ type: 'stop' });
     await desk.stop();
-    await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,6 +15,7 @@ import * as consults from './2026-12-07-07-consults.js';
 import * as web from './2026-12-07-10-web.js';
 import * as oncallHandles from './2026-12-08-41-oncall-handles.js';
 import * as requesterZone from './2026-12-08-42-requester-zone.js';
+import * as inboundQueue from './2026-12-08-51-inbound-queue.js';
 import * as apiTokens from './2026-12-08-71-api-tokens.js';
 import * as ticketsRequesterTitle from './2026-12-08-81-tickets-requester-title.js';
 
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-10-web': web,
   '2026-12-08-41-oncall-handles': oncallHandles,
   '2026-12-08-42-requester-zone': requesterZone,
+  '2026-12-08-51-inbound-queue': inboundQueue,
   '2026-12-08-71-api-tokens': apiTokens,
   '2026-12-08-81-tickets-requester-title': ticketsRequesterTitle,
 };

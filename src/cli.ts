@@ -16,11 +16,12 @@ import { createCatalogue } from './capabilities/index.js';
 import { serveDashboard, webCommand } from '../adapters/web/cli.js';
 import { Directory } from './core/directory.js';
 import { startOpsServer } from './ops-server.js';
-import { createDesk } from './core/desk.js';
+import type { createDesk } from './core/desk.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './logger.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { InboundGate } from './core/operations.js';
+import { deskWithDelivery } from './cli/delivery.js';
 import { readDiscordShards, type DiscordShards } from './config/discord-shards.js';
 import { redactUrl } from './store/dialect.js';
 import { holdingDatabase } from './store/sqlite-lock.js';
@@ -77,7 +78,7 @@ export async function main(io: Io): Promise<number> {
     case 'migrate':
       return migrateCommand(io, args, config.database.url);
     case 'start':
-      return start(io, config, logger, shards);
+      return start(io, config, logger, shards, one(args, 'config'));
     case 'sla':
       return slaCommand(args, config, say, complain);
     case 'report':
@@ -110,19 +111,26 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
-async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): Promise<number> {
+async function start(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, configPath?: string): Promise<number> {
   // One process per SQLite file (ARCHITECTURE.md); PostgreSQL takes replicas.
-  return holdingDatabase(config.database.url, io.stderr, (soleUser) => serve(io, config, logger, shards, soleUser));
+  return holdingDatabase(config.database.url, io.stderr, (soleUser) => serve(io, config, logger, shards, soleUser, configPath));
 }
 
-async function serve(io: Io, config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, soleUser: boolean): Promise<number> {
+async function serve(
+  io: Io,
+  config: Config,
+  logger: ReturnType<typeof createLogger>,
+  shards: DiscordShards,
+  soleUser: boolean,
+  configPath: string | undefined,
+): Promise<number> {
   const db = await openServingDatabase(config, logger, soleUser, io.stderr);
   if (!db) return 1;
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
   // eslint-disable-next-line prefer-const
   let desk: ReturnType<typeof createDesk>;
-  const adapters = platformAdapters(config, logger, shards);
+  const adapters = platformAdapters(config, logger, shards, io.env.TIERDESK_DELIVERY !== 'inline');
   // The console runs only when no platform does: it is the no-accounts way to try tierdesk.
   if (adapters.length === 0) {
     adapters.push(
@@ -140,7 +148,14 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
   }
   // Inbound events pass a gate: on a signal it refuses new ones while those under way finish.
   const gate = new InboundGate();
-  desk = createDesk({ db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) });
+  const consoleOnly = adapters.every((a) => a.platform === 'console');
+  const made = await deskWithDelivery(
+    { db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) },
+    { consoleOnly, env: io.env, configPath },
+  );
+  if (made instanceof Error) return (io.stderr.write(`Cannot start delivery: ${made.message}\n`), await db.destroy(), 1);
+  const worker = made.worker;
+  desk = made.desk;
   let signal: NodeJS.Signals | undefined;
   const onSignal = (received: NodeJS.Signals) => {
     signal = received;
@@ -152,6 +167,7 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
     await desk.start();
   } catch (err) {
     io.stderr.write(`Cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await worker?.stop();
     await desk.stop().catch(() => undefined);
     await db.destroy();
     return 1;
@@ -167,12 +183,13 @@ async function serve(io: Io, config: Config, logger: ReturnType<typeof createLog
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   // A second SIGINT or SIGTERM while this runs ends the process at once.
-  await shutDown({ desk, db, adapters, gate, logger, ops, stopDashboard }, signal);
+  await shutDown({ desk, db, adapters, gate, logger, ops, stopDashboard, worker }, signal);
   return code;
 }
 
 /** The Slack and Discord adapters whose secrets are configured, each offering the catalogue's surface. */
-function platformAdapters(config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): ChatAdapter[] {
+/** `answersOnly`: cards go out from the delivery worker, so Discord's client here only answers interactions. */
+function platformAdapters(config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, answersOnly: boolean): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   const directory = new Directory(config);
   const slack = config.secrets.slack;
@@ -211,6 +228,7 @@ function platformAdapters(config: Config, logger: ReturnType<typeof createLogger
         logger,
         now: () => systemClock.now(),
         ...shards,
+        answersOnly,
       }),
     );
   }

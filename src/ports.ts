@@ -194,8 +194,8 @@ export type ThreadLabel = 'open' | 'solved' | 'closed';
 /** A chat platform as the core sees it. Adapters only translate; no business rule lives in them. */
 export interface ChatAdapter {
   readonly platform: Platform;
-  /** Connect and start delivering inbound events. Adapters ack the platform before slow work. */
-  start(deliver: (event: Inbound) => Promise<Reply | void>): Promise<void>;
+  /** Connect and start delivering inbound events, acking before slow work (under load as `intake` says). */
+  start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: import('./intake-port.js').Intake): Promise<void>;
   stop(): Promise<void>;
   /** Post a card; returns the platform's message id so later edits find it. */
   post(place: Place, card: Card): Promise<{ messageId: string; place: Place }>;

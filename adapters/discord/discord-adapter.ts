@@ -1,5 +1,7 @@
-import { Client, Events, GatewayIntentBits, Partials, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
 import type { ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
+import { answerBody } from './answer.js';
 import type { Surface } from '../../src/surface.js';
 
 export { reactionNote, SOLUTION_EMOJI } from './reactions.js';
@@ -34,6 +36,12 @@ export interface DiscordAdapterOptions {
   shards?: number[];
   /** Shards across every replica; default 1. */
   shardCount?: number;
+  /**
+   * Cards go out from another client (the delivery worker): this one answers interactions, which
+   * Discord does not count against the bot's global 50 requests a second, so discord.js's own global
+   * limiter must not hold them back (past 50 answers a second it would refuse them).
+   */
+  answersOnly?: boolean;
 }
 
 /**
@@ -66,7 +74,7 @@ function personOf(platformGroups: readonly string[]) {
   };
 }
 
-function newClient(options: DiscordAdapterOptions): Client {
+function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount' | 'answersOnly'>): Client {
   return new Client({
     intents: INTENTS,
     allowedMentions: { parse: [] },
@@ -74,7 +82,13 @@ function newClient(options: DiscordAdapterOptions): Client {
     // A DM channel is not cached until something happens in it: its first message arrives with a partial channel.
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     // The outbox owns retries and obeys Retry-After: the REST client only reports a 429.
-    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, rejectOnRateLimit: () => true, offset: 0 },
+    rest: {
+      ...(options.apiUrl ? { api: options.apiUrl } : {}),
+      retries: 0,
+      rejectOnRateLimit: () => true,
+      offset: 0,
+      ...(options.answersOnly ? { globalRequestsPerSecond: 100_000 } : {}),
+    },
     // Which gateway shards this replica runs (TIERDESK_DISCORD_SHARDS, TIERDESK_DISCORD_SHARD_COUNT).
     ...(options.shards ? { shards: options.shards } : {}),
     ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
@@ -102,6 +116,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   const placeOf = (ch: Channel | null | undefined, channelId: string, guildId: string): Place => placeIn(ch, channelId, guildId, peerForums);
   const person = personOf(options.platformGroups);
   let deliver: ((event: Inbound) => Promise<Reply | void>) | undefined;
+  let intake: Intake | undefined;
 
   /** Who wrote a message: their member (roles, nickname) from the cache, else fetched; the bare user if they left. */
   async function authorOf(message: Message | PartialMessage): Promise<Person> {
@@ -124,7 +139,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
 
   const inbound = { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now, placeOf, homeOf };
   // Interactions; messages in ticket threads, peer forum posts and DMs; the asker's ✅ on an answer.
-  followInteractions(client, { ...inbound, options });
+  followInteractions(client, { ...inbound, options, intake: () => intake });
   followConversations(client, inbound);
   followSolutionReactions(client, inbound);
   // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
@@ -138,8 +153,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   };
   return {
     platform: 'discord',
-    async start(d) {
+    async start(d, i) {
       deliver = d;
+      intake = i;
+      // A queued interaction's answer replaces its "queued" reply (the interaction's webhook, valid 15 minutes).
+      intake?.answerLaterWith('discord', async (answerTo, reply) => {
+        const { token } = JSON.parse(answerTo) as { token: string };
+        const body = { ...answerBody(reply), allowed_mentions: { parse: [] } };
+        await client.rest.patch(Routes.webhookMessage(options.applicationId, token, '@original'), { body, auth: false });
+      });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
       await ready;
@@ -155,5 +177,32 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     ...cardPosting(client, outbound),
     ...placesAndPeople(client, outbound),
     ...handleRoles(client),
+  };
+}
+
+/**
+ * Discord's delivery side alone (REST: cards, private threads, DMs, labels, roles), with no gateway
+ * connection, for a deliverer that takes no events: the delivery worker of `tierdesk start`.
+ */
+export function createDiscordOutbound(
+  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'ticketsChannel' | 'peerTags' | 'logger'>,
+): ChatAdapter {
+  const client = newClient(options.apiUrl ? { apiUrl: options.apiUrl } : {});
+  // REST only: the token is all it needs (login would open a gateway connection, and take events).
+  client.rest.setToken(options.token);
+  client.token = options.token;
+  const outbound = {
+    ...(options.ticketsChannel ? { ticketsChannel: options.ticketsChannel } : {}),
+    peerTags: options.peerTags ?? DEFAULT_PEER_TAGS,
+    logger: options.logger,
+  };
+  return {
+    platform: 'discord',
+    async start() {},
+    async stop() {
+      await client.destroy();
+    },
+    ...cardPosting(client, outbound),
+    ...placesAndPeople(client, outbound),
   };
 }

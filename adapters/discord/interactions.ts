@@ -13,18 +13,20 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
-  type MessageContextMenuCommandInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY, type Intake } from '../../src/intake-port.js';
 import type { Surface, SurfaceSub } from '../../src/surface.js';
-import { answerSoon } from './answer.js';
+import { answerSoon, type Answerable } from './answer.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 import { fieldValue, parseFormId } from './forms.js';
 import type { ConversationsContext } from './conversations.js';
 
 export interface InteractionContext extends DiscordAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
+  /** Admission control under load (absent: every request runs at once). */
+  intake?: Intake;
   from: Person;
   /** Where something in this channel happened: a post in a peer forum is `{ channel: forum, thread: post }`. */
   placeOf: (channel: Channel | null, channelId: string, guildId: string) => Place;
@@ -99,58 +101,77 @@ export async function handleInteraction(
   const channelId = interaction.channelId ?? space;
   const place = ctx.placeOf(interaction.channel, channelId, space);
   const base: Base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
-
-  if (interaction.isChatInputCommand()) {
-    const args = commandArgs(interaction, ctx.surface);
-    await answerSoon(interaction, ctx.deliver({ ...base, kind: 'command', name: interaction.commandName, args }), received);
-    return;
-  }
-  if (interaction.isMessageContextMenuCommand()) {
-    const action = ctx.surface.messageActions.find((m) => m.label === interaction.commandName)?.action;
-    if (action === undefined) return;
-    // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer:
-    // refused here, at once and to the person alone; the core never hears of it.
-    if (action === MARK_SOLUTION_ACTION && interaction.targetMessage.author.bot) {
-      await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-      return;
-    }
-    await answerSoon(interaction, messageAction(interaction, ctx, base, action), received);
+  if (!interaction.isRepliable()) return;
+  // Under load the intake says queue (stored, answered later through the interaction's webhook) or
+  // refuse (nothing changed): either is one quick reply, well within Discord's 3 s.
+  const admission = ctx.intake?.admit() ?? 'run';
+  if (admission === 'refuse') return void (await interaction.reply(ephemeralText(BUSY_REPLY)));
+  const event = await inboundOf(interaction, ctx, base);
+  if (!event) return;
+  if (admission === 'queue') {
+    const queued = await ctx.intake!.enqueue(event, JSON.stringify({ token: interaction.token })).then(
+      () => true,
+      (err: unknown) => (
+        ctx.logger.error('discord: cannot queue an interaction', { error: err instanceof Error ? err.message : String(err) }),
+        false
+      ),
+    );
+    await interaction.reply(ephemeralText(queued ? QUEUED_REPLY : BUSY_REPLY));
     return;
   }
   if (interaction.isModalSubmit()) {
-    const submitted = submittedArgs(interaction, ctx.surface);
-    if (!submitted) return;
     // A modal's submission cannot open another modal: `showModal` is left out of what it may do.
     const { reply, deferReply, editReply } = interaction;
     const answerable = { reply: reply.bind(interaction), deferReply: deferReply.bind(interaction), editReply: editReply.bind(interaction) };
-    await answerSoon(answerable, ctx.deliver({ ...base, kind: 'command', name: submitted.command, args: submitted.args }), received);
+    await answerSoon(answerable, ctx.deliver(event), received);
     return;
+  }
+  if (interaction.isMessageComponent() || interaction.isCommand()) await answerSoon(interaction as Answerable, ctx.deliver(event), received);
+}
+
+function ephemeralText(content: string) {
+  return { content, flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] as [] } };
+}
+
+/**
+ * The Inbound event an interaction stands for, or undefined when it is none of tierdesk's (or is
+ * refused here: "Mark as solution" on a bot's message is answered at once and the core never hears of it).
+ */
+async function inboundOf(interaction: Interaction, ctx: InteractionContext, base: Base): Promise<Inbound | undefined> {
+  if (interaction.isChatInputCommand())
+    return { ...base, kind: 'command', name: interaction.commandName, args: commandArgs(interaction, ctx.surface) };
+  if (interaction.isMessageContextMenuCommand()) {
+    const action = ctx.surface.messageActions.find((m) => m.label === interaction.commandName)?.action;
+    if (action === undefined) return undefined;
+    const target = interaction.targetMessage;
+    // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer.
+    if (action === MARK_SOLUTION_ACTION && target.author.bot) {
+      await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      return undefined;
+    }
+    const about: MessageRef = { id: target.id, author: await ctx.authorOf(target), text: target.content, link: target.url };
+    return { ...base, kind: 'action', action, value: '', message: target.id, about };
+  }
+  if (interaction.isModalSubmit()) {
+    const submitted = submittedArgs(interaction, ctx.surface);
+    return submitted ? { ...base, kind: 'command', name: submitted.command, args: submitted.args } : undefined;
   }
   if (interaction.isButton()) {
     const m = BUTTON_ID.exec(interaction.customId);
-    if (!m) return;
-    const event: Inbound = { ...base, kind: 'action', action: m[1]!, value: m[2] ?? '', message: interaction.message.id };
-    await answerSoon(interaction, ctx.deliver(event), received);
+    if (!m) return undefined;
+    return { ...base, kind: 'action', action: m[1]!, value: m[2] ?? '', message: interaction.message.id };
   }
-}
-
-/** A message command on a message: the core decides who may; the answer goes to the person alone. */
-async function messageAction(
-  interaction: MessageContextMenuCommandInteraction,
-  ctx: InteractionContext,
-  base: Base,
-  action: string,
-): Promise<Reply | void> {
-  const target = interaction.targetMessage;
-  const about: MessageRef = { id: target.id, author: await ctx.authorOf(target), text: target.content, link: target.url };
-  return ctx.deliver({ ...base, kind: 'action', action, value: '', message: target.id, about });
+  return undefined;
 }
 
 /**
  * Every interaction from a served guild, and buttons pressed in a DM tierdesk wrote (a page, the
  * answer to a DM: they come without a guild, and count in the served guild the person belongs to).
  */
-export function followInteractions(client: Client, ctx: ConversationsContext & { options: DiscordAdapterOptions }): void {
+export function followInteractions(
+  client: Client,
+  ctx: ConversationsContext & { options: DiscordAdapterOptions; intake: () => Intake | undefined },
+): void {
   client.on(Events.InteractionCreate, (interaction) => {
     const received = performance.now();
     const deliver = ctx.deliver();
@@ -167,7 +188,9 @@ export function followInteractions(client: Client, ctx: ConversationsContext & {
         ? { space: interaction.guildId, member: interaction.member as GuildMember | null }
         : await ctx.homeOf(interaction.user.id);
       const from = ctx.person(home.member, interaction.user, home.space);
-      await handleInteraction(interaction, { ...ctx.options, deliver, from, placeOf: ctx.placeOf, authorOf: ctx.authorOf }, home.space, received);
+      const intake = ctx.intake();
+      const interactionCtx = { ...ctx.options, deliver, ...(intake ? { intake } : {}), from, placeOf: ctx.placeOf, authorOf: ctx.authorOf };
+      await handleInteraction(interaction, interactionCtx, home.space, received);
     })().catch((err) => ctx.logger.error('discord interaction failed', { error: (err as Error).message }));
   });
 }

@@ -3,6 +3,8 @@ import type { App, RespondFn } from '@slack/bolt';
 import { actionOf } from './block-kit.js';
 import { answerByDm, failed, showForm, slackPlace, type Any, type ListenerContext } from './context.js';
 import { ephemeral } from './replies.js';
+import type { Inbound } from '../../src/ports.js';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../src/intake-port.js';
 
 /**
  * `tierdesk:claim`, `tierdesk:kb.vote`...: the value is what tierdesk put on the button (the ticket
@@ -11,24 +13,48 @@ import { ephemeral } from './replies.js';
  */
 export function registerButtons(app: App, ctx: ListenerContext): void {
   app.action(/^tierdesk:/, async ({ ack, action, body, respond, client }) => {
-    await ack();
     const a = action as Any;
     const b = body as Any;
+    // Under load: refused (nothing changed), or stored and answered later through the response_url
+    // (a button on the App Home has none: it always runs).
+    const answerable = typeof respond === 'function' && typeof b.response_url === 'string';
+    const admission = answerable ? (ctx.intake?.admit() ?? 'run') : 'run';
+    if (admission === 'refuse') {
+      await ack();
+      await (respond as RespondFn)({ ...ephemeral({ text: BUSY_REPLY }), replace_original: false }).catch(failed(ctx, 'respond'));
+      return;
+    }
     const team = b.team?.id ?? b.user?.team_id ?? '';
-    const from = await ctx.person(team, b.user.id);
     const channel: string | undefined = b.channel?.id ?? b.container?.channel_id;
     const message = b.message?.ts ?? b.container?.message_ts;
-    const reply = await ctx.deliver({
+    const event = async (): Promise<Inbound> => ({
       kind: 'action',
       action: actionOf(String(a.action_id)),
       value: String(a.value ?? ''),
       key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`,
       at: ctx.now(),
-      from,
+      from: await ctx.person(team, b.user.id),
       place: slackPlace(team, channel ?? `dm:${b.user.id}`),
       ...(message ? { message } : {}),
       raw: body,
     });
+    if (admission === 'queue') {
+      // Stored before the ack: nothing acknowledged is lost.
+      const queued = await event()
+        .then((e) => ctx.intake!.enqueue(e, JSON.stringify({ responseUrl: b.response_url })))
+        .then(
+          () => true,
+          (err: unknown) => (failed(ctx, 'queueing a button')(err), false),
+        );
+      await ack();
+      const text = queued ? QUEUED_REPLY : BUSY_REPLY;
+      await (respond as RespondFn)({ ...ephemeral({ text }), replace_original: false }).catch(failed(ctx, 'respond'));
+      return;
+    }
+    await ack();
+    const inbound = await event();
+    const from = inbound.from;
+    const reply = await ctx.deliver(inbound);
     if (!reply) return;
     if (reply.form) return showForm(ctx, client, b.trigger_id, reply.form, channel, b.user.id);
     if (typeof respond === 'function' && b.response_url !== undefined) {

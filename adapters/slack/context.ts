@@ -4,12 +4,15 @@
  */
 import type { App } from '@slack/bolt';
 import type { Form, Inbound, Person, Place, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
 import { formView } from './modals.js';
 import type { SlackAdapterOptions } from './options.js';
 import { replyMessage, withNote } from './replies.js';
 
 export interface ListenerContext extends SlackAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
+  /** Admission control under load (absent: every request runs at once). */
+  intake?: Intake;
   person: (team: string, user: string, nameHint?: string) => Promise<Person>;
   publishHome: (user: string, reply: Reply) => Promise<void>;
   /** A message's permalink (built from the workspace URL, else asked of Slack), or undefined. */

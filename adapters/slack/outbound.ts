@@ -1,9 +1,10 @@
 /** tierdesk's messages and gestures out to Slack (the dispatcher's side), failures in its vocabulary. */
 import type { App } from '@slack/bolt';
 import { webApi } from '@slack/bolt';
-import type { Card, ChatAdapter, OutboundFile, Person, Place, ThreadLabel } from '../../src/ports.js';
+import type { Card, ChatAdapter, OutboundFile, Person, Place, Reply, ThreadLabel } from '../../src/ports.js';
 import { PermanentDeliveryError, RateLimitedError } from '../../src/ports.js';
 import { renderCard } from './block-kit.js';
+import { ephemeral } from './replies.js';
 import type { SlackPeople } from './people.js';
 
 const PERMANENT = new Set([
@@ -48,6 +49,21 @@ export function deliveryError(err: unknown): Error {
   if (e?.code === webApi.ErrorCode.PlatformError && e.data?.error && PERMANENT.has(e.data.error))
     return new PermanentDeliveryError(`slack: ${e.data.error}`);
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * The answer to a request acknowledged as queued, through the response_url it came with (valid 30
+ * minutes, five answers): shown to the person alone, like every answer to a command or a button.
+ */
+export async function answerThroughResponseUrl(answerTo: string, reply: Reply): Promise<void> {
+  const { responseUrl } = JSON.parse(answerTo) as { responseUrl: string };
+  const response = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...ephemeral(reply), replace_original: false }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`slack: response_url answered ${response.status}`);
 }
 
 /** post, edit, openDirect, labelThread, grantGroup, setGroupMembers and upload of the Slack adapter. */

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { ChatAdapter, Inbound, Reply } from '../../src/ports.js';
+import type { Intake } from '../../src/intake-port.js';
 import { refuseFutureRequests, rejectionLog } from './request-guard.js';
 import { registerListeners } from './listeners.js';
 import { homeView } from './home.js';
-import { slackOutbound } from './outbound.js';
+import { answerThroughResponseUrl, slackOutbound } from './outbound.js';
 import { slackPeople } from './people.js';
 import { receivingStopper } from './receiving.js';
 import { timeAcks } from './ack-timing.js';
@@ -77,11 +78,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const address = server?.address() as AddressInfo | null | undefined;
       return address ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
     },
-    async start(deliver: (event: Inbound) => Promise<Reply | void>) {
+    async start(deliver: (event: Inbound) => Promise<Reply | void>, intake?: Intake) {
       await app.init();
+      // A queued request's answer goes through the response_url it came with.
+      intake?.answerLaterWith('slack', answerThroughResponseUrl);
       registerListeners(app, {
         ...options,
         deliver,
+        ...(intake ? { intake } : {}),
         person: people.person,
         permalink: people.permalink,
         publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
@@ -97,4 +101,23 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     ...slackOutbound(client, people),
   };
   return adapter;
+}
+
+/**
+ * Slack's delivery side alone (the Web API client: posts, edits, DMs, labels, grants), for a
+ * deliverer that takes no events: the delivery worker of `tierdesk start` (src/delivery-worker.ts).
+ */
+export function createSlackOutbound(options: Pick<SlackAdapterOptions, 'botToken' | 'apiUrl' | 'platformGroups' | 'logger' | 'now'>): ChatAdapter {
+  const client = new webApi.WebClient(options.botToken, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  return {
+    platform: 'slack',
+    async start() {},
+    async stop() {},
+    ...slackOutbound(client as unknown as App['client'], slackPeople(client as unknown as App['client'], options)),
+  };
 }

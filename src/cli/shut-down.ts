@@ -12,6 +12,8 @@ export interface Serving {
   logger: Logger;
   ops?: { stopping(): void; close(): Promise<void> } | undefined;
   stopDashboard: () => Promise<void>;
+  /** The delivery worker, when the loops run there (src/cli/delivery.ts). */
+  worker?: { stop(): Promise<void> } | undefined;
 }
 
 /**
@@ -37,8 +39,10 @@ export async function shutDown(s: Serving, signal: NodeJS.Signals | undefined): 
   if (!(await s.gate.close(10_000))) logger.warn('inbound events still under way after 10 s; stopping anyway', { inflight: s.gate.inflight });
   // The console delivers what is still due first (it prints it). Platform replicas leave the rest
   // in the outbox for the other replicas, or for the next start.
-  if (!signal || adapters.every((a) => a.platform === 'console')) await desk.dispatcher.drain();
+  if (!s.worker && (!signal || adapters.every((a) => a.platform === 'console'))) await desk.dispatcher.drain();
   await s.stopDashboard();
+  // The deliverer first: its pass under way finishes and its leases are given back.
+  await s.worker?.stop();
   await desk.stop();
   await s.db.destroy();
   await s.ops?.close();

@@ -10,6 +10,7 @@ import { CAPABILITIES, CONVERSATIONS } from '../capabilities/index.js';
 import { Catalogue } from './catalogue.js';
 import type { Capability } from './capability.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { IntakeQueue, type AdmissionOptions } from './intake-queue.js';
 import type { Core } from './work.js';
 import { releaseHeldLeases } from '../store/leases.js';
 import { searchIndexFor } from '../store/search-index.js';
@@ -25,6 +26,13 @@ export interface DeskOptions {
   scheduler?: SchedulerOptions;
   /** The capabilities to run (default: all of tierdesk's; tests add probes). */
   capabilities?: readonly Capability[];
+  /** Admission control under load (default: every request runs at once unless forced). */
+  admission?: AdmissionOptions;
+  /**
+   * The dispatcher and the scheduler run elsewhere (a delivery worker on the same database): this
+   * desk starts neither loop and hands each commit's wake-up to `wake` instead.
+   */
+  loopsElsewhere?: { wake(what: { outbox?: boolean; timers?: boolean }): void };
 }
 
 /** The help desk core, wired: router, dispatcher, scheduler, and the adapters it serves. */
@@ -34,6 +42,8 @@ export interface Desk {
   handle(event: Inbound): Promise<Reply | void>;
   dispatcher: Dispatcher;
   scheduler: Scheduler;
+  /** Admission control and the queue of requests taken under load. */
+  intake: IntakeQueue;
   /** Start adapters and the background loops. */
   start(): Promise<void>;
   /** Stop taking work, then let in-flight passes finish. */
@@ -59,6 +69,7 @@ export function createDesk(options: DeskOptions): Desk {
     search: searchIndexFor(options.db),
     catalogue: new Catalogue(options.capabilities ?? CAPABILITIES),
     wake: (what) => {
+      if (options.loopsElsewhere) return options.loopsElsewhere.wake(what);
       if (what.outbox) loops.dispatcher?.nudge();
       if (what.timers) loops.scheduler?.nudge();
     },
@@ -79,12 +90,15 @@ export function createDesk(options: DeskOptions): Desk {
   const scheduler = (loops.scheduler = new Scheduler(core, options.scheduler));
   for (const [kind, fired] of core.catalogue.timers()) scheduler.on(kind, (work, timer) => fired(core, work, timer));
   scheduler.on(HOUSEKEEPING_TIMER, (work) => housekeepingFired(core, work));
-  const handle = createRouter(core, CONVERSATIONS);
+  const route = createRouter(core, CONVERSATIONS);
+  const intake: IntakeQueue = new IntakeQueue(core, route, options.admission);
+  const handle = (event: Inbound) => intake.track(route(event));
   return {
     core,
     handle,
     dispatcher,
     scheduler,
+    intake,
     onTicketsChanged(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);
@@ -92,13 +106,17 @@ export function createDesk(options: DeskOptions): Desk {
     async start() {
       for (const capability of core.catalogue.capabilities) await capability.start?.(core);
       await armHousekeeping(core);
-      for (const a of adapters.values()) await a.start(handle);
+      await intake.start();
+      for (const a of adapters.values()) await a.start(handle, intake);
+      if (options.loopsElsewhere) return;
       dispatcher.start();
       scheduler.start();
     },
     async stop() {
-      // The loops first: a delivery pass under way finishes against a platform still connected,
-      // instead of failing against a closed client and spending an attempt.
+      // The queue first (a queued request under way finishes and is answered), then the loops: a
+      // delivery pass under way finishes against a platform still connected, instead of failing
+      // against a closed client and spending an attempt.
+      await intake.stop();
       await scheduler.stop();
       await dispatcher.stop();
       for (const a of adapters.values()) await a.stop();

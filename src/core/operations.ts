@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ChatAdapter, Inbound, Reply } from '../ports.js';
+import type { Intake } from '../intake-port.js';
 import type { Core } from './work.js';
 
 /**
@@ -51,7 +52,8 @@ export class InboundGate {
    * run on the adapter itself (so getters, `this` and private fields behave as without the gate).
    */
   wrap<A extends ChatAdapter>(adapter: A): A {
-    const start = (deliver: (event: Inbound) => Promise<Reply | void>) => adapter.start((event) => this.#admit(event, deliver));
+    const start = (deliver: (event: Inbound) => Promise<Reply | void>, intake?: Intake) =>
+      adapter.start((event) => this.#admit(event, deliver), intake);
     return new Proxy(adapter, {
       get(target, prop) {
         if (prop === 'start') return start;

@@ -128,7 +128,11 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
   return new Proxy(sqlite, {
     get(target, prop, receiver) {
       if (prop === 'prepare') {
-        return (source: string) => {
+        return (asked: string) => {
+          // A transaction takes the write lock when it begins: with a second connection on the file
+          // (the delivery worker), a deferred one that read first could not upgrade to write once
+          // the other committed (SQLITE_BUSY at once, past the busy timeout).
+          const source = asked === 'begin' ? 'begin immediate' : asked;
           let stmt = cache.get(source);
           if (!stmt) {
             stmt = target.prepare(source);

@@ -1,5 +1,4 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-
 import type {
   PeerQuestionsTable,
   PeerSolutionsTable,
@@ -42,6 +41,7 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   inbound_keys: InboundKeysTable;
+  inbound_queue: import('./schema-intake.js').InboundQueueTable;
   sla_pauses: SlaPausesTable;
   pages: PagesTable;
   oncall_overrides: OncallOverridesTable;

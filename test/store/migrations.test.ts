@@ -53,6 +53,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
       'deflections',
       'direct_drafts',
       'inbound_keys',
+      'inbound_queue',
       'kb_article_versions',
       'kb_articles',
       'kb_votes',
@@ -121,7 +122,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     try {
       const applied = await Promise.all(replicas.map((db) => migrateToLatest(db)));
       expect(applied.flat().sort()).toEqual(Object.keys(migrations).map((n) => `applied ${n}`));
-      expect(await tables(replicas[0]!)).toHaveLength(32);
+      expect(await tables(replicas[0]!)).toHaveLength(33);
     } finally {
       for (const db of replicas) await db.destroy();
     }
@@ -134,7 +135,7 @@ describe(`migrations (${TEST_DIALECT})`, () => {
     expect(await migrateToLatest(b)).toHaveLength(Object.keys(migrations).length);
     expect(await migrateDownAll(a)).toHaveLength(Object.keys(migrations).length);
     expect(await tables(a)).toEqual([]);
-    expect(await tables(b)).toHaveLength(32);
+    expect(await tables(b)).toHaveLength(33);
   });
 });
 

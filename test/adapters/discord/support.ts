@@ -105,13 +105,13 @@ export async function startDiscordDesk(options: { yaml?: string } = {}): Promise
   // Only `start` is wrapped: post, edit, openPrivateThread and addMembers are the adapter's own.
   const watched = (adapter: ChatAdapter): ChatAdapter => ({
     ...adapter,
-    start: (deliver) =>
+    start: (deliver, intake) =>
       adapter.start(async (event) => {
         await gate.open;
         const reply = await deliver(event);
         handled.add({ event, reply });
         return reply;
-      }),
+      }, intake),
   });
   const startDesk = async () => {
     const adapter = newAdapter();

@@ -159,14 +159,14 @@ export async function startSlackDesk(
 function observed(adapter: SlackAdapter, handled: Recording<Handled>, gate: { open: Promise<void>; arrived: number }): ChatAdapter {
   return {
     platform: adapter.platform,
-    start: (deliver) =>
+    start: (deliver, intake) =>
       adapter.start(async (event) => {
         gate.arrived += 1;
         await gate.open;
         const reply = await deliver(event);
         handled.add({ event, reply });
         return reply;
-      }),
+      }, intake),
     stop: () => adapter.stop(),
     post: (place, card) => adapter.post(place, card),
     edit: (place, id, card) => adapter.edit(place, id, card),

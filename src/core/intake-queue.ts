@@ -1,0 +1,170 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { FORM_TOO_LATE, type Admission, type Intake } from '../intake-port.js';
+import type { Inbound, Platform, Reply } from '../ports.js';
+import { countQueuedInbound, dueInbound, forgetInbound, leaseInbound, nextInboundDue, queueInbound } from '../store/inbound-queue.js';
+import { Pump } from './pump.js';
+import type { Core } from './work.js';
+
+/** How admission decides; without `maxDelayMs` and `maxInflight` every request runs (unless forced). */
+export interface AdmissionOptions {
+  /** Requests run side by side before new ones are queued. */
+  maxInflight?: number;
+  /** Event-loop delay (p99 over the last sample) at which new requests are queued rather than run. */
+  maxDelayMs?: number;
+  /** Requests waiting in the queue at which new ones are refused. */
+  maxQueued?: number;
+  /** How long a queued request waits at least (its acknowledgement must reach the platform first). */
+  holdMs?: number;
+}
+
+/** How often the event-loop delay is sampled. */
+const SAMPLE_MS = 100;
+/** Rows a drain pass takes at once. */
+const BATCH = 50;
+/** How long a run of a queued request is ours before another replica may take it. */
+const LEASE_MS = 60_000;
+
+/**
+ * Admission control and the queue behind it. Before each request the adapters ask `admit()`: run it
+ * now, keep it durably (one insert) and say it is queued, or refuse it. A request is queued while the
+ * event loop lags or too many run at once, so the acknowledgement (the cheap part) keeps within the
+ * platform's 3 s whatever the burst; the queue is drained, oldest first, once the load allows, and
+ * each answer goes the way its adapter said (`answerLaterWith`). A queued request runs once: its inbound key
+ * is recorded with its state change like any other (src/core/request.ts).
+ */
+export class IntakeQueue implements Intake {
+  private forced: Admission | undefined;
+  private running = 0;
+  /** Requests in the queue, as far as this process knows (read at start, then counted). */
+  private queued = 0;
+  private delayMs = 0;
+  private histogram: IntervalHistogram | undefined;
+  private sampler: NodeJS.Timeout | undefined;
+  /** The last pass stopped because of load: look again soon rather than at the next due row. */
+  private heldBack = false;
+  private readonly pump: Pump;
+  /** How each platform's adapter answers a queued request late (see Intake.answerLaterWith). */
+  private readonly answerers = new Map<Platform, (answerTo: string, reply: Reply) => Promise<void>>();
+
+  constructor(
+    private readonly core: Core,
+    private readonly run: (event: Inbound) => Promise<Reply | void>,
+    private readonly options: AdmissionOptions = {},
+  ) {
+    this.pump = new Pump(
+      core,
+      'intake queue',
+      () => this.drain(),
+      async () => (this.heldBack ? core.clock.now() + SAMPLE_MS : nextInboundDue(core.db)),
+    );
+  }
+
+  /** Requests being run now. */
+  get inflight(): number {
+    return this.running;
+  }
+
+  /** What to do with the next request (see Intake). */
+  admit(): Admission {
+    if (this.forced) return this.forced;
+    if (this.queued >= (this.options.maxQueued ?? 50_000)) return 'refuse';
+    if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return 'queue';
+    if (this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs) return 'queue';
+    return 'run';
+  }
+
+  /** Tests and operators: hold admission in one state (undefined: measure again). */
+  force(state: Admission | undefined): void {
+    this.forced = state;
+  }
+
+  /** Run a request, counted as in flight while it runs. */
+  async track<T>(work: Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await work;
+    } finally {
+      this.running--;
+    }
+  }
+
+  answerLaterWith(platform: Platform, answer: (answerTo: string, reply: Reply) => Promise<void>): void {
+    this.answerers.set(platform, answer);
+  }
+
+  async enqueue(event: Inbound, answerTo: string): Promise<void> {
+    // The raw payload stays out: it may carry platform tokens, and the queue needs only the event.
+    const { raw: _raw, ...kept } = event;
+    const now = this.core.clock.now();
+    const added = await queueInbound(this.core.db, {
+      key: event.key,
+      platform: event.from.platform,
+      event: JSON.stringify(kept),
+      answerTo,
+      at: now,
+      notBefore: now + (this.options.holdMs ?? 3_000),
+    });
+    if (added) this.queued++;
+  }
+
+  /**
+   * One pass over the queue: run the due requests, oldest first, while admission says run (a
+   * request forced or measured as overload stops the pass). Returns how many ran.
+   */
+  async drain(): Promise<number> {
+    this.heldBack = false;
+    let ran = 0;
+    for (;;) {
+      const rows = await dueInbound(this.core.db, this.core.clock.now(), BATCH);
+      if (rows.length === 0) return ran;
+      for (const row of rows) {
+        if (this.admit() !== 'run') {
+          this.heldBack = true;
+          return ran;
+        }
+        const now = this.core.clock.now();
+        if (!(await leaseInbound(this.core.db, row.key, Number(row.next_at), now + LEASE_MS))) continue;
+        await this.runQueued(row.platform as Platform, row.key, row.event, row.answer_to);
+        ran++;
+        // Acknowledgements of new requests come first: one queued request per turn of the loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  private async runQueued(platform: Platform, key: string, event: string, answerTo: string): Promise<void> {
+    const reply = await this.track(this.run(JSON.parse(event) as Inbound));
+    // Forgotten first: the work is done (its key recorded), so a failed answer is never run again.
+    await forgetInbound(this.core.db, key);
+    this.queued = Math.max(0, this.queued - 1);
+    // No reply: the request had run before (a repeat of its key); it was answered then.
+    if (!reply) return;
+    const answer = reply.form ? { text: FORM_TOO_LATE } : reply;
+    try {
+      await this.answerers.get(platform)?.(answerTo, answer);
+    } catch (err) {
+      this.core.logger.warn('cannot answer a queued request', { platform, key, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** Measure the event loop and drain the queue in the background. */
+  async start(): Promise<void> {
+    this.queued = await countQueuedInbound(this.core.db);
+    if (this.options.maxDelayMs !== undefined) {
+      const histogram = (this.histogram = monitorEventLoopDelay({ resolution: 10 }));
+      histogram.enable();
+      this.sampler = setInterval(() => {
+        this.delayMs = histogram.percentile(99) / 1e6;
+        histogram.reset();
+      }, SAMPLE_MS).unref();
+    }
+    this.pump.start();
+  }
+
+  /** Stop draining (a request under way finishes) and measuring. */
+  async stop(): Promise<void> {
+    await this.pump.stop();
+    if (this.sampler) clearInterval(this.sampler);
+    this.histogram?.disable();
+  }
+}

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/intake-port.js';
+import { countQueuedInbound } from '../../../src/store/inbound-queue.js';
+import { pressButton } from './interactions.js';
+import { ANN, EMPLOYEE, L1_DESK, callsTo, openTicket, startSlackDesk, ticketCount, ticketRow, type SlackDesk } from './support.js';
+
+// Under overload every slash command and button is still acknowledged at once: queued (stored, run
+// afterwards, answered through its response_url) or refused (nothing changed). The overload state is
+// forced here; what measures it (event-loop delay, requests in flight) is the bench's business.
+
+let t: SlackDesk;
+beforeEach(async () => {
+  t = await startSlackDesk();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const NEW_TICKET = { command: '/ticket', text: 'new Printer on fire', user_id: EMPLOYEE, channel_id: 'C0RANDOM' };
+
+async function inboundKeys(): Promise<number> {
+  const row = await t.db
+    .selectFrom('inbound_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The queue's turn comes: load is back to normal and the acknowledgement has had its time. */
+async function loadFalls(): Promise<number> {
+  t.desk.intake.force(undefined);
+  t.clock.advance(3_000);
+  return t.desk.intake.drain();
+}
+
+describe('a slash command while tierdesk is overloaded', () => {
+  it('is acknowledged as queued, then runs exactly once and is answered through its response_url', async () => {
+    t.desk.intake.force('queue');
+
+    const sent = await t.sender.slashCommand(NEW_TICKET);
+
+    expect(sent.json).toEqual({ response_type: 'ephemeral', text: QUEUED_REPLY });
+    expect(await ticketCount(t)).toBe(0);
+    expect(await countQueuedInbound(t.db)).toBe(1);
+
+    expect(await loadFalls()).toBe(1);
+    const answer = await t.slack.web.waitForResponse(sent.responseUrl);
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened/) });
+    expect(await ticketRow(t, 1)).toMatchObject({ title: 'Printer on fire', requester_id: EMPLOYEE });
+    await t.desk.dispatcher.drain();
+    expect(callsTo(t, 'chat.postMessage', L1_DESK)).toHaveLength(1);
+
+    // Once: a second pass finds nothing, and the queue is empty.
+    expect(await t.desk.intake.drain()).toBe(0);
+    expect(await ticketCount(t)).toBe(1);
+    expect(await countQueuedInbound(t.db)).toBe(0);
+    expect(t.slack.web.responses(sent.responseUrl)).toHaveLength(1);
+  });
+
+  it('waits while the overload lasts, and does not run before its acknowledgement has had time to arrive', async () => {
+    t.desk.intake.force('queue');
+    await t.sender.slashCommand(NEW_TICKET);
+
+    expect(await t.desk.intake.drain()).toBe(0);
+    t.desk.intake.force(undefined);
+    expect(await t.desk.intake.drain()).toBe(0);
+    expect(await ticketCount(t)).toBe(0);
+    t.clock.advance(3_000);
+    expect(await t.desk.intake.drain()).toBe(1);
+    expect(await ticketCount(t)).toBe(1);
+  });
+
+  it('refused for load: says so and changes nothing; the same person trying again later gets the ticket', async () => {
+    t.desk.intake.force('refuse');
+
+    const sent = await t.sender.slashCommand(NEW_TICKET);
+
+    expect(sent.json).toEqual({ response_type: 'ephemeral', text: BUSY_REPLY });
+    expect(await ticketCount(t)).toBe(0);
+    expect(await countQueuedInbound(t.db)).toBe(0);
+    expect(await inboundKeys()).toBe(0);
+    expect(await loadFalls()).toBe(0);
+    expect(t.slack.web.responses(sent.responseUrl)).toHaveLength(0);
+
+    const again = await t.sender.slashCommand(NEW_TICKET);
+    expect(again.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened/) });
+  });
+});
+
+describe('a card button while tierdesk is overloaded', () => {
+  it('queued: "queued" through the response_url at once, the claim done once afterwards', async () => {
+    const ticket = await openTicket(t, 'Printer on fire');
+    t.desk.intake.force('queue');
+
+    const pressed = await pressButton(t, ANN, ticket.card, 'claim');
+
+    const interim = await t.slack.web.waitForResponse(pressed.responseUrl);
+    expect(interim.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: QUEUED_REPLY });
+    expect(await ticketRow(t, 1)).toMatchObject({ status: 'open', assignee: null });
+
+    expect(await loadFalls()).toBe(1);
+    const answer = await t.slack.web.waitForResponse(pressed.responseUrl, (r) => r.body !== interim.body);
+    expect(answer.body).toMatchObject({ text: 'You have claimed #1.' });
+    expect(await ticketRow(t, 1)).toMatchObject({ status: 'claimed', assignee: 'ann' });
+    expect(await t.desk.intake.drain()).toBe(0);
+    expect(t.slack.web.responses(pressed.responseUrl)).toHaveLength(2);
+  });
+
+  it('refused: says so, and the ticket is left as it was', async () => {
+    const ticket = await openTicket(t, 'Printer on fire');
+    t.desk.intake.force('refuse');
+
+    const pressed = await pressButton(t, ANN, ticket.card, 'claim');
+
+    const answer = await t.slack.web.waitForResponse(pressed.responseUrl);
+    expect(answer.body).toMatchObject({ text: BUSY_REPLY });
+    expect(await ticketRow(t, 1)).toMatchObject({ status: 'open', assignee: null });
+    expect(await countQueuedInbound(t.db)).toBe(0);
+  });
+});
