@@ -125,8 +125,8 @@ describe('the private thread of a closed ticket', () => {
     const after = t.discord.rest.calls().slice(before);
     const unlock = after.findIndex((c) => c.route === PATCH_CHANNEL && c.params.channel === ticket.thread.channel);
     const notice = after.findIndex((c) => c.route === POST_MESSAGE && c.params.channel === ticket.thread.channel);
-    expect(after[unlock]?.body).toMatchObject({ archived: false, locked: false });
     expect(unlock).toBeGreaterThanOrEqual(0);
+    expect(after[unlock]?.body).toMatchObject({ archived: false, locked: false });
     expect(notice).toBeGreaterThan(unlock);
     const again = await write(t, requester, ticket.thread.channel, 'it smokes again');
     expect(again.handled.reply).toBeUndefined(); // relayed, as in any open ticket
