@@ -3,7 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatInputCommand } from '../../fakes/discord/index.js';
 import { answered, command, EDIT_MESSAGE, POST_MESSAGE, textsIn, write } from './interactions.js';
 import { ann, community, l1Desk, l1Role, olga, requester, support, ticketRow, type DiscordDesk } from './support.js';
-import { answer, helperRole, helpForum, later, markAsSolution, pointsOf, postQuestion, question, react, startPeerDesk, threadState } from './peer-support.js';
+import {
+  answer,
+  helperRole,
+  helpForum,
+  later,
+  markAsSolution,
+  pointsOf,
+  postQuestion,
+  question,
+  react,
+  startPeerDesk,
+  threadState,
+} from './peer-support.js';
 
 // The helpers: pinged (their role, and nothing else) when a question goes unanswered, granted the
 // helper role at the points threshold, ranked by /helpers; an unanswered question becomes a ticket
