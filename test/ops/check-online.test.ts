@@ -77,9 +77,9 @@ slack:
     expect(checks(result.out)).toEqual([
       '✓ Slack: the bot token works (@tierdesk in Tierdesk Fake)',
       `✓ Slack: the token has every scope tierdesk asks for (${FULL_BOT_SCOPES.length})`,
-      '✓ Slack: the bot is in #c0l1desk (C0L1DESK, tier L1)',
-      '✓ Slack: the bot is in #c0l2desk (C0L2DESK, tier L2)',
-      '✓ Slack: the bot is in #c0general (C0GENERAL, slack.reaction_channels)',
+      '✓ Slack: the bot is in C0L1DESK (tier L1)',
+      '✓ Slack: the bot is in C0L2DESK (tier L2)',
+      '✓ Slack: the bot is in C0GENERAL (slack.reaction_channels)',
       '✓ Slack: user group @s0desk (S0DESK, tier L1) exists',
     ]);
     expect(result.code).toBe(0);
@@ -94,9 +94,9 @@ slack:
     expect(checks(result.out)).toEqual([
       '✓ Slack: the bot token works (@tierdesk in Tierdesk Fake)',
       '✗ Slack: the token lacks scope usergroups:write: add usergroups:write under OAuth & Permissions → Bot Token Scopes and reinstall the app',
-      '✓ Slack: the bot is in #c0l1desk (C0L1DESK, tier L1)',
-      '✗ Slack: the bot is not in #c0l2desk (C0L2DESK, tier L2): invite it with /invite @tierdesk in #c0l2desk',
-      '✓ Slack: the bot is in #c0general (C0GENERAL, slack.reaction_channels)',
+      '✓ Slack: the bot is in C0L1DESK (tier L1)',
+      '✗ Slack: the bot is not in C0L2DESK (tier L2): invite it with /invite @tierdesk in that channel',
+      '✓ Slack: the bot is in C0GENERAL (slack.reaction_channels)',
       "✗ Slack: user group S0DESK (tier L1) does not exist in this workspace: check the id (People → User groups, the id is in the group's link)",
     ]);
     expect(result.code).toBe(1);
