@@ -126,10 +126,14 @@ export async function articleHtml(core: Core, v: Viewer, id: number, q: URLSearc
     if (!(err instanceof UserError)) throw err;
     return { status: err.code === 'article_draft' ? 403 : 404, text: err.message };
   }
-  const versions = await listArticleVersions(core.db, id);
+  // Who may see drafts sees every save; anyone else, as in chat, only text that was published.
+  const authorView = (await refusalOf(core, v, 'kb', 'drafts')) === undefined;
+  const every = await listArticleVersions(core.db, id);
+  const versions = authorView ? every : every.filter((ver) => ver.state === 'published');
   const asked = q.get('version');
-  const shown = asked === null ? undefined : versions.find((ver) => String(ver.version) === asked.trim());
+  const shown = asked === null ? undefined : every.find((ver) => String(ver.version) === asked.trim());
   if (asked !== null && !shown) return { status: 400, text: `Article #${id} has no version "${asked.slice(0, 20)}": 1 to ${a.version}.` };
+  if (shown && !versions.includes(shown)) return { status: 403, text: `Version ${shown.version} of article #${id} was never published.` };
   const may = async (sub: string) => (await refusalOf(core, v, 'kb', sub, { id: String(id) })) === undefined;
   const title = shown ? shown.title : a.title;
   const main = html`<h1>#${a.id} ${title}</h1>
