@@ -9,13 +9,13 @@ import type { ChannelRef, CheckLine, GroupRef, PlatformRefs } from '../../src/cl
 import { unreachable } from '../../src/cli/check-online.js';
 import type { SlackSecrets } from '../../src/config/config.js';
 import { BOT_SCOPES } from './manifest.js';
+import { SILENT_SLACK_LOGGER } from './silent-logger.js';
 
 // Through Bolt's re-export: @slack/web-api is Bolt's dependency, not ours.
 const { ErrorCode, WebClient } = webApi;
 type WebClient = webApi.WebClient;
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'error', setName: () => {} };
 
 /** Slack's error code (`invalid_auth`, `channel_not_found`…), or undefined for a failure to reach it. */
 function slackError(err: unknown): string | undefined {
@@ -35,7 +35,7 @@ export async function checkSlackOnline(secrets: SlackSecrets, refs: PlatformRefs
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 15_000,
-    logger: silent as never,
+    logger: SILENT_SLACK_LOGGER,
   });
   let auth: webApi.WebAPICallResult & { user?: string; team?: string };
   try {

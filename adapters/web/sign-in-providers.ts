@@ -5,6 +5,7 @@
  * "which platform user is this"; mapping them to a configured person is the server's job.
  */
 import { webApi } from '@slack/bolt';
+import { SILENT_SLACK_LOGGER } from '../slack/silent-logger.js';
 import { REST, Routes, type APIUser, type RESTPostOAuth2AccessTokenResult } from 'discord.js';
 
 export type SignInPlatform = 'slack' | 'discord';
@@ -44,16 +45,6 @@ export function signInProviders(env: NodeJS.ProcessEnv): SignInProvider[] {
   return providers;
 }
 
-const quiet = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => 'error',
-  setName: () => {},
-} as never;
-
 interface SlackApp {
   clientId: string;
   clientSecret: string;
@@ -63,7 +54,7 @@ interface SlackApp {
 }
 
 function slackProvider({ clientId, clientSecret, apiUrl, botToken }: SlackApp): SignInProvider {
-  const options = { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000, logger: quiet };
+  const options = { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000, logger: SILENT_SLACK_LOGGER };
   // The served workspace's id (auth.test), asked once; a failure is not kept, so the next sign-in asks again.
   let served: Promise<string | undefined> | undefined;
   const workspace = (): Promise<string | undefined> => {
