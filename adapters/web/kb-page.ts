@@ -6,7 +6,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { assertCanRead, KB_LIMITS, loadArticle, type Article } from '../../src/capabilities/kb/model.js';
-import { findDocs } from '../../src/capabilities/kb/search.js';
+import { findDocs, questionsSeenFrom } from '../../src/capabilities/kb/search.js';
 import { formatInstant } from '../../src/core/render.js';
 import type { Core } from '../../src/core/work.js';
 import { UserError } from '../../src/domain/errors.js';
@@ -84,8 +84,8 @@ async function results(core: Core, v: Viewer, query: string): Promise<Html> {
   if (query.length > KB_LIMITS.queryMax)
     return html`<p role="status">The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.</p>`;
   if (isEmptyQuery(query)) return html`<p role="status">"${query.slice(0, 40)}" has no words to search for. Give a few words.</p>`;
-  // Solved questions stay in their community: agents see every one, others only the articles.
-  const docs = await findDocs(core, core.db, query, 20, v.staff ? undefined : DASHBOARD_PLACE);
+  // Whose solved questions: the same rule as chat's /kb search.
+  const docs = await findDocs(core, core.db, query, 20, questionsSeenFrom(core, v.actor, DASHBOARD_PLACE));
   if (docs.length === 0) return html`<p role="status">Nothing in the knowledge base matches "${query.slice(0, 80)}".</p>`;
   return html`<section aria-labelledby="results">
     <h2 id="results">${docs.length} result${docs.length === 1 ? '' : 's'} for "${query.slice(0, 80)}"</h2>
