@@ -81,7 +81,7 @@ async function seed(desk: Desk): Promise<void> {
 
 async function queueTime(desk: Desk): Promise<number> {
   const { session } = await startSession(desk.core.db, 'lena', desk.core.clock.now());
-  const viewer = viewerOf(desk.core, session)!;
+  const viewer = (await viewerOf(desk.core, session))!;
   const html = await queueHtml(desk.core, viewer, new URLSearchParams());
   if (!html.includes(`${TICKETS} tickets`)) throw new Error('the queue does not show every open ticket');
   for (let i = 0; i < 5; i++) await queueHtml(desk.core, viewer, new URLSearchParams());

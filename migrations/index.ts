@@ -18,6 +18,7 @@ import * as requesterZone from './2026-12-08-42-requester-zone.js';
 import * as inboundQueue from './2026-12-08-51-inbound-queue.js';
 import * as apiTokens from './2026-12-08-71-api-tokens.js';
 import * as ticketsRequesterTitle from './2026-12-08-81-tickets-requester-title.js';
+import * as handleGrantPending from './2026-12-08-91-handle-grant-pending.js';
 
 /**
  * Every migration, in order, by name. A static index: no directory scanning, so bundling and
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-08-51-inbound-queue': inboundQueue,
   '2026-12-08-71-api-tokens': apiTokens,
   '2026-12-08-81-tickets-requester-title': ticketsRequesterTitle,
+  '2026-12-08-91-handle-grant-pending': handleGrantPending,
 };

@@ -19,6 +19,7 @@ import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.
 import { BUSY_REPLY, QUEUED_REPLY, type Intake } from '../../src/intake-port.js';
 import type { Surface, SurfaceSub } from '../../src/surface.js';
 import { answerSoon, type Answerable } from './answer.js';
+import { observeIntakeAck } from '../../src/core/metrics.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 import { fieldValue, parseFormId } from './forms.js';
 import type { ConversationsContext } from './conversations.js';
@@ -102,11 +103,16 @@ export async function handleInteraction(
   const place = ctx.placeOf(interaction.channel, channelId, space);
   const base: Base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
   if (!interaction.isRepliable()) return;
+  // Answers given here rather than by answerSoon are timed for the intake histogram too.
+  const acked = () => observeIntakeAck('discord', (performance.now() - received) / 1000);
   // Under load the intake says queue (stored, answered later through the interaction's webhook) or
   // refuse (nothing changed): either is one quick reply, well within Discord's 3 s.
   const admission = ctx.intake?.admit() ?? 'run';
-  if (admission === 'refuse') return void (await interaction.reply(ephemeralText(BUSY_REPLY)));
-  const event = await inboundOf(interaction, ctx, base);
+  if (admission === 'refuse') {
+    await interaction.reply(ephemeralText(BUSY_REPLY));
+    return acked();
+  }
+  const event = await inboundOf(interaction, ctx, base, acked);
   if (!event) return;
   if (admission === 'queue') {
     const queued = await ctx.intake!.enqueue(event, JSON.stringify({ token: interaction.token })).then(
@@ -117,6 +123,7 @@ export async function handleInteraction(
       ),
     );
     await interaction.reply(ephemeralText(queued ? QUEUED_REPLY : BUSY_REPLY));
+    acked();
     return;
   }
   if (interaction.isModalSubmit()) {
@@ -137,7 +144,7 @@ function ephemeralText(content: string) {
  * The Inbound event an interaction stands for, or undefined when it is none of tierdesk's (or is
  * refused here: "Mark as solution" on a bot's message is answered at once and the core never hears of it).
  */
-async function inboundOf(interaction: Interaction, ctx: InteractionContext, base: Base): Promise<Inbound | undefined> {
+async function inboundOf(interaction: Interaction, ctx: InteractionContext, base: Base, acked: () => void): Promise<Inbound | undefined> {
   if (interaction.isChatInputCommand())
     return { ...base, kind: 'command', name: interaction.commandName, args: commandArgs(interaction, ctx.surface) };
   if (interaction.isMessageContextMenuCommand()) {
@@ -147,6 +154,7 @@ async function inboundOf(interaction: Interaction, ctx: InteractionContext, base
     // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer.
     if (action === MARK_SOLUTION_ACTION && target.author.bot) {
       await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      acked();
       return undefined;
     }
     const about: MessageRef = { id: target.id, author: await ctx.authorOf(target), text: target.content, link: target.url };
@@ -180,7 +188,10 @@ export function followInteractions(
     if (!dmButton && (!interaction.guildId || !ctx.guilds.has(interaction.guildId))) {
       // Say so rather than let Discord show "This interaction failed".
       if (interaction.isRepliable())
-        void interaction.reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral }).catch(() => undefined);
+        void interaction
+          .reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral })
+          .then(() => observeIntakeAck('discord', (performance.now() - received) / 1000))
+          .catch(() => undefined);
       return;
     }
     void (async () => {

@@ -17,7 +17,7 @@ import {
   type APIUser,
   type PermissionsString,
 } from 'discord.js';
-import type { ChannelRef, ChannelUse, CheckLine, PlatformRefs } from '../../src/cli/check-online.js';
+import type { ChannelRef, ChannelUse, CheckLine, GroupRef, PlatformRefs } from '../../src/cli/check-online.js';
 import { unreachable } from '../../src/cli/check-online.js';
 import type { DiscordSecrets } from '../../src/config/config.js';
 
@@ -28,11 +28,12 @@ const F = PermissionFlagsBits;
 const NEEDS: Record<ChannelUse, bigint[]> = {
   // Ticket cards (embeds with buttons), and the thread under a card for the conversation.
   tier: [F.ViewChannel, F.SendMessages, F.EmbedLinks, F.ReadMessageHistory, F.CreatePublicThreads, F.SendMessagesInThreads],
-  // A private thread per ticket with its requester, people added to it, archived when closed.
-  tickets: [F.ViewChannel, F.SendMessages, F.CreatePrivateThreads, F.SendMessagesInThreads, F.ManageThreads],
-  // Forum posts answered, labelled with tags, locked when solved.
-  peer: [F.ViewChannel, F.SendMessages, F.SendMessagesInThreads, F.ReadMessageHistory, F.ManageThreads],
-  transcripts: [F.ViewChannel, F.SendMessages, F.AttachFiles],
+  // A private thread per ticket with its requester (cards are embeds), people added to it, archived when closed.
+  tickets: [F.ViewChannel, F.SendMessages, F.EmbedLinks, F.CreatePrivateThreads, F.SendMessagesInThreads, F.ManageThreads],
+  // Forum posts answered (embeds), labelled with tags, locked when solved.
+  peer: [F.ViewChannel, F.SendMessages, F.EmbedLinks, F.SendMessagesInThreads, F.ReadMessageHistory, F.ManageThreads],
+  // The transcript file, with an embed saying what it is.
+  transcripts: [F.ViewChannel, F.SendMessages, F.EmbedLinks, F.AttachFiles],
   reactions: [F.ViewChannel, F.ReadMessageHistory],
 };
 
@@ -80,19 +81,37 @@ export async function checkDiscordOnline(secrets: DiscordSecrets, guildIds: stri
     }
   }
   for (const ref of refs.channels) lines.push(await channelLine(rest, ref, servers, me.id));
-  for (const g of refs.groups) {
-    const found = [...servers.values()].find((s) => s.roles.some((r) => r.id === g.id));
-    const role = found?.roles.find((r) => r.id === g.id);
-    lines.push(
-      role
-        ? { ok: true, text: `Discord: role @${role.name} (${g.id}, ${named(g.where)}) exists in "${found!.guild.name}"` }
-        : {
-            ok: false,
-            text: `Discord: role ${g.id} (${named(g.where)}) is in no configured server: check the id (Server Settings → Roles → Copy Role ID)`,
-          },
-    );
-  }
+  for (const g of refs.groups) lines.push(roleLine(g, servers, me.id));
   return lines;
+}
+
+/**
+ * A configured role exists; one tierdesk gives (helper role, on-call handle) also needs Manage Roles and the
+ * bot's highest role above it: Discord lets a member manage only roles below their own highest.
+ */
+function roleLine(g: GroupRef, servers: Map<string, Server>, botId: string): CheckLine {
+  const found = [...servers.values()].find((s) => s.roles.some((r) => r.id === g.id));
+  const role = found?.roles.find((r) => r.id === g.id);
+  if (!found || !role)
+    return {
+      ok: false,
+      text: `Discord: role ${g.id} (${named(g.where)}) is in no configured server: check the id (Server Settings → Roles → Copy Role ID)`,
+    };
+  const name = `@${role.name} (${g.id}, ${named(g.where)})`;
+  if (!g.given) return { ok: true, text: `Discord: role ${name} exists in "${found.guild.name}"` };
+  if (role.managed) return { ok: false, text: `Discord: role ${name} belongs to an integration, so nobody can give it: pick a role of your own` };
+  if (found.guild.owner_id === botId) return { ok: true, text: `Discord: the bot can give role ${name}` };
+  const mine = found.roles.filter((r) => r.id === found.guild.id || found.bot.roles.includes(r.id));
+  const bits = mine.reduce((acc, r) => acc | BigInt(r.permissions), 0n);
+  if (!(bits & F.Administrator) && !(bits & F.ManageRoles))
+    return { ok: false, text: `Discord: the bot cannot give role ${name}: grant Manage Roles to its role (Server Settings → Roles)` };
+  const top = Math.max(...found.roles.filter((r) => found.bot.roles.includes(r.id)).map((r) => r.position), 0);
+  if (top <= role.position)
+    return {
+      ok: false,
+      text: `Discord: the bot cannot give role ${name}: its highest role is not above it; drag the bot's role above @${role.name} (Server Settings → Roles)`,
+    };
+  return { ok: true, text: `Discord: the bot can give role ${name}` };
 }
 
 async function channelLine(rest: REST, ref: ChannelRef, servers: Map<string, Server>, botId: string): Promise<CheckLine> {

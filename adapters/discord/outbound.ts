@@ -134,7 +134,9 @@ export function placesAndPeople(
       try {
         // Fresh state: a moderator may have archived or locked it since.
         const thread = await client.channels.fetch(place.channel, { force: true });
-        if (!thread?.isThread()) return; // a DM: nothing to close
+        // Only a ticket's own private thread: a ticket from a peer question lives in the public forum post,
+        // which stays open for the community (a DM has nothing to close).
+        if (!thread?.isThread() || thread.type !== ChannelType.PrivateThread) return;
         const reason = closed ? 'tierdesk: ticket closed' : 'tierdesk: ticket reopened';
         if (closed) {
           if (thread.archived && thread.locked) return;

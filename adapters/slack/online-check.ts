@@ -1,7 +1,7 @@
 /**
  * `tierdesk check --online` for Slack, with the real WebClient: the token (`auth.test`), the scopes it
  * was granted (the `x-oauth-scopes` header WebClient exposes as `response_metadata.scopes`) against the
- * manifest's, the bot's membership of every configured channel (`conversations.info`), and the user
+ * manifest's, the bot's membership of every configured channel (`conversations.history`), and the user
  * groups the configuration names (`usergroups.list`). One line each; never a token.
  */
 import { webApi } from '@slack/bolt';
@@ -9,13 +9,13 @@ import type { ChannelRef, CheckLine, GroupRef, PlatformRefs } from '../../src/cl
 import { unreachable } from '../../src/cli/check-online.js';
 import type { SlackSecrets } from '../../src/config/config.js';
 import { BOT_SCOPES } from './manifest.js';
+import { SILENT_SLACK_LOGGER } from './silent-logger.js';
 
 // Through Bolt's re-export: @slack/web-api is Bolt's dependency, not ours.
 const { ErrorCode, WebClient } = webApi;
 type WebClient = webApi.WebClient;
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'error', setName: () => {} };
 
 /** Slack's error code (`invalid_auth`, `channel_not_found`…), or undefined for a failure to reach it. */
 function slackError(err: unknown): string | undefined {
@@ -35,7 +35,7 @@ export async function checkSlackOnline(secrets: SlackSecrets, refs: PlatformRefs
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 15_000,
-    logger: silent as never,
+    logger: SILENT_SLACK_LOGGER,
   });
   let auth: webApi.WebAPICallResult & { user?: string; team?: string };
   try {
@@ -66,27 +66,33 @@ function scopesLine(granted: string[] | undefined): CheckLine {
   };
 }
 
+/**
+ * Membership through `conversations.history` (one message): the manifest's channels:history / groups:history
+ * cover it, and a bot token reads only what it is in (`not_in_channel`). `conversations.info` would need
+ * channels:read / groups:read, which tierdesk has no other use for.
+ */
 async function channelLine(client: WebClient, ref: ChannelRef, bot: string): Promise<CheckLine> {
+  const where = `${ref.id} (${named(ref.where)})`;
   try {
-    const info = await client.conversations.info({ channel: ref.id });
-    const name = info.channel?.name ? `#${info.channel.name}` : ref.id;
-    if (info.channel?.is_member) return { ok: true, text: `Slack: the bot is in ${name} (${ref.id}, ${named(ref.where)})` };
-    return { ok: false, text: `Slack: the bot is not in ${name} (${ref.id}, ${named(ref.where)}): invite it with /invite ${bot} in ${name}` };
+    await client.conversations.history({ channel: ref.id, limit: 1 });
+    return { ok: true, text: `Slack: the bot is in ${where}` };
   } catch (err) {
     const code = slackError(err) ?? (err instanceof Error ? err.message : String(err));
+    if (code === 'not_in_channel') return { ok: false, text: `Slack: the bot is not in ${where}: invite it with /invite ${bot} in that channel` };
     if (code === 'channel_not_found')
       return {
         ok: false,
-        text: `Slack: channel ${ref.id} (${named(ref.where)}) is not found: check the id, or if it is private invite the bot with /invite ${bot} there`,
+        text: `Slack: channel ${where} is not found: check the id, or if it is private invite the bot with /invite ${bot} there`,
       };
-    return { ok: false, text: `Slack: could not look at channel ${ref.id} (${named(ref.where)}): ${code}` };
+    return { ok: false, text: `Slack: could not look at channel ${where}: ${code}` };
   }
 }
 
 async function groupLines(client: WebClient, groups: GroupRef[]): Promise<CheckLine[]> {
   let known: Map<string, string>;
   try {
-    const list = await client.usergroups.list({ include_disabled: false });
+    // Disabled groups too: an on-call handle is disabled while nobody is on call, and still the right id.
+    const list = await client.usergroups.list({ include_disabled: true });
     known = new Map((list.usergroups ?? []).map((g) => [g.id ?? '', g.handle ?? g.name ?? '']));
   } catch (err) {
     const code = slackError(err) ?? (err instanceof Error ? err.message : String(err));

@@ -142,7 +142,12 @@ export function slackOutbound(
   };
 }
 
-/** An on-call handle: the group's members replaced with the on-call people (the group is tierdesk's). */
+/**
+ * An on-call handle: the group's members replaced with the on-call people (the group is tierdesk's).
+ * Slack cannot empty a group (`usergroups.users.update` refuses an empty list), so with nobody on call the
+ * group is disabled (its mention notifies no one), and enabled again before the next members are set
+ * (enabling a group that is not disabled changes nothing, and tierdesk may have restarted in between).
+ */
 function setGroupMembers(
   client: App['client'],
   people: SlackPeople,
@@ -153,8 +158,12 @@ function setGroupMembers(
   return oneAtATime(grants, group, async () => {
     const users = members.map((m) => m.id);
     try {
-      // Slack refuses an empty `users`; `[]` is how it is told the group has no members (nobody on call).
-      await client.usergroups.users.update({ usergroup: group, users: users.length > 0 ? users.join(',') : '[]' });
+      if (users.length === 0) {
+        await client.usergroups.disable({ usergroup: group });
+      } else {
+        await client.usergroups.enable({ usergroup: group });
+        await client.usergroups.users.update({ usergroup: group, users: users.join(',') });
+      }
     } catch (err) {
       throw deliveryError(err);
     }

@@ -34,7 +34,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 export interface PageChrome {
   title: string;
   /** The signed-in person's name, and the CSRF token for the sign-out form. */
-  who?: { name: string; csrf: string; role: string };
+  who?: { name: string; csrf: string; role: string; nav: readonly string[] };
   /** `data-ticket` on the body: the live script refreshes this page only when that ticket changes. */
   ticket?: number;
   /** The navigation link of this page (`/`, `/reports`, `/oncall`, `/kb`), marked as the current one. */
@@ -42,10 +42,10 @@ export interface PageChrome {
   main: Html;
 }
 
-/** The pages in the navigation; `/reports` only for agents and leads (requesters cannot run `/ticket stats`). */
-const NAV: Array<{ href: string; label: string; staff?: boolean }> = [
+/** The pages in the navigation; one that shows what a command shows is linked only for who may run it (`shows`). */
+export const NAV: ReadonlyArray<{ href: string; label: string; shows?: { command: string; sub: string } }> = [
   { href: '/', label: 'Queue' },
-  { href: '/reports', label: 'Reports', staff: true },
+  { href: '/reports', label: 'Reports', shows: { command: 'ticket', sub: 'stats' } },
   { href: '/oncall', label: 'On call' },
   { href: '/kb', label: 'Knowledge base' },
 ];
@@ -79,7 +79,7 @@ export function dataTable(caption: string, headers: string[], rows: Array<Array<
 export function page(p: PageChrome): string {
   const nav = p.who
     ? html`<nav aria-label="Main">
-        ${NAV.filter((l) => !l.staff || p.who!.role !== 'requester').map(
+        ${NAV.filter((l) => p.who!.nav.includes(l.href)).map(
           (l) => html`<a href="${l.href}" ${l.href === p.current ? html` aria-current="page"` : ''}>${l.label}</a>`,
         )}
         <span class="who">${p.who.name} (${p.who.role})</span>

@@ -6,7 +6,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { assertCanRead, KB_LIMITS, loadArticle, type Article } from '../../src/capabilities/kb/model.js';
-import { findDocs } from '../../src/capabilities/kb/search.js';
+import { findDocs, questionsSeenFrom } from '../../src/capabilities/kb/search.js';
 import { formatInstant } from '../../src/core/render.js';
 import type { Core } from '../../src/core/work.js';
 import { UserError } from '../../src/domain/errors.js';
@@ -84,8 +84,8 @@ async function results(core: Core, v: Viewer, query: string): Promise<Html> {
   if (query.length > KB_LIMITS.queryMax)
     return html`<p role="status">The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.</p>`;
   if (isEmptyQuery(query)) return html`<p role="status">"${query.slice(0, 40)}" has no words to search for. Give a few words.</p>`;
-  // Solved questions stay in their community: agents see every one, others only the articles.
-  const docs = await findDocs(core, core.db, query, 20, v.staff ? undefined : DASHBOARD_PLACE);
+  // Whose solved questions: the same rule as chat's /kb search.
+  const docs = await findDocs(core, core.db, query, 20, questionsSeenFrom(core, v.actor, DASHBOARD_PLACE));
   if (docs.length === 0) return html`<p role="status">Nothing in the knowledge base matches "${query.slice(0, 80)}".</p>`;
   return html`<section aria-labelledby="results">
     <h2 id="results">${docs.length} result${docs.length === 1 ? '' : 's'} for "${query.slice(0, 80)}"</h2>
@@ -126,10 +126,14 @@ export async function articleHtml(core: Core, v: Viewer, id: number, q: URLSearc
     if (!(err instanceof UserError)) throw err;
     return { status: err.code === 'article_draft' ? 403 : 404, text: err.message };
   }
-  const versions = await listArticleVersions(core.db, id);
+  // Who may see drafts sees every save; anyone else, as in chat, only text that was published.
+  const authorView = (await refusalOf(core, v, 'kb', 'drafts')) === undefined;
+  const every = await listArticleVersions(core.db, id);
+  const versions = authorView ? every : every.filter((ver) => ver.state === 'published');
   const asked = q.get('version');
-  const shown = asked === null ? undefined : versions.find((ver) => String(ver.version) === asked.trim());
+  const shown = asked === null ? undefined : every.find((ver) => String(ver.version) === asked.trim());
   if (asked !== null && !shown) return { status: 400, text: `Article #${id} has no version "${asked.slice(0, 20)}": 1 to ${a.version}.` };
+  if (shown && !versions.includes(shown)) return { status: 403, text: `Version ${shown.version} of article #${id} was never published.` };
   const may = async (sub: string) => (await refusalOf(core, v, 'kb', sub, { id: String(id) })) === undefined;
   const title = shown ? shown.title : a.title;
   const main = html`<h1>#${a.id} ${title}</h1>

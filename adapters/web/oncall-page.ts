@@ -6,7 +6,9 @@
 import { DateTime } from 'luxon';
 import { currentSchedules } from '../../src/capabilities/oncall/schedules.js';
 import { REASON_TEXT } from '../../src/capabilities/oncall/paging.js';
-import { onCallByTier, schedulesLedBy } from '../../src/capabilities/oncall/view.js';
+import { canSee } from '../../src/capabilities/tickets/access.js';
+import { ticketFromRow } from '../../src/capabilities/tickets/ticket-model.js';
+import { onCallByTier, onCallNames as names, schedulesLedBy } from '../../src/capabilities/oncall/view.js';
 import { formatInstant } from '../../src/core/render.js';
 import type { Core } from '../../src/core/work.js';
 import { shifts, type Schedule, type Shift } from '../../src/domain/oncall-schedule.js';
@@ -31,11 +33,9 @@ export async function oncallHtml(core: Core, v: Viewer, flash?: string): Promise
   const main = html`<h1>On call</h1>
     ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''} ${nowTable(core, now, schedules)}
     ${[...schedules.values()].map((s) => timeline(core, s, now))} ${led.length > 0 ? overrideForm(core, v, led, now) : ''}
-    ${v.staff ? await pageLog(core) : ''}`;
+    ${v.staff ? await pageLog(core, v) : ''}`;
   return { status: 200, html: page({ title: 'On call', who: chromeOf(v), current: '/oncall', main }) };
 }
-
-const names = (core: Core, ids: readonly string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => core.directory.nameOf(id)).join(' + '));
 
 function nowTable(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): Html {
   const rows = onCallByTier(core, now, schedules);
@@ -158,19 +158,21 @@ function overrideForm(core: Core, v: Viewer, led: string[], now: number): Html {
   </section>`;
 }
 
-async function pageLog(core: Core): Promise<Html> {
+/** The newest pages; a ticket's title only to who may see the ticket (a lead who is no agent sees its number). */
+async function pageLog(core: Core, v: Viewer): Promise<Html> {
   const pages = await recentPages(core.db, 50);
   if (pages.length === 0)
     return html`<section aria-labelledby="log">
       <h2 id="log">Page log</h2>
       <p>No page yet.</p>
     </section>`;
-  const titles = new Map((await ticketsByNumbers(core.db, [...new Set(pages.map((p) => p.ticket))])).map((t) => [Number(t.number), t.title]));
+  const tickets = (await ticketsByNumbers(core.db, [...new Set(pages.map((p) => p.ticket))])).map(ticketFromRow);
+  const titles = new Map(tickets.filter((t) => canSee(core, v.actor, t)).map((t) => [t.number, t.title]));
   const rows = pages.map((p) => {
     const state = p.state.status === 'acknowledged' ? `acknowledged by ${core.directory.nameOf(p.state.by)}` : p.state.status;
     return html`<tr>
       <td>${formatInstant(p.startedAt)}</td>
-      <td><a href="/tickets/${p.ticket}">#${p.ticket} ${titles.get(p.ticket) ?? ''}</a></td>
+      <td>${titles.has(p.ticket) ? html`<a href="/tickets/${p.ticket}">#${p.ticket} ${titles.get(p.ticket)}</a>` : `#${p.ticket}`}</td>
       <td>${p.tier}</td>
       <td>${REASON_TEXT[p.reason] ?? p.reason}</td>
       <td>${state}</td>

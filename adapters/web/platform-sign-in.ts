@@ -89,16 +89,23 @@ export class PlatformSignIn {
     return `${this.o.publicUrl ?? `http://${host ?? '127.0.0.1'}`}/login/${platform}/callback`;
   }
 
-  start(provider: SignInProvider, client: string, host: string | undefined): SignInAnswer {
+  async start(provider: SignInProvider, client: string, host: string | undefined): Promise<SignInAnswer> {
     const now = this.o.core.clock.now();
     const blocked = this.blocked(client, now);
     if (blocked) return blocked;
     const state = createSignInState(this.o.secret, provider.platform, now);
-    return {
-      status: 303,
-      location: provider.authorizeUrl(state, this.redirectUri(provider.platform, host)),
-      cookies: [signInStateCookie(state, this.o.secure)],
-    };
+    let location: string;
+    try {
+      location = await provider.authorizeUrl(state, this.redirectUri(provider.platform, host));
+    } catch (err) {
+      this.o.core.logger.warn('platform sign-in could not start', {
+        platform: provider.platform,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      const name = PLATFORM_NAME[provider.platform];
+      return { status: 502, page: messagePage('Sign in', `${name} could not be reached to start signing in: try again in a moment.`) };
+    }
+    return { status: 303, location, cookies: [signInStateCookie(state, this.o.secure)] };
   }
 
   async finish(

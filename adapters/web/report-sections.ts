@@ -1,8 +1,7 @@
 /** The sections of `/reports`: each a chart drawn from the report's figures and a table of the same numbers. */
 import type { DocEffectiveness } from '../../src/capabilities/kb/figures.js';
 import type { ReportGrouping, ReportRow } from '../../src/capabilities/sla/report.js';
-import type { Core } from '../../src/core/work.js';
-import type { CsatFigures } from '../../src/store/csat.js';
+import type { CsatRow } from '../../src/capabilities/csat/figures.js';
 import { barChart, lineChart } from './charts.js';
 import { dataTable, html, type Html } from './html.js';
 
@@ -166,14 +165,13 @@ export function groupSections(by: ReportGrouping, all: ReportRow[]): Html {
   </section>`;
 }
 
-export function csatSection(core: Core, by: ReportGrouping, groups: CsatFigures[] | undefined, weeks: Week[]): Html {
+/** The report's own satisfaction rows (names and averages as `/ticket stats` prints them), and the weeks'. */
+export function csatSection(by: ReportGrouping, groups: CsatRow[] | undefined, weeks: Week[]): Html {
   if (!groups)
     return html`<section aria-labelledby="csat">
       <h2 id="csat">Satisfaction</h2>
       <p>Satisfaction surveys are off (csat.enabled).</p>
     </section>`;
-  const name = (g: CsatFigures) => (by === 'agent' ? core.directory.nameOf(g.group === 'unassigned' ? undefined : g.group) : g.group);
-  const avg = (g: CsatFigures) => (g.average === undefined ? null : Math.round(g.average * 100) / 100);
   return html`<section aria-labelledby="csat">
     <h2 id="csat">Satisfaction</h2>
     ${pair(
@@ -184,12 +182,12 @@ export function csatSection(core: Core, by: ReportGrouping, groups: CsatFigures[
         unit: '/5',
         max: 5,
         series: ['average rating'],
-        rows: groups.map((g) => ({ label: name(g), values: [avg(g)] })),
+        rows: groups.map((g) => ({ label: g.group, values: [g.average] })),
       }),
       dataTable(
         `Satisfaction by ${by}`,
         [by, 'Asked', 'Answered', 'Average', 'Ratings 1 · 2 · 3 · 4 · 5'],
-        groups.map((g) => [name(g), g.asked, g.rated, avg(g), g.distribution.join(' · ')]),
+        groups.map((g) => [g.group, g.asked, g.rated, g.average, g.distribution.join(' · ')]),
       ),
     )}
     ${pair(

@@ -2,11 +2,11 @@
  * `/reports`: the figures `/ticket stats` shows (src/capabilities/sla/report.ts, the deflection figures
  * of src/capabilities/kb/figures.ts, satisfaction from src/store/csat.ts), as charts with their numbers
  * beside them: by week over the period, and by tier, priority or agent. Who may see it is `/ticket
- * stats`'s declaration; nothing is recomputed here but sums of the same figures.
+ * stats`'s declaration; nothing is recomputed here: each figure is the report's own (satisfaction included).
  */
 import { slaReport } from '../../src/capabilities/sla/report.js';
 import type { Core } from '../../src/core/work.js';
-import { csatFigures, type CsatFigures, type CsatGrouping } from '../../src/store/csat.js';
+import type { CsatGrouping } from '../../src/store/csat.js';
 import { barChart } from './charts.js';
 import { csatSection, deflectionSection, groupSections, pair, weekSections, type Week } from './report-sections.js';
 import { dataTable, html, page, type Html, type PageAnswer } from './html.js';
@@ -36,20 +36,12 @@ function reportQuery(core: Core, q: URLSearchParams): ReportQuery | string {
   return { weeks: Number(weeks), by: by as CsatGrouping, ...(tier ? { tier } : {}) };
 }
 
-/** Satisfaction over several groups, as one: counts add up, the average is the distribution's. */
-function together(groups: CsatFigures[]): { asked: number; rated: number; average: number | null } {
-  const asked = groups.reduce((n, g) => n + g.asked, 0);
-  const dist = [0, 1, 2, 3, 4].map((i) => groups.reduce((n, g) => n + g.distribution[i]!, 0));
-  const rated = dist.reduce((a, b) => a + b, 0);
-  return { asked, rated, average: rated === 0 ? null : Math.round((dist.reduce((s, n, i) => s + n * (i + 1), 0) / rated) * 100) / 100 };
-}
-
 async function weekly(core: Core, from: number, weeks: number, tier: string | undefined): Promise<Week[]> {
   const out: Week[] = [];
   for (let i = 0; i < weeks; i++) {
     const range = { from: from + i * WEEK, to: from + (i + 1) * WEEK };
     const r = await slaReport(core, { ...range, by: 'tier', ...(tier ? { tier } : {}) });
-    const csat = core.config.csat.enabled ? together(await csatFigures(core.db, range.from, range.to, 'tier', tier)) : together([]);
+    const csat = r.csat?.rows.at(-1) ?? { asked: 0, rated: 0, average: null };
     out.push({ label: new Date(range.from).toISOString().slice(0, 10), all: r.rows.at(-1)!, deflection: r.deflection!, csat });
   }
   return out;
@@ -65,7 +57,6 @@ export async function reportsHtml(core: Core, v: Viewer, q: URLSearchParams): Pr
   const tierOpt = query.tier ? { tier: query.tier } : {};
   const report = await slaReport(core, { from, to, by: query.by, ...tierOpt });
   const weeks = await weekly(core, from, query.weeks, query.tier);
-  const csat = core.config.csat.enabled ? await csatFigures(core.db, from, to, query.by, query.tier) : undefined;
   const scope = `${query.tier ? `tier ${query.tier}` : 'every tier'}, tickets opened in the last ${query.weeks} week${query.weeks === 1 ? '' : 's'}`;
   const main = html`<h1>Reports</h1>
     ${filters(core, query)}
@@ -89,7 +80,11 @@ export async function reportsHtml(core: Core, v: Viewer, q: URLSearchParams): Pr
         ),
       )}
     </section>
-    ${csatSection(core, query.by, csat, weeks)}`;
+    ${csatSection(
+      query.by,
+      report.csat?.rows.filter((r) => r.group !== 'all'),
+      weeks,
+    )}`;
   return { status: 200, html: page({ title: 'Reports', who: chromeOf(v), current: '/reports', main }) };
 }
 

@@ -25,6 +25,8 @@ export interface ChannelRef {
 export interface GroupRef {
   id: string;
   where: string[];
+  /** tierdesk gives and takes it (the peer helper group, an on-call handle), not only reads who has it. */
+  given: boolean;
 }
 
 /** Everything the configuration names on one platform. */
@@ -44,22 +46,23 @@ export function referencesOf(config: Config, platform: 'slack' | 'discord'): Pla
     channels.set(id, ref);
   };
   const groups = new Map<string, GroupRef>();
-  const group = (id: string | undefined, where: string) => {
+  const group = (id: string | undefined, where: string, given = false) => {
     if (id === undefined) return;
-    const ref = groups.get(id) ?? { id, where: [] };
+    const ref = groups.get(id) ?? { id, where: [], given: false };
     ref.where.push(where);
+    ref.given ||= given;
     groups.set(id, ref);
   };
   for (const tier of config.tiers) {
     channel(tier.channels[platform], 'tier', `tier ${tier.id}`);
     group(platform === 'slack' ? tier.slackUsergroup : tier.discordRole, `tier ${tier.id}`);
-    group(tier.oncallHandle?.[platform], `tier ${tier.id} oncall_handle`);
+    group(tier.oncallHandle?.[platform], `tier ${tier.id} oncall_handle`, true);
   }
   for (const id of config.peer.channels[platform] ?? []) channel(id, 'peer', 'peer.channels');
   channel(config.transcripts.channels[platform], 'transcripts', 'transcripts');
   if (platform === 'slack') for (const id of config.slack.reactionChannels) channel(id, 'reactions', 'slack.reaction_channels');
   else channel(config.discord.ticketsChannel, 'tickets', 'discord.tickets_channel');
-  group(config.peer.helperGroup[platform], 'peer.helper_group');
+  group(config.peer.helperGroup[platform], 'peer.helper_group', true);
   for (const g of config.sla?.groups ?? [])
     for (const id of platform === 'slack' ? g.slackUsergroups : g.discordRoles) group(id, `sla group ${g.id}`);
   return { channels: [...channels.values()], groups: [...groups.values()] };

@@ -16,10 +16,10 @@ export type Args = Readonly<Record<string, string | undefined>>;
 /**
  * Who may run a command, checked in the core before anything else (and before any form opens):
  * `anyone`; `requester` (anyone: the command checks it is their ticket); `agents` of any tier;
- * `leads` of any tier. A sub-command's `allowed`, when declared, decides instead: it is at least as
+ * `leads` of any tier; `staff`: agents or leads (the help desk's own people). A sub-command's `allowed`, when declared, decides instead: it is at least as
  * strict, and knows the subject (only the ticket's tier, only the knowledge-base authors).
  */
-export type Who = 'anyone' | 'requester' | 'agents' | 'leads';
+export type Who = 'anyone' | 'requester' | 'agents' | 'leads' | 'staff';
 
 /**
  * `number`: a ticket, article or question number (`12`, `#12`, `Q12` for questions); `integer`: any

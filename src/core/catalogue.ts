@@ -162,5 +162,6 @@ function surfaceSub(command: CommandSpec, sub: SubcommandSpec, config: Config): 
 
 /** A summary used inside a sentence: "Take a ticket" → "take a ticket". */
 export function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
+  // An acronym (SLA, KB) keeps its capitals.
+  return /^[A-Z]{2}/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 }

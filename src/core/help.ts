@@ -8,6 +8,7 @@ const GROUPS: ReadonlyArray<[Who, string]> = [
   ['requester', 'Requesters:'],
   ['agents', 'Agents:'],
   ['leads', 'Leads:'],
+  ['staff', 'Agents and leads:'],
 ];
 
 const line = (command: CommandSpec, sub: SubcommandSpec) => `  ${usageOf(command, sub)}\n      ${sub.summary}`;

@@ -1,7 +1,7 @@
 import { PermanentDeliveryError, type ChatAdapter, type Person, type Place, type Platform } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import { findMessage, markShown, saveMessage } from '../store/messages.js';
-import { forgetHandleGrant, handleGrants, recordHandleGrant } from '../store/oncall-handles.js';
+import { confirmHandleGrant, forgetHandleGrant, handleGrants, recordPendingGrant, saveHandleMembers } from '../store/oncall-handles.js';
 import { markSent, type OutboxItem } from '../store/outbox.js';
 import { placeOf } from './outbox-routing.js';
 import { cardFingerprint } from './render.js';
@@ -104,7 +104,9 @@ async function resolvePlace(db: Db, target: Target, adapter: ChatAdapter): Promi
 /**
  * Make a handle's members `people`: replaced whole where the group is tierdesk's (Slack), else given
  * one by one, remembering whom tierdesk gave it to, and taken back only from them (Discord: a role a
- * moderator gave stays). Each change is recorded as soon as it is made, so a retry redoes only the rest.
+ * moderator gave stays). Each grant is recorded as pending before the platform call and confirmed after
+ * it, so a retry redoes only the rest, and a role found present on a pending grant is tierdesk's own.
+ * The members are recorded once all is done: a change given up is tried again at the next start or handoff.
  */
 async function applyHandle(
   core: Core,
@@ -112,18 +114,38 @@ async function applyHandle(
   handle: { platform: Platform; space: string; group: string },
   people: Person[],
 ): Promise<void> {
-  const { platform, space, group } = handle;
-  if (adapter.setGroupMembers) return adapter.setGroupMembers(group, people);
-  if (!adapter.addToGroup || !adapter.removeFromGroup) return;
+  const { platform, group } = handle;
+  if (adapter.setGroupMembers) await adapter.setGroupMembers(group, people);
+  else if (adapter.addToGroup && adapter.removeFromGroup) await giveAndTakeBack(core, adapter, handle, people);
+  else return;
+  await saveHandleMembers(
+    core.db,
+    platform,
+    group,
+    people.map((p) => p.id),
+    core.clock.now(),
+  );
+}
+
+async function giveAndTakeBack(
+  core: Core,
+  adapter: ChatAdapter,
+  { platform, space, group }: { platform: Platform; space: string; group: string },
+  people: Person[],
+): Promise<void> {
   const given = await handleGrants(core.db, platform, group);
   for (const p of people) {
-    if (given.includes(p.id)) continue;
-    if (await adapter.addToGroup(p, group)) await recordHandleGrant(core.db, platform, group, p.id, core.clock.now());
+    const grant = given.find((g) => g.user === p.id);
+    if (grant && !grant.pending) continue;
+    if (!grant) await recordPendingGrant(core.db, platform, group, p.id, core.clock.now());
+    // Present already: someone else's, unless tierdesk's own pending grant (given just before a crash).
+    if ((await adapter.addToGroup!(p, group)) || grant?.pending) await confirmHandleGrant(core.db, platform, group, p.id, core.clock.now());
+    else await forgetHandleGrant(core.db, platform, group, p.id);
   }
   const wanted = new Set(people.map((p) => p.id));
-  for (const id of given) {
-    if (wanted.has(id)) continue;
-    await adapter.removeFromGroup({ platform, space, id, name: id }, group);
-    await forgetHandleGrant(core.db, platform, group, id);
+  for (const { user } of given) {
+    if (wanted.has(user)) continue;
+    await adapter.removeFromGroup!({ platform, space, id: user, name: user }, group);
+    await forgetHandleGrant(core.db, platform, group, user);
   }
 }

@@ -54,8 +54,8 @@ const HOOK_OF_EVENT: Readonly<Record<string, HookName>> = {
  * inside it. Nothing here talks to a platform; the dispatcher sends after commit.
  */
 export class Work {
-  /** Outbox rows written in one statement at the end of the unit (they are many, and small). */
-  private readonly outbox: NewOutboxItem[] = [];
+  /** Outbox rows written in one statement at the end of the unit (they are many, and small); ids are given then, in send order. */
+  private readonly outbox: Array<Omit<NewOutboxItem, 'id'>> = [];
   /** Timers set in this unit, by id, written in one statement at the end (the last setting wins). */
   private readonly timers = new Map<string, NewTimer>();
   /** Lifecycle hooks raised in this unit, run at its end: they see the state the use case left. */
@@ -107,7 +107,6 @@ export class Work {
   /** Queue one outbox row: what `body` asks (a card to post, an op's data) on `target`. */
   private queue(target: Target, body: OutboxBody, fields: { key?: string; ticket?: number; side?: Side; at?: number } = {}): void {
     this.outbox.push({
-      id: this.core.newId(),
       created_at: this.now,
       target,
       message_key: fields.key ?? null,
@@ -157,8 +156,8 @@ export class Work {
 
   /**
    * Close (archive and lock) or open again the private thread whose root message is registered under
-   * `key` (a ticket's requester conversation), in order with the messages of that conversation.
-   * Platforms without such threads ignore it.
+   * `key` (a ticket's requester conversation): opening in order with the messages of that conversation, closing
+   * after every other row of the unit (see sendOrder). Platforms without such threads ignore it.
    */
   async sealThread(key: string, closed: boolean, ticket: number): Promise<void> {
     this.queue({ kind: 'thread', of: key }, { op: 'seal', closed }, { key, ticket });
@@ -204,7 +203,10 @@ export class Work {
     }
     if (this.outbox.length > 0) {
       this.wrote.outbox = true;
-      await insertOutbox(this.db, this.outbox.splice(0));
+      await insertOutbox(
+        this.db,
+        sendOrder(this.outbox.splice(0)).map((row) => ({ id: this.core.newId(), ...row })),
+      );
     }
     if (this.timers.size > 0) {
       this.wrote.timers = true;
@@ -222,6 +224,16 @@ export class Work {
     this.timers.delete(`${kind}:${subject}`);
     await cancelTimer(this.db, kind, subject);
   }
+}
+
+/**
+ * The order a unit's rows are sent in (the dispatcher sends by id): as queued, except that closing a thread goes
+ * after everything else the unit wrote, whichever hook queued it first (a survey asked on close must not land in
+ * a locked thread). Opening one again stays where it was queued, before the notices posted into it.
+ */
+function sendOrder<R extends { body: OutboxBody }>(rows: R[]): R[] {
+  const closing = (r: R) => r.body.op === 'seal' && r.body.closed;
+  return [...rows.filter((r) => !closing(r)), ...rows.filter(closing)];
 }
 
 /** Run `fn` in one transaction; after commit, wake the dispatcher and scheduler. */

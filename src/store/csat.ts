@@ -58,7 +58,6 @@ export interface CsatFigures {
   group: string;
   asked: number;
   rated: number;
-  average?: number;
   /** How many ratings of 1, 2, 3, 4 and 5. */
   distribution: [number, number, number, number, number];
 }
@@ -101,9 +100,6 @@ export async function csatFigures(
       g.distribution[Number(r.score) - 1]!++;
     }
     groups.set(key, g);
-  }
-  for (const g of groups.values()) {
-    if (g.rated > 0) g.average = g.distribution.reduce((sum, n, i) => sum + n * (i + 1), 0) / g.rated;
   }
   return [...groups.values()].sort((a, b) => a.group.localeCompare(b.group));
 }

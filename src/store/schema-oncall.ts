@@ -1,4 +1,5 @@
 /** Table types of on-call handles (tiers[].oncall_handle). */
+import type { Generated } from 'kysely';
 
 /** What tierdesk last asked an on-call handle's members to be (migrations/2026-12-08-41-oncall-handles.ts). */
 export interface OncallHandlesTable {
@@ -16,4 +17,6 @@ export interface OncallHandleGrantsTable {
   grp: string;
   user_id: string;
   granted_at: number;
+  /** 1 from just before the role is given until the platform confirmed it (migrations/2026-12-08-91-handle-grant-pending.ts). */
+  pending: Generated<number>;
 }

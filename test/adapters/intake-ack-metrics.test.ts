@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOpsServer } from '../../src/ops-server.js';
 import { createMemoryLogger } from '../../src/logger.js';
-import { command } from './discord/interactions.js';
-import { requester, startDiscordDesk, support } from './discord/support.js';
+import { guild, member, textChannel } from '../fakes/discord/index.js';
+import { answerOf, command, sendCommand } from './discord/interactions.js';
+import { olga, requester, startDiscordDesk, support } from './discord/support.js';
 import { EMPLOYEE, startSlackDesk } from './slack/support.js';
 
 // The intake acknowledgement histogram counts real acks: a slash command on Slack (Bolt's receiver)
@@ -55,5 +56,27 @@ describe('intake acknowledgement time on /metrics', () => {
     const after = await ackCounts(ops.url, 'discord');
     expect(after.count).toBe(before.count + 1);
     expect(after.within3s).toBe(after.count);
+  });
+
+  it('a Discord interaction answered by the adapter alone (a server tierdesk does not serve) is counted too', async () => {
+    const t = await startDiscordDesk();
+    cleanups.push(() => t.close());
+    const ops = await startOpsServer(t.desk.core, [t.adapter], 0, createMemoryLogger(), '127.0.0.1');
+    cleanups.push(() => ops.close());
+    const other = guild({
+      name: 'Elsewhere',
+      owner: olga,
+      channels: [textChannel({ id: '200000000000000077', name: 'general' })],
+      members: [member(requester)],
+    });
+    t.discord.world.addGuild(other);
+    const before = await ackCounts(ops.url, 'discord');
+
+    const { payload, record } = await sendCommand(t, requester, '200000000000000077', 'new', { title: 'Not here' });
+    expect((await answerOf(t, payload, record)).text).toBe('tierdesk does not serve this server.');
+    await command(t, requester, support.id, 'list'); // interactions are taken in order: the first one's ack is observed by now
+
+    const after = await ackCounts(ops.url, 'discord');
+    expect(after.count).toBe(before.count + 2);
   });
 });

@@ -156,6 +156,10 @@ describe('satisfaction in the report', () => {
       ['all', 3, 66.7],
     ]);
     expect((await csat('month')).map((r) => r.group)).toEqual(['2024-06', 'all']);
+    // A report of one tier counts that tier's surveys only, as its SLA rows do.
+    const ofTier = async (tier: string) => (await slaReport(desk.desk.core, { ...range, by: 'tier', tier })).csat!.rows;
+    expect(await ofTier('L2')).toEqual([{ group: 'all', asked: 0, rated: 0, responseRatePct: null, average: null, distribution: [0, 0, 0, 0, 0] }]);
+    expect((await ofTier('L1')).at(-1)).toMatchObject({ asked: 3, rated: 2, average: 3.5 });
     expect(await desk.say('agent1', '/ticket stats --by week')).toMatch(
       /Satisfaction by week.*\n.*\n.*\n2024-W23 +1 +1 +100 +5 +0 +0 +0 +0 +1\n2024-W24 +2 +1 +50 +2 +0 +1 +0 +0 +0/,
     );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oncall } from '../../src/capabilities/oncall/index.js';
-import type { Card, ChatAdapter, Inbound, Person, Place, Reply } from '../../src/ports.js';
+import { PermanentDeliveryError, type Card, type ChatAdapter, type Inbound, type Person, type Place, type Reply } from '../../src/ports.js';
 import { createTestDesk, type TestDesk } from '../support/desk.js';
 
 // On-call handles through the outbox, on both dialects: a platform whose groups are given member by
@@ -24,6 +24,8 @@ class RolePlatform implements ChatAdapter {
   readonly holders = new Set<string>();
   readonly calls: string[] = [];
   readonly failures: Error[] = [];
+  /** Failures thrown right after the role was given (as a crash between the platform call and its record would). */
+  readonly failuresAfterGiving: Error[] = [];
   async start(_deliver: (event: Inbound) => Promise<Reply | void>): Promise<void> {}
   async stop(): Promise<void> {}
   async post(place: Place, _card: Card) {
@@ -39,6 +41,8 @@ class RolePlatform implements ChatAdapter {
     this.calls.push(`add ${p.id} ${group}`);
     if (this.holders.has(p.id)) return false;
     this.holders.add(p.id);
+    const after = this.failuresAfterGiving.shift();
+    if (after) throw after;
     return true;
   }
   async removeFromGroup(p: Person, group: string): Promise<void> {
@@ -73,6 +77,30 @@ describe('on-call handles through the outbox', () => {
     expect([...roles.holders]).toEqual([BOB]);
     expect(await grants()).toEqual([`${ROLE}:${BOB}`]);
     expect(roles.calls).toEqual([`add ${ANN} ${ROLE}`, `add ${BOB} ${ROLE}`, `remove ${ANN} ${ROLE}`]);
+  });
+
+  it('a change given up is tried again at the next start (the members are recorded only once applied)', async () => {
+    roles.failures.push(new PermanentDeliveryError('discord: missing permissions'));
+    await d.desk.dispatcher.drain();
+    expect([...roles.holders]).toEqual([]);
+    expect(await d.db.selectFrom('outbox').select('status').where('op', '=', 'handle').execute()).toEqual([{ status: 'dead' }]);
+
+    await oncall.start!(d.desk.core);
+    await d.desk.dispatcher.drain();
+    expect([...roles.holders]).toEqual([ANN]);
+    expect(await grants()).toEqual([`${ROLE}:${ANN}`]);
+  });
+
+  it('a crash between giving the role and recording it: the retry knows the role is its own, and the handoff takes it back', async () => {
+    roles.failuresAfterGiving.push(new Error('process died after the PUT'));
+    await d.desk.dispatcher.drain();
+    expect([...roles.holders]).toEqual([ANN]);
+    await d.advance(1_000); // the retry finds the role present, on a grant recorded as pending
+    expect(await grants()).toEqual([`${ROLE}:${ANN}`]);
+
+    await d.advance(24 * 3_600_000); // Bob's turn: Ann's role was tierdesk's, so it is taken back
+    expect([...roles.holders]).toEqual([BOB]);
+    expect(await grants()).toEqual([`${ROLE}:${BOB}`]);
   });
 
   it('sends nothing when a start or a handoff changes nobody', async () => {

@@ -249,6 +249,24 @@ describe('WebClient against injected faults', () => {
     await expect(wrong.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
     await expect(appLevel.chat.postMessage({ channel: HELPDESK, text: 'x' })).rejects.toMatchObject({ data: { error: 'not_allowed_token_type' } });
   });
+
+  it('refuses a method whose scope the token was not granted, as Slack does (missing_scope, needed, provided)', async () => {
+    slack.web.scopes = slack.web.scopes.filter((s) => s !== 'usergroups:write' && s !== 'channels:history');
+    const client = new webApi.WebClient(BOT, { ...slack.clientOptions(), logLevel: LogLevel.ERROR });
+
+    await expect(client.usergroups.users.update({ usergroup: 'S0DESK', users: 'U0ALICE01' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'usergroups:write' },
+    });
+    await expect(client.conversations.info({ channel: HELPDESK })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'channels:read' },
+    });
+    await expect(client.conversations.history({ channel: HELPDESK })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'channels:history' },
+    });
+    slack.web.workspace.removeBot('G0SECRET'); // groups:history granted, but a bot reads only where it is
+    await expect(client.conversations.history({ channel: 'G0SECRET' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    expect((await client.chat.postMessage({ channel: HELPDESK, text: 'still allowed' })).ok).toBe(true);
+  });
 });
 
 describe('the fake workspace', () => {
@@ -278,10 +296,15 @@ describe('the fake workspace', () => {
     expect(local.web.messagesIn(dm ?? '').map((m) => m.text)).toEqual(['one', 'two', 'three']);
     expect((await client.users.info({ user: ALICE.id })).user).toMatchObject({ real_name: 'Alice Liddell', tz: 'Europe/Berlin', tz_offset: 7200 });
     expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([ALICE.id]);
-    // usergroups.users.update replaces the members; '' is refused, '[]' empties the group.
+    // usergroups.users.update replaces the members and cannot empty the group: '' and '[]' are refused.
     await expect(client.usergroups.users.update({ usergroup: 'S0TIER1', users: '' })).rejects.toMatchObject({ data: { error: 'no_users_provided' } });
-    await client.usergroups.users.update({ usergroup: 'S0TIER1', users: '[]' });
-    expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([]);
+    await expect(client.usergroups.users.update({ usergroup: 'S0TIER1', users: '[]' })).rejects.toMatchObject({ data: { error: 'invalid_users' } });
+    // Disabled, a group leaves usergroups.list unless include_disabled, with date_delete set; enable brings it back.
+    await client.usergroups.disable({ usergroup: 'S0TIER1' });
+    expect((await client.usergroups.list({})).usergroups?.map((g) => g.id)).toEqual([]);
+    expect((await client.usergroups.list({ include_disabled: true })).usergroups?.[0]?.date_delete).toBeGreaterThan(0);
+    await client.usergroups.enable({ usergroup: 'S0TIER1' });
+    expect((await client.usergroups.list({})).usergroups?.map((g) => g.id)).toEqual(['S0TIER1']);
     await client.usergroups.users.update({ usergroup: 'S0TIER1', users: ALICE.id });
     expect((await client.usergroups.users.list({ usergroup: 'S0TIER1' })).users).toEqual([ALICE.id]);
     await expect(client.users.info({ user: 'U0NOBODY' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });

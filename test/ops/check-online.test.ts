@@ -77,9 +77,9 @@ slack:
     expect(checks(result.out)).toEqual([
       '✓ Slack: the bot token works (@tierdesk in Tierdesk Fake)',
       `✓ Slack: the token has every scope tierdesk asks for (${FULL_BOT_SCOPES.length})`,
-      '✓ Slack: the bot is in #c0l1desk (C0L1DESK, tier L1)',
-      '✓ Slack: the bot is in #c0l2desk (C0L2DESK, tier L2)',
-      '✓ Slack: the bot is in #c0general (C0GENERAL, slack.reaction_channels)',
+      '✓ Slack: the bot is in C0L1DESK (tier L1)',
+      '✓ Slack: the bot is in C0L2DESK (tier L2)',
+      '✓ Slack: the bot is in C0GENERAL (slack.reaction_channels)',
       '✓ Slack: user group @s0desk (S0DESK, tier L1) exists',
     ]);
     expect(result.code).toBe(0);
@@ -94,9 +94,9 @@ slack:
     expect(checks(result.out)).toEqual([
       '✓ Slack: the bot token works (@tierdesk in Tierdesk Fake)',
       '✗ Slack: the token lacks scope usergroups:write: add usergroups:write under OAuth & Permissions → Bot Token Scopes and reinstall the app',
-      '✓ Slack: the bot is in #c0l1desk (C0L1DESK, tier L1)',
-      '✗ Slack: the bot is not in #c0l2desk (C0L2DESK, tier L2): invite it with /invite @tierdesk in #c0l2desk',
-      '✓ Slack: the bot is in #c0general (C0GENERAL, slack.reaction_channels)',
+      '✓ Slack: the bot is in C0L1DESK (tier L1)',
+      '✗ Slack: the bot is not in C0L2DESK (tier L2): invite it with /invite @tierdesk in that channel',
+      '✓ Slack: the bot is in C0GENERAL (slack.reaction_channels)',
       "✗ Slack: user group S0DESK (tier L1) does not exist in this workspace: check the id (People → User groups, the id is in the group's link)",
     ]);
     expect(result.code).toBe(1);
@@ -171,6 +171,37 @@ discord:
       '✗ Discord: role 300000000000000099 (tier L1) is in no configured server: check the id (Server Settings → Roles → Copy Role ID)',
     ]);
     expect(result.code).toBe(1);
+  });
+
+  it('a role tierdesk gives needs Manage Roles and the bot above it; cards need Embed Links in the tickets channel too', async () => {
+    const handle = role({ id: '300000000000000078', name: 'L1 on call', position: 5 });
+    const yaml = `${YAML.replace(
+      `discord_role: "${agents.id}",`,
+      `discord_role: "${agents.id}", oncall_schedule: rota, oncall_handle: { discord: "${handle.id}" },`,
+    )}schedules:
+  rota: { zone: UTC, layers: [ { name: all, users: [ann], start: "2024-06-03T09:00", turn: 1 week } ] }
+`;
+    const above = guild({ ...server, owner, roles: [agents, handle], channels: [support, l1], members: [member(owner)] });
+    const ok = await fakeDiscord(undefined, [above]);
+    expect(checks((await check(yaml, ok.env)).out)).toContain(`✓ Discord: the bot can give role @L1 on call (${handle.id}, tier L1 oncall_handle)`);
+
+    const weak = await fakeDiscord(BOT_PERMISSIONS & ~PermissionFlagsBits.ManageRoles & ~PermissionFlagsBits.EmbedLinks, [above]);
+    const lines = checks((await check(yaml, weak.env)).out);
+    expect(lines).toContain(
+      `✗ Discord: the bot cannot give role @L1 on call (${handle.id}, tier L1 oncall_handle): grant Manage Roles to its role (Server Settings → Roles)`,
+    );
+    expect(lines).toContain(
+      `✗ Discord: in #support (${support.id}, discord.tickets_channel) the bot lacks Embed Links: grant Embed Links to its role (Server Settings → Roles) or in the channel's permissions`,
+    );
+    expect(lines).toContain(`✓ Discord: role @L1 agents (${agents.id}, tier L1) exists in "Community"`); // only read: no Manage Roles needed
+
+    // The bot's role is made the lowest (as when it was never dragged up): Discord would refuse the PUT.
+    const low = await fakeDiscord(undefined, [above]);
+    const botRole = low.discord.world.guild(above.id).roles.find((r) => r.name === 'tierdesk')!;
+    botRole.position = 1;
+    expect(checks((await check(yaml, low.env)).out)).toContain(
+      `✗ Discord: the bot cannot give role @L1 on call (${handle.id}, tier L1 oncall_handle): its highest role is not above it; drag the bot's role above @L1 on call (Server Settings → Roles)`,
+    );
   });
 
   it('a bot that cannot see its channels, and a refused token', async () => {

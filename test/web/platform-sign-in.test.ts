@@ -11,6 +11,7 @@ import { SECRET } from './support.js';
 // platforms' consent step and token endpoints, and a cookie jar standing in for the browser.
 
 const SLACK = { clientId: '1111.2222', clientSecret: 'slack-client-secret' };
+const SLACK_BOT = 'xoxb-served-workspace';
 const DISCORD = { clientId: '900000000000000055', clientSecret: 'discord-client-secret' };
 const ANN_DISCORD = '100000000000000051';
 const STRANGER_DISCORD = '100000000000000052';
@@ -68,7 +69,7 @@ class Browser {
 
 async function setUp(options: { attempts?: number; providers?: boolean } = {}) {
   const slack: FakeSlack = await startFakeSlack({
-    botToken: 'xoxb-unused',
+    botToken: SLACK_BOT,
     signingSecret: 'unused',
     users: [
       { id: 'U0ANN', name: 'ann', real_name: 'Ann Agent' },
@@ -92,6 +93,7 @@ async function setUp(options: { attempts?: number; providers?: boolean } = {}) {
     SLACK_CLIENT_ID: SLACK.clientId,
     SLACK_CLIENT_SECRET: SLACK.clientSecret,
     SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: SLACK_BOT,
     DISCORD_APPLICATION_ID: DISCORD.clientId,
     DISCORD_CLIENT_SECRET: DISCORD.clientSecret,
     DISCORD_API_URL: discord.apiUrl,
@@ -176,6 +178,23 @@ describe('Sign in with Slack', () => {
     expect((await browser.get(`${base}/`)).status).toBe(401);
   });
 
+  it("asks Slack for the served workspace, and refuses another workspace's account with a clear page (its user ids mean nobody here)", async () => {
+    const { slack, base } = await setUp();
+    slack.web.openId.consentAs('U0ANN', { id: 'T0ELSEWHERE', name: 'Elsewhere' }); // the same id, in another workspace
+    const browser = new Browser();
+    const hops = await browser.follow(`${base}/login/slack`);
+
+    expect(new URL(hops[0]!.location!).searchParams.get('team')).toBe(slack.web.workspace.team.teamId);
+    expect(slack.web.openId.lastTeamAsked).toBe(slack.web.workspace.team.teamId);
+    const last = hops.at(-1)!;
+    expect(last.status).toBe(401);
+    expect(last.body).toContain('That Slack account is in another workspace (Elsewhere) than the one this help desk serves');
+    expect((await browser.get(`${base}/`)).status).toBe(401);
+    // The workspace was asked once (auth.test), not at every sign-in.
+    await new Browser().follow(`${base}/login/slack`);
+    expect(slack.web.calls('auth.test')).toHaveLength(1);
+  });
+
   it('cancelling at Slack says so', async () => {
     const { slack, base } = await setUp();
     slack.web.openId.consentAs(undefined);
@@ -210,6 +229,22 @@ describe('Sign in with Discord', () => {
     expect(hops[3]!.body).toContain('Ann Agent');
     expect(discord.rest.calls('POST /oauth2/token')).toHaveLength(1);
     expect(discord.rest.calls((c) => decodeURIComponent(c.path) === '/users/@me' && c.auth === 'bearer')).toHaveLength(1);
+  });
+
+  it('a token Discord refuses at /users/@me (401) is a sign-in to start again, not an outage', async () => {
+    const { discord, base } = await setUp();
+    discord.oauth.consentAs(ANN_DISCORD);
+    discord.rest.failNext((c) => decodeURIComponent(c.path) === '/users/@me' && c.auth === 'bearer', {
+      status: 401,
+      code: 0,
+      message: '401: Unauthorized',
+    });
+    const browser = new Browser();
+    const last = (await browser.follow(`${base}/login/discord`)).at(-1)!;
+    expect(last.status).toBe(401);
+    expect(last.body).toContain('Discord refused the sign-in');
+    expect(last.body).toContain('start again from the sign-in page');
+    expect((await browser.get(`${base}/`)).status).toBe(401);
   });
 
   it('a Discord account nobody configured is told so', async () => {

@@ -85,7 +85,7 @@ export class Api {
     if (!bearer) throw new ApiError(401, 'no_token', 'Send a personal API token: "Authorization: Bearer tdk_…" (create one on /tokens).');
     const core = this.desk.core;
     const owner = await apiTokenOwner(core.db, bearer[1]!, core.clock.now());
-    const viewer = owner && viewerOf(core, { person: owner.person, csrf: '', tokenHash: `api:${owner.id}` });
+    const viewer = owner && (await viewerOf(core, { person: owner.person, csrf: '', tokenHash: `api:${owner.id}` }));
     if (!owner || !viewer) throw new ApiError(401, 'bad_token', 'That API token is unknown or revoked.');
     return { viewer, tokenId: owner.id, scope: owner.scope };
   }

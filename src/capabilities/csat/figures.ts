@@ -27,24 +27,30 @@ export interface CsatReport {
   rows: CsatRow[];
 }
 
-/** Surveys asked in [from, to), grouped `by`, with a last row for them all. */
-export async function csatReport(core: Core, opts: { from: number; to: number; by: ReportGrouping }): Promise<CsatReport> {
+/** Surveys asked in [from, to) (of one tier's tickets, when given), grouped `by`, with a last row for them all. */
+export async function csatReport(core: Core, opts: { from: number; to: number; by: ReportGrouping; tier?: string }): Promise<CsatReport> {
   const groupOf = (r: { tier: string; priority: string; assignee: string | null; askedAt: number }): string => {
     if (opts.by === 'tier') return r.tier;
     if (opts.by === 'priority') return r.priority;
     if (opts.by === 'agent') return r.assignee === null ? 'unassigned' : core.directory.nameOf(r.assignee);
     return groupOfPeriod(r.askedAt, opts.by);
   };
-  const groups = await csatFigures(core.db, opts.from, opts.to, groupOf);
-  const all: CsatFigures = { group: 'all', asked: 0, rated: 0, distribution: [0, 0, 0, 0, 0] };
+  const groups = await csatFigures(core.db, opts.from, opts.to, groupOf, opts.tier);
+  return { by: opts.by, rows: [...groups.map(rowOf), csatTogether(groups)] };
+}
+
+/** Several groups' surveys as one row (`all`): the counts add up, the average is the summed distribution's. */
+export function csatTogether(groups: readonly CsatFigures[], group = 'all'): CsatRow {
+  const all: CsatFigures = { group, asked: 0, rated: 0, distribution: [0, 0, 0, 0, 0] };
   for (const g of groups) {
     all.asked += g.asked;
     all.rated += g.rated;
     g.distribution.forEach((n, i) => (all.distribution[i]! += n));
   }
-  return { by: opts.by, rows: [...groups, all].map(rowOf) };
+  return rowOf(all);
 }
 
+/** The one place a row's rate and average are computed. */
 function rowOf(g: CsatFigures): CsatRow {
   const sum = g.distribution.reduce((s, n, i) => s + n * (i + 1), 0);
   return {

@@ -56,7 +56,7 @@ const SUBS: SubcommandSpec[] = [
     who: 'anyone',
     // The words are searched as they are: nothing in them is an option or query syntax.
     args: [{ name: 'query', summary: 'Words to look for', kind: 'text', positional: true, required: true, placeholder: 'words', maxLength: 500 }],
-    run: (core, req, a) => searchKb(core, a.query ?? '', req.place),
+    run: (core, req, a) => searchKb(core, a.query ?? '', req),
   },
   {
     name: 'show',

@@ -9,6 +9,7 @@ import { findMessage } from '../../store/messages.js';
 import { docKey, type DocKind } from '../../store/search.js';
 import { KB_LIMITS } from './model.js';
 import { card, clip } from '../../core/render.js';
+import type { Actor } from '../../core/directory.js';
 import type { Core } from '../../core/work.js';
 
 /** A search hit ready to show: what it is, its title, an excerpt, and where to read it. */
@@ -72,6 +73,18 @@ export interface Community {
   space: string;
 }
 
+/**
+ * The one rule for whose solved questions a search shows (chat's `/kb search` and the dashboard's /kb):
+ * in chat, the community searched from only, so an internal workspace's answers never show in a public
+ * server; the dashboard is nobody's community and private to its viewer, so agents and leads (who answer
+ * every community's questions) find them all there, anyone else none. `undefined`: every community.
+ */
+export function questionsSeenFrom(core: Core, actor: Actor, place: Community): Community | undefined {
+  if (place.platform !== 'web') return place;
+  const dir = core.directory;
+  return dir.isAgent(actor) || dir.tiers.some((t) => dir.isLead(actor, t.id)) ? undefined : place;
+}
+
 export function sameCommunity(q: Community, where: Community): boolean {
   return q.platform === where.platform && q.space === where.space;
 }
@@ -105,8 +118,8 @@ export function docLines(docs: FoundDoc[]): string[] {
   });
 }
 
-/** `/kb search <words>`: up to 5 articles and solved questions. Any text is a valid query. */
-export async function searchKb(core: Core, raw: string | undefined, where?: Community): Promise<Reply> {
+/** `/kb search <words>`: up to 5 articles and solved questions (those `questionsSeenFrom` allows). Any text is a valid query. */
+export async function searchKb(core: Core, raw: string | undefined, req: { actor: Actor; place: Community }): Promise<Reply> {
   const query = cleanLine(raw ?? '');
   if (query.length > KB_LIMITS.queryMax)
     throw new UserError('too_long', `The search is ${query.length} characters; the limit is ${KB_LIMITS.queryMax}. A few words work best.`, 'query');
@@ -119,7 +132,7 @@ export async function searchKb(core: Core, raw: string | undefined, where?: Comm
       ].join('\n'),
     };
   }
-  const docs = await findDocs(core, core.db, query, 5, where);
+  const docs = await findDocs(core, core.db, query, 5, questionsSeenFrom(core, req.actor, req.place));
   if (docs.length === 0) {
     return {
       text: `Nothing in the knowledge base matches "${clip(query, 80)}". Try other words, /ask the community, or open a ticket with /ticket new <title>.`,

@@ -6,7 +6,7 @@
  */
 import { whoIsOnCall } from '../../domain/oncall-schedule.js';
 import type { Person, Platform } from '../../ports.js';
-import { handleMembers, saveHandleMembers } from '../../store/oncall-handles.js';
+import { handleMembers } from '../../store/oncall-handles.js';
 import type { Core, Work } from '../../core/work.js';
 import { currentSchedules } from './schedules.js';
 
@@ -14,7 +14,8 @@ const HANDLE_PLATFORMS = ['slack', 'discord'] as const;
 
 /**
  * Queue a change of each handle (of the tiers on `schedule`, or all) whose on-call people differ from
- * what tierdesk last asked for; a handle already right costs no platform call.
+ * what it was last made to have (recorded when a change is applied, so one given up is queued again);
+ * a handle already right costs no platform call.
  */
 export async function syncHandles(core: Core, work: Work, schedule?: string): Promise<void> {
   const tiers = core.directory.tiers.filter((t) => t.oncallHandle && t.oncallSchedule && (schedule === undefined || t.oncallSchedule === schedule));
@@ -31,7 +32,6 @@ export async function syncHandles(core: Core, work: Work, schedule?: string): Pr
       const ids = people.map((p) => p.id);
       const last = await handleMembers(work.db, platform, group);
       if (last && last.length === ids.length && last.every((id, i) => id === ids[i])) continue;
-      await saveHandleMembers(work.db, platform, group, ids, work.now);
       await work.setHandle(platform, space, group, people);
     }
   }

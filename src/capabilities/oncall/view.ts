@@ -29,7 +29,9 @@ export function scheduleOf(core: Core, tierId: string, schedules: ReadonlyMap<st
   return name && schedule ? { name, schedule } : undefined;
 }
 
-const names = (core: Core, ids: readonly string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => core.directory.nameOf(id)).join(' + '));
+/** Who is on call, by name: `Ann + Bob`, or `nobody` (chat and the dashboard's /oncall say it the same way). */
+export const onCallNames = (core: Core, ids: readonly string[]): string =>
+  ids.length === 0 ? 'nobody' : ids.map((id) => core.directory.nameOf(id)).join(' + ');
 
 /** Who is on call for one tier: now, until when, and who comes next (from when, if not at once). */
 export interface TierOnCall {
@@ -71,8 +73,8 @@ export function schedulesLedBy(core: Core, actor: Actor, schedules: ReadonlyMap<
 /** `/oncall`: who is on call now for each tier, until when, and who is next. */
 function whoNow(core: Core, now: number, schedules: ReadonlyMap<string, Schedule>): string {
   const lines = onCallByTier(core, now, schedules).map((t) => {
-    const next = t.next ? `; next ${names(core, t.next.users)}${t.next.from > t.until! ? ` from ${formatInstant(t.next.from)}` : ''}` : '';
-    return `${t.tier} ${t.tierName} (${t.schedule}): ${names(core, t.users)}${t.until !== undefined ? ` until ${formatInstant(t.until)}` : ''}${next}`;
+    const next = t.next ? `; next ${onCallNames(core, t.next.users)}${t.next.from > t.until! ? ` from ${formatInstant(t.next.from)}` : ''}` : '';
+    return `${t.tier} ${t.tierName} (${t.schedule}): ${onCallNames(core, t.users)}${t.until !== undefined ? ` until ${formatInstant(t.until)}` : ''}${next}`;
   });
   return lines.length > 0
     ? lines.join('\n')
@@ -89,7 +91,9 @@ function nextWeek(core: Core, name: string, now: number, schedules: ReadonlyMap<
     );
   const list = shifts(schedule, now, now + 7 * DAY);
   if (list.length === 0) return `Nobody is on call in ${name} in the next 7 days.`;
-  return [`${name}, the next 7 days:`, ...list.map((s) => `${formatInstant(s.from)} → ${formatInstant(s.to)}  ${names(core, s.users)}`)].join('\n');
+  return [`${name}, the next 7 days:`, ...list.map((s) => `${formatInstant(s.from)} → ${formatInstant(s.to)}  ${onCallNames(core, s.users)}`)].join(
+    '\n',
+  );
 }
 
 /** `/oncall`: who is on call now for each tier. */

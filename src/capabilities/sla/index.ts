@@ -2,7 +2,7 @@
 import type { Capability } from '../../core/capability.js';
 import { slaTimerFired } from './alerts.js';
 import { SLA_TIMER } from './clocks.js';
-import { assertMaySeeStats, ticketStats } from './stats.js';
+import { ticketStats } from './stats.js';
 import { GROUPINGS } from './grouping.js';
 
 export const sla: Capability = {
@@ -18,12 +18,11 @@ export const sla: Capability = {
         {
           name: 'stats',
           summary: 'SLA attainment, breaches, response and resolution times, backlog',
-          who: 'agents',
+          who: 'staff',
           args: [
             { name: 'by', summary: 'Group by', kind: 'choice', choices: [...GROUPINGS] },
             { name: 'days', summary: 'Over the last N days (default 30)', kind: 'integer', min: 1, max: 3660, placeholder: 'N' },
           ],
-          allowed: assertMaySeeStats,
           run: (core, req, a) => ticketStats(core, req, a.by, a.days),
         },
       ],

@@ -26,13 +26,18 @@ const PATCH_CHANNEL = 'PATCH /channels/:channel';
 let t: DiscordDesk;
 let ticket: OpenedTicket;
 beforeEach(async () => {
-  t = await startDiscordDesk({ yaml: YAML });
+  await startWithResolvedTicket(YAML);
+});
+
+/** tierdesk on `yaml` with ticket #1 claimed, answered, noted and resolved by Ann. */
+async function startWithResolvedTicket(yaml: string): Promise<void> {
+  t = await startDiscordDesk({ yaml });
   ticket = await openTicket(t, 'Printer on fire', { urgency: 'high', description: 'smoke <script>alert(1)</script> @everyone' });
   await command(t, ann, l1Desk.id, 'claim', { number: 1 });
   await command(t, ann, l1Desk.id, 'reply', { number: 1, text: 'Is it still smoking?' });
   await command(t, ann, l1Desk.id, 'note', { number: 1, text: 'vendor says known fuser fault' });
   await command(t, ann, l1Desk.id, 'resolve', { number: 1, resolution: 'replaced the fuser' });
-});
+}
 afterEach(async () => {
   await t.close();
 });
@@ -106,6 +111,19 @@ describe('the private thread of a closed ticket', () => {
     );
   });
 
+  it('with csat.ask: on_close, the survey is posted into the thread before it is locked (the seal goes last)', async () => {
+    await t.close();
+    await startWithResolvedTicket(YAML.replace('csat: { enabled: false }', 'csat: { enabled: true, ask: on_close }'));
+    await confirm();
+    const calls = t.discord.rest.calls().filter((c) => c.params.channel === ticket.thread.channel);
+    const survey = calls.findIndex((c) => c.route === POST_MESSAGE && /Rate #1/.test(JSON.stringify(c.body)));
+    const lock = calls.findIndex((c) => c.route === PATCH_CHANNEL && (c.body as { locked?: boolean }).locked === true);
+    expect(survey).toBeGreaterThanOrEqual(0);
+    expect(calls[survey]?.status).toBe(200);
+    expect(lock).toBeGreaterThan(survey);
+    expect(threadMeta()).toMatchObject({ archived: true, locked: true });
+  });
+
   it('answers someone who still may write there (a moderator agent): it is closed, and what to do instead', async () => {
     await confirm();
     const sent = await write(t, olga, ticket.thread.channel, 'one more thing');
@@ -125,8 +143,8 @@ describe('the private thread of a closed ticket', () => {
     const after = t.discord.rest.calls().slice(before);
     const unlock = after.findIndex((c) => c.route === PATCH_CHANNEL && c.params.channel === ticket.thread.channel);
     const notice = after.findIndex((c) => c.route === POST_MESSAGE && c.params.channel === ticket.thread.channel);
-    expect(after[unlock]?.body).toMatchObject({ archived: false, locked: false });
     expect(unlock).toBeGreaterThanOrEqual(0);
+    expect(after[unlock]?.body).toMatchObject({ archived: false, locked: false });
     expect(notice).toBeGreaterThan(unlock);
     const again = await write(t, requester, ticket.thread.channel, 'it smokes again');
     expect(again.handled.reply).toBeUndefined(); // relayed, as in any open ticket

@@ -3,7 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatInputCommand } from '../../fakes/discord/index.js';
 import { answered, command, EDIT_MESSAGE, POST_MESSAGE, textsIn, write } from './interactions.js';
 import { ann, community, l1Desk, l1Role, olga, requester, support, ticketRow, type DiscordDesk } from './support.js';
-import { answer, helperRole, helpForum, later, markAsSolution, pointsOf, postQuestion, question, react, startPeerDesk } from './peer-support.js';
+import {
+  answer,
+  helperRole,
+  helpForum,
+  later,
+  markAsSolution,
+  pointsOf,
+  postQuestion,
+  question,
+  react,
+  startPeerDesk,
+  threadState,
+} from './peer-support.js';
 
 // The helpers: pinged (their role, and nothing else) when a question goes unanswered, granted the
 // helper role at the points threshold, ranked by /helpers; an unanswered question becomes a ticket
@@ -73,6 +85,25 @@ describe('an unanswered question', () => {
     const edits = t.discord.rest.calls(EDIT_MESSAGE).filter((c) => c.params.channel === thread.id);
     expect(edits.length).toBeGreaterThan(0);
     expect(edits.map((c) => c.status).filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it("closing the question's ticket leaves the public forum post open: no archive or lock request for it", async () => {
+    const { thread } = await postQuestion(t, requester, 'SAP login fails', 'Error 403 since this morning.');
+    await later(t, 30 * MINUTE);
+    await later(t, 4 * 60 * MINUTE);
+    await command(t, ann, l1Desk.id, 'claim', { number: 1 });
+    await command(t, ann, l1Desk.id, 'resolve', { number: 1, resolution: 'password reset' });
+    await command(t, requester, thread.id, 'confirm', { number: 1 });
+    await t.desk.dispatcher.drain();
+
+    expect(await ticketRow(t, 1)).toMatchObject({ status: 'closed' });
+    expect(threadState(t, thread.id)).toEqual({ archived: false, locked: false });
+    const sealing = t.discord.rest
+      .calls('PATCH /channels/:channel')
+      .filter((c) => c.params.channel === thread.id && ('locked' in (c.body as object) || 'archived' in (c.body as object)));
+    expect(sealing).toEqual([]);
+    const after = await write(t, olga, thread.id, 'For the record: the reset page is id.example.com');
+    expect(after.handled.event.place.thread).toBe(thread.id);
   });
 });
 

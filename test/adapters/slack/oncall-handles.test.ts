@@ -23,6 +23,7 @@ afterEach(async () => {
 });
 
 const members = () => t.slack.web.workspace.usergroups.get('S0ONCALL');
+const disabled = () => t.slack.web.workspace.disabledUsergroups.has('S0ONCALL');
 const updates = () => t.slack.web.calls('usergroups.users.update').map((c) => c.args.users);
 
 async function at(iso: string): Promise<void> {
@@ -32,15 +33,27 @@ async function at(iso: string): Promise<void> {
 }
 
 describe('the on-call user group on Slack', () => {
-  it('is set at start and at each handoff (usergroups.users.update), emptied while nobody is on call, and not sent again when nothing changed', async () => {
+  it('is set at start and at each handoff (usergroups.users.update), disabled while nobody is on call, and not sent again when nothing changed', async () => {
     expect(YAML).toContain('oncall_handle'); // the replace above found its place
     expect(members()).toEqual([ANN]); // Olga, put there by hand, is gone: the group is tierdesk's
     await at('2024-06-03T17:00:00Z');
-    expect(members()).toEqual([]); // nobody on call: the group is emptied
+    // Nobody on call: Slack cannot empty a group, so it is disabled (nobody is notified by its mention).
+    expect(disabled()).toBe(true);
     await at('2024-06-04T09:00:00Z');
+    expect(disabled()).toBe(false);
     expect(members()).toEqual([BOB]);
     await at('2024-06-04T15:00:00Z');
-    expect(updates()).toEqual([ANN, '[]', BOB]);
+    expect(updates()).toEqual([ANN, BOB]);
+    expect(t.slack.web.calls('usergroups.disable')).toHaveLength(1);
+    // Enabled before each update, the one after the disabled night included.
+    const order = t.slack.web.calls().filter((c) => c.method.startsWith('usergroups.') && c.method !== 'usergroups.users.list');
+    expect(order.map((c) => `${c.method} ${c.status}:${String((c.response as { ok?: boolean }).ok)}`)).toEqual([
+      'usergroups.enable 200:true',
+      'usergroups.users.update 200:true',
+      'usergroups.disable 200:true',
+      'usergroups.enable 200:true',
+      'usergroups.users.update 200:true',
+    ]);
   });
 
   it('an override moves the group at once, and its end moves it back', async () => {

@@ -9,8 +9,15 @@ export interface OpenIdClient {
   clientSecret: string;
 }
 
+/** Another workspace, for an account that is not in the fake's own. */
+export interface OtherTeam {
+  id: string;
+  name: string;
+}
+
 interface IssuedCode {
   user: string;
+  team: OtherTeam | undefined;
   clientId: string;
   redirectUri: string | undefined;
   nonce: string | undefined;
@@ -29,18 +36,27 @@ const CODE_LIFETIME_MS = 10 * 60_000;
  */
 export class FakeSlackOpenId {
   readonly #codes = new Map<string, IssuedCode>();
-  readonly #tokens = new Map<string, string>();
+  readonly #tokens = new Map<string, { user: string; team: OtherTeam | undefined }>();
   #consenting: string | undefined;
+  #consentingTeam: OtherTeam | undefined;
 
   constructor(
     private readonly workspace: Workspace,
     private readonly client: OpenIdClient | undefined,
   ) {}
 
-  /** The next authorization is granted by this user (a Slack user id), or refused when undefined. */
-  consentAs(user: string | undefined): void {
+  /**
+   * The next authorization is granted by this user (a Slack user id), or refused when undefined; with `team`,
+   * by that user's account in another workspace (Slack signs a person in to whichever workspace they pick;
+   * the authorize URL's `team` only preselects one).
+   */
+  consentAs(user: string | undefined, team?: OtherTeam): void {
     this.#consenting = user;
+    this.#consentingTeam = team;
   }
+
+  /** The `team` the last authorize request asked for, if any. */
+  lastTeamAsked: string | undefined;
 
   /** The browser step. Answers a redirect to the app, or a 400 page as Slack shows for a bad request. */
   authorize(url: URL, res: ServerResponse): void {
@@ -55,11 +71,13 @@ export class FakeSlackOpenId {
     const back = new URL(redirectUri);
     const state = q.get('state');
     if (state !== null) back.searchParams.set('state', state);
+    this.lastTeamAsked = q.get('team') ?? undefined;
     if (this.#consenting === undefined) back.searchParams.set('error', 'access_denied');
     else {
       const code = `${this.workspace.team.teamId}.${randomBytes(16).toString('hex')}`;
       this.#codes.set(code, {
         user: this.#consenting,
+        team: this.#consentingTeam,
         clientId: this.client.clientId,
         redirectUri,
         nonce: q.get('nonce') ?? undefined,
@@ -79,20 +97,22 @@ export class FakeSlackOpenId {
     this.#codes.delete(String(args.code));
     if (code.redirectUri !== undefined && args.redirect_uri !== code.redirectUri) throw new SlackApiError('bad_redirect_uri');
     const accessToken = `xoxp-oidc-${randomBytes(12).toString('hex')}`;
-    this.#tokens.set(accessToken, code.user);
+    this.#tokens.set(accessToken, { user: code.user, team: code.team });
     return { access_token: accessToken, token_type: 'Bearer', id_token: this.#idToken(code) };
   }
 
   /** `openid.connect.userInfo`: the claims of the user a token was issued to. */
   userInfo(token: string | undefined): Record<string, unknown> {
-    const user = token ? this.#tokens.get(token) : undefined;
-    if (!user) throw new SlackApiError('invalid_auth');
-    return this.#claims(user);
+    const issued = token ? this.#tokens.get(token) : undefined;
+    if (!issued) throw new SlackApiError('invalid_auth');
+    return this.#claims(issued.user, issued.team);
   }
 
-  #claims(userId: string): Record<string, unknown> {
+  #claims(userId: string, other: OtherTeam | undefined): Record<string, unknown> {
     const user = this.workspace.user(userId);
-    const { teamId, teamName, teamDomain } = this.workspace.team;
+    const { teamId, teamName, teamDomain } = other
+      ? { teamId: other.id, teamName: other.name, teamDomain: other.name.toLowerCase() }
+      : this.workspace.team;
     return {
       sub: user.id,
       'https://slack.com/user_id': user.id,
@@ -113,7 +133,7 @@ export class FakeSlackOpenId {
       aud: code.clientId,
       iat: now,
       exp: now + 3600,
-      ...this.#claims(code.user),
+      ...this.#claims(code.user, code.team),
       ...(code.nonce ? { nonce: code.nonce } : {}),
     };
     return `${part({ typ: 'JWT', alg: 'RS256', kid: 'fake' })}.${part(payload)}.${randomBytes(32).toString('base64url')}`;

@@ -172,6 +172,8 @@ export const METHODS: Record<string, MethodHandler> = {
 
   'conversations.history': (ws, args) => {
     const channel = ws.resolveChannel(args.channel);
+    // A bot token reads only conversations the bot is in; a private one it is not in does not exist for it.
+    if (!ws.isBotIn(channel)) throw new SlackApiError(channel.startsWith('G') ? 'channel_not_found' : 'not_in_channel');
     const within = inRange(args);
     const limit = Number(args.limit ?? 100);
     // Newest first; thread replies are not channel history (broadcasts aside).
@@ -246,7 +248,26 @@ export const METHODS: Record<string, MethodHandler> = {
     };
   },
 
-  'usergroups.list': (ws) => ({ usergroups: [...ws.usergroups.keys()].map((id) => usergroupObject(ws, id)) }),
+  'usergroups.list': (ws, args) => {
+    const withDisabled = args.include_disabled === true || args.include_disabled === 'true' || args.include_disabled === '1';
+    const ids = [...ws.usergroups.keys()].filter((id) => withDisabled || !ws.disabledUsergroups.has(id));
+    return { usergroups: ids.map((id) => usergroupObject(ws, id)) };
+  },
+
+  // A disabled group keeps its members; `date_delete` is non-zero until it is enabled again.
+  'usergroups.disable': (ws, args) => {
+    const id = str(args.usergroup) ?? '';
+    if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
+    ws.disabledUsergroups.add(id);
+    return { usergroup: usergroupObject(ws, id) };
+  },
+
+  'usergroups.enable': (ws, args) => {
+    const id = str(args.usergroup) ?? '';
+    if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
+    ws.disabledUsergroups.delete(id);
+    return { usergroup: usergroupObject(ws, id) };
+  },
 
   'usergroups.users.list': (ws, args) => {
     const users = ws.usergroups.get(str(args.usergroup) ?? '');
@@ -257,14 +278,13 @@ export const METHODS: Record<string, MethodHandler> = {
   'usergroups.users.update': (ws, args) => {
     const id = str(args.usergroup) ?? '';
     if (!ws.usergroups.has(id)) throw new SlackApiError('no_such_subteam');
-    const given = str(args.users) ?? '';
-    // An empty string is refused; `[]` empties the group (as Slack takes it: slackapi/java-slack-sdk#1573).
-    const users = given
+    // The whole new member list, never empty: Slack cannot empty a group (no_users_provided; anything that is
+    // not a user id, `[]` included, is invalid_users). A group nobody should answer for is disabled instead.
+    const users = (str(args.users) ?? '')
       .split(',')
       .map((u) => u.trim())
       .filter(Boolean);
-    if (given.trim() === '[]') users.length = 0;
-    else if (users.length === 0) throw new SlackApiError('no_users_provided');
+    if (users.length === 0) throw new SlackApiError('no_users_provided');
     if (users.some((u) => !ws.users.has(u))) throw new SlackApiError('invalid_users');
     // The list replaces the group's members, as in Slack.
     ws.usergroups.set(id, [...new Set(users)]);
@@ -315,7 +335,7 @@ function usergroupObject(ws: Workspace, id: string): Record<string, unknown> {
     description: '',
     date_create: 0,
     date_update: Math.floor(ws.now() / 1000),
-    date_delete: 0,
+    date_delete: ws.disabledUsergroups.has(id) ? Math.floor(ws.now() / 1000) : 0,
     auto_type: null,
     created_by: ws.team.botUserId,
     updated_by: ws.team.botUserId,

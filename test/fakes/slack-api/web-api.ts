@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Recording } from '../recording.js';
 import { announceUpload, completeUpload, receiveUpload } from './files.js';
 import { METHODS, type ApiArgs } from './web-api-methods.js';
+import { missingScopes } from './scopes.js';
 import { FakeSlackOpenId, type OpenIdClient } from './openid.js';
 import { SlackApiError, type FakeMessage, type Workspace } from './workspace.js';
 
@@ -230,6 +231,8 @@ export class FakeSlackWebApi {
         return sendJson(res, result);
       }
       this.#authorize(method, token);
+      const missing = token === this.#options.botToken ? missingScopes(method, args, this.scopes) : [];
+      if (missing.length > 0) throw new SlackApiError('missing_scope', { needed: missing.join(','), provided: this.scopes.join(',') });
       const result = { ok: true, ...this.#answer(method, args) };
       record(args, token, 200, result);
       sendJson(res, result, token === this.#options.botToken ? { 'x-oauth-scopes': this.scopes.join(','), 'x-accepted-oauth-scopes': '' } : {});

@@ -100,6 +100,8 @@ export class Workspace {
   readonly now: () => number;
   readonly users = new Map<string, FakeUser>();
   readonly usergroups = new Map<string, string[]>();
+  /** User groups disabled (`usergroups.disable`) and not enabled again: they keep their members, but none is notified. */
+  readonly disabledUsergroups = new Set<string>();
   readonly views = new Map<string, FakeView>();
   /** User id → id of the Home tab view last published for them. */
   readonly homeTabs = new Map<string, string>();
