@@ -45,7 +45,20 @@ const help: Capability = {
   ],
 };
 
-export const CAPABILITIES: readonly Capability[] = [tickets, sla, oncall, peer, kb, csat, transcripts, products, outOfHours, consults, webhooks, help];
+export const CAPABILITIES: readonly Capability[] = [
+  tickets,
+  sla,
+  oncall,
+  peer,
+  kb,
+  csat,
+  transcripts,
+  products,
+  outOfHours,
+  consults,
+  webhooks,
+  help,
+];
 
 /** The catalogue of everything tierdesk offers. */
 export function createCatalogue(): Catalogue {
