@@ -12,6 +12,7 @@ import { loadConfig } from './config/config.js';
 import { Directory } from './core/directory.js';
 import { createDesk } from './core/desk.js';
 import { createLogger } from './logger.js';
+import { forwardFigures } from './core/metrics.js';
 import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase } from './store/connect.js';
 import { trackLeases } from './store/leases.js';
@@ -20,6 +21,8 @@ import type { FromIntake, ToIntake, WorkerSetup } from './cli/delivery.js';
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const send = (message: ToIntake) => port.postMessage(message);
+// The intake thread serves /metrics: what this thread measures goes there.
+const flushFigures = forwardFigures((figures) => send({ type: 'figures', figures }));
 
 const config = loadConfig({ ...(setup.configPath !== undefined ? { path: setup.configPath } : {}), env: setup.env });
 const logger = createLogger({ level: setup.env.TIERDESK_LOG_LEVEL ?? 'info', databaseUrl: config.database.url });
@@ -70,6 +73,7 @@ port.on('message', (message: FromIntake) => {
       .stop()
       .then(() => db.destroy())
       .then(() => {
+        flushFigures();
         send({ type: 'stopped' });
         port.close();
       });

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createDesk, type Desk, type DeskOptions } from '../core/desk.js';
+import { addWorkerFigures, type WorkerFigures } from '../core/metrics.js';
 
 /**
  * When intake queues requests instead of running them: the event loop's p99 delay over 100 ms at
@@ -21,7 +22,12 @@ export interface WorkerSetup {
 }
 
 export type FromIntake = { type: 'wake'; outbox?: boolean; timers?: boolean } | { type: 'stop' };
-export type ToIntake = { type: 'ready' } | { type: 'failed'; error: string } | { type: 'changed'; tickets: readonly number[] } | { type: 'stopped' };
+export type ToIntake =
+  | { type: 'ready' }
+  | { type: 'failed'; error: string }
+  | { type: 'changed'; tickets: readonly number[] }
+  | { type: 'figures'; figures: WorkerFigures }
+  | { type: 'stopped' };
 
 /**
  * The worker thread. Compiled (dist/), it is a JavaScript file; in a checkout the sources run through
@@ -54,6 +60,7 @@ export class DeliveryWorker {
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: ToIntake) => {
         if (message.type === 'changed') changed(message.tickets);
+        else if (message.type === 'figures') addWorkerFigures(message.figures);
         else if (message.type === 'ready') resolve();
         else if (message.type === 'failed') reject(new Error(message.error));
       });

@@ -38,7 +38,52 @@ export function observeIntakeAck(platform: string, seconds: number): void {
 
 /** The dispatcher calls this when a queued message has been delivered. */
 export function observeDelivery(platform: string, seconds: number): void {
-  deliveryLatency.observe({ platform }, Math.max(0, seconds));
+  if (forwarding) {
+    forwarding.deliveries.push([platform, seconds]);
+    forwarding.schedule();
+  } else deliveryLatency.observe({ platform }, Math.max(0, seconds));
+}
+
+/**
+ * What a delivery worker measured since its last report (src/delivery-worker.ts). `/metrics` is
+ * served by the intake thread, so the worker's figures travel there: its delivery latencies, the
+ * 429s it met and its scheduler's lag.
+ */
+export interface WorkerFigures {
+  deliveries: Array<[platform: string, seconds: number]>;
+  rateLimited: number;
+  schedulerLagMs: number;
+}
+
+let forwarding: { deliveries: WorkerFigures['deliveries']; schedule: () => void } | undefined;
+
+/**
+ * In a delivery worker: keep this thread's figures and hand them to `report` in batches (at most
+ * every `everyMs`), instead of a registry nobody scrapes. Returns a flush for the worker's last word.
+ */
+export function forwardFigures(report: (figures: WorkerFigures) => void, everyMs = 100): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let reportedLag = processCounters.schedulerLagMs;
+  const flush = () => {
+    timer = undefined;
+    const deliveries = forwarding!.deliveries.splice(0);
+    const rateLimited = processCounters.rateLimited;
+    if (deliveries.length === 0 && rateLimited === 0 && processCounters.schedulerLagMs === reportedLag) return;
+    processCounters.rateLimited = 0;
+    reportedLag = processCounters.schedulerLagMs;
+    report({ deliveries, rateLimited, schedulerLagMs: reportedLag });
+  };
+  forwarding = { deliveries: [], schedule: () => (timer ??= setTimeout(flush, everyMs).unref()) };
+  // 429s and the scheduler's lag are counted where they happen; a slow beat carries them.
+  setInterval(flush, 1000).unref();
+  return flush;
+}
+
+/** On the intake thread: count what the delivery worker measured as this process's own. */
+export function addWorkerFigures(figures: WorkerFigures): void {
+  for (const [platform, seconds] of figures.deliveries) deliveryLatency.observe({ platform }, Math.max(0, seconds));
+  processCounters.rateLimited += figures.rateLimited;
+  processCounters.schedulerLagMs = figures.schedulerLagMs;
 }
 
 const TOTALS: Record<string, { name: string; help: string }> = {

@@ -38,6 +38,7 @@ describe('delivery off the intake thread', () => {
         DATABASE_URL: scratch.databaseUrl,
         TIERDESK_CONFIG: scratch.file('tierdesk.yaml', SLACK_YAML),
         PORT: '0',
+        TIERDESK_OPS_PORT: '0',
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.apiUrl,
@@ -58,6 +59,13 @@ describe('delivery off the intake thread', () => {
     expect(sent.json).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(/^Ticket #1 opened/) });
     const card = await slack.web.waitForCall('chat.postMessage', (c) => c.args.channel === L1_DESK);
     expect(JSON.stringify(card.args)).toContain('Printer on fire');
+
+    // The worker's delivery latencies reach the intake thread's /metrics.
+    const ops = logLines(cli.stderr).find((l) => l.msg === 'health and metrics')?.url as string;
+    let metrics = '';
+    for (let i = 0; i < 500 && !/tierdesk_delivery_latency_seconds_count\{platform="slack"\} [1-9]/.test(metrics); i++)
+      metrics = await (await fetch(`${ops}/metrics`)).text();
+    expect(metrics).toMatch(/tierdesk_delivery_latency_seconds_count\{platform="slack"\} [1-9]/);
 
     cli.child.kill('SIGTERM');
     const result = await cli.closed;
