@@ -37,7 +37,7 @@ export interface PageChrome {
   who?: { name: string; csrf: string; role: string; nav: readonly string[] };
   /** `data-ticket` on the body: the live script refreshes this page only when that ticket changes. */
   ticket?: number;
-  /** The navigation link of this page (`/`, `/reports`, `/oncall`, `/kb`), marked as the current one. */
+  /** The navigation link of this page (`/`, `/reports`, `/oncall`, `/kb`, `/tokens`), marked as the current one. */
   current?: string;
   main: Html;
 }
@@ -48,6 +48,7 @@ export const NAV: ReadonlyArray<{ href: string; label: string; shows?: { command
   { href: '/reports', label: 'Reports', shows: { command: 'ticket', sub: 'stats' } },
   { href: '/oncall', label: 'On call' },
   { href: '/kb', label: 'Knowledge base' },
+  { href: '/tokens', label: 'API and calendar' },
 ];
 
 /** A page's answer: the page, or one line saying why not (shown with the navigation). */

@@ -122,7 +122,7 @@ export async function tokensHtml(
             </form>`
         : ''
     }`;
-  return page({ title: 'API tokens', who: chromeOf(v), main });
+  return page({ title: 'API tokens', who: chromeOf(v), current: '/tokens', main });
 }
 
 /** Create a token from the posted form; a bad form is refused in one line. */

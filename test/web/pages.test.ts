@@ -33,6 +33,16 @@ function drawn(body: string, chart: string, row: string, series: string): string
   return mark ? (mark[1] ?? mark[2]) : undefined;
 }
 
+describe('the navigation', () => {
+  it('links every page to everyone signed in, /reports only to who may see it, and marks the current one', async () => {
+    const ann = await as('ann');
+    const home = (await ann.get('/')).body;
+    for (const href of ['/', '/oncall', '/kb', '/tokens']) expect(home).toContain(`href="${href}"`);
+    expect((await ann.get('/tokens')).body).toMatch(/<nav aria-label="Main">[\s\S]*href="\/tokens"\s+aria-current="page"/);
+    expect((await (await as('agent1')).get('/')).body).toContain('href="/reports"');
+  });
+});
+
 describe('/reports', () => {
   beforeEach(async () => {
     await d.desk.say('agent2', `/kb add ${XSS} --body Replace the printer toner cartridge. --tags printers`);
