@@ -26,7 +26,7 @@ import { ARTICLE_ACTIONS, articleHtml, kbHtml } from './kb-page.js';
 import { oncallHtml, overrideArgs } from './oncall-page.js';
 import { reportsHtml } from './reports-page.js';
 import { runAs } from './run-as.js';
-import { ticketHtml } from './ticket-page.js';
+import { ticketHtml, transcriptDownload } from './ticket-page.js';
 import { chromeOf, viewerOf, type Viewer } from './viewer.js';
 import { WebIntegrations } from './integrations.js';
 import { PlatformSignIn } from './platform-sign-in.js';
@@ -247,13 +247,13 @@ class WebApp {
   }
 
   private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
-    if (req.method === 'GET' && action === undefined) {
-      const answer = await ticketHtml(this.core, v, n, this.takeFlash(v));
-      return answer.status === 200 ? send(res, 200, answer.html) : send(res, answer.status, messagePage('Not here', answer.text, chromeOf(v)));
+    if (req.method === 'GET' && (action === undefined || action === 'transcript')) {
+      const answer = action ? await transcriptDownload(this.core, v, n) : await ticketHtml(this.core, v, n, this.takeFlash(v));
+      if (!('file' in answer)) return this.sendAnswer(res, v, answer);
+      return send(res, 200, answer.file.content, { 'content-disposition': `attachment; filename="${answer.file.name}"` });
     }
     if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
-      const form = await this.formOf(req, v);
-      this.setFlash(v, await runTicketAction(this.options.desk, v, n, action, form));
+      this.setFlash(v, await runTicketAction(this.options.desk, v, n, action, await this.formOf(req, v)));
       return redirect(res, `/tickets/${n}`);
     }
     throw new HttpError(404, `There is no page ${(req.url ?? '').slice(0, 80)} here.`);

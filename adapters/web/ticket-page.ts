@@ -12,6 +12,9 @@ import { formatInstant } from '../../src/core/render.js';
 import { canSee, notYoursText, viewOf } from '../../src/capabilities/tickets/access.js';
 import type { Core } from '../../src/core/work.js';
 import { listEvents } from '../../src/store/events.js';
+import { buildTranscript } from '../../src/capabilities/transcripts/transcript.js';
+import { transcriptFile } from '../../src/capabilities/transcripts/send.js';
+import type { OutboundFile } from '../../src/ports.js';
 import { html, page, type Html } from './html.js';
 import { chromeOf, type Viewer } from './viewer.js';
 
@@ -19,7 +22,18 @@ import { chromeOf, type Viewer } from './viewer.js';
 export const AGENT_ACTIONS = ['claim', 'reply', 'note', 'wait', 'escalate', 'resolve', 'priority'] as const;
 export const REQUESTER_ACTIONS = ['message', 'rate', 'confirm', 'reopen'] as const;
 
-export type TicketAnswer = { status: 200; html: string } | { status: 403 | 404; text: string };
+export type TicketAnswer = { status: 200; html: string } | { status: 200; file: OutboundFile } | { status: 403 | 404; text: string };
+
+/**
+ * `/tickets/N/transcript`: the transcript as the self-contained HTML file chat sends, the copy the
+ * viewer may read (agents and leads the whole, the requester the public words), to download.
+ */
+export async function transcriptDownload(core: Core, v: Viewer, number: number): Promise<TicketAnswer> {
+  const t = await loadTicket(core.db, number).catch(() => undefined);
+  if (!t) return { status: 404, text: `There is no ticket #${number}.` };
+  if (!canSee(core, v.actor, t)) return { status: 403, text: notYoursText(number) };
+  return { status: 200, file: transcriptFile(await buildTranscript(core, core.db, number, viewOf(core, v.actor), core.clock.now())) };
+}
 
 export async function ticketHtml(core: Core, v: Viewer, number: number, flash?: string): Promise<TicketAnswer> {
   let t: Ticket;
@@ -66,6 +80,7 @@ export async function ticketHtml(core: Core, v: Viewer, number: number, flash?: 
       <section aria-labelledby="h">
         <h2 id="h">History</h2>
         <pre class="history">${history}</pre>
+        <p><a href="/tickets/${t.number}/transcript" download>Download the transcript</a> (HTML, readable offline)</p>
       </section>
     </div>`;
   return { status: 200, html: page({ title: `#${t.number} ${t.title}`, who: chromeOf(v), ticket: t.number, main }) };

@@ -43,6 +43,31 @@ describe('the navigation', () => {
   });
 });
 
+describe('/tickets/N/transcript', () => {
+  it('downloads the copy each may read: the whole for agents and leads, the public words for the requester, nothing for others', async () => {
+    await d.desk.say('ann', `/ticket new ${XSS} --description Printer jams`);
+    await d.desk.say('agent1', '/ticket reply 1 Try the other tray');
+    await d.desk.say('agent1', '/ticket note 1 Supplier contract ends Friday');
+    expect((await new Browser(d).get('/tickets/1/transcript')).status).toBe(401);
+    const ann = await as('ann');
+    expect((await ann.get('/tickets/1')).body).toContain('href="/tickets/1/transcript"');
+    const mine = await ann.get('/tickets/1/transcript');
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('content-disposition')).toBe('attachment; filename="ticket-1-transcript.html"');
+    expect(mine.body).toContain('Try the other tray');
+    expect(mine.body).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(mine.body).not.toContain(XSS);
+    expect(mine.body).not.toContain('Supplier contract');
+    for (const staff of ['agent1', 'lena'])
+      expect((await (await as(staff)).get('/tickets/1/transcript')).body).toContain('Supplier contract ends Friday');
+    await d.desk.say('sam', '/ticket new VPN down');
+    const other = await ann.get('/tickets/2/transcript');
+    expect(other.status).toBe(403);
+    expect(other.body).not.toContain('VPN down');
+    expect((await ann.get('/tickets/99/transcript')).status).toBe(404);
+  });
+});
+
 describe('/reports', () => {
   beforeEach(async () => {
     await d.desk.say('agent2', `/kb add ${XSS} --body Replace the printer toner cartridge. --tags printers`);

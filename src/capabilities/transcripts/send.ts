@@ -5,7 +5,7 @@
  */
 import { card, clip } from '../../core/render.js';
 import type { Request } from '../../core/request.js';
-import { assertCanSee } from '../tickets/access.js';
+import { assertCanSee, viewOf } from '../tickets/access.js';
 import { inTransaction, type Core, type Target, type Work } from '../../core/work.js';
 import type { Card, OutboundFile, Place, Platform, Reply } from '../../ports.js';
 import { loadTicket } from '../tickets/ticket-model.js';
@@ -50,10 +50,11 @@ async function sendCopy(core: Core, work: Work, target: Target, t: Transcript): 
     text: `The transcript is ready: /ticket transcript ${t.number} shows it.`,
     tone: 'info',
   });
-  await work.upload(target, fileOf(t), message, { ticket: t.number, fallback });
+  await work.upload(target, transcriptFile(t), message, { ticket: t.number, fallback });
 }
 
-function fileOf(t: Transcript): OutboundFile {
+/** A transcript as the file chat uploads and the dashboard offers to download. */
+export function transcriptFile(t: Transcript): OutboundFile {
   return { name: `ticket-${t.number}-transcript.html`, mime: 'text/html; charset=utf-8', content: renderHtml(t) };
 }
 
@@ -65,14 +66,14 @@ function fileOf(t: Transcript): OutboundFile {
 export async function transcriptOnDemand(core: Core, req: Request, number: number): Promise<Reply> {
   const t = await loadTicket(core.db, number);
   assertCanSee(core, req.actor, t);
-  const audience: Audience = core.directory.isAgent(req.actor) ? 'agents' : 'requester';
+  const audience: Audience = viewOf(core, req.actor);
   return inTransaction(core, async (work) => {
     const transcript = await buildTranscript(core, work.db, number, audience, work.now);
     const limit = ANSWER_LIMIT[req.place.platform];
     const text = clip(renderText(transcript, limit), limit);
     const trimmed = text.length < renderText(transcript).length;
     const message: Card = card({ title: `📄 Transcript of #${number}: ${transcript.title}`, tone: 'info' });
-    await work.upload({ kind: 'direct', person: req.actor.person }, fileOf(transcript), message, { ticket: number });
+    await work.upload({ kind: 'direct', person: req.actor.person }, transcriptFile(transcript), message, { ticket: number });
     return { text: trimmed ? `${text}\n(Trimmed here: the whole transcript is in the file sent to your DM.)` : text };
   });
 }
