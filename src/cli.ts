@@ -151,7 +151,15 @@ async function serve(
   const consoleOnly = adapters.every((a) => a.platform === 'console');
   const made = await deskWithDelivery(
     { db, config, clock: systemClock, logger, adapters: adapters.map((a) => gate.wrap(a)) },
-    { consoleOnly, env: io.env, configPath },
+    {
+      consoleOnly,
+      env: io.env,
+      configPath,
+      workerDied: (reason) => {
+        logger.error('the delivery worker stopped; stopping tierdesk so that it is restarted', { reason });
+        finish(1);
+      },
+    },
   );
   if (made instanceof Error) return (io.stderr.write(`Cannot start delivery: ${made.message}\n`), await db.destroy(), 1);
   const worker = made.worker;

@@ -59,7 +59,8 @@ if (discord) {
     }),
   );
 }
-const desk = createDesk({ db, config, clock: systemClock, logger, adapters });
+// Delivery only: requests queued at intake are run and answered there, where the platforms' answerers are.
+const desk = createDesk({ db, config, clock: systemClock, logger, adapters, deliveryOnly: true });
 // Tickets a timer changed (an SLA breach): the intake side tells its live dashboards.
 desk.onTicketsChanged((tickets) => send({ type: 'changed', tickets }));
 
@@ -72,7 +73,8 @@ port.on('message', (message: FromIntake) => {
     void desk
       .stop()
       .then(() => db.destroy())
-      .then(() => {
+      .catch((err: unknown) => logger.warn('the delivery worker did not stop cleanly', { error: err instanceof Error ? err.message : String(err) }))
+      .finally(() => {
         flushFigures();
         send({ type: 'stopped' });
         port.close();

@@ -49,20 +49,28 @@ export class DeliveryWorker {
   #worker: Worker | undefined;
   #exited: Promise<void> = Promise.resolve();
   #pending: { outbox?: boolean; timers?: boolean } | undefined;
+  #stopping = false;
 
   /**
    * Start the worker; resolves once its loops run, rejects with its reason when it cannot start.
    * `changed` hears the tickets a timer changed there (live dashboards are on this side).
    */
-  async start(setup: WorkerSetup, changed: (tickets: readonly number[]) => void): Promise<void> {
+  async start(setup: WorkerSetup, changed: (tickets: readonly number[]) => void, died: (reason: string) => void = () => undefined): Promise<void> {
     const worker = (this.#worker = workerThread(setup));
     this.#exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // After it runs, a worker that ends unasked (a crash) leaves nothing delivered and no timer fired:
+    // the intake must not go on acknowledging as if all were well.
+    let ready = false;
+    worker.on('error', (err) => ready && !this.#stopping && died(err.message));
+    worker.once('exit', (code) => ready && !this.#stopping && died(`it exited with code ${code}`));
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: ToIntake) => {
         if (message.type === 'changed') changed(message.tickets);
         else if (message.type === 'figures') addWorkerFigures(message.figures);
-        else if (message.type === 'ready') resolve();
-        else if (message.type === 'failed') reject(new Error(message.error));
+        else if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (message.type === 'failed') reject(new Error(message.error));
       });
       worker.once('error', reject);
       void this.#exited.then(() => reject(new Error('the delivery worker ended before it started')));
@@ -90,8 +98,12 @@ export class DeliveryWorker {
 
   /** Stop the loops (a pass under way finishes), give back the worker's leases, end the thread. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#worker?.postMessage({ type: 'stop' } satisfies FromIntake);
+    // A worker that cannot finish its stop (its database gone) is ended after 30 s, never waited on for ever.
+    const bound = setTimeout(() => void this.#worker?.terminate(), 30_000);
     await this.#exited;
+    clearTimeout(bound);
   }
 }
 
@@ -102,7 +114,7 @@ export class DeliveryWorker {
  */
 export async function deskWithDelivery(
   options: DeskOptions,
-  how: { consoleOnly: boolean; env: Record<string, string | undefined>; configPath: string | undefined },
+  how: { consoleOnly: boolean; env: Record<string, string | undefined>; configPath: string | undefined; workerDied?: (reason: string) => void },
 ): Promise<{ desk: Desk; worker: DeliveryWorker | undefined } | Error> {
   const worker = how.consoleOnly || how.env.TIERDESK_DELIVERY === 'inline' ? undefined : new DeliveryWorker();
   const desk = createDesk({
@@ -112,7 +124,7 @@ export async function deskWithDelivery(
   });
   const setup = { ...(how.configPath !== undefined ? { configPath: how.configPath } : {}), env: { ...how.env } };
   try {
-    await worker?.start(setup, (tickets) => desk.core.committed?.(tickets));
+    await worker?.start(setup, (tickets) => desk.core.committed?.(tickets), how.workerDied);
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }

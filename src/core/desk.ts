@@ -33,6 +33,8 @@ export interface DeskOptions {
    * desk starts neither loop and hands each commit's wake-up to `wake` instead.
    */
   loopsElsewhere?: { wake(what: { outbox?: boolean; timers?: boolean }): void };
+  /** A deliverer that takes no requests (the delivery worker): it drains no intake queue. */
+  deliveryOnly?: boolean;
 }
 
 /** The help desk core, wired: router, dispatcher, scheduler, and the adapters it serves. */
@@ -106,7 +108,7 @@ export function createDesk(options: DeskOptions): Desk {
     async start() {
       for (const capability of core.catalogue.capabilities) await capability.start?.(core);
       await armHousekeeping(core);
-      await intake.start();
+      if (!options.deliveryOnly) await intake.start();
       for (const a of adapters.values()) await a.start(handle, intake);
       if (options.loopsElsewhere) return;
       dispatcher.start();
@@ -116,7 +118,7 @@ export function createDesk(options: DeskOptions): Desk {
       // The queue first (a queued request under way finishes and is answered), then the loops: a
       // delivery pass under way finishes against a platform still connected, instead of failing
       // against a closed client and spending an attempt.
-      await intake.stop();
+      if (!options.deliveryOnly) await intake.stop();
       await scheduler.stop();
       await dispatcher.stop();
       for (const a of adapters.values()) await a.stop();

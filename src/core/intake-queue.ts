@@ -68,9 +68,18 @@ export class IntakeQueue implements Intake {
   admit(): Admission {
     if (this.forced) return this.forced;
     if (this.queued >= (this.options.maxQueued ?? 50_000)) return 'refuse';
-    if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return 'queue';
-    if (this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs) return 'queue';
-    return 'run';
+    return this.overloaded() ? 'queue' : 'run';
+  }
+
+  /** Too many requests run side by side, or the event loop lags: run nothing more now. */
+  private overloaded(): boolean {
+    if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return true;
+    return this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs;
+  }
+
+  /** May a drain pass run the next queued request? Load alone decides: a full queue is what it empties. */
+  private mayDrain(): boolean {
+    return this.forced !== undefined ? this.forced === 'run' : !this.overloaded();
   }
 
   /** Tests and operators: hold admission in one state (undefined: measure again). */
@@ -104,7 +113,11 @@ export class IntakeQueue implements Intake {
       at: now,
       notBefore: now + (this.options.holdMs ?? 3_000),
     });
-    if (added) this.queued++;
+    if (added) {
+      this.queued++;
+      // The pump may be asleep on an empty queue: it looks again now (the row says when it is due).
+      this.pump.nudge();
+    }
   }
 
   /**
@@ -113,12 +126,16 @@ export class IntakeQueue implements Intake {
    */
   async drain(): Promise<number> {
     this.heldBack = false;
+    // The queue is shared (other replicas run its rows too): its length is read, not only counted here.
+    this.queued = await countQueuedInbound(this.core.db);
     let ran = 0;
     for (;;) {
-      const rows = await dueInbound(this.core.db, this.core.clock.now(), BATCH);
+      // Only rows this process can answer (its platforms); another replica takes the others.
+      const rows = (await dueInbound(this.core.db, this.core.clock.now(), BATCH)).filter((r) => this.answerers.has(r.platform as Platform));
       if (rows.length === 0) return ran;
+      const before = ran;
       for (const row of rows) {
-        if (this.admit() !== 'run') {
+        if (!this.mayDrain()) {
           this.heldBack = true;
           return ran;
         }
@@ -129,6 +146,8 @@ export class IntakeQueue implements Intake {
         // Acknowledgements of new requests come first: one queued request per turn of the loop.
         await new Promise((resolve) => setImmediate(resolve));
       }
+      // Every row of the batch was taken by another process: look again at the next wake-up.
+      if (ran === before) return ran;
     }
   }
 

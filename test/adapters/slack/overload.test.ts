@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUSY_REPLY, QUEUED_REPLY } from '../../../src/intake-port.js';
 import { countQueuedInbound } from '../../../src/store/inbound-queue.js';
+import { createDesk } from '../../../src/core/desk.js';
 import { pressButton } from './interactions.js';
 import { ANN, EMPLOYEE, L1_DESK, callsTo, openTicket, startSlackDesk, ticketCount, ticketRow, type SlackDesk } from './support.js';
 
@@ -116,5 +117,45 @@ describe('a card button while tierdesk is overloaded', () => {
     expect(answer.body).toMatchObject({ text: BUSY_REPLY });
     expect(await ticketRow(t, 1)).toMatchObject({ status: 'open', assignee: null });
     expect(await countQueuedInbound(t.db)).toBe(0);
+  });
+});
+
+describe('the queue itself', () => {
+  it('refuses new requests only while full, and a full queue still drains once the load allows', async () => {
+    const full = await startSlackDesk({ admission: { maxQueued: 1 } });
+    try {
+      full.desk.intake.force('queue');
+      expect((await full.sender.slashCommand(NEW_TICKET)).json).toEqual({ response_type: 'ephemeral', text: QUEUED_REPLY });
+      full.desk.intake.force(undefined);
+      // Full: refused, nothing changed.
+      const refused = await full.sender.slashCommand({ ...NEW_TICKET, text: 'new Second printer' });
+      expect(refused.json).toEqual({ response_type: 'ephemeral', text: BUSY_REPLY });
+      expect(await countQueuedInbound(full.db)).toBe(1);
+      // Load is normal: the queued one runs (a full queue is what draining empties), then requests run again.
+      full.clock.advance(3_000);
+      expect(await full.desk.intake.drain()).toBe(1);
+      expect(await countQueuedInbound(full.db)).toBe(0);
+      expect((await full.sender.slashCommand({ ...NEW_TICKET, text: 'new Third printer' })).json).toMatchObject({
+        text: expect.stringMatching(/^Ticket #2 opened/),
+      });
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('is run only where its answer can be given: a deliverer without the platform leaves it queued', async () => {
+    t.desk.intake.force('queue');
+    await t.sender.slashCommand(NEW_TICKET);
+    const deliverer = createDesk({ db: t.db, config: t.desk.core.config, clock: t.clock, logger: t.logger, adapters: [], deliveryOnly: true });
+    await deliverer.start();
+    try {
+      t.clock.advance(3_000);
+      expect(await deliverer.intake.drain()).toBe(0);
+      expect(await countQueuedInbound(t.db)).toBe(1);
+      t.desk.intake.force(undefined);
+      expect(await t.desk.intake.drain()).toBe(1);
+    } finally {
+      await deliverer.stop();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { AdmissionOptions } from '../../../src/core/intake-queue.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/slack-adapter.js';
 import { createCatalogue } from '../../../src/capabilities/index.js';
 import { createDesk, type Desk } from '../../../src/core/desk.js';
@@ -75,7 +76,13 @@ export interface SlackDesk {
 
 /** tierdesk with the real Bolt App against the fake Slack, on a fresh in-memory database. */
 export async function startSlackDesk(
-  options: { mode?: 'http' | 'socket'; yaml?: string; wrap?: (adapter: ChatAdapter) => ChatAdapter; users?: FakeUserSeed[] } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    yaml?: string;
+    wrap?: (adapter: ChatAdapter) => ChatAdapter;
+    users?: FakeUserSeed[];
+    admission?: AdmissionOptions;
+  } = {},
 ): Promise<SlackDesk> {
   const clock = new FakeClock(Date.parse('2024-06-03T09:00:00Z'));
   const slack = await startFakeSlack({
@@ -117,7 +124,15 @@ export async function startSlackDesk(
   const gate = { open: Promise.resolve(), arrived: 0 };
   // `wrap`: what the process puts around the adapter (src/cli.ts: the InboundGate).
   const seen = observed(adapter, handled, gate);
-  const desk = createDesk({ db, config, clock, logger, adapters: [options.wrap ? options.wrap(seen) : seen], dispatcher: { random: () => 0.5 } });
+  const desk = createDesk({
+    db,
+    config,
+    clock,
+    logger,
+    adapters: [options.wrap ? options.wrap(seen) : seen],
+    dispatcher: { random: () => 0.5 },
+    ...(options.admission ? { admission: options.admission } : {}),
+  });
   await desk.start();
   const sender = slack.sender(adapter.url ?? 'http://127.0.0.1:1/unused');
   return {
