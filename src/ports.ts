@@ -89,7 +89,7 @@ export interface Reply {
   card?: Card;
   /** Several cards (a home view, a list). */
   cards?: Card[];
-  /** Set when the core refused (a UserError): its stable code and the field at fault; the API answers with a status from it. */
+  /** Set when the core refused (a UserError's code and field) or failed (`unavailable`, `internal`); the API's status follows it. */
   refusal?: { code: string; field?: string };
   /** Problems by input field, for forms that can show them next to the field (a Slack modal). */
   fieldErrors?: Record<string, string>;

@@ -38,7 +38,7 @@ export function createRouter(core: Core, conversations: Conversations): (event: 
           key: event.key,
           error: err instanceof Error ? err.message : String(err),
         });
-        return { text: DATABASE_UNAVAILABLE_REPLY };
+        return { text: DATABASE_UNAVAILABLE_REPLY, refusal: { code: 'unavailable' } };
       }
       const ref = errorReference();
       core.logger.error('unexpected error handling an inbound event', {
@@ -50,6 +50,7 @@ export function createRouter(core: Core, conversations: Conversations): (event: 
       });
       return {
         text: `Sorry, something went wrong on our side (reference ${ref}). Nothing was changed; please try again or tell an operator the reference.`,
+        refusal: { code: 'internal' },
       };
     }
   };

@@ -262,6 +262,7 @@ describe.skipIf(!PG)('PostgreSQL unreachable (TIERDESK_TEST_PG_URL)', () => {
       await t.proxy.cut();
       const reply = await t.say('new During the outage');
       expect(reply?.text).toBe(DATABASE_UNAVAILABLE_REPLY);
+      expect(reply?.refusal).toEqual({ code: 'unavailable' }); // the API answers 503 from it
       await t.proxy.restore();
       expect(await t.tickets()).toEqual([]);
       // Trying again later works.

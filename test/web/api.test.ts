@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken, type TokenScope } from '../../adapters/web/api-tokens.js';
 import { listApiTokens } from '../../src/store/api-tokens.js';
@@ -126,6 +127,19 @@ describe('the API, with personal tokens', () => {
     expect((await api(one, 'POST', '/tickets/999/claim', {})).status).toBe(404);
     const resolved = await api(one, 'POST', '/tickets/1/resolve', { resolution: 'New toner' });
     expect(resolved.json.ticket.status).toBe('resolved');
+  });
+
+  it('answers a failure on our side as 500 with a reference, never as a success or a missing ticket', async () => {
+    const one = await token('agent1');
+    // The events table gone: every change fails unexpectedly inside the core.
+    await sql`drop table ticket_events`.execute(d.desk.db);
+    const failed = await api(one, 'POST', '/tickets/1/claim', {});
+    expect(failed.status).toBe(500);
+    expect(failed.json.error).toMatchObject({ code: 'internal', message: expect.stringMatching(/reference \w+/) });
+    await sql`drop table tickets`.execute(d.desk.db);
+    const read = await api(one, 'GET', '/tickets/1');
+    expect(read.status).toBe(500);
+    expect(read.json.error.code).toBe('internal');
   });
 
   it('lets a requester reply and rate, but not act as an agent', async () => {

@@ -3,6 +3,7 @@
  * same Viewer the dashboard builds from a session; the route's zod shapes check the input. Every
  * answer is JSON; an expected failure is `{error: {code, message, field?}}` with its status.
  */
+import { DATABASE_UNAVAILABLE_REPLY, isDatabaseUnavailable } from '../../../src/store/connect.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Desk } from '../../../src/core/desk.js';
@@ -73,6 +74,8 @@ export class Api {
         const error = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
         return json(res, err.status, { error }, err.status === 401 ? { 'www-authenticate': 'Bearer realm="tierdesk"' } : {});
       }
+      if (isDatabaseUnavailable(err))
+        return json(res, 503, { error: { code: 'unavailable', message: DATABASE_UNAVAILABLE_REPLY } }, { 'retry-after': '30' });
       const ref = Math.random().toString(36).slice(2, 10);
       this.desk.core.logger.error('API request failed', { ref, path, error: err instanceof Error ? err.message : String(err) });
       json(res, 500, { error: { code: 'internal', message: `Something went wrong on our side (reference ${ref}).` } });

@@ -4,6 +4,7 @@
  * POST whose body is the sub-command's declared arguments. Actions are handed to the desk as the
  * Inbound event chat would send, so who may is decided by the same checks.
  */
+import { UserError } from '../../../src/domain/errors.js';
 import { z } from 'zod';
 import { canSee, notYoursText, viewOf } from '../../../src/capabilities/tickets/access.js';
 import { describeEvent, type EventActor } from '../../../src/capabilities/tickets/ticket-events.js';
@@ -74,8 +75,10 @@ async function visibleTicket(core: Core, v: Viewer, n: number): Promise<Ticket> 
   let t: Ticket;
   try {
     t = await loadTicket(core.db, n);
-  } catch {
-    throw new ApiError(404, 'no_such_ticket', `There is no ticket #${n}.`);
+  } catch (err) {
+    // Only a missing ticket is a 404; anything else (the database away) is the server's failure.
+    if (err instanceof UserError) throw new ApiError(404, err.code, err.message);
+    throw err;
   }
   if (!canSee(core, v.actor, t)) throw new ApiError(403, 'not_yours', notYoursText(n));
   return t;
@@ -88,6 +91,9 @@ export function statusOfRefusal(code: string): number {
   if (FORBIDDEN.has(code)) return 403;
   if (code.startsWith('no_such_')) return 404;
   if (code === 'busy') return 409;
+  // Not the caller's fault: the database is away (try again), or a bug (the reference is in the message).
+  if (code === 'unavailable') return 503;
+  if (code === 'internal') return 500;
   return 422;
 }
 
