@@ -146,11 +146,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   followPeerEdits(client, inbound);
   client.on(Events.Error, (err) => options.logger.error('discord client error', { error: err.message }));
 
-  const outbound = {
-    ...(options.ticketsChannel ? { ticketsChannel: options.ticketsChannel } : {}),
-    peerTags: options.peerTags ?? DEFAULT_PEER_TAGS,
-    logger: options.logger,
-  };
+  const outbound = outboundOptions(options);
   return {
     platform: 'discord',
     async start(d, i) {
@@ -180,6 +176,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   };
 }
 
+/** What the delivery side needs of the adapter's options: the same for the gateway adapter and the worker's. */
+function outboundOptions(options: Pick<DiscordAdapterOptions, 'ticketsChannel' | 'peerTags' | 'logger'>) {
+  return {
+    ...(options.ticketsChannel ? { ticketsChannel: options.ticketsChannel } : {}),
+    peerTags: options.peerTags ?? DEFAULT_PEER_TAGS,
+    logger: options.logger,
+  };
+}
+
 /**
  * Discord's delivery side alone (REST: cards, private threads, DMs, labels, roles), with no gateway
  * connection, for a deliverer that takes no events: the delivery worker of `tierdesk start`.
@@ -191,11 +196,7 @@ export function createDiscordOutbound(
   // REST only: the token is all it needs (login would open a gateway connection, and take events).
   client.rest.setToken(options.token);
   client.token = options.token;
-  const outbound = {
-    ...(options.ticketsChannel ? { ticketsChannel: options.ticketsChannel } : {}),
-    peerTags: options.peerTags ?? DEFAULT_PEER_TAGS,
-    logger: options.logger,
-  };
+  const outbound = outboundOptions(options);
   return {
     platform: 'discord',
     async start() {},

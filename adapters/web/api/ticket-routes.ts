@@ -7,13 +7,12 @@
 import { UserError } from '../../../src/domain/errors.js';
 import { z } from 'zod';
 import { canSee, notYoursText, viewOf } from '../../../src/capabilities/tickets/access.js';
-import { describeEvent, type EventActor } from '../../../src/capabilities/tickets/ticket-events.js';
 import { loadTicket, ticketFromRow, type Ticket } from '../../../src/capabilities/tickets/ticket-model.js';
+import { historyFor } from '../../../src/capabilities/tickets/view-tickets.js';
 import type { ArgSpec, SubcommandSpec } from '../../../src/core/capability.js';
 import { findSub } from '../../../src/core/catalogue.js';
 import type { Core } from '../../../src/core/work.js';
 import type { Reply } from '../../../src/ports.js';
-import { listEvents } from '../../../src/store/events.js';
 import { queuePage } from '../../../src/store/web.js';
 import { ticketEvent } from '../actions.js';
 import { BadQuery, PAGE_SIZE, queueFilter } from '../queue-page.js';
@@ -208,23 +207,8 @@ async function listTickets(call: ApiCall): Promise<unknown> {
 async function oneTicket(call: ApiCall): Promise<unknown> {
   const core = call.desk.core;
   const t = await visibleTicket(core, call.viewer, Number(call.params.number));
-  const audience = viewOf(core, call.viewer.actor);
-  const events: Array<z.infer<typeof eventShape>> = [];
-  for (const e of await listEvents(core.db, t.number)) {
-    const who = JSON.parse(e.actor) as EventActor;
-    const byRequester =
-      who.kind === 'person' && who.platform === t.requester.platform && who.space === t.requester.space && who.id === t.requester.id;
-    const data = JSON.parse(e.data) as Record<string, unknown>;
-    const text = describeEvent(e.kind, audience, { data, actor: who, byRequester, directory: core.directory });
-    if (text === undefined) continue;
-    events.push({
-      id: e.id,
-      at: new Date(Number(e.at)).toISOString(),
-      kind: e.kind,
-      by: who.kind === 'system' ? 'tierdesk' : (who.name ?? ''),
-      text,
-    });
-  }
+  const entries = await historyFor(core, t, viewOf(core, call.viewer.actor));
+  const events: Array<z.infer<typeof eventShape>> = entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
   return { ticket: { ...ticketJson(core, t), description: t.description }, events };
 }
 

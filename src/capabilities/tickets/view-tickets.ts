@@ -9,7 +9,7 @@ import { card, formatInstant } from '../../core/render.js';
 import { agentCard, requesterCard } from './cards.js';
 import { assertCanSee, viewOf } from './access.js';
 import { slaFields, slaSnapshot } from '../sla/clocks.js';
-import { loadTicket, ticketFromRow } from './ticket-model.js';
+import { loadTicket, ticketFromRow, type Ticket } from './ticket-model.js';
 import { describeEvent, type EventActor } from './ticket-events.js';
 import type { Core } from '../../core/work.js';
 
@@ -62,6 +62,30 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
   return { text: lines.join('\n') + more };
 }
 
+/** One change of a ticket as its audience may read it: when, by whom, in their words. */
+export interface HistoryEntry {
+  id: string;
+  at: number;
+  kind: string;
+  by: string;
+  text: string;
+}
+
+/** A ticket's history for an audience (agents: everything; the requester: the public kinds in their words). */
+export async function historyFor(core: Core, t: Ticket, audience: 'agents' | 'requester'): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  for (const e of await listEvents(core.db, t.number)) {
+    const who = JSON.parse(e.actor) as EventActor;
+    const byRequester =
+      who.kind === 'person' && who.platform === t.requester.platform && who.space === t.requester.space && who.id === t.requester.id;
+    const data = JSON.parse(e.data) as Record<string, unknown>;
+    const text = describeEvent(e.kind, audience, { data, actor: who, byRequester, directory: core.directory });
+    if (text !== undefined)
+      entries.push({ id: e.id, at: Number(e.at), kind: e.kind, by: who.kind === 'system' ? 'tierdesk' : (who.name ?? ''), text });
+  }
+  return entries;
+}
+
 /**
  * `/ticket history N`: every change, who and when, for agents. The requester sees the public history
  * only: the kinds ./ticket-events.ts declares public, each told in the requester's words.
@@ -69,18 +93,7 @@ export async function listTicketsFor(core: Core, actor: Actor, opts: { mine?: bo
 export async function ticketHistory(core: Core, actor: Actor, number: number): Promise<Reply> {
   const t = await loadTicket(core.db, number);
   assertCanSee(core, actor, t);
-  const audience = viewOf(core, actor);
-  const events = await listEvents(core.db, number);
-  const lines: string[] = [];
-  for (const e of events) {
-    const who = JSON.parse(e.actor) as EventActor;
-    const byRequester =
-      who.kind === 'person' && who.platform === t.requester.platform && who.space === t.requester.space && who.id === t.requester.id;
-    const data = JSON.parse(e.data) as Record<string, unknown>;
-    const line = describeEvent(e.kind, audience, { data, actor: who, byRequester, directory: core.directory });
-    if (line === undefined) continue;
-    lines.push(`${formatInstant(Number(e.at))}  ${who.kind === 'system' ? 'tierdesk' : who.name}  ${line}`);
-  }
+  const lines = (await historyFor(core, t, viewOf(core, actor))).map((e) => `${formatInstant(e.at)}  ${e.by}  ${e.text}`);
   const c = card({ title: `History of #${number} ${t.title}`, text: lines.join('\n') });
   return { text: c.fallback, card: c };
 }
