@@ -90,11 +90,11 @@ async function conversation(core: Core, v: Viewer, t: Ticket): Promise<Html> {
   const items: Html[] = [html`<div class="msg"><strong>${t.requester.name}</strong> opened it: ${t.description || t.title}</div>`];
   const notes = viewOf(core, v.actor) === 'agents';
   for (const e of await listEvents(core.db, t.number)) {
-    const who = (JSON.parse(e.actor) as { name?: string }).name ?? 'tierdesk';
-    const d = JSON.parse(e.data) as Record<string, unknown>;
+    const who = e.actor.name ?? 'tierdesk';
+    const d = e.data;
     const text =
       typeof d.text === 'string' ? d.text : typeof d.question === 'string' ? d.question : typeof d.resolution === 'string' ? d.resolution : undefined;
-    const at = formatInstant(Number(e.at));
+    const at = formatInstant(e.at);
     if (e.kind === 'note' && notes) items.push(html`<div class="msg note"><strong>${who}</strong> · internal note · ${at}<br />${text}</div>`);
     else if (['replied', 'requester_message', 'waiting', 'resolved'].includes(e.kind) && text !== undefined)
       items.push(html`<div class="msg"><strong>${who}</strong> · ${at}${e.kind === 'resolved' ? ' · resolution' : ''}<br />${text}</div>`);

@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Card, Clock, Logger, OutboundEvent, OutboundFile, Person, Platform, ThreadLabel } from '../ports.js';
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
-import { insertEvent } from '../store/events.js';
+import { insertEvent, type EventActor } from '../store/events.js';
 import { countEvent } from '../store/metric-counts.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxItem, type OutboxBody, type Target } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
@@ -73,7 +73,7 @@ export class Work {
   /** Append to a ticket's audit log. */
   async event(ticket: number, actor: Actor | 'system', kind: string, data: Record<string, unknown> = {}): Promise<void> {
     this.touched.add(ticket);
-    const who =
+    const who: EventActor =
       actor === 'system'
         ? { kind: 'system' }
         : {
@@ -84,7 +84,7 @@ export class Work {
             name: actor.name,
             ...(actor.personId ? { personId: actor.personId } : {}),
           };
-    await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: JSON.stringify(who), kind, data: JSON.stringify(data) });
+    await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: who, kind, data });
     // The running totals /metrics reports commit with the event.
     await countEvent(this.db, ticket, kind);
     const hook = HOOK_OF_EVENT[kind];

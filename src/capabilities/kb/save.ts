@@ -55,7 +55,7 @@ async function fromTicket(work: Work, number: number): Promise<NewArticle> {
   }
   const replies = (await listEvents(work.db, number))
     .filter((e) => e.kind === 'replied')
-    .map((e) => (JSON.parse(e.data) as { text?: unknown }).text)
+    .map((e) => e.data.text)
     .filter((x): x is string => typeof x === 'string' && x.trim() !== '');
   const sections = [
     ['Problem', t.description.trim() || t.title],

@@ -2,13 +2,8 @@ import { formatInstant } from '../../core/render.js';
 import type { Directory } from '../../core/directory.js';
 
 /** Who wrote an event, as stored in `ticket_events.actor`. */
-export interface EventActor {
-  kind: 'system' | 'person';
-  platform?: string;
-  space?: string;
-  id?: string;
-  name?: string;
-}
+export type { EventActor } from '../../store/events.js';
+import type { EventActor } from '../../store/events.js';
 
 /** What a line of history is rendered from. */
 export interface EventContext {

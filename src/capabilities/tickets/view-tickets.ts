@@ -10,7 +10,7 @@ import { agentCard, requesterCard } from './cards.js';
 import { assertCanSee, viewOf } from './access.js';
 import { slaFields, slaSnapshot } from '../sla/clocks.js';
 import { loadTicket, ticketFromRow, type Ticket } from './ticket-model.js';
-import { describeEvent, type EventActor } from './ticket-events.js';
+import { describeEvent } from './ticket-events.js';
 import type { Core } from '../../core/work.js';
 
 /** `/ticket show N`: the ticket as the asker may see it. */
@@ -74,14 +74,11 @@ export interface HistoryEntry {
 /** A ticket's history for an audience (agents: everything; the requester: the public kinds in their words). */
 export async function historyFor(core: Core, t: Ticket, audience: 'agents' | 'requester'): Promise<HistoryEntry[]> {
   const entries: HistoryEntry[] = [];
-  for (const e of await listEvents(core.db, t.number)) {
-    const who = JSON.parse(e.actor) as EventActor;
+  for (const { id, at, kind, actor, data } of await listEvents(core.db, t.number)) {
     const byRequester =
-      who.kind === 'person' && who.platform === t.requester.platform && who.space === t.requester.space && who.id === t.requester.id;
-    const data = JSON.parse(e.data) as Record<string, unknown>;
-    const text = describeEvent(e.kind, audience, { data, actor: who, byRequester, directory: core.directory });
-    if (text !== undefined)
-      entries.push({ id: e.id, at: Number(e.at), kind: e.kind, by: who.kind === 'system' ? 'tierdesk' : (who.name ?? ''), text });
+      actor.kind === 'person' && actor.platform === t.requester.platform && actor.space === t.requester.space && actor.id === t.requester.id;
+    const text = describeEvent(kind, audience, { data, actor, byRequester, directory: core.directory });
+    if (text !== undefined) entries.push({ id, at, kind, by: actor.kind === 'system' ? 'tierdesk' : (actor.name ?? ''), text });
   }
   return entries;
 }

@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../store/connect.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { erasePersonWords, eventsBy, exportPage, ticketsRaisedBy, type PersonRef } from '../../store/records.js';
 import type { EventRow } from '../../store/schema.js';
+import { decodeEvent } from '../../store/events.js';
 import type { TicketRecord } from '../../store/tickets.js';
 
 type Say = (text: string) => void;
@@ -68,7 +69,7 @@ export function exportRecord(t: TicketRecord, events: EventRow[]): Record<string
     closed_at: iso(t.closed_at),
     resolution: t.resolution,
     sla_policy: t.sla_policy,
-    events: events.map((e) => ({ id: e.id, at: iso(e.at), actor: JSON.parse(e.actor), kind: e.kind, data: JSON.parse(e.data) })),
+    events: events.map(decodeEvent).map((e) => ({ id: e.id, at: iso(e.at), actor: e.actor, kind: e.kind, data: e.data })),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Core } from '../../core/work.js';
 import type { Db } from '../../store/connect.js';
 import { listEvents } from '../../store/events.js';
 import { loadTicket, type Ticket } from '../tickets/ticket-model.js';
-import { describeEvent, isPublicEvent, type EventActor } from '../tickets/ticket-events.js';
+import { describeEvent, isPublicEvent } from '../tickets/ticket-events.js';
 
 export type Audience = 'agents' | 'requester';
 
@@ -50,10 +50,8 @@ export async function buildTranscript(core: Core, db: Db, number: number, audien
   const entries: TranscriptEntry[] = [];
   for (const e of await listEvents(db, number)) {
     if (audience === 'requester' && !isPublicEvent(e.kind)) continue;
-    const actor = JSON.parse(e.actor) as EventActor;
+    const { actor, data, at } = e;
     const who = actor.kind === 'system' ? 'tierdesk' : (actor.name ?? 'someone');
-    const data = JSON.parse(e.data) as Record<string, unknown>;
-    const at = Number(e.at);
     const words = WORDS[e.kind];
     if (e.kind === 'opened') entries.push({ at, who, kind: 'message', label: 'opened the ticket', text: t.description || t.title });
     else if (words)

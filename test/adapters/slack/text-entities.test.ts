@@ -42,7 +42,7 @@ describe('a round trip of a & b < c > d through Slack', () => {
     await t.handled(sent.eventId);
     await t.desk.dispatcher.drain();
     const events = await listEvents(t.db, ticket.number);
-    expect(events.map((e) => JSON.parse(e.data).text).filter(Boolean)).toEqual([TYPED]);
+    expect(events.map((e) => e.data.text).filter(Boolean)).toEqual([TYPED]);
     const relayed = callsTo(t, 'chat.postMessage', ticket.card.channel).filter((c) => c.args.thread_ts === ticket.card.ts);
     expect(messageText(relayed[0]!.args)).toContain(AS_SLACK_SENDS);
     expect(messageText(relayed[0]!.args)).not.toContain('&amp;amp;');
