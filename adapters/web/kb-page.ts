@@ -160,7 +160,7 @@ export async function articleHtml(core: Core, v: Viewer, id: number, q: URLSearc
         </thead>
         <tbody>
           ${versions.map((ver) => {
-            const who = JSON.parse(ver.editor) as { name?: string; id?: string };
+            const who = ver.editor;
             return html`<tr>
               <td><a href="/kb/${a.id}?version=${ver.version}">v${ver.version}</a></td>
               <td>${formatInstant(Number(ver.at))}</td>

@@ -1,5 +1,4 @@
-import { completeTimer, leaseDueTimers, nextTimerDue, retryTimer } from '../store/timers.js';
-import type { TimerRow } from '../store/schema.js';
+import { completeTimer, leaseDueTimers, nextTimerDue, retryTimer, type LeasedTimer } from '../store/timers.js';
 import { Pump } from './pump.js';
 import { processCounters } from './operations.js';
 import { inTransaction, type Core, type Work } from './work.js';
@@ -59,7 +58,7 @@ export class Scheduler {
     }
   }
 
-  private async fire(timer: TimerRow, lease: number): Promise<boolean> {
+  private async fire(timer: LeasedTimer, lease: number): Promise<boolean> {
     const handler = this.handlers.get(timer.kind);
     const dueAt = Number(timer.due_at);
     try {
@@ -74,7 +73,7 @@ export class Scheduler {
           kind: timer.kind,
           subject: timer.subject,
           dueAt,
-          data: timer.data === null ? undefined : JSON.parse(timer.data),
+          data: timer.data,
           late: work.now - dueAt > this.lateAfterMs,
         });
         return true;

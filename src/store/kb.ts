@@ -6,17 +6,39 @@ import type { KbArticleRow, KbArticlesTable, KbArticleVersionsTable } from './sc
 
 /** The knowledge base's tables: articles, their saved versions, and votes. */
 
+/** Who wrote or edited an article, as kept with it. */
+export interface KbPerson {
+  platform: string;
+  space: string;
+  id: string;
+  name: string;
+}
+
+/** An article row with its JSON columns decoded (tags, author): what the use cases read and write. */
+export type KbArticleRecord = Omit<KbArticlesTable, 'tags' | 'author'> & { tags: string[]; author: KbPerson };
+/** A saved version with its JSON columns decoded (tags, editor). */
+export type KbVersionRecord = Omit<KbArticleVersionsTable, 'tags' | 'editor'> & { tags: string[]; editor: KbPerson };
+
+/** The one place an article row's JSON columns are read. */
+function decodeArticle(r: KbArticleRow): KbArticleRecord {
+  return { ...r, tags: JSON.parse(r.tags) as string[], author: JSON.parse(r.author) as KbPerson };
+}
+
 /** Allocate the next article id (the `article` counter), inside the caller's transaction. */
 export async function nextArticleId(db: Db): Promise<number> {
   return nextCounter(db, 'article');
 }
 
-export async function insertArticle(db: Db, row: KbArticlesTable): Promise<void> {
-  await db.insertInto('kb_articles').values(row).execute();
+export async function insertArticle(db: Db, row: KbArticleRecord): Promise<void> {
+  await db
+    .insertInto('kb_articles')
+    .values({ ...row, tags: JSON.stringify(row.tags), author: JSON.stringify(row.author) })
+    .execute();
 }
 
-export async function findArticle(db: Db, id: number): Promise<KbArticleRow | undefined> {
-  return db.selectFrom('kb_articles').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findArticle(db: Db, id: number): Promise<KbArticleRecord | undefined> {
+  const row = await db.selectFrom('kb_articles').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && decodeArticle(row);
 }
 
 /**
@@ -39,9 +61,9 @@ export async function lockArticleSource(db: Db, kind: 'ticket' | 'question', ref
   else await db.selectFrom('peer_questions').select('number').where('number', '=', ref).forNoKeyUpdate().execute();
 }
 
-export async function findArticles(db: Db, ids: number[]): Promise<KbArticleRow[]> {
+export async function findArticles(db: Db, ids: number[]): Promise<KbArticleRecord[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('kb_articles').selectAll().where('id', 'in', ids).execute();
+  return (await db.selectFrom('kb_articles').selectAll().where('id', 'in', ids).execute()).map(decodeArticle);
 }
 
 /**
@@ -52,11 +74,12 @@ export async function updateArticle(
   db: Db,
   id: number,
   revision: number,
-  patch: Partial<Omit<KbArticlesTable, 'id' | 'revision'>>,
+  patch: Partial<Omit<KbArticleRecord, 'id' | 'revision' | 'author'>>,
 ): Promise<boolean> {
+  const { tags, ...rest } = patch;
   const result = await db
     .updateTable('kb_articles')
-    .set({ ...patch, revision: revision + 1 })
+    .set({ ...rest, ...(tags !== undefined ? { tags: JSON.stringify(tags) } : {}), revision: revision + 1 })
     .where('id', '=', id)
     .where('revision', '=', revision)
     .executeTakeFirst();
@@ -64,8 +87,8 @@ export async function updateArticle(
 }
 
 /** A non-deleted article already made from this ticket or question, if any. */
-export async function findArticleBySource(db: Db, kind: 'ticket' | 'question', ref: number): Promise<KbArticleRow | undefined> {
-  return db
+export async function findArticleBySource(db: Db, kind: 'ticket' | 'question', ref: number): Promise<KbArticleRecord | undefined> {
+  const row = await db
     .selectFrom('kb_articles')
     .selectAll()
     .where('source_kind', '=', kind)
@@ -73,10 +96,11 @@ export async function findArticleBySource(db: Db, kind: 'ticket' | 'question', r
     .where('state', '<>', 'deleted')
     .orderBy('id')
     .executeTakeFirst();
+  return row && decodeArticle(row);
 }
 
-export async function listArticlesIn(db: Db, state: string, limit: number): Promise<KbArticleRow[]> {
-  return db
+export async function listArticlesIn(db: Db, state: string, limit: number): Promise<KbArticleRecord[]> {
+  const rows = await db
     .selectFrom('kb_articles')
     .selectAll()
     .where('state', '=', state)
@@ -84,15 +108,26 @@ export async function listArticlesIn(db: Db, state: string, limit: number): Prom
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  return rows.map(decodeArticle);
 }
 
-export async function insertArticleVersion(db: Db, row: KbArticleVersionsTable): Promise<void> {
-  await db.insertInto('kb_article_versions').values(row).execute();
+export async function insertArticleVersion(db: Db, row: KbVersionRecord): Promise<void> {
+  await db
+    .insertInto('kb_article_versions')
+    .values({ ...row, tags: JSON.stringify(row.tags), editor: JSON.stringify(row.editor) })
+    .execute();
 }
 
-export async function listArticleVersions(db: Db, id: number): Promise<Array<KbArticleVersionsTable>> {
+export async function listArticleVersions(db: Db, id: number): Promise<KbVersionRecord[]> {
   const rows = await db.selectFrom('kb_article_versions').selectAll().where('article', '=', id).orderBy('version').execute();
-  return rows.map((r) => ({ ...r, version: Number(r.version), at: Number(r.at), article: Number(r.article) }));
+  return rows.map((r) => ({
+    ...r,
+    version: Number(r.version),
+    at: Number(r.at),
+    article: Number(r.article),
+    tags: JSON.parse(r.tags) as string[],
+    editor: JSON.parse(r.editor) as KbPerson,
+  }));
 }
 
 export async function findVote(db: Db, article: number, voter: string): Promise<string | undefined> {

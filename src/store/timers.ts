@@ -61,8 +61,17 @@ export async function nextTimerDue(db: Db): Promise<number | undefined> {
  * (their holder died). Leasing bumps `attempts` and moves `next_at` to the lease's end, so a
  * replica that dies holding a lease has its work picked up when the lease expires.
  */
-export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, limit: number): Promise<TimerRow[]> {
-  if (dialectOf(db) === 'postgres') return leaseDueTimersLocking(db, now, leaseUntil, limit);
+/** A leased timer with its data decoded: what the scheduler hands to a handler. */
+export type LeasedTimer = Omit<TimerRow, 'data'> & { data: unknown };
+
+export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, limit: number): Promise<LeasedTimer[]> {
+  const rows =
+    dialectOf(db) === 'postgres' ? await leaseDueTimersLocking(db, now, leaseUntil, limit) : await leaseDueTimersAlone(db, now, leaseUntil, limit);
+  return rows.map((r) => ({ ...r, data: r.data === null ? undefined : (JSON.parse(r.data) as unknown) }));
+}
+
+/** SQLite, one process: pick the due rows, then lease those still due. */
+async function leaseDueTimersAlone(db: Db, now: number, leaseUntil: number, limit: number): Promise<TimerRow[]> {
   const due = await db.selectFrom('timers').select('id').where('next_at', '<=', now).orderBy('next_at').limit(limit).execute();
   if (due.length === 0) return [];
   return db

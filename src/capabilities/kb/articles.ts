@@ -11,7 +11,7 @@ import {
   changeKb,
   isKbAuthor,
   loadArticle,
-  personJson,
+  personOf,
   recordVersion,
   saveArticle,
   validBody,
@@ -57,10 +57,10 @@ export async function createDraft(work: Work, actor: Actor, input: NewArticle, n
     id,
     title: a.title,
     body: a.body,
-    tags: JSON.stringify(a.tags),
+    tags: a.tags,
     source_kind: a.source?.kind ?? null,
     source_ref: a.source ? String(a.source.ref) : null,
-    author: personJson(actor),
+    author: personOf(actor),
     state: 'draft',
     helpful: 0,
     not_helpful: 0,
@@ -156,7 +156,7 @@ export async function articleHistory(core: Core, req: Request, id: number): Prom
   if (!isKbAuthor(core, req.actor)) assertCanRead(core, req.actor, a);
   const versions = await listArticleVersions(core.db, id);
   const lines = versions.map((v) => {
-    const who = JSON.parse(v.editor) as { name?: string; id?: string };
+    const who = v.editor;
     const note = v.note ?? 'saved';
     // A state change says the state itself; other saves say which state they left it in.
     const state = ['published', 'unpublished', 'deleted'].includes(note) ? '' : ` (${v.state})`;
@@ -172,7 +172,7 @@ export async function listDrafts(core: Core, req: Request): Promise<Reply> {
   const rows = await listArticlesIn(core.db, 'draft', 50);
   if (rows.length === 0) return { text: 'No drafts: every article is published.' };
   const lines = rows.map((r) => {
-    const author = JSON.parse(r.author) as { name?: string };
+    const author = r.author;
     return `#${r.id} ${r.title} · by ${author.name ?? 'someone'} · updated ${formatInstant(Number(r.updated_at))} · /kb publish ${r.id}`;
   });
   return { text: [`Drafts (${rows.length}${rows.length === 50 ? ', newest first' : ''}):`, ...lines].join('\n') };

@@ -1,9 +1,8 @@
 import { UserError } from '../../domain/errors.js';
 import { cleanLine, cleanUserText } from '../../domain/text.js';
-import type { Person } from '../../ports.js';
+import type { Person, Platform } from '../../ports.js';
 import type { Db } from '../../store/connect.js';
-import { findArticle, insertArticleVersion, updateArticle } from '../../store/kb.js';
-import type { KbArticleRow, KbArticlesTable } from '../../store/schema.js';
+import { findArticle, insertArticleVersion, updateArticle, type KbArticleRecord, type KbPerson } from '../../store/kb.js';
 import type { Actor } from '../../core/directory.js';
 import { change, type Request } from '../../core/request.js';
 import type { Core, Work } from '../../core/work.js';
@@ -30,13 +29,13 @@ export interface Article {
 
 export const KB_LIMITS = { titleMax: 200, bodyMax: 20_000, tagsMax: 10, tagMax: 30, queryMax: 500 } as const;
 
-export function articleFromRow(r: KbArticleRow): Article {
+export function articleFromRow(r: KbArticleRecord): Article {
   const a: Article = {
     id: Number(r.id),
     title: r.title,
     body: r.body,
-    tags: JSON.parse(r.tags) as string[],
-    author: JSON.parse(r.author) as Person,
+    tags: r.tags,
+    author: { ...r.author, platform: r.author.platform as Platform },
     state: r.state as ArticleState,
     helpful: Number(r.helpful),
     notHelpful: Number(r.not_helpful),
@@ -151,9 +150,10 @@ export async function changeKb<T>(core: Core, req: Request, fn: (work: Work) => 
   }
 }
 
-export function personJson(actor: Actor): string {
+/** Who wrote or edited an article, as kept with it. */
+export function personOf(actor: Actor): KbPerson {
   const p = actor.person;
-  return JSON.stringify({ platform: p.platform, space: p.space, id: p.id, name: actor.name });
+  return { platform: p.platform, space: p.space, id: p.id, name: actor.name };
 }
 
 /** Put a published article into the search index, or take any other out. */
@@ -173,9 +173,9 @@ export async function recordVersion(work: Work, a: Article, actor: Actor, note: 
     version: a.version,
     title: a.title,
     body: a.body,
-    tags: JSON.stringify(a.tags),
+    tags: a.tags,
     state: a.state,
-    editor: personJson(actor),
+    editor: personOf(actor),
     note,
     at: work.now,
   });
@@ -195,10 +195,10 @@ export async function saveArticle(
 ): Promise<Article> {
   const next: Article = { ...a, ...patch, version: a.version + 1, updatedAt: work.now, revision: a.revision + 1 };
   if (patch.state === 'published' && a.state !== 'published') next.publishedAt = work.now;
-  const row: Partial<Omit<KbArticlesTable, 'id' | 'revision'>> = { version: next.version, updated_at: work.now };
+  const row: Parameters<typeof updateArticle>[3] = { version: next.version, updated_at: work.now };
   if (patch.title !== undefined) row.title = next.title;
   if (patch.body !== undefined) row.body = next.body;
-  if (patch.tags !== undefined) row.tags = JSON.stringify(next.tags);
+  if (patch.tags !== undefined) row.tags = next.tags;
   if (patch.state !== undefined) row.state = next.state;
   if (next.publishedAt !== a.publishedAt) row.published_at = next.publishedAt ?? null;
   if (!(await updateArticle(work.db, a.id, a.revision, row))) throw new ArticleConflict(a.id);
