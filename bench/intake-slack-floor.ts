@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import SQLite from 'better-sqlite3';
-import { startLoadProcess } from './load-process.js';
+import { startSlackSide } from './slack-side.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -28,21 +28,19 @@ interface Step {
  * intake.slack_http.floor_*: what this machine allows a Slack app at all. A bare Bolt app (the same
  * HTTP receiver, signature check and Web API client as tierdesk's) that stores one SQLite row per
  * `/ticket` (WAL file, synchronous=NORMAL), acks with its number and posts one card, driven by the
- * same load process and fake Slack as intake.slack_http (bench/intake-slack-load.ts). It runs at
+ * same load generator and fake Slack as intake.slack_http (bench/slack-side.ts). It runs at
  * 1,000/s (floor_ack_p99_ms), then steps the offered rate up (or down) to the highest it holds:
  * floor_tickets_per_s, the sustained rate tierdesk's is compared with.
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-floor-'));
-  const { child, next } = startLoadProcess('./intake-slack-load.ts');
-  const { apiUrl } = await next<{ apiUrl: string }>('ready');
-  const floor = await startFloorApp(join(dir, 'floor.db'), apiUrl);
+  const slack = await startSlackSide();
+  const floor = await startFloorApp(join(dir, 'floor.db'), slack.apiUrl);
   try {
     const step = async (rate: number, seconds: number): Promise<Step> => {
       floor.channel = `C0FLOOR${rate}`;
       const before = floor.stored();
-      child.send({ type: 'load', url: floor.url, rate, seconds });
-      const { acks, failures } = await next<{ acks: number[]; failures: number }>('done');
+      const { acks, failures } = await slack.load(floor.url, rate, seconds, `floor${rate}`);
       const stored = floor.stored() - before;
       await floor.settled();
       acks.sort((a, b) => a - b);
@@ -65,7 +63,7 @@ export async function run(emit: Emit): Promise<void> {
     emit('intake.slack_http.floor_tickets_per_s', sustained, 'tickets/s');
     emit('intake.slack_http.floor_post_failures', floor.postFailures(), 'count');
   } finally {
-    child.send({ type: 'stop' });
+    slack.stop();
     await floor.stop();
     rmSync(dir, { recursive: true, force: true });
   }
