@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/cpuprofile-top.ts file.cpuprofile [n]`: the top frames of a V8 CPU profile (from
  * `node --cpu-prof`, e.g. BENCH_CPU_PROF=dir on a bench) by self time and by total time, in percent of
- * the samples. Frames are grouped by function, file and line.
+ * the busy samples (idle ones left out: a bench's profile spans start-up and quiet spells). Frames are
+ * grouped by function, file and line.
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +32,8 @@ const label = (node: Node) => {
 };
 const self = new Map<string, number>();
 const total = new Map<string, number>();
-for (const id of profile.samples) {
+const busy = profile.samples.filter((id) => byId.get(id)!.callFrame.functionName !== '(idle)');
+for (const id of busy) {
   const leaf = byId.get(id)!;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + 1);
   // Count each frame once per sample, however often it recurs in the stack.
@@ -43,11 +45,11 @@ for (const id of profile.samples) {
     total.set(l, (total.get(l) ?? 0) + 1);
   }
 }
-const all = profile.samples.length;
+const all = busy.length;
 const top = (m: Map<string, number>) =>
   [...m.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, Number(n))
     .map(([l, c]) => `${((100 * c) / all).toFixed(1).padStart(5)}%  ${l}`)
     .join('\n');
-process.stdout.write(`${all} samples\n\nself\n${top(self)}\n\ntotal\n${top(total)}\n`);
+process.stdout.write(`${all} busy samples of ${profile.samples.length}\n\nself\n${top(self)}\n\ntotal\n${top(total)}\n`);

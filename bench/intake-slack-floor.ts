@@ -22,6 +22,7 @@ interface Step {
   p99: number;
   stored: number;
   failures: number;
+  lagMaxMs: number;
 }
 
 /**
@@ -40,17 +41,18 @@ export async function run(emit: Emit): Promise<void> {
     const step = async (rate: number, seconds: number): Promise<Step> => {
       floor.channel = `C0FLOOR${rate}`;
       const before = floor.stored();
-      const { acks, failures } = await slack.load(floor.url, rate, seconds, `floor${rate}`);
+      const { acks, failures, lagMaxMs } = await slack.load(floor.url, rate, seconds, `floor${rate}`);
       const stored = floor.stored() - before;
       await floor.settled();
       acks.sort((a, b) => a - b);
       const at = (q: number) => Math.round((acks[Math.floor(acks.length * q)] ?? Infinity) * 10) / 10;
-      return { rate, p50: at(0.5), p99: at(0.99), stored, failures };
+      return { rate, p50: at(0.5), p99: at(0.99), stored, failures, lagMaxMs };
     };
     const held = (s: Step, seconds: number) => s.failures === 0 && s.p99 < HELD_P99_MS && s.stored === s.rate * seconds;
     const first = await step(1000, SECONDS);
     emit('intake.slack_http.floor_ack_p99_ms', first.p99, 'ms');
     emit('intake.slack_http.floor_ack_p50_ms', first.p50, 'ms');
+    emit('intake.slack_http.floor_generator_lag_max_ms', Math.round(first.lagMaxMs), 'ms');
     let sustained = held(first, SECONDS) ? first.rate : 0;
     // Up from 1,000/s to the first rate it does not hold, or down to the first it does.
     const up = sustained > 0;
