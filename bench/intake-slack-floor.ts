@@ -85,6 +85,7 @@ async function startFloorApp(file: string, apiUrl: string) {
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 0 } },
     logLevel: LogLevel.ERROR,
     deferInitialization: true,
+    convoStore: false, // as tierdesk's App: no per-request conversation lookup
   });
   await app.init();
   let posting = 0;
