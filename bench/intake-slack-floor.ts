@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import SQLite from 'better-sqlite3';
-import { startLoadProcess } from './load-process.js';
+import { startSlackSide } from './slack-side.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -22,37 +22,37 @@ interface Step {
   p99: number;
   stored: number;
   failures: number;
+  lagMaxMs: number;
 }
 
 /**
  * intake.slack_http.floor_*: what this machine allows a Slack app at all. A bare Bolt app (the same
  * HTTP receiver, signature check and Web API client as tierdesk's) that stores one SQLite row per
  * `/ticket` (WAL file, synchronous=NORMAL), acks with its number and posts one card, driven by the
- * same load process and fake Slack as intake.slack_http (bench/intake-slack-load.ts). It runs at
+ * same load generator and fake Slack as intake.slack_http (bench/slack-side.ts). It runs at
  * 1,000/s (floor_ack_p99_ms), then steps the offered rate up (or down) to the highest it holds:
  * floor_tickets_per_s, the sustained rate tierdesk's is compared with.
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-floor-'));
-  const { child, next } = startLoadProcess('./intake-slack-load.ts');
-  const { apiUrl } = await next<{ apiUrl: string }>('ready');
-  const floor = await startFloorApp(join(dir, 'floor.db'), apiUrl);
+  const slack = await startSlackSide();
+  const floor = await startFloorApp(join(dir, 'floor.db'), slack.apiUrl);
   try {
     const step = async (rate: number, seconds: number): Promise<Step> => {
       floor.channel = `C0FLOOR${rate}`;
       const before = floor.stored();
-      child.send({ type: 'load', url: floor.url, rate, seconds });
-      const { acks, failures } = await next<{ acks: number[]; failures: number }>('done');
+      const { acks, failures, lagMaxMs } = await slack.load(floor.url, rate, seconds, `floor${rate}`);
       const stored = floor.stored() - before;
       await floor.settled();
       acks.sort((a, b) => a - b);
       const at = (q: number) => Math.round((acks[Math.floor(acks.length * q)] ?? Infinity) * 10) / 10;
-      return { rate, p50: at(0.5), p99: at(0.99), stored, failures };
+      return { rate, p50: at(0.5), p99: at(0.99), stored, failures, lagMaxMs };
     };
     const held = (s: Step, seconds: number) => s.failures === 0 && s.p99 < HELD_P99_MS && s.stored === s.rate * seconds;
     const first = await step(1000, SECONDS);
     emit('intake.slack_http.floor_ack_p99_ms', first.p99, 'ms');
     emit('intake.slack_http.floor_ack_p50_ms', first.p50, 'ms');
+    emit('intake.slack_http.floor_generator_lag_max_ms', Math.round(first.lagMaxMs), 'ms');
     let sustained = held(first, SECONDS) ? first.rate : 0;
     // Up from 1,000/s to the first rate it does not hold, or down to the first it does.
     const up = sustained > 0;
@@ -65,7 +65,7 @@ export async function run(emit: Emit): Promise<void> {
     emit('intake.slack_http.floor_tickets_per_s', sustained, 'tickets/s');
     emit('intake.slack_http.floor_post_failures', floor.postFailures(), 'count');
   } finally {
-    child.send({ type: 'stop' });
+    slack.stop();
     await floor.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,6 +85,7 @@ async function startFloorApp(file: string, apiUrl: string) {
     clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 0 } },
     logLevel: LogLevel.ERROR,
     deferInitialization: true,
+    convoStore: false, // as tierdesk's App: no per-request conversation lookup
   });
   await app.init();
   let posting = 0;

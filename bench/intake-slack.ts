@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startLoadProcess } from './load-process.js';
+import { startSlackSide } from './slack-side.js';
 import { percentile, startTierdesk } from './tierdesk-process.js';
 
 type Emit = (name: string, value: number, unit: string) => void;
-type Done = { acks: number[]; failures: number; refused: number; queued: number; sendSeconds: number };
 
 const RATE = Number(process.env.BENCH_SLACK_RATE ?? 1000); // offered tickets per second
 const SECONDS = Number(process.env.BENCH_SLACK_SECONDS ?? 10);
@@ -26,14 +25,15 @@ const UNSENT = "select count(*) as n from outbox where status = 'pending'";
  * intake.slack_http.*: signed `/ticket new` slash commands over loopback HTTP (keep-alive) at a fixed
  * offered rate (open loop) to a running `tierdesk start` (HTTP mode: Bolt's receiver, admission
  * control, the delivery worker), tickets persisted to a SQLite file, cards delivered to the fake Web
- * API. The fake Slack and the load generator run in a second process, as Slack is another machine.
+ * API. The fake Slack and the load generator run in processes of their own (bench/slack-side.ts), as
+ * Slack is another machine; the generator's own lag is emitted apart (generator_lag_max_ms).
  * Phases: RATE for SECONDS; a ladder of rates for the highest whose ack p99 stays under 50 ms; twice
  * that for OVERLOAD_SECONDS, after which every ticket acknowledged must be stored and its card posted.
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-slack-'));
-  const { child, next } = startLoadProcess('./intake-slack-load.ts');
-  const { apiUrl } = await next<{ apiUrl: string }>('ready');
+  const slack = await startSlackSide();
+  const apiUrl = slack.apiUrl;
   const desk = await startTierdesk(dir, YAML, {
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: 'bench-secret',
@@ -43,8 +43,7 @@ export async function run(emit: Emit): Promise<void> {
   const load = async (tag: string, rate: number, seconds: number) => {
     const before = desk.count(TICKETS);
     const start = performance.now();
-    child.send({ type: 'load', url: desk.url, rate, seconds, tag });
-    const done = await next<Done>('done');
+    const done = await slack.load(desk.url!, rate, seconds, tag);
     // Queued requests count once they ran: the queue empties (bounded), then the tickets are counted.
     await desk.until0(QUEUED, 180_000);
     const seconds_ = (performance.now() - start) / 1000;
@@ -59,6 +58,7 @@ export async function run(emit: Emit): Promise<void> {
     emit('intake.slack_http.offered_per_s', RATE, 'tickets/s');
     emit('intake.slack_http.failed_requests', steady.failures, 'count');
     emit('intake.slack_http.queued_requests', steady.queued, 'count');
+    emit('intake.slack_http.generator_lag_max_ms', Math.round(steady.lagMaxMs), 'ms');
     if (process.env.BENCH_SLACK_STEADY_ONLY) return;
 
     let sustained = 0;
@@ -72,8 +72,7 @@ export async function run(emit: Emit): Promise<void> {
     const overloadRate = 2 * Math.max(sustained, LADDER[0]!);
     const over = await load('overload', overloadRate, OVERLOAD_SECONDS);
     await desk.until0(UNSENT, 300_000);
-    child.send({ type: 'cards', channel: 'C0L1DESK' });
-    const { count: cards } = await next<{ count: number }>('cards');
+    const cards = await slack.cards('C0L1DESK');
     const tickets = desk.count(TICKETS);
     emit('intake.slack_http.overload_offered_per_s', overloadRate, 'tickets/s');
     emit('intake.slack_http.overload_ack_max_ms', percentile(over.acks, 1), 'ms');
@@ -85,7 +84,7 @@ export async function run(emit: Emit): Promise<void> {
     emit('intake.slack_http.tickets_lost', overloadRate * OVERLOAD_SECONDS - over.failures - over.refused - over.stored, 'count');
     emit('intake.slack_http.cards_undelivered', tickets - cards, 'count');
   } finally {
-    child.send({ type: 'stop' });
+    slack.stop();
     await desk.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@ export function startLoadProcess(script: string): { child: ChildProcess; next: <
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone: tens of thousands of request bodies and ack times cross cheaply.
+    serialization: 'advanced',
   });
   const next = <T>(type: string) =>
     new Promise<T>((resolve) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every performance figure, one JSON object per line:
  *   {"name": "core.open_ticket_per_s", "value": 8123, "unit": "tickets/s"}
- * `npm run bench -- core` runs only the suites whose name starts with an argument.
+ * `npm run bench -- core` runs only the suites whose name starts with an argument; `=intake` runs
+ * only the suite named exactly so (not intake-floor, intake-discord, intake-pg).
  */
 type Emit = (name: string, value: number, unit: string) => void;
 
@@ -25,7 +26,7 @@ const emit: Emit = (name, value, unit) => process.stdout.write(`${JSON.stringify
 const wanted = process.argv.slice(2);
 
 for (const [name, load] of Object.entries(SUITES)) {
-  if (wanted.length > 0 && !wanted.some((w) => name.startsWith(w))) continue;
+  if (wanted.length > 0 && !wanted.some((w) => (w.startsWith('=') ? name === w.slice(1) : name.startsWith(w)))) continue;
   try {
     const suite = await load();
     await suite.run(emit);

@@ -23,7 +23,9 @@ export async function startTierdesk(dir: string, yaml: string, env: Record<strin
   const config = join(dir, 'tierdesk.yaml');
   writeFileSync(config, yaml);
   const database = join(dir, 'intake.db');
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/tierdesk.js', import.meta.url)), 'start'], {
+  // BENCH_CPU_PROF=dir: write a V8 CPU profile of tierdesk (a .cpuprofile in dir) when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, fileURLToPath(new URL('../bin/tierdesk.js', import.meta.url)), 'start'], {
     env: { PATH: process.env.PATH ?? '', TIERDESK_CONFIG: config, DATABASE_URL: database, PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

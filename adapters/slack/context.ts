@@ -76,9 +76,19 @@ export async function showForm(ctx: ListenerContext, client: Client, trigger: st
   await client.views.open({ trigger_id: trigger, view }).catch(failed(ctx, 'views.open'));
 }
 
-/** Resolves with undefined after `ms` (1.5 s): past it, a command is acked first and answered later. */
-export function ackDeadline(ms = 1500): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+/**
+ * `work`'s value when it settles within `ms` (1.5 s), else undefined: past it, a command is acked
+ * first and answered later. The timer is cleared when the work wins (the usual case), so a burst does
+ * not leave thousands of pending timers behind it.
+ */
+export async function withinAckDeadline<T>(work: Promise<T>, ms = 1500): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms).unref()));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function safeJson(text: string | undefined): unknown {

@@ -1,6 +1,6 @@
 /** Slash commands: one listener per command the surface offers on Slack, each a thin translation. */
 import type { App, RespondFn } from '@slack/bolt';
-import { ackDeadline, failed, showForm, slackPlace, type Any, type ListenerContext } from './context.js';
+import { failed, showForm, slackPlace, type Any, type ListenerContext, withinAckDeadline } from './context.js';
 import { ephemeral } from './replies.js';
 import { fromSlack } from './text.js';
 import type { Inbound } from '../../src/ports.js';
@@ -60,7 +60,7 @@ async function runCommand(
     return ack(ephemeral({ text: queued ? QUEUED_REPLY : BUSY_REPLY }));
   }
   const work = event().then((e) => ctx.deliver(e));
-  const quick = await Promise.race([work.then((reply) => ({ reply })), ackDeadline()]);
+  const quick = await withinAckDeadline(work.then((reply) => ({ reply })));
   if (quick && !quick.reply?.form) {
     await ack(quick.reply ? ephemeral(quick.reply) : undefined);
     return;
