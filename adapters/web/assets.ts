@@ -15,7 +15,8 @@ export const LIVE_JS = `(() => {
   async function refresh() {
     if (typing()) { pending = true; return; }
     pending = false;
-    const res = await fetch(location.href, { credentials: 'same-origin' });
+    // Marked as a refresh: the one-line notice a form left is for the page the person sees, not for this.
+    const res = await fetch(location.href, { credentials: 'same-origin', headers: { 'x-tierdesk-refresh': '1' } });
     if (!res.ok) return;
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     const fresh = doc.getElementById('live');

@@ -87,13 +87,11 @@ export function createWebServer(options: WebOptions): WebServer {
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
-  res.end(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
 }
 
 function redirect(res: ServerResponse, to: string, headers: Record<string, string> = {}): void {
-  res.writeHead(303, { ...SECURITY_HEADERS, location: to, ...headers });
-  res.end();
+  res.writeHead(303, { ...SECURITY_HEADERS, location: to, ...headers }).end();
 }
 
 /** The routes, and what they share: the live hub, the sign-in limiter, one-line notices after a form. */
@@ -234,8 +232,9 @@ class WebApp {
     send(res, answer.status, messagePage(title, answer.text, chromeOf(v)));
   }
 
-  /** The one line a form's answer left for the person's next page, taken once. */
-  private takeFlash(v: Viewer): string | undefined {
+  /** The one line a form's answer left for the person's next page, taken once (a live refresh by the page's script leaves it). */
+  private takeFlash(v: Viewer, req?: IncomingMessage): string | undefined {
+    if (req?.headers['x-tierdesk-refresh']) return undefined;
     const flash = this.flashes.get(v.session.tokenHash);
     this.flashes.delete(v.session.tokenHash);
     return flash;
@@ -248,9 +247,9 @@ class WebApp {
 
   private async ticketRoute(req: IncomingMessage, res: ServerResponse, v: Viewer, n: number, action: string | undefined): Promise<void> {
     if (req.method === 'GET' && (action === undefined || action === 'transcript')) {
-      const answer = action ? await transcriptDownload(this.core, v, n) : await ticketHtml(this.core, v, n, this.takeFlash(v));
-      if (!('file' in answer)) return this.sendAnswer(res, v, answer);
-      return send(res, 200, answer.file.content, { 'content-disposition': `attachment; filename="${answer.file.name}"` });
+      const answer = action ? await transcriptDownload(this.core, v, n) : await ticketHtml(this.core, v, n, this.takeFlash(v, req));
+      if ('file' in answer) return send(res, 200, answer.file.content, { 'content-disposition': `attachment; filename="${answer.file.name}"` });
+      return this.sendAnswer(res, v, answer);
     }
     if (req.method === 'POST' && action !== undefined && isTicketAction(action)) {
       this.setFlash(v, await runTicketAction(this.options.desk, v, n, action, await this.formOf(req, v)));

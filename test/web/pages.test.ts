@@ -43,6 +43,19 @@ describe('the navigation', () => {
   });
 });
 
+describe('a form’s one-line notice', () => {
+  it('is for the page the person sees: the page’s own live refresh leaves it', async () => {
+    await d.desk.say('ann', '/ticket new Printer jams');
+    const agent = await as('agent1');
+    await agent.get('/tickets/1');
+    expect((await agent.post('/tickets/1/claim', {})).status).toBe(303);
+    // The page's script refreshes itself when the ticket changes, possibly before the redirect's own load.
+    expect((await agent.get('/tickets/1', { 'x-tierdesk-refresh': '1' })).body).not.toContain('class="flash"');
+    expect((await agent.get('/tickets/1')).body).toMatch(/class="flash"[^>]*>[^<]*claimed/i);
+    expect((await agent.get('/tickets/1')).body).not.toContain('class="flash"');
+  });
+});
+
 describe('/tickets/N/transcript', () => {
   it('downloads the copy each may read: the whole for agents and leads, the public words for the requester, nothing for others', async () => {
     await d.desk.say('ann', `/ticket new ${XSS} --description Printer jams`);

@@ -71,8 +71,8 @@ export class Browser {
     return a;
   }
 
-  async get(path: string): Promise<Answer> {
-    const res = await fetch(this.d.base + path, { headers: this.cookie ? { cookie: this.cookie } : {}, redirect: 'manual' });
+  async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+    const res = await fetch(this.d.base + path, { headers: { ...headers, ...(this.cookie ? { cookie: this.cookie } : {}) }, redirect: 'manual' });
     const body = await res.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(body);
     if (csrf) this.csrf = csrf[1]!;
