@@ -31,7 +31,7 @@ export async function viewerOf(core: Core, session: Session): Promise<Viewer | u
   const configured = dir.person(session.person);
   if (!configured) return undefined;
   const actor = dir.actor(webPerson(configured.id, configured.name));
-  const lead = dir.tiers.some((t) => dir.isLead(actor, t.id));
+  const lead = dir.isLeadOfAny(actor);
   const own = dir.tiersOf(actor).map((t) => t.id);
   const agent = dir.isAgent(actor);
   const v: Viewer = {

@@ -105,7 +105,7 @@ export async function authorize(core: Core, req: Request, sub: SubcommandSpec, a
 function refusal(core: Core, req: Request, who: Who, summary: string): string | undefined {
   const dir = core.directory;
   if (who === 'agents' && !dir.isAgent(req.actor)) return `Only agents can do that (${lowerFirst(summary)}).`;
-  const lead = () => dir.tiers.some((t) => dir.isLead(req.actor, t.id));
+  const lead = () => dir.isLeadOfAny(req.actor);
   if (who === 'leads' && !lead()) return `Only a tier's leads can do that (${lowerFirst(summary)}).`;
   if (who === 'staff' && !dir.isAgent(req.actor) && !lead()) return `Only agents and leads can do that (${lowerFirst(summary)}).`;
   return undefined;

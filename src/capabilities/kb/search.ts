@@ -82,7 +82,7 @@ export interface Community {
 export function questionsSeenFrom(core: Core, actor: Actor, place: Community): Community | undefined {
   if (place.platform !== 'web') return place;
   const dir = core.directory;
-  return dir.isAgent(actor) || dir.tiers.some((t) => dir.isLead(actor, t.id)) ? undefined : place;
+  return dir.isAgent(actor) || dir.isLeadOfAny(actor) ? undefined : place;
 }
 
 export function sameCommunity(q: Community, where: Community): boolean {

@@ -110,7 +110,7 @@ export async function oncallWeek(core: Core, name: string): Promise<Reply> {
 
 /** The override's refusal for someone who leads no tier: before anything else is looked at. */
 export async function assertLeadsATier(core: Core, req: Request): Promise<void> {
-  if (!core.directory.tiers.some((t) => core.directory.isLead(req.actor, t.id)))
+  if (!core.directory.isLeadOfAny(req.actor))
     throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
 }
 
@@ -142,7 +142,7 @@ export async function overrideSchedule(core: Core, req: Request, input: Override
   if (Number.isNaN(from) || Number.isNaN(to))
     throw new UserError('bad_instant', `--from and --to must be ISO instants with a zone (Z or an offset). ${usage}`);
   if (to <= from) throw new UserError('bad_range', '--to must be after --from.');
-  if (!core.directory.tiers.some((t) => core.directory.isLead(req.actor, t.id)))
+  if (!core.directory.isLeadOfAny(req.actor))
     throw new UserError('not_lead', "Only a tier's leads (tiers[].leads) can override its on-call schedule.");
   const options = schedulesLedBy(core, req.actor, schedules);
   const name = input.schedule !== undefined && input.schedule.trim() !== '' ? input.schedule.trim() : options.length === 1 ? options[0] : undefined;
