@@ -42,13 +42,20 @@ export async function run(emit: Emit): Promise<void> {
   });
   const load = async (tag: string, rate: number, seconds: number) => {
     const before = desk.count(TICKETS);
+    const cpuBefore = desk.cpu();
     const start = performance.now();
     const done = await slack.load(desk.url!, rate, seconds, tag);
     // Queued requests count once they ran: the queue empties (bounded), then the tickets are counted.
     await desk.until0(QUEUED, 180_000);
     const seconds_ = (performance.now() - start) / 1000;
     done.acks.sort((a, b) => a - b);
-    return { ...done, stored: desk.count(TICKETS) - before, seconds: seconds_ };
+    const cpuAfter = desk.cpu();
+    const sent = rate * seconds;
+    const cpu =
+      cpuBefore && cpuAfter
+        ? { intakeUs: ((cpuAfter.intakeMs - cpuBefore.intakeMs) * 1000) / sent, totalUs: ((cpuAfter.totalMs - cpuBefore.totalMs) * 1000) / sent }
+        : undefined;
+    return { ...done, stored: desk.count(TICKETS) - before, seconds: seconds_, cpu };
   };
   try {
     const steady = await load('steady', RATE, SECONDS);
@@ -59,6 +66,11 @@ export async function run(emit: Emit): Promise<void> {
     emit('intake.slack_http.failed_requests', steady.failures, 'count');
     emit('intake.slack_http.queued_requests', steady.queued, 'count');
     emit('intake.slack_http.generator_lag_max_ms', Math.round(steady.lagMaxMs), 'ms');
+    if (steady.cpu) {
+      // CPU a request, its ticket included (read once the queue is empty: cards may trail a little).
+      emit('intake.slack_http.intake_cpu_us', Math.round(steady.cpu.intakeUs), 'µs/ticket');
+      emit('intake.slack_http.process_cpu_us', Math.round(steady.cpu.totalUs), 'µs/ticket');
+    }
     if (process.env.BENCH_SLACK_STEADY_ONLY) return;
 
     let sustained = 0;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,6 +14,13 @@ export interface TierdeskProcess {
   /** Slack HTTP mode: where the receiver listens. */
   url: string | undefined;
   count(sql: string): number;
+  /**
+   * CPU time used so far (ms, user + system, from /proc): by the main thread (intake: the HTTP
+   * server or gateway, admission, the use cases) and by the whole process (the delivery worker too).
+   * Robust to a shared machine where wall-clock rates are not: a neighbour delays us, it does not
+   * add to our CPU time. Undefined where /proc is not.
+   */
+  cpu(): { intakeMs: number; totalMs: number } | undefined;
   /** Poll until `sql` counts 0 (or `ms` passed); resolves with whether it did. */
   until0(sql: string, ms: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -50,6 +57,7 @@ export async function startTierdesk(dir: string, yaml: string, env: Record<strin
     child,
     url,
     count,
+    cpu: () => processCpu(child.pid!),
     async until0(sql, ms) {
       const deadline = Date.now() + ms;
       while (count(sql) > 0) {
@@ -65,6 +73,24 @@ export async function startTierdesk(dir: string, yaml: string, env: Record<strin
       await exited;
     },
   };
+}
+
+/** utime + stime of /proc/pid/task/tid/stat, in ms (fields 14 and 15, after the command in parentheses). */
+function threadCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+}
+
+function processCpu(pid: number): { intakeMs: number; totalMs: number } | undefined {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    let totalMs = 0;
+    for (const tid of tasks) totalMs += threadCpuMs(`/proc/${pid}/task/${tid}/stat`);
+    return { intakeMs: threadCpuMs(`/proc/${pid}/task/${pid}/stat`), totalMs };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The p-th percentile of sorted values (ms, one decimal). */

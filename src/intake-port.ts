@@ -21,6 +21,17 @@ export interface Intake {
    * `enqueue`: a Slack response_url, a Discord interaction token). An adapter that never says so never queues.
    */
   answerLaterWith(platform: Platform, answer: (answerTo: string, reply: Reply) => Promise<void>): void;
+  /**
+   * The adapter has acknowledged the queued request `key` ("queued" is on its way to the person): it
+   * may run as soon as the load allows. Without this a queued request waits 3 s, so that its answer
+   * never overtakes its acknowledgement.
+   */
+  acknowledged(key: string): void;
+  /**
+   * How the adapter of `platform` completes a queued event just before it runs: what was left out to
+   * keep the acknowledgement cheap (a person's display name and zone, asked of the platform).
+   */
+  restoreWith(platform: Platform, restore: (event: Inbound) => Promise<Inbound>): void;
 }
 
 /** The acknowledgement of a request queued under load. */

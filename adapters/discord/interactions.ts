@@ -123,6 +123,7 @@ export async function handleInteraction(
       ),
     );
     await interaction.reply(ephemeralText(queued ? QUEUED_REPLY : BUSY_REPLY));
+    if (queued) ctx.intake!.acknowledged(event.key);
     acked();
     return;
   }

@@ -39,16 +39,16 @@ export function registerButtons(app: App, ctx: ListenerContext): void {
       raw: body,
     });
     if (admission === 'queue') {
-      // Stored before the ack: nothing acknowledged is lost.
-      const queued = await event()
-        .then((e) => ctx.intake!.enqueue(e, JSON.stringify({ responseUrl: b.response_url })))
-        .then(
-          () => true,
-          (err: unknown) => (failed(ctx, 'queueing a button')(err), false),
-        );
+      // Stored before the ack: nothing acknowledged is lost. Its answer follows "queued", never overtakes it.
+      const e = await event();
+      const queued = await ctx.intake!.enqueue(e, JSON.stringify({ responseUrl: b.response_url })).then(
+        () => true,
+        (err: unknown) => (failed(ctx, 'queueing a button')(err), false),
+      );
       await ack();
       const text = queued ? QUEUED_REPLY : BUSY_REPLY;
       await (respond as RespondFn)({ ...ephemeral({ text }), replace_original: false }).catch(failed(ctx, 'respond'));
+      if (queued) ctx.intake!.acknowledged(e.key);
       return;
     }
     await ack();

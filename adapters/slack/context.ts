@@ -14,6 +14,8 @@ export interface ListenerContext extends SlackAdapterOptions {
   /** Admission control under load (absent: every request runs at once). */
   intake?: Intake;
   person: (team: string, user: string, nameHint?: string) => Promise<Person>;
+  /** Who a user is without asking Slack, for a request queued under load (see SlackPeople.personNow). */
+  personNow: (team: string, user: string, nameHint?: string) => Person;
   publishHome: (user: string, reply: Reply) => Promise<void>;
   /** A message's permalink (built from the workspace URL, else asked of Slack), or undefined. */
   permalink: (channel: string, ts: string, thread?: string) => Promise<string | undefined>;

@@ -57,10 +57,15 @@ export function deliveryError(err: unknown): Error {
  */
 export async function answerThroughResponseUrl(answerTo: string, reply: Reply): Promise<void> {
   const { responseUrl } = JSON.parse(answerTo) as { responseUrl: string };
+  await postToResponseUrl(responseUrl, { ...ephemeral(reply), replace_original: false });
+}
+
+/** Post `message` to a command's or an action's response_url (Slack keeps it 30 minutes, 5 uses). */
+export async function postToResponseUrl(responseUrl: string, message: object): Promise<void> {
   const response = await fetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...ephemeral(reply), replace_original: false }),
+    body: JSON.stringify(message),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`slack: response_url answered ${response.status}`);

@@ -5,6 +5,12 @@ import type { SlackAdapterOptions } from './options.js';
 
 export interface SlackPeople {
   person(team: string, user: string, nameHint?: string): Promise<Person>;
+  /**
+   * Who a user is as far as known without asking Slack (cached name and zone, else the hint; no
+   * groups): for a request queued under load, whose acknowledgement must not wait for Slack. The
+   * request is completed with `person` before it runs (Intake.restoreWith).
+   */
+  personNow(team: string, user: string, nameHint?: string): Person;
   permalink(channel: string, ts: string, thread?: string): Promise<string | undefined>;
   /** A group's members changed (a grant): the cache follows. */
   grouped(group: string, users: string[]): void;
@@ -74,8 +80,15 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     };
   }
 
+  function personNow(team: string, user: string, nameHint?: string): Person {
+    const known = names.get(user);
+    const name = known?.name ?? nameHint ?? user;
+    return { platform: 'slack', space: team, id: user, name, ...(known?.zone ? { zone: known.zone } : {}) };
+  }
+
   return {
     person,
+    personNow,
     permalink,
     grouped: (group, users) => groups.grouped(group, users),
   };

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { ChatAdapter, Inbound, Reply } from '../../src/ports.js';
 import type { Intake } from '../../src/intake-port.js';
-import { refuseFutureRequests, rejectionLog } from './request-guard.js';
-import { registerListeners } from './listeners.js';
+import { rejectionLog } from './request-guard.js';
+import { frontDoor, type BoltHttpReceiver, type CommandHandler } from './front.js';
+import { registerListeners, type ListenerContext } from './listeners.js';
+import { commandFront } from './slash-commands.js';
 import { homeView } from './home.js';
 import { answerThroughResponseUrl, slackOutbound } from './outbound.js';
 import { slackPeople } from './people.js';
@@ -68,8 +70,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     convoStore: false,
   });
   timeAcks(app);
-  // Bolt checks a request's age against this process's real clock, so the future side does too.
-  if (!receiver) refuseFutureRequests((app as unknown as { receiver: Parameters<typeof refuseFutureRequests>[0] }).receiver, Date.now, rejected);
+  // HTTP mode: slash commands take the front door (front.ts), the rest goes on to Bolt. Requests
+  // are dated against this process's real clock, as Bolt does.
+  let commands: ((name: string) => CommandHandler | undefined) | undefined;
+  if (!receiver) {
+    const bolt = (app as unknown as { receiver: BoltHttpReceiver }).receiver;
+    frontDoor(bolt, { signingSecret: options.signingSecret!, now: Date.now, rejected }, (name) => commands?.(name));
+  }
   const client = app.client;
   let server: Server | undefined;
   const people = slackPeople(client, options);
@@ -85,14 +92,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       await app.init();
       // A queued request's answer goes through the response_url it came with.
       intake?.answerLaterWith('slack', answerThroughResponseUrl);
-      registerListeners(app, {
+      // It was queued with who the person is as far as known then; it runs with who Slack says.
+      intake?.restoreWith('slack', async (e) => ({ ...e, from: await people.person(e.from.space, e.from.id, e.from.name) }));
+      const ctx: ListenerContext = {
         ...options,
         deliver,
         ...(intake ? { intake } : {}),
         person: people.person,
+        personNow: people.personNow,
         permalink: people.permalink,
         publishHome: (user, reply) => client.views.publish({ user_id: user, view: homeView(reply) }).then(() => undefined),
-      });
+      };
+      registerListeners(app, ctx);
+      commands = commandFront(ctx, client);
       if (receiver) await app.start();
       else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
     },

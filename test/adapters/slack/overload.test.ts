@@ -58,17 +58,58 @@ describe('a slash command while tierdesk is overloaded', () => {
     expect(t.slack.web.responses(sent.responseUrl)).toHaveLength(1);
   });
 
-  it('waits while the overload lasts, and does not run before its acknowledgement has had time to arrive', async () => {
+  it('waits while the overload lasts, and runs once the load allows: its acknowledgement is already out', async () => {
     t.desk.intake.force('queue');
     await t.sender.slashCommand(NEW_TICKET);
 
     expect(await t.desk.intake.drain()).toBe(0);
-    t.desk.intake.force(undefined);
-    expect(await t.desk.intake.drain()).toBe(0);
     expect(await ticketCount(t)).toBe(0);
+    t.desk.intake.force(undefined);
+    expect(await t.desk.intake.drain()).toBe(1);
+    expect(await ticketCount(t)).toBe(1);
+  });
+
+  it('a newcomer does not overtake those queued: while any waits here, the next is queued too', async () => {
+    t.desk.intake.force('queue');
+    await t.sender.slashCommand(NEW_TICKET);
+    t.desk.intake.force(undefined);
+
+    const second = await t.sender.slashCommand({ ...NEW_TICKET, text: 'new Monitor flickers' });
+
+    expect(second.json).toEqual({ response_type: 'ephemeral', text: QUEUED_REPLY });
+    // Its acknowledgement woke the queue: both run, in the order they came.
+    await t.desk.intake.drain();
+    await t.slack.web.waitForResponse(second.responseUrl);
+    expect((await ticketRow(t, 1)).title).toBe('Printer on fire');
+    expect((await ticketRow(t, 2)).title).toBe('Monitor flickers');
+  });
+
+  it("one whose acknowledgement is not known to be out (another replica's, one queued before a restart) waits 3 s", async () => {
+    const event = { kind: 'command' as const, name: 'ticket', text: 'new Printer on fire', key: 'slack:T:command:elsewhere', at: t.clock.now() };
+    const from = { platform: 'slack' as const, space: 'T0TEAM', id: EMPLOYEE, name: 'emp' };
+    await t.desk.intake.enqueue(
+      { ...event, from, place: { platform: 'slack', space: 'T0TEAM', channel: 'C0RANDOM' } },
+      JSON.stringify({ responseUrl: 'http://127.0.0.1:1/unused' }),
+    );
+
+    expect(await t.desk.intake.drain()).toBe(0);
     t.clock.advance(3_000);
     expect(await t.desk.intake.drain()).toBe(1);
     expect(await ticketCount(t)).toBe(1);
+  });
+
+  it('is acknowledged without asking Slack who the person is, and runs as who Slack says they are', async () => {
+    await t.close();
+    t = await startSlackDesk({ users: [{ id: 'U0NEW', name: 'newbie', real_name: 'Nadia New', tz: 'Asia/Tokyo' }] });
+    t.desk.intake.force('queue');
+    const infoBefore = t.slack.web.calls().filter((c) => c.method === 'users.info').length;
+
+    await t.sender.slashCommand({ ...NEW_TICKET, user_id: 'U0NEW', user_name: 'handle-only' });
+
+    expect(t.slack.web.calls().filter((c) => c.method === 'users.info')).toHaveLength(infoBefore);
+    t.desk.intake.force(undefined);
+    expect(await t.desk.intake.drain()).toBe(1);
+    expect(await ticketRow(t, 1)).toMatchObject({ requester_id: 'U0NEW', requester_name: 'newbie', requester_zone: 'Asia/Tokyo' });
   });
 
   it('refused for load: says so and changes nothing; the same person trying again later gets the ticket', async () => {

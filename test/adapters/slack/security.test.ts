@@ -69,6 +69,51 @@ describe('request verification', () => {
     expect(t.slack.web.calls().slice(callsBefore)).toEqual([]);
   });
 
+  it("a body past the front door's limit → 413 before anything is parsed, and nothing stored", async () => {
+    const huge = new URLSearchParams({
+      command: '/ticket',
+      text: `new ${'x'.repeat(1_100_000)}`,
+      user_id: EMPLOYEE,
+      channel_id: 'C0RANDOM',
+      team_id: 'T0TEAM',
+      trigger_id: 'big.1',
+    });
+
+    const sent = await t.sender.post(huge.toString(), 'application/x-www-form-urlencoded');
+
+    expect(sent.status).toBe(413);
+    expect(t.inbound).toEqual([]);
+    expect(await ticketCount(t)).toBe(0);
+  });
+
+  it('a command body with a signature that matches another body → 401 (the signature covers the bytes sent)', async () => {
+    const body = new URLSearchParams({
+      command: '/ticket',
+      text: 'new Printer on fire',
+      user_id: EMPLOYEE,
+      channel_id: 'C0RANDOM',
+      team_id: 'T0TEAM',
+      trigger_id: 'swap.1',
+    });
+    const other = new URLSearchParams({
+      command: '/ticket',
+      text: 'new Something else',
+      user_id: EMPLOYEE,
+      channel_id: 'C0RANDOM',
+      team_id: 'T0TEAM',
+      trigger_id: 'swap.1',
+    });
+    const signed = await import('../../fakes/slack-api/signing.js');
+    const ts = Math.floor(Date.now() / 1000);
+
+    const sent = await t.sender.post(body.toString(), 'application/x-www-form-urlencoded', {
+      signing: { timestampSec: ts, signature: signed.slackSignature('test-signing-secret', ts, other.toString()) },
+    });
+
+    expect(sent.status).toBe(401);
+    expect(await ticketCount(t)).toBe(0);
+  });
+
   it('a correctly signed request from the same sender still works (the check is not a blanket refusal)', async () => {
     const sent = await t.sender.slashCommand(NEW_TICKET);
 
