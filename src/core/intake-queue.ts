@@ -231,7 +231,9 @@ export class IntakeQueue implements Intake {
   private async drainHere(): Promise<number> {
     let ran = 0;
     for (const [key, entry] of this.here) {
-      if (!entry.acked) continue;
+      // Oldest first: one whose acknowledgement is not out yet holds those behind it (at most until
+      // its row is due, 3 s, when the pass over the table below takes it).
+      if (!entry.acked) break;
       if (!(await this.mayDrain())) {
         this.heldBack = true;
         return ran;
