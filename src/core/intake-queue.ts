@@ -29,8 +29,8 @@ const SAMPLE_MS = 100;
 const HELD_BACK_MS = 20;
 /** Rows a drain pass takes at once. */
 const BATCH = 50;
-/** Answers to queued requests on their way at once, at most. */
-const ANSWERING = 32;
+/** Answers to queued requests on their way at once, at most (each a round trip to the platform: I/O, not CPU). */
+const ANSWERING = 256;
 /** How long a run of a queued request is ours before another replica may take it. */
 const LEASE_MS = 60_000;
 
