@@ -5,6 +5,7 @@
  * people within the platform's 3 s). A second composition root: like src/cli.ts it may import the
  * adapters, and only their delivery side.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSlackOutbound } from '../adapters/slack/slack-adapter.js';
 import { createDiscordOutbound } from '../adapters/discord/discord-adapter.js';
@@ -17,6 +18,18 @@ import { systemClock, type ChatAdapter } from './ports.js';
 import { openDatabase } from './store/connect.js';
 import { trackLeases } from './store/leases.js';
 import type { FromIntake, ToIntake, WorkerSetup } from './cli/delivery.js';
+
+/**
+ * This thread runs at a lower CPU priority than intake (nice +10; Linux keeps a nice value per
+ * thread, and lowering one's own needs no privilege): on a busy machine a card posted a little
+ * later is fine, an acknowledgement past 3 s is not. Where it cannot be set, nothing changes.
+ */
+const DELIVERY_NICE = 10;
+try {
+  setPriority(0, DELIVERY_NICE);
+} catch {
+  // not permitted here (a container without the capability): delivery shares the CPU evenly
+}
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;

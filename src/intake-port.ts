@@ -32,6 +32,11 @@ export interface Intake {
    * keep the acknowledgement cheap (a person's display name and zone, asked of the platform).
    */
   restoreWith(platform: Platform, restore: (event: Inbound) => Promise<Inbound>): void;
+  /**
+   * Count `work` as a request in flight while it runs: what an adapter awaits before the core sees
+   * the request (asking the platform who the person is), so a burst waiting on that is bounded too.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
 }
 
 /** The acknowledgement of a request queued under load. */

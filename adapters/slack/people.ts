@@ -3,6 +3,8 @@ import type { App } from '@slack/bolt';
 import type { Person } from '../../src/ports.js';
 import type { SlackAdapterOptions } from './options.js';
 
+type SlackUserInfo = { user?: { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string; real_name?: string } } };
+
 export interface SlackPeople {
   person(team: string, user: string, nameHint?: string): Promise<Person>;
   /**
@@ -47,6 +49,24 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     }
   }
 
+  /** users.info asked once per user at a time: a burst from one person waits for one answer. */
+  const asking = new Map<string, Promise<{ name?: string; zone?: string }>>();
+  function profileOf(user: string): Promise<{ name?: string; zone?: string }> {
+    let answer = asking.get(user);
+    if (!answer) {
+      answer = (client.users.info({ user }) as Promise<SlackUserInfo>).then(
+        (info) => ({
+          name: info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name,
+          zone: info.user?.tz || undefined,
+        }),
+        () => ({}),
+      );
+      asking.set(user, answer);
+      void answer.finally(() => asking.delete(user));
+    }
+    return answer;
+  }
+
   /** A person as the core sees them: name and time zone (cached users.info) and the user groups it cares about. */
   async function person(team: string, user: string, nameHint?: string): Promise<Person> {
     // The display name people know each other by and their profile's zone (cached); the handle a
@@ -55,17 +75,7 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     const cached = names.get(user);
     let known = cached && now - cached.at < 600_000 ? cached : undefined;
     if (!known) {
-      let name: string | undefined;
-      let zone: string | undefined;
-      try {
-        const info = (await client.users.info({ user })) as {
-          user?: { real_name?: string; name?: string; tz?: string; profile?: { display_name?: string; real_name?: string } };
-        };
-        name = info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name;
-        zone = info.user?.tz || undefined;
-      } catch {
-        name = undefined;
-      }
+      const { name, zone } = await profileOf(user);
       known = { name: name || nameHint || user, ...(zone ? { zone } : {}), at: now };
       names.set(user, known);
     }
@@ -97,23 +107,29 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
 /** The configured user groups' members (asked of Slack at most every 5 minutes), and which a user is in. */
 function userGroups(client: App['client'], options: Pick<SlackAdapterOptions, 'now' | 'platformGroups' | 'logger'>) {
   let groups: { at: number; members: Map<string, string[]> } | undefined;
+  /** The refresh under way: a burst of requests waits for one round of usergroups.users.list. */
+  let refreshing: Promise<void> | undefined;
+  async function refresh(now: number): Promise<void> {
+    const members = new Map<string, string[]>();
+    for (const g of options.platformGroups) {
+      try {
+        const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
+        members.set(g, r.users ?? []);
+      } catch (err) {
+        options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
+        members.set(g, groups?.members.get(g) ?? []);
+      }
+    }
+    groups = { at: now, members };
+  }
   async function of(user: string): Promise<string[]> {
     if (options.platformGroups.length === 0) return [];
     const now = options.now();
     if (!groups || now - groups.at > 300_000) {
-      const members = new Map<string, string[]>();
-      for (const g of options.platformGroups) {
-        try {
-          const r = (await client.usergroups.users.list({ usergroup: g })) as { users?: string[] };
-          members.set(g, r.users ?? []);
-        } catch (err) {
-          options.logger.warn('cannot read a Slack user group', { usergroup: g, error: (err as Error).message });
-          members.set(g, groups?.members.get(g) ?? []);
-        }
-      }
-      groups = { at: now, members };
+      refreshing ??= refresh(now).finally(() => (refreshing = undefined));
+      await refreshing;
     }
-    return [...groups.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
+    return [...groups!.members.entries()].filter(([, users]) => users.includes(user)).map(([g]) => g);
   }
 
   return {

@@ -86,7 +86,9 @@ async function runCommand(
     if (stored) ctx.intake!.acknowledged(queued.key);
     return;
   }
-  const work = ctx.person(team, command.user_id, command.user_name).then((from) => ctx.deliver(event(from)));
+  // Asking Slack who the person is counts as in flight: a burst of new people is bounded like a burst of work.
+  const asked = ctx.person(team, command.user_id, command.user_name);
+  const work = (ctx.intake ? ctx.intake.track(asked) : asked).then((from) => ctx.deliver(event(from)));
   const quick = await withinAckDeadline(work.then((reply) => ({ reply })));
   if (quick && !quick.reply?.form) {
     await ack(quick.reply ? ephemeral(quick.reply) : undefined);
