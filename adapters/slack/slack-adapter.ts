@@ -15,6 +15,9 @@ import { timeAcks } from './ack-timing.js';
 import type { SlackAdapterOptions } from './options.js';
 
 export type { SlackAdapterOptions } from './options.js';
+
+/** Connections waiting to be accepted, at most (see start). */
+const LISTEN_BACKLOG = 4096;
 export { deliveryError } from './outbound.js';
 
 export interface SlackAdapter extends ChatAdapter {
@@ -106,7 +109,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       registerListeners(app, ctx);
       commands = commandFront(ctx, client);
       if (receiver) await app.start();
-      else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' })) as unknown as Server;
+      // A burst opens hundreds of connections at once: past Node's default listen backlog (511) the
+      // kernel drops their SYNs, and each is retried after 1, 3, 7 s, long past Slack's 3 s. The
+      // kernel caps the backlog at net.core.somaxconn (4096 on current Linux).
+      else server = (await app.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0', backlog: LISTEN_BACKLOG })) as unknown as Server;
     },
     stopReceiving,
     async stop() {
