@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/connect.js';
-import { runCompiled } from '../../src/store/compiled.js';
+import { affected, runCompiled } from '../../src/store/compiled.js';
 import { recordInboundKey } from '../../src/store/inbound-keys.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { insertOutbox, type NewOutboxItem } from '../../src/store/outbox.js';
@@ -74,5 +74,50 @@ describe(`queries compiled once (${TEST_DIALECT})`, () => {
       runCompiled(db, 'test.inbound_key', [key], (slot) => db.selectFrom('inbound_keys').select('at').where('key', '=', slot(0)));
     expect((await read('q')).rows.map((r) => Number(r.at))).toEqual([9]);
     expect((await read('none')).rows).toEqual([]);
+  });
+
+  it('inside a transaction: the same rows and counts, and a rollback undoes what ran', async () => {
+    const db = await fresh();
+    const read = (on: Db, key: string) =>
+      runCompiled(on, 'test.inbound_key', [key], (slot) => on.selectFrom('inbound_keys').select('at').where('key', '=', slot(0)));
+    const refused = db.transaction().execute(async (trx) => {
+      expect(await recordInboundKey(trx, 'r', 1)).toBe(true);
+      expect(await recordInboundKey(trx, 'r', 2)).toBe(false);
+      expect((await read(trx, 'r')).rows.map((r) => Number(r.at))).toEqual([1]);
+      const bump = await runCompiled(trx, 'test.inbound_key_move', ['r', 5], (slot) =>
+        trx
+          .updateTable('inbound_keys')
+          .set({ at: slot(1) })
+          .where('key', '=', slot(0)),
+      );
+      expect(affected(bump)).toBe(1);
+      // A statement that fails rejects like any query, and the whole unit rolls back.
+      await insertOutbox(trx, [outboxRow('dup')]);
+      await insertOutbox(trx, [outboxRow('dup')]);
+    });
+    await expect(refused).rejects.toThrow();
+    expect((await read(db, 'r')).rows).toEqual([]);
+    expect(await db.selectFrom('outbox').select('id').execute()).toEqual([]);
+  });
+
+  it('outside a transaction, never runs inside another unit’s transaction', async () => {
+    const db = await fresh();
+    let fail!: (err: Error) => void;
+    const held = new Promise<void>((_, reject) => (fail = reject));
+    let started!: () => void;
+    const begun = new Promise<void>((resolve) => (started = resolve));
+    const unit = db.transaction().execute(async (trx) => {
+      await recordInboundKey(trx, 'inside', 1);
+      started();
+      await held;
+    });
+    await begun;
+    // On SQLite the one connection is the unit's until it ends: this must wait, not join it.
+    const outside = recordInboundKey(db, 'outside', 2);
+    fail(new Error('the unit is refused'));
+    await expect(unit).rejects.toThrow('the unit is refused');
+    expect(await outside).toBe(true);
+    const keys = await db.selectFrom('inbound_keys').select('key').orderBy('key').execute();
+    expect(keys.map((k) => k.key)).toEqual(['outside']);
   });
 });
