@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './connect.js';
-import { runCompiled } from './compiled.js';
+import { LIMIT_ONE, runCompiled } from './compiled.js';
 import { nextCounter } from './counters.js';
 import { dialectOf } from './dialect.js';
 import type { Place } from '../ports.js';
@@ -140,7 +140,7 @@ export async function lastTicketOpenedBy(db: Db, requester: { platform: string; 
 }
 
 /**
- * The newest ticket this requester opened since `since` with exactly this title and description:
+ * The latest ticket this requester opened since `since` with exactly this title and description:
  * the same request sent again (after a platform timeout, a double click), not a new one.
  */
 export async function findSameRecentTicket(
@@ -164,8 +164,9 @@ export async function findSameRecentTicket(
         .where('title', '=', slot(3))
         .where('created_at', '>=', slot(4))
         .where('description', '=', slot(5))
-        .orderBy('number', 'desc')
-        .limit(1),
+        // In the index's own order, and a LIMIT written into the SQL (src/store/compiled.ts: `LIMIT_ONE`).
+        .orderBy('created_at', 'desc')
+        .limit(LIMIT_ONE),
   );
   const row = rows[0];
   return row ? { number: Number(row.number), createdAt: Number(row.created_at) } : undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/connect.js';
-import { affected, runCompiled } from '../../src/store/compiled.js';
+import { LIMIT_ONE, affected, runCompiled } from '../../src/store/compiled.js';
 import { recordInboundKey } from '../../src/store/inbound-keys.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { insertOutbox, type NewOutboxItem } from '../../src/store/outbox.js';
@@ -119,5 +119,15 @@ describe(`queries compiled once (${TEST_DIALECT})`, () => {
     expect(await outside).toBe(true);
     const keys = await db.selectFrom('inbound_keys').select('key').orderBy('key').execute();
     expect(keys.map((k) => k.key)).toEqual(['outside']);
+  });
+
+  it('writes LIMIT_ONE into the SQL, not as a bound value (SQLite prepares again for each bound LIMIT)', async () => {
+    const db = await fresh();
+    const query = db.selectFrom('inbound_keys').select('key').orderBy('key').limit(LIMIT_ONE).compile();
+    expect(query.sql).toMatch(/limit 1$/);
+    expect(query.parameters).toEqual([]);
+    await recordInboundKey(db, 'b', 1);
+    await recordInboundKey(db, 'a', 1);
+    expect((await db.executeQuery(query)).rows).toEqual([{ key: 'a' }]);
   });
 });
