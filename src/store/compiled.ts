@@ -1,6 +1,7 @@
 import { sql, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { sqliteOf, type Db } from './connect.js';
 import { dialectOf, type DialectName } from './dialect.js';
+import { prepareOnce } from './prepared.js';
 
 /** Where the `i`th value given at execution goes in a query compiled once. */
 class Slot {
@@ -16,7 +17,8 @@ const MAX_SHAPES = 200;
  * for every ticket, building and compiling the query tree cost more than SQLite took to run it.
  * `build` receives `slot(i)`, a stand-in for the `i`th of `values`, and must build the same SQL for
  * every call with this `shape` (so `shape` names everything the SQL depends on, e.g. a row count).
- * Statements are still prepared once each by the driver's statement cache (src/store/connect.ts).
+ * Statements are prepared once each: by the driver's statement cache on SQLite (src/store/connect.ts),
+ * as named statements on each PostgreSQL connection (src/store/prepared.ts).
  * Inside a SQLite transaction the statement runs on the connection directly: kysely's way to it (a
  * chain of promises per query) cost as much as the small statements themselves.
  */
@@ -30,7 +32,10 @@ export function runCompiled<R>(
   let query = shapes.get(shape) as CompiledQuery<R> | undefined;
   if (!query) {
     query = build((index) => new Slot(index) as never).compile();
-    if (shapes.size < MAX_SHAPES) shapes.set(shape, query);
+    if (shapes.size < MAX_SHAPES) {
+      shapes.set(shape, query);
+      if (shapes === compiled.postgres) prepareOnce(query.sql);
+    }
   }
   const parameters = query.parameters.map((p) => (p instanceof Slot ? values[p.index] : p));
   const sqlite = sqliteOf(db);

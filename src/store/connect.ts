@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from './dialect.js';
+import { withPreparedStatements } from './prepared.js';
 import { redactSecretsOf } from './url-secrets.js';
 import type { Database } from './schema.js';
 
@@ -109,7 +110,7 @@ function openPostgres(url: string, options: DatabaseOptions): Db {
   };
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }
 
 /** Network failures: the server (or the way to it) is down, not the request wrong. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/connect.js';
 import { LIMIT_ONE, affected, runCompiled } from '../../src/store/compiled.js';
@@ -129,5 +130,17 @@ describe(`queries compiled once (${TEST_DIALECT})`, () => {
     await recordInboundKey(db, 'b', 1);
     await recordInboundKey(db, 'a', 1);
     expect((await db.executeQuery(query)).rows).toEqual([{ key: 'a' }]);
+  });
+
+  it.skipIf(TEST_DIALECT !== 'postgres')('on PostgreSQL, are kept prepared on the connection, parsed once', async () => {
+    const db = await fresh();
+    const prepared = await db.transaction().execute(async (trx) => {
+      await recordInboundKey(trx, 'p', 1);
+      await recordInboundKey(trx, 'q', 2);
+      return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(trx)).rows;
+    });
+    expect(prepared.filter((p) => p.statement.startsWith('insert into "inbound_keys"'))).toHaveLength(1);
+    expect(prepared.map((p) => p.statement)).toContain('begin');
+    expect(await recordInboundKey(db, 'p', 3)).toBe(false);
   });
 });
