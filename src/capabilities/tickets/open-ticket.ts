@@ -1,15 +1,7 @@
 import { UserError } from '../../domain/errors.js';
 import { priorityOf } from '../../domain/priority.js';
 import type { CardField, Place, Reply } from '../../ports.js';
-import {
-  countOpenTicketsOf,
-  findSameRecentTicket,
-  insertTicket,
-  lastTicketOpenedBy,
-  lockRequester,
-  nextTicketNumber,
-  type NewTicket,
-} from '../../store/tickets.js';
+import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, lockRequester, type NewTicket } from '../../store/tickets.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from './cards.js';
 import { change, type Request } from '../../core/request.js';
@@ -114,9 +106,9 @@ export async function createTicket(
   valid: ValidTicket,
   opts: CreateOptions = {},
 ): Promise<Ticket> {
-  const { ticket: t, tier } = await newTicket(core, work, actor, place, valid, opts);
-  const policy = policyFor(core, t);
-  await insertTicket(work.db, newTicketRow(t, policy?.name));
+  const { ticket: unnumbered, tier } = newTicket(core, work, actor, place, valid, opts);
+  const policy = policyFor(core, unnumbered);
+  const t: Ticket = { number: await insertTicket(work.db, newTicketRow(unnumbered, policy?.name)), ...unnumbered };
   let clockFailure: string | undefined;
   const sla = snapshotWith(core, t, [], work.now, (why) => (clockFailure = why));
   const slaLines = () => (clockFailure !== undefined && policy ? [slaFailedField(policy.name, clockFailure)] : slaFields(sla));
@@ -143,17 +135,17 @@ export async function createTicket(
 
 /**
  * The new ticket as it will be stored: its fields settled by the capabilities' intake, its tier (asked
- * for, else chosen by intake, else routed by category and product), its priority from the matrix and
- * the next number.
+ * for, else chosen by intake, else routed by category and product), its priority from the matrix. Its
+ * number comes with its row (`insertTicket`).
  */
-async function newTicket(
+function newTicket(
   core: Core,
   work: Work,
   actor: Actor,
   place: Place,
   valid: ValidTicket,
   opts: CreateOptions,
-): Promise<{ ticket: Ticket; tier: TierConfig }> {
+): { ticket: Omit<Ticket, 'number'>; tier: TierConfig } {
   const { tier: routed, ...settled } = core.catalogue.intake(
     core.config,
     { category: valid.category, product: valid.product, version: valid.version },
@@ -166,8 +158,7 @@ async function newTicket(
     core.directory.entryTier(v.category, v.product, v.version);
   const origin = place.channel.startsWith('dm:') ? undefined : place;
   const group = core.directory.customerGroupOf(actor);
-  const ticket: Ticket = {
-    number: await nextTicketNumber(work.db),
+  const ticket: Omit<Ticket, 'number'> = {
     title: v.title,
     description: v.description,
     impact: v.impact,
@@ -190,9 +181,8 @@ async function newTicket(
 }
 
 /** The row of a ticket just opened: nobody assigned, nothing answered or resolved yet. */
-function newTicketRow(t: Ticket, slaPolicy: string | undefined): NewTicket {
+function newTicketRow(t: Omit<Ticket, 'number'>, slaPolicy: string | undefined): Omit<NewTicket, 'number'> {
   return {
-    number: t.number,
     title: t.title,
     description: t.description,
     category: t.category ?? null,
