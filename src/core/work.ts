@@ -7,7 +7,6 @@ import type { Card, Clock, Logger, OutboundEvent, OutboundFile, Person, Platform
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent, type EventActor } from '../store/events.js';
-import { countEvent } from '../store/metric-counts.js';
 import { dropPendingEdits, insertOutbox, type NewOutboxItem, type OutboxBody, type Target } from '../store/outbox.js';
 import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
@@ -84,9 +83,8 @@ export class Work {
             name: actor.name,
             ...(actor.personId ? { personId: actor.personId } : {}),
           };
+    // The running totals /metrics reports are counted with the event, and commit with it.
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: who, kind, data });
-    // The running totals /metrics reports commit with the event.
-    await countEvent(this.db, ticket, kind);
     const hook = HOOK_OF_EVENT[kind];
     if (hook) {
       const clock = typeof data.clock === 'string' ? { clock: data.clock } : {};
