@@ -5,6 +5,7 @@ import { LIMIT_ONE, affected, runCompiled } from '../../src/store/compiled.js';
 import { recordInboundKey } from '../../src/store/inbound-keys.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { insertOutbox, type NewOutboxItem } from '../../src/store/outbox.js';
+import { writeQueuedRows } from '../../src/store/queued-rows.js';
 import { setTimers } from '../../src/store/timers.js';
 import { TEST_DIALECT, testDatabase } from '../support/database.js';
 
@@ -65,6 +66,29 @@ describe(`queries compiled once (${TEST_DIALECT})`, () => {
     expect(timers.map((t) => [t.id, Number(t.due_at), t.data, Number(t.created_at)])).toEqual([
       ['k:s1', 20, null, 1],
       ['k:s2', 30, '"two"', 2],
+    ]);
+  });
+
+  it('write a unit’s outbox rows and timers whole, together (one statement on PostgreSQL) or either alone', async () => {
+    const db = await fresh();
+    await setTimers(db, [{ kind: 'k', subject: 'moved', dueAt: 1 }], 1);
+    await db.transaction().execute(async (trx) => {
+      const timers = [
+        { kind: 'k', subject: 'moved', dueAt: 40, data: { level: '75' } },
+        { kind: 'k', subject: 'new', dueAt: 50 },
+      ];
+      await writeQueuedRows(trx, [outboxRow('a1'), outboxRow('a2')], timers, 3);
+      await writeQueuedRows(trx, [outboxRow('b1')], [], 4);
+      await writeQueuedRows(trx, [], [{ kind: 'k', subject: 'alone', dueAt: 60 }], 5);
+      await writeQueuedRows(trx, [], [], 6);
+    });
+    const rows = await db.selectFrom('outbox').select(['id', 'message_key', 'status']).orderBy('id').execute();
+    expect(rows).toEqual(['a1', 'a2', 'b1'].map((id) => ({ id, message_key: `key-${id}`, status: 'pending' })));
+    const timers = await db.selectFrom('timers').select(['id', 'due_at', 'next_at', 'data', 'created_at']).orderBy('id').execute();
+    expect(timers.map((t) => [t.id, Number(t.due_at), Number(t.next_at), t.data, Number(t.created_at)])).toEqual([
+      ['k:alone', 60, 60, null, 5],
+      ['k:moved', 40, 40, '{"level":"75"}', 1],
+      ['k:new', 50, 50, null, 3],
     ]);
   });
 
