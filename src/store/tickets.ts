@@ -120,21 +120,6 @@ export async function listTickets(db: Db, filter: TicketFilter): Promise<TicketR
 }
 
 /** How many of this requester's tickets are not resolved or closed. */
-/** A namespace for tierdesk's per-requester advisory locks, apart from kysely's migration lock. */
-const REQUESTER_LOCK_SPACE = 0x7464; // "td"
-
-/**
- * Serialise, until the transaction ends, every transaction that opens a ticket for this requester, so
- * the open-ticket cap and the cooldown are checked against committed rows (check-then-insert). On
- * PostgreSQL a transaction-scoped advisory lock keyed by a hash of the person (a rare hash collision
- * only makes two people wait for each other); SQLite already runs one writer at a time.
- */
-export async function lockRequester(db: Db, requester: { platform: string; space: string; id: string }): Promise<void> {
-  if (dialectOf(db) !== 'postgres') return;
-  const key = JSON.stringify([requester.platform, requester.space, requester.id]);
-  await sql`select pg_advisory_xact_lock(${REQUESTER_LOCK_SPACE}, hashtext(${key}))`.execute(db);
-}
-
 export async function countOpenTicketsOf(db: Db, requester: { platform: string; space: string; id: string }): Promise<number> {
   const row = await db
     .selectFrom('tickets')

@@ -1,7 +1,8 @@
 import { UserError } from '../../domain/errors.js';
 import { priorityOf } from '../../domain/priority.js';
 import type { CardField, Place, Reply } from '../../ports.js';
-import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, lockRequester, type NewTicket } from '../../store/tickets.js';
+import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, type NewTicket } from '../../store/tickets.js';
+import { lockRequester } from '../../store/requester-lock.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from './cards.js';
 import { change, type Request } from '../../core/request.js';
@@ -55,15 +56,21 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
  */
 export async function openTicket(core: Core, req: Request, input: NewTicketInput, opts: UnitOptions = {}): Promise<Reply> {
   const v = validateNewTicket(core, input);
-  const opened = await change(core, req, async (work) => {
-    await opts.first?.(work);
-    // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
-    await lockRequester(work.db, req.actor.person);
-    const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
-    if (again) return { again };
-    await checkRequesterLimits(core, req, work.db, work.now);
-    return { ticket: await createTicket(core, work, req.actor, req.place, v) };
-  });
+  const opened = await change(
+    core,
+    req,
+    async (work) => {
+      await opts.first?.(work);
+      // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
+      // Taken with the idempotency key where there is one (held already, then).
+      await lockRequester(work.db, req.actor.person);
+      const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
+      if (again) return { again };
+      await checkRequesterLimits(core, req, work.db, work.now);
+      return { ticket: await createTicket(core, work, req.actor, req.place, v) };
+    },
+    { lockRequester: true },
+  );
   return opened.ticket ? openedReply(core, opened.ticket) : sameTicketReply(opened.again!, core.clock.now());
 }
 
