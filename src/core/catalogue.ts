@@ -86,7 +86,7 @@ export class Catalogue {
    * alias → its name), the entry tier chosen. A capability refuses by throwing a UserError.
    */
   intake(config: Config, fields: IntakeFields, now: number): IntakeFields {
-    return this.capabilities.reduce((f, c) => (c.intake ? { ...f, ...c.intake(config, f, now) } : f), fields);
+    return this.capabilities.reduce((f, c) => (c.intake ? Object.assign({}, f, c.intake(config, f, now)) : f), fields);
   }
 
   /** What `platform` offers: the commands and sub-commands that run there, their arguments, buttons and message actions. */

@@ -39,7 +39,7 @@ export function runCompiled<R>(
   }
   const parameters = query.parameters.map((p) => (p instanceof Slot ? values[p.index] : p));
   const sqlite = sqliteOf(db);
-  if (!sqlite) return db.executeQuery<R>({ ...query, parameters });
+  if (!sqlite) return db.executeQuery<R>({ sql: query.sql, parameters, query: query.query, queryId: query.queryId });
   try {
     return Promise.resolve(runOn(sqlite, query.sql, parameters));
   } catch (err) {

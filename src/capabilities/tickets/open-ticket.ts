@@ -158,7 +158,7 @@ function newTicket(
     { category: valid.category, product: valid.product, version: valid.version },
     work.now,
   );
-  const v = { ...valid, ...settled };
+  const v = Object.assign({}, valid, settled);
   const tier =
     (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ??
     (routed !== undefined ? core.directory.tier(routed) : undefined) ??
