@@ -46,7 +46,8 @@ function template(db: SQLite.Database): Template {
     ticket,
     event: db.prepare('select * from ticket_events where ticket = ? limit 1').get(n) as Record<string, unknown>,
     outbox: db.prepare('select * from outbox where ticket = ? order by id').all(n) as Array<Record<string, unknown>>,
-    timers: db.prepare("select * from timers where subject like ? || ':%'").all(n) as Array<Record<string, unknown>>,
+    // The number as text: better-sqlite3 binds a JS number as a real, and `1.0:%` matched no timer, so the floor wrote none.
+    timers: db.prepare("select * from timers where subject like ? || ':%'").all(String(n)) as Array<Record<string, unknown>>,
   };
 }
 

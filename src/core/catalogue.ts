@@ -12,6 +12,7 @@ export class Catalogue {
   readonly #commands = new Map<string, CommandSpec>();
   readonly #buttons = new Map<string, { spec: ButtonSpec; command: CommandSpec; sub: SubcommandSpec }>();
   readonly #messageActions: MessageActionSpec[] = [];
+  readonly #hooks = new Map<HookName, unknown[]>();
 
   constructor(readonly capabilities: readonly Capability[]) {
     for (const cap of capabilities) {
@@ -70,8 +71,14 @@ export class Catalogue {
     return this.capabilities.flatMap((c) => Object.entries(c.timers ?? {}));
   }
 
-  hooks<K extends HookName>(name: K): Hook<K>[] {
-    return this.capabilities.flatMap((c) => (c.hooks?.[name] ? [c.hooks[name] as Hook<K>] : []));
+  hooks<K extends HookName>(name: K): readonly Hook<K>[] {
+    // Asked on every ticket event: looked up once per name.
+    let found = this.#hooks.get(name) as Hook<K>[] | undefined;
+    if (!found) {
+      found = this.capabilities.flatMap((c) => (c.hooks?.[name] ? [c.hooks[name] as Hook<K>] : []));
+      this.#hooks.set(name, found as unknown[]);
+    }
+    return found;
   }
 
   /**
@@ -79,7 +86,7 @@ export class Catalogue {
    * alias → its name), the entry tier chosen. A capability refuses by throwing a UserError.
    */
   intake(config: Config, fields: IntakeFields, now: number): IntakeFields {
-    return this.capabilities.reduce((f, c) => (c.intake ? { ...f, ...c.intake(config, f, now) } : f), fields);
+    return this.capabilities.reduce((f, c) => (c.intake ? Object.assign({}, f, c.intake(config, f, now)) : f), fields);
   }
 
   /** What `platform` offers: the commands and sub-commands that run there, their arguments, buttons and message actions. */

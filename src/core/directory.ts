@@ -56,7 +56,7 @@ export class Directory {
   actor(person: Person): Actor {
     const configured = this.byPlatform.get(`${person.platform}:${person.id}`);
     const name = configured?.name ?? (cleanLine(person.name).slice(0, 80) || person.id);
-    const actor: Actor = { person: { ...person, name }, name };
+    const actor: Actor = { person: Object.assign({}, person, { name }), name }; // not `{ ...person, name }`: see card()
     if (configured) actor.personId = configured.id;
     return actor;
   }

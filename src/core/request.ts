@@ -19,15 +19,25 @@ export class DuplicateEvent extends Error {
   }
 }
 
+/** How a unit of work begins. */
+export interface ChangeOptions {
+  /**
+   * The unit takes the requester's lock (`lockRequester`, as opening a ticket does): taken with the
+   * idempotency key, in the same statement, instead of in a round trip of its own.
+   */
+  lockRequester?: boolean;
+}
+
 /**
  * One state change: records the request's idempotency key, then runs `fn`, all in one transaction.
  * A concurrent change to the same ticket (optimistic revision check) retries the whole unit.
  */
-export async function change<T>(core: Core, req: Request, fn: (work: Work) => Promise<T>): Promise<T> {
+export async function change<T>(core: Core, req: Request, fn: (work: Work) => Promise<T>, opts: ChangeOptions = {}): Promise<T> {
+  const lock = opts.lockRequester ? req.actor.person : undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await inTransaction(core, async (work) => {
-        if (req.key !== undefined && !(await recordInboundKey(work.db, req.key, work.now))) throw new DuplicateEvent(req.key);
+        if (req.key !== undefined && !(await recordInboundKey(work.db, req.key, work.now, lock))) throw new DuplicateEvent(req.key);
         return fn(work);
       });
     } catch (err) {

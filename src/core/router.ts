@@ -19,7 +19,7 @@ export function createRouter(core: Core, conversations: Conversations): (event: 
     try {
       const reply = await route(core, conversations, req, event);
       // A safety net: a refusal that quotes what the user typed must not ping anyone either.
-      return reply ? { ...reply, text: cleanUserText(reply.text) } : reply;
+      return reply ? Object.assign({}, reply, { text: cleanUserText(reply.text) }) : reply; // not `{ ...reply, text }`: see card()
     } catch (err) {
       if (err instanceof DuplicateEvent) {
         core.logger.debug('duplicate inbound event ignored', { key: event.key, kind: event.kind });

@@ -7,9 +7,9 @@ import type { Card, Clock, Logger, OutboundEvent, OutboundFile, Person, Platform
 import type { Db } from '../store/connect.js';
 import type { SearchIndex } from '../store/search.js';
 import { insertEvent, type EventActor } from '../store/events.js';
-import { countEvent } from '../store/metric-counts.js';
-import { dropPendingEdits, insertOutbox, type NewOutboxItem, type OutboxBody, type Target } from '../store/outbox.js';
-import { cancelTimer, setTimers, type NewTimer } from '../store/timers.js';
+import { dropPendingEdits, type NewOutboxItem, type OutboxBody, type Target } from '../store/outbox.js';
+import { writeQueuedRows } from '../store/queued-rows.js';
+import { cancelTimer, type NewTimer } from '../store/timers.js';
 import type { Actor, Directory } from './directory.js';
 
 /** Where an outbox message goes: a place, a person's DM, or the thread under a message we posted. */
@@ -84,9 +84,8 @@ export class Work {
             name: actor.name,
             ...(actor.personId ? { personId: actor.personId } : {}),
           };
+    // The running totals /metrics reports are counted with the event, and commit with it.
     await insertEvent(this.db, { id: this.core.newId(), ticket, at: this.now, actor: who, kind, data });
-    // The running totals /metrics reports commit with the event.
-    await countEvent(this.db, ticket, kind);
     const hook = HOOK_OF_EVENT[kind];
     if (hook) {
       const clock = typeof data.clock === 'string' ? { clock: data.clock } : {};
@@ -201,18 +200,12 @@ export class Work {
       if (round > 20) throw new Error('lifecycle hooks keep raising each other');
       for (const run of this.raised.splice(0)) await run();
     }
-    if (this.outbox.length > 0) {
-      this.wrote.outbox = true;
-      await insertOutbox(
-        this.db,
-        sendOrder(this.outbox.splice(0)).map((row) => ({ id: this.core.newId(), ...row })),
-      );
-    }
-    if (this.timers.size > 0) {
-      this.wrote.timers = true;
-      await setTimers(this.db, [...this.timers.values()], this.now);
-      this.timers.clear();
-    }
+    this.wrote.outbox ||= this.outbox.length > 0;
+    this.wrote.timers ||= this.timers.size > 0;
+    const rows = sendOrder(this.outbox.splice(0)).map((row) => ({ id: this.core.newId(), ...row }));
+    const timers = [...this.timers.values()];
+    this.timers.clear();
+    await writeQueuedRows(this.db, rows, timers, this.now);
   }
 
   /** Create or move the timer `kind` for `subject`; written at commit. */

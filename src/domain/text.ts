@@ -16,12 +16,16 @@ const MASS_MENTIONS: Array<[RegExp, (m: string) => string]> = [
   [/<@&\d+>/g, (m) => `<${ZWJ}${m.slice(1)}`], // Discord role mention
 ];
 
+const MENTION_START = /[<@]/;
+
 // C0 and C1 controls except \t and \n; \r is dropped (a \r\n becomes \n).
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Neutralise mass mentions and strip control characters. Idempotent. */
 export function cleanUserText(text: string): string {
   let out = text.replace(CONTROL, '');
+  // Every mass mention starts with one of these: most text has neither, and needs no more look.
+  if (!MENTION_START.test(out)) return out;
   for (const [pattern, fix] of MASS_MENTIONS) out = out.replace(pattern, fix);
   return out;
 }

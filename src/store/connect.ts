@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from './dialect.js';
+import { withPreparedStatements } from './prepared.js';
 import { redactSecretsOf } from './url-secrets.js';
 import type { Database } from './schema.js';
 
@@ -35,7 +36,38 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Db {
   // Checkpoint every ~40 MB of WAL rather than every 4 MB: each checkpoint syncs, and frequent ones
   // were the slowest 1% of commits (p99 of opening a ticket 2.9 ms → 0.9 ms).
   sqlite.pragma('wal_autocheckpoint = 10000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return new Kysely<Database>({ dialect: new DirectSqliteDialect(withStatementCache(sqlite)) });
+}
+
+/**
+ * SQLite's adapter, holding the connection itself: a transaction owns that one connection until it
+ * ends, so the statements it runs on every ticket may call the driver directly (`sqliteOf`).
+ */
+class DirectSqliteAdapter extends SqliteAdapter {
+  constructor(readonly sqlite: SQLite.Database) {
+    super();
+  }
+}
+
+class DirectSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SQLite.Database) {
+    super({ database: sqlite });
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new DirectSqliteAdapter(this.sqlite);
+  }
+}
+
+/**
+ * The SQLite connection under `db` when `db` is a transaction on SQLite, else undefined. Only a
+ * transaction may use it: it holds kysely's lock on the one connection, so nothing else runs on it
+ * in between; outside one, a statement run directly could land in another unit's transaction.
+ */
+export function sqliteOf(db: Db): SQLite.Database | undefined {
+  if (!db.isTransaction) return undefined;
+  const adapter = db.getExecutor().adapter;
+  return adapter instanceof DirectSqliteAdapter ? adapter.sqlite : undefined;
 }
 
 /** PostgreSQL type ids whose text pg would hand us as strings: int8 (bigint, count(*)) and numeric (sum). */
@@ -78,7 +110,7 @@ function openPostgres(url: string, options: DatabaseOptions): Db {
   };
   pool.on('error', report);
   pool.on('connect', (client) => client.on('error', report));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }
 
 /** Network failures: the server (or the way to it) is down, not the request wrong. */

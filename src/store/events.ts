@@ -1,6 +1,9 @@
+import type { QueryCreator } from 'kysely';
 import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
-import type { EventRow } from './schema.js';
+import { dialectOf } from './dialect.js';
+import { countEvent, countQuery, countValues, isCounted } from './metric-counts.js';
+import type { Database, EventRow } from './schema.js';
 
 /** Who made a change, as kept with its event: tierdesk itself, or a person on a platform. */
 export interface EventActor {
@@ -34,10 +37,22 @@ export function decodeEvent(row: EventRow): TicketEvent {
   };
 }
 
+/**
+ * Append an event to its ticket's log and, for the kinds /metrics counts, add it to the running
+ * totals (`countEvent`), in the caller's transaction. On PostgreSQL both are one statement.
+ */
 export async function insertEvent(db: Db, event: TicketEvent): Promise<void> {
   const row = [event.id, event.ticket, event.at, JSON.stringify(event.actor), event.kind, JSON.stringify(event.data)];
-  await runCompiled(db, 'ticket_events.insert', row, (slot) =>
-    db.insertInto('ticket_events').values({ id: slot(0), ticket: slot(1), at: slot(2), actor: slot(3), kind: slot(4), data: slot(5) }),
+  const insert = (q: QueryCreator<Database>, slot: (index: number) => never) =>
+    q.insertInto('ticket_events').values({ id: slot(0), ticket: slot(1), at: slot(2), actor: slot(3), kind: slot(4), data: slot(5) });
+  if (!isCounted(event.kind) || dialectOf(db) !== 'postgres') {
+    await runCompiled(db, 'ticket_events.insert', row, (slot) => insert(db, slot));
+    await countEvent(db, event.ticket, event.kind);
+    return;
+  }
+  await runCompiled(db, 'ticket_events.insert_counted', [...row, ...countValues(event.ticket, event.kind)], (slot) =>
+    // The count does not read the event: only its statement is shared (the insert as a CTE).
+    countQuery(db.with('event', (q) => insert(q, slot)) as unknown as QueryCreator<Database>, db, slot, row.length),
   );
 }
 

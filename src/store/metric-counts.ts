@@ -1,38 +1,54 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
+import type { Database } from './schema.js';
 
 /** The event kinds counted for /metrics. */
 export const COUNTED_EVENTS = ['opened', 'resolved', 'sla_warning', 'sla_breached', 'page_started'] as const;
 const counted = new Set<string>(COUNTED_EVENTS);
 const SHARDS = 8;
 
+/** Whether events of `kind` are counted for /metrics. */
+export function isCounted(kind: string): boolean {
+  return counted.has(kind);
+}
+
+/** The values `countQuery` reads, in its slots from `at` on: the kind, a shard, the ticket. */
+export function countValues(ticket: number, kind: string): unknown[] {
+  return [kind, Math.floor(Math.random() * SHARDS), ticket];
+}
+
+/**
+ * The statement adding one to the running total of a kind for the ticket's tier, priority and
+ * platform (read by the insert itself: an event always has its ticket), its values in slots from `at`.
+ */
+export function countQuery(q: QueryCreator<Database>, db: Db, slot: (index: number) => never, at: number) {
+  return q
+    .insertInto('metric_counts')
+    .columns(['metric', 'tier', 'priority', 'platform', 'shard', 'value'])
+    .expression(
+      db
+        .selectFrom('tickets')
+        .select([
+          sql<string>`cast(${slot(at)} as text)`.as('metric'),
+          'tier',
+          'priority',
+          'requester_platform',
+          sql<number>`cast(${slot(at + 1)} as integer)`.as('shard'),
+          sql<number>`1`.as('value'),
+        ])
+        .where('number', '=', slot(at + 2)),
+    )
+    .onConflict((oc) => oc.columns(['metric', 'tier', 'priority', 'platform', 'shard']).doUpdateSet({ value: sql`metric_counts.value + 1` }));
+}
+
 /**
  * Add one to the running total of `kind` for the ticket's tier, priority and platform, in the
  * caller's transaction (so the total and the event commit together). Kinds not counted cost nothing.
  */
 export async function countEvent(db: Db, ticket: number, kind: string): Promise<void> {
-  if (!counted.has(kind)) return;
-  // One statement: the ticket's tier, priority and platform are read by the insert itself (an event always has its ticket).
-  await runCompiled(db, 'metric_counts.count', [kind, Math.floor(Math.random() * SHARDS), ticket], (slot) =>
-    db
-      .insertInto('metric_counts')
-      .columns(['metric', 'tier', 'priority', 'platform', 'shard', 'value'])
-      .expression(
-        db
-          .selectFrom('tickets')
-          .select([
-            sql<string>`cast(${slot(0)} as text)`.as('metric'),
-            'tier',
-            'priority',
-            'requester_platform',
-            sql<number>`cast(${slot(1)} as integer)`.as('shard'),
-            sql<number>`1`.as('value'),
-          ])
-          .where('number', '=', slot(2)),
-      )
-      .onConflict((oc) => oc.columns(['metric', 'tier', 'priority', 'platform', 'shard']).doUpdateSet({ value: sql`metric_counts.value + 1` })),
-  );
+  if (!isCounted(kind)) return;
+  await runCompiled(db, 'metric_counts.count', countValues(ticket, kind), (slot) => countQuery(db, db, slot, 0));
 }
 
 export interface MetricCount {

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, QueryCreator } from 'kysely';
 import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
@@ -54,30 +54,34 @@ function outboxItem(row: OutboxRow): OutboxItem {
 export async function insertOutbox(db: Db, items: NewOutboxItem[]): Promise<void> {
   if (items.length === 0) return;
   // Compiled once per row count (a unit of work writes a handful); the constant columns stay literal parameters.
-  await runCompiled(
-    db,
-    `outbox.insert:${items.length}`,
-    items.flatMap((r) => [
-      r.id,
-      r.created_at,
-      JSON.stringify(r.target),
-      r.body.op,
-      r.message_key,
-      r.ticket,
-      r.side,
-      encodeBody(r.body),
-      r.next_attempt_at,
-    ]),
-    (slot) =>
-      db.insertInto('outbox').values(
-        items.map((_, i) => {
-          const at = (j: number) => slot(i * 9 + j);
-          return {
-            ...{ id: at(0), created_at: at(1), target: at(2), op: at(3), message_key: at(4), ticket: at(5), side: at(6), card: at(7) },
-            ...{ next_attempt_at: at(8), status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null },
-          };
-        }),
-      ),
+  await runCompiled(db, `outbox.insert:${items.length}`, outboxValues(items), (slot) => outboxInsert(db, slot, items.length, 0));
+}
+
+/** The values of `outboxInsert`'s slots: nine per row. */
+export function outboxValues(items: readonly NewOutboxItem[]): unknown[] {
+  return items.flatMap((r) => [
+    r.id,
+    r.created_at,
+    JSON.stringify(r.target),
+    r.body.op,
+    r.message_key,
+    r.ticket,
+    r.side,
+    encodeBody(r.body),
+    r.next_attempt_at,
+  ]);
+}
+
+/** The insert of `count` new outbox rows, their values in slots from `from` on (`outboxValues`). */
+export function outboxInsert(q: QueryCreator<Database>, slot: (index: number) => never, count: number, from: number) {
+  return q.insertInto('outbox').values(
+    Array.from({ length: count }, (_, i) => {
+      const at = (j: number) => slot(from + i * 9 + j);
+      return {
+        ...{ id: at(0), created_at: at(1), target: at(2), op: at(3), message_key: at(4), ticket: at(5), side: at(6), card: at(7) },
+        ...{ next_attempt_at: at(8), status: 'pending', attempts: 0, lease_until: null, last_error: null, sent_at: null },
+      };
+    }),
   );
 }
 

@@ -1,7 +1,8 @@
+import type { QueryCreator } from 'kysely';
 import { runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
-import type { TimerRow } from './schema.js';
+import type { Database, TimerRow } from './schema.js';
 
 export interface NewTimer {
   kind: string;
@@ -14,36 +15,47 @@ export interface NewTimer {
 export async function setTimers(db: Db, timers: readonly NewTimer[], now: number): Promise<void> {
   if (timers.length === 0) return;
   // Compiled once per timer count: a unit of work sets a few.
-  const values = timers.flatMap((t) => [`${t.kind}:${t.subject}`, t.kind, t.subject, t.dueAt, t.data === undefined ? null : JSON.stringify(t.data)]);
-  await runCompiled(db, `timers.set:${timers.length}`, [...values, now], (slot) =>
-    db
-      .insertInto('timers')
-      .values(
-        timers.map((_, i) => {
-          const at = (j: number) => slot(i * 5 + j);
-          return {
-            id: at(0),
-            kind: at(1),
-            subject: at(2),
-            due_at: at(3),
-            next_at: at(3),
-            data: at(4),
-            attempts: 0,
-            lease_until: null,
-            created_at: slot(values.length),
-          };
-        }),
-      )
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          due_at: eb.ref('excluded.due_at'),
-          next_at: eb.ref('excluded.next_at'),
-          data: eb.ref('excluded.data'),
+  await runCompiled(db, `timers.set:${timers.length}`, timerValues(timers, now), (slot) => timersUpsert(db, slot, timers.length, 0));
+}
+
+/** The values of `timersUpsert`'s slots: five per timer, then the instant they are set at. */
+export function timerValues(timers: readonly NewTimer[], now: number): unknown[] {
+  return [
+    ...timers.flatMap((t) => [`${t.kind}:${t.subject}`, t.kind, t.subject, t.dueAt, t.data === undefined ? null : JSON.stringify(t.data)]),
+    now,
+  ];
+}
+
+/** The upsert of `count` timers, their values in slots from `from` on (`timerValues`). */
+export function timersUpsert(q: QueryCreator<Database>, slot: (index: number) => never, count: number, from: number) {
+  const createdAt = slot(from + count * 5);
+  return q
+    .insertInto('timers')
+    .values(
+      Array.from({ length: count }, (_, i) => {
+        const at = (j: number) => slot(from + i * 5 + j);
+        return {
+          id: at(0),
+          kind: at(1),
+          subject: at(2),
+          due_at: at(3),
+          next_at: at(3),
+          data: at(4),
           attempts: 0,
           lease_until: null,
-        })),
-      ),
-  );
+          created_at: createdAt,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        due_at: eb.ref('excluded.due_at'),
+        next_at: eb.ref('excluded.next_at'),
+        data: eb.ref('excluded.data'),
+        attempts: 0,
+        lease_until: null,
+      })),
+    );
 }
 
 export async function cancelTimer(db: Db, kind: string, subject: string): Promise<void> {

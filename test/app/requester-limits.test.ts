@@ -10,16 +10,16 @@ afterEach(async () => {
   for (const d of desks.splice(0)) await d.close();
 });
 
-function openTicket(d: TestDesk, user: string, i: number): Inbound {
-  const parsed = parseConsoleLine(`${user}: /ticket new Printer ${i} on fire`);
+function openTicket(d: TestDesk, user: string, i: number, title = `Printer ${i} on fire`): Inbound {
+  const parsed = parseConsoleLine(`${user}: /ticket new ${title}`);
   if (parsed.kind !== 'command') throw new Error('not a command');
   const from = { platform: 'console' as const, space: 'local', id: user, name: user };
   const place = { platform: 'console' as const, space: 'local', channel: 'console' };
   return { kind: 'command', name: parsed.name, text: parsed.text, key: `race:${user}:${i}`, at: d.clock.now(), from, place };
 }
 
-async function race(d: TestDesk, user: string, n: number): Promise<string[]> {
-  const replies = await Promise.all(Array.from({ length: n }, (_, i) => d.desk.handle(openTicket(d, user, i))));
+async function race(d: TestDesk, user: string, n: number, title?: string): Promise<string[]> {
+  const replies = await Promise.all(Array.from({ length: n }, (_, i) => d.desk.handle(openTicket(d, user, i, title))));
   return replies.map((r) => r?.text ?? '');
 }
 
@@ -42,5 +42,13 @@ describe('per-requester limits under concurrency', () => {
     const replies = await race(d, 'spammer', 20);
     expect(replies.filter((r) => /#\d+ opened/.test(r))).toHaveLength(1);
     expect(replies.filter((r) => /you can open another in 600 seconds/.test(r))).toHaveLength(19);
+  });
+
+  it('20 simultaneous sends of the same /ticket new (other keys: a person trying again) open exactly one', async () => {
+    const d = await createTestDesk({ yaml: 'people: { agent1: {} }\ntiers: [ { id: L1, agents: [agent1] } ]\n' });
+    desks.push(d);
+    const replies = await race(d, 'impatient', 20, 'VPN down');
+    expect(replies.filter((r) => /#\d+ opened/.test(r))).toHaveLength(1);
+    expect(replies.filter((r) => /You already opened #\d+ 0 seconds ago/.test(r))).toHaveLength(19);
   });
 });

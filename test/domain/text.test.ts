@@ -35,6 +35,10 @@ describe('untrusted user text', () => {
     expect(cleanLine('  Printer\n on   fire  ')).toBe('Printer on fire');
   });
 
+  it('neutralises a mass mention that control characters had split', () => {
+    expect(cleanUserText('hey <\u0007!here> and @\u0000everyone')).toBe('hey <\u200B!here> and @\u200Beveryone');
+  });
+
   it('is idempotent', () => {
     const once = cleanUserText('@everyone <!here>');
     expect(cleanUserText(once)).toBe(once);

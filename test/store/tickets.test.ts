@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
 import type { Db } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { nextTicketNumber } from '../../src/store/tickets.js';
+import { findTicket, insertTicket, nextTicketNumber, type NewTicket } from '../../src/store/tickets.js';
 import { durableTestDatabase, TEST_DIALECT, type DurableTestDatabase } from '../support/database.js';
 
 const stores: DurableTestDatabase[] = [];
@@ -26,6 +26,31 @@ describe(`ticket numbers (${TEST_DIALECT})`, () => {
     const both = await Promise.all([a, b].map((db) => db.transaction().execute((trx) => nextTicketNumber(trx))));
     expect(both.sort()).toEqual([1, 2]);
     expect(await a.transaction().execute((trx) => nextTicketNumber(trx))).toBe(3);
+  });
+
+  it('come with the new row: the insert returns its number, the next after any taken before', async () => {
+    const store = durableTestDatabase();
+    stores.push(store);
+    const db = await store.open();
+    opened.push(db);
+    await migrateToLatest(db);
+    const row = (title: string): Omit<NewTicket, 'number'> => ({
+      ...{ title, description: 'd', category: null, product: null, product_version: null, impact: 'low', urgency: 'low', priority: 'P5' },
+      ...{ tier: 'L1', status: 'open', requester_platform: 'console', requester_space: 'local', requester_id: 'u', requester_name: 'U' },
+      ...{ origin: { platform: 'console', space: 'local', channel: 'c' }, assignee: null, assignee_name: null, created_at: 5, updated_at: 5 },
+      ...{ first_response_at: null, resolved_at: null, closed_at: null, resolution: null, revision: 0, sla_policy: null, sla_group: null },
+      sla_marks: null,
+    });
+    expect(await db.transaction().execute((trx) => insertTicket(trx, row('first')))).toBe(1);
+    expect(await db.transaction().execute((trx) => nextTicketNumber(trx))).toBe(2);
+    expect(await db.transaction().execute((trx) => insertTicket(trx, row('third')))).toBe(3);
+    const third = await findTicket(db, 3);
+    expect([third?.title, third?.origin, third?.sla_marks, third?.requester_zone]).toEqual([
+      'third',
+      { platform: 'console', space: 'local', channel: 'c' },
+      [],
+      null,
+    ]);
   });
 
   it.skipIf(TEST_DIALECT !== 'postgres')('on PostgreSQL come from a sequence that continues the counter, and back', async () => {

@@ -24,18 +24,20 @@ export function policyFor(core: Core, t: Pick<Ticket, 'priority' | 'slaGroup'>):
 
 /** The clocks' inputs: both start at creation; each stops at its event and stands still in its pauses. */
 export function clockInputs(policy: SlaPolicy, t: Ticket, pauses: readonly PauseRow[]): Record<ClockName, Omit<ClockInput, 'now'>> {
-  const base = { calendar: policy.calendar, startedAt: t.createdAt };
   const stoppedResolution = t.status === 'resolved' || t.status === 'closed' ? (t.resolvedAt ?? t.closedAt) : undefined;
   const waiting = pauses.filter((p) => p.reason === 'waiting');
+  // Spreads last only: a spread followed by more properties is slow to build (see `card`, src/core/render.ts).
   return {
     first_response: {
-      ...base,
+      calendar: policy.calendar,
+      startedAt: t.createdAt,
       targetMinutes: policy.firstResponseMinutes,
       pauses: waiting,
       ...(t.firstResponseAt !== undefined ? { stoppedAt: t.firstResponseAt } : {}),
     },
     resolution: {
-      ...base,
+      calendar: policy.calendar,
+      startedAt: t.createdAt,
       targetMinutes: policy.resolutionMinutes,
       pauses,
       ...(stoppedResolution !== undefined ? { stoppedAt: stoppedResolution } : {}),
@@ -62,7 +64,7 @@ export function snapshotWith(
     return {
       policy,
       inputs,
-      clocks: { first_response: evaluateClock({ ...inputs.first_response, now }), resolution: evaluateClock({ ...inputs.resolution, now }) },
+      clocks: { first_response: evaluateClock({ now, ...inputs.first_response }), resolution: evaluateClock({ now, ...inputs.resolution }) },
     };
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;

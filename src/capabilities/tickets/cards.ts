@@ -44,14 +44,15 @@ export function agentCard(t: Ticket, dir: Directory, extraFields: CardField[] = 
   // A channel card stays short; `/ticket show` has the whole description.
   const description = opts.full ? t.description : clip(t.description, 1500, ` (cut: /ticket show ${t.number} has the rest)`);
   const text = [description, t.resolution ? `Resolved: ${t.resolution}` : ''].filter(Boolean).join('\n');
-  return card({
-    title: `🎫 #${t.number} ${t.title}`,
-    ...(text ? { text } : {}),
+  const title = `🎫 #${t.number} ${t.title}`;
+  const rest = {
     fields: [...ticketFields(t, dir), ...extraFields],
     buttons: agentButtons(t, dir),
-    tone: t.status === 'resolved' || t.status === 'closed' ? 'success' : 'info',
+    tone: t.status === 'resolved' || t.status === 'closed' ? ('success' as const) : ('info' as const),
     context: `Opened ${formatInstant(t.createdAt)} by ${t.requester.name} · updated ${formatInstant(t.updatedAt)}`,
-  });
+  };
+  // The text (when there is one) second, as cards always had it; no spread in the middle (see `card`).
+  return card(text ? Object.assign({ title, text }, rest) : Object.assign({ title }, rest));
 }
 
 /** What the old tier's card says after the ticket moved up the ladder. */

@@ -1,15 +1,8 @@
 import { UserError } from '../../domain/errors.js';
 import { priorityOf } from '../../domain/priority.js';
 import type { CardField, Place, Reply } from '../../ports.js';
-import {
-  countOpenTicketsOf,
-  findSameRecentTicket,
-  insertTicket,
-  lastTicketOpenedBy,
-  lockRequester,
-  nextTicketNumber,
-  type NewTicket,
-} from '../../store/tickets.js';
+import { countOpenTicketsOf, findSameRecentTicket, insertTicket, lastTicketOpenedBy, type NewTicket } from '../../store/tickets.js';
+import { lockRequester } from '../../store/requester-lock.js';
 import type { Db } from '../../store/connect.js';
 import { agentCard, requesterCard } from './cards.js';
 import { change, type Request } from '../../core/request.js';
@@ -63,15 +56,21 @@ export async function checkRequesterLimits(core: Core, req: Request, db: Db, now
  */
 export async function openTicket(core: Core, req: Request, input: NewTicketInput, opts: UnitOptions = {}): Promise<Reply> {
   const v = validateNewTicket(core, input);
-  const opened = await change(core, req, async (work) => {
-    await opts.first?.(work);
-    // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
-    await lockRequester(work.db, req.actor.person);
-    const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
-    if (again) return { again };
-    await checkRequesterLimits(core, req, work.db, work.now);
-    return { ticket: await createTicket(core, work, req.actor, req.place, v) };
-  });
+  const opened = await change(
+    core,
+    req,
+    async (work) => {
+      await opts.first?.(work);
+      // One requester's opens take turns (PostgreSQL replicas too), so a double send finds its first ticket.
+      // Taken with the idempotency key where there is one (held already, then).
+      await lockRequester(work.db, req.actor.person);
+      const again = await findSameRecentTicket(work.db, req.actor.person, v, work.now - SAME_TICKET_WINDOW_MS);
+      if (again) return { again };
+      await checkRequesterLimits(core, req, work.db, work.now);
+      return { ticket: await createTicket(core, work, req.actor, req.place, v) };
+    },
+    { lockRequester: true },
+  );
   return opened.ticket ? openedReply(core, opened.ticket) : sameTicketReply(opened.again!, core.clock.now());
 }
 
@@ -114,9 +113,9 @@ export async function createTicket(
   valid: ValidTicket,
   opts: CreateOptions = {},
 ): Promise<Ticket> {
-  const { ticket: t, tier } = await newTicket(core, work, actor, place, valid, opts);
-  const policy = policyFor(core, t);
-  await insertTicket(work.db, newTicketRow(t, policy?.name));
+  const { ticket: unnumbered, tier } = newTicket(core, work, actor, place, valid, opts);
+  const policy = policyFor(core, unnumbered);
+  const t: Ticket = { number: await insertTicket(work.db, newTicketRow(unnumbered, policy?.name)), ...unnumbered };
   let clockFailure: string | undefined;
   const sla = snapshotWith(core, t, [], work.now, (why) => (clockFailure = why));
   const slaLines = () => (clockFailure !== undefined && policy ? [slaFailedField(policy.name, clockFailure)] : slaFields(sla));
@@ -143,31 +142,30 @@ export async function createTicket(
 
 /**
  * The new ticket as it will be stored: its fields settled by the capabilities' intake, its tier (asked
- * for, else chosen by intake, else routed by category and product), its priority from the matrix and
- * the next number.
+ * for, else chosen by intake, else routed by category and product), its priority from the matrix. Its
+ * number comes with its row (`insertTicket`).
  */
-async function newTicket(
+function newTicket(
   core: Core,
   work: Work,
   actor: Actor,
   place: Place,
   valid: ValidTicket,
   opts: CreateOptions,
-): Promise<{ ticket: Ticket; tier: TierConfig }> {
+): { ticket: Omit<Ticket, 'number'>; tier: TierConfig } {
   const { tier: routed, ...settled } = core.catalogue.intake(
     core.config,
     { category: valid.category, product: valid.product, version: valid.version },
     work.now,
   );
-  const v = { ...valid, ...settled };
+  const v = Object.assign({}, valid, settled);
   const tier =
     (opts.tier !== undefined ? core.directory.tier(opts.tier) : undefined) ??
     (routed !== undefined ? core.directory.tier(routed) : undefined) ??
     core.directory.entryTier(v.category, v.product, v.version);
   const origin = place.channel.startsWith('dm:') ? undefined : place;
   const group = core.directory.customerGroupOf(actor);
-  const ticket: Ticket = {
-    number: await nextTicketNumber(work.db),
+  const ticket: Omit<Ticket, 'number'> = {
     title: v.title,
     description: v.description,
     impact: v.impact,
@@ -190,9 +188,8 @@ async function newTicket(
 }
 
 /** The row of a ticket just opened: nobody assigned, nothing answered or resolved yet. */
-function newTicketRow(t: Ticket, slaPolicy: string | undefined): NewTicket {
+function newTicketRow(t: Omit<Ticket, 'number'>, slaPolicy: string | undefined): Omit<NewTicket, 'number'> {
   return {
-    number: t.number,
     title: t.title,
     description: t.description,
     category: t.category ?? null,
