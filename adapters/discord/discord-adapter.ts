@@ -9,7 +9,7 @@ export { deliveryError } from './outbound.js';
 import { DEFAULT_PEER_TAGS, isForum, placeIn, type PeerTags } from './forum.js';
 import { followConversations } from './conversations.js';
 import { followInteractions } from './interactions.js';
-import { cardPosting, handleRoles, placesAndPeople } from './outbound.js';
+import { cardPosting, deliveryError, handleRoles, placesAndPeople } from './outbound.js';
 import { followPeerEdits } from './peer-edits.js';
 import { followSolutionReactions } from './reactions.js';
 
@@ -190,20 +190,50 @@ function outboundOptions(options: Pick<DiscordAdapterOptions, 'ticketsChannel' |
  * connection, for a deliverer that takes no events: the delivery worker of `tierdesk start`.
  */
 export function createDiscordOutbound(
-  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'ticketsChannel' | 'peerTags' | 'logger'>,
+  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'guilds' | 'ticketsChannel' | 'peerTags' | 'logger'>,
 ): ChatAdapter {
   const client = newClient(options.apiUrl ? { apiUrl: options.apiUrl } : {});
   // REST only: the token is all it needs (login would open a gateway connection, and take events).
   client.rest.setToken(options.token);
   client.token = options.token;
   const outbound = outboundOptions(options);
+  const guildsKnown = fetchedOnce(() => Promise.all(options.guilds.map((guild) => client.guilds.fetch({ guild, withCounts: false }))));
   return {
     platform: 'discord',
     async start() {},
     async stop() {
       await client.destroy();
     },
-    ...cardPosting(client, outbound),
-    ...placesAndPeople(client, outbound),
+    ...afterwards(guildsKnown, { ...cardPosting(client, outbound), ...placesAndPeople(client, outbound) }),
   };
+}
+
+/**
+ * `fetch` run once, and again after a failure (told as a delivery error, so the outbox retries):
+ * a client that never logs in to the gateway has no guild in its cache, and discord.js neither
+ * returns nor caches a channel of a guild it does not know (`channels.fetch` resolves null), so
+ * without its guilds every card would be refused as "not a text channel".
+ */
+function fetchedOnce(fetch: () => Promise<unknown>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () =>
+    (done ??= fetch().then(
+      () => undefined,
+      (err: unknown) => {
+        done = undefined;
+        throw deliveryError(err);
+      },
+    ));
+}
+
+/** Each method, run once `ready` has resolved. */
+function afterwards<T extends Record<string, (...args: never[]) => Promise<unknown>>>(ready: () => Promise<void>, methods: T): T {
+  const wrapped = Object.entries(methods).map(([name, method]) => [
+    name,
+    async (...args: never[]) => {
+      await ready();
+      return method(...args);
+    },
+  ]);
+  return Object.fromEntries(wrapped) as T;
 }
