@@ -10,6 +10,8 @@ type Emit = (name: string, value: number, unit: string) => void;
 const RATE = Number(process.env.BENCH_DISCORD_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_DISCORD_SECONDS ?? 10);
 const OVERLOAD_SECONDS = Number(process.env.BENCH_DISCORD_OVERLOAD_SECONDS ?? 10);
+/** Interactions sent at 100/s before the measured phases, not reported: code paths compiled, connections open. */
+const WARMUP = Number(process.env.BENCH_DISCORD_WARMUP ?? 300);
 const QUEUED = 'select count(*) as n from inbound_queue';
 
 /**
@@ -22,6 +24,8 @@ const QUEUED = 'select count(*) as n from inbound_queue';
  * threads go out through the outbox at the pace Discord's global rate limit allows; they trail, and
  * are not waited for. The fake Discord runs in a second process (bench/intake-discord-load.ts), whose
  * own lag is reported. CPU per interaction is read from /proc: the intake thread's, and the process's.
+ * WARMUP interactions at 100/s go first, unreported, so that start-up (compiling, connecting) is not
+ * counted in the steady phase.
  */
 export async function run(emit: Emit): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-discord-'));
@@ -56,6 +60,11 @@ export async function run(emit: Emit): Promise<void> {
     return phase;
   };
   try {
+    if (WARMUP > 0) {
+      child.send({ type: 'load', rate: 100, seconds: WARMUP / 100, tag: 'warmup' });
+      await next<PhaseDone>('done');
+      await desk.until0(QUEUED, 180_000);
+    }
     await load('steady', RATE, SECONDS, 'intake.discord.');
     emit('intake.discord.offered_per_s', RATE, 'tickets/s');
     await load('overload', 2 * RATE, OVERLOAD_SECONDS, 'intake.discord.overload_');
