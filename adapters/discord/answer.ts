@@ -49,8 +49,6 @@ export function answerable(answers: InteractionAnswers, interaction: { id: strin
 /** Said when the core took too long to ask for a form: a modal can only be the first answer. */
 export const FORM_TOO_SLOW = 'That took too long to open its form: please try again.';
 
-const json = <T>(x: unknown): T => ('toJSON' in (x as object) ? (x as { toJSON(): T }).toJSON() : (x as T));
-
 /**
  * An answer as Discord shows it: a card as an embed (within its limits) with its buttons (a
  * search result's Open, an article's Helpful / Publish), and the words said before the card (the
@@ -64,12 +62,12 @@ export function answerBody(reply: Reply): AnswerBody {
   const text = [reply.text, ...problems].join('\n');
   if (!reply.card) return { content: cut(text, 2000, 'see /ticket show') };
   const rendered = renderCard(reply.card);
-  const components = (rendered.components ?? []).map((row) => json<APIActionRowComponent<APIComponentInMessageActionRow>>(row));
+  const components = rendered.components;
   const fallback = reply.card.fallback;
   const lead = fallback !== '' && text.endsWith(fallback) ? text.slice(0, text.length - fallback.length).trim() : '';
   return {
     content: cut(lead, 2000, 'see the card'),
-    embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)),
+    embeds: rendered.embeds,
     ...(components.length > 0 ? { components } : {}),
   };
 }
