@@ -7,11 +7,11 @@
  * the HTTP request itself (a message payload resolved through lazy `require`s on every reply), and its
  * HTTP client opens one more connection for every answer waiting when the event loop stalls, then
  * closes them idle: under a burst, connection churn (a TLS handshake each, against Discord) where
- * keep-alive should hold. Here: one JSON request each, on a bounded keep-alive pool.
+ * keep-alive should hold. Here: one JSON request each, on a bounded keep-alive pool of our own
+ * (answer-connections.ts).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Routes, type APIInteractionResponse, type RESTPatchAPIWebhookWithTokenMessageJSONBody } from 'discord.js';
+import { AnswerConnections, ConnectionError } from './answer-connections.js';
 
 /** Discord's API, as discord.js addresses it (`rest.api` + `/v10`). */
 const DISCORD_API = 'https://discord.com/api';
@@ -23,6 +23,9 @@ const VERSION = 'v10';
 const SOCKETS = 128;
 /** An idle connection is closed before a server would (commonly 5 s), so none is reused as it closes. */
 const IDLE_MS = 4_000;
+const USER_AGENT = 'DiscordBot (https://github.com/tierdesk/tierdesk, 1) tierdesk';
+/** Discord's "Interaction has already been acknowledged". */
+const ALREADY_ANSWERED = 40060;
 
 /** Discord refused an answer: its HTTP status, and its JSON error code and message when it gave one. */
 export class InteractionAnswerError extends Error {
@@ -48,27 +51,14 @@ export interface InteractionAnswers {
 /** Answers for the application `applicationId`, to `apiUrl` (`…/api`, as the REST client's `api`; default Discord's). */
 export function interactionAnswers(applicationId: string, apiUrl = DISCORD_API): InteractionAnswers {
   const base = new URL(`${apiUrl.replace(/\/+$/, '')}/${VERSION}`);
-  const secure = base.protocol === 'https:';
-  const options = { keepAlive: true, maxSockets: SOCKETS, maxFreeSockets: SOCKETS, timeout: IDLE_MS, scheduling: 'lifo' as const };
-  const agent = secure ? new HttpsAgent(options) : new HttpAgent(options);
-  const send = (method: 'POST' | 'PATCH', route: string, body: unknown) => sendJson({ agent, secure, base, method, route, body });
+  const connections = new AnswerConnections(base, SOCKETS, IDLE_MS);
+  const send = (method: 'POST' | 'PATCH', route: string, body: unknown) =>
+    sendJson(connections, method, `${base.pathname}${route}`, JSON.stringify(body));
   return {
     respond: (interaction, body) => send('POST', Routes.interactionCallback(interaction.id, interaction.token), body),
     editOriginal: (token, body) => send('PATCH', Routes.webhookMessage(applicationId, token, '@original'), body),
-    close: () => agent.destroy(),
+    close: () => connections.close(),
   };
-}
-
-/** Discord's "Interaction has already been acknowledged". */
-const ALREADY_ANSWERED = 40060;
-
-interface Request {
-  agent: HttpAgent;
-  secure: boolean;
-  base: URL;
-  method: 'POST' | 'PATCH';
-  route: string;
-  body: unknown;
 }
 
 /**
@@ -76,41 +66,19 @@ interface Request {
  * closed just as it was reused fails before Discord read the request: it is sent again, once; had
  * Discord read it after all, the second callback is refused as already answered, which it was.
  */
-async function sendJson(r: Request, again = false): Promise<void> {
-  const data = JSON.stringify(r.body);
-  const headers = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(data),
-    'user-agent': 'DiscordBot (https://github.com/tierdesk/tierdesk, 1) tierdesk',
-  };
-  const target = { host: r.base.hostname, port: r.base.port, path: `${r.base.pathname}${r.route}`, method: r.method, agent: r.agent, headers };
+async function sendJson(connections: AnswerConnections, method: string, path: string, json: string, again = false): Promise<void> {
+  let res;
   try {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = (r.secure ? httpsRequest : httpRequest)(target, resolve);
-      req.on('error', (err) => reject(Object.assign(err, { reused: req.reusedSocket })));
-      req.end(data);
-    });
-    const text = await readAll(res);
-    if (res.statusCode! >= 200 && res.statusCode! < 300) return;
-    const error = refusal(res.statusCode!, text);
-    if (again && error.code === ALREADY_ANSWERED) return;
-    throw error;
+    res = await connections.send(method, path, json, USER_AGENT);
   } catch (err) {
-    const reused = (err as { reused?: boolean }).reused === true;
-    const code = (err as { code?: string }).code;
-    if (!again && reused && (code === 'ECONNRESET' || code === 'EPIPE')) return sendJson(r, true);
+    const dropped = err instanceof ConnectionError && err.reused && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+    if (!again && dropped) return sendJson(connections, method, path, json, true);
     throw err;
   }
-}
-
-function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (text += chunk));
-    res.on('end', () => resolve(text));
-    res.on('error', reject);
-  });
+  if (res.status >= 200 && res.status < 300) return;
+  const error = refusal(res.status, res.body);
+  if (again && error.code === ALREADY_ANSWERED) return;
+  throw error;
 }
 
 function refusal(status: number, text: string): InteractionAnswerError {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InteractionAnswerError, interactionAnswers, type InteractionAnswers } from '../../../adapters/discord/interaction-answers.js';
 import { answerOf, CALLBACK, command, EDIT_REPLY, openTicket, POST_MESSAGE, sendPress } from './interactions.js';
@@ -142,5 +142,74 @@ describe('the answers client', () => {
     await answers.editOriginal('token-1', { content: 'Ticket #1 opened.' });
 
     expect(seen).toEqual([{ method: 'PATCH', url: '/api/v10/webhooks/900/token-1/messages/%40original' }]);
+  });
+});
+
+/** A TCP server that answers each request with exactly the bytes `reply` gives, written in `pieces`. */
+async function rawApi(reply: (n: number) => string, pieces = 1) {
+  let connections = 0;
+  let requests = 0;
+  const server = createNetServer((socket) => {
+    connections++;
+    let seen = '';
+    socket.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      // One request: its head, then a body of Content-Length bytes.
+      for (let end = seen.indexOf('\r\n\r\n'); end >= 0; end = seen.indexOf('\r\n\r\n')) {
+        const length = Number(/content-length: (\d+)/i.exec(seen.slice(0, end))?.[1] ?? 0);
+        if (seen.length < end + 4 + length) return;
+        seen = seen.slice(end + 4 + length);
+        const bytes = Buffer.from(reply(++requests), 'latin1');
+        const size = Math.ceil(bytes.length / pieces);
+        for (let i = 0; i < bytes.length; i += size) socket.write(bytes.subarray(i, i + size));
+        if (/connection: close/i.test(bytes.toString('latin1'))) socket.end();
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  return { url, connections: () => connections, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe('responses as Discord writes them', () => {
+  const message = { type: 4 as const, data: { content: 'Ticket #1 opened.' } };
+  let answers: InteractionAnswers;
+  afterEach(() => answers.close());
+
+  it('a refusal in a chunked body, arriving a few bytes at a time, is read whole', async () => {
+    const body = JSON.stringify({ code: 10062, message: 'Unknown interaction' });
+    const api = await rawApi(
+      () =>
+        `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n${body.slice(0, 5)}\r\n${(body.length - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\n\r\n`,
+      20,
+    );
+    answers = interactionAnswers('900', api.url);
+
+    await expect(answers.respond({ id: '1', token: 't' }, message)).rejects.toMatchObject({ status: 404, code: 10062 });
+    answers.close();
+    await api.close();
+  });
+
+  it('a connection the server says it closes is not used again; one kept alive is', async () => {
+    const api = await rawApi((n) => (n === 1 ? 'HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 204 No Content\r\n\r\n'));
+    answers = interactionAnswers('900', api.url);
+
+    await answers.respond({ id: '1', token: 't1' }, message);
+    await answers.respond({ id: '2', token: 't2' }, message);
+    await answers.respond({ id: '3', token: 't3' }, message);
+
+    expect(api.connections()).toBe(2);
+    answers.close();
+    await api.close();
+  });
+
+  it('a body with neither a length nor chunks runs to the close', async () => {
+    const api = await rawApi(() => 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n{"code": 50035, "message": "Invalid Form Body"}');
+    answers = interactionAnswers('900', api.url);
+
+    await expect(answers.respond({ id: '1', token: 't' }, message)).rejects.toMatchObject({ status: 400, code: 50035 });
+    answers.close();
+    await api.close();
   });
 });
