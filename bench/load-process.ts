@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
  * in real life): start `script` (a .ts file beside this one) and wait for its messages by type.
  */
 export function startLoadProcess(script: string): { child: ChildProcess; next: <T>(type: string) => Promise<T> } {
+  // BENCH_FAKE_CPU_PROF=dir: a V8 CPU profile of the platform side too (what the fake and generator cost).
+  const profile = process.env.BENCH_FAKE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_FAKE_CPU_PROF}`] : [];
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Structured clone: tens of thousands of request bodies and ack times cross cheaply.
     serialization: 'advanced',

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,6 +14,8 @@ export interface TierdeskProcess {
   /** Slack HTTP mode: where the receiver listens. */
   url: string | undefined;
   count(sql: string): number;
+  /** Rows of a query on the database file (read-only). */
+  rows<T>(sql: string, ...params: unknown[]): T[];
   /**
    * CPU time used so far (ms, user + system, from /proc): by the main thread (intake: the HTTP
    * server or gateway, admission, the use cases) and by the whole process (the delivery worker too).
@@ -37,6 +39,8 @@ export async function startTierdesk(dir: string, yaml: string, env: Record<strin
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  // BENCH_TIERDESK_LOG=file: keep tierdesk's log lines (otherwise only the last ones are shown, on a failed start).
+  if (process.env.BENCH_TIERDESK_LOG) child.stderr!.pipe(createWriteStream(process.env.BENCH_TIERDESK_LOG));
   const started = new Promise<string | undefined>((resolve, reject) => {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
@@ -57,6 +61,7 @@ export async function startTierdesk(dir: string, yaml: string, env: Record<strin
     child,
     url,
     count,
+    rows: <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
     cpu: () => processCpu(child.pid!),
     async until0(sql, ms) {
       const deadline = Date.now() + ms;

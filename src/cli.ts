@@ -130,7 +130,7 @@ async function serve(
   const finished = new Promise<number>((resolve) => (finish = resolve));
   // eslint-disable-next-line prefer-const
   let desk: ReturnType<typeof createDesk>;
-  const adapters = platformAdapters(config, logger, shards, io.env.TIERDESK_DELIVERY !== 'inline');
+  const adapters = platformAdapters(config, logger, shards);
   // The console runs only when no platform does: it is the no-accounts way to try tierdesk.
   if (adapters.length === 0) {
     adapters.push(
@@ -196,8 +196,7 @@ async function serve(
 }
 
 /** The Slack and Discord adapters whose secrets are configured, each offering the catalogue's surface. */
-/** `answersOnly`: cards go out from the delivery worker, so Discord's client here only answers interactions. */
-function platformAdapters(config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards, answersOnly: boolean): ChatAdapter[] {
+function platformAdapters(config: Config, logger: ReturnType<typeof createLogger>, shards: DiscordShards): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
   const directory = new Directory(config);
   const slack = config.secrets.slack;
@@ -236,7 +235,6 @@ function platformAdapters(config: Config, logger: ReturnType<typeof createLogger
         logger,
         now: () => systemClock.now(),
         ...shards,
-        answersOnly,
       }),
     );
   }

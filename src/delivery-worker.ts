@@ -66,6 +66,7 @@ if (discord) {
     createDiscordOutbound({
       token: discord.token,
       ...(discord.apiUrl ? { apiUrl: discord.apiUrl } : {}),
+      guilds: config.discord.guilds,
       ...(config.discord.ticketsChannel ? { ticketsChannel: config.discord.ticketsChannel } : {}),
       peerTags: config.peer.tags,
       logger,

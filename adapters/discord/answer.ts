@@ -3,26 +3,51 @@
  * (a card as an embed with its buttons), or the form it asked for as a modal, which Discord takes
  * only as the first response.
  */
-import { MessageFlags, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed, type ModalBuilder } from 'discord.js';
+import {
+  InteractionResponseType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIModalInteractionResponseCallbackData,
+} from 'discord.js';
 import type { Form, Reply } from '../../src/ports.js';
 import { observeIntakeAck } from '../../src/core/metrics.js';
 import { formModal } from './forms.js';
+import type { InteractionAnswers } from './interaction-answers.js';
 import { cut, renderCard } from './render.js';
 
-type AnswerBody = { content: string; embeds?: APIEmbed[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] };
+export type AnswerBody = { content: string; embeds?: APIEmbed[]; components?: APIActionRowComponent<APIComponentInMessageActionRow>[] };
 
+/** What an interaction can be answered with: an ephemeral message, a deferral and then its edit, a modal. */
 export interface Answerable {
-  reply(o: AnswerBody & { flags: MessageFlags.Ephemeral; allowedMentions: { parse: [] } }): Promise<unknown>;
-  deferReply(o: { flags: MessageFlags.Ephemeral }): Promise<unknown>;
-  editReply(o: AnswerBody & { allowedMentions: { parse: [] } }): Promise<unknown>;
+  reply(body: AnswerBody): Promise<unknown>;
+  deferReply(): Promise<unknown>;
+  editReply(body: AnswerBody): Promise<unknown>;
   /** Absent where Discord shows no modal (a modal's own submission). */
-  showModal?(modal: ModalBuilder): Promise<unknown>;
+  showModal?(modal: APIModalInteractionResponseCallbackData): Promise<unknown>;
+}
+
+/** Nobody is pinged by an answer. */
+const NO_PINGS = { parse: [] };
+
+/** Answers to one interaction (`modals`: whether it may be answered with a modal), sent by `answers`. */
+export function answerable(answers: InteractionAnswers, interaction: { id: string; token: string }, modals: boolean): Answerable {
+  const ephemeral = MessageFlags.Ephemeral as const;
+  return {
+    reply: (body) =>
+      answers.respond(interaction, {
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { ...body, flags: ephemeral, allowed_mentions: NO_PINGS },
+      }),
+    deferReply: () => answers.respond(interaction, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: ephemeral } }),
+    editReply: (body) => answers.editOriginal(interaction.token, { ...body, allowed_mentions: NO_PINGS }),
+    ...(modals ? { showModal: (modal) => answers.respond(interaction, { type: InteractionResponseType.Modal, data: modal }) } : {}),
+  };
 }
 
 /** Said when the core took too long to ask for a form: a modal can only be the first answer. */
 export const FORM_TOO_SLOW = 'That took too long to open its form: please try again.';
-
-const json = <T>(x: unknown): T => ('toJSON' in (x as object) ? (x as { toJSON(): T }).toJSON() : (x as T));
 
 /**
  * An answer as Discord shows it: a card as an embed (within its limits) with its buttons (a
@@ -37,12 +62,12 @@ export function answerBody(reply: Reply): AnswerBody {
   const text = [reply.text, ...problems].join('\n');
   if (!reply.card) return { content: cut(text, 2000, 'see /ticket show') };
   const rendered = renderCard(reply.card);
-  const components = (rendered.components ?? []).map((row) => json<APIActionRowComponent<APIComponentInMessageActionRow>>(row));
+  const components = rendered.components;
   const fallback = reply.card.fallback;
   const lead = fallback !== '' && text.endsWith(fallback) ? text.slice(0, text.length - fallback.length).trim() : '';
   return {
     content: cut(lead, 2000, 'see the card'),
-    embeds: (rendered.embeds ?? []).map((e) => json<APIEmbed>(e)),
+    embeds: rendered.embeds,
     ...(components.length > 0 ? { components } : {}),
   };
 }
@@ -55,32 +80,35 @@ export function answerBody(reply: Reply): AnswerBody {
 export async function answerSoon(interaction: Answerable, work: Promise<Reply | void>, received = performance.now()): Promise<void> {
   // The intake histogram: from receipt to the first response Discord gets (a reply, a modal or a deferral).
   const acked = () => observeIntakeAck('discord', (performance.now() - received) / 1000);
-  const quick = await Promise.race([work.then((reply) => ({ reply })), deadline()]);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1500)));
+  // The core nearly always wins: its timer is cleared then, not left to fire for nothing.
+  const quick = await Promise.race([work.then((reply) => ({ reply })), deadline]).finally(() => clearTimeout(timer));
   if (quick) {
     // No reply means the core saw this interaction before (a redelivery): it was answered then.
     if (!quick.reply) return;
-    if (quick.reply.form && interaction.showModal) await showForm(interaction, interaction.showModal.bind(interaction), quick.reply.form);
-    else await interaction.reply({ ...answerBody(quick.reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    if (quick.reply.form && interaction.showModal) await showForm(interaction, interaction.showModal, quick.reply.form);
+    else await interaction.reply(answerBody(quick.reply));
     return acked();
   }
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await interaction.deferReply();
   acked();
   const reply = await work;
   const body = !reply ? { content: 'Done.' } : reply.form ? { content: FORM_TOO_SLOW } : answerBody(reply);
-  await interaction.editReply({ ...body, allowedMentions: { parse: [] } });
+  await interaction.editReply(body);
 }
 
 /** The form as a modal; one whose details do not fit in a modal's id is explained instead of failing. */
-async function showForm(interaction: Answerable, showModal: (modal: ModalBuilder) => Promise<unknown>, form: Form): Promise<void> {
+async function showForm(
+  interaction: Answerable,
+  showModal: (modal: APIModalInteractionResponseCallbackData) => Promise<unknown>,
+  form: Form,
+): Promise<void> {
   const modal = formModal(form);
   if (modal) {
-    await showModal(modal);
+    await showModal(modal.toJSON());
     return;
   }
   const content = `This form ("${form.title}") carries more than Discord lets a form hold: use the /${form.submit.command} command and its options instead.`;
-  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-}
-
-function deadline(): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), 1500).unref());
+  await interaction.reply({ content });
 }

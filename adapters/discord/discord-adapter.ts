@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials, Routes, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, type Channel, type GuildMember, type Message, type PartialMessage } from 'discord.js';
 import type { ChatAdapter, Inbound, Logger, Person, Place, Reply } from '../../src/ports.js';
 import type { Intake } from '../../src/intake-port.js';
 import { answerBody } from './answer.js';
@@ -9,7 +9,8 @@ export { deliveryError } from './outbound.js';
 import { DEFAULT_PEER_TAGS, isForum, placeIn, type PeerTags } from './forum.js';
 import { followConversations } from './conversations.js';
 import { followInteractions } from './interactions.js';
-import { cardPosting, handleRoles, placesAndPeople } from './outbound.js';
+import { interactionAnswers } from './interaction-answers.js';
+import { cardPosting, deliveryError, handleRoles, placesAndPeople } from './outbound.js';
 import { followPeerEdits } from './peer-edits.js';
 import { followSolutionReactions } from './reactions.js';
 
@@ -36,12 +37,6 @@ export interface DiscordAdapterOptions {
   shards?: number[];
   /** Shards across every replica; default 1. */
   shardCount?: number;
-  /**
-   * Cards go out from another client (the delivery worker): this one answers interactions, which
-   * Discord does not count against the bot's global 50 requests a second, so discord.js's own global
-   * limiter must not hold them back (past 50 answers a second it would refuse them).
-   */
-  answersOnly?: boolean;
 }
 
 /**
@@ -74,7 +69,7 @@ function personOf(platformGroups: readonly string[]) {
   };
 }
 
-function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount' | 'answersOnly'>): Client {
+function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 'shardCount'>): Client {
   return new Client({
     intents: INTENTS,
     allowedMentions: { parse: [] },
@@ -87,7 +82,6 @@ function newClient(options: Pick<DiscordAdapterOptions, 'apiUrl' | 'shards' | 's
       retries: 0,
       rejectOnRateLimit: () => true,
       offset: 0,
-      ...(options.answersOnly ? { globalRequestsPerSecond: 100_000 } : {}),
     },
     // Which gateway shards this replica runs (TIERDESK_DISCORD_SHARDS, TIERDESK_DISCORD_SHARD_COUNT).
     ...(options.shards ? { shards: options.shards } : {}),
@@ -138,8 +132,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
   }
 
   const inbound = { guilds, peerForums, deliver: () => deliver, person, authorOf, logger: options.logger, now: options.now, placeOf, homeOf };
+  // Interactions are answered on connections of their own, never behind cards (interaction-answers.ts).
+  const answers = interactionAnswers(options.applicationId, options.apiUrl);
   // Interactions; messages in ticket threads, peer forum posts and DMs; the asker's ✅ on an answer.
-  followInteractions(client, { ...inbound, options, intake: () => intake });
+  followInteractions(client, { ...inbound, options, intake: () => intake, answers });
   followConversations(client, inbound);
   followSolutionReactions(client, inbound);
   // Edits, renames and deletions in a peer forum: the question follows its post (the core decides how).
@@ -155,8 +151,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
       // A queued interaction's answer replaces its "queued" reply (the interaction's webhook, valid 15 minutes).
       intake?.answerLaterWith('discord', async (answerTo, reply) => {
         const { token } = JSON.parse(answerTo) as { token: string };
-        const body = { ...answerBody(reply), allowed_mentions: { parse: [] } };
-        await client.rest.patch(Routes.webhookMessage(options.applicationId, token, '@original'), { body, auth: false });
+        await answers.editOriginal(token, { ...answerBody(reply), allowed_mentions: { parse: [] } });
       });
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(options.token);
@@ -166,6 +161,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): ChatAdapte
     async stop() {
       deliver = undefined;
       await client.destroy();
+      answers.close();
     },
     connected() {
       return client.isReady();
@@ -190,20 +186,50 @@ function outboundOptions(options: Pick<DiscordAdapterOptions, 'ticketsChannel' |
  * connection, for a deliverer that takes no events: the delivery worker of `tierdesk start`.
  */
 export function createDiscordOutbound(
-  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'ticketsChannel' | 'peerTags' | 'logger'>,
+  options: Pick<DiscordAdapterOptions, 'token' | 'apiUrl' | 'guilds' | 'ticketsChannel' | 'peerTags' | 'logger'>,
 ): ChatAdapter {
   const client = newClient(options.apiUrl ? { apiUrl: options.apiUrl } : {});
   // REST only: the token is all it needs (login would open a gateway connection, and take events).
   client.rest.setToken(options.token);
   client.token = options.token;
   const outbound = outboundOptions(options);
+  const guildsKnown = fetchedOnce(() => Promise.all(options.guilds.map((guild) => client.guilds.fetch({ guild, withCounts: false }))));
   return {
     platform: 'discord',
     async start() {},
     async stop() {
       await client.destroy();
     },
-    ...cardPosting(client, outbound),
-    ...placesAndPeople(client, outbound),
+    ...afterwards(guildsKnown, { ...cardPosting(client, outbound), ...placesAndPeople(client, outbound) }),
   };
+}
+
+/**
+ * `fetch` run once, and again after a failure (told as a delivery error, so the outbox retries):
+ * a client that never logs in to the gateway has no guild in its cache, and discord.js neither
+ * returns nor caches a channel of a guild it does not know (`channels.fetch` resolves null), so
+ * without its guilds every card would be refused as "not a text channel".
+ */
+function fetchedOnce(fetch: () => Promise<unknown>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () =>
+    (done ??= fetch().then(
+      () => undefined,
+      (err: unknown) => {
+        done = undefined;
+        throw deliveryError(err);
+      },
+    ));
+}
+
+/** Each method, run once `ready` has resolved. */
+function afterwards<T extends Record<string, (...args: never[]) => Promise<unknown>>>(ready: () => Promise<void>, methods: T): T {
+  const wrapped = Object.entries(methods).map(([name, method]) => [
+    name,
+    async (...args: never[]) => {
+      await ready();
+      return method(...args);
+    },
+  ]);
+  return Object.fromEntries(wrapped) as T;
 }

@@ -6,7 +6,6 @@
  */
 import {
   Events,
-  MessageFlags,
   type Channel,
   type Client,
   type GuildMember,
@@ -18,7 +17,8 @@ import {
 import type { Inbound, MessageRef, Person, Place, Reply } from '../../src/ports.js';
 import { BUSY_REPLY, QUEUED_REPLY, type Intake } from '../../src/intake-port.js';
 import type { Surface, SurfaceSub } from '../../src/surface.js';
-import { answerSoon, type Answerable } from './answer.js';
+import { answerable, answerSoon, type Answerable } from './answer.js';
+import type { InteractionAnswers } from './interaction-answers.js';
 import { observeIntakeAck } from '../../src/core/metrics.js';
 import type { DiscordAdapterOptions } from './discord-adapter.js';
 import { fieldValue, parseFormId } from './forms.js';
@@ -28,6 +28,8 @@ export interface InteractionContext extends DiscordAdapterOptions {
   deliver: (event: Inbound) => Promise<Reply | void>;
   /** Admission control under load (absent: every request runs at once). */
   intake?: Intake;
+  /** Where answers go (not through discord.js: see interaction-answers.ts). */
+  answers: InteractionAnswers;
   from: Person;
   /** Where something in this channel happened: a post in a peer forum is `{ channel: forum, thread: post }`. */
   placeOf: (channel: Channel | null, channelId: string, guildId: string) => Place;
@@ -103,16 +105,18 @@ export async function handleInteraction(
   const place = ctx.placeOf(interaction.channel, channelId, space);
   const base: Base = { key: `discord:interaction:${interaction.id}`, at: interaction.createdTimestamp, from: ctx.from, place };
   if (!interaction.isRepliable()) return;
+  // A modal's submission cannot open another modal: it is answered without one.
+  const answer = answerable(ctx.answers, interaction, !interaction.isModalSubmit());
   // Answers given here rather than by answerSoon are timed for the intake histogram too.
   const acked = () => observeIntakeAck('discord', (performance.now() - received) / 1000);
   // Under load the intake says queue (stored, answered later through the interaction's webhook) or
   // refuse (nothing changed): either is one quick reply, well within Discord's 3 s.
   const admission = ctx.intake?.admit() ?? 'run';
   if (admission === 'refuse') {
-    await interaction.reply(ephemeralText(BUSY_REPLY));
+    await answer.reply({ content: BUSY_REPLY });
     return acked();
   }
-  const event = await inboundOf(interaction, ctx, base, acked);
+  const event = await inboundOf(interaction, ctx, base, answer, acked);
   if (!event) return;
   if (admission === 'queue') {
     const queued = await ctx.intake!.enqueue(event, JSON.stringify({ token: interaction.token })).then(
@@ -122,30 +126,26 @@ export async function handleInteraction(
         false
       ),
     );
-    await interaction.reply(ephemeralText(queued ? QUEUED_REPLY : BUSY_REPLY));
+    await answer.reply({ content: queued ? QUEUED_REPLY : BUSY_REPLY });
     if (queued) ctx.intake!.acknowledged(event.key);
     acked();
     return;
   }
-  if (interaction.isModalSubmit()) {
-    // A modal's submission cannot open another modal: `showModal` is left out of what it may do.
-    const { reply, deferReply, editReply } = interaction;
-    const answerable = { reply: reply.bind(interaction), deferReply: deferReply.bind(interaction), editReply: editReply.bind(interaction) };
-    await answerSoon(answerable, ctx.deliver(event), received);
-    return;
-  }
-  if (interaction.isMessageComponent() || interaction.isCommand()) await answerSoon(interaction as Answerable, ctx.deliver(event), received);
-}
-
-function ephemeralText(content: string) {
-  return { content, flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] as [] } };
+  if (interaction.isModalSubmit() || interaction.isMessageComponent() || interaction.isCommand())
+    await answerSoon(answer, ctx.deliver(event), received);
 }
 
 /**
  * The Inbound event an interaction stands for, or undefined when it is none of tierdesk's (or is
  * refused here: "Mark as solution" on a bot's message is answered at once and the core never hears of it).
  */
-async function inboundOf(interaction: Interaction, ctx: InteractionContext, base: Base, acked: () => void): Promise<Inbound | undefined> {
+async function inboundOf(
+  interaction: Interaction,
+  ctx: InteractionContext,
+  base: Base,
+  answer: Answerable,
+  acked: () => void,
+): Promise<Inbound | undefined> {
   if (interaction.isChatInputCommand())
     return { ...base, kind: 'command', name: interaction.commandName, args: commandArgs(interaction, ctx.surface) };
   if (interaction.isMessageContextMenuCommand()) {
@@ -154,7 +154,7 @@ async function inboundOf(interaction: Interaction, ctx: InteractionContext, base
     const target = interaction.targetMessage;
     // A bot's message (tierdesk's own "Similar questions" and "Solved" cards too) is nobody's answer.
     if (action === MARK_SOLUTION_ACTION && target.author.bot) {
-      await interaction.reply({ content: NOT_A_PERSONS_ANSWER, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      await answer.reply({ content: NOT_A_PERSONS_ANSWER });
       acked();
       return undefined;
     }
@@ -179,7 +179,7 @@ async function inboundOf(interaction: Interaction, ctx: InteractionContext, base
  */
 export function followInteractions(
   client: Client,
-  ctx: ConversationsContext & { options: DiscordAdapterOptions; intake: () => Intake | undefined },
+  ctx: ConversationsContext & { options: DiscordAdapterOptions; intake: () => Intake | undefined; answers: InteractionAnswers },
 ): void {
   client.on(Events.InteractionCreate, (interaction) => {
     const received = performance.now();
@@ -189,8 +189,8 @@ export function followInteractions(
     if (!dmButton && (!interaction.guildId || !ctx.guilds.has(interaction.guildId))) {
       // Say so rather than let Discord show "This interaction failed".
       if (interaction.isRepliable())
-        void interaction
-          .reply({ content: 'tierdesk does not serve this server.', flags: MessageFlags.Ephemeral })
+        void answerable(ctx.answers, interaction, false)
+          .reply({ content: 'tierdesk does not serve this server.' })
           .then(() => observeIntakeAck('discord', (performance.now() - received) / 1000))
           .catch(() => undefined);
       return;
@@ -201,7 +201,15 @@ export function followInteractions(
         : await ctx.homeOf(interaction.user.id);
       const from = ctx.person(home.member, interaction.user, home.space);
       const intake = ctx.intake();
-      const interactionCtx = { ...ctx.options, deliver, ...(intake ? { intake } : {}), from, placeOf: ctx.placeOf, authorOf: ctx.authorOf };
+      const interactionCtx = {
+        ...ctx.options,
+        deliver,
+        ...(intake ? { intake } : {}),
+        answers: ctx.answers,
+        from,
+        placeOf: ctx.placeOf,
+        authorOf: ctx.authorOf,
+      };
       await handleInteraction(interaction, interactionCtx, home.space, received);
     })().catch((err) => ctx.logger.error('discord interaction failed', { error: (err as Error).message }));
   });

@@ -5,7 +5,15 @@
  * sent with `allowedMentions: { parse: [] }`, and a card's `ping` (role ids: the helper role) is the
  * only exception, as `<@&ID>` in the content with exactly those roles allowed.
  */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type MessageCreateOptions } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APIEmbedField,
+  type MessageMentionOptions,
+} from 'discord.js';
 import type { Card, CardField } from '../../src/ports.js';
 
 export const LIMITS = {
@@ -42,36 +50,45 @@ export function buttonId(action: string, value: string): string {
   return `tierdesk:${action}:${value}`.slice(0, LIMITS.customId);
 }
 
-/** The message for a card. */
-export function renderCard(card: Card, rest?: string): MessageCreateOptions & { content?: string } {
-  const embed = new EmbedBuilder().setTitle(cut(card.title, LIMITS.title, rest)).setColor(COLOURS[card.tone ?? 'info']);
-  if (card.text) embed.setDescription(cut(card.text, LIMITS.description, rest));
+/** A card as Discord's message JSON: one embed, rows of buttons, and who may be pinged. */
+export interface RenderedCard {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  allowedMentions: MessageMentionOptions;
+}
+
+/**
+ * The message for a card, as Discord's JSON. Written out rather than through discord.js's builders,
+ * which check every value again (and build an error for each branch of a check that does not match):
+ * the limits are kept here, by cutting, for every card posted, edited or shown in an answer.
+ */
+export function renderCard(card: Card, rest?: string): RenderedCard {
+  const embed: APIEmbed = { title: cut(card.title, LIMITS.title, rest), color: COLOURS[card.tone ?? 'info'] };
+  if (card.text) embed.description = cut(card.text, LIMITS.description, rest);
   const fields = (card.fields ?? []).slice(0, LIMITS.fields);
   if (fields.length > 0)
-    embed.addFields(
-      fields.map((f) => ({
-        name: cut(f.label, LIMITS.fieldName),
-        value: cut(fieldValue(f), LIMITS.fieldValue, rest) || '-',
-        inline: f.value.length < 40,
-      })),
-    );
+    embed.fields = fields.map((f): APIEmbedField => ({
+      name: cut(f.label, LIMITS.fieldName),
+      value: cut(fieldValue(f), LIMITS.fieldValue, rest) || '-',
+      inline: f.value.length < 40,
+    }));
   const footer = [card.tone === 'note' ? '🔒 Internal note: agents only, never shown to the requester' : undefined, card.context]
     .filter(Boolean)
     .join(' · ');
-  if (footer) embed.setFooter({ text: cut(footer, LIMITS.footer) });
-  const rows: Array<ActionRowBuilder<ButtonBuilder>> = [];
+  if (footer) embed.footer = { text: cut(footer, LIMITS.footer) };
+  const rows: RenderedCard['components'] = [];
   const buttons = (card.buttons ?? []).slice(0, LIMITS.rows * LIMITS.perRow);
   for (let i = 0; i < buttons.length; i += LIMITS.perRow) {
-    rows.push(
-      new ActionRowBuilder<ButtonBuilder>().addComponents(
-        buttons.slice(i, i + LIMITS.perRow).map((b) =>
-          new ButtonBuilder()
-            .setCustomId(buttonId(b.action, b.value))
-            .setLabel(cut(b.label, LIMITS.label))
-            .setStyle(b.style === 'danger' ? ButtonStyle.Danger : b.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary),
-        ),
-      ),
-    );
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: buttons.slice(i, i + LIMITS.perRow).map((b) => ({
+        type: ComponentType.Button,
+        custom_id: buttonId(b.action, b.value),
+        label: cut(b.label, LIMITS.label),
+        style: b.style === 'danger' ? ButtonStyle.Danger : b.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary,
+      })),
+    });
   }
   const ping = pingedRoles(card);
   if (ping.length === 0) return { embeds: [embed], components: rows, allowedMentions: { parse: [] } };

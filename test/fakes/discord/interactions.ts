@@ -103,7 +103,7 @@ function reply(world: DiscordWorld, record: InteractionRecord, data: Json, place
 /** The interaction a webhook token belongs to; tokens expire 15 minutes after the interaction. */
 export function interactionByToken(world: DiscordWorld, applicationId: string, token: string): InteractionRecord {
   if (applicationId !== world.applicationId) throw unknownWebhook();
-  const record = [...world.interactions.values()].find((r) => r.token === token);
+  const record = world.interactionsByToken.get(token);
   if (!record || world.now() - record.at > TOKEN_LIFETIME_MS) throw unknownWebhook();
   return record;
 }

@@ -79,6 +79,8 @@ export class DiscordWorld {
   /** Application commands by scope: `'global'` or a guild id. */
   readonly commands = new Map<string, Json[]>();
   readonly interactions = new Map<string, InteractionRecord>();
+  /** The same interactions by token (a webhook call names only the token). */
+  readonly interactionsByToken = new Map<string, InteractionRecord>();
   readonly #botPermissions: bigint;
   dispatch: Dispatcher = () => {};
 
@@ -204,6 +206,7 @@ export class DiscordWorld {
       followups: [],
     };
     this.interactions.set(record.id, record);
+    this.interactionsByToken.set(record.token, record);
     return record;
   }
 }
