@@ -26,7 +26,8 @@ import type { FromIntake, ToIntake, WorkerSetup } from './cli/delivery.js';
  */
 const DELIVERY_NICE = 10;
 try {
-  setPriority(0, DELIVERY_NICE);
+  // Elsewhere (macOS, the BSDs) the value belongs to the whole process, intake included: left alone.
+  if (process.platform === 'linux') setPriority(0, DELIVERY_NICE);
 } catch {
   // not permitted here (a container without the capability): delivery shares the CPU evenly
 }

@@ -27,20 +27,21 @@ export function registerButtons(app: App, ctx: ListenerContext): void {
     const team = b.team?.id ?? b.user?.team_id ?? '';
     const channel: string | undefined = b.channel?.id ?? b.container?.channel_id;
     const message = b.message?.ts ?? b.container?.message_ts;
-    const event = async (): Promise<Inbound> => ({
+    const event = async (quick = false): Promise<Inbound> => ({
       kind: 'action',
       action: actionOf(String(a.action_id)),
       value: String(a.value ?? ''),
       key: `slack:${team}:action:${b.trigger_id ?? a.action_ts}`,
       at: ctx.now(),
-      from: await ctx.person(team, b.user.id),
+      // Queued: Slack is not asked before the ack; the person is completed before the request runs.
+      from: quick ? ctx.personNow(team, b.user.id) : await ctx.person(team, b.user.id),
       place: slackPlace(team, channel ?? `dm:${b.user.id}`),
       ...(message ? { message } : {}),
       raw: body,
     });
     if (admission === 'queue') {
       // Stored before the ack: nothing acknowledged is lost. Its answer follows "queued", never overtakes it.
-      const e = await event();
+      const e = await event(true);
       const queued = await ctx.intake!.enqueue(e, JSON.stringify({ responseUrl: b.response_url })).then(
         () => true,
         (err: unknown) => (failed(ctx, 'queueing a button')(err), false),

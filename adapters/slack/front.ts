@@ -28,7 +28,7 @@ export interface FrontOptions {
   /** Real time, in ms: Slack signs with its clock. */
   now: () => number;
   rejected: (why: string) => void;
-  /** The largest body read (Slack's payloads are a few kB; a modal's state perhaps 100 kB). */
+  /** The largest form body read (Slack's payloads are a few kB; Bolt allows 4 MiB, and so do we). */
   bodyLimit?: number;
 }
 
@@ -43,28 +43,43 @@ const ENDPOINT = '/slack/events';
  */
 export function frontDoor(receiver: BoltHttpReceiver, options: FrontOptions, commands: (name: string) => CommandHandler | undefined): void {
   const inner = receiver.requestListener;
-  const limit = options.bodyLimit ?? 1024 * 1024;
+  const limit = options.bodyLimit ?? 4 * 1024 * 1024;
   receiver.requestListener = (req, res) => {
     const received = performance.now();
     const sec = Number(header(req, 'x-slack-request-timestamp'));
     const nowSec = Math.floor(options.now() / 1000);
     if (Number.isFinite(sec) && sec > nowSec + MAX_SKEW_SECONDS)
       return refuse(req, res, 'x-slack-request-timestamp is more than 5 minutes in the future', options);
-    if (req.method !== 'POST' || !req.url?.startsWith(ENDPOINT) || !String(req.headers['content-type'] ?? '').startsWith(FORM))
-      return inner(req, res);
+    if (req.method !== 'POST' || pathOf(req) !== ENDPOINT || !String(req.headers['content-type'] ?? '').startsWith(FORM)) return inner(req, res);
     readBody(req, limit).then(
       (body) => {
-        if (body === undefined) return void res.writeHead(413).end();
+        if (body === undefined) return void res.writeHead(413, { connection: 'close' }).end();
         (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
         const form = parseForm(body.toString('utf8'));
         const handle = typeof form.command === 'string' && form.payload === undefined ? commands(form.command) : undefined;
-        if (!handle) return inner(req, res);
+        if (!handle) return passOn(inner, req, res);
         if (!verified(req, body, sec, nowSec, options)) return void res.writeHead(401).end();
         handle(form, ackWith(res, received));
       },
       () => res.writeHead(400).end(),
     );
   };
+}
+
+/** The request's path, without its query. */
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+/** Bolt's listener, from a callback: what it throws (a request it cannot serve) is a 404, never an unhandled rejection. */
+function passOn(inner: RequestListener, req: IncomingMessage, res: ServerResponse): void {
+  try {
+    inner(req, res);
+  } catch {
+    if (!res.headersSent) res.writeHead(404).end();
+  }
 }
 
 /** An ack that writes the HTTP answer once, timed from the request's arrival (intake histogram). */

@@ -49,23 +49,7 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     }
   }
 
-  /** users.info asked once per user at a time: a burst from one person waits for one answer. */
-  const asking = new Map<string, Promise<{ name?: string; zone?: string }>>();
-  function profileOf(user: string): Promise<{ name?: string; zone?: string }> {
-    let answer = asking.get(user);
-    if (!answer) {
-      answer = (client.users.info({ user }) as Promise<SlackUserInfo>).then(
-        (info) => ({
-          name: info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name,
-          zone: info.user?.tz || undefined,
-        }),
-        () => ({}),
-      );
-      asking.set(user, answer);
-      void answer.finally(() => asking.delete(user));
-    }
-    return answer;
-  }
+  const profileOf = profiles(client);
 
   /** A person as the core sees them: name and time zone (cached users.info) and the user groups it cares about. */
   async function person(team: string, user: string, nameHint?: string): Promise<Person> {
@@ -101,6 +85,26 @@ export function slackPeople(client: App['client'], options: Pick<SlackAdapterOpt
     personNow,
     permalink,
     grouped: (group, users) => groups.grouped(group, users),
+  };
+}
+
+/** users.info asked once per user at a time: a burst from one person waits for one answer. */
+function profiles(client: App['client']): (user: string) => Promise<{ name?: string; zone?: string }> {
+  const asking = new Map<string, Promise<{ name?: string; zone?: string }>>();
+  return (user) => {
+    let answer = asking.get(user);
+    if (!answer) {
+      answer = (client.users.info({ user }) as Promise<SlackUserInfo>).then(
+        (info) => ({
+          name: info.user?.profile?.display_name || info.user?.real_name || info.user?.profile?.real_name || info.user?.name,
+          zone: info.user?.tz || undefined,
+        }),
+        () => ({}),
+      );
+      asking.set(user, answer);
+      void answer.finally(() => asking.delete(user));
+    }
+    return answer;
   };
 }
 

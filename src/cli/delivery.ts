@@ -15,7 +15,7 @@ import { addWorkerFigures, type WorkerFigures } from '../core/metrics.js';
  * at most a turn: far inside Slack's and Discord's 3 s. Nothing waits for the event loop's delay: on
  * a shared machine it measures the neighbours, and holding the queue back for it only slows the drain.
  */
-export const INTAKE_BOUNDS = { turnBudgetMs: 10, maxInflight: 32, maxQueued: 50_000 };
+export const INTAKE_BOUNDS = { turnBudgetMs: 10, maxInflight: 32, maxQueued: 50_000, restoreMs: 250 };
 
 /** What the worker needs to build its side: the same configuration, read again. */
 export interface WorkerSetup {

@@ -1,11 +1,12 @@
-import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { FORM_TOO_LATE, type Admission, type Intake } from '../intake-port.js';
 import type { Inbound, Platform, Reply } from '../ports.js';
 import { countQueuedInbound, dueInbound, forgetInbound, leaseInbound, nextInboundDue, queueInbound } from '../store/inbound-queue.js';
 import { Pump } from './pump.js';
+import { TurnBudget } from './turn-budget.js';
 import type { Core } from './work.js';
 
-/** How admission decides; without `maxDelayMs` and `maxInflight` every request runs (unless forced). */
+/** How admission decides; without `turnBudgetMs`, `maxDelayMs` and `maxInflight` every request runs (unless forced). */
 export interface AdmissionOptions {
   /** Requests run side by side before new ones are queued. */
   maxInflight?: number;
@@ -19,8 +20,13 @@ export interface AdmissionOptions {
   turnBudgetMs?: number;
   /** Requests waiting in the queue at which new ones are refused. */
   maxQueued?: number;
-  /** How long a queued request waits at least (its acknowledgement must reach the platform first). */
+  /**
+   * How long a queued request whose acknowledgement is not known to be out (another replica's, one
+   * from before a restart, one whose ack failed) waits before it runs: its ack must land first.
+   */
   holdMs?: number;
+  /** How long a queued request waits to be completed by its adapter (restoreWith) before it runs as stored (none: no limit). */
+  restoreMs?: number;
 }
 
 /** How often the event-loop delay is sampled. */
@@ -36,9 +42,10 @@ const LEASE_MS = 60_000;
 
 /**
  * Admission control and the queue behind it. Before each request the adapters ask `admit()`: run it
- * now, keep it durably (one insert) and say it is queued, or refuse it. A request is queued while the
- * event loop lags or too many run at once, so the acknowledgement (the cheap part) keeps within the
- * platform's 3 s whatever the burst; the queue is drained, oldest first, once the load allows, and
+ * now, keep it durably (one insert) and say it is queued, or refuse it. A request is queued once
+ * requests have run for the turn's budget, too many run at once, or others wait queued here, so the
+ * acknowledgement (the cheap part) keeps within the platform's 3 s whatever the burst; the queue is
+ * drained, oldest first within this process, once the load allows, and
  * each answer goes the way its adapter said (`answerLaterWith`). A queued request runs once: its inbound key
  * is recorded with its state change like any other (src/core/request.ts).
  */
@@ -51,8 +58,8 @@ export class IntakeQueue implements Intake {
   private delayMs = 0;
   private histogram: IntervalHistogram | undefined;
   private sampler: NodeJS.Timeout | undefined;
-  /** When the first request of this turn of the event loop started (see turnBudgetMs). */
-  private turnStartedAt: number | undefined;
+  /** How long requests may still run in this turn of the event loop (see turnBudgetMs). */
+  private readonly turn: TurnBudget;
   /**
    * Requests this process queued and has not run yet, oldest first. One whose acknowledgement is
    * out (`acknowledged`) may run at once; the others wait for their row's time, as other replicas do.
@@ -73,17 +80,13 @@ export class IntakeQueue implements Intake {
     private readonly run: (event: Inbound) => Promise<Reply | void>,
     private readonly options: AdmissionOptions = {},
   ) {
+    this.turn = new TurnBudget(options.turnBudgetMs);
     this.pump = new Pump(
       core,
       'intake queue',
       () => this.drain(),
       async () => (this.heldBack ? core.clock.now() + HELD_BACK_MS : nextInboundDue(core.db)),
     );
-  }
-
-  /** Requests being run now. */
-  get inflight(): number {
-    return this.running;
   }
 
   /** What to do with the next request (see Intake). */
@@ -95,26 +98,16 @@ export class IntakeQueue implements Intake {
   }
 
   /**
-   * Too many requests run side by side, this turn of the event loop has run requests for long
-   * enough, or the loop lags: run nothing more now. Asked just before a request would start.
+   * Too many requests run side by side or the loop lags (`saturated`), or this turn of the event loop
+   * has run requests for long enough: run nothing more now. Asked just before a request would start.
    */
   private overloaded(): boolean {
-    if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return true;
-    if (this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs) return true;
-    return !this.turnAllows();
+    return this.saturated() || !this.turn.allows();
   }
 
-  /** May one more request start in this turn of the event loop (see turnBudgetMs)? */
-  private turnAllows(): boolean {
-    if (this.options.turnBudgetMs === undefined) return true;
-    const now = performance.now();
-    if (this.turnStartedAt === undefined) {
-      this.turnStartedAt = now;
-      // Immediates queued now run after this turn's I/O: the next turn starts afresh.
-      setImmediate(() => (this.turnStartedAt = undefined));
-      return true;
-    }
-    return now - this.turnStartedAt < this.options.turnBudgetMs;
+  private saturated(): boolean {
+    if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return true;
+    return this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs;
   }
 
   /**
@@ -125,17 +118,14 @@ export class IntakeQueue implements Intake {
   private async mayDrain(): Promise<boolean> {
     if (this.forced !== undefined) return this.forced === 'run';
     for (;;) {
-      if (this.options.maxInflight !== undefined && this.running >= this.options.maxInflight) return false;
-      if (this.options.maxDelayMs !== undefined && this.delayMs >= this.options.maxDelayMs) return false;
-      if (this.turnAllows()) return true;
+      if (this.saturated()) return false;
+      if (this.turn.allows()) return true;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   /** Tests and operators: hold admission in one state (undefined: measure again). */
-  force(state: Admission | undefined): void {
-    this.forced = state;
-  }
+  force = (state: Admission | undefined): void => void (this.forced = state);
 
   /** Run a request, counted as in flight while it runs. */
   async track<T>(work: Promise<T>): Promise<T> {
@@ -231,9 +221,9 @@ export class IntakeQueue implements Intake {
   private async drainHere(): Promise<number> {
     let ran = 0;
     for (const [key, entry] of this.here) {
-      // Oldest first: one whose acknowledgement is not out yet holds those behind it (at most until
-      // its row is due, 3 s, when the pass over the table below takes it).
-      if (!entry.acked) break;
+      // Oldest first: one whose acknowledgement is not out yet holds those behind it until its row is
+      // due (3 s: its ack failed, or never came), and then runs like the others.
+      if (!entry.acked && entry.nextAt > this.core.clock.now()) break;
       if (!(await this.mayDrain())) {
         this.heldBack = true;
         return ran;
@@ -249,8 +239,7 @@ export class IntakeQueue implements Intake {
   private async runQueued(platform: Platform, key: string, event: string, answerTo: string): Promise<void> {
     this.here.delete(key);
     const stored = JSON.parse(event) as Inbound;
-    const restore = this.restorers.get(platform);
-    const reply = await this.track(this.run(restore ? await restore(stored) : stored));
+    const reply = await this.track(this.run(await this.restored(platform, stored)));
     // Forgotten first: the work is done (its key recorded), so a failed answer is never run again.
     await forgetInbound(this.core.db, key);
     this.queued = Math.max(0, this.queued - 1);
@@ -266,6 +255,24 @@ export class IntakeQueue implements Intake {
       .finally(() => this.answering.delete(sent));
     this.answering.add(sent);
     if (this.answering.size >= ANSWERING) await Promise.race(this.answering);
+  }
+
+  /**
+   * `event` completed by its adapter (who the person is, asked of the platform), or as it was stored
+   * when that takes longer than `restoreMs`: the drain is not paced by a platform's round trips.
+   */
+  private async restored(platform: Platform, event: Inbound): Promise<Inbound> {
+    const restore = this.restorers.get(platform);
+    if (!restore) return event;
+    const completed = this.track(restore(event)).catch(() => event);
+    if (this.options.restoreMs === undefined) return completed;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Inbound>((resolve) => (timer = setTimeout(() => resolve(event), this.options.restoreMs)));
+    try {
+      return await Promise.race([completed, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Measure the event loop and drain the queue in the background. */

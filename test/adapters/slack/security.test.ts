@@ -72,7 +72,7 @@ describe('request verification', () => {
   it("a body past the front door's limit → 413 before anything is parsed, and nothing stored", async () => {
     const huge = new URLSearchParams({
       command: '/ticket',
-      text: `new ${'x'.repeat(1_100_000)}`,
+      text: `new ${'x'.repeat(4_300_000)}`,
       user_id: EMPLOYEE,
       channel_id: 'C0RANDOM',
       team_id: 'T0TEAM',
@@ -84,6 +84,20 @@ describe('request verification', () => {
     expect(sent.status).toBe(413);
     expect(t.inbound).toEqual([]);
     expect(await ticketCount(t)).toBe(0);
+  });
+
+  it('a form POST to a path beside the endpoint is a 404, and tierdesk keeps serving', async () => {
+    const url = new URL(t.adapter.url!);
+    for (const path of ['/slack/events/x', '/slack/eventsfoo']) {
+      const sent = await fetch(`${url.origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      });
+      expect(sent.status).toBe(404);
+    }
+    const ok = await t.sender.slashCommand(NEW_TICKET);
+    expect(ok.status).toBe(200);
   });
 
   it('a command body with a signature that matches another body → 401 (the signature covers the bytes sent)', async () => {
