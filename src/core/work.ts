@@ -61,10 +61,15 @@ export class Work {
   /** Lifecycle hooks raised in this unit, run at its end: they see the state the use case left. */
   private readonly raised: Array<() => Promise<void>> = [];
 
+  /**
+   * @param held timers this transaction holds to fire after this unit (the scheduler's group): a
+   * timer this unit sets or cancels is taken out, so it does not fire now but as set, or never.
+   */
   constructor(
     readonly db: Db,
     readonly core: Core,
     readonly now: number,
+    private readonly held?: Set<string>,
   ) {}
 
   /** The tickets this unit wrote events for: told to `core.committed` after commit. */
@@ -204,6 +209,7 @@ export class Work {
     this.wrote.timers ||= this.timers.size > 0;
     const rows = sendOrder(this.outbox.splice(0)).map((row) => ({ id: this.core.newId(), ...row }));
     const timers = [...this.timers.values()];
+    for (const id of this.timers.keys()) this.held?.delete(id);
     this.timers.clear();
     await writeQueuedRows(this.db, rows, timers, this.now);
   }
@@ -215,6 +221,7 @@ export class Work {
 
   async cancelTimer(kind: string, subject: string): Promise<void> {
     this.timers.delete(`${kind}:${subject}`);
+    this.held?.delete(`${kind}:${subject}`);
     await cancelTimer(this.db, kind, subject);
   }
 }

@@ -1,5 +1,5 @@
-import type { QueryCreator } from 'kysely';
-import { runCompiled } from './compiled.js';
+import { sql, type QueryCreator } from 'kysely';
+import { affected, runCompiled } from './compiled.js';
 import type { Db } from './connect.js';
 import { dialectOf } from './dialect.js';
 import type { Database, TimerRow } from './schema.js';
@@ -79,7 +79,10 @@ export type LeasedTimer = Omit<TimerRow, 'data'> & { data: unknown };
 export async function leaseDueTimers(db: Db, now: number, leaseUntil: number, limit: number): Promise<LeasedTimer[]> {
   const rows =
     dialectOf(db) === 'postgres' ? await leaseDueTimersLocking(db, now, leaseUntil, limit) : await leaseDueTimersAlone(db, now, leaseUntil, limit);
-  return rows.map((r) => ({ ...r, data: r.data === null ? undefined : (JSON.parse(r.data) as unknown) }));
+  // In due order (an UPDATE returns its rows in no particular order), so the earliest fire first.
+  return rows
+    .map((r) => ({ ...r, data: r.data === null ? undefined : (JSON.parse(r.data) as unknown) }))
+    .sort((a, b) => Number(a.due_at) - Number(b.due_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** SQLite, one process: pick the due rows, then lease those still due. */
@@ -117,8 +120,38 @@ async function leaseDueTimersLocking(db: Db, now: number, leaseUntil: number, li
 
 /** Remove a fired timer, only if we still hold its lease (it may have been moved meanwhile). */
 export async function completeTimer(db: Db, id: string, lease: number): Promise<boolean> {
-  const r = await db.deleteFrom('timers').where('id', '=', id).where('lease_until', '=', lease).executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
+  // Compiled once: it runs for every timer fired.
+  const r = await runCompiled(db, 'timers.complete', [id, lease], (slot) =>
+    db.deleteFrom('timers').where('id', '=', slot(0)).where('lease_until', '=', slot(1)),
+  );
+  return affected(r) === 1;
+}
+
+/**
+ * In the caller's transaction: of the timers `ids` leased until `lease`, those still ours (not moved,
+ * cancelled or taken over since), row-locked on PostgreSQL until the transaction ends, so nobody else
+ * moves or takes them meanwhile. SQLite has one writer: its transaction is enough.
+ */
+export async function holdLeasedTimers(db: Db, ids: readonly string[], lease: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const query = db.selectFrom('timers').select('id').where('id', 'in', ids).where('lease_until', '=', lease);
+  const rows = await (dialectOf(db) === 'postgres' ? query.forUpdate() : query).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Remove fired timers in one statement, each only if it still carries our lease (a handler may have set it again). */
+export async function completeTimers(db: Db, ids: readonly string[], lease: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('timers').where('id', 'in', ids).where('lease_until', '=', lease).execute();
+}
+
+/**
+ * In the caller's transaction, on PostgreSQL: give up (error 55P03) rather than wait longer than `ms`
+ * for a row lock. SQLite has no row locks: nothing to do.
+ */
+export async function limitLockWaits(db: Db, ms: number): Promise<void> {
+  if (dialectOf(db) !== 'postgres') return;
+  await sql`select set_config('lock_timeout', ${`${Math.round(ms)}ms`}, true)`.execute(db);
 }
 
 /** Give a lease back after a failed attempt, to be tried again at `retryAt`. */

@@ -84,7 +84,8 @@ describe.skipIf(!PG)('three replicas on one PostgreSQL, one killed with SIGKILL'
       const [victim] = replicas as [Replica, Replica, Replica];
       // What the victim holds, read as soon as it says it is hung on it (within milliseconds, well
       // inside its lease): the lease of each hung post, and of the hung fire with the rest of that
-      // fire's batch (the not yet fired timers sharing its lease instant).
+      // fire's batch (the timers sharing its lease instant: those not yet fired, and those its group
+      // fired before it, whose deletes and fire rows are in the same uncommitted transaction).
       const held: Array<Promise<void>> = [];
       const heldPosts: Array<{ id: string; lease: number }> = [];
       const heldFire = { subject: '', lease: 0, batch: [] as string[] };

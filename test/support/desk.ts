@@ -1,6 +1,7 @@
 import type { Capability } from '../../src/core/capability.js';
 import { parseConsoleLine } from '../../adapters/console/parse-line.js';
 import { createDesk, type Desk } from '../../src/core/desk.js';
+import type { SchedulerOptions } from '../../src/core/scheduler.js';
 import { loadConfig, DEMO_CONFIG_YAML, type Config } from '../../src/config/config.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { FakeClock, type ChatAdapter, type Inbound, type Place } from '../../src/ports.js';
@@ -105,7 +106,15 @@ export class TestDesk {
 
 /** `adapters`: platforms beside the recording console one (a test's own fake of what the core asks of Slack, say). */
 export async function createTestDesk(
-  options: { yaml?: string; now?: string; db?: Db; adapters?: ChatAdapter[]; capabilities?: readonly Capability[]; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    yaml?: string;
+    now?: string;
+    db?: Db;
+    adapters?: ChatAdapter[];
+    capabilities?: readonly Capability[];
+    env?: NodeJS.ProcessEnv;
+    scheduler?: SchedulerOptions;
+  } = {},
 ): Promise<TestDesk> {
   const config = loadConfig({ text: options.yaml ?? DEMO_CONFIG_YAML, env: options.env ?? {} });
   const db = options.db ?? (await testDatabase());
@@ -121,6 +130,7 @@ export async function createTestDesk(
     adapters: [adapter, ...(options.adapters ?? [])],
     dispatcher: { random: () => 0.5 },
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
   return new TestDesk(desk, db, clock, adapter, logger, config);
 }

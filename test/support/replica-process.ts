@@ -56,7 +56,8 @@ export type ReplicaMessage =
   | { type: 'frozen'; what: 'fire'; subject: string }
   /** Frozen, and no post that got past the freeze is still running (sent once). */
   | { type: 'posts-quiet' }
-  | { type: 'stopped' };
+  /** Stopped; `cpuMs`: the CPU time (user + system) the process spent since it was told to go. */
+  | { type: 'stopped'; cpuMs: number };
 
 export const TIMER_KIND = 'scale';
 
@@ -142,7 +143,9 @@ export function startReplica(options: ReplicaOptions): Replica {
     ...process.env,
     TIERDESK_REPLICA: JSON.stringify(options),
   };
-  const child = fork(ENTRY, [], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=dir: each replica writes a V8 CPU profile (a .cpuprofile in dir) when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(ENTRY, [], { execArgv: [...profile, '--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const seen: ReplicaMessage[] = [];
   const waiters = new Set<{ match: (m: ReplicaMessage) => boolean; resolve: (m: ReplicaMessage) => void; reject: (e: Error) => void }>();
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -292,13 +295,18 @@ async function replicaMain(options: ReplicaOptions): Promise<void> {
     }
   });
 
+  let cpuAtGo: NodeJS.CpuUsage | undefined;
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'go') void desk.start();
+    if (m.type === 'go') {
+      cpuAtGo = process.cpuUsage();
+      void desk.start();
+    }
     if (m.type === 'stop') {
       void (async () => {
         await desk.stop();
         await db.destroy();
-        send({ type: 'stopped' });
+        const cpu = process.cpuUsage(cpuAtGo);
+        send({ type: 'stopped', cpuMs: cpuAtGo ? (cpu.user + cpu.system) / 1000 : 0 });
         process.disconnect?.();
       })();
     }
